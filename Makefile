@@ -1,0 +1,60 @@
+# Two commands for a newcomer: `make run` (demo on http://127.0.0.1:8000) and `make test`.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.12 || command -v python3.13 || echo python3)
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+# Debian packages: gettext (translations), WeasyPrint's Pango/HarfBuzz, a font with Vietnamese
+# glyphs, and Chromium for the browser tests (never a downloaded browser).
+SYSTEM_PACKAGES := gettext libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-core fonts-dejavu-core
+TEST_SYSTEM_PACKAGES := $(SYSTEM_PACKAGES) chromium
+
+.PHONY: run test system-deps system-deps-test lint bench worker messages clean
+
+system-deps:
+	@bash scripts/ensure-system-packages.sh $(SYSTEM_PACKAGES)
+
+system-deps-test:
+	@bash scripts/ensure-system-packages.sh $(TEST_SYSTEM_PACKAGES)
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.base-installed: requirements/base.txt | $(BIN)/python
+	$(BIN)/pip install --quiet --require-hashes -r requirements/base.txt
+	touch $@
+
+$(VENV)/.test-installed: requirements/base.txt requirements/test.txt | $(BIN)/python
+	$(BIN)/pip install --quiet --require-hashes -r requirements/base.txt -r requirements/test.txt
+	touch $@ $(VENV)/.base-installed
+
+messages: $(VENV)/.base-installed
+	$(BIN)/python manage.py compilemessages --ignore='.venv/*' -v0
+
+run: system-deps $(VENV)/.base-installed messages
+	$(BIN)/python manage.py migrate --noinput -v0
+	$(BIN)/python manage.py demo_data --if-empty
+	$(BIN)/python manage.py demo_logins
+	@echo "Serving on http://$(HOST):$(PORT)/ (Ctrl+C to stop); background worker started."
+	@$(BIN)/python manage.py db_worker --queue-name default >var/worker.log 2>&1 & \
+	  worker=$$!; trap "kill $$worker 2>/dev/null" EXIT INT TERM; \
+	  $(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+worker: $(VENV)/.base-installed
+	$(BIN)/python manage.py db_worker
+
+lint: $(VENV)/.test-installed
+	$(BIN)/ruff check .
+
+test: system-deps-test $(VENV)/.test-installed messages
+	$(BIN)/ruff check .
+	$(BIN)/python manage.py makemigrations --check --dry-run -v0
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+bench: $(VENV)/.test-installed
+	$(BIN)/python bench/run_all.py
+
+clean:
+	rm -rf $(VENV) var

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class AccountsConfig(AppConfig):
+    name = "ocop.accounts"
+    verbose_name = "Tài khoản"

@@ -1,0 +1,176 @@
+"""Write audit entries inside the caller's transaction."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from django.db import models, transaction
+from django.utils import timezone
+
+from ocop.audit.models import AuditEntry, ChainHead
+
+GENESIS = "0" * 64
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, models.Model):
+        return str(value.pk)
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple, set)):
+        return [_jsonable(v) for v in value]
+    if hasattr(value, "name") and hasattr(value, "url"):  # FieldFile
+        return value.name or ""
+    return value
+
+
+def entry_digest(
+    *,
+    prev_hash: str,
+    created_at: datetime,
+    actor_id: int | None,
+    actor_label: str,
+    action: str,
+    object_type: str,
+    object_id: str,
+    object_repr: str,
+    changes: dict,
+) -> str:
+    payload = json.dumps(
+        {
+            "prev": prev_hash,
+            "at": created_at.isoformat(timespec="microseconds"),
+            "actor": actor_id,
+            "actor_label": actor_label,
+            "action": action,
+            "type": object_type,
+            "id": object_id,
+            "repr": object_repr,
+            "changes": changes,
+        },
+        sort_keys=True,
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def object_type_of(obj: models.Model) -> str:
+    return obj._meta.label_lower
+
+
+def record(
+    *,
+    actor: Any,
+    action: str,
+    obj: models.Model | None = None,
+    object_type: str = "",
+    object_id: str = "",
+    object_repr: str = "",
+    changes: dict | None = None,
+) -> AuditEntry:
+    """Append one entry. Call it inside the same transaction as the change it describes."""
+    if obj is not None:
+        object_type = object_type or object_type_of(obj)
+        object_id = object_id or str(obj.pk)
+        object_repr = object_repr or str(obj)[:255]
+    actor_id = getattr(actor, "pk", None) if actor is not None else None
+    actor_label = (getattr(actor, "username", "") or "system")[:150] if actor else "system"
+    clean_changes = _jsonable(changes or {})
+    # Round-trip through JSON so that what we hash is exactly what the database gives back.
+    clean_changes = json.loads(json.dumps(clean_changes, ensure_ascii=False))
+    created_at = timezone.now()
+    with transaction.atomic():
+        head, _ = ChainHead.objects.select_for_update().get_or_create(id=1)
+        digest = entry_digest(
+            prev_hash=head.last_hash,
+            created_at=created_at,
+            actor_id=actor_id,
+            actor_label=actor_label,
+            action=action,
+            object_type=object_type,
+            object_id=object_id,
+            object_repr=object_repr[:255],
+            changes=clean_changes,
+        )
+        entry = AuditEntry.objects.create(
+            created_at=created_at,
+            actor_id=actor_id,
+            actor_label=actor_label,
+            action=action,
+            object_type=object_type,
+            object_id=object_id,
+            object_repr=object_repr[:255],
+            changes=clean_changes,
+            prev_hash=head.last_hash,
+            hash=digest,
+        )
+        head.last_hash = digest
+        head.last_entry_id = entry.pk
+        head.save(update_fields=["last_hash", "last_entry_id"])
+    return entry
+
+
+def diff_fields(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
+    """{field: [old, new]} for the fields whose value changed."""
+    return {
+        k: [_jsonable(before.get(k)), _jsonable(after.get(k))]
+        for k in sorted(set(before) | set(after))
+        if before.get(k) != after.get(k)
+    }
+
+
+def snapshot(obj: models.Model, fields: list[str] | None = None) -> dict[str, Any]:
+    names = fields or [
+        f.attname for f in obj._meta.concrete_fields if f.attname not in ("search_text",)
+    ]
+    return {name: _jsonable(getattr(obj, name)) for name in names}
+
+
+@dataclass(frozen=True)
+class ChainBreak:
+    entry_id: int
+    reason: str
+
+
+def verify_chain(batch_size: int = 2000) -> tuple[int, ChainBreak | None]:
+    """Walk the chain in id order; return (entries checked, first break or None)."""
+    prev = GENESIS
+    checked = 0
+    last_id = 0
+    while True:
+        batch = list(AuditEntry.objects.filter(id__gt=last_id).order_by("id")[:batch_size])
+        if not batch:
+            break
+        for e in batch:
+            if e.prev_hash != prev:
+                return checked, ChainBreak(e.pk, "prev_hash does not match the previous entry")
+            digest = entry_digest(
+                prev_hash=e.prev_hash,
+                created_at=e.created_at,
+                actor_id=e.actor_id,
+                actor_label=e.actor_label,
+                action=e.action,
+                object_type=e.object_type,
+                object_id=e.object_id,
+                object_repr=e.object_repr,
+                changes=e.changes,
+            )
+            if digest != e.hash:
+                return checked, ChainBreak(e.pk, "content does not match its hash (edited)")
+            prev = e.hash
+            checked += 1
+            last_id = e.pk
+    head = ChainHead.objects.filter(id=1).first()
+    if head and head.last_hash != prev:
+        return checked, ChainBreak(head.last_entry_id or 0, "entries after this one were deleted")
+    return checked, None

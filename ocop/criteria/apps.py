@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class CriteriaConfig(AppConfig):
+    name = "ocop.criteria"
+    verbose_name = "Bộ tiêu chí OCOP"

@@ -1,0 +1,6 @@
+from django.urls import path
+
+from ocop.criteria import views
+
+app_name = "criteria"
+urlpatterns = [path("", views.sheet_list, name="sheet_list")]

@@ -1,0 +1,199 @@
+"""Producers (chủ thể OCOP), their products, the product classification and evidence documents."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+
+class ProductGroup(models.Model):
+    """Nhóm sản phẩm (6 groups under Decision 148). Loaded from data, not written in code."""
+
+    code = models.CharField(max_length=10, primary_key=True)
+    name_vi = models.CharField(max_length=200)
+    name_en = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.code}. {self.name_vi}"
+
+
+class ProductSubGroup(models.Model):
+    """Phân nhóm."""
+
+    code = models.CharField(max_length=20, primary_key=True)
+    group = models.ForeignKey(ProductGroup, on_delete=models.PROTECT, related_name="subgroups")
+    name_vi = models.CharField(max_length=200)
+    name_en = models.CharField(max_length=200, blank=True)
+    confirmed = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.name_vi
+
+
+class ProductSet(models.Model):
+    """Bộ sản phẩm: the unit that has its own score sheet."""
+
+    code = models.CharField(max_length=40, primary_key=True)
+    subgroup = models.ForeignKey(ProductSubGroup, on_delete=models.PROTECT, related_name="sets")
+    name_vi = models.CharField(max_length=200)
+    name_en = models.CharField(max_length=200, blank=True)
+    note = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.name_vi
+
+
+class LegalForm(models.TextChoices):
+    ENTERPRISE = "enterprise", "Doanh nghiệp"
+    COOPERATIVE = "cooperative", "Hợp tác xã"
+    COOPERATIVE_GROUP = "coop_group", "Tổ hợp tác"
+    HOUSEHOLD = "household", "Hộ kinh doanh"
+    OTHER = "other", "Khác (hội, trung tâm…)"
+
+
+class Producer(models.Model):
+    class Status(models.TextChoices):
+        ACTIVE = "active", "Đang hoạt động"
+        SUSPENDED = "suspended", "Tạm ngừng"
+        DISSOLVED = "dissolved", "Giải thể"
+
+    legal_form = models.CharField("loại hình", max_length=20, choices=LegalForm.choices)
+    name = models.CharField("tên chủ thể", max_length=255)
+    tax_code = models.CharField("mã số thuế", max_length=14, unique=True)
+    business_reg_no = models.CharField("số đăng ký kinh doanh", max_length=30, blank=True)
+    business_reg_date = models.DateField("ngày đăng ký", null=True, blank=True)
+    commune = models.ForeignKey(
+        "units.Unit", verbose_name="xã/phường", on_delete=models.PROTECT, related_name="+"
+    )
+    street_address = models.CharField("số nhà, thôn/xóm", max_length=255, blank=True)
+    representative_name = models.CharField("người đại diện", max_length=150)
+    representative_title = models.CharField("chức vụ", max_length=100, blank=True)
+    phone = models.CharField("điện thoại", max_length=20, blank=True)
+    email = models.EmailField("thư điện tử", blank=True)
+    website = models.URLField("trang web", blank=True)
+    employees = models.PositiveIntegerField("số lao động", default=0)
+    local_employees = models.PositiveIntegerField("lao động địa phương", default=0)
+    members = models.PositiveIntegerField("số thành viên", default=0)
+    woman_owner = models.BooleanField("chủ thể là nữ", default=False)
+    ethnic_minority_owner = models.BooleanField("chủ thể là người DTTS", default=False)
+    status = models.CharField(
+        "trạng thái", max_length=12, choices=Status.choices, default=Status.ACTIVE
+    )
+    # Lower-case, diacritics removed: lets "vai thieu" find "Vải thiều" on SQLite and PostgreSQL.
+    search_text = models.TextField(editable=False, default="")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name", "id"]
+        verbose_name = "chủ thể"
+        verbose_name_plural = "chủ thể"
+        indexes = [models.Index(fields=["commune", "name"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Product(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Đang hoàn thiện"
+        ACTIVE = "active", "Đang sản xuất, kinh doanh"
+        DISCONTINUED = "discontinued", "Ngừng sản xuất"
+
+    producer = models.ForeignKey(
+        Producer, verbose_name="chủ thể", on_delete=models.PROTECT, related_name="products"
+    )
+    name = models.CharField("tên sản phẩm", max_length=255)
+    product_set = models.ForeignKey(
+        ProductSet, verbose_name="bộ sản phẩm", on_delete=models.PROTECT, related_name="products"
+    )
+    description = models.TextField("mô tả", blank=True)
+    ingredients = models.TextField("thành phần", blank=True)
+    packaging = models.CharField("quy cách đóng gói", max_length=255, blank=True)
+    shelf_life_days = models.PositiveIntegerField("hạn sử dụng (ngày)", null=True, blank=True)
+    gtin = models.CharField("mã GTIN", max_length=14, null=True, blank=True, unique=True)
+    image = models.ImageField("ảnh", upload_to="products/%Y/", blank=True)
+    status = models.CharField(
+        "trạng thái", max_length=12, choices=Status.choices, default=Status.ACTIVE
+    )
+    # Current OCOP rating, kept up to date by the certificates app (null = not rated).
+    stars = models.PositiveSmallIntegerField("hạng sao", null=True, blank=True)
+    search_text = models.TextField(editable=False, default="")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name", "id"]
+        verbose_name = "sản phẩm"
+        verbose_name_plural = "sản phẩm"
+        indexes = [models.Index(fields=["producer", "name"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class DocumentType(models.TextChoices):
+    BUSINESS_REGISTRATION = "business_reg", "Giấy chứng nhận đăng ký kinh doanh"
+    FOOD_SAFETY = "food_safety", "Giấy chứng nhận cơ sở đủ điều kiện ATTP"
+    QUALITY_DECLARATION = "quality_decl", "Bản tự công bố / công bố chất lượng"
+    TEST_REPORT = "test_report", "Phiếu kết quả kiểm nghiệm"
+    TRADEMARK = "trademark", "Giấy chứng nhận nhãn hiệu / sở hữu trí tuệ"
+    QMS = "qms", "Chứng nhận VietGAP / GlobalGAP / hữu cơ / ISO"
+    TRACEABILITY = "traceability", "Mã vạch, tem truy xuất nguồn gốc"
+    ENVIRONMENT = "environment", "Hồ sơ bảo vệ môi trường"
+    PLANTING_AREA = "planting_area", "Mã số vùng trồng"
+    AWARD = "award", "Giải thưởng"
+    OTHER = "other", "Khác"
+
+
+class EvidenceDocument(models.Model):
+    """A document (giấy tờ) held by a producer, optionally about one product."""
+
+    producer = models.ForeignKey(
+        Producer, verbose_name="chủ thể", on_delete=models.CASCADE, related_name="documents"
+    )
+    product = models.ForeignKey(
+        Product,
+        verbose_name="sản phẩm",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="documents",
+    )
+    doc_type = models.CharField("loại giấy tờ", max_length=20, choices=DocumentType.choices)
+    number = models.CharField("số hiệu", max_length=100, blank=True)
+    issuer = models.CharField("cơ quan cấp", max_length=255, blank=True)
+    issued_on = models.DateField("ngày cấp", null=True, blank=True)
+    expires_on = models.DateField("ngày hết hạn", null=True, blank=True)
+    file = models.FileField("tệp", upload_to="documents/%Y/%m/", blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-issued_on", "-id"]
+        verbose_name = "giấy tờ"
+        verbose_name_plural = "giấy tờ"
+
+    def __str__(self) -> str:
+        return f"{self.get_doc_type_display()} {self.number}".strip()
+
+    def is_expired_on(self, day: date) -> bool:
+        return self.expires_on is not None and self.expires_on < day
+
+    @property
+    def is_expired(self) -> bool:
+        return self.is_expired_on(timezone.localdate())

@@ -1,0 +1,67 @@
+"""Administrative units of Vietnam, in both eras.
+
+- ``current``: the two-tier map in force since 1 July 2025 (34 provinces, 3,321 communes/wards).
+- ``legacy``: the three-tier map before it (63 provinces, districts, communes).
+
+A legacy commune points at the current commune it became (``current_commune``) and every unit
+points at the current province it lies in (``current_province``), so that a 2022 record keeps
+"huyện Lục Ngạn, tỉnh Bắc Giang" and is still found by today's Bắc Ninh officers with one join.
+"""
+
+from django.db import models
+
+
+class Unit(models.Model):
+    class Era(models.TextChoices):
+        CURRENT = "current", "Từ 01/07/2025 (2 cấp)"
+        LEGACY = "legacy", "Trước 01/07/2025 (3 cấp)"
+
+    class Level(models.TextChoices):
+        PROVINCE = "province", "Tỉnh/thành phố"
+        DISTRICT = "district", "Quận/huyện"
+        COMMUNE = "commune", "Xã/phường/thị trấn"
+
+    # Key = era prefix + level letter + official code, e.g. "P24", "C07210", "LP24", "LD213".
+    key = models.CharField(primary_key=True, max_length=16)
+    code = models.CharField("mã", max_length=10, db_index=True)
+    era = models.CharField(max_length=8, choices=Era.choices)
+    level = models.CharField(max_length=8, choices=Level.choices)
+    name = models.CharField("tên", max_length=120)
+    full_name = models.CharField("tên đầy đủ", max_length=160)
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    valid_from = models.DateField(null=True, blank=True)
+    valid_to = models.DateField(null=True, blank=True)
+    current_province = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    current_commune = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    search_name = models.CharField(max_length=160, db_index=True)
+
+    class Meta:
+        ordering = ["key"]
+        indexes = [models.Index(fields=["era", "level", "parent"])]
+        verbose_name = "đơn vị hành chính"
+        verbose_name_plural = "đơn vị hành chính"
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    @property
+    def is_current(self) -> bool:
+        return self.era == self.Era.CURRENT
+
+
+class Succession(models.Model):
+    """A legacy unit merged (wholly or partly) into a current one on ``effective_date``."""
+
+    predecessor = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="successions")
+    successor = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="predecessions")
+    effective_date = models.DateField()
+    note = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        unique_together = [("predecessor", "successor")]

@@ -1,0 +1,20 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from django.views.static import serve
+
+from ocop.api.urls import api
+from ocop.web.views import healthz
+
+urlpatterns = [
+    path("", include("ocop.web.urls")),
+    path("", include("ocop.accounts.urls")),
+    path("", include("ocop.registry.urls")),
+    path("tieu-chi/", include("ocop.criteria.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("api/v1/", api.urls),
+    path("healthz", healthz, name="healthz"),
+    path("quan-tri/", admin.site.urls),
+]
+if settings.DEBUG:
+    urlpatterns.append(path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT}))
