@@ -1,5 +1,63 @@
-from django.http import HttpRequest, HttpResponse
+"""Public pages: browse criteria sets and self-score live (htmx), in Vietnamese."""
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_http_methods
+
+from ocop.criteria import requests, selectors
+from ocop.criteria.engine import EvaluationError
 
 
 def sheet_list(request: HttpRequest) -> HttpResponse:
-    return HttpResponse("todo")
+    return render(request, "criteria/sheet_list.html", {"sets": selectors.current_versions()})
+
+
+def _group_criteria(criteria_set) -> list[dict]:
+    parts = []
+    for part in criteria_set.parts:
+        groups = []
+        for group in part.groups or ():
+            items = [c for c in criteria_set.criteria_of_part(part.code) if c.group == group.code]
+            if items:
+                groups.append({"group": group, "criteria": items})
+        ungrouped = [
+            c
+            for c in criteria_set.criteria_of_part(part.code)
+            if not any(c in g["criteria"] for g in groups)
+        ]
+        if ungrouped:
+            groups.append({"group": None, "criteria": ungrouped})
+        parts.append({"part": part, "groups": groups})
+    return parts
+
+
+@require_http_methods(["GET", "POST"])
+def sheet(request: HttpRequest, code: str) -> HttpResponse:
+    try:
+        row, criteria_set = selectors.load(code)
+    except selectors.UnknownCriteriaSet as exc:
+        raise Http404(code) from exc
+    answers = {
+        c.code: request.POST[f"c-{c.code}"]
+        for c in criteria_set.criteria
+        if request.POST.get(f"c-{c.code}")
+    }
+    result = error = None
+    if request.method == "POST":
+        try:
+            result = requests.evaluate_payload(
+                str(row), {"answers": answers, "partial": True}
+            )
+        except (requests.RequestError, EvaluationError) as exc:
+            error = exc
+    context = {
+        "row": row,
+        "set": criteria_set,
+        "parts": _group_criteria(criteria_set),
+        "answers": answers,
+        "result": result,
+        "error": error,
+    }
+    if request.htmx:
+        return render(request, "criteria/_result.html", context)
+    return render(request, "criteria/sheet.html", context)

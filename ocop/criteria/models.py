@@ -1,0 +1,40 @@
+"""Stored versions of criteria sets. The rules themselves live in ``criteria.engine``."""
+
+from django.conf import settings
+from django.db import models
+
+
+class CriteriaSetVersion(models.Model):
+    """One version of a criteria set, stored as the canonical data the engine validated.
+
+    A version is immutable once anything was scored with it (``locked``); a new version then
+    supersedes it from its ``effective_from`` date. Evaluations record the exact version.
+    """
+
+    code = models.CharField("mã bộ tiêu chí", max_length=80)
+    version = models.PositiveIntegerField("phiên bản")
+    title_vi = models.CharField(max_length=300)
+    title_en = models.CharField(max_length=300, blank=True)
+    decision = models.CharField("căn cứ pháp lý", max_length=60)
+    status_kind = models.CharField(max_length=20)
+    product_set = models.CharField(max_length=40, blank=True)
+    effective_from = models.DateField()
+    effective_to = models.DateField(null=True, blank=True)
+    data = models.JSONField()
+    sha256 = models.CharField(max_length=64)
+    locked = models.BooleanField("đã dùng để chấm (không sửa được)", default=False)
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    imported_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["code", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["code", "version"], name="criteria_code_version_unique")
+        ]
+        verbose_name = "phiên bản bộ tiêu chí"
+        verbose_name_plural = "bộ tiêu chí"
+
+    def __str__(self) -> str:
+        return f"{self.code}@v{self.version}"
