@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("ocop.accounts.urls")),
     path("", include("ocop.registry.urls")),
     path("tieu-chi/", include("ocop.criteria.urls")),
+    path("don-vi/", include("ocop.units.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
     path("healthz", healthz, name="healthz"),

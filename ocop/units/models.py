@@ -65,3 +65,6 @@ class Succession(models.Model):
 
     class Meta:
         unique_together = [("predecessor", "successor")]
+
+    def __str__(self) -> str:
+        return f"{self.predecessor_id} → {self.successor_id}"

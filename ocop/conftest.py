@@ -1,0 +1,17 @@
+"""Fixtures shared by the apps' tests."""
+
+from __future__ import annotations
+
+import pytest
+
+from ocop.units.testing import TestUnits, load_test_units
+
+
+@pytest.fixture
+def units(db) -> TestUnits:
+    """Bắc Ninh (P24), Hà Nội (P01) and legacy Bắc Giang/Bắc Ninh (LP24, LP27), fully linked.
+
+    Function-scoped: loading the ~560 units takes about 0.1 s (the package data is parsed once
+    per process and cached).
+    """
+    return load_test_units()
