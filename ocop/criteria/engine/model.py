@@ -14,7 +14,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from .numbers import plain_number
+from .numbers import plain_number, to_units
 
 #: Lower bound of each star band (phân hạng), 148 wording: 5★ 90–100, 4★ 70–<90,
 #: 3★ 50–<70, 2★ 30–<50, 1★ <30. Highest first so the first match wins.
@@ -82,12 +82,12 @@ class Problem:
         bits: list[str] = []
         if self.part is not None:
             bits.append(f"part {self.part}")
+        if self.rule is not None:
+            bits.append(f"mandatory rule {self.rule}")
         if self.criterion is not None:
             bits.append(f"criterion {self.criterion}")
         if self.option is not None:
             bits.append(f"option {self.option}")
-        if self.rule is not None:
-            bits.append(f"mandatory rule {self.rule}")
         if self.field is not None:
             bits.append(f"field '{self.field}'")
         return ", ".join(bits)
@@ -154,6 +154,11 @@ class Option:
     label_vi: str
     points: Decimal
     label_en: str | None = None
+    #: ``points`` in integer hundredths, precomputed for the council and advice arithmetic.
+    units: int = field(init=False, repr=False, compare=False, hash=False, default=0)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "units", to_units(self.points))
 
     def to_data(self) -> dict[str, Any]:
         data: dict[str, Any] = {"code": self.code, "label_vi": self.label_vi}
