@@ -1,0 +1,46 @@
+"""Who may capture and query EPCIS events.
+
+Capture: admin and central (nation-wide), province offices (their province) and producer accounts
+(their own producer) — the parties that record production, packing and shipping events. Commune
+officers, council members and inspectors read but do not write supply-chain events.
+Query: every role that may view registry rows, each limited to its jurisdiction by
+``selectors.events_for``.
+"""
+
+from __future__ import annotations
+
+import rules
+
+from ocop.accounts.models import Role, User
+
+CAPTURE_ROLES = frozenset({Role.ADMIN, Role.CENTRAL, Role.PROVINCE_OFFICE, Role.PRODUCER})
+QUERY_ROLES = frozenset(
+    {Role.ADMIN, Role.CENTRAL, Role.PROVINCE_OFFICE, Role.COMMUNE_OFFICER, Role.INSPECTOR,
+     Role.COUNCIL_MEMBER, Role.PRODUCER}
+)
+
+
+@rules.predicate
+def can_capture(user: User) -> bool:
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    if user.role not in CAPTURE_ROLES:
+        return False
+    if user.role == Role.PRODUCER:
+        return user.producer_id is not None
+    if user.role == Role.PROVINCE_OFFICE:
+        return user.unit_id is not None
+    return True
+
+
+@rules.predicate
+def can_query(user: User) -> bool:
+    if not user.is_authenticated or not user.is_active:
+        return False
+    return user.is_superuser or user.role in QUERY_ROLES
+
+
+rules.add_perm("trace.capture_epcis", can_capture)
+rules.add_perm("trace.query_epcis", can_query)
