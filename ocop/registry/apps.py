@@ -4,3 +4,7 @@ from django.apps import AppConfig
 class RegistryConfig(AppConfig):
     name = "ocop.registry"
     verbose_name = "Sổ đăng ký chủ thể và sản phẩm"
+
+    def ready(self) -> None:
+        # Registers the registry permissions with `rules` (registry.view_producer, …).
+        from ocop.registry import permissions  # noqa: F401

@@ -43,7 +43,10 @@ class ProductSet(models.Model):
     """Bộ sản phẩm: the unit that has its own score sheet."""
 
     code = models.CharField(max_length=40, primary_key=True)
-    subgroup = models.ForeignKey(ProductSubGroup, on_delete=models.PROTECT, related_name="sets")
+    # Nullable: the 1048 product sets in classification.yaml are not yet tied to a 148 sub-group.
+    subgroup = models.ForeignKey(
+        ProductSubGroup, null=True, blank=True, on_delete=models.PROTECT, related_name="sets"
+    )
     name_vi = models.CharField(max_length=200)
     name_en = models.CharField(max_length=200, blank=True)
     note = models.CharField(max_length=300, blank=True)

@@ -1,12 +1,431 @@
+"""Registry pages. Thin: reads through selectors (404 outside the user's reach), writes through
+services (403 when the user may see but not do), rules in permissions.py."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import date
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.core.paginator import Paginator
+from django.db.models import QuerySet
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods
+
+from ocop.accounts.models import Role
+from ocop.audit import services as audit
+from ocop.registry import excel, forms, selectors, services
+from ocop.registry.permissions import can
+from ocop.registry.uploads import SPREADSHEET_KINDS, validate_upload
+
+OUTSIDE_REACH = "Xã/phường này nằm ngoài địa bàn của bạn."
+
+
+def _detail_url(producer: Any) -> str:
+    return reverse("registry:producer_detail", args=[producer.pk])
+
+
+def _page(request: HttpRequest, qs: QuerySet) -> Any:
+    return Paginator(qs, settings.PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+def _list(request: HttpRequest, entity: str) -> HttpResponse:
+    f = selectors.RegistryFilter.from_params(request.GET)
+    if entity == "producer":
+        qs = selectors.producer_list(request.user, f)
+        template = "registry/producer_list.html"
+    else:
+        qs = selectors.product_list(request.user, f)
+        template = "registry/product_list.html"
+    context = {
+        "page": _page(request, qs),
+        "f": f,
+        "can_create": can(request.user, entity, "create"),
+        "choices": forms.filter_choices(request.user),
+        "orderings": selectors.PRODUCT_ORDERINGS if entity == "product"
+        else selectors.PRODUCER_ORDERINGS,
+    }
+    if request.htmx and request.htmx.target == "results":
+        return render(request, f"{template}#results", context)
+    return render(request, template, context)
 
 
 @login_required
 def producer_list(request: HttpRequest) -> HttpResponse:
-    return HttpResponse("todo")
+    return _list(request, "producer")
 
 
 @login_required
 def product_list(request: HttpRequest) -> HttpResponse:
-    return HttpResponse("todo")
+    return _list(request, "product")
+
+
+@login_required
+def producer_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    producer = selectors.producer_detail(request.user, pk)
+    user = request.user
+    return render(request, "registry/producer_detail.html", {
+        "producer": producer,
+        "products": selectors.products_of(user, producer),
+        "documents": selectors.document_list(user, producer),
+        "can_change": can(user, "producer", "change", producer),
+        "can_delete": can(user, "producer", "delete", producer),
+        "can_add_product": can(user, "product", "create", producer),
+        "can_add_document": can(user, "document", "create", producer),
+        "can_change_document": can(user, "document", "change", producer),
+        "can_delete_document": can(user, "document", "delete", producer),
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def producer_create(request: HttpRequest) -> HttpResponse:
+    if not can(request.user, "producer", "create"):
+        raise PermissionDenied
+    form = forms.ProducerForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            producer = services.create_producer(actor=request.user, data=form.service_data())
+        except ValidationError as exc:
+            form.add_service_errors(exc)
+        except PermissionDenied:
+            # The view checked the right to create somewhere; so this is the chosen commune.
+            form.add_error("commune", OUTSIDE_REACH)
+        else:
+            messages.success(request, f"Đã thêm chủ thể “{producer.name}”.")
+            return redirect("registry:producer_detail", pk=producer.pk)
+    return render(request, "registry/form.html", {
+        "form": form, "title": "Thêm chủ thể", "cancel": reverse("registry:producer_list"),
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def producer_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    producer = selectors.producer_detail(request.user, pk)
+    if not can(request.user, "producer", "change", producer):
+        raise PermissionDenied
+    form = forms.ProducerForm(request.POST or None, instance=producer, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_producer(actor=request.user, producer=producer,
+                                     data=form.service_data())
+        except ValidationError as exc:
+            form.add_service_errors(exc)
+        except PermissionDenied:
+            # The right to change this producer was checked above: the new commune is the issue.
+            form.add_error("commune", OUTSIDE_REACH)
+        else:
+            messages.success(request, "Đã lưu thông tin chủ thể.")
+            return redirect("registry:producer_detail", pk=producer.pk)
+    return render(request, "registry/form.html",
+                  {"form": form, "title": f"Sửa chủ thể: {producer.name}",
+                   "cancel": _detail_url(producer)})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def producer_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    producer = selectors.producer_detail(request.user, pk)
+    if not can(request.user, "producer", "delete", producer):
+        raise PermissionDenied
+    if request.method == "POST":
+        try:
+            services.delete_producer(actor=request.user, producer=producer)
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+            return redirect("registry:producer_detail", pk=producer.pk)
+        messages.success(request, f"Đã xoá chủ thể “{producer.name}”.")
+        return redirect("registry:producer_list")
+    return render(request, "registry/confirm_delete.html",
+                  {"obj": producer, "kind": "chủ thể", "cancel": _detail_url(producer)})
+
+
+@login_required
+def product_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    product = selectors.product_detail(request.user, pk)
+    user = request.user
+    return render(request, "registry/product_detail.html", {
+        "product": product,
+        "documents": selectors.document_list(user, product.producer).filter(product=product),
+        "can_change": can(user, "product", "change", product),
+        "can_delete": can(user, "product", "delete", product),
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def product_create(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if user.role == Role.PRODUCER:
+        producer_id = user.producer_id
+    else:
+        producer_id = request.GET.get("chu_the") or request.POST.get("chu_the")
+    if not producer_id:
+        return render(request, "registry/pick_producer.html", {
+            "page": _page(request, selectors.producer_list(
+                user, selectors.RegistryFilter.from_params(request.GET))),
+            "q": request.GET.get("q", ""),
+        })
+    try:
+        producer = selectors.producer_detail(user, int(producer_id))
+    except ValueError:
+        raise Http404 from None
+    if not can(user, "product", "create", producer):
+        raise PermissionDenied
+    form = forms.ProductForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            product = services.create_product(actor=user, producer=producer,
+                                              data=form.service_data(),
+                                              image=form.cleaned_data.get("image") or None)
+        except ValidationError as exc:
+            form.add_service_errors(exc)
+        else:
+            messages.success(request, f"Đã thêm sản phẩm “{product.name}”.")
+            return redirect("registry:product_detail", pk=product.pk)
+    return render(request, "registry/form.html", {
+        "form": form, "title": f"Thêm sản phẩm của {producer.name}", "multipart": True,
+        "hidden": {"chu_the": producer.pk}, "cancel": _detail_url(producer),
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def product_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    product = selectors.product_detail(request.user, pk)
+    if not can(request.user, "product", "change", product):
+        raise PermissionDenied
+    form = forms.ProductForm(request.POST or None, request.FILES or None, instance=product)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_product(actor=request.user, product=product, data=form.service_data(),
+                                    image=form.cleaned_data.get("image") or None)
+        except ValidationError as exc:
+            form.add_service_errors(exc)
+        else:
+            messages.success(request, "Đã lưu sản phẩm.")
+            return redirect("registry:product_detail", pk=product.pk)
+    return render(request, "registry/form.html", {
+        "form": form, "title": f"Sửa sản phẩm: {product.name}", "multipart": True,
+        "cancel": reverse("registry:product_detail", args=[product.pk]),
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def product_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    product = selectors.product_detail(request.user, pk)
+    if not can(request.user, "product", "delete", product):
+        raise PermissionDenied
+    if request.method == "POST":
+        try:
+            services.delete_product(actor=request.user, product=product)
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+            return redirect("registry:product_detail", pk=product.pk)
+        messages.success(request, f"Đã xoá sản phẩm “{product.name}”.")
+        return redirect("registry:producer_detail", pk=product.producer_id)
+    return render(request, "registry/confirm_delete.html", {
+        "obj": product, "kind": "sản phẩm",
+        "cancel": reverse("registry:product_detail", args=[product.pk]),
+    })
+
+
+# --- Evidence documents ----------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def document_create(request: HttpRequest, producer_pk: int) -> HttpResponse:
+    producer = selectors.producer_detail(request.user, producer_pk)
+    if not can(request.user, "document", "create", producer):
+        raise PermissionDenied
+    form = forms.DocumentForm(request.POST or None, request.FILES or None, producer=producer)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.create_document(actor=request.user, producer=producer,
+                                     data=form.service_data(),
+                                     file=form.cleaned_data.get("file") or None)
+        except ValidationError as exc:
+            form.add_service_errors(exc)
+        else:
+            messages.success(request, "Đã thêm giấy tờ.")
+            return redirect("registry:producer_detail", pk=producer.pk)
+    return render(request, "registry/form.html", {
+        "form": form, "title": f"Thêm giấy tờ của {producer.name}", "multipart": True,
+        "cancel": _detail_url(producer),
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def document_edit(request: HttpRequest, producer_pk: int, pk: int) -> HttpResponse:
+    producer = selectors.producer_detail(request.user, producer_pk)
+    document = selectors.document_detail(request.user, producer, pk)
+    if not can(request.user, "document", "change", document):
+        raise PermissionDenied
+    form = forms.DocumentForm(request.POST or None, request.FILES or None, instance=document,
+                              producer=producer)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_document(actor=request.user, document=document,
+                                     data=form.service_data(),
+                                     file=form.cleaned_data.get("file") or None)
+        except ValidationError as exc:
+            form.add_service_errors(exc)
+        else:
+            messages.success(request, "Đã lưu giấy tờ.")
+            return redirect("registry:producer_detail", pk=producer.pk)
+    return render(request, "registry/form.html", {
+        "form": form, "title": f"Sửa giấy tờ: {document}", "multipart": True,
+        "cancel": _detail_url(producer),
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def document_delete(request: HttpRequest, producer_pk: int, pk: int) -> HttpResponse:
+    producer = selectors.producer_detail(request.user, producer_pk)
+    document = selectors.document_detail(request.user, producer, pk)
+    if not can(request.user, "document", "delete", document):
+        raise PermissionDenied
+    if request.method == "POST":
+        services.delete_document(actor=request.user, document=document)
+        messages.success(request, "Đã xoá giấy tờ.")
+        return redirect("registry:producer_detail", pk=producer.pk)
+    return render(request, "registry/confirm_delete.html",
+                  {"obj": document, "kind": "giấy tờ", "cancel": _detail_url(producer)})
+
+
+@login_required
+def document_file(request: HttpRequest, producer_pk: int, pk: int) -> FileResponse:
+    """Serve the file only after the same jurisdiction check as the page."""
+    producer = selectors.producer_detail(request.user, producer_pk)
+    document = selectors.document_detail(request.user, producer, pk)
+    if not document.file:
+        raise Http404
+    return FileResponse(document.file.open("rb"), as_attachment=True,
+                        filename=document.file.name.rsplit("/", 1)[-1])
+
+
+# --- Excel -----------------------------------------------------------------------------------
+
+_IMPORTS = {
+    "producer": (excel.PRODUCER_COLUMNS, excel.import_producers, "Chủ thể",
+                 "registry:producer_list"),
+    "product": (excel.PRODUCT_COLUMNS, excel.import_products, "Sản phẩm",
+                "registry:product_list"),
+}
+_SESSION_KEY = "registry_imports"
+
+
+def _import(request: HttpRequest, kind: str) -> HttpResponse:
+    columns, run, title, done_url = _IMPORTS[kind]
+    user = request.user
+    entity = "producer" if kind == "producer" else "product"
+    if not can(user, entity, "create"):
+        raise PermissionDenied
+    if request.GET.get("mau"):
+        content = excel.template_workbook(columns, title)
+        return FileResponse(ContentFile(content), as_attachment=True,
+                            filename=f"mau-nhap-{'chu-the' if kind == 'producer' else 'san-pham'}"
+                                     ".xlsx")
+    form = forms.ImportForm()
+    context: dict[str, Any] = {"kind": kind, "title": title, "columns": columns, "form": form}
+    pending = request.session.get(_SESSION_KEY, {})
+    if request.method == "POST" and request.POST.get("token"):
+        token = request.POST["token"]
+        entry = pending.get(token)
+        if not entry or entry["kind"] != kind:
+            messages.error(request, "Phiên nhập dữ liệu đã hết hạn; hãy tải tệp lên lại.")
+            return redirect(request.path)
+        with default_storage.open(entry["path"], "rb") as fh:
+            try:
+                result = run(user, fh, commit=True)
+            except excel.ImportFileError as exc:
+                messages.error(request, str(exc))
+                return redirect(request.path)
+        if result.committed:
+            default_storage.delete(entry["path"])
+            pending.pop(token, None)
+            request.session[_SESSION_KEY] = pending
+            messages.success(request, f"Đã nhập {len(result.rows)} dòng từ “{entry['name']}”.")
+            return redirect(done_url)
+        context.update(result=result, token=token, file_name=entry["name"])
+        return render(request, "registry/import.html", context)
+    if request.method == "POST":
+        form = forms.ImportForm(request.POST, request.FILES)
+        context["form"] = form
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            name = upload.name
+            try:
+                validate_upload(upload, SPREADSHEET_KINDS, "file")
+                result = run(user, upload, commit=False)
+            except ValidationError as exc:
+                form.add_error("file", exc.message_dict.get("file", exc.messages))
+            except excel.ImportFileError as exc:
+                form.add_error("file", f"Tệp “{name}”: {exc}")
+            else:
+                context.update(result=result, file_name=name)
+                if result.ok:
+                    # Keep the checked file until the user confirms; the token is bound to
+                    # this session so nobody else can import it.
+                    token = secrets.token_urlsafe(16)
+                    upload.seek(0)
+                    path = default_storage.save(f"imports/{token}.xlsx", upload)
+                    pending[token] = {"kind": kind, "path": path, "name": name}
+                    request.session[_SESSION_KEY] = pending
+                    context["token"] = token
+    return render(request, "registry/import.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def producer_import(request: HttpRequest) -> HttpResponse:
+    return _import(request, "producer")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def product_import(request: HttpRequest) -> HttpResponse:
+    return _import(request, "product")
+
+
+def _export(request: HttpRequest, kind: str) -> FileResponse:
+    f = selectors.RegistryFilter.from_params(request.GET)
+    if kind == "producers":
+        qs = selectors.producer_list(request.user, f)
+        filename = f"chu-the-{date.today():%Y%m%d}.xlsx"
+    else:
+        qs = selectors.product_list(request.user, f)
+        filename = f"san-pham-{date.today():%Y%m%d}.xlsx"
+    # Exports leave the platform: record who took which slice.
+    audit.record(actor=request.user, action=f"registry.{kind}.export",
+                 object_type=f"registry.{kind}", object_repr=filename,
+                 changes={"filters": {k: v for k, v in request.GET.items() if v}})
+    return FileResponse(excel.export_workbook(qs, kind), as_attachment=True, filename=filename,
+                        content_type="application/vnd.openxmlformats-officedocument."
+                                     "spreadsheetml.sheet")
+
+
+@login_required
+def producer_export(request: HttpRequest) -> FileResponse:
+    return _export(request, "producers")
+
+
+@login_required
+def product_export(request: HttpRequest) -> FileResponse:
+    return _export(request, "products")
+

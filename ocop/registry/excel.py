@@ -1,0 +1,483 @@
+"""Excel import and export of producers and products, with openpyxl directly.
+
+Why not django-import-export: the import must go through our services (permissions, validation,
+audit entries) and report errors as row + column + Vietnamese message; openpyxl gives that with
+less code than adapting Resource classes. Export uses openpyxl's write-only mode and a database
+iterator, so memory stays flat for the ~17,000 certified products of the country.
+
+Import is all-or-nothing: every row is run through the services inside one transaction, each in
+its own savepoint so that every bad row is reported; the transaction is rolled back on preview
+and whenever any row fails, and committed only when all rows pass.
+"""
+
+from __future__ import annotations
+
+import tempfile
+import zipfile
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import IO, Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import QuerySet
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Font
+from openpyxl.utils.exceptions import InvalidFileException
+
+from ocop.accounts.models import User
+from ocop.registry import selectors, services
+from ocop.registry.models import LegalForm, Producer, Product, ProductSet
+from ocop.units.models import Unit
+from ocop.units.text import fold
+
+MAX_IMPORT_ROWS = 20_000
+
+
+class ImportFileError(Exception):
+    """The file as a whole cannot be read (not xlsx, no header, missing columns)."""
+
+
+@dataclass(frozen=True)
+class Column:
+    header: str
+    field: str
+    kind: str = "text"  # text | int | date | bool | legal_form | commune | product_set | status
+    required: bool = False
+    help: str = ""
+    example: str = ""
+
+
+PRODUCER_COLUMNS = (
+    Column("Mã số thuế", "tax_code", required=True,
+           help="10 chữ số, hoặc 13 chữ số dạng ##########-### (chi nhánh)",
+           example="0100109106"),
+    Column("Tên chủ thể", "name", required=True, example="HTX Vải thiều Lục Ngạn"),
+    Column("Loại hình", "legal_form", "legal_form", required=True,
+           help="; ".join(label for _, label in LegalForm.choices), example="Hợp tác xã"),
+    Column("Mã xã/phường", "commune", "commune", required=True,
+           help="Mã 5 chữ số của xã/phường hiện nay (từ 01/07/2025)", example="07582"),
+    Column("Số nhà, thôn/xóm", "street_address", example="Thôn Hạ"),
+    Column("Người đại diện", "representative_name", required=True, example="Nguyễn Văn A"),
+    Column("Chức vụ", "representative_title", example="Giám đốc"),
+    Column("Điện thoại", "phone", example="0912345678"),
+    Column("Thư điện tử", "email", example="htx@example.vn"),
+    Column("Trang web", "website"),
+    Column("Số đăng ký kinh doanh", "business_reg_no"),
+    Column("Ngày đăng ký", "business_reg_date", "date", help="dd/mm/yyyy", example="15/03/2019"),
+    Column("Số lao động", "employees", "int", example="25"),
+    Column("Lao động địa phương", "local_employees", "int",
+           help="Không lớn hơn số lao động", example="20"),
+    Column("Số thành viên", "members", "int", example="12"),
+    Column("Chủ thể là nữ", "woman_owner", "bool", help="Có / Không", example="Không"),
+    Column("Chủ thể là người DTTS", "ethnic_minority_owner", "bool", help="Có / Không",
+           example="Không"),
+)
+
+PRODUCT_COLUMNS = (
+    Column("Mã số thuế chủ thể", "producer", "producer", required=True,
+           help="Mã số thuế của chủ thể đã có trong hệ thống", example="0100109106"),
+    Column("Tên sản phẩm", "name", required=True, example="Vải thiều sấy khô"),
+    Column("Mã bộ sản phẩm", "product_set", "product_set", required=True,
+           help="Mã trong danh mục phân loại (trang Bộ tiêu chí)"),
+    Column("Mã GTIN", "gtin", help="8, 12, 13 hoặc 14 chữ số, đúng chữ số kiểm tra",
+           example="8934567890120"),
+    Column("Quy cách đóng gói", "packaging", example="Hộp 500 g"),
+    Column("Hạn sử dụng (ngày)", "shelf_life_days", "int", example="365"),
+    Column("Mô tả", "description"),
+    Column("Thành phần", "ingredients"),
+    Column("Trạng thái", "status", "status",
+           help="; ".join(label for _, label in Product.Status.choices),
+           example="Đang sản xuất, kinh doanh"),
+)
+
+
+# --- Templates -------------------------------------------------------------------------------
+
+
+def template_workbook(columns: Iterable[Column], title: str) -> bytes:
+    """An empty sheet with the headers, plus a sheet explaining each column with an example."""
+    columns = list(columns)
+    wb = Workbook()
+    sheet = wb.active
+    sheet.title = title
+    sheet.append([c.header for c in columns])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for i, c in enumerate(columns, start=1):
+        sheet.column_dimensions[sheet.cell(1, i).column_letter].width = max(14, len(c.header) + 4)
+    guide = wb.create_sheet("Hướng dẫn")
+    guide.append(["Cột", "Bắt buộc", "Cách ghi", "Ví dụ"])
+    for cell in guide[1]:
+        cell.font = Font(bold=True)
+    for c in columns:
+        guide.append([c.header, "Có" if c.required else "", c.help, c.example])
+    guide.append([])
+    guide.append(["Dữ liệu được đọc từ trang tính đầu tiên; dòng 1 là tiêu đề cột."])
+    with tempfile.TemporaryFile() as tmp:
+        wb.save(tmp)
+        tmp.seek(0)
+        return tmp.read()
+
+
+# --- Reading ---------------------------------------------------------------------------------
+
+
+@dataclass
+class RowError:
+    column: str
+    message: str
+
+
+@dataclass
+class ImportRow:
+    number: int  # the row number as Excel shows it
+    cells: dict[str, Any]  # header → raw cell value, for the preview
+    values: dict[str, Any] = field(default_factory=dict)
+    errors: list[RowError] = field(default_factory=list)
+
+
+@dataclass
+class ImportResult:
+    rows: list[ImportRow]
+    headers: list[str]
+    committed: bool = False
+
+    @property
+    def error_count(self) -> int:
+        return sum(len(r.errors) for r in self.rows)
+
+    @property
+    def ok(self) -> bool:
+        return bool(self.rows) and self.error_count == 0
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
+def _parse_date(value: Any) -> date | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    text = _text(value)
+    for fmt in ("%d/%m/%Y", "%d-%m-%Y", "%Y-%m-%d", "%d.%m.%Y"):
+        try:
+            return datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    raise ValueError("không phải ngày hợp lệ (ghi dd/mm/yyyy)")
+
+
+def _parse_int(value: Any) -> int | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, bool):
+        raise ValueError("phải là số nguyên")
+    if isinstance(value, (int, float)):
+        if float(value).is_integer():
+            return int(value)
+        raise ValueError("phải là số nguyên")
+    text = _text(value).replace(".", "").replace(",", "")
+    try:
+        return int(text)
+    except ValueError:
+        raise ValueError("phải là số nguyên") from None
+
+
+def _parse_bool(value: Any) -> bool:
+    if value in (None, ""):
+        return False
+    if isinstance(value, bool):
+        return value
+    text = fold(_text(value))
+    if text in {"co", "x", "1", "true", "yes", "dung"}:
+        return True
+    if text in {"khong", "0", "false", "no", "sai"}:
+        return False
+    raise ValueError("ghi “Có” hoặc “Không”")
+
+
+def _choice(value: Any, choices: list[tuple[str, str]]) -> str:
+    text = fold(_text(value))
+    for code, label in choices:
+        if text in (code, fold(label)):
+            return code
+    raise ValueError("giá trị không có trong danh sách: " + "; ".join(lbl for _, lbl in choices))
+
+
+class _Lookups:
+    """Caches of the rows that cells refer to, so a 10,000-row file does not run 10,000 lookups."""
+
+    def __init__(self, user: User) -> None:
+        self.user = user
+        self._communes: dict[str, Unit | None] = {}
+        self._sets: dict[str, ProductSet | None] = {}
+        self._producers: dict[str, Producer | None] = {}
+
+    def commune(self, value: Any) -> Unit:
+        text = _text(value).upper()
+        if text.isdigit():
+            text = "C" + text.zfill(5)
+        if text not in self._communes:
+            self._communes[text] = (
+                Unit.objects.select_related("current_commune")
+                .filter(pk=text, level=Unit.Level.COMMUNE).first()
+            )
+        unit = self._communes[text]
+        if unit is None:
+            raise ValueError(f"không có xã/phường mã “{_text(value)}”")
+        return unit
+
+    def product_set(self, value: Any) -> ProductSet:
+        code = _text(value)
+        if code not in self._sets:
+            self._sets[code] = ProductSet.objects.filter(pk=code).first()
+        found = self._sets[code]
+        if found is None:
+            raise ValueError(f"không có bộ sản phẩm mã “{code}”")
+        return found
+
+    def producer(self, value: Any) -> Producer:
+        tax_code = _text(value)
+        if tax_code not in self._producers:
+            self._producers[tax_code] = (
+                selectors.producers_for(self.user).select_related("commune")
+                .filter(tax_code=tax_code).first()
+            )
+        found = self._producers[tax_code]
+        if found is None:
+            raise ValueError(
+                f"không tìm thấy chủ thể mã số thuế “{tax_code}” trong địa bàn của bạn"
+            )
+        return found
+
+
+def _convert(column: Column, value: Any, lookups: _Lookups) -> Any:
+    match column.kind:
+        case "int":
+            return _parse_int(value)
+        case "date":
+            return _parse_date(value)
+        case "bool":
+            return _parse_bool(value)
+        case "legal_form":
+            return _choice(value, LegalForm.choices)
+        case "status":
+            return _choice(value, Product.Status.choices)
+        case "commune":
+            return lookups.commune(value)
+        case "product_set":
+            return lookups.product_set(value)
+        case "producer":
+            return lookups.producer(value)
+        case _:
+            return _text(value)
+
+
+def read_rows(file: IO[bytes], columns: Iterable[Column]) -> tuple[list[str], list[ImportRow]]:
+    """Read the first sheet: header row, then one ImportRow per non-empty row."""
+    columns = list(columns)
+    try:
+        wb = load_workbook(file, read_only=True, data_only=True)
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        raise ImportFileError(
+            "Không đọc được tệp: đây không phải bảng tính Excel .xlsx hợp lệ."
+        ) from exc
+    try:
+        sheet = wb.worksheets[0]
+        rows = sheet.iter_rows(values_only=True)
+        header_row = next(rows, None)
+        if not header_row or not any(header_row):
+            raise ImportFileError("Trang tính đầu tiên không có dòng tiêu đề (dòng 1).")
+        headers = [_text(h) for h in header_row]
+        by_fold = {fold(h): i for i, h in enumerate(headers) if h}
+        index: dict[str, int] = {}
+        missing = []
+        for c in columns:
+            if fold(c.header) in by_fold:
+                index[c.header] = by_fold[fold(c.header)]
+            elif c.required:
+                missing.append(c.header)
+        if missing:
+            raise ImportFileError("Thiếu cột bắt buộc: " + ", ".join(missing) + ".")
+        out: list[ImportRow] = []
+        for number, raw in enumerate(rows, start=2):
+            if raw is None or all(v in (None, "") for v in raw):
+                continue
+            if len(out) >= MAX_IMPORT_ROWS:
+                raise ImportFileError(f"Tệp có quá {MAX_IMPORT_ROWS} dòng; hãy chia nhỏ.")
+            cells = {h: raw[i] if i < len(raw) else None for h, i in index.items()}
+            out.append(ImportRow(number=number, cells=cells))
+        if not out:
+            raise ImportFileError("Tệp không có dòng dữ liệu nào (từ dòng 2).")
+        return [c.header for c in columns if c.header in index], out
+    finally:
+        wb.close()
+
+
+def _prepare(row: ImportRow, columns: list[Column], lookups: _Lookups) -> None:
+    for c in columns:
+        if c.header not in row.cells:
+            continue
+        value = row.cells[c.header]
+        if _text(value) == "":
+            if c.required:
+                row.errors.append(RowError(c.header, "không được để trống"))
+            # An empty optional cell leaves the model's default (0, "", False, active).
+            continue
+        try:
+            row.values[c.field] = _convert(c, value, lookups)
+        except ValueError as exc:
+            row.errors.append(RowError(c.header, str(exc)))
+
+
+def _record_errors(row: ImportRow, exc: ValidationError, columns: list[Column]) -> None:
+    headers = {c.field: c.header for c in columns}
+    if hasattr(exc, "error_dict"):
+        for fname, messages in exc.message_dict.items():
+            for message in messages:
+                row.errors.append(RowError(headers.get(fname, fname if fname != "__all__" else ""),
+                                           message))
+    else:
+        for message in exc.messages:
+            row.errors.append(RowError("", message))
+
+
+def _run(
+    user: User, file: IO[bytes], columns: tuple[Column, ...], commit: bool,
+    save: Callable[[User, dict[str, Any]], Any], unique_field: str,
+) -> ImportResult:
+    headers, rows = read_rows(file, columns)
+    cols = list(columns)
+    lookups = _Lookups(user)
+    seen: dict[str, int] = {}
+    unique_header = next(c.header for c in cols if c.field == unique_field)
+    # A refusal by the permission matrix is about where the row belongs.
+    scope_header = next(c.header for c in cols if c.kind in ("commune", "producer"))
+    with transaction.atomic():
+        for row in rows:
+            _prepare(row, cols, lookups)
+            key = _text(row.cells.get(unique_header))
+            if key and unique_field in ("tax_code", "gtin"):
+                if key in seen:
+                    row.errors.append(RowError(unique_header, f"trùng với dòng {seen[key]}"))
+                seen.setdefault(key, row.number)
+            if row.errors:
+                continue
+            try:
+                with transaction.atomic():
+                    save(user, row.values)
+            except ValidationError as exc:
+                _record_errors(row, exc, cols)
+            except PermissionDenied:
+                row.errors.append(RowError(scope_header, "ngoài địa bàn hoặc quyền của bạn"))
+        result = ImportResult(rows=rows, headers=headers)
+        if not commit or not result.ok:
+            transaction.set_rollback(True)
+        else:
+            result.committed = True
+    return result
+
+
+def _save_producer(user: User, values: dict[str, Any]) -> None:
+    services.create_producer(actor=user, data=values)
+
+
+def _save_product(user: User, values: dict[str, Any]) -> None:
+    data = dict(values)
+    producer = data.pop("producer")
+    services.create_product(actor=user, producer=producer, data=data)
+
+
+def import_producers(user: User, file: IO[bytes], *, commit: bool) -> ImportResult:
+    return _run(user, file, PRODUCER_COLUMNS, commit, _save_producer, "tax_code")
+
+
+def import_products(user: User, file: IO[bytes], *, commit: bool) -> ImportResult:
+    return _run(user, file, PRODUCT_COLUMNS, commit, _save_product, "gtin")
+
+
+# --- Export ----------------------------------------------------------------------------------
+
+
+def _yes(value: bool) -> str:
+    return "Có" if value else "Không"
+
+
+PRODUCER_EXPORT: tuple[tuple[str, Callable[[Producer], Any]], ...] = (
+    ("ID", lambda p: p.pk),
+    ("Mã số thuế", lambda p: p.tax_code),
+    ("Tên chủ thể", lambda p: p.name),
+    ("Loại hình", lambda p: p.get_legal_form_display()),
+    ("Trạng thái", lambda p: p.get_status_display()),
+    # Current communes by their 5-digit code; legacy ones by key ("LC07591"), which the import
+    # also reads, so an export imports back unchanged.
+    ("Mã xã/phường", lambda p: p.commune.code if p.commune.is_current else p.commune.pk),
+    ("Xã/phường", lambda p: p.commune.full_name),
+    ("Xã/phường hiện nay", lambda p: p.commune.current_commune.name
+        if p.commune.current_commune_id else ""),
+    ("Tỉnh/thành phố hiện nay", lambda p: p.commune.current_province.name
+        if p.commune.current_province_id else ""),
+    ("Số nhà, thôn/xóm", lambda p: p.street_address),
+    ("Người đại diện", lambda p: p.representative_name),
+    ("Chức vụ", lambda p: p.representative_title),
+    ("Điện thoại", lambda p: p.phone),
+    ("Thư điện tử", lambda p: p.email),
+    ("Trang web", lambda p: p.website),
+    ("Số đăng ký kinh doanh", lambda p: p.business_reg_no),
+    ("Ngày đăng ký", lambda p: p.business_reg_date),
+    ("Số lao động", lambda p: p.employees),
+    ("Lao động địa phương", lambda p: p.local_employees),
+    ("Số thành viên", lambda p: p.members),
+    ("Chủ thể là nữ", lambda p: _yes(p.woman_owner)),
+    ("Chủ thể là người DTTS", lambda p: _yes(p.ethnic_minority_owner)),
+)
+
+PRODUCT_EXPORT: tuple[tuple[str, Callable[[Product], Any]], ...] = (
+    ("ID", lambda p: p.pk),
+    ("Mã số thuế chủ thể", lambda p: p.producer.tax_code),
+    ("Tên chủ thể", lambda p: p.producer.name),
+    ("Tên sản phẩm", lambda p: p.name),
+    ("Mã bộ sản phẩm", lambda p: p.product_set_id),
+    ("Bộ sản phẩm", lambda p: p.product_set.name_vi),
+    ("Nhóm sản phẩm", lambda p: p.product_set.subgroup.group.name_vi
+        if p.product_set.subgroup_id else ""),
+    ("Mã GTIN", lambda p: p.gtin or ""),
+    ("Hạng sao", lambda p: p.stars),
+    ("Trạng thái", lambda p: p.get_status_display()),
+    ("Quy cách đóng gói", lambda p: p.packaging),
+    ("Hạn sử dụng (ngày)", lambda p: p.shelf_life_days),
+    ("Xã/phường", lambda p: p.producer.commune.full_name),
+    ("Tỉnh/thành phố hiện nay", lambda p: p.producer.commune.current_province.name
+        if p.producer.commune.current_province_id else ""),
+)
+
+
+def _rows_of(qs: QuerySet, spec: tuple[tuple[str, Callable[[Any], Any]], ...]) -> Iterator[list]:
+    for obj in qs.iterator(chunk_size=2000):
+        yield [getter(obj) for _, getter in spec]
+
+
+def export_workbook(qs: QuerySet, kind: str) -> IO[bytes]:
+    """Write ``qs`` to a temporary .xlsx file (write-only mode) and return it rewound."""
+    spec = PRODUCER_EXPORT if kind == "producers" else PRODUCT_EXPORT
+    wb = Workbook(write_only=True)
+    sheet = wb.create_sheet("Chủ thể" if kind == "producers" else "Sản phẩm")
+    sheet.freeze_panes = "A2"
+    sheet.append([header for header, _ in spec])
+    for values in _rows_of(qs, spec):
+        sheet.append(values)
+    # Returned open to the caller (FileResponse closes it); the OS removes it on close.
+    out = tempfile.TemporaryFile()  # noqa: SIM115
+    wb.save(out)
+    out.seek(0)
+    return out
