@@ -13,11 +13,15 @@ env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
 DEBUG = env.bool("DJANGO_DEBUG", default=True)
-# The fallback key is only acceptable for the local demo; production must set its own.
-SECRET_KEY = env(
-    "DJANGO_SECRET_KEY",
-    default="insecure-demo-key-only-for-local-use-0123456789abcdefghijklmnopqrstuvwxyz" if DEBUG else None,
-)
+# The fallback key is only acceptable for the local demo; production must set its own, and
+# without one it refuses to start (ImproperlyConfigured) instead of failing on first request.
+if DEBUG:
+    SECRET_KEY = env(
+        "DJANGO_SECRET_KEY",
+        default="insecure-demo-key-only-for-local-use-0123456789abcdefghijklmnopqrstuvwxyz",
+    )
+else:
+    SECRET_KEY = env("DJANGO_SECRET_KEY")
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 
@@ -40,6 +44,11 @@ INSTALLED_APPS = [
     "ocop.accounts",
     "ocop.registry",
     "ocop.criteria",
+    "ocop.dossiers",
+    "ocop.notifications",
+    "ocop.certificates",
+    "ocop.trace",
+    "ocop.demo",
     "ocop.api",
     "ocop.web",
 ]
@@ -123,7 +132,11 @@ AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.5)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+# Renders accounts/locked_out.html in Vietnamese with the cool-off in minutes.
+AXES_LOCKOUT_CALLABLE = "ocop.accounts.views.locked_out"
+# Reverse proxies in front of Django that append to X-Forwarded-For (0 = none: use REMOTE_ADDR).
+TRUSTED_PROXY_COUNT = env.int("DJANGO_TRUSTED_PROXY_COUNT", default=0)
+AXES_CLIENT_IP_CALLABLE = "ocop.accounts.client_ip.client_ip"
 OTP_TOTP_ISSUER = "OCOP"
 
 LANGUAGE_CODE = "vi"
@@ -157,11 +170,35 @@ TASKS = {
     }
 }
 
-EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+# E-mail (Django 6.1 MAILERS): EMAIL_URL such as smtp+tls://user:password@smtp.example.vn:587
+# sends through SMTP. Without it: the console in development, a local MTA (localhost:25) in
+# production (check --deploy refuses development-only backends there).
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="OCOP <no-reply@ocop.local>")
-EMAIL_URL = env("EMAIL_URL", default="")
+EMAIL_URL = env("EMAIL_URL", default="" if DEBUG else "smtp://localhost:25")
 if EMAIL_URL:
-    vars().update(env.email_url("EMAIL_URL"))
+    _mail = env.email_url_config(EMAIL_URL)
+    MAILERS = {"default": {"BACKEND": _mail["EMAIL_BACKEND"]}}
+    if _mail["EMAIL_BACKEND"] == "django.core.mail.backends.smtp.EmailBackend":
+        MAILERS["default"]["OPTIONS"] = {
+            "host": _mail.get("EMAIL_HOST"),
+            "port": _mail.get("EMAIL_PORT") or None,
+            "username": _mail.get("EMAIL_HOST_USER"),
+            "password": _mail.get("EMAIL_HOST_PASSWORD"),
+            "use_tls": _mail.get("EMAIL_USE_TLS", False),
+            "use_ssl": _mail.get("EMAIL_USE_SSL", False),
+            "timeout": 20,
+        }
+else:
+    MAILERS = {
+        "default": {
+            "BACKEND": env(
+                "EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend"
+            )
+        }
+    }
+
+# OCOP certificates are valid 36 calendar months from the date of issue (Decision 148/QĐ-TTg).
+OCOP_CERTIFICATE_VALIDITY_MONTHS = env.int("OCOP_CERTIFICATE_VALIDITY_MONTHS", default=36)
 
 # Public base URL used in QR codes and e-mails.
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
@@ -193,7 +230,9 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    # WeasyPrint logs every layout step at INFO; keep PDF rendering quiet.
+    "loggers": {"axes": {"level": "WARNING"}, "weasyprint": {"level": "WARNING"},
+                "fontTools": {"level": "WARNING"}},
 }
 
 # Page sizes of lists, shared by pages and API.

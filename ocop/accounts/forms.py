@@ -1,5 +1,21 @@
 from django import forms
+from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
+
+
+class LoginForm(AuthenticationForm):
+    """Django's login form (it passes ``request`` to ``authenticate`` so django-axes sees the
+    client IP) with Vietnamese labels and one message that does not say which half was wrong."""
+
+    error_messages = {
+        "invalid_login": _("Tên đăng nhập hoặc mật khẩu không đúng."),
+        "inactive": _("Tài khoản này đã bị vô hiệu hoá."),
+    }
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["username"].label = _("Tên đăng nhập")
+        self.fields["password"].label = _("Mật khẩu")
 
 
 class OtpForm(forms.Form):
@@ -15,3 +31,7 @@ class OtpForm(forms.Form):
         if not token.isdigit():
             raise forms.ValidationError(_("Mã xác thực chỉ gồm 6 chữ số."))
         return token
+
+
+class ApiTokenForm(forms.Form):
+    name = forms.CharField(label=_("Tên khoá"), max_length=100, required=False)

@@ -13,7 +13,7 @@ from ocop.accounts.models import Role, User
 
 
 def unit_q(user: User, commune_path: str) -> Q:
-    """Q filter on a path to a units.Unit commune FK (e.g. ``"commune"`` or ``"producer__commune"``)."""
+    """Q filter on a path to a commune FK, e.g. ``"commune"`` or ``"producer__commune"``."""
     if not user.is_authenticated or not user.is_active:
         return Q(pk__in=[])
     if user.is_nationwide:

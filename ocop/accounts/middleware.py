@@ -2,13 +2,30 @@
 must pass the OTP step before it reaches any page."""
 
 from collections.abc import Callable
+from urllib.parse import urlencode
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django_otp import user_has_device
 
-EXEMPT_PREFIXES = ("/static/", "/healthz", "/api/", "/i18n/", "/verify/")
+# The API checks the second factor itself (ocop.api.auth); /verify/ is the public certificate
+# check and needs no account at all.
+EXEMPT_PREFIXES = ("/static/", "/media/", "/healthz", "/api/", "/i18n/", "/verify/")
+
+
+def second_factor_step(user) -> str | None:
+    """What the signed-in ``user`` still owes: ``"verify"``, ``"setup"`` or ``None``.
+
+    ``user.is_verified`` is set by django-otp's OTPMiddleware for the current session.
+    """
+    if not user.is_authenticated or user.is_verified():
+        return None
+    if user_has_device(user, confirmed=True):
+        return "verify"
+    if user.require_otp:
+        return "setup"
+    return None
 
 
 class StaffSecondFactorMiddleware:
@@ -17,15 +34,17 @@ class StaffSecondFactorMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated and not request.path.startswith(EXEMPT_PREFIXES):
-            allowed = {
-                reverse("accounts:otp_verify"),
-                reverse("accounts:otp_setup"),
-                reverse("accounts:logout"),
-            }
-            if request.path not in allowed and not user.is_verified():
-                if user_has_device(user, confirmed=True):
-                    return redirect(f"{reverse('accounts:otp_verify')}?next={request.path}")
-                if user.require_otp:
-                    return redirect("accounts:otp_setup")
+        if (
+            user is not None
+            and user.is_authenticated
+            and not request.path.startswith(EXEMPT_PREFIXES)
+        ):
+            step = second_factor_step(user)
+            if step is not None:
+                allowed = {reverse("accounts:logout"), reverse(f"accounts:otp_{step}")}
+                if request.path not in allowed:
+                    target = reverse(f"accounts:otp_{step}")
+                    if step == "verify" and request.method == "GET":
+                        target += "?" + urlencode({"next": request.get_full_path()})
+                    return redirect(target)
         return self.get_response(request)

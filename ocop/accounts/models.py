@@ -6,6 +6,7 @@ import hashlib
 import secrets
 
 from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
 from django.db import models
 
 
@@ -52,6 +53,29 @@ class User(AbstractUser):
         verbose_name = "người dùng"
         verbose_name_plural = "người dùng"
 
+    def clean(self) -> None:
+        """Keep role and jurisdiction consistent: scoping (ocop.accounts.jurisdiction) reads
+        ``unit`` as a *current* province or commune and ``producer`` for producer accounts."""
+        super().clean()
+        errors: dict[str, str] = {}
+        unit = self.unit
+        if unit is not None and unit.era != "current":
+            errors["unit"] = "Địa bàn phải là đơn vị hành chính hiện hành (từ 01/07/2025)."
+        elif unit is not None and unit.level not in ("province", "commune"):
+            errors["unit"] = "Địa bàn phải là một tỉnh/thành phố hoặc một xã/phường."
+        elif self.role in (Role.ADMIN, Role.CENTRAL) and unit is not None:
+            errors["unit"] = "Tài khoản cấp trung ương không gắn với địa bàn."
+        elif self.role == Role.PROVINCE_OFFICE and (unit is None or unit.level != "province"):
+            errors["unit"] = "Cơ quan thường trực tỉnh phải gắn với một tỉnh/thành phố."
+        elif self.role == Role.COMMUNE_OFFICER and (unit is None or unit.level != "commune"):
+            errors["unit"] = "Cán bộ xã phải gắn với một xã/phường."
+        if self.role == Role.PRODUCER and self.producer_id is None:
+            errors["producer"] = "Tài khoản chủ thể phải gắn với một chủ thể OCOP."
+        elif self.role != Role.PRODUCER and self.producer_id is not None:
+            errors["producer"] = "Chỉ tài khoản chủ thể mới gắn với chủ thể OCOP."
+        if errors:
+            raise ValidationError(errors)
+
     @property
     def is_staff_role(self) -> bool:
         return self.role in STAFF_ROLES
@@ -62,15 +86,24 @@ class User(AbstractUser):
 
 
 class ApiToken(models.Model):
-    """Bearer token for the API. Only a SHA-256 of the secret is stored."""
+    """Bearer token for the API. Only a SHA-256 of the secret is stored: the secret has 256 bits
+    of entropy, so a plain hash (no salt, no stretching) cannot be brute-forced, and lookups by
+    hash stay a single indexed query."""
 
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
-    name = models.CharField(max_length=100)
-    prefix = models.CharField(max_length=8, db_index=True)
+    user = models.ForeignKey(
+        User, verbose_name="người dùng", on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    name = models.CharField("tên", max_length=100)
+    prefix = models.CharField("tiền tố", max_length=8, db_index=True)
     key_hash = models.CharField(max_length=64, unique=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    last_used_at = models.DateTimeField(null=True, blank=True)
-    revoked = models.BooleanField(default=False)
+    created_at = models.DateTimeField("tạo lúc", auto_now_add=True)
+    last_used_at = models.DateTimeField("dùng lần cuối", null=True, blank=True)
+    revoked = models.BooleanField("đã thu hồi", default=False)
+    revoked_at = models.DateTimeField("thu hồi lúc", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "khoá API"
+        verbose_name_plural = "khoá API"
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
@@ -81,8 +114,9 @@ class ApiToken(models.Model):
 
     @classmethod
     def issue(cls, user: User, name: str) -> tuple[ApiToken, str]:
+        """Create a token; use ``ocop.accounts.services.issue_api_token`` (it also audits)."""
         raw = "ocop_" + secrets.token_urlsafe(32)
         token = cls.objects.create(
-            user=user, name=name, prefix=raw[5:13], key_hash=cls.hash_key(raw)
+            user=user, name=name[:100], prefix=raw[5:13], key_hash=cls.hash_key(raw)
         )
         return token, raw

@@ -1,5 +1,6 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
+from django.utils.translation import gettext_lazy as _
 
 from ocop.accounts import views
 
@@ -15,12 +16,16 @@ urlpatterns = [
         auth_views.PasswordChangeView.as_view(
             template_name="accounts/form.html",
             success_url=reverse_lazy("accounts:password_change_done"),
+            extra_context={"title": _("Đổi mật khẩu")},
         ),
         name="password_change",
     ),
     path(
         "doi-mat-khau/xong/",
-        auth_views.PasswordChangeDoneView.as_view(template_name="accounts/done.html"),
+        auth_views.PasswordChangeDoneView.as_view(
+            template_name="accounts/done.html",
+            extra_context={"title": _("Đã đổi mật khẩu")},
+        ),
         name="password_change_done",
     ),
     path(
@@ -30,12 +35,28 @@ urlpatterns = [
             email_template_name="accounts/password_reset_email.txt",
             subject_template_name="accounts/password_reset_subject.txt",
             success_url=reverse_lazy("accounts:password_reset_done"),
+            extra_context={
+                "title": _("Quên mật khẩu"),
+                "intro": _(
+                    "Nhập địa chỉ thư điện tử của tài khoản; hệ thống sẽ gửi liên kết "
+                    "để đặt mật khẩu mới."
+                ),
+            },
         ),
         name="password_reset",
     ),
     path(
         "quen-mat-khau/da-gui/",
-        auth_views.PasswordResetDoneView.as_view(template_name="accounts/done.html"),
+        auth_views.PasswordResetDoneView.as_view(
+            template_name="accounts/done.html",
+            extra_context={
+                "title": _("Đã gửi thư"),
+                "intro": _(
+                    "Nếu địa chỉ này thuộc một tài khoản, thư hướng dẫn đặt lại mật khẩu "
+                    "đã được gửi tới."
+                ),
+            },
+        ),
         name="password_reset_done",
     ),
     path(
@@ -43,12 +64,20 @@ urlpatterns = [
         auth_views.PasswordResetConfirmView.as_view(
             template_name="accounts/form.html",
             success_url=reverse_lazy("accounts:password_reset_complete"),
+            extra_context={"title": _("Đặt mật khẩu mới")},
         ),
         name="password_reset_confirm",
     ),
     path(
         "dat-lai-mat-khau/xong/",
-        auth_views.PasswordResetCompleteView.as_view(template_name="accounts/done.html"),
+        auth_views.PasswordResetCompleteView.as_view(
+            template_name="accounts/done.html",
+            extra_context={
+                "title": _("Đã đặt mật khẩu mới"),
+                "intro": _("Bạn có thể đăng nhập bằng mật khẩu mới."),
+                "show_login": True,
+            },
+        ),
         name="password_reset_complete",
     ),
 ]

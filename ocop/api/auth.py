@@ -4,12 +4,15 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja.security import HttpBearer, SessionAuth
 
-from ocop.accounts.models import ApiToken
+from ocop.accounts.middleware import second_factor_step
+from ocop.accounts.models import ApiToken, User
+
+TOKEN_PREFIX = "ocop_"  # noqa: S105 — a public marker, not a secret
 
 
 class TokenAuth(HttpBearer):
-    def authenticate(self, request: HttpRequest, token: str):
-        if not token.startswith("ocop_"):
+    def authenticate(self, request: HttpRequest, token: str) -> User | None:
+        if not token.startswith(TOKEN_PREFIX):
             return None
         found = (
             ApiToken.objects.select_related("user", "user__unit", "user__producer")
@@ -26,4 +29,16 @@ class TokenAuth(HttpBearer):
         return found.user
 
 
-token_or_session = [TokenAuth(), SessionAuth()]
+class VerifiedSessionAuth(SessionAuth):
+    """The browser session, but only once it has passed its second factor: the page
+    middleware does not guard /api/, so without this a stolen password alone would reach the
+    API of an account protected by TOTP. Unsafe methods still need the CSRF token."""
+
+    def authenticate(self, request: HttpRequest, key: str | None) -> User | None:
+        user = request.user
+        if not user.is_authenticated or second_factor_step(user) is not None:
+            return None
+        return user
+
+
+token_or_session = [TokenAuth(), VerifiedSessionAuth()]

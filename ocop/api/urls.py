@@ -1,10 +1,15 @@
 """The versioned JSON API. Each domain app owns a router; this file only mounts them."""
 
-from ninja import NinjaAPI
+from django.http import HttpRequest
+from ninja import NinjaAPI, Schema
 
 from ocop.api.auth import token_or_session
+from ocop.certificates.api import router as certificates_router
 from ocop.criteria.api import router as criteria_router
+from ocop.dossiers.api import router as dossiers_router
 from ocop.registry.api import router as registry_router
+from ocop.trace.api import router as trace_router
+from ocop.units.api import router as units_router
 
 api = NinjaAPI(
     title="OCOP Platform API",
@@ -18,5 +23,33 @@ api = NinjaAPI(
     docs_url="/docs",
     openapi_url="/openapi.json",
 )
+
+
+class MeOut(Schema):
+    username: str
+    full_name: str
+    role: str
+    unit: str | None
+    unit_name: str | None
+    producer: int | None
+
+
+@api.get("/me", response=MeOut, tags=["accounts"], summary="Tài khoản đang dùng API")
+def me(request: HttpRequest) -> MeOut:
+    user = request.auth
+    return MeOut(
+        username=user.username,
+        full_name=user.get_full_name(),
+        role=user.role,
+        unit=user.unit_id,
+        unit_name=str(user.unit) if user.unit_id else None,
+        producer=user.producer_id,
+    )
+
+
 api.add_router("/", registry_router)
 api.add_router("/", criteria_router)
+api.add_router("/", dossiers_router)
+api.add_router("/", certificates_router)
+api.add_router("/units", units_router)
+api.add_router("/epcis", trace_router)

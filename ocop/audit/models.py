@@ -13,10 +13,23 @@ class AppendOnlyError(RuntimeError):
     pass
 
 
+class AppendOnlyQuerySet(models.QuerySet):
+    """Bulk ``update()``/``delete()`` would bypass the per-row guard below, so refuse them too.
+    (Raw SQL still can, and that is exactly what ``audit_verify`` detects.)"""
+
+    def update(self, **kwargs):  # type: ignore[override]
+        raise AppendOnlyError("Audit entries are append-only.")
+
+    def delete(self):  # type: ignore[override]
+        raise AppendOnlyError("Audit entries are append-only.")
+
+
 class AuditEntry(models.Model):
     created_at = models.DateTimeField(db_index=True)
+    # PROTECT, not SET_NULL: the actor id is part of the hashed content, so nulling it when a
+    # user is deleted would break the chain. Accounts are deactivated, never deleted.
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     actor_label = models.CharField(max_length=150, blank=True)
     action = models.CharField(max_length=40)
@@ -26,6 +39,8 @@ class AuditEntry(models.Model):
     changes = models.JSONField(default=dict, blank=True)
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)
+
+    objects = AppendOnlyQuerySet.as_manager()
 
     class Meta:
         ordering = ["id"]
@@ -51,3 +66,6 @@ class ChainHead(models.Model):
     id = models.PositiveSmallIntegerField(primary_key=True, default=1)
     last_hash = models.CharField(max_length=64, default="0" * 64)
     last_entry_id = models.BigIntegerField(null=True)
+
+    def __str__(self) -> str:
+        return f"head #{self.last_entry_id}: {self.last_hash}"

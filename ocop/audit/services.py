@@ -10,6 +10,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import models, transaction
+from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 
 from ocop.audit.models import AuditEntry, ChainHead
@@ -28,7 +29,8 @@ def _jsonable(value: Any) -> Any:
         return {str(k): _jsonable(v) for k, v in value.items()}
     if isinstance(value, (list, tuple, set)):
         return [_jsonable(v) for v in value]
-    if hasattr(value, "name") and hasattr(value, "url"):  # FieldFile
+    # isinstance, not hasattr(value, "url"): an empty FieldFile raises ValueError on ``.url``.
+    if isinstance(value, FieldFile):
         return value.name or ""
     return value
 
@@ -138,22 +140,56 @@ def snapshot(obj: models.Model, fields: list[str] | None = None) -> dict[str, An
 
 @dataclass(frozen=True)
 class ChainBreak:
-    entry_id: int
+    """The first place where the stored log stops matching its hash chain.
+
+    ``entry_id`` is the first stored entry that fails a check, or ``None`` when the entries at
+    the end were deleted (nothing is left to fail); ``last_good_id`` is the last entry that
+    verified (``None`` when the break is at the very first entry).
+    """
+
+    entry_id: int | None
     reason: str
+    last_good_id: int | None = None
+
+    def describe(self) -> str:
+        where = (
+            f"entry #{self.entry_id}"
+            if self.entry_id is not None
+            else f"the end of the log (after #{self.last_good_id})"
+        )
+        after = f"; last intact entry #{self.last_good_id}" if self.last_good_id else ""
+        return f"{where}: {self.reason}{after}"
 
 
-def verify_chain(batch_size: int = 2000) -> tuple[int, ChainBreak | None]:
-    """Walk the chain in id order; return (entries checked, first break or None)."""
+@dataclass(frozen=True)
+class ChainReport:
+    checked: int
+    head_hash: str
+    head_id: int | None
+    broken: ChainBreak | None
+
+
+def verify_chain(batch_size: int = 2000) -> ChainReport:
+    """Walk the chain in id order and report the first break, if any.
+
+    Checks each entry's content against its own hash (catches edits), each ``prev_hash``
+    against the entry before it (catches deleted or inserted entries in the middle) and the
+    locked chain head against the last entry (catches entries deleted from the end).
+    """
     prev = GENESIS
     checked = 0
-    last_id = 0
+    last_id: int | None = None
     while True:
-        batch = list(AuditEntry.objects.filter(id__gt=last_id).order_by("id")[:batch_size])
+        batch = list(AuditEntry.objects.filter(id__gt=last_id or 0).order_by("id")[:batch_size])
         if not batch:
             break
         for e in batch:
             if e.prev_hash != prev:
-                return checked, ChainBreak(e.pk, "prev_hash does not match the previous entry")
+                reason = (
+                    "its prev_hash does not match the entry before it "
+                    "(an entry before it was deleted, inserted or rewritten)"
+                )
+                return ChainReport(checked, prev, last_id, ChainBreak(e.pk, reason, last_id))
             digest = entry_digest(
                 prev_hash=e.prev_hash,
                 created_at=e.created_at,
@@ -166,11 +202,26 @@ def verify_chain(batch_size: int = 2000) -> tuple[int, ChainBreak | None]:
                 changes=e.changes,
             )
             if digest != e.hash:
-                return checked, ChainBreak(e.pk, "content does not match its hash (edited)")
+                reason = "its content does not match its hash (edited)"
+                return ChainReport(checked, prev, last_id, ChainBreak(e.pk, reason, last_id))
             prev = e.hash
             checked += 1
             last_id = e.pk
     head = ChainHead.objects.filter(id=1).first()
-    if head and head.last_hash != prev:
-        return checked, ChainBreak(head.last_entry_id or 0, "entries after this one were deleted")
-    return checked, None
+    head_hash = head.last_hash if head else GENESIS
+    if head_hash != prev:
+        if head is not None and head.last_entry_id is not None:
+            reason = f"entries up to #{head.last_entry_id} are missing (deleted from the end)"
+        else:
+            reason = "the chain head is missing or was reset"
+        return ChainReport(checked, prev, last_id, ChainBreak(None, reason, last_id))
+    return ChainReport(checked, prev, last_id, None)
+
+
+def anchor_present(head_hash: str) -> bool:
+    """Whether a head hash recorded earlier (outside this database) is still in the chain.
+
+    The chain alone cannot catch someone who rewrites every hash after an edit; a head hash
+    kept elsewhere (printed daily by ``audit_verify``) pins everything up to it.
+    """
+    return head_hash == GENESIS or AuditEntry.objects.filter(hash=head_hash).exists()

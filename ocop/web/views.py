@@ -1,3 +1,5 @@
+import logging
+
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -5,6 +7,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from ocop.registry import selectors as registry_selectors
+
+logger = logging.getLogger(__name__)
 
 
 @require_GET
@@ -16,18 +20,28 @@ def home(request: HttpRequest) -> HttpResponse:
             "producers": registry_selectors.producers_for(user).count(),
             "products": registry_selectors.products_for(user).count(),
         }
-        context["scope_label"] = str(user.unit) if user.unit_id else _("Toàn quốc")
         if user.producer_id:
             context["scope_label"] = str(user.producer)
+        elif user.unit_id:
+            context["scope_label"] = str(user.unit)
+        elif user.is_nationwide:
+            context["scope_label"] = _("Toàn quốc")
+        else:
+            context["scope_label"] = _("Chưa gán địa bàn")
     return render(request, "web/home.html", context)
 
 
 @require_GET
 def healthz(request: HttpRequest) -> JsonResponse:
+    """Liveness and database check for load balancers; public, so it reveals no details."""
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
             cursor.fetchone()
-    except Exception as exc:  # noqa: BLE001 — any DB failure means unhealthy
-        return JsonResponse({"status": "error", "database": str(exc)[:200]}, status=503)
-    return JsonResponse({"status": "ok", "database": "ok"})
+    except Exception:  # any DB failure means unhealthy; the reason goes to the log only
+        logger.exception("healthz: database check failed")
+        response = JsonResponse({"status": "error", "database": "unavailable"}, status=503)
+    else:
+        response = JsonResponse({"status": "ok", "database": "ok"})
+    response["Cache-Control"] = "no-store"
+    return response

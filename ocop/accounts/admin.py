@@ -1,0 +1,53 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.utils.translation import gettext_lazy as _
+
+from ocop.accounts.models import ApiToken, User
+from ocop.accounts.services import revoke_api_token
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    list_display = ("username", "get_full_name", "role", "unit", "producer", "is_active")
+    list_filter = ("role", "is_active", "require_otp", "is_staff", "is_superuser")
+    list_select_related = ("unit", "producer")
+    search_fields = ("username", "first_name", "last_name", "email", "phone")
+    raw_id_fields = ("unit", "producer")
+    fieldsets = (
+        *BaseUserAdmin.fieldsets,
+        (_("Vai trò và địa bàn"), {"fields": ("role", "unit", "producer", "phone", "require_otp")}),
+    )
+    add_fieldsets = (
+        *BaseUserAdmin.add_fieldsets,
+        (_("Vai trò và địa bàn"), {"fields": ("role", "unit", "producer", "email")}),
+    )
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """Tokens are issued by their owner on the profile page (the secret is shown only there);
+    here an administrator can only see them and revoke them."""
+
+    list_display = ("name", "prefix", "user", "created_at", "last_used_at", "revoked")
+    list_filter = ("revoked",)
+    list_select_related = ("user",)
+    search_fields = ("name", "prefix", "user__username")
+    readonly_fields = (
+        "user", "name", "prefix", "created_at", "last_used_at", "revoked", "revoked_at"
+    )
+    exclude = ("key_hash",)
+    actions = ("revoke",)
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    @admin.action(description=_("Thu hồi các khoá đã chọn"))
+    def revoke(self, request, queryset) -> None:
+        count = 0
+        for token in queryset.filter(revoked=False).select_related("user"):
+            if revoke_api_token(user=token.user, token_id=token.pk, actor=request.user):
+                count += 1
+        self.message_user(request, _("Đã thu hồi %(n)d khoá.") % {"n": count})

@@ -1,0 +1,58 @@
+"""Print the demo accounts that exist in the database, one line each, in role order."""
+
+from django.core.management.base import BaseCommand
+from django.db.models import Case, IntegerField, Value, When
+
+from ocop.accounts.models import Role, User
+
+DEMO_PREFIX = "demo-"
+# Set by the demo_data command for every demo account; only a hint, never checked here (checking
+# would cost one slow password hash per account on every `make run`).
+DEMO_PASSWORD_HINT = "ocop-demo-2026"  # noqa: S105 — the published demo password
+
+
+def _jurisdiction(user: User) -> str:
+    if user.producer_id:
+        return str(user.producer)
+    if user.unit_id:
+        return str(user.unit)
+    return "Toàn quốc" if user.is_nationwide else "—"
+
+
+class Command(BaseCommand):
+    help = "List the demo accounts (username, role, jurisdiction, password hint)."
+
+    def handle(self, *args, **options) -> None:
+        role_order = Case(
+            *(When(role=value, then=Value(i)) for i, value in enumerate(Role.values)),
+            default=Value(len(Role.values)),
+            output_field=IntegerField(),
+        )
+        users = list(
+            User.objects.filter(username__startswith=DEMO_PREFIX, is_active=True)
+            .select_related("unit", "producer")
+            .order_by(role_order, "username")
+        )
+        if not users:
+            self.stdout.write("Chưa có tài khoản demo (chạy: manage.py demo_data).")
+            return
+        header = ("Tên đăng nhập", "Vai trò", "Địa bàn / chủ thể", "Mật khẩu")
+        rows = [
+            (
+                u.username,
+                u.get_role_display() + (" (2FA)" if u.require_otp else ""),
+                _jurisdiction(u),
+                DEMO_PASSWORD_HINT,
+            )
+            for u in users
+        ]
+        widths = [max(len(r[i]) for r in (header, *rows)) for i in range(len(header))]
+
+        def line(cells: tuple[str, ...]) -> str:
+            return "  ".join(c.ljust(w) for c, w in zip(cells, widths, strict=True)).rstrip()
+
+        self.stdout.write("Tài khoản demo:")
+        self.stdout.write(line(header))
+        self.stdout.write(line(tuple("-" * w for w in widths)))
+        for row in rows:
+            self.stdout.write(line(row))

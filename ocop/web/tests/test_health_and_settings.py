@@ -1,0 +1,109 @@
+"""/healthz, the home page, and Django's deployment checks with production settings."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.db import connection
+
+from ocop.accounts.models import Role
+from ocop.accounts.testing import login_client, make_user
+
+ROOT = Path(__file__).resolve().parents[3]
+
+
+@pytest.mark.django_db
+def test_healthz_answers_ok_with_a_db_check(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "database": "ok"}
+    assert response["Cache-Control"] == "no-store"
+    assert client.post("/healthz").status_code == 405
+
+
+@pytest.mark.django_db
+def test_healthz_reports_a_broken_database_without_details(client, monkeypatch):
+    def broken_cursor(*args, **kwargs):
+        raise connection.OperationalError("password authentication failed for user ocop")
+
+    monkeypatch.setattr(connection, "cursor", broken_cursor)
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json() == {"status": "error", "database": "unavailable"}
+    assert b"password" not in response.content
+
+
+@pytest.mark.django_db
+def test_home_greets_the_user_with_their_scope(units):
+    user = make_user(Role.COMMUNE_OFFICER, unit=units.xa_luc_ngan, first_name="Đỗ Minh Tuấn")
+    html = login_client(user).get("/").content.decode()
+    assert "Xin chào, Đỗ Minh Tuấn." in html and "Xã Lục Ngạn" in html
+    inspector = make_user(Role.INSPECTOR)
+    assert "Chưa gán địa bàn" in login_client(inspector).get("/").content.decode()
+
+
+@pytest.mark.django_db
+def test_pages_carry_no_inline_styles_or_scripts(client, units):
+    # CSP is script-src 'self' and style-src 'self': inline style="" or <script> would be blocked.
+    user = make_user(Role.PROVINCE_OFFICE, unit=units.bac_ninh)
+    signed_in = login_client(user)
+    pages = [
+        client.get("/dang-nhap/"),
+        client.get("/quen-mat-khau/"),
+        signed_in.get("/"),
+        signed_in.get("/tai-khoan/"),
+        signed_in.get("/xac-thuc-2-buoc/thiet-lap/"),
+        signed_in.get("/doi-mat-khau/"),
+    ]
+    for response in pages:
+        html = response.content.decode()
+        assert response.status_code == 200
+        assert " style=" not in html, response.request["PATH_INFO"]
+        assert "<script>" not in html and "<script " not in html.replace("<script src=", "")
+        assert "script-src 'self'" in response["Content-Security-Policy"]
+
+
+def test_check_deploy_is_clean_with_production_settings(tmp_path):
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL"))},
+        "DJANGO_DEBUG": "false",
+        "DJANGO_SECRET_KEY": secrets.token_urlsafe(64),
+        "DJANGO_ALLOWED_HOSTS": "ocop.example.vn",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'deploy.sqlite3'}",
+    }
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues (0 silenced)." in result.stdout
+
+
+def test_production_refuses_to_start_without_a_secret_key(tmp_path):
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")},
+        "DJANGO_DEBUG": "false",
+        "DJANGO_ALLOWED_HOSTS": "ocop.example.vn",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'deploy.sqlite3'}",
+    }
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY" in result.stderr
