@@ -180,8 +180,7 @@ class ProductOut(Schema):
 
     @staticmethod
     def resolve_product_group(obj: Product) -> str | None:
-        subgroup = obj.product_set.subgroup
-        return subgroup.group_id if subgroup else None
+        return obj.product_set.group_id
 
     @staticmethod
     def resolve_image_url(obj: Product) -> str | None:

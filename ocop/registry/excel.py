@@ -449,8 +449,7 @@ PRODUCT_EXPORT: tuple[tuple[str, Callable[[Product], Any]], ...] = (
     ("Tên sản phẩm", lambda p: p.name),
     ("Mã bộ sản phẩm", lambda p: p.product_set_id),
     ("Bộ sản phẩm", lambda p: p.product_set.name_vi),
-    ("Nhóm sản phẩm", lambda p: p.product_set.subgroup.group.name_vi
-        if p.product_set.subgroup_id else ""),
+    ("Nhóm sản phẩm", lambda p: p.product_set.group.name_vi if p.product_set.group_id else ""),
     ("Mã GTIN", lambda p: p.gtin or ""),
     ("Hạng sao", lambda p: p.stars),
     ("Trạng thái", lambda p: p.get_status_display()),

@@ -43,7 +43,11 @@ class ProductSet(models.Model):
     """Bộ sản phẩm: the unit that has its own score sheet."""
 
     code = models.CharField(max_length=40, primary_key=True)
-    # Nullable: the 1048 product sets in classification.yaml are not yet tied to a 148 sub-group.
+    # Always set by load_classification (nullable only so that older rows could migrate).
+    group = models.ForeignKey(
+        ProductGroup, null=True, on_delete=models.PROTECT, related_name="product_sets"
+    )
+    # A 148 sub-group is known only for some of the 1048 product sets.
     subgroup = models.ForeignKey(
         ProductSubGroup, null=True, blank=True, on_delete=models.PROTECT, related_name="sets"
     )

@@ -127,7 +127,7 @@ def _producer_filters(f: RegistryFilter, prefix: str = "") -> Q:
 def _product_filters(f: RegistryFilter, prefix: str = "") -> Q:
     q = Q()
     if f.product_group:
-        q &= Q(**{f"{prefix}product_set__subgroup__group_id": f.product_group})
+        q &= Q(**{f"{prefix}product_set__group_id": f.product_group})
     if f.product_subgroup:
         q &= Q(**{f"{prefix}product_set__subgroup_id": f.product_subgroup})
     if f.product_set:
@@ -163,7 +163,7 @@ def product_list(user: User, f: RegistryFilter) -> QuerySet[Product]:
         "producer__commune__current_province",
         "product_set",
         "product_set__subgroup",
-        "product_set__subgroup__group",
+        "product_set__group",
     )
     qs = _search(qs, f.q).filter(_producer_filters(f, "producer__"), _product_filters(f))
     if f.status in Product.Status.values:
@@ -200,7 +200,7 @@ def producer_detail(user: User, pk: int) -> Producer:
 def product_detail(user: User, pk: int) -> Product:
     qs = products_for(user).select_related(
         "producer", "producer__commune", "producer__commune__current_province",
-        "product_set", "product_set__subgroup", "product_set__subgroup__group",
+        "product_set", "product_set__subgroup", "product_set__group",
     )
     return get_object_or_404(qs, pk=pk)
 

@@ -48,6 +48,8 @@ class ProductSet:
     number: int
     name_vi: str
     name_en: str
+    group: str
+    subgroup: str | None = None
 
 
 @dataclass(frozen=True)
@@ -209,8 +211,19 @@ def load_classification(path: str | Path | None = None) -> Classification:
         if isinstance(number, bool) or not isinstance(number, int):
             problems.append(Problem(f"{where}: 'number' must be a whole number", source))
             continue
-        if code and name_vi and name_en:
-            product_sets.append(ProductSet(code, number, name_vi, name_en))
+        group = _str(p, "group", problems, where, source)
+        subgroup = _str(p, "subgroup", problems, where, source, False)
+        if group is not None and group not in group_codes:
+            problems.append(Problem(f"{where}: unknown group {group!r}", source))
+            continue
+        sub = next((s for s in subgroups if s.code == subgroup), None)
+        if subgroup is not None and (sub is None or sub.group != group):
+            problems.append(
+                Problem(f"{where}: sub-group {subgroup!r} is not in group {group!r}", source)
+            )
+            continue
+        if code and name_vi and name_en and group:
+            product_sets.append(ProductSet(code, number, name_vi, name_en, group, subgroup))
 
     for label, codes in (
         ("group", [g.code for g in groups]),

@@ -32,9 +32,9 @@ def classification(db) -> ProductSet:
     group = ProductGroup.objects.create(code="1", name_vi="Thực phẩm", name_en="Food")
     sub = ProductSubGroup.objects.create(code="1.1.a", group=group,
                                          name_vi="Rau, củ, quả, hạt tươi")
-    ProductSet.objects.create(code="1048-07", subgroup=None,
+    ProductSet.objects.create(code="1048-07", group=group, subgroup=None,
                               name_vi="Chế biến từ rau, củ, quả, hạt")
-    return ProductSet.objects.create(code="1048-01", subgroup=sub,
+    return ProductSet.objects.create(code="1048-01", group=group, subgroup=sub,
                                      name_vi="Rau, củ, quả, hạt tươi")
 
 

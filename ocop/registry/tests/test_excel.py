@@ -187,14 +187,15 @@ def test_exported_producers_can_be_reimported(world):
 
 
 def test_export_product_whose_set_has_no_subgroup(world):
-    """The shipped 1048 sets are not yet tied to a sub-group: the group column stays empty."""
+    """A set without a 148 sub-group still exports its group."""
     from ocop.registry.models import ProductSet
     from ocop.registry.tests.conftest import make_product
 
     unlinked = ProductSet.objects.get(code="1048-07")
     product = make_product(world.producers["own"], "Mứt vải", unlinked)
     qs = Product.objects.filter(pk=product.pk).select_related(
-        "producer__commune__current_province", "product_set__subgroup__group")
+        "producer__commune__current_province", "product_set__group")
     wb = load_workbook(excel.export_workbook(qs, "products"))
     row = [c.value for c in wb.worksheets[0][2]]
-    assert row[3] == "Mứt vải" and row[5] == "Chế biến từ rau, củ, quả, hạt" and row[6] is None
+    assert row[3] == "Mứt vải" and row[5] == "Chế biến từ rau, củ, quả, hạt"
+    assert row[6] == "Thực phẩm"

@@ -71,13 +71,17 @@ def load(data: dict[str, Any]) -> dict[str, int]:
         })
     for row in _rows(data, "product_sets"):
         code = _required(row, "code", "product_sets")
-        # The shipped file lists the 1048 sets without a 148 sub-group; such sets load unlinked.
+        # A 148 sub-group is known only for some 1048 sets; the group is always given.
         subgroup = str(row["subgroup"]) if row.get("subgroup") not in (None, "") else None
         if subgroup is None:
             counts["without_subgroup"] += 1
         elif not ProductSubGroup.objects.filter(code=subgroup).exists():
             raise CommandError(f"product set {code}: unknown subgroup '{subgroup}'.")
+        group = _required(row, "group", f"product set {code}")
+        if not ProductGroup.objects.filter(code=group).exists():
+            raise CommandError(f"product set {code}: unknown group '{group}'.")
         upsert(ProductSet, code, {
+            "group_id": group,
             "subgroup_id": subgroup,
             "name_vi": _required(row, "name_vi", f"product set {code}"),
             "name_en": str(row.get("name_en") or ""),
@@ -111,6 +115,6 @@ class Command(BaseCommand):
         )
         if counts["without_subgroup"]:
             self.stdout.write(
-                f"Warning: {counts['without_subgroup']} product sets have no sub-group in the file "
-                "(filters by group/sub-group will not find their products)."
+                f"Note: {counts['without_subgroup']} product sets have no 148 sub-group in the file "
+                "(they are still filtered by group)."
             )
