@@ -107,7 +107,7 @@ class Producer(models.Model):
         ordering = ["name", "id"]
         verbose_name = "chủ thể"
         verbose_name_plural = "chủ thể"
-        indexes = [models.Index(fields=["commune", "name"])]
+        indexes = [models.Index(fields=["commune", "name"]), models.Index(fields=["name", "id"])]
 
     def __str__(self) -> str:
         return self.name
@@ -145,7 +145,8 @@ class Product(models.Model):
         ordering = ["name", "id"]
         verbose_name = "sản phẩm"
         verbose_name_plural = "sản phẩm"
-        indexes = [models.Index(fields=["producer", "name"])]
+        # (name, id) serves the default order of nation-wide lists without a sort of every row.
+        indexes = [models.Index(fields=["producer", "name"]), models.Index(fields=["name", "id"])]
 
     def __str__(self) -> str:
         return self.name

@@ -28,7 +28,8 @@ def test_changed_name_is_updated_and_subgroup_link_read(db, tmp_path):
     file.write_text(
         "groups: [{code: '1', name_vi: 'Thực phẩm', name_en: Food}]\n"
         "subgroups: [{code: '1.1.a', group: '1', name_vi: 'Rau', name_en: Veg}]\n"
-        "product_sets: [{code: S1, group: '1', subgroup: '1.1.a', name_vi: 'Rau tươi', name_en: Veg}]\n",
+        "product_sets: [{code: S1, group: '1', subgroup: '1.1.a', name_vi: 'Rau tươi',"
+        " name_en: Veg}]\n",
         encoding="utf-8")
     call_command("load_classification", str(file), stdout=StringIO())
     assert ProductSet.objects.get(code="S1").subgroup_id == "1.1.a"

@@ -115,6 +115,6 @@ class Command(BaseCommand):
         )
         if counts["without_subgroup"]:
             self.stdout.write(
-                f"Note: {counts['without_subgroup']} product sets have no 148 sub-group in the file "
-                "(they are still filtered by group)."
+                f"Note: {counts['without_subgroup']} product sets have no 148 sub-group in the "
+                "file (they are still filtered by group)."
             )

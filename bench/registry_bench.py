@@ -1,0 +1,240 @@
+#!/usr/bin/env python
+"""Registry benchmark: product list page and product API at 1,000 and 17,000 products.
+
+    .venv/bin/python bench/registry_bench.py [--database-url URL] [--requests 200]
+
+Creates a fresh database — an SQLite file under var/bench/ by default, or, given
+postgres://user@host:port/name, a throw-away PostgreSQL database of that name that is dropped at
+the end — migrates it, loads the whole administrative map and the classification, then seeds
+national-scale data (``scale_data``) in steps. At each size it signs in with Django's test
+Client as the provincial office of the province with the most products and as the central
+office, and requests the product list page and the product API list N times each, printing
+p50/p95 latency and SQL queries per request.
+
+Exit status 1 when any query count at the largest size exceeds the one at the smallest: the
+list must cost the same number of queries whatever the data size.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import os
+import platform
+import statistics
+import sys
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+# Producers per product nationally: about 10,000 for 17,000 products (ocop-facts §3.1).
+PRODUCER_RATIO = 10_000 / 17_000
+API_PRODUCTS = "/api/v1/products"
+
+
+@dataclass(frozen=True)
+class Row:
+    size: int
+    who: str
+    endpoint: str
+    p50_ms: float
+    p95_ms: float
+    queries: int  # the most seen in any one request
+    rows: int
+
+
+def seed(products: int, *, provinces: int | None = None, log=print) -> None:
+    """Top the database up to ``products`` products with the matching number of producers."""
+    from django.db import connection
+
+    from ocop.demo.scale import generate
+
+    started = time.perf_counter()
+    generate(products=products, producers=max(1, round(products * PRODUCER_RATIO)),
+             provinces=provinces, documents=products)
+    # Fresh planner statistics, as autovacuum (PostgreSQL) or a nightly ANALYZE would give a
+    # live database; without them the planner guesses on tables that grew 17-fold.
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    log(f"seeded {products:,} products in {time.perf_counter() - started:.1f} s")
+
+
+def _percentile(values: list[float], pct: float) -> float:
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, round(pct / 100 * len(ordered)) - 1))
+    return ordered[index]
+
+
+def measure(size: int, requests: int) -> list[Row]:
+    """Time each endpoint for each benchmark user; the first request of each is a warm-up."""
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+    from django.urls import reverse
+
+    from ocop.accounts.models import User
+    from ocop.demo.scale import USER_PREFIX, big_province
+    from ocop.registry.models import Product
+
+    big = big_province()
+    if big is None:
+        raise SystemExit("No products: seed first.")
+    users = [
+        (f"province {big}", User.objects.get(username=f"{USER_PREFIX}tinh-{big.lower()}")),
+        ("central", User.objects.get(username=f"{USER_PREFIX}trunguong")),
+    ]
+    endpoints = [("page " + reverse("registry:product_list"), reverse("registry:product_list")),
+                 ("api " + API_PRODUCTS, API_PRODUCTS)]
+    rows: list[Row] = []
+    for who, user in users:
+        client = Client()
+        client.force_login(user)
+        visible = (
+            Product.objects.count() if user.is_nationwide
+            else Product.objects.filter(producer__commune__current_province_id=user.unit_id)
+            .count()
+        )
+        for label, url in endpoints:
+            response = client.get(url)  # warm-up: session, caches, first template compile
+            if response.status_code != 200:
+                raise SystemExit(f"{url} as {user.username}: HTTP {response.status_code}")
+            times: list[float] = []
+            queries = 0
+            for _ in range(requests):
+                with CaptureQueriesContext(connection) as ctx:
+                    started = time.perf_counter()
+                    response = client.get(url)
+                    times.append((time.perf_counter() - started) * 1000)
+                if response.status_code != 200:
+                    raise SystemExit(f"{url} as {user.username}: HTTP {response.status_code}")
+                queries = max(queries, len(ctx.captured_queries))
+            rows.append(Row(size, who, label, statistics.median(times),
+                            _percentile(times, 95), queries, visible))
+    return rows
+
+
+def print_table(rows: Iterable[Row], out=sys.stdout) -> None:
+    header = f"{'products':>9}  {'user (rows visible)':<26} {'endpoint':<20} " \
+             f"{'p50 ms':>8} {'p95 ms':>8} {'queries':>8}"
+    out.write(header + "\n" + "-" * len(header) + "\n")
+    for r in rows:
+        who = f"{r.who} ({r.rows:,})"
+        out.write(f"{r.size:>9,}  {who:<26} {r.endpoint:<20} "
+                  f"{r.p50_ms:>8.1f} {r.p95_ms:>8.1f} {r.queries:>8}\n")
+
+
+def query_growth(rows: list[Row]) -> list[str]:
+    """(user, endpoint) pairs whose query count at the largest size exceeds the smallest's."""
+    sizes = sorted({r.size for r in rows})
+    small = {(r.who, r.endpoint): r.queries for r in rows if r.size == sizes[0]}
+    return [
+        f"{r.who} {r.endpoint}: {small[(r.who, r.endpoint)]} → {r.queries} queries"
+        for r in rows
+        if r.size == sizes[-1] and r.queries > small.get((r.who, r.endpoint), r.queries)
+    ]
+
+
+# --- database lifecycle ------------------------------------------------------------------------
+
+
+def _admin_conninfo(url: str) -> str:
+    """The same server, database "postgres": where CREATE/DROP DATABASE are issued."""
+    return urlsplit(url)._replace(scheme="postgresql", path="/postgres").geturl()
+
+
+def _drop_statement(name: str):
+    from psycopg import sql
+
+    return sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+
+
+def _prepare_database(url: str | None) -> tuple[str, str | None]:
+    """Return (DATABASE_URL to use, PostgreSQL database to drop at the end or None)."""
+    if not url:
+        path = ROOT / "var" / "bench" / "registry.sqlite3"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+        return f"sqlite:///{path}", None
+    if urlsplit(url).scheme.startswith("sqlite"):
+        return url, None
+    import psycopg
+    from psycopg import sql
+
+    name = urlsplit(url).path.lstrip("/")
+    if not name:
+        raise SystemExit("--database-url must name the throw-away database")
+    with psycopg.connect(_admin_conninfo(url), autocommit=True) as conn:
+        conn.execute(_drop_statement(name))
+        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    return url, name
+
+
+def _drop_postgres(url: str, name: str) -> None:
+    import psycopg
+    from django.db import connections
+
+    connections.close_all()
+    with psycopg.connect(_admin_conninfo(url), autocommit=True) as conn:
+        conn.execute(_drop_statement(name))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--database-url", help="postgres://postgres@127.0.0.1:5432/ocop_bench "
+                                               "(created and dropped); default: SQLite file")
+    parser.add_argument("--sizes", default="1000,17000",
+                        help="Product totals to measure at, ascending (default 1000,17000)")
+    parser.add_argument("--requests", type=int, default=200, help="Requests per measurement")
+    args = parser.parse_args(argv)
+    sizes = [int(s) for s in args.sizes.split(",")]
+
+    url, drop = _prepare_database(args.database_url)
+    os.environ["DATABASE_URL"] = url
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ocop.settings")
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.db import connection
+
+    # Production-like request handling (no debug query log, no template debug info); set after
+    # settings load so that static files still resolve without collectstatic.
+    settings.DEBUG = False
+    try:
+        started = time.perf_counter()
+        call_command("migrate", verbosity=0)
+        call_command("load_units", stdout=io.StringIO())
+        call_command("load_classification", stdout=io.StringIO())
+        print(f"database: {connection.vendor} {connection.settings_dict['NAME']}; "
+              f"migrate + map + classification in {time.perf_counter() - started:.1f} s")
+        print(f"python {platform.python_version()}, {os.cpu_count()} CPUs, "
+              f"{args.requests} requests per row")
+        rows: list[Row] = []
+        for size in sizes:
+            seed(size)
+            rows += measure(size, args.requests)
+            print("load average while measuring: " +
+                  " ".join(f"{x:.1f}" for x in os.getloadavg()))
+        print()
+        print_table(rows)
+        grown = query_growth(rows)
+        if grown:
+            print("\nFAIL: query count grows with the data:\n  " + "\n  ".join(grown))
+            return 1
+        print(f"\nOK: query counts at {sizes[-1]:,} equal those at {sizes[0]:,}.")
+        return 0
+    finally:
+        if drop:
+            _drop_postgres(url, drop)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

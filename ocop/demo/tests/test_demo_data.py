@@ -1,0 +1,129 @@
+"""demo_data on a map subset (Hà Nội, Bắc Ninh today, old Bắc Giang and Bắc Ninh)."""
+
+from __future__ import annotations
+
+import pytest
+from biip.gtin import Gtin
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from ocop.accounts.models import Role, User
+from ocop.audit.models import AuditEntry
+from ocop.demo.world import DEMO_PASSWORD
+from ocop.registry.models import EvidenceDocument, Producer, Product
+from ocop.registry.validators import normalise_tax_code
+
+SUBSET = "01,24,27"
+BAC_GIANG = {"commune__parent__parent_id": "LP24"}
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _fast_hasher(settings):
+    # Eleven PBKDF2 hashes per build would dominate the run time.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def _build(seed: int = 2024) -> None:
+    call_command("demo_data", seed=seed, units_subset=SUBSET, stdout=_Sink())
+
+
+class _Sink:
+    def write(self, _text: str) -> None:
+        pass
+
+    def flush(self) -> None:
+        pass
+
+
+def _fingerprint() -> list[tuple]:
+    return list(
+        Product.objects.order_by("producer__tax_code", "name", "gtin").values_list(
+            "producer__name", "producer__tax_code", "producer__representative_name",
+            "producer__commune_id", "name", "gtin", "stars", "product_set_id",
+        )
+    )
+
+
+def _wipe() -> None:
+    # Accounts stay (demo_data updates them in place); only their producer link must go.
+    User.objects.filter(username__startswith="demo-").update(producer=None)
+    EvidenceDocument.objects.all().delete()
+    Product.objects.all().delete()
+    Producer.objects.all().delete()
+
+
+def test_world_counts_codes_accounts_and_if_empty():
+    _build()
+    bg_producers = Producer.objects.filter(**BAC_GIANG)
+    bg_products = Product.objects.filter(**{f"producer__{k}": v for k, v in BAC_GIANG.items()})
+    assert bg_producers.count() == 250
+    assert bg_products.count() == 334
+    # Stars as in the 2024 plan: one 5★, mostly 3★, some 4★ (two flagged potential 5★).
+    assert bg_products.filter(stars=5).count() == 1
+    assert 30 <= bg_products.filter(stars=4).count() <= 60
+    assert bg_products.filter(stars=3).count() > 250
+    assert bg_products.filter(description__contains="tiềm năng 5 sao").count() == 2
+    # Mostly cooperatives (about 85%), about 40% women owners, some ethnic-minority owners.
+    share_coop = bg_producers.filter(legal_form="cooperative").count() / 250
+    assert 0.75 <= share_coop <= 0.92
+    assert 0.3 <= bg_producers.filter(woman_owner=True).count() / 250 <= 0.5
+    assert bg_producers.filter(ethnic_minority_owner=True,
+                               commune__parent_id__in=["LD220", "LD219", "LD224"]).exists()
+    # Old Bắc Ninh producers and ones registered under a current commune after the merger.
+    assert Producer.objects.filter(commune__parent__parent_id="LP27").exists()
+    assert Producer.objects.filter(commune__era="current", commune__parent_id="P24").exists()
+
+    for code in Producer.objects.values_list("tax_code", flat=True):
+        assert normalise_tax_code(code) == code
+    gtins = list(Product.objects.exclude(gtin=None).values_list("gtin", flat=True))
+    assert len(gtins) > 20
+    for gtin in gtins:
+        parsed = Gtin.parse(gtin)
+        assert parsed.prefix is not None and parsed.prefix.value == "893"
+    documents = list(EvidenceDocument.objects.all())
+    assert any(d.is_expired for d in documents) and any(not d.is_expired for d in documents)
+    # The registry services wrote one audit entry per producer and product.
+    assert AuditEntry.objects.filter(action="registry.product.create").count() == (
+        Product.objects.count()
+    )
+
+    users = {u.username: u for u in User.objects.filter(username__startswith="demo-")}
+    expected = {
+        "demo-admin": Role.ADMIN, "demo-trunguong": Role.CENTRAL,
+        "demo-tinh": Role.PROVINCE_OFFICE, "demo-xa": Role.COMMUNE_OFFICER,
+        "demo-hoidong1": Role.COUNCIL_MEMBER, "demo-hoidong2": Role.COUNCIL_MEMBER,
+        "demo-hoidong3": Role.COUNCIL_MEMBER, "demo-thanhtra": Role.INSPECTOR,
+        "demo-chuthe": Role.PRODUCER, "demo-chuthe2": Role.PRODUCER,
+        "demo-hanoi": Role.PROVINCE_OFFICE,
+    }  # fmt: skip
+    assert {name: u.role for name, u in users.items()} == expected
+    assert users["demo-admin"].is_superuser
+    assert users["demo-admin"].check_password(DEMO_PASSWORD)
+    for name in ("demo-tinh", "demo-hoidong1", "demo-thanhtra"):
+        assert users[name].unit_id == "P24"
+    assert users["demo-hanoi"].unit_id == "P01"
+    xa = users["demo-xa"].unit
+    assert xa.era == "current" and xa.level == "commune" and xa.parent_id == "P24"
+    assert Producer.objects.filter(commune__current_commune=xa).count() >= 1
+    chuthe = users["demo-chuthe"].producer
+    assert chuthe.name == "HTX Vải thiều Phì Điền" and chuthe.commune.parent_id == "LD219"
+    assert chuthe.products.count() >= 3
+    assert users["demo-chuthe2"].producer_id not in (None, chuthe.pk)
+
+    before = (Producer.objects.count(), Product.objects.count(), AuditEntry.objects.count())
+    call_command("demo_data", if_empty=True, stdout=_Sink())
+    after = (Producer.objects.count(), Product.objects.count(), AuditEntry.objects.count())
+    assert after == before
+    with pytest.raises(CommandError):
+        call_command("demo_data", stdout=_Sink())
+
+
+def test_same_seed_gives_the_same_world():
+    _build(seed=7)
+    first = _fingerprint()
+    _wipe()
+    _build(seed=7)
+    assert _fingerprint() == first
+    assert len(first) > 334
