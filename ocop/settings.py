@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "ocop.dossiers",
     "ocop.notifications",
     "ocop.certificates",
+    "ocop.evaluation",
     "ocop.trace",
     "ocop.demo",
     "ocop.api",

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from django.core import checks
 
 from ocop.registry.models import DocumentType, Product
 
@@ -126,3 +127,14 @@ def product_scope(product: Product) -> tuple[str | None, str]:
 def items_for(product: Product, stars: int) -> list[ChecklistItem]:
     group, product_set = product_scope(product)
     return [it for it in all_items() if it.applies(group, product_set, stars)]
+
+
+@checks.register()
+def check_checklist(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:
+    """``manage.py check`` refuses a malformed checklist.yaml before any page needs it."""
+    try:
+        with CHECKLIST_PATH.open(encoding="utf-8") as fh:
+            parse_checklist(yaml.safe_load(fh))
+    except (OSError, yaml.YAMLError, ChecklistError) as exc:
+        return [checks.Error(f"{CHECKLIST_PATH.name}: {exc}", id="dossiers.E001")]
+    return []

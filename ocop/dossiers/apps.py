@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+
+
+class DossiersConfig(AppConfig):
+    name = "ocop.dossiers"
+    verbose_name = "Hồ sơ đánh giá, phân hạng"
+
+    def ready(self) -> None:
+        # Registers the dossier permissions with `rules` and the checklist system check.
+        from ocop.dossiers import checklist, permissions  # noqa: F401

@@ -1,0 +1,309 @@
+"""Programme years, rounds and OCOP dossiers (hồ sơ đánh giá, phân hạng).
+
+The dossier state is a plain CharField; the allowed moves are the ``TRANSITIONS`` table below and
+every move goes through ``ocop.dossiers.services`` (one function per move, audited). The
+evaluation app drives the later states through ``services.advance``; it never writes ``state``
+directly.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from ocop.dossiers.levels import LEVEL_CHOICES, PROCEDURE_CHOICES
+
+
+class ProgrammeYear(models.Model):
+    """Annual OCOP cycle of a province (kế hoạch thực hiện Chương trình OCOP năm …).
+
+    ``province`` is the province that ran the cycle: a current province ("P24") from 2025, the
+    legacy province ("LP24", tỉnh Bắc Giang) for earlier years."""
+
+    province = models.ForeignKey(
+        "units.Unit", verbose_name="tỉnh", on_delete=models.PROTECT, related_name="+"
+    )
+    year = models.PositiveSmallIntegerField("năm")
+    plan_reference = models.CharField("kế hoạch", max_length=120, blank=True)
+    plan_date = models.DateField("ngày ban hành kế hoạch", null=True, blank=True)
+    # e.g. {"products_3_star_plus_cumulative": 350, "five_star_candidates": 2}
+    targets = models.JSONField("chỉ tiêu", default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-year", "province_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["province", "year"], name="programme_year_unique")
+        ]
+        verbose_name = "năm chương trình"
+        verbose_name_plural = "năm chương trình"
+
+    def __str__(self) -> str:
+        return f"OCOP {self.year} — {self.province.name}"
+
+
+class Round(models.Model):
+    """An evaluation round (đợt đánh giá) at one level."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Đang mở"
+        CLOSED = "closed", "Đã đóng"
+
+    programme_year = models.ForeignKey(
+        ProgrammeYear, verbose_name="năm chương trình", on_delete=models.PROTECT,
+        related_name="rounds",
+    )
+    level = models.CharField("cấp", max_length=10, choices=LEVEL_CHOICES)
+    number = models.PositiveSmallIntegerField("đợt số")
+    name = models.CharField("tên đợt", max_length=200)
+    opens_on = models.DateField("mở nhận hồ sơ từ")
+    submission_deadline = models.DateField("hạn nộp hồ sơ")
+    evaluation_deadline = models.DateField("hạn đánh giá")
+    recognition_deadline = models.DateField("hạn công nhận")
+    status = models.CharField(
+        "trạng thái", max_length=8, choices=Status.choices, default=Status.OPEN
+    )
+    # The district for pre-2025 district rounds (e.g. LD213 huyện Lục Ngạn), else the province;
+    # empty for central rounds (the ministry).
+    issuing_unit = models.ForeignKey(
+        "units.Unit", verbose_name="đơn vị tổ chức", null=True, blank=True,
+        on_delete=models.PROTECT, related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-opens_on", "level", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme_year", "level", "issuing_unit", "number"],
+                name="round_unique_number",
+            )
+        ]
+        verbose_name = "đợt đánh giá"
+        verbose_name_plural = "đợt đánh giá"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class DossierState(models.TextChoices):
+    DRAFT = "draft", "Đang soạn"
+    SUBMITTED = "submitted", "Đã nộp"
+    COMMUNE_CHECKED = "commune_checked", "Xã đã kiểm tra"
+    CORRECTIONS_REQUESTED = "corrections_requested", "Yêu cầu bổ sung"
+    RESUBMITTED = "resubmitted", "Đã nộp bổ sung"
+    ACCEPTED = "accepted", "Đã tiếp nhận vào đợt"
+    WITHDRAWN = "withdrawn", "Đã rút"
+    # Driven by the evaluation app:
+    UNDER_EVALUATION = "under_evaluation", "Đang đánh giá"
+    SCORED = "scored", "Đã chấm điểm"
+    RECOGNISED = "recognised", "Được công nhận"
+    NOT_RECOGNISED = "not_recognised", "Không được công nhận"
+    PROPOSED_UP = "proposed_up", "Đề nghị cấp trên đánh giá"
+
+
+S = DossierState
+# from-state → allowed to-states. Conditions that depend on the procedure, the round or the
+# actor (e.g. the commune pre-check only under 1489) are checked by the service for each move.
+TRANSITIONS: dict[str, frozenset[str]] = {
+    S.DRAFT: frozenset({S.SUBMITTED, S.WITHDRAWN}),
+    S.SUBMITTED: frozenset({S.COMMUNE_CHECKED, S.CORRECTIONS_REQUESTED, S.ACCEPTED, S.WITHDRAWN}),
+    S.COMMUNE_CHECKED: frozenset({S.CORRECTIONS_REQUESTED, S.ACCEPTED, S.WITHDRAWN}),
+    S.CORRECTIONS_REQUESTED: frozenset({S.RESUBMITTED, S.WITHDRAWN}),
+    S.RESUBMITTED: frozenset(
+        {S.COMMUNE_CHECKED, S.CORRECTIONS_REQUESTED, S.ACCEPTED, S.WITHDRAWN}
+    ),
+    S.ACCEPTED: frozenset({S.UNDER_EVALUATION, S.WITHDRAWN}),
+    S.UNDER_EVALUATION: frozenset({S.SCORED}),
+    S.SCORED: frozenset({S.UNDER_EVALUATION, S.RECOGNISED, S.NOT_RECOGNISED, S.PROPOSED_UP}),
+    # A dossier proposed up is accepted again, into a round of the next level.
+    S.PROPOSED_UP: frozenset({S.ACCEPTED}),
+    S.RECOGNISED: frozenset(),
+    S.NOT_RECOGNISED: frozenset(),
+    S.WITHDRAWN: frozenset(),
+}
+# States in which the producer side may edit the form, the self-assessment and the documents.
+EDITABLE_STATES = frozenset({S.DRAFT, S.CORRECTIONS_REQUESTED})
+# States the evaluation app moves a dossier into with ``services.advance``.
+EVALUATION_STATES = frozenset(
+    {S.UNDER_EVALUATION, S.SCORED, S.RECOGNISED, S.NOT_RECOGNISED, S.PROPOSED_UP}
+)
+# Waiting for the standing office's completeness check.
+AWAITING_REVIEW = frozenset({S.SUBMITTED, S.COMMUNE_CHECKED, S.RESUBMITTED})
+
+
+class Dossier(models.Model):
+    class Kind(models.TextChoices):
+        NEW = "new", "Đánh giá lần đầu"
+        RE_RECOGNITION = "re_recognition", "Đánh giá lại (hết hạn 36 tháng)"
+        UPGRADE = "upgrade", "Nâng hạng sao"
+
+    product = models.ForeignKey(
+        "registry.Product", verbose_name="sản phẩm", on_delete=models.PROTECT,
+        related_name="dossiers",
+    )
+    producer = models.ForeignKey(
+        "registry.Producer", verbose_name="chủ thể", on_delete=models.PROTECT,
+        related_name="dossiers",
+    )
+    criteria_set = models.ForeignKey(
+        "criteria.CriteriaSetVersion", verbose_name="bộ tiêu chí", on_delete=models.PROTECT,
+        related_name="dossiers",
+    )
+    # The round the producer applies for (its submission deadline is checked on submit) and the
+    # round the standing office accepted the dossier into (null until accepted).
+    requested_round = models.ForeignKey(
+        Round, verbose_name="đợt đăng ký", null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
+    )
+    round = models.ForeignKey(
+        Round, verbose_name="đợt đánh giá", null=True, blank=True, on_delete=models.PROTECT,
+        related_name="dossiers",
+    )
+    target_stars = models.PositiveSmallIntegerField("hạng sao đăng ký", default=3)
+    kind = models.CharField("loại hồ sơ", max_length=16, choices=Kind.choices, default=Kind.NEW)
+    previous = models.ForeignKey(
+        "self", verbose_name="hồ sơ trước", null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
+    )
+    state = models.CharField(
+        "trạng thái", max_length=24, choices=DossierState.choices, default=DossierState.DRAFT,
+        db_index=True,
+    )
+    # Set on the first submission from the date: which levels and steps apply (levels.py).
+    procedure = models.CharField("quy trình", max_length=10, choices=PROCEDURE_CHOICES,
+                                 blank=True)
+    form = models.JSONField("phiếu đăng ký", default=dict, blank=True)
+    self_assessment = models.JSONField("tự đánh giá", default=dict, blank=True)
+    # Cached result of the self-assessment (partial evaluation), for lists and the panel.
+    self_score = models.DecimalField(max_digits=6, decimal_places=2, null=True, blank=True)
+    self_stars = models.PositiveSmallIntegerField(null=True, blank=True)
+    # Commune pre-check (1489): {item_code: {"ok": bool, "comment": str}}.
+    commune_check = models.JSONField("kết quả kiểm tra của xã", default=dict, blank=True)
+    commune_checked_at = models.DateTimeField(null=True, blank=True)
+    commune_checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    submitted_at = models.DateTimeField("nộp lần đầu lúc", null=True, blank=True)
+    accepted_at = models.DateTimeField("tiếp nhận lúc", null=True, blank=True)
+    state_changed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-updated_at", "-id"]
+        indexes = [
+            models.Index(fields=["state", "round"]),
+            models.Index(fields=["producer", "state"]),
+        ]
+        verbose_name = "hồ sơ"
+        verbose_name_plural = "hồ sơ"
+
+    def __str__(self) -> str:
+        return f"{self.reference} — {self.product.name}"
+
+    @property
+    def reference(self) -> str:
+        return f"HS-{self.pk:06d}" if self.pk else "HS-mới"
+
+    @property
+    def is_editable(self) -> bool:
+        return self.state in EDITABLE_STATES
+
+
+class DossierVersion(models.Model):
+    """What was submitted: frozen on every submission (first and after corrections)."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField("phiên bản")
+    # {"form": {...}, "self_assessment": {...}, "target_stars": 3, "kind": "new",
+    #  "documents": [{"id", "checklist_item", "name", "sha256", "evidence", "criteria"}],
+    #  "self_score": "61.00", "self_stars": 3}
+    snapshot = models.JSONField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["dossier_id", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["dossier", "number"], name="dossier_version_unique")
+        ]
+        verbose_name = "phiên bản hồ sơ"
+        verbose_name_plural = "phiên bản hồ sơ"
+
+    def __str__(self) -> str:
+        return f"{self.dossier.reference} v{self.number}"
+
+
+def dossier_upload_to(instance: DossierDocument, filename: str) -> str:
+    return f"dossiers/{instance.dossier_id}/{filename}"
+
+
+class DossierDocument(models.Model):
+    """A document in a dossier: an uploaded file, or a reuse of a registry evidence document."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="documents")
+    checklist_item = models.CharField("mục hồ sơ", max_length=40)
+    file = models.FileField("tệp", upload_to=dossier_upload_to, blank=True)
+    original_name = models.CharField("tên tệp gốc", max_length=255, blank=True)
+    content_kind = models.CharField(max_length=10, blank=True)
+    size = models.PositiveIntegerField(default=0)
+    sha256 = models.CharField(max_length=64, blank=True)
+    evidence = models.ForeignKey(
+        "registry.EvidenceDocument", verbose_name="giấy tờ đã có", null=True, blank=True,
+        on_delete=models.PROTECT, related_name="dossier_uses",
+    )
+    criteria = models.JSONField("tiêu chí minh chứng", default=list, blank=True)
+    note = models.CharField("ghi chú", max_length=255, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["checklist_item", "id"]
+        verbose_name = "tài liệu hồ sơ"
+        verbose_name_plural = "tài liệu hồ sơ"
+
+    def __str__(self) -> str:
+        if self.evidence_id:
+            return str(self.evidence)
+        return self.original_name or self.file.name
+
+
+class CorrectionRequest(models.Model):
+    """Yêu cầu bổ sung, hoàn thiện hồ sơ: per-item comments on one submitted version."""
+
+    class Stage(models.TextChoices):
+        COMMUNE = "commune", "Xã kiểm tra"
+        PROVINCE = "province", "Cơ quan thường trực kiểm tra"
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="corrections")
+    version = models.ForeignKey(DossierVersion, on_delete=models.PROTECT, related_name="+")
+    stage = models.CharField(max_length=10, choices=Stage.choices, default=Stage.PROVINCE)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    message = models.TextField("ý kiến chung", blank=True)
+    # [{"code": "business_plan" | "A1", "comment": "…"}]
+    items = models.JSONField(default=list)
+    answered_at = models.DateTimeField(null=True, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # {"message": "…", "items": {"code": "reply"}}
+    answer = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = "yêu cầu bổ sung"
+        verbose_name_plural = "yêu cầu bổ sung"
+
+    def __str__(self) -> str:
+        return f"{self.dossier.reference}: {len(self.items)} mục cần bổ sung"

@@ -1,0 +1,275 @@
+"""Every read of dossiers and rounds, already scoped to what the user may see.
+
+Lists use select_related (and never load the criteria set's JSON), so the number of queries does
+not grow with the number of rows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from ocop.accounts.models import User
+from ocop.audit.selectors import history_for
+from ocop.dossiers import checklist, permissions
+from ocop.dossiers.forms import FIELDS_BY_KEY
+from ocop.dossiers.levels import levels_in_force
+from ocop.dossiers.models import (
+    CorrectionRequest,
+    Dossier,
+    DossierDocument,
+    DossierVersion,
+    ProgrammeYear,
+    Round,
+)
+from ocop.registry.models import EvidenceDocument
+from ocop.units.models import Unit
+from ocop.units.text import fold
+
+_RELATED = ("product__product_set", "producer__commune", "round", "requested_round",
+            "criteria_set")
+
+
+def dossiers_for(user: User) -> QuerySet[Dossier]:
+    return (Dossier.objects.filter(permissions.visible_q(user))
+            .select_related(*_RELATED)
+            .defer("criteria_set__data"))
+
+
+@dataclass
+class DossierFilters:
+    round: int | None = None
+    state: str = ""
+    commune: str = ""
+    product_set: str = ""
+    kind: str = ""
+    q: str = ""
+    ordering: str = ""
+
+    @classmethod
+    def from_params(cls, params: Any) -> DossierFilters:
+        round_raw = str(params.get("round") or "")
+        return cls(
+            round=int(round_raw) if round_raw.isdigit() else None,
+            state=str(params.get("state") or ""),
+            commune=str(params.get("commune") or ""),
+            product_set=str(params.get("product_set") or ""),
+            kind=str(params.get("kind") or ""),
+            q=str(params.get("q") or "").strip(),
+            ordering=str(params.get("ordering") or ""),
+        )
+
+
+ORDERINGS = {
+    "": ("-updated_at", "-id"),
+    "new": ("-created_at", "-id"),
+    "old": ("created_at", "id"),
+    "product": ("product__name", "id"),
+    "score": ("-self_score", "id"),
+}
+
+
+def dossier_list(user: User, f: DossierFilters) -> QuerySet[Dossier]:
+    qs = dossiers_for(user)
+    if f.round is not None:
+        qs = qs.filter(Q(round_id=f.round) | Q(round__isnull=True, requested_round_id=f.round))
+    if f.state:
+        qs = qs.filter(state=f.state)
+    if f.commune:
+        qs = qs.filter(producer__commune__current_commune_id=f.commune)
+    if f.product_set:
+        qs = qs.filter(product__product_set_id=f.product_set)
+    if f.kind:
+        qs = qs.filter(kind=f.kind)
+    if f.q:
+        term = fold(f.q)
+        cond = Q(product__search_text__contains=term) | Q(producer__search_text__contains=term)
+        ref = f.q.upper().removeprefix("HS-").lstrip("0")
+        if ref.isdigit():
+            cond |= Q(pk=int(ref))
+        qs = qs.filter(cond)
+    return qs.order_by(*ORDERINGS.get(f.ordering, ORDERINGS[""]))
+
+
+def producer_dossiers(user: User) -> QuerySet[Dossier]:
+    """A producer account's own dossiers (the same scoping as any list)."""
+    return dossiers_for(user).order_by("-updated_at", "-id")
+
+
+def get_dossier(user: User, pk: int) -> Dossier:
+    """One visible dossier or 404 (existence outside the jurisdiction does not leak)."""
+    try:
+        return dossiers_for(user).select_related("product__product_set__subgroup").get(pk=pk)
+    except Dossier.DoesNotExist:
+        raise Http404("Không tìm thấy hồ sơ.") from None
+
+
+@dataclass
+class ChecklistRow:
+    item: checklist.ChecklistItem
+    mandatory: bool
+    documents: list[DossierDocument] = field(default_factory=list)
+
+    @property
+    def satisfied(self) -> bool:
+        return any(d.evidence is None or not d.evidence.is_expired for d in self.documents)
+
+
+def checklist_rows(dossier: Dossier, documents: list[DossierDocument]) -> list[ChecklistRow]:
+    rows = [ChecklistRow(it, it.is_mandatory(dossier.target_stars))
+            for it in checklist.items_for(dossier.product, dossier.target_stars)]
+    by_code = {r.item.code: r for r in rows}
+    for d in documents:
+        row = by_code.get(d.checklist_item)
+        if row is not None:
+            row.documents.append(d)
+    return rows
+
+
+@dataclass
+class DossierDetail:
+    dossier: Dossier
+    versions: list[DossierVersion]
+    documents: list[DossierDocument]
+    corrections: list[CorrectionRequest]
+    checklist: list[ChecklistRow]
+    history: list[Any]
+
+
+def dossier_detail(user: User, pk: int) -> DossierDetail:
+    dossier = get_dossier(user, pk)
+    documents = list(dossier.documents.select_related("evidence", "uploaded_by"))
+    versions = list(dossier.versions.select_related("created_by").order_by("-number"))
+    corrections = list(dossier.corrections.select_related("requested_by", "answered_by",
+                                                          "version"))
+    return DossierDetail(
+        dossier=dossier, versions=versions, documents=documents, corrections=corrections,
+        checklist=checklist_rows(dossier, documents), history=history_for(dossier),
+    )
+
+
+def reusable_evidence(dossier: Dossier) -> list[EvidenceDocument]:
+    """The producer's documents that may be reused in this dossier (expired ones included, so
+    that the page can flag them "Hết hạn")."""
+    return list(EvidenceDocument.objects.filter(producer_id=dossier.producer_id)
+                .filter(Q(product__isnull=True) | Q(product_id=dossier.product_id))
+                .order_by("doc_type", "-issued_on", "-id"))
+
+
+# --- rounds -------------------------------------------------------------------------------------
+
+
+def programme_years_for(user: User) -> QuerySet[ProgrammeYear]:
+    return (ProgrammeYear.objects.filter(permissions.programme_years_q(user))
+            .select_related("province"))
+
+
+def rounds_for(user: User) -> QuerySet[Round]:
+    return (Round.objects.filter(programme_year__in=programme_years_for(user))
+            .select_related("programme_year__province", "issuing_unit"))
+
+
+def get_programme_year(user: User, pk: int) -> ProgrammeYear:
+    try:
+        return programme_years_for(user).get(pk=pk)
+    except ProgrammeYear.DoesNotExist:
+        raise Http404("Không tìm thấy năm chương trình.") from None
+
+
+def round_covers(round_: Round, dossier: Dossier) -> bool:
+    """Whether the producer lies in the area of the round's issuing unit. A legacy district or
+    province (pre-2025 rounds) is matched through the legacy communes that became the
+    producer's current commune."""
+    issuer = round_.issuing_unit
+    commune = dossier.producer.commune
+    if issuer is None:
+        return True
+    if issuer.is_current:
+        return commune.current_province_id == issuer.pk
+    path = "parent" if issuer.level == Unit.Level.DISTRICT else "parent__parent"
+    if not commune.is_current:
+        return Unit.objects.filter(pk=commune.pk, **{path: issuer}).exists()
+    return Unit.objects.filter(current_commune_id=commune.current_commune_id,
+                               **{path: issuer}).exists()
+
+
+def rounds_for_dossier(dossier: Dossier, on: date) -> list[Round]:
+    """Open entry-level rounds still taking dossiers on ``on`` in the producer's province."""
+    province = dossier.producer.commune.current_province_id
+    entry = levels_in_force(on).entry_level.code
+    qs = (Round.objects.filter(status=Round.Status.OPEN, level=entry,
+                               submission_deadline__gte=on, opens_on__lte=on)
+          .filter(Q(programme_year__province_id=province)
+                  | Q(programme_year__province__current_province_id=province))
+          .select_related("programme_year__province", "issuing_unit")
+          .order_by("submission_deadline", "id"))
+    return [r for r in qs if round_covers(r, dossier)]
+
+
+def acceptance_rounds(dossier: Dossier) -> list[Round]:
+    """Open rounds of the province (or central) the standing office may accept into; the
+    service checks the level."""
+    province = dossier.producer.commune.current_province_id
+    return list(
+        Round.objects.filter(status=Round.Status.OPEN)
+        .filter(Q(programme_year__province_id=province)
+                | Q(programme_year__province__current_province_id=province)
+                | Q(level="central"))
+        .select_related("programme_year__province", "issuing_unit")
+        .order_by("-opens_on", "level", "number")
+    )
+
+
+# --- versions ----------------------------------------------------------------------------------
+
+
+@dataclass
+class VersionDiff:
+    fields: list[tuple[str, Any, Any]]  # (label, old, new)
+    answers: list[tuple[str, Any, Any]]  # (criterion, old option, new option)
+    documents_added: list[dict[str, Any]]
+    documents_removed: list[dict[str, Any]]
+
+    @property
+    def empty(self) -> bool:
+        return not (self.fields or self.answers or self.documents_added
+                    or self.documents_removed)
+
+
+_TOP_LABELS = {"target_stars": "Hạng sao đăng ký", "kind": "Loại hồ sơ",
+               "self_score": "Điểm tự đánh giá", "self_stars": "Hạng sao tự đánh giá",
+               "requested_round": "Đợt đăng ký", "criteria_set": "Bộ tiêu chí"}
+
+
+def _doc_key(d: dict[str, Any]) -> tuple[Any, ...]:
+    # The same file (by content) or the same reused evidence under the same item is "unchanged".
+    return (d.get("checklist_item"), d.get("sha256") or "", d.get("evidence"))
+
+
+def version_diff(old: DossierVersion, new: DossierVersion) -> VersionDiff:
+    """Field-by-field difference between two frozen versions, and documents added/removed."""
+    a, b = old.snapshot, new.snapshot
+    fields: list[tuple[str, Any, Any]] = []
+    for key, label in _TOP_LABELS.items():
+        if a.get(key) != b.get(key):
+            fields.append((label, a.get(key), b.get(key)))
+    fa, fb = a.get("form", {}), b.get("form", {})
+    for key in sorted(set(fa) | set(fb), key=lambda k: list(FIELDS_BY_KEY).index(k)
+                      if k in FIELDS_BY_KEY else 999):
+        if fa.get(key) != fb.get(key):
+            label = FIELDS_BY_KEY[key].label_vi if key in FIELDS_BY_KEY else key
+            fields.append((label, fa.get(key), fb.get(key)))
+    sa, sb = a.get("self_assessment", {}), b.get("self_assessment", {})
+    answers = [(c, sa.get(c), sb.get(c)) for c in sorted(set(sa) | set(sb))
+               if sa.get(c) != sb.get(c)]
+    da = {_doc_key(d): d for d in a.get("documents", [])}
+    db = {_doc_key(d): d for d in b.get("documents", [])}
+    return VersionDiff(
+        fields=fields, answers=answers,
+        documents_added=[db[k] for k in db if k not in da],
+        documents_removed=[da[k] for k in da if k not in db],
+    )
