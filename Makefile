@@ -8,7 +8,7 @@ PORT ?= 8000
 # Debian packages: gettext (translations), WeasyPrint's Pango/HarfBuzz, a font with Vietnamese
 # glyphs, and Chromium for the browser tests (never a downloaded browser).
 SYSTEM_PACKAGES := gettext libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-core fonts-dejavu-core
-TEST_SYSTEM_PACKAGES := $(SYSTEM_PACKAGES) chromium
+TEST_SYSTEM_PACKAGES := $(SYSTEM_PACKAGES) chromium poppler-utils
 
 .PHONY: run test system-deps system-deps-test lint bench worker messages clean
 

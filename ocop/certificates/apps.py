@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+
+
+class CertificatesConfig(AppConfig):
+    name = "ocop.certificates"
+    verbose_name = "Quyết định công nhận và giấy chứng nhận OCOP"
+
+    def ready(self) -> None:
+        # Registers certificates.view_certificate / certificates.revoke_certificate with `rules`.
+        from ocop.certificates import permissions  # noqa: F401

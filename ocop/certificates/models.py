@@ -1,0 +1,211 @@
+"""Recognition decisions (quyết định công nhận) and OCOP certificates (giấy chứng nhận).
+
+Validity (ocop-facts.md §1.3, §1.8): a certificate for a 3–5★ product is valid for 36 months
+from its date of issue (``settings.OCOP_CERTIFICATE_VALIDITY_MONTHS``). Months are calendar
+months, the way the Civil Code counts periods (a period ending on a day the month lacks ends on
+the last day of that month): issued 29/02/2024 → valid until 28/02/2027. ``valid_until`` is the
+*last* day of validity; the certificate is expired from the next day on.
+
+The status is computed against a date (``status_on``), never stored, so that a page rendered
+today, a test with a controlled clock and the daily job all agree; the daily job only keeps the
+denormalised ``Product.stars`` in step and records that it did so (``expiry_recorded_on``).
+"""
+
+from __future__ import annotations
+
+import calendar
+from datetime import date
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from ocop.dossiers.levels import LEVEL_CHOICES
+
+
+def add_months(day: date, months: int) -> date:
+    """``day`` plus calendar months, clamped to the month's last day (29/02 + 12 → 28/02)."""
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def validity_months() -> int:
+    return getattr(settings, "OCOP_CERTIFICATE_VALIDITY_MONTHS", 36)
+
+
+class RecognitionDecision(models.Model):
+    """Quyết định công nhận kết quả đánh giá, phân hạng sản phẩm OCOP.
+
+    ``issuing_unit`` is the unit whose People's Committee signed it: a current province, or for
+    3★ decisions before 1 July 2025 a legacy district (e.g. LD219 huyện Lục Ngạn); empty for a
+    decision of the ministry (5★, level ``central``)."""
+
+    number = models.CharField("số quyết định", max_length=60)
+    date = models.DateField("ngày ký")
+    signer_name = models.CharField("người ký", max_length=150)
+    signer_title = models.CharField("chức vụ người ký", max_length=150)
+    issuing_unit = models.ForeignKey(
+        "units.Unit", verbose_name="đơn vị ban hành", null=True, blank=True,
+        on_delete=models.PROTECT, related_name="+",
+    )
+    level = models.CharField("cấp", max_length=10, choices=LEVEL_CHOICES)
+    file = models.FileField("tệp quyết định (PDF)", upload_to="decisions/%Y/", blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-date", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["issuing_unit", "number"], name="decision_number_unique_per_unit"
+            )
+        ]
+        verbose_name = "quyết định công nhận"
+        verbose_name_plural = "quyết định công nhận"
+
+    def __str__(self) -> str:
+        return f"Quyết định số {self.number} ngày {self.date:%d/%m/%Y}"
+
+
+class CertificateStatus(models.TextChoices):
+    VALID = "valid", "Còn hiệu lực"
+    EXPIRED = "expired", "Hết hiệu lực"
+    REVOKED = "revoked", "Đã thu hồi"
+
+
+class CertificateQuerySet(models.QuerySet):
+    def valid_on(self, day: date) -> CertificateQuerySet:
+        return self.filter(issued_on__lte=day, valid_until__gte=day).exclude(
+            revoked_on__lte=day
+        )
+
+    def with_status(self, day: date) -> CertificateQuerySet:
+        """Annotate ``status_value`` (valid/expired/revoked on ``day``) for lists and filters."""
+        return self.annotate(
+            status_value=models.Case(
+                models.When(revoked_on__lte=day, then=models.Value(CertificateStatus.REVOKED)),
+                models.When(valid_until__lt=day, then=models.Value(CertificateStatus.EXPIRED)),
+                default=models.Value(CertificateStatus.VALID),
+                output_field=models.CharField(),
+            )
+        )
+
+
+class Certificate(models.Model):
+    """Giấy chứng nhận sản phẩm OCOP.
+
+    Number format ``OCOP-<PP>-<YYYY>-<NNNNN>``: PP = two-digit code of the province that
+    issued it (the legacy province for a pre-2025 district decision, e.g. 24 = tỉnh Bắc Giang;
+    ``TW`` for the ministry), YYYY = year of issue, NNNNN = sequence within that province and
+    year (``CertificateSequence``). Example: ``OCOP-24-2024-00012``.
+    """
+
+    number = models.CharField("số giấy chứng nhận", max_length=32, unique=True)
+    product = models.ForeignKey(
+        "registry.Product", verbose_name="sản phẩm", on_delete=models.PROTECT,
+        related_name="certificates",
+    )
+    producer = models.ForeignKey(
+        "registry.Producer", verbose_name="chủ thể", on_delete=models.PROTECT,
+        related_name="certificates",
+    )
+    decision = models.ForeignKey(
+        RecognitionDecision, verbose_name="quyết định công nhận", on_delete=models.PROTECT,
+        related_name="certificates",
+    )
+    stars = models.PositiveSmallIntegerField("hạng sao")
+    total_score = models.DecimalField("tổng điểm", max_digits=5, decimal_places=2)
+    issued_on = models.DateField("ngày cấp")
+    valid_until = models.DateField("có giá trị đến hết ngày")
+    revoked_on = models.DateField("ngày thu hồi", null=True, blank=True)
+    revocation_reason = models.TextField("lý do thu hồi", blank=True)
+    revocation_decision_number = models.CharField(
+        "số quyết định thu hồi", max_length=60, blank=True
+    )
+    # The current province that manages the certificate today: for one issued by an abolished
+    # district it is the province the district lies in now; the certificate keeps its history.
+    administered_by = models.ForeignKey(
+        "units.Unit", verbose_name="đơn vị quản lý", on_delete=models.PROTECT, related_name="+"
+    )
+    source_dossier = models.ForeignKey(
+        "dossiers.Dossier", verbose_name="hồ sơ", null=True, blank=True,
+        on_delete=models.PROTECT, related_name="certificates",
+    )
+    # Set by the daily job the first day the certificate is past ``valid_until``.
+    expiry_recorded_on = models.DateField(null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = CertificateQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-issued_on", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(stars__gte=3) & Q(stars__lte=5), name="certificate_stars_3_to_5"
+            ),
+            models.CheckConstraint(
+                condition=Q(total_score__gte=Decimal(0)) & Q(total_score__lte=Decimal(100)),
+                name="certificate_score_0_to_100",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["product", "valid_until"]),
+            models.Index(fields=["administered_by", "valid_until"]),
+            models.Index(fields=["valid_until"]),
+        ]
+        verbose_name = "giấy chứng nhận OCOP"
+        verbose_name_plural = "giấy chứng nhận OCOP"
+
+    def __str__(self) -> str:
+        return self.number
+
+    def status_on(self, day: date) -> str:
+        if self.revoked_on is not None and self.revoked_on <= day:
+            return CertificateStatus.REVOKED
+        if day > self.valid_until:
+            return CertificateStatus.EXPIRED
+        return CertificateStatus.VALID
+
+    def status_label_on(self, day: date) -> str:
+        return CertificateStatus(self.status_on(day)).label
+
+    def days_left_on(self, day: date) -> int:
+        return (self.valid_until - day).days
+
+
+class CertificateSequence(models.Model):
+    """Last number used per (province code, year): locked while a number is taken, so two
+    decisions issued at the same moment never get the same certificate number."""
+
+    prefix = models.CharField(max_length=16, primary_key=True)  # e.g. "OCOP-24-2024"
+    last = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.prefix}: {self.last}"
+
+
+class ExpiryReminder(models.Model):
+    """An expiry reminder sent (90 or 30 days before): one row per certificate and kind, so
+    that a re-run of the daily job never sends the same reminder twice."""
+
+    certificate = models.ForeignKey(Certificate, on_delete=models.CASCADE, related_name="reminders")
+    days_before = models.PositiveSmallIntegerField()
+    sent_on = models.DateField()
+    recipients = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["certificate_id", "-days_before"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["certificate", "days_before"], name="expiry_reminder_once"
+            )
+        ]
+        verbose_name = "nhắc hết hạn"
+        verbose_name_plural = "nhắc hết hạn"
+
+    def __str__(self) -> str:
+        return f"{self.certificate_id}: {self.days_before} ngày"

@@ -1,0 +1,90 @@
+"""PDF documents with WeasyPrint: the certificate (A4 landscape) and a shared HTML→PDF helper.
+
+Fonts come from the system (fontconfig): Noto Serif / Noto Sans (Debian fonts-noto-core) with
+DejaVu as fallback, both with full Vietnamese coverage. The OCOP mark is the platform's own
+``ocop/web/static/ocop/ocop-mark.svg``, not the official certification mark (Decision
+1162/QĐ-VPĐP-OCOP governs that one; printing it is for the province, not for software).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+
+import segno
+from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.safestring import SafeString, mark_safe
+
+from ocop.certificates.models import Certificate
+from ocop.certificates.selectors import issuer_name
+
+
+def html_to_pdf(html: str) -> bytes:
+    from weasyprint import HTML  # imported lazily: loading Pango costs ~0.3 s at start-up
+
+    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
+
+
+@lru_cache(maxsize=1)
+def ocop_mark_svg() -> SafeString:
+    path = finders.find("ocop/ocop-mark.svg")
+    return mark_safe(Path(path).read_text(encoding="utf-8"))
+
+
+def verify_url(number: str) -> str:
+    return settings.SITE_URL.rstrip("/") + reverse("certificates:verify", args=[number])
+
+
+def qr_svg(url: str, scale: int = 3) -> SafeString:
+    """The QR code as inline SVG (no XML declaration), dark modules in black for print."""
+    return mark_safe(
+        segno.make(url, error="m").svg_inline(scale=scale, dark="#000", border=2)
+    )
+
+
+def certificate_context(certificate: Certificate, today: date) -> dict:
+    decision = certificate.decision
+    unit = decision.issuing_unit
+    parent = unit.parent if unit is not None and unit.level == "district" else None
+    url = verify_url(certificate.number)
+    commune = certificate.producer.commune
+    return {
+        "c": certificate,
+        "status": certificate.status_on(today),
+        "today": today,
+        "issuer": issuer_name(decision),
+        "issuer_parent": parent.full_name if parent is not None else "",
+        "place": (unit.name if unit is not None else "Hà Nội"),
+        "address": producer_address(commune),
+        "verify_url": url,
+        "qr": qr_svg(url),
+        "mark": ocop_mark_svg(),
+        "star_range": range(certificate.stars),
+    }
+
+
+def producer_address(commune) -> str:
+    """A current commune with its province; a pre-2025 one as written then (xã, huyện, tỉnh),
+    plus the commune it is part of today."""
+    if commune.era == "current":
+        province = commune.current_province
+        return commune.full_name + (f", {province.full_name}" if province else "")
+    names = [commune.full_name]
+    node = commune.parent
+    while node is not None:
+        names.append(node.full_name)
+        node = node.parent
+    today_commune = commune.current_commune
+    if today_commune is not None and today_commune.pk != commune.pk:
+        names.append(f"nay là {today_commune.full_name}")
+    return ", ".join(names)
+
+
+def certificate_pdf(certificate: Certificate, today: date) -> bytes:
+    html = render_to_string("certificates/pdf/certificate.html",
+                            certificate_context(certificate, today))
+    return html_to_pdf(html)

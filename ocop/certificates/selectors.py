@@ -1,0 +1,154 @@
+"""Every read of certificates, scoped to the user's jurisdiction; the public verification."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from ocop.accounts.jurisdiction import unit_q
+from ocop.accounts.models import Role, User
+from ocop.certificates.models import Certificate, CertificateStatus, RecognitionDecision
+
+_RELATED = (
+    "product", "producer", "producer__commune", "producer__commune__current_commune",
+    "producer__commune__current_province", "decision", "decision__issuing_unit",
+    "administered_by",
+)  # fmt: skip
+_AREA_ROLES = {Role.PROVINCE_OFFICE, Role.INSPECTOR, Role.COUNCIL_MEMBER, Role.COMMUNE_OFFICER}
+
+
+def certificates_for(user: User) -> QuerySet[Certificate]:
+    """Same reach as ``permissions.can_view``, as one filter."""
+    qs = Certificate.objects.all()
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return qs.none()
+    if user.is_nationwide:
+        return qs
+    if user.role == Role.PRODUCER:
+        return qs.filter(producer_id=user.producer_id) if user.producer_id else qs.none()
+    if user.role not in _AREA_ROLES or user.unit_id is None:
+        return qs.none()
+    return qs.filter(Q(administered_by_id=user.unit_id) | unit_q(user, "producer__commune"))
+
+
+@dataclass
+class CertificateFilter:
+    q: str = ""
+    status: str = ""
+    stars: int | None = None
+    expiring_within: int | None = None  # days
+
+    @classmethod
+    def from_params(cls, params: Any) -> CertificateFilter:
+        def as_int(value: Any) -> int | None:
+            try:
+                return int(value)
+            except (TypeError, ValueError):
+                return None
+
+        return cls(
+            q=str(params.get("q", "")).strip()[:100],
+            status=params.get("status", "") if params.get("status") in CertificateStatus.values
+            else "",
+            stars=as_int(params.get("stars")),
+            expiring_within=as_int(params.get("expiring_within")),
+        )
+
+
+def certificate_list(user: User, f: CertificateFilter, today: date) -> QuerySet[Certificate]:
+    qs = certificates_for(user).select_related(*_RELATED).with_status(today)
+    if f.q:
+        qs = qs.filter(Q(number__icontains=f.q) | Q(product__name__icontains=f.q)
+                       | Q(producer__name__icontains=f.q))
+    if f.status:
+        qs = qs.filter(status_value=f.status)
+    if f.stars in (3, 4, 5):
+        qs = qs.filter(stars=f.stars)
+    if f.expiring_within is not None and f.expiring_within >= 0:
+        qs = qs.filter(status_value=CertificateStatus.VALID,
+                       valid_until__lte=date.fromordinal(today.toordinal() + f.expiring_within))
+    return qs.order_by("-issued_on", "-id")
+
+
+def certificate_detail(user: User, number: str) -> Certificate:
+    found = certificates_for(user).select_related(*_RELATED).filter(number=number).first()
+    if found is None:
+        raise Http404(number)
+    return found
+
+
+def decisions_for(user: User) -> QuerySet[RecognitionDecision]:
+    """Decisions with at least one certificate the user may see, plus the office's own."""
+    if user.is_nationwide:
+        return RecognitionDecision.objects.select_related("issuing_unit")
+    visible = certificates_for(user).values("decision_id")
+    own = Q(pk__in=[])
+    if user.role == Role.PROVINCE_OFFICE and user.unit_id:
+        own = Q(issuing_unit_id=user.unit_id) | Q(issuing_unit__current_province_id=user.unit_id)
+    return RecognitionDecision.objects.select_related("issuing_unit").filter(
+        Q(pk__in=visible) | own
+    )
+
+
+# --- Public verification ---------------------------------------------------------------------
+
+
+def verification(number: str) -> Certificate | None:
+    """One query: the certificate and everything the public page shows."""
+    if not number or len(number) > 32:
+        return None
+    return Certificate.objects.select_related(*_RELATED).filter(number=number).first()
+
+
+def issuer_name(decision: RecognitionDecision) -> str:
+    unit = decision.issuing_unit
+    if unit is None:
+        # The ministry was renamed when MARD and MONRE merged on 1 March 2025.
+        if decision.date < date(2025, 3, 1):
+            return "Bộ Nông nghiệp và Phát triển nông thôn"
+        return "Bộ Nông nghiệp và Môi trường"
+    return f"Ủy ban nhân dân {unit.full_name[:1].lower()}{unit.full_name[1:]}"
+
+
+def public_data(certificate: Certificate | None, today: date) -> dict[str, Any]:
+    """What anyone may learn about a certificate number. Organisation data only: no
+    representative, phone, e-mail, tax code or street address (people's personal data)."""
+    if certificate is None:
+        return {"status": "unknown", "status_label": "Không tìm thấy giấy chứng nhận",
+                "checked_on": today.isoformat()}
+    commune = certificate.producer.commune
+    current_commune = commune.current_commune or commune
+    status = certificate.status_on(today)
+    data: dict[str, Any] = {
+        "number": certificate.number,
+        "status": status,
+        "status_label": CertificateStatus(status).label,
+        "checked_on": today.isoformat(),
+        "product": certificate.product.name,
+        "producer": certificate.producer.name,
+        "commune": current_commune.full_name,
+        "province": commune.current_province.full_name if commune.current_province_id else "",
+        "registered_commune": commune.full_name if commune.pk != current_commune.pk else None,
+        "stars": certificate.stars,
+        "issued_on": certificate.issued_on.isoformat(),
+        "valid_until": certificate.valid_until.isoformat(),
+        "decision": {
+            "number": certificate.decision.number,
+            "date": certificate.decision.date.isoformat(),
+            "issuer": issuer_name(certificate.decision),
+        },
+        "revoked_on": None,
+        "revocation_reason": None,
+        "revocation_decision_number": None,
+    }
+    if status == CertificateStatus.REVOKED:
+        data.update(
+            revoked_on=certificate.revoked_on.isoformat(),
+            revocation_reason=certificate.revocation_reason,
+            revocation_decision_number=certificate.revocation_decision_number,
+        )
+    return data

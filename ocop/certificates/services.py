@@ -1,0 +1,416 @@
+"""Every write of the certificates app: decisions, issuing, revocation, the daily lifecycle job.
+
+Keyword-only arguments, one transaction per change, audit entry in that same transaction,
+notifications (in-app rows now, e-mail after commit) for whoever must act. ``today`` is always
+injectable: the daily job, the tests and the demo pass their own clock; callers that do not
+pass it get ``timezone.localdate()`` (Asia/Ho_Chi_Minh).
+
+``Product.stars`` is a denormalised copy: the highest star rating among the product's
+certificates valid today. Every change that can move it (issue, revoke, expiry) recomputes it
+from the certificates, so a missed job run is repaired by the next one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Exists, Max, OuterRef
+from django.urls import reverse
+from django.utils import timezone
+
+from ocop.accounts.models import Role, User
+from ocop.audit import services as audit
+from ocop.certificates import permissions
+from ocop.certificates.models import (
+    Certificate,
+    CertificateSequence,
+    ExpiryReminder,
+    RecognitionDecision,
+    add_months,
+    validity_months,
+)
+from ocop.dossiers.levels import CENTRAL, DISTRICT, PROVINCE
+from ocop.notifications.services import notify
+from ocop.registry.models import Product
+from ocop.units.models import Unit
+
+REMINDER_DAYS = (90, 30)
+CERTIFIABLE = (3, 4, 5)
+
+
+def _today(today: date | None) -> date:
+    return today or timezone.localdate()
+
+
+def _check(allowed: bool) -> None:
+    if not allowed:
+        raise PermissionDenied("Bạn không có quyền thực hiện thao tác này.")
+
+
+# --- Recipients ------------------------------------------------------------------------------
+
+
+def producer_accounts(producer_id: int) -> list[User]:
+    return list(User.objects.filter(producer_id=producer_id, role=Role.PRODUCER, is_active=True))
+
+
+def office_accounts(province: Unit | None) -> list[User]:
+    if province is None:
+        return []
+    return list(User.objects.filter(role=Role.PROVINCE_OFFICE, unit=province, is_active=True))
+
+
+# --- Product stars ---------------------------------------------------------------------------
+
+
+def sync_product_stars(product: Product, *, today: date, actor: Any = None) -> int | None:
+    """Set ``product.stars`` to the best rating valid on ``today`` (None: no valid certificate)."""
+    best = Certificate.objects.filter(product_id=product.pk).valid_on(today).aggregate(
+        best=Max("stars")
+    )["best"]
+    current = Product.objects.filter(pk=product.pk).values_list("stars", flat=True).first()
+    if current != best:
+        Product.objects.filter(pk=product.pk).update(stars=best, updated_at=timezone.now())
+        audit.record(actor=actor, action="registry.product.stars", obj=product,
+                     changes={"stars": [current, best], "on": today})
+    product.stars = best
+    return best
+
+
+# --- Decisions -------------------------------------------------------------------------------
+
+
+def _decision_province(issuing_unit: Unit | None) -> Unit | None:
+    """The current province a decision belongs to (None for the ministry)."""
+    if issuing_unit is None:
+        return None
+    return issuing_unit.current_province if issuing_unit.current_province_id else issuing_unit
+
+
+@transaction.atomic
+def create_decision(
+    *,
+    actor: User | None,
+    number: str,
+    date: date,
+    signer_name: str,
+    signer_title: str,
+    level: str,
+    issuing_unit: Unit | None,
+    file: Any = None,
+) -> RecognitionDecision:
+    """Record a signed recognition decision; ``issue_certificate`` issues its certificates."""
+    errors: dict[str, str] = {}
+    if level == CENTRAL and issuing_unit is not None:
+        errors["issuing_unit"] = "Quyết định cấp trung ương do Bộ ban hành, không gắn tỉnh."
+    if level == PROVINCE and (issuing_unit is None or issuing_unit.level != "province"):
+        errors["issuing_unit"] = "Quyết định cấp tỉnh phải do một tỉnh/thành phố ban hành."
+    if level == DISTRICT and (issuing_unit is None or issuing_unit.level != "district"):
+        errors["issuing_unit"] = "Quyết định cấp huyện phải do một huyện (trước 2025) ban hành."
+    if not number.strip():
+        errors["number"] = "Hãy nhập số quyết định."
+    if not signer_name.strip() or not signer_title.strip():
+        errors["signer_name"] = "Hãy nhập người ký và chức vụ."
+    if errors:
+        raise ValidationError(errors)
+    if actor is not None:
+        _check(permissions.can_issue(actor, _decision_province(issuing_unit)))
+    number = number.strip()
+    if RecognitionDecision.objects.filter(issuing_unit=issuing_unit, number=number).exists():
+        raise ValidationError({"number": f"Quyết định số {number} đã có trong hệ thống."})
+    decision = RecognitionDecision.objects.create(
+        number=number.strip(), date=date, signer_name=signer_name.strip(),
+        signer_title=signer_title.strip(), level=level, issuing_unit=issuing_unit,
+        created_by=actor if isinstance(actor, User) else None,
+    )
+    if file is not None:
+        decision.file.save(f"{decision.pk}.pdf", file, save=True)
+    audit.record(actor=actor, action="certificates.decision.create", obj=decision,
+                 changes=audit.snapshot(decision))
+    return decision
+
+
+# --- Issuing ---------------------------------------------------------------------------------
+
+
+def number_prefix(decision: RecognitionDecision, issued_on: date) -> str:
+    """``OCOP-<province code>-<year>``; the legacy province for a pre-2025 district decision."""
+    unit = decision.issuing_unit
+    if unit is None:
+        code = "TW"
+    elif unit.level == "province":
+        code = unit.code
+    else:
+        code = unit.parent.code if unit.parent_id else unit.current_province.code
+    return f"OCOP-{code}-{issued_on.year}"
+
+
+def _next_number(prefix: str) -> str:
+    # The row lock serialises concurrent issuers of one province and year (PostgreSQL); SQLite
+    # serialises all writers anyway (transaction_mode IMMEDIATE).
+    seq, _ = CertificateSequence.objects.select_for_update().get_or_create(prefix=prefix)
+    seq.last += 1
+    seq.save(update_fields=["last"])
+    return f"{prefix}-{seq.last:05d}"
+
+
+def administering_province(decision: RecognitionDecision, product: Product) -> Unit:
+    """Today's province that manages the certificate: the decision's province (for an abolished
+    district, the province it lies in now), or the producer's province for a ministry decision."""
+    province = _decision_province(decision.issuing_unit)
+    if province is None:
+        province = product.producer.commune.current_province
+    return province
+
+
+@transaction.atomic
+def issue_certificate(
+    *,
+    actor: User | None,
+    decision: RecognitionDecision,
+    product: Product,
+    stars: int,
+    total_score: Decimal,
+    issued_on: date | None = None,
+    source_dossier: Any = None,
+    today: date | None = None,
+) -> Certificate:
+    """Issue one certificate under ``decision`` (issued on the decision's date by default)."""
+    today = _today(today)
+    issued_on = issued_on or decision.date
+    if stars not in CERTIFIABLE:
+        raise ValidationError({"stars": "Chỉ sản phẩm đạt 3 đến 5 sao được cấp giấy chứng nhận."})
+    if not Decimal(0) <= Decimal(total_score) <= Decimal(100):
+        raise ValidationError({"total_score": "Tổng điểm phải từ 0 đến 100."})
+    if issued_on < decision.date:
+        raise ValidationError({"issued_on": "Ngày cấp không được trước ngày ký quyết định."})
+    if actor is not None:
+        _check(permissions.can_issue(actor, _decision_province(decision.issuing_unit)))
+    province = administering_province(decision, product)
+    number = _next_number(number_prefix(decision, issued_on))
+    certificate = Certificate.objects.create(
+        number=number, product=product, producer_id=product.producer_id, decision=decision,
+        stars=stars, total_score=Decimal(total_score).quantize(Decimal("0.01")),
+        issued_on=issued_on, valid_until=add_months(issued_on, validity_months()),
+        administered_by=province, source_dossier=source_dossier,
+    )
+    audit.record(actor=actor, action="certificates.issue", obj=certificate,
+                 changes=audit.snapshot(certificate))
+    sync_product_stars(product, today=today, actor=actor)
+    notify(
+        producer_accounts(product.producer_id),
+        f"Sản phẩm “{product.name}” được công nhận {stars} sao, giấy chứng nhận số {number}.",
+        certificate, reverse("certificates:detail", args=[number]),
+    )
+    return certificate
+
+
+# --- Revocation ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def revoke_certificate(
+    *,
+    actor: User | None,
+    certificate: Certificate,
+    reason: str,
+    decision_number: str,
+    revoked_on: date | None = None,
+    today: date | None = None,
+) -> Certificate:
+    """Revoke (thu hồi) a certificate. Effective at once: verification answers "revoked" and
+    the product loses the stars in the same transaction."""
+    today = _today(today)
+    revoked_on = revoked_on or today
+    locked = Certificate.objects.select_for_update().select_related("product").get(
+        pk=certificate.pk
+    )
+    if actor is not None:
+        _check(permissions.can_revoke(actor, locked))
+    errors: dict[str, str] = {}
+    if locked.revoked_on is not None:
+        errors["__all__"] = "Giấy chứng nhận này đã bị thu hồi."
+    if not reason.strip():
+        errors["reason"] = "Hãy nêu lý do thu hồi."
+    if not decision_number.strip():
+        errors["decision_number"] = "Hãy nhập số quyết định thu hồi."
+    if revoked_on > today:
+        errors["revoked_on"] = "Ngày thu hồi không được sau hôm nay."
+    elif revoked_on < locked.issued_on:
+        errors["revoked_on"] = "Ngày thu hồi không được trước ngày cấp."
+    if errors:
+        raise ValidationError(errors)
+    locked.revoked_on = revoked_on
+    locked.revocation_reason = reason.strip()
+    locked.revocation_decision_number = decision_number.strip()
+    locked.save(update_fields=["revoked_on", "revocation_reason", "revocation_decision_number"])
+    audit.record(actor=actor, action="certificates.revoke", obj=locked, changes={
+        "revoked_on": revoked_on, "reason": locked.revocation_reason,
+        "decision_number": locked.revocation_decision_number,
+    })
+    sync_product_stars(locked.product, today=today, actor=actor)
+    notify(
+        producer_accounts(locked.producer_id) + office_accounts(locked.administered_by),
+        f"Giấy chứng nhận OCOP số {locked.number} (“{locked.product.name}”) đã bị thu hồi "
+        f"theo quyết định số {locked.revocation_decision_number}.",
+        locked, reverse("certificates:detail", args=[locked.number]),
+    )
+    for name in ("revoked_on", "revocation_reason", "revocation_decision_number"):
+        setattr(certificate, name, getattr(locked, name))
+    return locked
+
+
+# --- Daily lifecycle job ---------------------------------------------------------------------
+
+
+@dataclass
+class DailyReport:
+    today: date
+    reminders: dict[int, list[str]] = field(default_factory=lambda: {d: [] for d in REMINDER_DAYS})
+    expired: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        parts = [f"{len(v)} nhắc {d} ngày" for d, v in self.reminders.items()]
+        return f"{self.today:%d/%m/%Y}: " + ", ".join(parts) + f", {len(self.expired)} hết hạn."
+
+
+def _renewed(day: date):
+    """A later certificate of the same product that is valid beyond this one: nothing to remind."""
+    return Exists(
+        Certificate.objects.filter(product_id=OuterRef("product_id"),
+                                   valid_until__gt=OuterRef("valid_until"))
+        .exclude(pk=OuterRef("pk")).exclude(revoked_on__lte=day)
+    )
+
+
+def reminders_due(today: date, days_before: int) -> Iterable[Certificate]:
+    """Certificates whose ``days_before`` reminder is due today and not yet sent.
+
+    Due from the day exactly ``days_before`` days before ``valid_until``; if the job missed that
+    day it catches up later, but never sends the 90-day reminder once the 30-day one is due."""
+    shorter = [d for d in REMINDER_DAYS if d < days_before]
+    low = (max(shorter) + 1) if shorter else 0
+    qs = (
+        Certificate.objects.valid_on(today)
+        .filter(valid_until__lte=date.fromordinal(today.toordinal() + days_before),
+                valid_until__gte=date.fromordinal(today.toordinal() + low))
+        .exclude(reminders__days_before=days_before)
+        .annotate(renewed=_renewed(today)).filter(renewed=False)
+        .select_related("product", "administered_by")
+        .order_by("valid_until", "pk")
+    )
+    return qs
+
+
+def _send_reminder(certificate: Certificate, days_before: int, today: date) -> bool:
+    try:
+        with transaction.atomic():
+            reminder = ExpiryReminder.objects.create(
+                certificate=certificate, days_before=days_before, sent_on=today
+            )
+            users = producer_accounts(certificate.producer_id) + office_accounts(
+                certificate.administered_by
+            )
+            days_left = certificate.days_left_on(today)
+            rows = notify(
+                users,
+                f"Giấy chứng nhận OCOP số {certificate.number} (“{certificate.product.name}”) "
+                f"hết hiệu lực sau ngày {certificate.valid_until:%d/%m/%Y} (còn {days_left} "
+                "ngày). Chủ thể có thể nộp hồ sơ đánh giá lại.",
+                certificate, reverse("certificates:detail", args=[certificate.number]),
+            )
+            reminder.recipients = len(rows)
+            reminder.save(update_fields=["recipients"])
+            audit.record(actor=None, action="certificates.remind", obj=certificate,
+                         changes={"days_before": days_before, "recipients": len(rows),
+                                  "on": today})
+    except IntegrityError:
+        # Another run sent it between our query and the insert: exactly once still holds.
+        return False
+    return True
+
+
+def expiries_due(today: date) -> Iterable[Certificate]:
+    return (
+        Certificate.objects.filter(valid_until__lt=today, expiry_recorded_on__isnull=True,
+                                   revoked_on__isnull=True)
+        .select_related("product", "administered_by").order_by("valid_until", "pk")
+    )
+
+
+def _record_expiry(certificate: Certificate, today: date) -> bool:
+    with transaction.atomic():
+        updated = Certificate.objects.filter(
+            pk=certificate.pk, expiry_recorded_on__isnull=True
+        ).update(expiry_recorded_on=today)
+        if not updated:
+            return False
+        audit.record(actor=None, action="certificates.expire", obj=certificate,
+                     changes={"valid_until": certificate.valid_until, "on": today})
+        sync_product_stars(certificate.product, today=today)
+        notify(
+            producer_accounts(certificate.producer_id) + office_accounts(
+                certificate.administered_by),
+            f"Giấy chứng nhận OCOP số {certificate.number} (“{certificate.product.name}”) đã hết "
+            f"hiệu lực từ ngày {date.fromordinal(certificate.valid_until.toordinal() + 1):%d/%m/%Y}"
+            "; sản phẩm không được dùng nhãn OCOP cho đến khi được công nhận lại.",
+            certificate, reverse("certificates:detail", args=[certificate.number]),
+        )
+    return True
+
+
+def run_daily(*, today: date | None = None) -> DailyReport:
+    """Send due reminders (90 and 30 days before expiry, each once) and record expiries.
+
+    Each certificate is handled in its own transaction, so one failure does not undo the rest
+    and a re-run the same day does nothing more."""
+    today = _today(today)
+    report = DailyReport(today=today)
+    for days in REMINDER_DAYS:
+        for certificate in reminders_due(today, days):
+            if _send_reminder(certificate, days, today):
+                report.reminders[days].append(certificate.number)
+    for certificate in expiries_due(today):
+        if _record_expiry(certificate, today):
+            report.expired.append(certificate.number)
+    return report
+
+
+# --- Re-recognition and upgrade --------------------------------------------------------------
+
+
+def open_follow_up_dossier(*, actor: User, certificate: Certificate, upgrade: bool = False,
+                           today: date | None = None):
+    """Open a re-recognition (same stars) or upgrade (one star more) dossier, pre-filled by the
+    dossiers app from the dossier behind the certificate (form, self-assessment, documents).
+
+    Raises ValidationError when no digital dossier exists to start from (certificates entered
+    from paper records), and the dossiers app's StateError when the product already has an open
+    dossier."""
+    from ocop.dossiers import services as dossiers
+    from ocop.dossiers.models import Dossier, DossierState
+
+    _check(permissions.can_renew(actor, certificate))
+    if certificate.revoked_on is not None:
+        raise ValidationError("Giấy chứng nhận đã bị thu hồi; hãy lập hồ sơ đánh giá mới.")
+    previous = certificate.source_dossier or (
+        Dossier.objects.filter(product_id=certificate.product_id,
+                               state=DossierState.RECOGNISED).order_by("-id").first()
+    )
+    if previous is None:
+        raise ValidationError(
+            "Chưa có hồ sơ điện tử của lần công nhận trước; hãy lập hồ sơ mới cho sản phẩm."
+        )
+    if upgrade and certificate.stars >= 5:
+        raise ValidationError("Sản phẩm đã đạt 5 sao, không thể nâng hạng.")
+    return dossiers.open_dossier(
+        actor=actor, product=certificate.product, previous=previous,
+        kind=Dossier.Kind.UPGRADE if upgrade else Dossier.Kind.RE_RECOGNITION,
+        target_stars=certificate.stars + 1 if upgrade else certificate.stars, today=today,
+    )

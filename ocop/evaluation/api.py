@@ -1,0 +1,159 @@
+"""Evaluation API: a member's own score sheet and the chair's summary. Same blind-scoring and
+conflict rules as the pages (selectors.py): anything not the caller's answers 404."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest
+from ninja import Field, Router, Schema, Status
+
+from ocop.dossiers.models import Dossier
+from ocop.dossiers.services import StateError
+from ocop.evaluation import selectors, services
+
+router = Router(tags=["evaluation"])
+
+
+class SheetOut(Schema):
+    dossier: int
+    revision: int
+    criteria_set: str
+    state: str = Field(description="none, draft hoặc submitted")
+    answers: dict[str, str]
+    total: str | None = Field(None, description="Tổng điểm của chính bạn, sau khi nộp")
+    submitted_at: datetime | None = None
+    revision_closed: bool
+
+
+class SheetIn(Schema):
+    answers: dict[str, str | None] = Field(
+        description="Mã tiêu chí → mã phương án; rỗng/null để bỏ chọn")
+
+
+class ErrorOut(Schema):
+    detail: Any
+
+
+class ProgressOut(Schema):
+    member: str
+    role: str
+    state: str = Field(description="none, draft, submitted, conflicted (không có điểm)")
+
+
+class RevisionOut(Schema):
+    revision: int
+    mean: str
+    stars: int
+    spread: str
+    rescore_required: bool
+    quorum_met: bool
+    final: bool
+    members: dict[str, str] = Field(description="Tên thành viên → tổng điểm")
+    criteria: list[dict[str, Any]]
+
+
+class SummaryOut(Schema):
+    council: int
+    dossier: int
+    revision: int
+    submitted: int
+    expected: int
+    progress: list[ProgressOut]
+    results: list[RevisionOut] = Field(description="Chỉ các lượt chấm chủ tịch đã khoá")
+
+
+def _sheet_out(page: selectors.ScoringPage) -> dict[str, Any]:
+    sheet = page.sheet
+    return {
+        "dossier": page.dossier.pk, "revision": page.assignment.revision,
+        "criteria_set": str(page.dossier.criteria_set),
+        "state": sheet.state if sheet else "none", "answers": sheet.answers if sheet else {},
+        "total": str(sheet.total) if sheet and sheet.total is not None else None,
+        "submitted_at": sheet.submitted_at if sheet else None,
+        "revision_closed": page.revision_closed,
+    }
+
+
+def _refusal(exc: Exception) -> Status:
+    if isinstance(exc, StateError):
+        return Status(409, {"detail": exc.message})
+    if isinstance(exc, PermissionDenied):
+        return Status(403, {"detail": str(exc)})
+    detail = exc.message_dict if hasattr(exc, "error_dict") else exc.messages
+    return Status(422, {"detail": detail})
+
+
+@router.get("/score-sheets/{dossier_id}", response={200: SheetOut, 404: ErrorOut},
+            summary="Phiếu chấm của chính thành viên")
+def get_sheet(request: HttpRequest, dossier_id: int):
+    try:
+        return _sheet_out(selectors.scoring_page(request.auth, dossier_id))
+    except Http404:
+        return Status(404, {"detail": "Không tìm thấy."})
+
+
+@router.put("/score-sheets/{dossier_id}",
+            response={200: SheetOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+            summary="Lưu nháp phiếu chấm")
+def put_sheet(request: HttpRequest, dossier_id: int, payload: SheetIn):
+    dossier = Dossier.objects.filter(pk=dossier_id).first()
+    try:
+        if dossier is None:
+            raise Http404
+        services.save_draft(actor=request.auth, dossier=dossier, answers=payload.answers)
+        return _sheet_out(selectors.scoring_page(request.auth, dossier_id))
+    except Http404:
+        return Status(404, {"detail": "Không tìm thấy."})
+    except (StateError, ValidationError, PermissionDenied) as exc:
+        return _refusal(exc)
+
+
+@router.post("/score-sheets/{dossier_id}/submit",
+             response={200: SheetOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+             summary="Nộp phiếu chấm (một lần)")
+def submit_sheet(request: HttpRequest, dossier_id: int):
+    dossier = Dossier.objects.filter(pk=dossier_id).first()
+    try:
+        if dossier is None:
+            raise Http404
+        services.submit_sheet(actor=request.auth, dossier=dossier)
+        return _sheet_out(selectors.scoring_page(request.auth, dossier_id))
+    except Http404:
+        return Status(404, {"detail": "Không tìm thấy."})
+    except (StateError, ValidationError, PermissionDenied) as exc:
+        return _refusal(exc)
+
+
+@router.get("/councils/{council_id}/summary", response={200: list[SummaryOut], 404: ErrorOut},
+            summary="Tổng hợp của chủ tịch hội đồng (từng hồ sơ được phân công)")
+def council_summary(request: HttpRequest, council_id: int):
+    from ocop.evaluation.models import Assignment
+
+    ids = list(Assignment.objects.filter(council_id=council_id).values_list("dossier_id",
+                                                                           flat=True))
+    out = []
+    try:
+        if not ids:
+            raise Http404
+        for dossier_id in ids:
+            s = selectors.chair_summary(request.auth, council_id, dossier_id)
+            out.append({
+                "council": council_id, "dossier": dossier_id, "revision": s.assignment.revision,
+                "submitted": s.submitted, "expected": s.expected,
+                "progress": [{"member": str(p.member), "role": p.member.role, "state": p.state}
+                             for p in s.progress],
+                "results": [{
+                    "revision": r.revision, "mean": str(r.mean), "stars": r.stars,
+                    "spread": str(r.spread), "rescore_required": r.rescore_required,
+                    "quorum_met": r.quorum_met, "final": r.final,
+                    "members": {s.names.get(m["member_id"], m["member_id"]): m["total"]
+                                for m in r.data.get("members", [])},
+                    "criteria": r.data.get("criteria", []),
+                } for r in s.results],
+            })
+    except Http404:
+        return Status(404, {"detail": "Không tìm thấy."})
+    return out

@@ -1,0 +1,225 @@
+"""Councils (hội đồng đánh giá, phân hạng), their members, conflicts of interest, score sheets
+and the council's results.
+
+Scoring rounds inside one dossier are ``revision`` numbers: revision 1 is the first scoring; a
+spread beyond the council's limit opens revision 2 (chấm lại) and so on. Sheets and results of
+earlier revisions are kept as history.
+
+Blind scoring (see ``selectors.py`` for the exact rules): a member sees only their own sheet; the
+council's figures for a revision become visible to its members once the chair closes that
+revision's scoring (a ``CouncilResult`` row exists for it); the producer sees the result only
+once it is final.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+
+from ocop.dossiers.levels import LEVEL_CHOICES
+
+
+class Council(models.Model):
+    round = models.ForeignKey(
+        "dossiers.Round", verbose_name="đợt đánh giá", on_delete=models.PROTECT,
+        related_name="councils",
+    )
+    level = models.CharField("cấp", max_length=10, choices=LEVEL_CHOICES)
+    name = models.CharField("tên hội đồng", max_length=200)
+    decision_number = models.CharField("quyết định thành lập", max_length=60, blank=True)
+    # Provincial practice (ocop-facts.md §1.7): members may differ by at most 10 points, a
+    # meeting needs 75 % of members with the chair; the central council 5 of 7 (quorum_min).
+    rescore_limit = models.DecimalField("chênh lệch tối đa (điểm)", max_digits=5,
+                                        decimal_places=2, default=Decimal("10"))
+    quorum_ratio = models.DecimalField("tỷ lệ tối thiểu", max_digits=3, decimal_places=2,
+                                       default=Decimal("0.75"))
+    quorum_min = models.PositiveSmallIntegerField("số thành viên tối thiểu", null=True,
+                                                  blank=True)
+    chair_required = models.BooleanField("cần có chủ tịch", default=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = "hội đồng"
+        verbose_name_plural = "hội đồng"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class MemberRole(models.TextChoices):
+    CHAIR = "chair", "Chủ tịch hội đồng"
+    VICE_CHAIR = "vice_chair", "Phó Chủ tịch hội đồng"
+    MEMBER = "member", "Thành viên"
+    SECRETARY = "secretary", "Thành viên, thư ký"
+    ADVISOR = "advisor", "Tổ tư vấn (không chấm điểm)"
+
+
+SCORING_ROLES = frozenset({MemberRole.CHAIR, MemberRole.VICE_CHAIR, MemberRole.MEMBER,
+                           MemberRole.SECRETARY})
+
+
+class CouncilMember(models.Model):
+    council = models.ForeignKey(Council, on_delete=models.CASCADE, related_name="members")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="tài khoản", on_delete=models.PROTECT,
+        related_name="council_memberships",
+    )
+    role = models.CharField("vai trò", max_length=12, choices=MemberRole.choices,
+                            default=MemberRole.MEMBER)
+    title = models.CharField("chức vụ, đơn vị", max_length=200, blank=True)
+    # Conflict hints (services.conflict_hints): where the member lives, the relatives and the
+    # organisations (cooperatives, companies) the member declared when joining the council.
+    home_commune = models.ForeignKey(
+        "units.Unit", verbose_name="xã/phường cư trú", null=True, blank=True,
+        on_delete=models.PROTECT, related_name="+",
+    )
+    declared_relatives = models.TextField("người thân đã kê khai (mỗi dòng một người)",
+                                          blank=True)
+    organisations = models.JSONField("tổ chức tham gia", default=list, blank=True)
+
+    class Meta:
+        ordering = ["council_id", "role", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["council", "user"], name="council_member_once")
+        ]
+        verbose_name = "thành viên hội đồng"
+        verbose_name_plural = "thành viên hội đồng"
+
+    def __str__(self) -> str:
+        return f"{self.user.get_full_name() or self.user.username} ({self.get_role_display()})"
+
+    @property
+    def scores(self) -> bool:
+        return self.role in SCORING_ROLES
+
+    @property
+    def is_chair(self) -> bool:
+        return self.role == MemberRole.CHAIR
+
+
+class Assignment(models.Model):
+    """A dossier given to a council. ``revision`` is the scoring round in progress."""
+
+    council = models.ForeignKey(Council, on_delete=models.PROTECT, related_name="assignments")
+    dossier = models.ForeignKey(
+        "dossiers.Dossier", on_delete=models.PROTECT, related_name="assignments"
+    )
+    revision = models.PositiveSmallIntegerField(default=1)
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    assigned_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["council_id", "dossier_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["council", "dossier"], name="assignment_once")
+        ]
+        verbose_name = "phân công hồ sơ"
+        verbose_name_plural = "phân công hồ sơ"
+
+    def __str__(self) -> str:
+        return f"{self.council} — HS-{self.dossier_id:06d}"
+
+
+class ConflictDeclaration(models.Model):
+    """A member's statement about one dossier: ``declared=True`` means "I have a conflict of
+    interest" (the member is then excluded from that dossier everywhere). The latest statement
+    counts; earlier ones are in the audit log."""
+
+    member = models.ForeignKey(CouncilMember, on_delete=models.CASCADE,
+                               related_name="declarations")
+    dossier = models.ForeignKey("dossiers.Dossier", on_delete=models.CASCADE, related_name="+")
+    declared = models.BooleanField("có xung đột lợi ích")
+    reason = models.TextField("giải trình", blank=True)
+    at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["member", "dossier"], name="declaration_once")
+        ]
+        verbose_name = "kê khai xung đột lợi ích"
+        verbose_name_plural = "kê khai xung đột lợi ích"
+
+    def __str__(self) -> str:
+        return f"{self.member} — HS-{self.dossier_id:06d}: {'có' if self.declared else 'không'}"
+
+
+class ScoreSheet(models.Model):
+    class State(models.TextChoices):
+        DRAFT = "draft", "Đang chấm"
+        SUBMITTED = "submitted", "Đã nộp"
+
+    member = models.ForeignKey(CouncilMember, on_delete=models.PROTECT, related_name="sheets")
+    dossier = models.ForeignKey("dossiers.Dossier", on_delete=models.PROTECT,
+                                related_name="score_sheets")
+    criteria_set = models.ForeignKey("criteria.CriteriaSetVersion", on_delete=models.PROTECT,
+                                     related_name="+")
+    revision = models.PositiveSmallIntegerField(default=1)
+    answers = models.JSONField(default=dict, blank=True)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.DRAFT)
+    total = models.DecimalField(max_digits=6, decimal_places=2, null=True, blank=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["dossier_id", "revision", "member_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["member", "dossier", "revision"],
+                                    name="score_sheet_once_per_revision")
+        ]
+        indexes = [models.Index(fields=["dossier", "revision", "state"])]
+        verbose_name = "phiếu chấm điểm"
+        verbose_name_plural = "phiếu chấm điểm"
+
+    def __str__(self) -> str:
+        return f"Phiếu {self.member_id} — HS-{self.dossier_id:06d} lần {self.revision}"
+
+
+def minutes_upload_to(instance: CouncilResult, filename: str) -> str:
+    return f"minutes/{instance.dossier_id}/{filename}"
+
+
+class CouncilResult(models.Model):
+    """The council's result for one revision (``data`` = engine ``CouncilResult.to_dict()``).
+
+    ``council`` is empty for a result recorded back from an upper level that did not score on
+    the platform (``level`` says which)."""
+
+    dossier = models.ForeignKey("dossiers.Dossier", on_delete=models.PROTECT,
+                                related_name="council_results")
+    council = models.ForeignKey(Council, null=True, blank=True, on_delete=models.PROTECT,
+                                related_name="results")
+    level = models.CharField("cấp", max_length=10, choices=LEVEL_CHOICES)
+    revision = models.PositiveSmallIntegerField(default=1)
+    mean = models.DecimalField(max_digits=6, decimal_places=2)
+    stars = models.PositiveSmallIntegerField()
+    spread = models.DecimalField(max_digits=6, decimal_places=2, default=Decimal(0))
+    rescore_required = models.BooleanField(default=False)
+    quorum_met = models.BooleanField(default=False)
+    data = models.JSONField(default=dict)
+    final = models.BooleanField(default=False)
+    minutes = models.FileField("biên bản", upload_to=minutes_upload_to, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    finalised_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["dossier_id", "created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["dossier", "council", "revision"],
+                                    name="council_result_once_per_revision")
+        ]
+        verbose_name = "kết quả hội đồng"
+        verbose_name_plural = "kết quả hội đồng"
+
+    def __str__(self) -> str:
+        return f"HS-{self.dossier_id:06d} lần {self.revision}: {self.mean} điểm, {self.stars} sao"

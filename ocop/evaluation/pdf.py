@@ -1,0 +1,64 @@
+"""The council's minutes (biên bản) as PDF, and the ZIP sent to the upper level."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from decimal import Decimal
+
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from ocop.certificates.pdf import html_to_pdf
+from ocop.criteria import selectors as criteria_selectors
+from ocop.dossiers.levels import LEVEL_LABELS
+from ocop.evaluation.models import CouncilMember, CouncilResult
+
+
+def minutes_context(result: CouncilResult) -> dict:
+    dossier = result.dossier
+    data = result.data
+    members = {str(m.pk): m for m in CouncilMember.objects.filter(
+        council_id=result.council_id).select_related("user")} if result.council_id else {}
+    engine_set = criteria_selectors.engine_set(dossier.criteria_set)
+    labels = {c.code: c.label_vi for c in engine_set.criteria}
+    rows = [
+        {"name": str(members.get(m["member_id"], m["member_id"])),
+         "role": members[m["member_id"]].get_role_display() if m["member_id"] in members else "",
+         "total": Decimal(m["total"]), "parts": m["parts"], "chair": m["is_chair"]}
+        for m in data.get("members", [])
+    ]
+    excluded = [
+        {"name": str(members.get(e["member_id"], e["member_id"])), "reason": e["reason"]}
+        for e in data.get("excluded", [])
+    ]
+    criteria = [{**c, "label": labels.get(c["code"], c.get("label_vi", ""))}
+                for c in data.get("criteria", [])]
+    return {
+        "r": result, "d": dossier, "council": result.council, "data": data, "rows": rows,
+        "excluded": excluded, "criteria": criteria, "parts": list(data.get("part_means", {})),
+        "level": LEVEL_LABELS.get(result.level, result.level),
+        "printed": timezone.localtime(),
+    }
+
+
+def minutes_pdf(result: CouncilResult) -> bytes:
+    return html_to_pdf(render_to_string("evaluation/pdf/minutes.html", minutes_context(result)))
+
+
+def proposal_zip(result: CouncilResult) -> bytes:
+    """Summary PDF (the minutes) plus the dossier's documents, for the upper level."""
+    dossier = result.dossier
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(f"{dossier.reference}/bien-ban-{dossier.reference}.pdf",
+                         result.minutes.read() if result.minutes else minutes_pdf(result))
+        for document in dossier.documents.select_related("evidence"):
+            stored = document.file if document.file else (
+                document.evidence.file if document.evidence_id else None)
+            if not stored:
+                continue
+            name = document.original_name or stored.name.rsplit("/", 1)[-1]
+            with stored.open("rb") as fh:
+                archive.writestr(f"{dossier.reference}/tai-lieu/{document.pk}-{name}", fh.read())
+    return buffer.getvalue()

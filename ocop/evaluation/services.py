@@ -1,0 +1,649 @@
+"""Every write of the evaluation: councils, assignments, conflicts, scoring, results,
+escalation and recognition.
+
+Keyword-only arguments, one transaction, audit entry in that transaction, notifications for
+whoever must act next. Dossier states are moved only through ``ocop.dossiers.services.advance``
+(and ``accept`` for the upper level), never written here.
+
+Errors: ``StateError`` (from the dossiers app) for a move the state, round or revision does not
+allow; ``ValidationError`` for bad input; ``PermissionDenied`` for a visible action the actor may
+not take; ``NotAssigned`` (an Http404) when the actor is not a non-conflicted scoring member of
+the dossier's council, so that pages and API answer 404 without revealing the dossier.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.http import Http404
+from django.urls import reverse
+from django.utils import timezone
+
+from ocop.accounts.models import Role, User
+from ocop.audit import services as audit
+from ocop.certificates import services as certificates
+from ocop.certificates.models import RecognitionDecision
+from ocop.criteria import selectors as criteria_selectors
+from ocop.criteria import services as criteria_services
+from ocop.criteria.engine import CouncilConfig, EvaluationError, MemberSheet, aggregate, evaluate
+from ocop.dossiers import permissions as dossier_permissions
+from ocop.dossiers import services as dossiers
+from ocop.dossiers.levels import CENTRAL, basis, levels_in_force
+from ocop.dossiers.models import Dossier, DossierState, Round
+from ocop.dossiers.services import StateError
+from ocop.evaluation.models import (
+    Assignment,
+    ConflictDeclaration,
+    Council,
+    CouncilMember,
+    CouncilResult,
+    MemberRole,
+    ScoreSheet,
+)
+from ocop.notifications.services import notify
+from ocop.units.text import fold
+
+S = DossierState
+
+
+class NotAssigned(Http404):
+    """The actor is not a non-conflicted scoring member for this dossier (answer 404)."""
+
+
+def _require(ok: bool, message: str = "Bạn không có quyền thực hiện thao tác này.") -> None:
+    if not ok:
+        raise PermissionDenied(message)
+
+
+def _can_manage(actor: User | None, round_: Round) -> bool:
+    return actor is None or dossier_permissions.can_manage_rounds(actor, round_.programme_year)
+
+
+def _fresh(dossier: Dossier) -> Dossier:
+    """Re-read the dossier: callers may hold an object whose state changed since."""
+    return Dossier.objects.select_related("producer__commune", "product", "criteria_set",
+                                          "round").get(pk=dossier.pk)
+
+
+def _dossier_link(dossier: Dossier) -> str:
+    return reverse("evaluation:score", args=[dossier.pk])
+
+
+def _summary_link(council: Council, dossier: Dossier) -> str:
+    return reverse("evaluation:summary", args=[council.pk, dossier.pk])
+
+
+# --- Councils and members --------------------------------------------------------------------
+
+
+@transaction.atomic
+def create_council(
+    *, actor: User | None, round: Round, name: str, decision_number: str = "",
+    rescore_limit: Decimal = Decimal("10"), quorum_ratio: Decimal = Decimal("0.75"),
+    quorum_min: int | None = None, chair_required: bool = True,
+) -> Council:
+    _require(_can_manage(actor, round))
+    if not name.strip():
+        raise ValidationError({"name": "Hãy nhập tên hội đồng."})
+    if quorum_min is None and round.level == CENTRAL:
+        quorum_min = 5  # the national council: valid with at least 5 of its 7 members
+    council = Council.objects.create(
+        round=round, level=round.level, name=name.strip(), decision_number=decision_number,
+        rescore_limit=Decimal(rescore_limit), quorum_ratio=Decimal(quorum_ratio),
+        quorum_min=quorum_min, chair_required=chair_required,
+        created_by=actor if isinstance(actor, User) else None,
+    )
+    audit.record(actor=actor, action="evaluation.council.create", obj=council,
+                 changes=audit.snapshot(council))
+    return council
+
+
+@transaction.atomic
+def add_member(
+    *, actor: User | None, council: Council, user: User, role: str = MemberRole.MEMBER,
+    title: str = "", home_commune: Any = None, declared_relatives: str = "",
+    organisations: Sequence[str] = (),
+) -> CouncilMember:
+    _require(_can_manage(actor, council.round))
+    if role not in MemberRole.values:
+        raise ValidationError({"role": "Vai trò không hợp lệ."})
+    if role == MemberRole.CHAIR and council.members.filter(role=MemberRole.CHAIR).exists():
+        raise ValidationError({"role": "Hội đồng đã có chủ tịch."})
+    if user.role == Role.PRODUCER:
+        raise ValidationError({"user": "Tài khoản chủ thể không thể là thành viên hội đồng."})
+    if council.members.filter(user=user).exists():
+        raise ValidationError({"user": "Người này đã là thành viên hội đồng."})
+    member = CouncilMember.objects.create(
+        council=council, user=user, role=role, title=title, home_commune=home_commune,
+        declared_relatives=declared_relatives,
+        organisations=[o.strip() for o in organisations if o.strip()],
+    )
+    audit.record(actor=actor, action="evaluation.member.add", obj=member,
+                 changes=audit.snapshot(member))
+    return member
+
+
+@transaction.atomic
+def assign_dossiers(*, actor: User | None, council: Council,
+                    dossiers_to_assign: Iterable[Dossier]) -> list[Assignment]:
+    """Give accepted dossiers of the council's round to the council (→ under evaluation)."""
+    _require(_can_manage(actor, council.round))
+    created = []
+    for dossier in dossiers_to_assign:
+        if dossier.round_id != council.round_id:
+            raise StateError(f"Hồ sơ {dossier.reference} không thuộc {council.round.name}.")
+        if Assignment.objects.filter(council=council, dossier=dossier).exists():
+            raise StateError(f"Hồ sơ {dossier.reference} đã được phân công cho hội đồng này.")
+        dossiers.advance(actor=actor, dossier=dossier, to=S.UNDER_EVALUATION,
+                         changes={"council": council.pk})
+        assignment = Assignment.objects.create(
+            council=council, dossier=dossier,
+            assigned_by=actor if isinstance(actor, User) else None,
+        )
+        audit.record(actor=actor, action="evaluation.assign", obj=assignment,
+                     changes={"council": council.pk, "dossier": dossier.pk})
+        created.append(assignment)
+    if created:
+        users = [m.user for m in council.members.select_related("user")]
+        notify(users, f"{council.name}: {len(created)} hồ sơ mới được phân công để đánh giá.",
+               council, reverse("evaluation:assigned"))
+    return created
+
+
+# --- Conflicts of interest -------------------------------------------------------------------
+
+
+def _folded_lines(text: str) -> set[str]:
+    return {fold(line) for line in text.splitlines() if line.strip()}
+
+
+def hard_conflict(member: CouncilMember, dossier: Dossier) -> bool:
+    """The member's own account belongs to the applicant: never allowed to score it."""
+    return member.user.producer_id is not None and member.user.producer_id == dossier.producer_id
+
+
+def conflict_hints(member: CouncilMember, dossier: Dossier) -> list[str]:
+    """Reasons to suspect a conflict of interest (the member confirms or explains them)."""
+    producer = dossier.producer
+    hints = []
+    if hard_conflict(member, dossier):
+        hints.append("Tài khoản của thành viên thuộc chính chủ thể nộp hồ sơ.")
+    name = fold(producer.name)
+    for organisation in member.organisations or ():
+        if fold(organisation) and (fold(organisation) in name or name in fold(organisation)):
+            hints.append(f"Thành viên đã kê khai tham gia “{organisation}”, trùng với chủ thể.")
+    if member.home_commune_id is not None:
+        own = member.home_commune.current_commune_id or member.home_commune_id
+        if own == producer.commune.current_commune_id:
+            hints.append("Thành viên cư trú cùng xã/phường với chủ thể.")
+    representative = fold(producer.representative_name)
+    if representative and representative in _folded_lines(member.declared_relatives):
+        hints.append("Người đại diện của chủ thể có tên trong danh sách người thân đã kê khai.")
+    return hints
+
+
+_LOOKUP: Any = object()
+
+
+def is_conflicted(member: CouncilMember, dossier: Dossier,
+                  declaration: ConflictDeclaration | None = _LOOKUP) -> bool:
+    """``declaration``: pass the member's declaration (or None when there is none) if already
+    loaded, so that lists do not query once per member."""
+    if hard_conflict(member, dossier):
+        return True
+    if declaration is _LOOKUP:
+        declaration = ConflictDeclaration.objects.filter(member=member, dossier=dossier).first()
+    return declaration is not None and declaration.declared
+
+
+@transaction.atomic
+def declare_conflict(*, actor: User, member: CouncilMember, dossier: Dossier, declared: bool,
+                     reason: str = "") -> ConflictDeclaration:
+    """The member states whether they have a conflict of interest with this dossier. Saying
+    "no" despite hints needs an explanation (kept in the audit log)."""
+    if actor.pk != member.user_id:
+        raise NotAssigned
+    if not Assignment.objects.filter(council_id=member.council_id, dossier=dossier).exists():
+        raise NotAssigned
+    hints = conflict_hints(member, dossier)
+    if not declared and hard_conflict(member, dossier):
+        raise ValidationError({"declared": "Tài khoản thuộc chính chủ thể: bắt buộc tránh chấm."})
+    if not declared and hints and not reason.strip():
+        raise ValidationError({"reason": "Có dấu hiệu xung đột lợi ích: hãy giải trình."})
+    declaration, _ = ConflictDeclaration.objects.update_or_create(
+        member=member, dossier=dossier, defaults={"declared": declared, "reason": reason.strip()}
+    )
+    audit.record(actor=actor, action="evaluation.conflict.declare", obj=declaration,
+                 changes={"declared": declared, "reason": reason.strip(), "hints": hints})
+    if declared:
+        chair = member.council.members.filter(role=MemberRole.CHAIR).select_related("user")
+        notify([m.user for m in chair],
+               f"{member} kê khai xung đột lợi ích với hồ sơ {dossier.reference}, "
+               "không tham gia chấm hồ sơ này.", dossier,
+               _summary_link(member.council, dossier))
+    return declaration
+
+
+# --- Scoring ---------------------------------------------------------------------------------
+
+
+def current_assignment(dossier: Dossier) -> Assignment | None:
+    """The assignment of the council of the dossier's current round."""
+    return (Assignment.objects.select_related("council", "council__round")
+            .filter(dossier=dossier, council__round_id=dossier.round_id).first())
+
+
+def membership(user: User, dossier: Dossier) -> tuple[CouncilMember, Assignment]:
+    """The user's membership in the council scoring ``dossier`` (NotAssigned otherwise)."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        raise NotAssigned
+    assignment = current_assignment(dossier)
+    if assignment is None:
+        raise NotAssigned
+    member = (CouncilMember.objects.select_related("user", "home_commune", "council")
+              .filter(council_id=assignment.council_id, user=user).first())
+    if member is None:
+        raise NotAssigned
+    return member, assignment
+
+
+def scoring_member(user: User, dossier: Dossier) -> tuple[CouncilMember, Assignment]:
+    """Like ``membership``, for a member who scores and has no conflict with the dossier."""
+    member, assignment = membership(user, dossier)
+    if not member.scores or is_conflicted(member, dossier):
+        raise NotAssigned
+    return member, assignment
+
+
+def revision_closed(assignment: Assignment) -> bool:
+    return CouncilResult.objects.filter(dossier_id=assignment.dossier_id,
+                                        council_id=assignment.council_id,
+                                        revision=assignment.revision).exists()
+
+
+def _check_open(member: CouncilMember, assignment: Assignment, dossier: Dossier) -> None:
+    if dossier.state != S.UNDER_EVALUATION:
+        raise StateError(f"Hồ sơ {dossier.reference} không còn trong giai đoạn chấm điểm.")
+    if assignment.council.round.status != Round.Status.OPEN:
+        raise StateError(f"{assignment.council.round.name} đã đóng: không chấm điểm được nữa.")
+    if revision_closed(assignment):
+        raise StateError("Chủ tịch hội đồng đã khoá lượt chấm này.")
+    hints = conflict_hints(member, dossier)
+    if hints and not ConflictDeclaration.objects.filter(member=member, dossier=dossier).exists():
+        raise StateError("Có dấu hiệu xung đột lợi ích: hãy kê khai trước khi chấm.")
+
+
+def _clean_answers(dossier: Dossier, answers: Mapping[str, Any]) -> dict[str, str | None]:
+    engine_set = criteria_selectors.engine_set(dossier.criteria_set)
+    out: dict[str, str | None] = {}
+    errors: dict[str, str] = {}
+    for code, option in answers.items():
+        criterion = engine_set.criterion(code)
+        if criterion is None:
+            errors[str(code)] = f"Tiêu chí “{code}” không có trong bộ tiêu chí."
+        elif option in (None, ""):
+            out[code] = None
+        elif not isinstance(option, str) or criterion.option(option) is None:
+            errors[code] = f"Tiêu chí {code}: phương án “{option}” không hợp lệ."
+        else:
+            out[code] = option
+    if errors:
+        raise ValidationError(errors)
+    return out
+
+
+@transaction.atomic
+def save_draft(*, actor: User, dossier: Dossier, answers: Mapping[str, Any]) -> ScoreSheet:
+    """Autosave: merge answer changes into the member's draft ("" or None clears one).
+
+    Drafts are not audited (they change on every click); the submission is."""
+    dossier = _fresh(dossier)
+    member, assignment = scoring_member(actor, dossier)
+    _check_open(member, assignment, dossier)
+    changes = _clean_answers(dossier, answers)
+    sheet, _ = ScoreSheet.objects.select_for_update().get_or_create(
+        member=member, dossier=dossier, revision=assignment.revision,
+        defaults={"criteria_set_id": dossier.criteria_set_id},
+    )
+    if sheet.state == ScoreSheet.State.SUBMITTED:
+        raise StateError("Phiếu đã nộp, không sửa được.")
+    merged = {**sheet.answers, **{k: v for k, v in changes.items() if v is not None}}
+    for code in (k for k, v in changes.items() if v is None):
+        merged.pop(code, None)
+    sheet.answers = merged
+    sheet.save(update_fields=["answers", "updated_at"])
+    return sheet
+
+
+@transaction.atomic
+def submit_sheet(*, actor: User, dossier: Dossier) -> ScoreSheet:
+    """Submit the member's sheet: complete, once. The row is re-read under a lock and the
+    (member, dossier, revision) constraint holds, so a double click or two tabs submitting at
+    once give one submission and one refusal."""
+    dossier = _fresh(dossier)
+    member, assignment = scoring_member(actor, dossier)
+    _check_open(member, assignment, dossier)
+    sheet = (ScoreSheet.objects.select_for_update()
+             .filter(member=member, dossier=dossier, revision=assignment.revision).first())
+    if sheet is None:
+        raise ValidationError({"answers": "Phiếu chưa có điểm nào."})
+    if sheet.state == ScoreSheet.State.SUBMITTED:
+        raise StateError("Phiếu đã được nộp trước đó; mỗi thành viên chỉ nộp một lần.")
+    engine_set = criteria_selectors.engine_set(dossier.criteria_set)
+    try:
+        result = evaluate(engine_set, dict(sheet.answers), partial=False)
+    except EvaluationError as exc:
+        raise ValidationError(
+            {"answers": [p.message for p in exc.problems][:20]}
+        ) from exc
+    sheet.state = ScoreSheet.State.SUBMITTED
+    sheet.submitted_at = timezone.now()
+    sheet.total = Decimal(result.total)
+    sheet.save(update_fields=["state", "submitted_at", "total", "updated_at"])
+    audit.record(actor=actor, action="evaluation.sheet.submit", obj=sheet,
+                 changes={"dossier": dossier.pk, "revision": sheet.revision,
+                          "total": sheet.total, "answers": sheet.answers})
+    if _all_submitted(assignment):
+        chair = [m.user for m in assignment.council.members.filter(role=MemberRole.CHAIR)
+                 .select_related("user")]
+        notify(chair, f"Tất cả thành viên đã nộp phiếu chấm hồ sơ {dossier.reference}; "
+                      "chủ tịch có thể khoá lượt chấm.", dossier,
+               _summary_link(assignment.council, dossier))
+    return sheet
+
+
+def scoring_members(assignment: Assignment) -> list[tuple[CouncilMember, bool]]:
+    """(member, conflicted) for the council's scoring members, in a fixed order."""
+    members = list(assignment.council.members.select_related("user", "home_commune")
+                   .filter(role__in=[r.value for r in MemberRole if r != MemberRole.ADVISOR])
+                   .order_by("id"))
+    declarations = {d.member_id: d for d in ConflictDeclaration.objects.filter(
+        dossier_id=assignment.dossier_id, member__in=members)}
+    dossier = assignment.dossier
+    return [(m, is_conflicted(m, dossier, declarations.get(m.pk))) for m in members]
+
+
+def _all_submitted(assignment: Assignment) -> bool:
+    expected = {m.pk for m, conflicted in scoring_members(assignment) if not conflicted}
+    done = set(ScoreSheet.objects.filter(
+        dossier_id=assignment.dossier_id, revision=assignment.revision,
+        state=ScoreSheet.State.SUBMITTED, member_id__in=expected,
+    ).values_list("member_id", flat=True))
+    return bool(expected) and done == expected
+
+
+def _chair_of(actor: User, council: Council) -> CouncilMember:
+    member = council.members.filter(user=actor, role=MemberRole.CHAIR).first()
+    if member is None:
+        raise NotAssigned
+    return member
+
+
+def _assignment_for(council: Council, dossier: Dossier) -> Assignment:
+    assignment = (Assignment.objects.select_for_update().select_related("council__round")
+                  .filter(council=council, dossier=dossier).first())
+    if assignment is None:
+        raise NotAssigned
+    return assignment
+
+
+def council_config(council: Council, size: int) -> CouncilConfig:
+    return CouncilConfig(size=size, quorum_ratio=council.quorum_ratio,
+                         quorum_min=min(council.quorum_min, size) if council.quorum_min else None,
+                         chair_required=council.chair_required,
+                         rescore_limit=council.rescore_limit)
+
+
+@transaction.atomic
+def close_scoring(*, actor: User | None, council: Council, dossier: Dossier) -> CouncilResult:
+    """The chair closes the current revision: the council's figures are computed and become
+    visible to the members (not yet to the producer)."""
+    dossier = _fresh(dossier)
+    if actor is not None:
+        _chair_of(actor, council)
+    assignment = _assignment_for(council, dossier)
+    if dossier.state != S.UNDER_EVALUATION:
+        raise StateError(f"Hồ sơ {dossier.reference} không ở giai đoạn chấm điểm.")
+    if revision_closed(assignment):
+        raise StateError("Lượt chấm này đã được khoá.")
+    members = scoring_members(assignment)
+    by_id = {m.pk: (m, c) for m, c in members}
+    submitted = ScoreSheet.objects.filter(dossier=dossier, revision=assignment.revision,
+                                          state=ScoreSheet.State.SUBMITTED,
+                                          member_id__in=list(by_id))
+    sheets = [
+        MemberSheet(member_id=str(s.member_id), answers=s.answers,
+                    conflicted=by_id[s.member_id][1], is_chair=by_id[s.member_id][0].is_chair)
+        for s in submitted
+    ]
+    engine_set = criteria_selectors.engine_set(dossier.criteria_set)
+    try:
+        result = aggregate(engine_set, sheets, council_config(council, len(members)))
+    except EvaluationError as exc:
+        raise StateError("Chưa có phiếu hợp lệ nào để tổng hợp: " +
+                         "; ".join(p.message for p in exc.problems[:3])) from exc
+    row = CouncilResult.objects.create(
+        dossier=dossier, council=council, level=council.level, revision=assignment.revision,
+        mean=result.mean_display, stars=result.stars, spread=result.spread,
+        rescore_required=result.rescore_required, quorum_met=result.quorum_met,
+        data=result.to_dict(), final=False, closed_by=actor,
+    )
+    audit.record(actor=actor, action="evaluation.scoring.close", obj=row, changes={
+        "revision": row.revision, "mean": row.mean, "stars": row.stars, "spread": row.spread,
+        "rescore_required": row.rescore_required, "quorum_met": row.quorum_met,
+        "counted": list(result.counted),
+    })
+    notify([m.user for m, _ in members],
+           f"Chủ tịch đã khoá lượt chấm {row.revision} của hồ sơ {dossier.reference}"
+           + (": điểm chênh lệch quá giới hạn, hội đồng cần chấm lại." if row.rescore_required
+              else "."), dossier, _dossier_link(dossier))
+    return row
+
+
+@transaction.atomic
+def start_rescore(*, actor: User | None, council: Council, dossier: Dossier) -> Assignment:
+    """Open a new revision (chấm lại) after a spread beyond the limit or a missing quorum.
+    Each member's new draft starts from their previous answers; the old sheets stay."""
+    if actor is not None:
+        _chair_of(actor, council)
+    assignment = _assignment_for(council, dossier)
+    last = CouncilResult.objects.filter(dossier=dossier, council=council,
+                                        revision=assignment.revision).first()
+    if last is None:
+        raise StateError("Hãy khoá lượt chấm hiện tại trước khi mở lượt chấm lại.")
+    if last.final or not (last.rescore_required or not last.quorum_met):
+        raise StateError("Kết quả lượt chấm này không cần chấm lại.")
+    previous = {s.member_id: s.answers for s in ScoreSheet.objects.filter(
+        dossier=dossier, revision=assignment.revision)}
+    assignment.revision += 1
+    assignment.save(update_fields=["revision"])
+    ScoreSheet.objects.bulk_create(
+        ScoreSheet(member=m, dossier=dossier, revision=assignment.revision,
+                   criteria_set_id=dossier.criteria_set_id, answers=previous.get(m.pk, {}))
+        for m, conflicted in scoring_members(assignment) if not conflicted
+    )
+    audit.record(actor=actor, action="evaluation.rescore", obj=assignment,
+                 changes={"revision": [assignment.revision - 1, assignment.revision],
+                          "spread": last.spread})
+    notify([m.user for m, c in scoring_members(assignment) if not c],
+           f"Hội đồng chấm lại hồ sơ {dossier.reference} (lượt {assignment.revision}).",
+           dossier, _dossier_link(dossier))
+    return assignment
+
+
+@transaction.atomic
+def finalise(*, actor: User | None, council: Council, dossier: Dossier) -> CouncilResult:
+    """Make the closed revision the council's final result: the dossier becomes "scored", the
+    criteria version is locked, the minutes (biên bản) PDF is stored."""
+    dossier = _fresh(dossier)
+    if actor is not None:
+        _chair_of(actor, council)
+    assignment = _assignment_for(council, dossier)
+    row = CouncilResult.objects.select_for_update().filter(
+        dossier=dossier, council=council, revision=assignment.revision).first()
+    if row is None:
+        raise StateError("Hãy khoá lượt chấm trước khi chốt kết quả.")
+    if row.final:
+        raise StateError("Kết quả đã được chốt.")
+    if not row.quorum_met:
+        raise StateError("Không đủ số thành viên theo quy định: kết quả chưa có giá trị.")
+    if row.rescore_required:
+        raise StateError("Điểm các thành viên chênh lệch quá giới hạn: cần chấm lại.")
+    row.final = True
+    row.finalised_at = timezone.now()
+    from ocop.evaluation.pdf import minutes_pdf
+
+    row.minutes.save(f"bien-ban-{dossier.reference}-lan-{row.revision}.pdf",
+                     ContentFile(minutes_pdf(row)), save=False)
+    row.save(update_fields=["final", "finalised_at", "minutes"])
+    criteria_services.lock_version(version=dossier.criteria_set, actor=actor)
+    dossiers.advance(actor=actor, dossier=dossier, to=S.SCORED,
+                     changes={"mean": str(row.mean), "stars": row.stars, "result": row.pk})
+    audit.record(actor=actor, action="evaluation.result.finalise", obj=row,
+                 changes={"mean": row.mean, "stars": row.stars, "revision": row.revision})
+    notify(dossiers.standing_office(dossier) + dossiers.producer_accounts(dossier),
+           f"Kết quả đánh giá hồ sơ {dossier.reference} — “{dossier.product.name}”: "
+           f"{row.mean} điểm, {row.stars} sao.", dossier,
+           reverse("evaluation:result", args=[dossier.pk]))
+    return row
+
+
+# --- Escalation, upper-level results and recognition -----------------------------------------
+
+
+def procedure_basis(dossier: Dossier):
+    return basis(dossier.procedure) if dossier.procedure else levels_in_force(
+        dossier.submitted_at.date() if dossier.submitted_at else timezone.localdate())
+
+
+def final_result(dossier: Dossier) -> CouncilResult | None:
+    """The latest final result of the dossier (any level)."""
+    return (CouncilResult.objects.filter(dossier=dossier, final=True)
+            .order_by("-finalised_at", "-id").first())
+
+
+def escalation_target(dossier: Dossier, result: CouncilResult):
+    """The next level when the result reaches the stars that level recognises (e.g. ≥90 points
+    → centre for 5★; before 2025 a district result ≥70 → province for 4★), else None."""
+    legal = procedure_basis(dossier)
+    try:
+        nxt = legal.next_level(result.level)
+    except ValueError:
+        return None
+    if nxt is None or result.stars < min(nxt.stars):
+        return None
+    return nxt
+
+
+@transaction.atomic
+def propose_up(*, actor: User | None, dossier: Dossier) -> Dossier:
+    dossier = _fresh(dossier)
+    if actor is not None:
+        _require(dossier_permissions.can_review(actor, dossier))
+    result = final_result(dossier)
+    if dossier.state != S.SCORED or result is None:
+        raise StateError("Chỉ đề nghị cấp trên khi hồ sơ đã có kết quả chấm cuối cùng.")
+    target = escalation_target(dossier, result)
+    if target is None:
+        raise StateError("Kết quả chưa đạt ngưỡng của cấp trên.")
+    dossier = dossiers.advance(actor=actor, dossier=dossier, to=S.PROPOSED_UP,
+                               changes={"to_level": target.code, "result": result.pk})
+    recipients = (list(User.objects.filter(role=Role.CENTRAL, is_active=True))
+                  if target.code == CENTRAL else dossiers.standing_office(dossier))
+    notify(recipients + dossiers.producer_accounts(dossier),
+           f"Hồ sơ {dossier.reference} — “{dossier.product.name}” ({result.mean} điểm) được đề "
+           f"nghị {target.label_vi.lower()} đánh giá.", dossier,
+           reverse("evaluation:result", args=[dossier.pk]))
+    return dossier
+
+
+@transaction.atomic
+def record_upper_result(*, actor: User | None, dossier: Dossier, mean: Decimal, stars: int,
+                        note: str = "") -> CouncilResult:
+    """Record the result of an upper level that scored outside the platform (e.g. the national
+    council's session): the dossier, accepted into that level's round, becomes "scored"."""
+    dossier = _fresh(dossier)
+    round_ = dossier.round
+    if round_ is None or dossier.state != S.ACCEPTED:
+        raise StateError("Hồ sơ phải được tiếp nhận vào đợt của cấp trên trước.")
+    _require(_can_manage(actor, round_))
+    if not 1 <= stars <= 5 or not Decimal(0) <= Decimal(mean) <= Decimal(100):
+        raise ValidationError({"stars": "Hạng sao 1–5 và điểm 0–100."})
+    dossiers.advance(actor=actor, dossier=dossier, to=S.UNDER_EVALUATION,
+                     changes={"external": round_.level})
+    row = CouncilResult.objects.create(
+        dossier=dossier, council=None, level=round_.level, revision=1,
+        mean=Decimal(mean).quantize(Decimal("0.01")), stars=stars, quorum_met=True,
+        data={"external": True, "note": note}, final=True, finalised_at=timezone.now(),
+        closed_by=actor,
+    )
+    dossiers.advance(actor=actor, dossier=dossier, to=S.SCORED,
+                     changes={"mean": str(row.mean), "stars": stars, "result": row.pk})
+    audit.record(actor=actor, action="evaluation.result.record_upper", obj=row,
+                 changes={"mean": row.mean, "stars": stars, "level": row.level, "note": note})
+    return row
+
+
+def awardable_stars(dossier: Dossier, result: CouncilResult) -> int:
+    """The stars the level may recognise: a district council (before 2025) recognises 3★ even
+    when the product scored higher but was not proposed up."""
+    level = procedure_basis(dossier).level(result.level)
+    return min(result.stars, max(level.stars))
+
+
+@transaction.atomic
+def recognise(
+    *, actor: User | None, round: Round, dossier_ids: Iterable[int], number: str,
+    decision_date: date, signer_name: str, signer_title: str, today: date | None = None,
+) -> RecognitionDecision:
+    """One recognition decision (quyết định công nhận) for the chosen scored dossiers of the
+    round, each with a final result of 3★ or more: certificates are issued, dossiers become
+    "recognised"."""
+    ids = sorted(set(dossier_ids))
+    if not ids:
+        raise ValidationError({"dossiers": "Chọn ít nhất một hồ sơ."})
+    decision = certificates.create_decision(
+        actor=actor, number=number, date=decision_date, signer_name=signer_name,
+        signer_title=signer_title, level=round.level, issuing_unit=round.issuing_unit,
+    )
+    chosen = list(Dossier.objects.select_related("product__producer__commune", "round")
+                  .filter(pk__in=ids, round=round))
+    if len(chosen) != len(ids):
+        raise ValidationError({"dossiers": "Có hồ sơ không thuộc đợt đánh giá này."})
+    for dossier in chosen:
+        result = final_result(dossier)
+        if dossier.state != S.SCORED or result is None or result.level != round.level:
+            raise StateError(f"Hồ sơ {dossier.reference} chưa có kết quả cuối cùng ở cấp này.")
+        stars = awardable_stars(dossier, result)
+        if stars < 3:
+            raise StateError(f"Hồ sơ {dossier.reference} đạt {result.stars} sao: không đủ điều "
+                             "kiện công nhận (từ 3 sao).")
+        certificate = certificates.issue_certificate(
+            actor=actor, decision=decision, product=dossier.product, stars=stars,
+            total_score=result.mean, source_dossier=dossier, today=today,
+        )
+        dossiers.advance(actor=actor, dossier=dossier, to=S.RECOGNISED,
+                         changes={"decision": decision.pk, "certificate": certificate.number})
+    return decision
+
+
+@transaction.atomic
+def not_recognised(*, actor: User | None, dossier: Dossier, reason: str = "") -> Dossier:
+    dossier = _fresh(dossier)
+    if actor is not None:
+        _require(dossier_permissions.can_review(actor, dossier))
+    if final_result(dossier) is None:
+        raise StateError("Hồ sơ chưa có kết quả chấm cuối cùng.")
+    dossier = dossiers.advance(actor=actor, dossier=dossier, to=S.NOT_RECOGNISED,
+                               note=reason.strip()[:500])
+    notify(dossiers.producer_accounts(dossier),
+           f"Sản phẩm “{dossier.product.name}” chưa được công nhận OCOP"
+           + (f": {reason.strip()}" if reason.strip() else "."), dossier,
+           reverse("evaluation:result", args=[dossier.pk]))
+    return dossier
