@@ -9,9 +9,13 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django_otp import user_has_device
 
-# The API checks the second factor itself (ocop.api.auth); /verify/ is the public certificate
-# check and needs no account at all.
-EXEMPT_PREFIXES = ("/static/", "/media/", "/healthz", "/api/", "/i18n/", "/verify/")
+# The API checks the second factor itself (ocop.api.auth); /verify/ and the stamp scans are
+# public and need no account at all.
+EXEMPT_PREFIXES = (
+    "/static/", "/media/", "/healthz", "/api/", "/i18n/", "/verify/",
+    # Public stamp scans: GS1 Digital Link paths and the platform's own stamp URIs.
+    "/01/", "/t/",
+)
 
 
 def second_factor_step(user) -> str | None:
@@ -33,12 +37,11 @@ class StaffSecondFactorMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        # Path first: public pages (verification, scans) must not touch the session at all.
+        if request.path.startswith(EXEMPT_PREFIXES):
+            return self.get_response(request)
         user = getattr(request, "user", None)
-        if (
-            user is not None
-            and user.is_authenticated
-            and not request.path.startswith(EXEMPT_PREFIXES)
-        ):
+        if user is not None and user.is_authenticated:
             step = second_factor_step(user)
             if step is not None:
                 allowed = {reverse("accounts:logout"), reverse(f"accounts:otp_{step}")}

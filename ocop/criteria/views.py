@@ -6,29 +6,11 @@ from django.views.decorators.http import require_http_methods
 
 from ocop.criteria import requests, selectors
 from ocop.criteria.engine import EvaluationError
+from ocop.criteria.presentation import sheet_sections
 
 
 def sheet_list(request: HttpRequest) -> HttpResponse:
     return render(request, "criteria/sheet_list.html", {"sets": selectors.current_versions()})
-
-
-def _group_criteria(criteria_set) -> list[dict]:
-    parts = []
-    for part in criteria_set.parts:
-        groups = []
-        for group in part.groups or ():
-            items = [c for c in criteria_set.criteria_of_part(part.code) if c.group == group.code]
-            if items:
-                groups.append({"group": group, "criteria": items})
-        ungrouped = [
-            c
-            for c in criteria_set.criteria_of_part(part.code)
-            if not any(c in g["criteria"] for g in groups)
-        ]
-        if ungrouped:
-            groups.append({"group": None, "criteria": ungrouped})
-        parts.append({"part": part, "groups": groups})
-    return parts
 
 
 @require_http_methods(["GET", "POST"])
@@ -53,7 +35,7 @@ def sheet(request: HttpRequest, code: str) -> HttpResponse:
     context = {
         "row": row,
         "set": criteria_set,
-        "parts": _group_criteria(criteria_set),
+        "parts": sheet_sections(criteria_set),
         "answers": answers,
         "result": result,
         "error": error,

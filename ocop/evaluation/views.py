@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from ocop.accounts.models import User
 from ocop.criteria import selectors as criteria_selectors
-from ocop.criteria.views import _group_criteria
+from ocop.criteria.presentation import sheet_sections
 from ocop.dossiers.models import Dossier, DossierState
 from ocop.dossiers.services import StateError
 from ocop.evaluation import selectors, services
@@ -75,7 +75,7 @@ def score(request: HttpRequest, dossier_id: int) -> HttpResponse:
     submitted = page.sheet is not None and page.sheet.state == "submitted"
     names = {str(m.pk): str(m) for m, _ in services.scoring_members(page.assignment)}
     return render(request, "evaluation/score.html", {
-        "p": page, "d": dossier, "set": engine_set, "parts": _group_criteria(engine_set),
+        "p": page, "d": dossier, "set": engine_set, "parts": sheet_sections(engine_set),
         "answers": page.sheet.answers if page.sheet else {},
         "evidence": _evidence_by_criterion(dossier),
         "must_declare": bool(page.hints) and page.declaration is None,
