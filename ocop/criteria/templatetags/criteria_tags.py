@@ -2,6 +2,8 @@ from decimal import Decimal
 from typing import Any
 
 from django import template
+from django.template.defaultfilters import floatformat
+from django.utils.translation import get_language
 
 from ocop.criteria.engine.numbers import plain_number
 
@@ -15,6 +17,13 @@ def points(value: Decimal) -> str:
 
 
 @register.filter
+def score(value: str | Decimal) -> str:
+    """A score from the engine's JSON ("66.36") in the reader's convention: 66,36 in Vietnamese,
+    66.36 in English — the same display as the council and certificate pages."""
+    return floatformat(Decimal(str(value)), 2)
+
+
+@register.filter
 def star_string(stars: int | None) -> str:
     return "★" * int(stars or 0)
 
@@ -22,3 +31,15 @@ def star_string(stars: int | None) -> str:
 @register.filter
 def get(mapping: dict[str, Any], key: str) -> Any:
     return mapping.get(key)
+
+
+@register.filter
+def localized(obj: Any, field: str) -> str:
+    """``{{ part|localized:"label" }}``: ``label_en`` on the English interface when the criteria
+    data has it, else ``label_vi``. The Vietnamese text is the authoritative one (a set's YAML
+    carries English only where someone translated it), hence the fallback."""
+    if (get_language() or "").startswith("en"):
+        english = getattr(obj, f"{field}_en", None)
+        if english:
+            return english
+    return getattr(obj, f"{field}_vi", "") or ""
