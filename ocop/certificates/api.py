@@ -7,6 +7,7 @@ from datetime import date
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
 from ocop.certificates import selectors, services
@@ -78,13 +79,13 @@ def revoke(request: HttpRequest, number: str, payload: RevokeIn):
     try:
         certificate = selectors.certificate_detail(user, number)
     except Http404:  # outside the caller's reach: existence is not revealed
-        return Status(404, {"detail": "Không tìm thấy."})
+        return Status(404, {"detail": _("Không tìm thấy.")})
     try:
         services.revoke_certificate(actor=user, certificate=certificate, reason=payload.reason,
                                     decision_number=payload.decision_number,
                                     revoked_on=payload.revoked_on)
     except PermissionDenied:
-        return Status(403, {"detail": "Bạn không có quyền thu hồi giấy chứng nhận này."})
+        return Status(403, {"detail": _("Bạn không có quyền thu hồi giấy chứng nhận này.")})
     except ValidationError as exc:
         detail = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
         return Status(422, {"detail": detail})

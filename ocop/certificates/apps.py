@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class CertificatesConfig(AppConfig):
     name = "ocop.certificates"
-    verbose_name = "Quyết định công nhận và giấy chứng nhận OCOP"
+    verbose_name = _("Quyết định công nhận và giấy chứng nhận OCOP")
 
     def ready(self) -> None:
         # Registers certificates.view_certificate / certificates.revoke_certificate with `rules`.

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 def add_service_errors(form: forms.Form, exc: ValidationError) -> None:
@@ -17,8 +18,8 @@ def add_service_errors(form: forms.Form, exc: ValidationError) -> None:
 
 
 class RevokeForm(forms.Form):
-    decision_number = forms.CharField(label="Số quyết định thu hồi", max_length=60)
-    revoked_on = forms.DateField(label="Ngày thu hồi", initial=timezone.localdate,
+    decision_number = forms.CharField(label=_("Số quyết định thu hồi"), max_length=60)
+    revoked_on = forms.DateField(label=_("Ngày thu hồi"), initial=timezone.localdate,
                                  widget=forms.DateInput(attrs={"type": "date"}))
-    reason = forms.CharField(label="Lý do thu hồi", max_length=2000, widget=forms.Textarea(
-        attrs={"rows": 4}), help_text="Lý do được công bố trên trang kiểm tra giấy chứng nhận.")
+    reason = forms.CharField(label=_("Lý do thu hồi"), max_length=2000, widget=forms.Textarea(
+        attrs={"rows": 4}), help_text=_("Lý do được công bố trên trang kiểm tra giấy chứng nhận."))

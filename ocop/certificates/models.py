@@ -20,6 +20,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from ocop.dossiers.levels import LEVEL_CHOICES
 
@@ -42,16 +43,16 @@ class RecognitionDecision(models.Model):
     3★ decisions before 1 July 2025 a legacy district (e.g. LD219 huyện Lục Ngạn); empty for a
     decision of the ministry (5★, level ``central``)."""
 
-    number = models.CharField("số quyết định", max_length=60)
-    date = models.DateField("ngày ký")
-    signer_name = models.CharField("người ký", max_length=150)
-    signer_title = models.CharField("chức vụ người ký", max_length=150)
+    number = models.CharField(_("số quyết định"), max_length=60)
+    date = models.DateField(_("ngày ký"))
+    signer_name = models.CharField(_("người ký"), max_length=150)
+    signer_title = models.CharField(_("chức vụ người ký"), max_length=150)
     issuing_unit = models.ForeignKey(
-        "units.Unit", verbose_name="đơn vị ban hành", null=True, blank=True,
+        "units.Unit", verbose_name=_("đơn vị ban hành"), null=True, blank=True,
         on_delete=models.PROTECT, related_name="+",
     )
-    level = models.CharField("cấp", max_length=10, choices=LEVEL_CHOICES)
-    file = models.FileField("tệp quyết định (PDF)", upload_to="decisions/%Y/", blank=True)
+    level = models.CharField(_("cấp"), max_length=10, choices=LEVEL_CHOICES)
+    file = models.FileField(_("tệp quyết định (PDF)"), upload_to="decisions/%Y/", blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -64,17 +65,17 @@ class RecognitionDecision(models.Model):
                 fields=["issuing_unit", "number"], name="decision_number_unique_per_unit"
             )
         ]
-        verbose_name = "quyết định công nhận"
-        verbose_name_plural = "quyết định công nhận"
+        verbose_name = _("quyết định công nhận")
+        verbose_name_plural = _("quyết định công nhận")
 
     def __str__(self) -> str:
         return f"Quyết định số {self.number} ngày {self.date:%d/%m/%Y}"
 
 
 class CertificateStatus(models.TextChoices):
-    VALID = "valid", "Còn hiệu lực"
-    EXPIRED = "expired", "Hết hiệu lực"
-    REVOKED = "revoked", "Đã thu hồi"
+    VALID = "valid", _("Còn hiệu lực")
+    EXPIRED = "expired", _("Hết hiệu lực")
+    REVOKED = "revoked", _("Đã thu hồi")
 
 
 class CertificateQuerySet(models.QuerySet):
@@ -104,35 +105,35 @@ class Certificate(models.Model):
     year (``CertificateSequence``). Example: ``OCOP-24-2024-00012``.
     """
 
-    number = models.CharField("số giấy chứng nhận", max_length=32, unique=True)
+    number = models.CharField(_("số giấy chứng nhận"), max_length=32, unique=True)
     product = models.ForeignKey(
-        "registry.Product", verbose_name="sản phẩm", on_delete=models.PROTECT,
+        "registry.Product", verbose_name=_("sản phẩm"), on_delete=models.PROTECT,
         related_name="certificates",
     )
     producer = models.ForeignKey(
-        "registry.Producer", verbose_name="chủ thể", on_delete=models.PROTECT,
+        "registry.Producer", verbose_name=_("chủ thể"), on_delete=models.PROTECT,
         related_name="certificates",
     )
     decision = models.ForeignKey(
-        RecognitionDecision, verbose_name="quyết định công nhận", on_delete=models.PROTECT,
+        RecognitionDecision, verbose_name=_("quyết định công nhận"), on_delete=models.PROTECT,
         related_name="certificates",
     )
-    stars = models.PositiveSmallIntegerField("hạng sao")
-    total_score = models.DecimalField("tổng điểm", max_digits=5, decimal_places=2)
-    issued_on = models.DateField("ngày cấp")
-    valid_until = models.DateField("có giá trị đến hết ngày")
-    revoked_on = models.DateField("ngày thu hồi", null=True, blank=True)
-    revocation_reason = models.TextField("lý do thu hồi", blank=True)
+    stars = models.PositiveSmallIntegerField(_("hạng sao"))
+    total_score = models.DecimalField(_("tổng điểm"), max_digits=5, decimal_places=2)
+    issued_on = models.DateField(_("ngày cấp"))
+    valid_until = models.DateField(_("có giá trị đến hết ngày"))
+    revoked_on = models.DateField(_("ngày thu hồi"), null=True, blank=True)
+    revocation_reason = models.TextField(_("lý do thu hồi"), blank=True)
     revocation_decision_number = models.CharField(
-        "số quyết định thu hồi", max_length=60, blank=True
+        _("số quyết định thu hồi"), max_length=60, blank=True
     )
     # The current province that manages the certificate today: for one issued by an abolished
     # district it is the province the district lies in now; the certificate keeps its history.
     administered_by = models.ForeignKey(
-        "units.Unit", verbose_name="đơn vị quản lý", on_delete=models.PROTECT, related_name="+"
+        "units.Unit", verbose_name=_("đơn vị quản lý"), on_delete=models.PROTECT, related_name="+"
     )
     source_dossier = models.ForeignKey(
-        "dossiers.Dossier", verbose_name="hồ sơ", null=True, blank=True,
+        "dossiers.Dossier", verbose_name=_("hồ sơ"), null=True, blank=True,
         on_delete=models.PROTECT, related_name="certificates",
     )
     # Set by the daily job the first day the certificate is past ``valid_until``.
@@ -157,8 +158,8 @@ class Certificate(models.Model):
             models.Index(fields=["administered_by", "valid_until"]),
             models.Index(fields=["valid_until"]),
         ]
-        verbose_name = "giấy chứng nhận OCOP"
-        verbose_name_plural = "giấy chứng nhận OCOP"
+        verbose_name = _("giấy chứng nhận OCOP")
+        verbose_name_plural = _("giấy chứng nhận OCOP")
 
     def __str__(self) -> str:
         return self.number
@@ -204,8 +205,8 @@ class ExpiryReminder(models.Model):
                 fields=["certificate", "days_before"], name="expiry_reminder_once"
             )
         ]
-        verbose_name = "nhắc hết hạn"
-        verbose_name_plural = "nhắc hết hạn"
+        verbose_name = _("nhắc hết hạn")
+        verbose_name_plural = _("nhắc hết hạn")
 
     def __str__(self) -> str:
         return f"{self.certificate_id}: {self.days_before} ngày"

@@ -17,6 +17,7 @@ from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import translation
 from django.utils.safestring import SafeString, mark_safe
 
 from ocop.certificates.models import Certificate
@@ -85,6 +86,9 @@ def producer_address(commune) -> str:
 
 
 def certificate_pdf(certificate: Certificate, today: date) -> bytes:
-    html = render_to_string("certificates/pdf/certificate.html",
-                            certificate_context(certificate, today))
+    # A certificate is an official Vietnamese document: it is printed in Vietnamese (labels,
+    # dates) on the English interface too.
+    with translation.override("vi"):
+        html = render_to_string("certificates/pdf/certificate.html",
+                                certificate_context(certificate, today))
     return html_to_pdf(html)

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from ocop.accounts.jurisdiction import unit_q
 from ocop.accounts.models import Role, User
@@ -105,6 +106,7 @@ def verification(number: str) -> Certificate | None:
 
 
 def issuer_name(decision: RecognitionDecision) -> str:
+    """The issuer as printed on the certificate: an official name, not translated."""
     unit = decision.issuing_unit
     if unit is None:
         # The ministry was renamed when MARD and MONRE merged on 1 March 2025.
@@ -118,7 +120,7 @@ def public_data(certificate: Certificate | None, today: date) -> dict[str, Any]:
     """What anyone may learn about a certificate number. Organisation data only: no
     representative, phone, e-mail, tax code or street address (people's personal data)."""
     if certificate is None:
-        return {"status": "unknown", "status_label": "Không tìm thấy giấy chứng nhận",
+        return {"status": "unknown", "status_label": _("Không tìm thấy giấy chứng nhận"),
                 "checked_on": today.isoformat()}
     commune = certificate.producer.commune
     current_commune = commune.current_commune or commune
@@ -126,7 +128,7 @@ def public_data(certificate: Certificate | None, today: date) -> dict[str, Any]:
     data: dict[str, Any] = {
         "number": certificate.number,
         "status": status,
-        "status_label": CertificateStatus(status).label,
+        "status_label": str(CertificateStatus(status).label),
         "checked_on": today.isoformat(),
         "product": certificate.product.name,
         "producer": certificate.producer.name,

@@ -23,6 +23,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import Exists, Max, OuterRef
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from ocop.accounts.models import Role, User
 from ocop.audit import services as audit
@@ -50,7 +52,7 @@ def _today(today: date | None) -> date:
 
 def _check(allowed: bool) -> None:
     if not allowed:
-        raise PermissionDenied("Bạn không có quyền thực hiện thao tác này.")
+        raise PermissionDenied(_("Bạn không có quyền thực hiện thao tác này."))
 
 
 # --- Recipients ------------------------------------------------------------------------------
@@ -108,22 +110,23 @@ def create_decision(
     """Record a signed recognition decision; ``issue_certificate`` issues its certificates."""
     errors: dict[str, str] = {}
     if level == CENTRAL and issuing_unit is not None:
-        errors["issuing_unit"] = "Quyết định cấp trung ương do Bộ ban hành, không gắn tỉnh."
+        errors["issuing_unit"] = _("Quyết định cấp trung ương do Bộ ban hành, không gắn tỉnh.")
     if level == PROVINCE and (issuing_unit is None or issuing_unit.level != "province"):
-        errors["issuing_unit"] = "Quyết định cấp tỉnh phải do một tỉnh/thành phố ban hành."
+        errors["issuing_unit"] = _("Quyết định cấp tỉnh phải do một tỉnh/thành phố ban hành.")
     if level == DISTRICT and (issuing_unit is None or issuing_unit.level != "district"):
-        errors["issuing_unit"] = "Quyết định cấp huyện phải do một huyện (trước 2025) ban hành."
+        errors["issuing_unit"] = _("Quyết định cấp huyện phải do một huyện (trước 2025) ban hành.")
     if not number.strip():
-        errors["number"] = "Hãy nhập số quyết định."
+        errors["number"] = _("Hãy nhập số quyết định.")
     if not signer_name.strip() or not signer_title.strip():
-        errors["signer_name"] = "Hãy nhập người ký và chức vụ."
+        errors["signer_name"] = _("Hãy nhập người ký và chức vụ.")
     if errors:
         raise ValidationError(errors)
     if actor is not None:
         _check(permissions.can_issue(actor, _decision_province(issuing_unit)))
     number = number.strip()
     if RecognitionDecision.objects.filter(issuing_unit=issuing_unit, number=number).exists():
-        raise ValidationError({"number": f"Quyết định số {number} đã có trong hệ thống."})
+        raise ValidationError({"number": _("Quyết định số %(number)s đã có trong hệ thống.")
+                                         % {"number": number}})
     decision = RecognitionDecision.objects.create(
         number=number.strip(), date=date, signer_name=signer_name.strip(),
         signer_title=signer_title.strip(), level=level, issuing_unit=issuing_unit,
@@ -154,7 +157,7 @@ def number_prefix(decision: RecognitionDecision, issued_on: date) -> str:
 def _next_number(prefix: str) -> str:
     # The row lock serialises concurrent issuers of one province and year (PostgreSQL); SQLite
     # serialises all writers anyway (transaction_mode IMMEDIATE).
-    seq, _ = CertificateSequence.objects.select_for_update().get_or_create(prefix=prefix)
+    seq, _created = CertificateSequence.objects.select_for_update().get_or_create(prefix=prefix)
     seq.last += 1
     seq.save(update_fields=["last"])
     return f"{prefix}-{seq.last:05d}"
@@ -185,11 +188,12 @@ def issue_certificate(
     today = _today(today)
     issued_on = issued_on or decision.date
     if stars not in CERTIFIABLE:
-        raise ValidationError({"stars": "Chỉ sản phẩm đạt 3 đến 5 sao được cấp giấy chứng nhận."})
+        raise ValidationError(
+            {"stars": _("Chỉ sản phẩm đạt 3 đến 5 sao được cấp giấy chứng nhận.")})
     if not Decimal(0) <= Decimal(total_score) <= Decimal(100):
-        raise ValidationError({"total_score": "Tổng điểm phải từ 0 đến 100."})
+        raise ValidationError({"total_score": _("Tổng điểm phải từ 0 đến 100.")})
     if issued_on < decision.date:
-        raise ValidationError({"issued_on": "Ngày cấp không được trước ngày ký quyết định."})
+        raise ValidationError({"issued_on": _("Ngày cấp không được trước ngày ký quyết định.")})
     if actor is not None:
         _check(permissions.can_issue(actor, _decision_province(decision.issuing_unit)))
     province = administering_province(decision, product)
@@ -205,7 +209,8 @@ def issue_certificate(
     sync_product_stars(product, today=today, actor=actor)
     notify(
         producer_accounts(product.producer_id),
-        f"Sản phẩm “{product.name}” được công nhận {stars} sao, giấy chứng nhận số {number}.",
+        _("Sản phẩm “%(product)s” được công nhận %(stars)d sao, giấy chứng nhận số %(number)s.")
+        % {"product": product.name, "stars": stars, "number": number},
         certificate, reverse("certificates:detail", args=[number]),
     )
     return certificate
@@ -235,15 +240,15 @@ def revoke_certificate(
         _check(permissions.can_revoke(actor, locked))
     errors: dict[str, str] = {}
     if locked.revoked_on is not None:
-        errors["__all__"] = "Giấy chứng nhận này đã bị thu hồi."
+        errors["__all__"] = _("Giấy chứng nhận này đã bị thu hồi.")
     if not reason.strip():
-        errors["reason"] = "Hãy nêu lý do thu hồi."
+        errors["reason"] = _("Hãy nêu lý do thu hồi.")
     if not decision_number.strip():
-        errors["decision_number"] = "Hãy nhập số quyết định thu hồi."
+        errors["decision_number"] = _("Hãy nhập số quyết định thu hồi.")
     if revoked_on > today:
-        errors["revoked_on"] = "Ngày thu hồi không được sau hôm nay."
+        errors["revoked_on"] = _("Ngày thu hồi không được sau hôm nay.")
     elif revoked_on < locked.issued_on:
-        errors["revoked_on"] = "Ngày thu hồi không được trước ngày cấp."
+        errors["revoked_on"] = _("Ngày thu hồi không được trước ngày cấp.")
     if errors:
         raise ValidationError(errors)
     locked.revoked_on = revoked_on
@@ -257,8 +262,9 @@ def revoke_certificate(
     sync_product_stars(locked.product, today=today, actor=actor)
     notify(
         producer_accounts(locked.producer_id) + office_accounts(locked.administered_by),
-        f"Giấy chứng nhận OCOP số {locked.number} (“{locked.product.name}”) đã bị thu hồi "
-        f"theo quyết định số {locked.revocation_decision_number}.",
+        _("Giấy chứng nhận OCOP số %(number)s (“%(product)s”) đã bị thu hồi theo quyết định số "
+          "%(decision)s.") % {"number": locked.number, "product": locked.product.name,
+                               "decision": locked.revocation_decision_number},
         locked, reverse("certificates:detail", args=[locked.number]),
     )
     for name in ("revoked_on", "revocation_reason", "revocation_decision_number"):
@@ -320,9 +326,14 @@ def _send_reminder(certificate: Certificate, days_before: int, today: date) -> b
             days_left = certificate.days_left_on(today)
             rows = notify(
                 users,
-                f"Giấy chứng nhận OCOP số {certificate.number} (“{certificate.product.name}”) "
-                f"hết hiệu lực sau ngày {certificate.valid_until:%d/%m/%Y} (còn {days_left} "
-                "ngày). Chủ thể có thể nộp hồ sơ đánh giá lại.",
+                ngettext(
+                    "Giấy chứng nhận OCOP số %(number)s (“%(product)s”) hết hiệu lực sau ngày "
+                    "%(day)s (còn %(days)d ngày). Chủ thể có thể nộp hồ sơ đánh giá lại.",
+                    "Giấy chứng nhận OCOP số %(number)s (“%(product)s”) hết hiệu lực sau ngày "
+                    "%(day)s (còn %(days)d ngày). Chủ thể có thể nộp hồ sơ đánh giá lại.",
+                    days_left,
+                ) % {"number": certificate.number, "product": certificate.product.name,
+                     "day": f"{certificate.valid_until:%d/%m/%Y}", "days": days_left},
                 certificate, reverse("certificates:detail", args=[certificate.number]),
             )
             reminder.recipients = len(rows)
@@ -357,9 +368,10 @@ def _record_expiry(certificate: Certificate, today: date) -> bool:
         notify(
             producer_accounts(certificate.producer_id) + office_accounts(
                 certificate.administered_by),
-            f"Giấy chứng nhận OCOP số {certificate.number} (“{certificate.product.name}”) đã hết "
-            f"hiệu lực từ ngày {date.fromordinal(certificate.valid_until.toordinal() + 1):%d/%m/%Y}"
-            "; sản phẩm không được dùng nhãn OCOP cho đến khi được công nhận lại.",
+            _("Giấy chứng nhận OCOP số %(number)s (“%(product)s”) đã hết hiệu lực từ ngày "
+              "%(day)s; sản phẩm không được dùng nhãn OCOP cho đến khi được công nhận lại.")
+            % {"number": certificate.number, "product": certificate.product.name,
+               "day": f"{date.fromordinal(certificate.valid_until.toordinal() + 1):%d/%m/%Y}"},
             certificate, reverse("certificates:detail", args=[certificate.number]),
         )
     return True
@@ -398,17 +410,17 @@ def open_follow_up_dossier(*, actor: User, certificate: Certificate, upgrade: bo
 
     _check(permissions.can_renew(actor, certificate))
     if certificate.revoked_on is not None:
-        raise ValidationError("Giấy chứng nhận đã bị thu hồi; hãy lập hồ sơ đánh giá mới.")
+        raise ValidationError(_("Giấy chứng nhận đã bị thu hồi; hãy lập hồ sơ đánh giá mới."))
     previous = certificate.source_dossier or (
         Dossier.objects.filter(product_id=certificate.product_id,
                                state=DossierState.RECOGNISED).order_by("-id").first()
     )
     if previous is None:
         raise ValidationError(
-            "Chưa có hồ sơ điện tử của lần công nhận trước; hãy lập hồ sơ mới cho sản phẩm."
+            _("Chưa có hồ sơ điện tử của lần công nhận trước; hãy lập hồ sơ mới cho sản phẩm.")
         )
     if upgrade and certificate.stars >= 5:
-        raise ValidationError("Sản phẩm đã đạt 5 sao, không thể nâng hạng.")
+        raise ValidationError(_("Sản phẩm đã đạt 5 sao, không thể nâng hạng."))
     return dossiers.open_dossier(
         actor=actor, product=certificate.product, previous=previous,
         kind=Dossier.Kind.UPGRADE if upgrade else Dossier.Kind.RE_RECOGNITION,

@@ -12,6 +12,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ocop.certificates import forms, permissions, selectors, services
@@ -91,7 +92,7 @@ def certificate_revoke(request: HttpRequest, number: str) -> HttpResponse:
     if not permissions.can_revoke(request.user, certificate):
         raise PermissionDenied
     if certificate.revoked_on is not None:
-        messages.info(request, "Giấy chứng nhận này đã bị thu hồi.")
+        messages.info(request, _("Giấy chứng nhận này đã bị thu hồi."))
         return redirect("certificates:detail", number=certificate.number)
     form = forms.RevokeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -105,7 +106,8 @@ def certificate_revoke(request: HttpRequest, number: str) -> HttpResponse:
         except ValidationError as exc:
             forms.add_service_errors(form, exc)
         else:
-            messages.success(request, f"Đã thu hồi giấy chứng nhận {certificate.number}.")
+            messages.success(request, _("Đã thu hồi giấy chứng nhận %(number)s.")
+                             % {"number": certificate.number})
             return redirect("certificates:detail", number=certificate.number)
     return render(request, "certificates/revoke.html", {"c": certificate, "form": form})
 
@@ -125,7 +127,7 @@ def certificate_renew(request: HttpRequest, number: str) -> HttpResponse:
     except StateError as exc:
         messages.error(request, exc.message)
         return redirect("certificates:detail", number=certificate.number)
-    messages.success(request, "Đã mở hồ sơ mới từ hồ sơ lần trước; hãy cập nhật và nộp lại.")
+    messages.success(request, _("Đã mở hồ sơ mới từ hồ sơ lần trước; hãy cập nhật và nộp lại."))
     return redirect("dossiers:detail", pk=dossier.pk)
 
 

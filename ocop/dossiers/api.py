@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
 from ocop.accounts.models import User
@@ -235,7 +236,7 @@ def _call(fn: Any, ok_status: int = 200) -> Status:
     except services.StateError as exc:
         return Status(409, {"detail": exc.message})
     except PermissionDenied as exc:
-        return Status(403, {"detail": str(exc) or "Không có quyền."})
+        return Status(403, {"detail": str(exc) or _("Không có quyền.")})
 
 
 def _detail(user: User, pk: int) -> Dossier:
@@ -266,7 +267,7 @@ def _round(user: User, pk: int | None) -> Round | None:
         return None
     found = selectors.rounds_for(user).filter(pk=pk).first()
     if found is None:
-        raise ValidationError({"round_id": f"Không có đợt đánh giá mã {pk}."})
+        raise ValidationError({"round_id": _("Không có đợt đánh giá mã %(pk)d.") % {"pk": pk}})
     return found
 
 
@@ -292,12 +293,12 @@ def create_dossier(request: HttpRequest, payload: DossierIn) -> Status:
     user = _user(request)
     product = registry_selectors.products_for(user).filter(pk=payload.product_id).first()
     if product is None:
-        raise Http404("Không tìm thấy sản phẩm.")
+        raise Http404(_("Không tìm thấy sản phẩm."))
     previous = None
     if payload.previous_id is not None:
         previous = selectors.dossiers_for(user).filter(pk=payload.previous_id).first()
         if previous is None:
-            raise Http404("Không tìm thấy hồ sơ trước.")
+            raise Http404(_("Không tìm thấy hồ sơ trước."))
 
     def run() -> Dossier:
         d = services.open_dossier(

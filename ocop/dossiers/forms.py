@@ -15,6 +15,8 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from ocop.dossiers.levels import LEVEL_CHOICES
 from ocop.dossiers.models import ProgrammeYear, Round
@@ -35,21 +37,22 @@ class FormField:
 
 
 REGISTRATION_FIELDS: tuple[FormField, ...] = (
-    FormField("product_name", "Tên sản phẩm", required_to_submit=True),
-    FormField("product_description", "Mô tả sản phẩm", "textarea"),
-    FormField("ingredients", "Thành phần, nguyên liệu chính", "textarea"),
-    FormField("packaging", "Quy cách đóng gói"),
-    FormField("annual_output", "Sản lượng bình quân/năm"),
-    FormField("main_market", "Thị trường tiêu thụ chính"),
-    FormField("raw_material_source", "Nguồn nguyên liệu, vùng nguyên liệu", "textarea"),
-    FormField("idea_origin", "Nguồn gốc ý tưởng sản phẩm", "textarea"),
-    FormField("product_story", "Câu chuyện sản phẩm", "textarea"),
-    FormField("employees", "Tổng số lao động", "int"),
-    FormField("local_employees", "Số lao động địa phương", "int"),
-    FormField("contact_name", "Người liên hệ", required_to_submit=True),
-    FormField("contact_phone", "Điện thoại liên hệ", required_to_submit=True),
-    FormField("contact_email", "Thư điện tử liên hệ", "email"),
-    FormField("notes", "Ghi chú", "textarea"),
+    FormField("product_name", gettext_lazy("Tên sản phẩm"), required_to_submit=True),
+    FormField("product_description", gettext_lazy("Mô tả sản phẩm"), "textarea"),
+    FormField("ingredients", gettext_lazy("Thành phần, nguyên liệu chính"), "textarea"),
+    FormField("packaging", gettext_lazy("Quy cách đóng gói")),
+    FormField("annual_output", gettext_lazy("Sản lượng bình quân/năm")),
+    FormField("main_market", gettext_lazy("Thị trường tiêu thụ chính")),
+    FormField("raw_material_source", gettext_lazy("Nguồn nguyên liệu, vùng nguyên liệu"),
+              "textarea"),
+    FormField("idea_origin", gettext_lazy("Nguồn gốc ý tưởng sản phẩm"), "textarea"),
+    FormField("product_story", gettext_lazy("Câu chuyện sản phẩm"), "textarea"),
+    FormField("employees", gettext_lazy("Tổng số lao động"), "int"),
+    FormField("local_employees", gettext_lazy("Số lao động địa phương"), "int"),
+    FormField("contact_name", gettext_lazy("Người liên hệ"), required_to_submit=True),
+    FormField("contact_phone", gettext_lazy("Điện thoại liên hệ"), required_to_submit=True),
+    FormField("contact_email", gettext_lazy("Thư điện tử liên hệ"), "email"),
+    FormField("notes", gettext_lazy("Ghi chú"), "textarea"),
 )
 FIELDS_BY_KEY = {f.key: f for f in REGISTRATION_FIELDS}
 
@@ -61,7 +64,7 @@ def clean_form_changes(changes: dict[str, Any]) -> dict[str, Any]:
     for key, raw in changes.items():
         spec = FIELDS_BY_KEY.get(key)
         if spec is None:
-            errors[key] = "Trường này không có trong phiếu đăng ký."
+            errors[key] = _("Trường này không có trong phiếu đăng ký.")
             continue
         value = "" if raw is None else raw
         if spec.kind == "int":
@@ -71,10 +74,10 @@ def clean_form_changes(changes: dict[str, Any]) -> dict[str, Any]:
             try:
                 number = int(str(value).strip())
             except ValueError:
-                errors[key] = f"{spec.label_vi} phải là số nguyên."
+                errors[key] = _("%(field)s phải là số nguyên.") % {"field": spec.label_vi}
                 continue
             if number < 0:
-                errors[key] = f"{spec.label_vi} không được âm."
+                errors[key] = _("%(field)s không được âm.") % {"field": spec.label_vi}
                 continue
             out[key] = number
             continue
@@ -82,10 +85,11 @@ def clean_form_changes(changes: dict[str, Any]) -> dict[str, Any]:
             value = str(value)
         value = value.strip() if spec.kind != "textarea" else value
         if len(value) > spec.max_length:
-            errors[key] = f"{spec.label_vi}: tối đa {spec.max_length} ký tự."
+            errors[key] = _("%(field)s: tối đa %(max)d ký tự.") % {
+                "field": spec.label_vi, "max": spec.max_length}
             continue
         if spec.kind == "email" and value and not _EMAIL.match(value):
-            errors[key] = f"{spec.label_vi} không đúng định dạng."
+            errors[key] = _("%(field)s không đúng định dạng.") % {"field": spec.label_vi}
             continue
         out[key] = value
     if errors:
@@ -113,7 +117,7 @@ class ProgrammeYearForm(forms.ModelForm):
 
 
 class RoundForm(forms.ModelForm):
-    level = forms.ChoiceField(label="Cấp", choices=LEVEL_CHOICES)
+    level = forms.ChoiceField(label=gettext_lazy("Cấp"), choices=LEVEL_CHOICES)
 
     class Meta:
         model = Round
@@ -140,5 +144,7 @@ class RoundForm(forms.ModelForm):
         ]
         for (a, da), (b, db) in itertools.pairwise(dates):
             if da and db and db < da:
-                self.add_error(b, f"Phải sau hoặc bằng “{self.fields[a].label}”.")
+                self.add_error(
+                    b, _("Phải sau hoặc bằng “%(field)s”.") % {"field": self.fields[a].label}
+                )
         return data

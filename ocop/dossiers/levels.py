@@ -17,21 +17,23 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from django.utils.translation import gettext_lazy as _
+
 REFORM_DATE = date(2025, 7, 1)
 
 DISTRICT, PROVINCE, CENTRAL = "district", "province", "central"
 LEVEL_CHOICES = [
-    (DISTRICT, "Cấp huyện"),
-    (PROVINCE, "Cấp tỉnh"),
-    (CENTRAL, "Cấp trung ương"),
+    (DISTRICT, _("Cấp huyện")),
+    (PROVINCE, _("Cấp tỉnh")),
+    (CENTRAL, _("Cấp trung ương")),
 ]
 LEVEL_LABELS = dict(LEVEL_CHOICES)
 
 # Procedures a dossier can follow; stored on the dossier when it is first submitted.
 THREE_LEVEL, TWO_LEVEL = "148_2023", "1489_2025"
 PROCEDURE_CHOICES = [
-    (THREE_LEVEL, "QĐ 148/QĐ-TTg: huyện → tỉnh → trung ương"),
-    (TWO_LEVEL, "QĐ 1489/QĐ-TTg: xã kiểm tra → tỉnh → trung ương"),
+    (THREE_LEVEL, _("QĐ 148/QĐ-TTg: huyện → tỉnh → trung ương")),
+    (TWO_LEVEL, _("QĐ 1489/QĐ-TTg: xã kiểm tra → tỉnh → trung ương")),
 ]
 
 
@@ -88,29 +90,29 @@ class LegalBasis:
 BASES: tuple[LegalBasis, ...] = (
     LegalBasis(
         procedure=THREE_LEVEL,
-        label_vi="Quyết định 148/QĐ-TTg ngày 24/02/2023",
+        label_vi=_("Quyết định 148/QĐ-TTg ngày 24/02/2023"),
         valid_from=date(2023, 2, 24),
         valid_to=date(2025, 6, 30),
         levels=(
-            EvaluationLevel(DISTRICT, "Cấp huyện", (3,), "district"),
-            EvaluationLevel(PROVINCE, "Cấp tỉnh", (4,), "province"),
-            EvaluationLevel(CENTRAL, "Cấp trung ương", (5,), None),
+            EvaluationLevel(DISTRICT, _("Cấp huyện"), (3,), "district"),
+            EvaluationLevel(PROVINCE, _("Cấp tỉnh"), (4,), "province"),
+            EvaluationLevel(CENTRAL, _("Cấp trung ương"), (5,), None),
         ),
         commune_precheck=(),
     ),
     LegalBasis(
         procedure=TWO_LEVEL,
-        label_vi="Quyết định 148/QĐ-TTg sửa đổi bởi Quyết định 1489/QĐ-TTg ngày 06/07/2025",
+        label_vi=_("Quyết định 148/QĐ-TTg sửa đổi bởi Quyết định 1489/QĐ-TTg ngày 06/07/2025"),
         valid_from=REFORM_DATE,
         valid_to=None,
         levels=(
-            EvaluationLevel(PROVINCE, "Cấp tỉnh", (3, 4), "province"),
-            EvaluationLevel(CENTRAL, "Cấp trung ương", (5,), None),
+            EvaluationLevel(PROVINCE, _("Cấp tỉnh"), (3, 4), "province"),
+            EvaluationLevel(CENTRAL, _("Cấp trung ương"), (5,), None),
         ),
         commune_precheck=(
-            PreCheckItem("local_raw_materials", "Nguồn gốc sản phẩm và nguyên liệu địa phương"),
-            PreCheckItem("local_labour", "Sử dụng lao động địa phương"),
-            PreCheckItem("idea_origin", "Nguồn gốc ý tưởng sản phẩm"),
+            PreCheckItem("local_raw_materials", _("Nguồn gốc sản phẩm và nguyên liệu địa phương")),
+            PreCheckItem("local_labour", _("Sử dụng lao động địa phương")),
+            PreCheckItem("idea_origin", _("Nguồn gốc ý tưởng sản phẩm")),
         ),
     ),
 )

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from ocop.dossiers.levels import LEVEL_CHOICES, PROCEDURE_CHOICES
 
@@ -21,13 +22,13 @@ class ProgrammeYear(models.Model):
     legacy province ("LP24", tỉnh Bắc Giang) for earlier years."""
 
     province = models.ForeignKey(
-        "units.Unit", verbose_name="tỉnh", on_delete=models.PROTECT, related_name="+"
+        "units.Unit", verbose_name=_("tỉnh"), on_delete=models.PROTECT, related_name="+"
     )
-    year = models.PositiveSmallIntegerField("năm")
-    plan_reference = models.CharField("kế hoạch", max_length=120, blank=True)
-    plan_date = models.DateField("ngày ban hành kế hoạch", null=True, blank=True)
+    year = models.PositiveSmallIntegerField(_("năm"))
+    plan_reference = models.CharField(_("kế hoạch"), max_length=120, blank=True)
+    plan_date = models.DateField(_("ngày ban hành kế hoạch"), null=True, blank=True)
     # e.g. {"products_3_star_plus_cumulative": 350, "five_star_candidates": 2}
-    targets = models.JSONField("chỉ tiêu", default=dict, blank=True)
+    targets = models.JSONField(_("chỉ tiêu"), default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -35,8 +36,8 @@ class ProgrammeYear(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["province", "year"], name="programme_year_unique")
         ]
-        verbose_name = "năm chương trình"
-        verbose_name_plural = "năm chương trình"
+        verbose_name = _("năm chương trình")
+        verbose_name_plural = _("năm chương trình")
 
     def __str__(self) -> str:
         return f"OCOP {self.year} — {self.province.name}"
@@ -46,27 +47,27 @@ class Round(models.Model):
     """An evaluation round (đợt đánh giá) at one level."""
 
     class Status(models.TextChoices):
-        OPEN = "open", "Đang mở"
-        CLOSED = "closed", "Đã đóng"
+        OPEN = "open", _("Đang mở")
+        CLOSED = "closed", _("Đã đóng")
 
     programme_year = models.ForeignKey(
-        ProgrammeYear, verbose_name="năm chương trình", on_delete=models.PROTECT,
+        ProgrammeYear, verbose_name=_("năm chương trình"), on_delete=models.PROTECT,
         related_name="rounds",
     )
-    level = models.CharField("cấp", max_length=10, choices=LEVEL_CHOICES)
-    number = models.PositiveSmallIntegerField("đợt số")
-    name = models.CharField("tên đợt", max_length=200)
-    opens_on = models.DateField("mở nhận hồ sơ từ")
-    submission_deadline = models.DateField("hạn nộp hồ sơ")
-    evaluation_deadline = models.DateField("hạn đánh giá")
-    recognition_deadline = models.DateField("hạn công nhận")
+    level = models.CharField(_("cấp"), max_length=10, choices=LEVEL_CHOICES)
+    number = models.PositiveSmallIntegerField(_("đợt số"))
+    name = models.CharField(_("tên đợt"), max_length=200)
+    opens_on = models.DateField(_("mở nhận hồ sơ từ"))
+    submission_deadline = models.DateField(_("hạn nộp hồ sơ"))
+    evaluation_deadline = models.DateField(_("hạn đánh giá"))
+    recognition_deadline = models.DateField(_("hạn công nhận"))
     status = models.CharField(
-        "trạng thái", max_length=8, choices=Status.choices, default=Status.OPEN
+        _("trạng thái"), max_length=8, choices=Status.choices, default=Status.OPEN
     )
     # The district for pre-2025 district rounds (e.g. LD213 huyện Lục Ngạn), else the province;
     # empty for central rounds (the ministry).
     issuing_unit = models.ForeignKey(
-        "units.Unit", verbose_name="đơn vị tổ chức", null=True, blank=True,
+        "units.Unit", verbose_name=_("đơn vị tổ chức"), null=True, blank=True,
         on_delete=models.PROTECT, related_name="+",
     )
     created_at = models.DateTimeField(auto_now_add=True)
@@ -79,27 +80,27 @@ class Round(models.Model):
                 name="round_unique_number",
             )
         ]
-        verbose_name = "đợt đánh giá"
-        verbose_name_plural = "đợt đánh giá"
+        verbose_name = _("đợt đánh giá")
+        verbose_name_plural = _("đợt đánh giá")
 
     def __str__(self) -> str:
         return self.name
 
 
 class DossierState(models.TextChoices):
-    DRAFT = "draft", "Đang soạn"
-    SUBMITTED = "submitted", "Đã nộp"
-    COMMUNE_CHECKED = "commune_checked", "Xã đã kiểm tra"
-    CORRECTIONS_REQUESTED = "corrections_requested", "Yêu cầu bổ sung"
-    RESUBMITTED = "resubmitted", "Đã nộp bổ sung"
-    ACCEPTED = "accepted", "Đã tiếp nhận vào đợt"
-    WITHDRAWN = "withdrawn", "Đã rút"
+    DRAFT = "draft", _("Đang soạn")
+    SUBMITTED = "submitted", _("Đã nộp")
+    COMMUNE_CHECKED = "commune_checked", _("Xã đã kiểm tra")
+    CORRECTIONS_REQUESTED = "corrections_requested", _("Yêu cầu bổ sung")
+    RESUBMITTED = "resubmitted", _("Đã nộp bổ sung")
+    ACCEPTED = "accepted", _("Đã tiếp nhận vào đợt")
+    WITHDRAWN = "withdrawn", _("Đã rút")
     # Driven by the evaluation app:
-    UNDER_EVALUATION = "under_evaluation", "Đang đánh giá"
-    SCORED = "scored", "Đã chấm điểm"
-    RECOGNISED = "recognised", "Được công nhận"
-    NOT_RECOGNISED = "not_recognised", "Không được công nhận"
-    PROPOSED_UP = "proposed_up", "Đề nghị cấp trên đánh giá"
+    UNDER_EVALUATION = "under_evaluation", _("Đang đánh giá")
+    SCORED = "scored", _("Đã chấm điểm")
+    RECOGNISED = "recognised", _("Được công nhận")
+    NOT_RECOGNISED = "not_recognised", _("Không được công nhận")
+    PROPOSED_UP = "proposed_up", _("Đề nghị cấp trên đánh giá")
 
 
 S = DossierState
@@ -134,52 +135,52 @@ AWAITING_REVIEW = frozenset({S.SUBMITTED, S.COMMUNE_CHECKED, S.RESUBMITTED})
 
 class Dossier(models.Model):
     class Kind(models.TextChoices):
-        NEW = "new", "Đánh giá lần đầu"
-        RE_RECOGNITION = "re_recognition", "Đánh giá lại (hết hạn 36 tháng)"
-        UPGRADE = "upgrade", "Nâng hạng sao"
+        NEW = "new", _("Đánh giá lần đầu")
+        RE_RECOGNITION = "re_recognition", _("Đánh giá lại (hết hạn 36 tháng)")
+        UPGRADE = "upgrade", _("Nâng hạng sao")
 
     product = models.ForeignKey(
-        "registry.Product", verbose_name="sản phẩm", on_delete=models.PROTECT,
+        "registry.Product", verbose_name=_("sản phẩm"), on_delete=models.PROTECT,
         related_name="dossiers",
     )
     producer = models.ForeignKey(
-        "registry.Producer", verbose_name="chủ thể", on_delete=models.PROTECT,
+        "registry.Producer", verbose_name=_("chủ thể"), on_delete=models.PROTECT,
         related_name="dossiers",
     )
     criteria_set = models.ForeignKey(
-        "criteria.CriteriaSetVersion", verbose_name="bộ tiêu chí", on_delete=models.PROTECT,
+        "criteria.CriteriaSetVersion", verbose_name=_("bộ tiêu chí"), on_delete=models.PROTECT,
         related_name="dossiers",
     )
     # The round the producer applies for (its submission deadline is checked on submit) and the
     # round the standing office accepted the dossier into (null until accepted).
     requested_round = models.ForeignKey(
-        Round, verbose_name="đợt đăng ký", null=True, blank=True, on_delete=models.PROTECT,
+        Round, verbose_name=_("đợt đăng ký"), null=True, blank=True, on_delete=models.PROTECT,
         related_name="+",
     )
     round = models.ForeignKey(
-        Round, verbose_name="đợt đánh giá", null=True, blank=True, on_delete=models.PROTECT,
+        Round, verbose_name=_("đợt đánh giá"), null=True, blank=True, on_delete=models.PROTECT,
         related_name="dossiers",
     )
-    target_stars = models.PositiveSmallIntegerField("hạng sao đăng ký", default=3)
-    kind = models.CharField("loại hồ sơ", max_length=16, choices=Kind.choices, default=Kind.NEW)
+    target_stars = models.PositiveSmallIntegerField(_("hạng sao đăng ký"), default=3)
+    kind = models.CharField(_("loại hồ sơ"), max_length=16, choices=Kind.choices, default=Kind.NEW)
     previous = models.ForeignKey(
-        "self", verbose_name="hồ sơ trước", null=True, blank=True, on_delete=models.PROTECT,
+        "self", verbose_name=_("hồ sơ trước"), null=True, blank=True, on_delete=models.PROTECT,
         related_name="+",
     )
     state = models.CharField(
-        "trạng thái", max_length=24, choices=DossierState.choices, default=DossierState.DRAFT,
+        _("trạng thái"), max_length=24, choices=DossierState.choices, default=DossierState.DRAFT,
         db_index=True,
     )
     # Set on the first submission from the date: which levels and steps apply (levels.py).
-    procedure = models.CharField("quy trình", max_length=10, choices=PROCEDURE_CHOICES,
+    procedure = models.CharField(_("quy trình"), max_length=10, choices=PROCEDURE_CHOICES,
                                  blank=True)
-    form = models.JSONField("phiếu đăng ký", default=dict, blank=True)
-    self_assessment = models.JSONField("tự đánh giá", default=dict, blank=True)
+    form = models.JSONField(_("phiếu đăng ký"), default=dict, blank=True)
+    self_assessment = models.JSONField(_("tự đánh giá"), default=dict, blank=True)
     # Cached result of the self-assessment (partial evaluation), for lists and the panel.
     self_score = models.DecimalField(max_digits=6, decimal_places=2, null=True, blank=True)
     self_stars = models.PositiveSmallIntegerField(null=True, blank=True)
     # Commune pre-check (1489): {item_code: {"ok": bool, "comment": str}}.
-    commune_check = models.JSONField("kết quả kiểm tra của xã", default=dict, blank=True)
+    commune_check = models.JSONField(_("kết quả kiểm tra của xã"), default=dict, blank=True)
     commune_checked_at = models.DateTimeField(null=True, blank=True)
     commune_checked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -189,8 +190,8 @@ class Dossier(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    submitted_at = models.DateTimeField("nộp lần đầu lúc", null=True, blank=True)
-    accepted_at = models.DateTimeField("tiếp nhận lúc", null=True, blank=True)
+    submitted_at = models.DateTimeField(_("nộp lần đầu lúc"), null=True, blank=True)
+    accepted_at = models.DateTimeField(_("tiếp nhận lúc"), null=True, blank=True)
     state_changed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -199,8 +200,8 @@ class Dossier(models.Model):
             models.Index(fields=["state", "round"]),
             models.Index(fields=["producer", "state"]),
         ]
-        verbose_name = "hồ sơ"
-        verbose_name_plural = "hồ sơ"
+        verbose_name = _("hồ sơ")
+        verbose_name_plural = _("hồ sơ")
 
     def __str__(self) -> str:
         return f"{self.reference} — {self.product.name}"
@@ -218,7 +219,7 @@ class DossierVersion(models.Model):
     """What was submitted: frozen on every submission (first and after corrections)."""
 
     dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="versions")
-    number = models.PositiveIntegerField("phiên bản")
+    number = models.PositiveIntegerField(_("phiên bản"))
     # {"form": {...}, "self_assessment": {...}, "target_stars": 3, "kind": "new",
     #  "documents": [{"id", "checklist_item", "name", "sha256", "evidence", "criteria"}],
     #  "self_score": "61.00", "self_stars": 3}
@@ -233,8 +234,8 @@ class DossierVersion(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["dossier", "number"], name="dossier_version_unique")
         ]
-        verbose_name = "phiên bản hồ sơ"
-        verbose_name_plural = "phiên bản hồ sơ"
+        verbose_name = _("phiên bản hồ sơ")
+        verbose_name_plural = _("phiên bản hồ sơ")
 
     def __str__(self) -> str:
         return f"{self.dossier.reference} v{self.number}"
@@ -248,18 +249,18 @@ class DossierDocument(models.Model):
     """A document in a dossier: an uploaded file, or a reuse of a registry evidence document."""
 
     dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="documents")
-    checklist_item = models.CharField("mục hồ sơ", max_length=40)
-    file = models.FileField("tệp", upload_to=dossier_upload_to, blank=True)
-    original_name = models.CharField("tên tệp gốc", max_length=255, blank=True)
+    checklist_item = models.CharField(_("mục hồ sơ"), max_length=40)
+    file = models.FileField(_("tệp"), upload_to=dossier_upload_to, blank=True)
+    original_name = models.CharField(_("tên tệp gốc"), max_length=255, blank=True)
     content_kind = models.CharField(max_length=10, blank=True)
     size = models.PositiveIntegerField(default=0)
     sha256 = models.CharField(max_length=64, blank=True)
     evidence = models.ForeignKey(
-        "registry.EvidenceDocument", verbose_name="giấy tờ đã có", null=True, blank=True,
+        "registry.EvidenceDocument", verbose_name=_("giấy tờ đã có"), null=True, blank=True,
         on_delete=models.PROTECT, related_name="dossier_uses",
     )
-    criteria = models.JSONField("tiêu chí minh chứng", default=list, blank=True)
-    note = models.CharField("ghi chú", max_length=255, blank=True)
+    criteria = models.JSONField(_("tiêu chí minh chứng"), default=list, blank=True)
+    note = models.CharField(_("ghi chú"), max_length=255, blank=True)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -267,8 +268,8 @@ class DossierDocument(models.Model):
 
     class Meta:
         ordering = ["checklist_item", "id"]
-        verbose_name = "tài liệu hồ sơ"
-        verbose_name_plural = "tài liệu hồ sơ"
+        verbose_name = _("tài liệu hồ sơ")
+        verbose_name_plural = _("tài liệu hồ sơ")
 
     def __str__(self) -> str:
         if self.evidence_id:
@@ -280,8 +281,8 @@ class CorrectionRequest(models.Model):
     """Yêu cầu bổ sung, hoàn thiện hồ sơ: per-item comments on one submitted version."""
 
     class Stage(models.TextChoices):
-        COMMUNE = "commune", "Xã kiểm tra"
-        PROVINCE = "province", "Cơ quan thường trực kiểm tra"
+        COMMUNE = "commune", _("Xã kiểm tra")
+        PROVINCE = "province", _("Cơ quan thường trực kiểm tra")
 
     dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="corrections")
     version = models.ForeignKey(DossierVersion, on_delete=models.PROTECT, related_name="+")
@@ -290,7 +291,7 @@ class CorrectionRequest(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
-    message = models.TextField("ý kiến chung", blank=True)
+    message = models.TextField(_("ý kiến chung"), blank=True)
     # [{"code": "business_plan" | "A1", "comment": "…"}]
     items = models.JSONField(default=list)
     answered_at = models.DateTimeField(null=True, blank=True)
@@ -302,8 +303,8 @@ class CorrectionRequest(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        verbose_name = "yêu cầu bổ sung"
-        verbose_name_plural = "yêu cầu bổ sung"
+        verbose_name = _("yêu cầu bổ sung")
+        verbose_name_plural = _("yêu cầu bổ sung")
 
     def __str__(self) -> str:
         return f"{self.dossier.reference}: {len(self.items)} mục cần bổ sung"

@@ -12,6 +12,8 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from ocop.accounts.models import User
 from ocop.audit.selectors import history_for
@@ -105,7 +107,7 @@ def get_dossier(user: User, pk: int) -> Dossier:
     try:
         return dossiers_for(user).select_related("product__product_set__subgroup").get(pk=pk)
     except Dossier.DoesNotExist:
-        raise Http404("Không tìm thấy hồ sơ.") from None
+        raise Http404(_("Không tìm thấy hồ sơ.")) from None
 
 
 @dataclass
@@ -177,7 +179,7 @@ def get_programme_year(user: User, pk: int) -> ProgrammeYear:
     try:
         return programme_years_for(user).get(pk=pk)
     except ProgrammeYear.DoesNotExist:
-        raise Http404("Không tìm thấy năm chương trình.") from None
+        raise Http404(_("Không tìm thấy năm chương trình.")) from None
 
 
 def round_covers(round_: Round, dossier: Dossier) -> bool:
@@ -240,9 +242,12 @@ class VersionDiff:
                     or self.documents_removed)
 
 
-_TOP_LABELS = {"target_stars": "Hạng sao đăng ký", "kind": "Loại hồ sơ",
-               "self_score": "Điểm tự đánh giá", "self_stars": "Hạng sao tự đánh giá",
-               "requested_round": "Đợt đăng ký", "criteria_set": "Bộ tiêu chí"}
+_TOP_LABELS = {"target_stars": gettext_lazy("Hạng sao đăng ký"),
+               "kind": gettext_lazy("Loại hồ sơ"),
+               "self_score": gettext_lazy("Điểm tự đánh giá"),
+               "self_stars": gettext_lazy("Hạng sao tự đánh giá"),
+               "requested_round": gettext_lazy("Đợt đăng ký"),
+               "criteria_set": gettext_lazy("Bộ tiêu chí")}
 
 
 def _doc_key(d: dict[str, Any]) -> tuple[Any, ...]:

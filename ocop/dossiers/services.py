@@ -26,6 +26,8 @@ from django.core.files import File
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from ocop.accounts.models import Role, User
 from ocop.audit import services as audit
@@ -81,7 +83,7 @@ def _state_label(state: str) -> str:
 
 def _require(ok: bool) -> None:
     if not ok:
-        raise PermissionDenied("Bạn không có quyền thực hiện thao tác này với hồ sơ.")
+        raise PermissionDenied(_("Bạn không có quyền thực hiện thao tác này với hồ sơ."))
 
 
 def _check(actor: User | None, predicate: Any, obj: Any) -> None:
@@ -108,8 +110,8 @@ def _move(dossier: Dossier, to: str, actor: User | None, action: str,
     before = dossier.state
     if to not in TRANSITIONS[before]:
         raise StateError(
-            f"Không thể chuyển hồ sơ từ trạng thái “{_state_label(before)}” sang "
-            f"“{_state_label(to)}”."
+            _("Không thể chuyển hồ sơ từ trạng thái “%(before)s” sang “%(to)s”.")
+            % {"before": _state_label(before), "to": _state_label(to)}
         )
     dossier.state = to
     dossier.state_changed_at = timezone.now()
@@ -165,8 +167,9 @@ def default_criteria_set(product: Product, on: date) -> CriteriaSetVersion:
             candidates.append(row)
     if not candidates:
         raise StateError(
-            f"Chưa có bộ tiêu chí nào áp dụng cho bộ sản phẩm “{product.product_set.name_vi}” "
-            f"vào ngày {_fmt(on)}. Đề nghị quản trị viên nạp bộ tiêu chí."
+            _("Chưa có bộ tiêu chí nào áp dụng cho bộ sản phẩm “%(set)s” vào ngày %(day)s. "
+              "Đề nghị quản trị viên nạp bộ tiêu chí.")
+            % {"set": product.product_set.name_vi, "day": _fmt(on)}
         )
     return candidates[0]
 
@@ -184,12 +187,14 @@ def _clean_answers(dossier: Dossier, changes: Mapping[str, Any]) -> dict[str, st
     for code, option in changes.items():
         criterion = engine_set.criterion(code)
         if criterion is None:
-            errors[code] = f"Tiêu chí “{code}” không có trong bộ tiêu chí của hồ sơ."
+            errors[code] = _("Tiêu chí “%(code)s” không có trong bộ tiêu chí của hồ sơ.") % {
+                "code": code}
             continue
         if option in (None, ""):
             out[code] = None
         elif not isinstance(option, str) or criterion.option(option) is None:
-            errors[code] = f"Tiêu chí {code}: phương án “{option}” không hợp lệ."
+            errors[code] = _("Tiêu chí %(code)s: phương án “%(option)s” không hợp lệ.") % {
+                "code": code, "option": option}
         else:
             out[code] = option
     if errors:
@@ -238,21 +243,22 @@ def open_dossier(
     probe = Dossier(producer=producer, product=product)
     _check(actor, permissions.can_edit, probe)
     if target_stars not in (3, 4, 5):
-        raise ValidationError({"target_stars": "Hạng sao đăng ký phải là 3, 4 hoặc 5."})
+        raise ValidationError({"target_stars": _("Hạng sao đăng ký phải là 3, 4 hoặc 5.")})
     if kind not in Dossier.Kind.values:
-        raise ValidationError({"kind": "Loại hồ sơ không hợp lệ."})
+        raise ValidationError({"kind": _("Loại hồ sơ không hợp lệ.")})
     if kind != Dossier.Kind.NEW:
         if previous is None:
-            raise ValidationError({"previous": "Hồ sơ đánh giá lại/nâng hạng cần hồ sơ trước."})
+            raise ValidationError(
+                {"previous": _("Hồ sơ đánh giá lại/nâng hạng cần hồ sơ trước.")})
         if previous.product_id != product.pk:
-            raise ValidationError({"previous": "Hồ sơ trước phải của cùng sản phẩm."})
+            raise ValidationError({"previous": _("Hồ sơ trước phải của cùng sản phẩm.")})
     if kind == Dossier.Kind.UPGRADE and product.stars and target_stars <= product.stars:
-        raise ValidationError({"target_stars": f"Nâng hạng phải cao hơn hạng hiện tại "
-                                               f"({product.stars} sao)."})
+        raise ValidationError({"target_stars": _(
+            "Nâng hạng phải cao hơn hạng hiện tại (%(stars)d sao).") % {"stars": product.stars}})
     busy = Dossier.objects.filter(product=product, state__in=OPEN_STATES).first()
     if busy is not None:
-        raise StateError(f"Sản phẩm này đang có hồ sơ {busy.reference} chưa kết thúc "
-                         f"(“{_state_label(busy.state)}”).")
+        raise StateError(_("Sản phẩm này đang có hồ sơ %(ref)s chưa kết thúc (“%(state)s”).")
+                         % {"ref": busy.reference, "state": _state_label(busy.state)})
     if criteria_set is None:
         criteria_set = default_criteria_set(product, day)
     dossier = Dossier(
@@ -288,15 +294,17 @@ def open_dossier(
     })
     if actor is not None and actor.role != Role.PRODUCER:
         notify(producer_accounts(dossier),
-               f"{actor.get_full_name() or actor.username} đã lập hồ sơ OCOP "
-               f"{dossier.reference} cho sản phẩm “{product.name}”.", dossier, _link(dossier))
+               _("%(actor)s đã lập hồ sơ OCOP %(ref)s cho sản phẩm “%(product)s”.") % {
+                   "actor": actor.get_full_name() or actor.username, "ref": dossier.reference,
+                   "product": product.name}, dossier, _link(dossier))
     return dossier
 
 
 def _not_editable(dossier: Dossier) -> StateError:
     return StateError(
-        f"Hồ sơ {dossier.reference} đang ở trạng thái “{_state_label(dossier.state)}” nên không "
-        "sửa được. Chỉ sửa khi hồ sơ đang soạn hoặc đang được yêu cầu bổ sung."
+        _("Hồ sơ %(ref)s đang ở trạng thái “%(state)s” nên không sửa được. Chỉ sửa khi hồ sơ "
+          "đang soạn hoặc đang được yêu cầu bổ sung.")
+        % {"ref": dossier.reference, "state": _state_label(dossier.state)}
     )
 
 
@@ -331,7 +339,7 @@ def autosave(
                 new_answers[code] = option
     if target_stars is not None and target_stars != dossier.target_stars:
         if target_stars not in (3, 4, 5):
-            raise ValidationError({"target_stars": "Hạng sao đăng ký phải là 3, 4 hoặc 5."})
+            raise ValidationError({"target_stars": _("Hạng sao đăng ký phải là 3, 4 hoặc 5.")})
         changes["target_stars"] = [dossier.target_stars, target_stars]
         dossier.target_stars = target_stars
     if requested_round is not None and requested_round.pk != dossier.requested_round_id:
@@ -365,14 +373,16 @@ def attach_document(
         raise _not_editable(dossier)
     item = checklist.item(checklist_item)
     if item is None:
-        raise ValidationError({"checklist_item": f"Mục hồ sơ “{checklist_item}” không tồn tại."})
+        raise ValidationError({"checklist_item": _("Mục hồ sơ “%(item)s” không tồn tại.")
+                               % {"item": checklist_item}})
     if (file is None) == (evidence is None):
-        raise ValidationError({"file": "Chọn một tệp để tải lên hoặc một giấy tờ đã có."})
+        raise ValidationError({"file": _("Chọn một tệp để tải lên hoặc một giấy tờ đã có.")})
     engine_set = criteria_selectors.engine_set(dossier.criteria_set)
     wanted = item.criteria if criteria is None else tuple(criteria)
     unknown = [c for c in wanted if criteria is not None and engine_set.criterion(c) is None]
     if unknown:
-        raise ValidationError({"criteria": f"Tiêu chí không có trong bộ: {', '.join(unknown)}."})
+        raise ValidationError({"criteria": _("Tiêu chí không có trong bộ: %(codes)s.")
+                               % {"codes": ", ".join(unknown)}})
     linked = [c for c in wanted if engine_set.criterion(c) is not None]
     doc = DossierDocument(dossier=dossier, checklist_item=item.code, criteria=linked,
                           note=note[:255], uploaded_by=actor)
@@ -392,7 +402,7 @@ def attach_document(
     else:
         assert evidence is not None
         if not _evidence_allowed(dossier, evidence):
-            raise ValidationError({"evidence": "Giấy tờ này không thuộc chủ thể của hồ sơ."})
+            raise ValidationError({"evidence": _("Giấy tờ này không thuộc chủ thể của hồ sơ.")})
         doc.evidence = evidence
         doc.original_name = str(evidence)[:255]
     doc.save()
@@ -427,7 +437,7 @@ def submission_problems(dossier: Dossier, on: date) -> list[str]:
     """What still blocks submission (empty when the dossier can be submitted)."""
     problems: list[str] = []
     for f in missing_required(dossier.form):
-        problems.append(f"Phiếu đăng ký: chưa điền “{f.label_vi}”.")
+        problems.append(_("Phiếu đăng ký: chưa điền “%(field)s”.") % {"field": f.label_vi})
     docs = list(dossier.documents.select_related("evidence"))
     for item in checklist.items_for(dossier.product, dossier.target_stars):
         if not item.is_mandatory(dossier.target_stars):
@@ -435,37 +445,42 @@ def submission_problems(dossier: Dossier, on: date) -> list[str]:
         mine = [d for d in docs if d.checklist_item == item.code]
         valid = [d for d in mine if d.evidence is None or not d.evidence.is_expired_on(on)]
         if not mine:
-            problems.append(f"Thiếu tài liệu bắt buộc: “{item.label_vi}”.")
+            problems.append(_("Thiếu tài liệu bắt buộc: “%(item)s”.") % {"item": item.label_vi})
         elif not valid:
             problems.append(
-                f"Tài liệu “{item.label_vi}” đã hết hạn; hãy tải lên bản còn hiệu lực."
+                _("Tài liệu “%(item)s” đã hết hạn; hãy tải lên bản còn hiệu lực.")
+                % {"item": item.label_vi}
             )
     result = _evaluate_partial(dossier)
     if result.missing:
         shown = ", ".join(result.missing[:6]) + ("…" if len(result.missing) > 6 else "")
-        problems.append(f"Phần tự đánh giá còn {len(result.missing)} tiêu chí chưa chọn "
-                        f"({shown}).")
+        count = len(result.missing)
+        problems.append(ngettext("Phần tự đánh giá còn %(count)d tiêu chí chưa chọn (%(codes)s).",
+                                 "Phần tự đánh giá còn %(count)d tiêu chí chưa chọn (%(codes)s).",
+                                 count) % {"count": count, "codes": shown})
     return problems
 
 
 def _check_round_for_submission(dossier: Dossier, round_: Round | None, day: date) -> None:
     if round_ is None:
-        raise StateError("Chưa chọn đợt đánh giá để nộp hồ sơ.")
+        raise StateError(_("Chưa chọn đợt đánh giá để nộp hồ sơ."))
     if round_.status != Round.Status.OPEN:
-        raise StateError(f"{round_.name} đã đóng, không nhận hồ sơ.")
+        raise StateError(_("%(round)s đã đóng, không nhận hồ sơ.") % {"round": round_.name})
     if day < round_.opens_on:
-        raise StateError(f"{round_.name} bắt đầu nhận hồ sơ từ ngày {_fmt(round_.opens_on)}.")
+        raise StateError(_("%(round)s bắt đầu nhận hồ sơ từ ngày %(day)s.")
+                         % {"round": round_.name, "day": _fmt(round_.opens_on)})
     if day > round_.submission_deadline:
         raise StateError(
-            f"Đã quá hạn nộp hồ sơ của {round_.name}: hạn cuối là ngày "
-            f"{_fmt(round_.submission_deadline)}. Hãy chọn một đợt đánh giá khác."
+            _("Đã quá hạn nộp hồ sơ của %(round)s: hạn cuối là ngày %(day)s. Hãy chọn một đợt "
+              "đánh giá khác.") % {"round": round_.name, "day": _fmt(round_.submission_deadline)}
         )
     entry = levels_in_force(day).entry_level
     if round_.level != entry.code:
-        raise StateError(f"Hồ sơ mới phải nộp vào đợt {entry.label_vi.lower()}; "
-                         f"{round_.name} là đợt {LEVEL_LABELS[round_.level].lower()}.")
+        raise StateError(_("Hồ sơ mới phải nộp vào đợt %(expected)s; %(round)s là đợt %(level)s.")
+                         % {"expected": entry.label_vi.lower(), "round": round_.name,
+                            "level": LEVEL_LABELS[round_.level].lower()})
     if not round_covers(round_, dossier):
-        raise StateError(f"{round_.name} không thuộc địa bàn của chủ thể.")
+        raise StateError(_("%(round)s không thuộc địa bàn của chủ thể.") % {"round": round_.name})
 
 
 def _freeze(dossier: Dossier, actor: User | None) -> DossierVersion:
@@ -507,20 +522,23 @@ def submit(*, actor: User | None, dossier: Dossier, today: date | None = None) -
     _check(actor, permissions.can_edit, dossier)
     dossier = _locked(dossier)
     if dossier.state != S.DRAFT:
-        raise StateError(f"Chỉ nộp được hồ sơ đang soạn; hồ sơ đang ở trạng thái "
-                         f"“{_state_label(dossier.state)}”.")
+        raise StateError(_("Chỉ nộp được hồ sơ đang soạn; hồ sơ đang ở trạng thái “%(state)s”.")
+                         % {"state": _state_label(dossier.state)})
     _check_round_for_submission(dossier, dossier.requested_round, day)
     problems = submission_problems(dossier, day)
     if problems:
-        raise StateError("Hồ sơ chưa đủ điều kiện nộp: " + " ".join(problems))
+        raise StateError(_("Hồ sơ chưa đủ điều kiện nộp: %(problems)s")
+                         % {"problems": " ".join(problems)})
     dossier.procedure = levels_in_force(day).procedure
     dossier.submitted_at = timezone.now()
     _move(dossier, S.SUBMITTED, actor, "dossier.submit",
           {"procedure": dossier.procedure, "round": dossier.requested_round_id},
           extra_fields=("procedure", "submitted_at"))
     version = _freeze(dossier, actor)
-    _notify_reviewers(dossier, f"Hồ sơ {dossier.reference} — “{dossier.product.name}” "
-                               f"của {dossier.producer.name} vừa được nộp, cần kiểm tra.")
+    _notify_reviewers(dossier, _("Hồ sơ %(ref)s — “%(product)s” của %(producer)s vừa được nộp, "
+                                 "cần kiểm tra.") % {"ref": dossier.reference,
+                                                     "product": dossier.product.name,
+                                                     "producer": dossier.producer.name})
     return version
 
 
@@ -534,22 +552,22 @@ def commune_precheck(
     _check(actor, permissions.can_precheck, dossier)
     dossier = _locked(dossier)
     if dossier.procedure != TWO_LEVEL:
-        raise StateError("Hồ sơ theo Quyết định 148 (trước 01/07/2025) không qua bước xã "
-                         "kiểm tra.")
+        raise StateError(_("Hồ sơ theo Quyết định 148 (trước 01/07/2025) không qua bước xã "
+                           "kiểm tra."))
     if not commune_may_check(dossier):
-        raise StateError(f"Hồ sơ đang ở trạng thái “{_state_label(dossier.state)}”, không chờ xã "
-                         "kiểm tra.")
+        raise StateError(_("Hồ sơ đang ở trạng thái “%(state)s”, không chờ xã kiểm tra.")
+                         % {"state": _state_label(dossier.state)})
     items = basis(TWO_LEVEL).commune_precheck
     clean: dict[str, dict[str, Any]] = {}
     errors: dict[str, str] = {}
     for it in items:
         raw = results.get(it.code)
         if not isinstance(raw, Mapping) or not isinstance(raw.get("ok"), bool):
-            errors[it.code] = f"Chưa kết luận nội dung “{it.label_vi}”."
+            errors[it.code] = _("Chưa kết luận nội dung “%(item)s”.") % {"item": it.label_vi}
             continue
         comment = str(raw.get("comment") or "").strip()[:1000]
         if not raw["ok"] and not comment:
-            errors[it.code] = f"Nêu lý do chưa đạt cho “{it.label_vi}”."
+            errors[it.code] = _("Nêu lý do chưa đạt cho “%(item)s”.") % {"item": it.label_vi}
             continue
         clean[it.code] = {"ok": raw["ok"], "comment": comment}
     if errors:
@@ -564,8 +582,9 @@ def commune_precheck(
     dossier.commune_checked_by = actor
     _move(dossier, S.COMMUNE_CHECKED, actor, "dossier.commune_check", {"results": clean},
           extra_fields=("commune_check", "commune_checked_at", "commune_checked_by"))
-    notify(standing_office(dossier), f"Xã đã kiểm tra hồ sơ {dossier.reference} — "
-                                     f"“{dossier.product.name}”; chờ kiểm tra tính đầy đủ.",
+    notify(standing_office(dossier),
+           _("Xã đã kiểm tra hồ sơ %(ref)s — “%(product)s”; chờ kiểm tra tính đầy đủ.")
+           % {"ref": dossier.reference, "product": dossier.product.name},
            dossier, _link(dossier))
     return dossier
 
@@ -584,7 +603,7 @@ def _request(actor: User | None, dossier: Dossier, items: list[dict[str, str]], 
              stage: str) -> CorrectionRequest:
     version = dossier.versions.order_by("-number").first()
     if version is None:  # every submitted dossier has one; guard the invariant loudly
-        raise StateError("Hồ sơ chưa có phiên bản đã nộp.")
+        raise StateError(_("Hồ sơ chưa có phiên bản đã nộp."))
     request = CorrectionRequest.objects.create(
         dossier=dossier, version=version, stage=stage, requested_by=actor, items=items,
         message=message,
@@ -594,8 +613,11 @@ def _request(actor: User | None, dossier: Dossier, items: list[dict[str, str]], 
     recipients = producer_accounts(dossier)
     if dossier.created_by_id and dossier.created_by.role == Role.COMMUNE_OFFICER:
         recipients.append(dossier.created_by)
-    notify(recipients, f"Hồ sơ {dossier.reference} — “{dossier.product.name}” cần bổ sung "
-                       f"{len(items)} nội dung.", dossier,
+    notify(recipients,
+           ngettext("Hồ sơ %(ref)s — “%(product)s” cần bổ sung %(count)d nội dung.",
+                    "Hồ sơ %(ref)s — “%(product)s” cần bổ sung %(count)d nội dung.", len(items))
+           % {"ref": dossier.reference, "product": dossier.product.name, "count": len(items)},
+           dossier,
            reverse("dossiers:corrections", args=[dossier.pk]))
     return request
 
@@ -612,11 +634,11 @@ def request_corrections(
     clean = _clean_items(items)
     message = message.strip()[:4000]
     if not clean and not message:
-        raise ValidationError({"items": "Ghi ít nhất một nội dung cần bổ sung."})
+        raise ValidationError({"items": _("Ghi ít nhất một nội dung cần bổ sung.")})
     if actor is not None and actor.role == Role.COMMUNE_OFFICER:
         _require(permissions.can_precheck(actor, dossier))
         if not commune_may_check(dossier):
-            raise StateError("Xã chỉ yêu cầu bổ sung khi hồ sơ đang chờ xã kiểm tra.")
+            raise StateError(_("Xã chỉ yêu cầu bổ sung khi hồ sơ đang chờ xã kiểm tra."))
         stage = CorrectionRequest.Stage.COMMUNE
     else:
         _check(actor, permissions.can_review, dossier)
@@ -628,9 +650,9 @@ def request_corrections(
 
 def _review_refusal(dossier: Dossier) -> str:
     if dossier.state in AWAITING_REVIEW and needs_commune_check(dossier):
-        return "Hồ sơ chưa được xã kiểm tra (Quyết định 1489/QĐ-TTg)."
-    return (f"Hồ sơ đang ở trạng thái “{_state_label(dossier.state)}”, không chờ kiểm tra "
-            "tính đầy đủ.")
+        return _("Hồ sơ chưa được xã kiểm tra (Quyết định 1489/QĐ-TTg).")
+    return (_("Hồ sơ đang ở trạng thái “%(state)s”, không chờ kiểm tra tính đầy đủ.")
+            % {"state": _state_label(dossier.state)})
 
 
 @transaction.atomic
@@ -645,10 +667,11 @@ def resubmit(
     _check(actor, permissions.can_edit, dossier)
     dossier = _locked(dossier)
     if dossier.state != S.CORRECTIONS_REQUESTED:
-        raise StateError("Hồ sơ không ở trạng thái chờ bổ sung.")
+        raise StateError(_("Hồ sơ không ở trạng thái chờ bổ sung."))
     problems = submission_problems(dossier, day)
     if problems:
-        raise StateError("Hồ sơ chưa đủ điều kiện nộp lại: " + " ".join(problems))
+        raise StateError(_("Hồ sơ chưa đủ điều kiện nộp lại: %(problems)s")
+                         % {"problems": " ".join(problems)})
     open_request = dossier.corrections.filter(answered_at__isnull=True).first()
     answer = dict(answer or {})
     clean_answer = {
@@ -663,28 +686,32 @@ def resubmit(
         open_request.save(update_fields=["answered_at", "answered_by", "answer"])
     _move(dossier, S.RESUBMITTED, actor, "dossier.resubmit", {"answer": clean_answer})
     version = _freeze(dossier, actor)
-    _notify_reviewers(dossier, f"Hồ sơ {dossier.reference} — “{dossier.product.name}” đã được "
-                               f"bổ sung (phiên bản {version.number}), cần kiểm tra lại.")
+    _notify_reviewers(dossier, _("Hồ sơ %(ref)s — “%(product)s” đã được bổ sung (phiên bản "
+                                 "%(version)d), cần kiểm tra lại.")
+                      % {"ref": dossier.reference, "product": dossier.product.name,
+                         "version": version.number})
     return version
 
 
 def _check_round_for_acceptance(dossier: Dossier, round_: Round) -> None:
     if round_.status != Round.Status.OPEN:
-        raise StateError(f"{round_.name} đã đóng, không tiếp nhận thêm hồ sơ.")
+        raise StateError(_("%(round)s đã đóng, không tiếp nhận thêm hồ sơ.")
+                         % {"round": round_.name})
     procedure = dossier.procedure or THREE_LEVEL
     legal = basis(procedure)
     if dossier.state == S.PROPOSED_UP:
         current = dossier.round.level if dossier.round else legal.entry_level.code
         expected = legal.next_level(current)
         if expected is None:
-            raise StateError("Hồ sơ đã ở cấp cao nhất.")
+            raise StateError(_("Hồ sơ đã ở cấp cao nhất."))
     else:
         expected = legal.entry_level
     if round_.level != expected.code:
-        raise StateError(f"Hồ sơ này phải vào một đợt {expected.label_vi.lower()}; "
-                         f"{round_.name} là đợt {LEVEL_LABELS[round_.level].lower()}.")
+        raise StateError(_("Hồ sơ này phải vào một đợt %(expected)s; %(round)s là đợt %(level)s.")
+                         % {"expected": expected.label_vi.lower(), "round": round_.name,
+                            "level": LEVEL_LABELS[round_.level].lower()})
     if not round_covers(round_, dossier):
-        raise StateError(f"{round_.name} không thuộc địa bàn của chủ thể.")
+        raise StateError(_("%(round)s không thuộc địa bàn của chủ thể.") % {"round": round_.name})
 
 
 @transaction.atomic
@@ -698,7 +725,7 @@ def accept(*, actor: User | None, dossier: Dossier, round: Round | None = None) 
         raise StateError(_review_refusal(dossier))
     round_ = round or dossier.requested_round
     if round_ is None:
-        raise StateError("Chọn đợt đánh giá để tiếp nhận hồ sơ.")
+        raise StateError(_("Chọn đợt đánh giá để tiếp nhận hồ sơ."))
     _check_round_for_acceptance(dossier, round_)
     before = dossier.round_id
     dossier.round = round_
@@ -706,8 +733,9 @@ def accept(*, actor: User | None, dossier: Dossier, round: Round | None = None) 
     _move(dossier, S.ACCEPTED, actor, "dossier.accept", {"round": [before, round_.pk]},
           extra_fields=("round", "accepted_at"))
     notify(producer_accounts(dossier),
-           f"Hồ sơ {dossier.reference} — “{dossier.product.name}” đã được tiếp nhận vào "
-           f"{round_.name}.", dossier, _link(dossier))
+           _("Hồ sơ %(ref)s — “%(product)s” đã được tiếp nhận vào %(round)s.")
+           % {"ref": dossier.reference, "product": dossier.product.name, "round": round_.name},
+           dossier, _link(dossier))
     return dossier
 
 
@@ -719,8 +747,10 @@ def withdraw(*, actor: User | None, dossier: Dossier, reason: str = "") -> Dossi
     was_submitted = dossier.state != S.DRAFT
     _move(dossier, S.WITHDRAWN, actor, "dossier.withdraw", {"reason": reason.strip()[:1000]})
     if was_submitted:
-        notify(standing_office(dossier), f"Chủ thể đã rút hồ sơ {dossier.reference} — "
-                                         f"“{dossier.product.name}”.", dossier, _link(dossier))
+        notify(standing_office(dossier),
+               _("Chủ thể đã rút hồ sơ %(ref)s — “%(product)s”.")
+               % {"ref": dossier.reference, "product": dossier.product.name},
+               dossier, _link(dossier))
     return dossier
 
 
@@ -731,7 +761,8 @@ def advance(*, actor: User | None, dossier: Dossier, to: str, note: str = "",
     recognised / not_recognised / proposed_up. Permission is the caller's business (the
     evaluation app knows who chairs a council); the table of allowed moves is checked here."""
     if to not in EVALUATION_STATES:
-        raise StateError(f"Trạng thái “{_state_label(to)}” không do hội đồng đánh giá quyết định.")
+        raise StateError(_("Trạng thái “%(state)s” không do hội đồng đánh giá quyết định.")
+                         % {"state": _state_label(to)})
     dossier = _locked(dossier)
     _move(dossier, to, actor, f"dossier.{to}", {"note": note, **dict(changes or {})})
     return dossier
@@ -748,9 +779,10 @@ def create_programme_year(*, actor: User | None, province: Unit, year: int,
                        plan_date=plan_date, targets=dict(targets or {}))
     _check(actor, permissions.can_manage_rounds, py)
     if province.level != Unit.Level.PROVINCE:
-        raise ValidationError({"province": "Năm chương trình phải gắn với một tỉnh."})
+        raise ValidationError({"province": _("Năm chương trình phải gắn với một tỉnh.")})
     if ProgrammeYear.objects.filter(province=province, year=year).exists():
-        raise ValidationError({"year": f"{province.name} đã có kế hoạch OCOP năm {year}."})
+        raise ValidationError({"year": _("%(province)s đã có kế hoạch OCOP năm %(year)d.")
+                                       % {"province": province.name, "year": year}})
     py.save()
     audit.record(actor=actor, action="programme_year.create", obj=py, changes=audit.snapshot(py))
     return py
@@ -764,26 +796,27 @@ def _check_round(r: Round) -> None:
     errors: dict[str, str] = {}
     dates = [r.opens_on, r.submission_deadline, r.evaluation_deadline, r.recognition_deadline]
     if any(a > b for a, b in itertools.pairwise(dates)):
-        errors["submission_deadline"] = ("Các mốc phải theo thứ tự: mở nhận ≤ hạn nộp ≤ hạn "
-                                         "đánh giá ≤ hạn công nhận.")
+        errors["submission_deadline"] = _("Các mốc phải theo thứ tự: mở nhận ≤ hạn nộp ≤ hạn "
+                                          "đánh giá ≤ hạn công nhận.")
     legal = levels_in_force(r.opens_on)
     try:
         level = legal.level(r.level)
     except KeyError:
-        errors["level"] = (f"Theo {legal.label_vi}, không có đợt "
-                           f"{LEVEL_LABELS.get(r.level, r.level).lower()}.")
+        errors["level"] = (_("Theo %(basis)s, không có đợt %(level)s.")
+                           % {"basis": legal.label_vi,
+                              "level": LEVEL_LABELS.get(r.level, r.level).lower()})
     else:
         issuer = r.issuing_unit
         if level.unit_level is None and issuer is not None:
-            errors["issuing_unit"] = "Đợt cấp trung ương không gắn với đơn vị địa phương."
+            errors["issuing_unit"] = _("Đợt cấp trung ương không gắn với đơn vị địa phương.")
         elif level.unit_level is not None and (issuer is None or issuer.level != level.unit_level):
             kind = dict(Unit.Level.choices)[level.unit_level].lower()
-            errors["issuing_unit"] = f"Đơn vị tổ chức phải là một {kind}."
+            errors["issuing_unit"] = _("Đơn vị tổ chức phải là một %(kind)s.") % {"kind": kind}
         elif issuer is not None:
             province = r.programme_year.province
             inside = issuer.pk == province.pk or issuer.parent_id == province.pk
             if not inside:
-                errors["issuing_unit"] = "Đơn vị tổ chức phải thuộc tỉnh của năm chương trình."
+                errors["issuing_unit"] = _("Đơn vị tổ chức phải thuộc tỉnh của năm chương trình.")
     if errors:
         raise ValidationError(errors)
 
@@ -796,7 +829,7 @@ def save_round(*, actor: User | None, programme_year: ProgrammeYear,
     _check(actor, permissions.can_manage_rounds, programme_year)
     unknown = set(data) - set(ROUND_FIELDS)
     if unknown:
-        raise ValidationError({k: "Trường này không sửa được." for k in sorted(unknown)})
+        raise ValidationError({k: _("Trường này không sửa được.") for k in sorted(unknown)})
     created = round_ is None
     r = round_ or Round(programme_year=programme_year)
     before = audit.snapshot(r) if not created else {}
@@ -806,7 +839,8 @@ def save_round(*, actor: User | None, programme_year: ProgrammeYear,
     r.full_clean(validate_unique=False, validate_constraints=False)
     if Round.objects.filter(programme_year=programme_year, level=r.level,
                             issuing_unit=r.issuing_unit, number=r.number).exclude(pk=r.pk).exists():
-        raise ValidationError({"number": f"Đã có đợt số {r.number} cùng cấp và đơn vị."})
+        raise ValidationError({"number": _("Đã có đợt số %(number)d cùng cấp và đơn vị.")
+                                         % {"number": r.number}})
     r.save()
     after = audit.snapshot(r)
     audit.record(actor=actor, action="round.create" if created else "round.update", obj=r,

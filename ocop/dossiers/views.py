@@ -18,6 +18,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from ocop.accounts.models import Role
@@ -97,7 +98,7 @@ def dossier_create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         product = products.filter(pk=request.POST.get("product") or 0).first()
         if product is None:
-            messages.error(request, "Chọn sản phẩm.")
+            messages.error(request, _("Chọn sản phẩm."))
         else:
             kind = request.POST.get("kind") or Dossier.Kind.NEW
             previous = None
@@ -114,7 +115,7 @@ def dossier_create(request: HttpRequest) -> HttpResponse:
                     target_stars=int(stars_raw) if stars_raw.isdigit() else 0,
                 )
 
-            if _attempt(request, run, "Đã lập hồ sơ nháp."):
+            if _attempt(request, run, _("Đã lập hồ sơ nháp.")):
                 return redirect("dossiers:edit", created["d"].pk)
     return render(request, "dossiers/dossier_create.html", {
         "products": products.order_by("name")[:500], "kinds": Dossier.Kind.choices,
@@ -170,7 +171,7 @@ def dossier_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if not permissions.can_edit(request.user, dossier):
         raise PermissionDenied
     if not dossier.is_editable:
-        messages.info(request, "Hồ sơ đã nộp; chỉ xem được.")
+        messages.info(request, _("Hồ sơ đã nộp; chỉ xem được."))
         return redirect("dossiers:detail", pk)
     return render(request, "dossiers/dossier_edit.html", _edit_context(request, dossier))
 
@@ -201,7 +202,7 @@ def dossier_autosave(request: HttpRequest, pk: int) -> HttpResponse:
         if error:
             messages.error(request, error)
         else:
-            messages.success(request, "Đã lưu.")
+            messages.success(request, _("Đã lưu."))
         return redirect("dossiers:edit", pk)
     result, result_error = _self_result(dossier)
     return render(request, "dossiers/_autosave.html", {
@@ -225,7 +226,7 @@ def document_attach(request: HttpRequest, pk: int) -> HttpResponse:
     upload = request.FILES.get("file")
     _attempt(request, lambda: services.attach_document(
         actor=request.user, dossier=dossier, checklist_item=item, file=upload, evidence=evidence,
-    ), "Đã thêm tài liệu.")
+    ), _("Đã thêm tài liệu."))
     return redirect(f"{_edit_url(pk)}#item-{item}")
 
 
@@ -239,7 +240,7 @@ def document_remove(request: HttpRequest, pk: int, doc_pk: int) -> HttpResponse:
     dossier = selectors.get_dossier(request.user, pk)
     document = get_object_or_404(dossier.documents, pk=doc_pk)
     _attempt(request, lambda: services.remove_document(actor=request.user, document=document),
-             "Đã bỏ tài liệu khỏi hồ sơ.")
+             _("Đã bỏ tài liệu khỏi hồ sơ."))
     return redirect(f"{_edit_url(pk)}#item-{document.checklist_item}")
 
 
@@ -251,7 +252,7 @@ def dossier_submit(request: HttpRequest, pk: int) -> HttpResponse:
         # Resubmission goes with the answers to the correction request.
         return redirect("dossiers:corrections", pk)
     if _attempt(request, lambda: services.submit(actor=request.user, dossier=dossier),
-                "Đã nộp hồ sơ."):
+                _("Đã nộp hồ sơ.")):
         return redirect("dossiers:detail", pk)
     return redirect("dossiers:edit", pk)
 
@@ -262,7 +263,7 @@ def dossier_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     dossier = selectors.get_dossier(request.user, pk)
     _attempt(request, lambda: services.withdraw(actor=request.user, dossier=dossier,
                                                 reason=request.POST.get("reason", "")),
-             "Đã rút hồ sơ.")
+             _("Đã rút hồ sơ."))
     return redirect("dossiers:detail", pk)
 
 
@@ -330,7 +331,7 @@ def dossier_precheck(request: HttpRequest, pk: int) -> HttpResponse:
             for it in items
         }
         if _attempt(request, lambda: services.commune_precheck(
-                actor=request.user, dossier=d, results=results), "Đã ghi kết quả kiểm tra."):
+                actor=request.user, dossier=d, results=results), _("Đã ghi kết quả kiểm tra.")):
             return redirect("dossiers:detail", pk)
     return render(request, "dossiers/dossier_precheck.html", {
         "d": d, "detail": detail, "items": items, "fields": REGISTRATION_FIELDS,
@@ -351,7 +352,7 @@ def dossier_review(request: HttpRequest, pk: int) -> HttpResponse:
             chosen = next((r for r in rounds if str(r.pk) == round_id), None)
             if _attempt(request, lambda: services.accept(actor=request.user, dossier=d,
                                                          round=chosen),
-                        "Đã tiếp nhận hồ sơ vào đợt đánh giá."):
+                        _("Đã tiếp nhận hồ sơ vào đợt đánh giá.")):
                 return redirect("dossiers:detail", pk)
         else:
             codes = request.POST.getlist("code")
@@ -359,7 +360,7 @@ def dossier_review(request: HttpRequest, pk: int) -> HttpResponse:
             items = [{"code": c, "comment": t} for c, t in zip(codes, comments, strict=False)]
             if _attempt(request, lambda: services.request_corrections(
                     actor=request.user, dossier=d, items=items,
-                    message=request.POST.get("message", "")), "Đã gửi yêu cầu bổ sung."):
+                    message=request.POST.get("message", "")), _("Đã gửi yêu cầu bổ sung.")):
                 return redirect("dossiers:detail", pk)
     result, error = _self_result(d)
     return render(request, "dossiers/dossier_review.html", {
@@ -385,7 +386,7 @@ def dossier_corrections(request: HttpRequest, pk: int) -> HttpResponse:
         }
         if _attempt(request, lambda: services.resubmit(actor=request.user, dossier=d,
                                                        answer=answer),
-                    "Đã nộp lại hồ sơ sau khi bổ sung."):
+                    _("Đã nộp lại hồ sơ sau khi bổ sung.")):
             return redirect("dossiers:detail", pk)
     return render(request, "dossiers/dossier_corrections.html", {
         "d": d, "detail": detail, "open_request": open_request,
@@ -423,7 +424,7 @@ def programme_year_create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         province = provinces.filter(pk=request.POST.get("province", "")).first()
         if province is None:
-            form.add_error(None, "Chọn tỉnh.")
+            form.add_error(None, _("Chọn tỉnh."))
         else:
             try:
                 year = services.create_programme_year(
@@ -432,7 +433,7 @@ def programme_year_create(request: HttpRequest) -> HttpResponse:
                 for msg in _errors(exc):
                     form.add_error(None, msg)
             else:
-                messages.success(request, "Đã tạo năm chương trình.")
+                messages.success(request, _("Đã tạo năm chương trình."))
                 return redirect("dossiers:programme_year", year.pk)
     return render(request, "dossiers/programme_year_form.html",
                   {"form": form, "provinces": provinces})
@@ -461,7 +462,7 @@ def programme_year_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 for msg in _errors(exc):
                     form.add_error(None, msg)
             else:
-                messages.success(request, "Đã thêm đợt đánh giá.")
+                messages.success(request, _("Đã thêm đợt đánh giá."))
                 return redirect("dossiers:programme_year", pk)
     rounds = year.rounds.select_related("issuing_unit").order_by("opens_on", "level", "number")
     return render(request, "dossiers/programme_year_detail.html", {
@@ -487,7 +488,7 @@ def round_edit(request: HttpRequest, pk: int) -> HttpResponse:
             for msg in _errors(exc):
                 form.add_error(None, msg)
         else:
-            messages.success(request, "Đã lưu đợt đánh giá.")
+            messages.success(request, _("Đã lưu đợt đánh giá."))
             return redirect("dossiers:programme_year", year.pk)
     return render(request, "dossiers/round_form.html", {"form": form, "round": round_,
                                                          "year": year})

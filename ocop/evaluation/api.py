@@ -8,6 +8,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
 from ocop.dossiers.models import Dossier
@@ -92,7 +93,7 @@ def get_sheet(request: HttpRequest, dossier_id: int):
     try:
         return _sheet_out(selectors.scoring_page(request.auth, dossier_id))
     except Http404:
-        return Status(404, {"detail": "Không tìm thấy."})
+        return Status(404, {"detail": _("Không tìm thấy.")})
 
 
 @router.put("/score-sheets/{dossier_id}",
@@ -106,7 +107,7 @@ def put_sheet(request: HttpRequest, dossier_id: int, payload: SheetIn):
         services.save_draft(actor=request.auth, dossier=dossier, answers=payload.answers)
         return _sheet_out(selectors.scoring_page(request.auth, dossier_id))
     except Http404:
-        return Status(404, {"detail": "Không tìm thấy."})
+        return Status(404, {"detail": _("Không tìm thấy.")})
     except (StateError, ValidationError, PermissionDenied) as exc:
         return _refusal(exc)
 
@@ -122,7 +123,7 @@ def submit_sheet(request: HttpRequest, dossier_id: int):
         services.submit_sheet(actor=request.auth, dossier=dossier)
         return _sheet_out(selectors.scoring_page(request.auth, dossier_id))
     except Http404:
-        return Status(404, {"detail": "Không tìm thấy."})
+        return Status(404, {"detail": _("Không tìm thấy.")})
     except (StateError, ValidationError, PermissionDenied) as exc:
         return _refusal(exc)
 
@@ -155,5 +156,5 @@ def council_summary(request: HttpRequest, council_id: int):
                 } for r in s.results],
             })
     except Http404:
-        return Status(404, {"detail": "Không tìm thấy."})
+        return Status(404, {"detail": _("Không tìm thấy.")})
     return out

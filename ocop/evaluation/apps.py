@@ -1,6 +1,7 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class EvaluationConfig(AppConfig):
     name = "ocop.evaluation"
-    verbose_name = "Hội đồng đánh giá, phân hạng"
+    verbose_name = _("Hội đồng đánh giá, phân hạng")

@@ -17,27 +17,28 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from ocop.dossiers.levels import LEVEL_CHOICES
 
 
 class Council(models.Model):
     round = models.ForeignKey(
-        "dossiers.Round", verbose_name="đợt đánh giá", on_delete=models.PROTECT,
+        "dossiers.Round", verbose_name=_("đợt đánh giá"), on_delete=models.PROTECT,
         related_name="councils",
     )
-    level = models.CharField("cấp", max_length=10, choices=LEVEL_CHOICES)
-    name = models.CharField("tên hội đồng", max_length=200)
-    decision_number = models.CharField("quyết định thành lập", max_length=60, blank=True)
+    level = models.CharField(_("cấp"), max_length=10, choices=LEVEL_CHOICES)
+    name = models.CharField(_("tên hội đồng"), max_length=200)
+    decision_number = models.CharField(_("quyết định thành lập"), max_length=60, blank=True)
     # Provincial practice (ocop-facts.md §1.7): members may differ by at most 10 points, a
     # meeting needs 75 % of members with the chair; the central council 5 of 7 (quorum_min).
-    rescore_limit = models.DecimalField("chênh lệch tối đa (điểm)", max_digits=5,
+    rescore_limit = models.DecimalField(_("chênh lệch tối đa (điểm)"), max_digits=5,
                                         decimal_places=2, default=Decimal("10"))
-    quorum_ratio = models.DecimalField("tỷ lệ tối thiểu", max_digits=3, decimal_places=2,
+    quorum_ratio = models.DecimalField(_("tỷ lệ tối thiểu"), max_digits=3, decimal_places=2,
                                        default=Decimal("0.75"))
-    quorum_min = models.PositiveSmallIntegerField("số thành viên tối thiểu", null=True,
+    quorum_min = models.PositiveSmallIntegerField(_("số thành viên tối thiểu"), null=True,
                                                   blank=True)
-    chair_required = models.BooleanField("cần có chủ tịch", default=True)
+    chair_required = models.BooleanField(_("cần có chủ tịch"), default=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -45,19 +46,19 @@ class Council(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        verbose_name = "hội đồng"
-        verbose_name_plural = "hội đồng"
+        verbose_name = _("hội đồng")
+        verbose_name_plural = _("hội đồng")
 
     def __str__(self) -> str:
         return self.name
 
 
 class MemberRole(models.TextChoices):
-    CHAIR = "chair", "Chủ tịch hội đồng"
-    VICE_CHAIR = "vice_chair", "Phó Chủ tịch hội đồng"
-    MEMBER = "member", "Thành viên"
-    SECRETARY = "secretary", "Thành viên, thư ký"
-    ADVISOR = "advisor", "Tổ tư vấn (không chấm điểm)"
+    CHAIR = "chair", _("Chủ tịch hội đồng")
+    VICE_CHAIR = "vice_chair", _("Phó Chủ tịch hội đồng")
+    MEMBER = "member", _("Thành viên")
+    SECRETARY = "secretary", _("Thành viên, thư ký")
+    ADVISOR = "advisor", _("Tổ tư vấn (không chấm điểm)")
 
 
 SCORING_ROLES = frozenset({MemberRole.CHAIR, MemberRole.VICE_CHAIR, MemberRole.MEMBER,
@@ -67,29 +68,29 @@ SCORING_ROLES = frozenset({MemberRole.CHAIR, MemberRole.VICE_CHAIR, MemberRole.M
 class CouncilMember(models.Model):
     council = models.ForeignKey(Council, on_delete=models.CASCADE, related_name="members")
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="tài khoản", on_delete=models.PROTECT,
+        settings.AUTH_USER_MODEL, verbose_name=_("tài khoản"), on_delete=models.PROTECT,
         related_name="council_memberships",
     )
-    role = models.CharField("vai trò", max_length=12, choices=MemberRole.choices,
+    role = models.CharField(_("vai trò"), max_length=12, choices=MemberRole.choices,
                             default=MemberRole.MEMBER)
-    title = models.CharField("chức vụ, đơn vị", max_length=200, blank=True)
+    title = models.CharField(_("chức vụ, đơn vị"), max_length=200, blank=True)
     # Conflict hints (services.conflict_hints): where the member lives, the relatives and the
     # organisations (cooperatives, companies) the member declared when joining the council.
     home_commune = models.ForeignKey(
-        "units.Unit", verbose_name="xã/phường cư trú", null=True, blank=True,
+        "units.Unit", verbose_name=_("xã/phường cư trú"), null=True, blank=True,
         on_delete=models.PROTECT, related_name="+",
     )
-    declared_relatives = models.TextField("người thân đã kê khai (mỗi dòng một người)",
+    declared_relatives = models.TextField(_("người thân đã kê khai (mỗi dòng một người)"),
                                           blank=True)
-    organisations = models.JSONField("tổ chức tham gia", default=list, blank=True)
+    organisations = models.JSONField(_("tổ chức tham gia"), default=list, blank=True)
 
     class Meta:
         ordering = ["council_id", "role", "id"]
         constraints = [
             models.UniqueConstraint(fields=["council", "user"], name="council_member_once")
         ]
-        verbose_name = "thành viên hội đồng"
-        verbose_name_plural = "thành viên hội đồng"
+        verbose_name = _("thành viên hội đồng")
+        verbose_name_plural = _("thành viên hội đồng")
 
     def __str__(self) -> str:
         return f"{self.user.get_full_name() or self.user.username} ({self.get_role_display()})"
@@ -121,8 +122,8 @@ class Assignment(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["council", "dossier"], name="assignment_once")
         ]
-        verbose_name = "phân công hồ sơ"
-        verbose_name_plural = "phân công hồ sơ"
+        verbose_name = _("phân công hồ sơ")
+        verbose_name_plural = _("phân công hồ sơ")
 
     def __str__(self) -> str:
         return f"{self.council} — HS-{self.dossier_id:06d}"
@@ -136,16 +137,16 @@ class ConflictDeclaration(models.Model):
     member = models.ForeignKey(CouncilMember, on_delete=models.CASCADE,
                                related_name="declarations")
     dossier = models.ForeignKey("dossiers.Dossier", on_delete=models.CASCADE, related_name="+")
-    declared = models.BooleanField("có xung đột lợi ích")
-    reason = models.TextField("giải trình", blank=True)
+    declared = models.BooleanField(_("có xung đột lợi ích"))
+    reason = models.TextField(_("giải trình"), blank=True)
     at = models.DateTimeField(auto_now=True)
 
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["member", "dossier"], name="declaration_once")
         ]
-        verbose_name = "kê khai xung đột lợi ích"
-        verbose_name_plural = "kê khai xung đột lợi ích"
+        verbose_name = _("kê khai xung đột lợi ích")
+        verbose_name_plural = _("kê khai xung đột lợi ích")
 
     def __str__(self) -> str:
         return f"{self.member} — HS-{self.dossier_id:06d}: {'có' if self.declared else 'không'}"
@@ -153,8 +154,8 @@ class ConflictDeclaration(models.Model):
 
 class ScoreSheet(models.Model):
     class State(models.TextChoices):
-        DRAFT = "draft", "Đang chấm"
-        SUBMITTED = "submitted", "Đã nộp"
+        DRAFT = "draft", _("Đang chấm")
+        SUBMITTED = "submitted", _("Đã nộp")
 
     member = models.ForeignKey(CouncilMember, on_delete=models.PROTECT, related_name="sheets")
     dossier = models.ForeignKey("dossiers.Dossier", on_delete=models.PROTECT,
@@ -175,8 +176,8 @@ class ScoreSheet(models.Model):
                                     name="score_sheet_once_per_revision")
         ]
         indexes = [models.Index(fields=["dossier", "revision", "state"])]
-        verbose_name = "phiếu chấm điểm"
-        verbose_name_plural = "phiếu chấm điểm"
+        verbose_name = _("phiếu chấm điểm")
+        verbose_name_plural = _("phiếu chấm điểm")
 
     def __str__(self) -> str:
         return f"Phiếu {self.member_id} — HS-{self.dossier_id:06d} lần {self.revision}"
@@ -196,7 +197,7 @@ class CouncilResult(models.Model):
                                 related_name="council_results")
     council = models.ForeignKey(Council, null=True, blank=True, on_delete=models.PROTECT,
                                 related_name="results")
-    level = models.CharField("cấp", max_length=10, choices=LEVEL_CHOICES)
+    level = models.CharField(_("cấp"), max_length=10, choices=LEVEL_CHOICES)
     revision = models.PositiveSmallIntegerField(default=1)
     mean = models.DecimalField(max_digits=6, decimal_places=2)
     stars = models.PositiveSmallIntegerField()
@@ -205,7 +206,7 @@ class CouncilResult(models.Model):
     quorum_met = models.BooleanField(default=False)
     data = models.JSONField(default=dict)
     final = models.BooleanField(default=False)
-    minutes = models.FileField("biên bản", upload_to=minutes_upload_to, blank=True)
+    minutes = models.FileField(_("biên bản"), upload_to=minutes_upload_to, blank=True)
     closed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -218,8 +219,8 @@ class CouncilResult(models.Model):
             models.UniqueConstraint(fields=["dossier", "council", "revision"],
                                     name="council_result_once_per_revision")
         ]
-        verbose_name = "kết quả hội đồng"
-        verbose_name_plural = "kết quả hội đồng"
+        verbose_name = _("kết quả hội đồng")
+        verbose_name_plural = _("kết quả hội đồng")
 
     def __str__(self) -> str:
         return f"HS-{self.dossier_id:06d} lần {self.revision}: {self.mean} điểm, {self.stars} sao"

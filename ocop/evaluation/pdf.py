@@ -7,7 +7,7 @@ import zipfile
 from decimal import Decimal
 
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from ocop.certificates.pdf import html_to_pdf
 from ocop.criteria import selectors as criteria_selectors
@@ -43,7 +43,12 @@ def minutes_context(result: CouncilResult) -> dict:
 
 
 def minutes_pdf(result: CouncilResult) -> bytes:
-    return html_to_pdf(render_to_string("evaluation/pdf/minutes.html", minutes_context(result)))
+    # The minutes are an official Vietnamese record: the level and role labels (translatable on
+    # screen) are rendered in Vietnamese whatever the interface language of the user who locks
+    # the result.
+    with translation.override("vi"):
+        html = render_to_string("evaluation/pdf/minutes.html", minutes_context(result))
+    return html_to_pdf(html)
 
 
 def proposal_zip(result: CouncilResult) -> bytes:

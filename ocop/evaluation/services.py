@@ -24,6 +24,8 @@ from django.db import transaction
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from ocop.accounts.models import Role, User
 from ocop.audit import services as audit
@@ -56,9 +58,9 @@ class NotAssigned(Http404):
     """The actor is not a non-conflicted scoring member for this dossier (answer 404)."""
 
 
-def _require(ok: bool, message: str = "Bạn không có quyền thực hiện thao tác này.") -> None:
+def _require(ok: bool, message: str | None = None) -> None:
     if not ok:
-        raise PermissionDenied(message)
+        raise PermissionDenied(message or _("Bạn không có quyền thực hiện thao tác này."))
 
 
 def _can_manage(actor: User | None, round_: Round) -> bool:
@@ -90,7 +92,7 @@ def create_council(
 ) -> Council:
     _require(_can_manage(actor, round))
     if not name.strip():
-        raise ValidationError({"name": "Hãy nhập tên hội đồng."})
+        raise ValidationError({"name": _("Hãy nhập tên hội đồng.")})
     if quorum_min is None and round.level == CENTRAL:
         quorum_min = 5  # the national council: valid with at least 5 of its 7 members
     council = Council.objects.create(
@@ -112,13 +114,13 @@ def add_member(
 ) -> CouncilMember:
     _require(_can_manage(actor, council.round))
     if role not in MemberRole.values:
-        raise ValidationError({"role": "Vai trò không hợp lệ."})
+        raise ValidationError({"role": _("Vai trò không hợp lệ.")})
     if role == MemberRole.CHAIR and council.members.filter(role=MemberRole.CHAIR).exists():
-        raise ValidationError({"role": "Hội đồng đã có chủ tịch."})
+        raise ValidationError({"role": _("Hội đồng đã có chủ tịch.")})
     if user.role == Role.PRODUCER:
-        raise ValidationError({"user": "Tài khoản chủ thể không thể là thành viên hội đồng."})
+        raise ValidationError({"user": _("Tài khoản chủ thể không thể là thành viên hội đồng.")})
     if council.members.filter(user=user).exists():
-        raise ValidationError({"user": "Người này đã là thành viên hội đồng."})
+        raise ValidationError({"user": _("Người này đã là thành viên hội đồng.")})
     member = CouncilMember.objects.create(
         council=council, user=user, role=role, title=title, home_commune=home_commune,
         declared_relatives=declared_relatives,
@@ -137,9 +139,11 @@ def assign_dossiers(*, actor: User | None, council: Council,
     created = []
     for dossier in dossiers_to_assign:
         if dossier.round_id != council.round_id:
-            raise StateError(f"Hồ sơ {dossier.reference} không thuộc {council.round.name}.")
+            raise StateError(_("Hồ sơ %(ref)s không thuộc %(round)s.")
+                             % {"ref": dossier.reference, "round": council.round.name})
         if Assignment.objects.filter(council=council, dossier=dossier).exists():
-            raise StateError(f"Hồ sơ {dossier.reference} đã được phân công cho hội đồng này.")
+            raise StateError(_("Hồ sơ %(ref)s đã được phân công cho hội đồng này.")
+                             % {"ref": dossier.reference})
         dossiers.advance(actor=actor, dossier=dossier, to=S.UNDER_EVALUATION,
                          changes={"council": council.pk})
         assignment = Assignment.objects.create(
@@ -151,7 +155,10 @@ def assign_dossiers(*, actor: User | None, council: Council,
         created.append(assignment)
     if created:
         users = [m.user for m in council.members.select_related("user")]
-        notify(users, f"{council.name}: {len(created)} hồ sơ mới được phân công để đánh giá.",
+        notify(users,
+               ngettext("%(council)s: %(count)d hồ sơ mới được phân công để đánh giá.",
+                        "%(council)s: %(count)d hồ sơ mới được phân công để đánh giá.",
+                        len(created)) % {"council": council.name, "count": len(created)},
                council, reverse("evaluation:assigned"))
     return created
 
@@ -173,18 +180,19 @@ def conflict_hints(member: CouncilMember, dossier: Dossier) -> list[str]:
     producer = dossier.producer
     hints = []
     if hard_conflict(member, dossier):
-        hints.append("Tài khoản của thành viên thuộc chính chủ thể nộp hồ sơ.")
+        hints.append(_("Tài khoản của thành viên thuộc chính chủ thể nộp hồ sơ."))
     name = fold(producer.name)
     for organisation in member.organisations or ():
         if fold(organisation) and (fold(organisation) in name or name in fold(organisation)):
-            hints.append(f"Thành viên đã kê khai tham gia “{organisation}”, trùng với chủ thể.")
+            hints.append(_("Thành viên đã kê khai tham gia “%(organisation)s”, trùng với chủ thể.")
+                         % {"organisation": organisation})
     if member.home_commune_id is not None:
         own = member.home_commune.current_commune_id or member.home_commune_id
         if own == producer.commune.current_commune_id:
-            hints.append("Thành viên cư trú cùng xã/phường với chủ thể.")
+            hints.append(_("Thành viên cư trú cùng xã/phường với chủ thể."))
     representative = fold(producer.representative_name)
     if representative and representative in _folded_lines(member.declared_relatives):
-        hints.append("Người đại diện của chủ thể có tên trong danh sách người thân đã kê khai.")
+        hints.append(_("Người đại diện của chủ thể có tên trong danh sách người thân đã kê khai."))
     return hints
 
 
@@ -213,10 +221,11 @@ def declare_conflict(*, actor: User, member: CouncilMember, dossier: Dossier, de
         raise NotAssigned
     hints = conflict_hints(member, dossier)
     if not declared and hard_conflict(member, dossier):
-        raise ValidationError({"declared": "Tài khoản thuộc chính chủ thể: bắt buộc tránh chấm."})
+        raise ValidationError(
+            {"declared": _("Tài khoản thuộc chính chủ thể: bắt buộc tránh chấm.")})
     if not declared and hints and not reason.strip():
-        raise ValidationError({"reason": "Có dấu hiệu xung đột lợi ích: hãy giải trình."})
-    declaration, _ = ConflictDeclaration.objects.update_or_create(
+        raise ValidationError({"reason": _("Có dấu hiệu xung đột lợi ích: hãy giải trình.")})
+    declaration, _created = ConflictDeclaration.objects.update_or_create(
         member=member, dossier=dossier, defaults={"declared": declared, "reason": reason.strip()}
     )
     audit.record(actor=actor, action="evaluation.conflict.declare", obj=declaration,
@@ -224,8 +233,8 @@ def declare_conflict(*, actor: User, member: CouncilMember, dossier: Dossier, de
     if declared:
         chair = member.council.members.filter(role=MemberRole.CHAIR).select_related("user")
         notify([m.user for m in chair],
-               f"{member} kê khai xung đột lợi ích với hồ sơ {dossier.reference}, "
-               "không tham gia chấm hồ sơ này.", dossier,
+               _("%(member)s kê khai xung đột lợi ích với hồ sơ %(ref)s, không tham gia chấm hồ "
+                 "sơ này.") % {"member": member, "ref": dossier.reference}, dossier,
                _summary_link(member.council, dossier))
     return declaration
 
@@ -269,14 +278,16 @@ def revision_closed(assignment: Assignment) -> bool:
 
 def _check_open(member: CouncilMember, assignment: Assignment, dossier: Dossier) -> None:
     if dossier.state != S.UNDER_EVALUATION:
-        raise StateError(f"Hồ sơ {dossier.reference} không còn trong giai đoạn chấm điểm.")
+        raise StateError(_("Hồ sơ %(ref)s không còn trong giai đoạn chấm điểm.")
+                         % {"ref": dossier.reference})
     if assignment.council.round.status != Round.Status.OPEN:
-        raise StateError(f"{assignment.council.round.name} đã đóng: không chấm điểm được nữa.")
+        raise StateError(_("%(round)s đã đóng: không chấm điểm được nữa.")
+                         % {"round": assignment.council.round.name})
     if revision_closed(assignment):
-        raise StateError("Chủ tịch hội đồng đã khoá lượt chấm này.")
+        raise StateError(_("Chủ tịch hội đồng đã khoá lượt chấm này."))
     hints = conflict_hints(member, dossier)
     if hints and not ConflictDeclaration.objects.filter(member=member, dossier=dossier).exists():
-        raise StateError("Có dấu hiệu xung đột lợi ích: hãy kê khai trước khi chấm.")
+        raise StateError(_("Có dấu hiệu xung đột lợi ích: hãy kê khai trước khi chấm."))
 
 
 def _clean_answers(dossier: Dossier, answers: Mapping[str, Any]) -> dict[str, str | None]:
@@ -286,11 +297,13 @@ def _clean_answers(dossier: Dossier, answers: Mapping[str, Any]) -> dict[str, st
     for code, option in answers.items():
         criterion = engine_set.criterion(code)
         if criterion is None:
-            errors[str(code)] = f"Tiêu chí “{code}” không có trong bộ tiêu chí."
+            errors[str(code)] = (_("Tiêu chí “%(code)s” không có trong bộ tiêu chí.")
+                                 % {"code": code})
         elif option in (None, ""):
             out[code] = None
         elif not isinstance(option, str) or criterion.option(option) is None:
-            errors[code] = f"Tiêu chí {code}: phương án “{option}” không hợp lệ."
+            errors[code] = _("Tiêu chí %(code)s: phương án “%(option)s” không hợp lệ.") % {
+                "code": code, "option": option}
         else:
             out[code] = option
     if errors:
@@ -307,12 +320,12 @@ def save_draft(*, actor: User, dossier: Dossier, answers: Mapping[str, Any]) -> 
     member, assignment = scoring_member(actor, dossier)
     _check_open(member, assignment, dossier)
     changes = _clean_answers(dossier, answers)
-    sheet, _ = ScoreSheet.objects.select_for_update().get_or_create(
+    sheet, _created = ScoreSheet.objects.select_for_update().get_or_create(
         member=member, dossier=dossier, revision=assignment.revision,
         defaults={"criteria_set_id": dossier.criteria_set_id},
     )
     if sheet.state == ScoreSheet.State.SUBMITTED:
-        raise StateError("Phiếu đã nộp, không sửa được.")
+        raise StateError(_("Phiếu đã nộp, không sửa được."))
     merged = {**sheet.answers, **{k: v for k, v in changes.items() if v is not None}}
     for code in (k for k, v in changes.items() if v is None):
         merged.pop(code, None)
@@ -332,9 +345,9 @@ def submit_sheet(*, actor: User, dossier: Dossier) -> ScoreSheet:
     sheet = (ScoreSheet.objects.select_for_update()
              .filter(member=member, dossier=dossier, revision=assignment.revision).first())
     if sheet is None:
-        raise ValidationError({"answers": "Phiếu chưa có điểm nào."})
+        raise ValidationError({"answers": _("Phiếu chưa có điểm nào.")})
     if sheet.state == ScoreSheet.State.SUBMITTED:
-        raise StateError("Phiếu đã được nộp trước đó; mỗi thành viên chỉ nộp một lần.")
+        raise StateError(_("Phiếu đã được nộp trước đó; mỗi thành viên chỉ nộp một lần."))
     engine_set = criteria_selectors.engine_set(dossier.criteria_set)
     try:
         result = evaluate(engine_set, dict(sheet.answers), partial=False)
@@ -352,8 +365,8 @@ def submit_sheet(*, actor: User, dossier: Dossier) -> ScoreSheet:
     if _all_submitted(assignment):
         chair = [m.user for m in assignment.council.members.filter(role=MemberRole.CHAIR)
                  .select_related("user")]
-        notify(chair, f"Tất cả thành viên đã nộp phiếu chấm hồ sơ {dossier.reference}; "
-                      "chủ tịch có thể khoá lượt chấm.", dossier,
+        notify(chair, _("Tất cả thành viên đã nộp phiếu chấm hồ sơ %(ref)s; chủ tịch có thể "
+                        "khoá lượt chấm.") % {"ref": dossier.reference}, dossier,
                _summary_link(assignment.council, dossier))
     return sheet
 
@@ -409,9 +422,10 @@ def close_scoring(*, actor: User | None, council: Council, dossier: Dossier) -> 
         _chair_of(actor, council)
     assignment = _assignment_for(council, dossier)
     if dossier.state != S.UNDER_EVALUATION:
-        raise StateError(f"Hồ sơ {dossier.reference} không ở giai đoạn chấm điểm.")
+        raise StateError(_("Hồ sơ %(ref)s không ở giai đoạn chấm điểm.")
+                         % {"ref": dossier.reference})
     if revision_closed(assignment):
-        raise StateError("Lượt chấm này đã được khoá.")
+        raise StateError(_("Lượt chấm này đã được khoá."))
     members = scoring_members(assignment)
     by_id = {m.pk: (m, c) for m, c in members}
     submitted = ScoreSheet.objects.filter(dossier=dossier, revision=assignment.revision,
@@ -426,8 +440,8 @@ def close_scoring(*, actor: User | None, council: Council, dossier: Dossier) -> 
     try:
         result = aggregate(engine_set, sheets, council_config(council, len(members)))
     except EvaluationError as exc:
-        raise StateError("Chưa có phiếu hợp lệ nào để tổng hợp: " +
-                         "; ".join(p.message for p in exc.problems[:3])) from exc
+        raise StateError(_("Chưa có phiếu hợp lệ nào để tổng hợp: %(problems)s")
+                         % {"problems": "; ".join(p.message for p in exc.problems[:3])}) from exc
     row = CouncilResult.objects.create(
         dossier=dossier, council=council, level=council.level, revision=assignment.revision,
         mean=result.mean_display, stars=result.stars, spread=result.spread,
@@ -439,10 +453,12 @@ def close_scoring(*, actor: User | None, council: Council, dossier: Dossier) -> 
         "rescore_required": row.rescore_required, "quorum_met": row.quorum_met,
         "counted": list(result.counted),
     })
-    notify([m.user for m, _ in members],
-           f"Chủ tịch đã khoá lượt chấm {row.revision} của hồ sơ {dossier.reference}"
-           + (": điểm chênh lệch quá giới hạn, hội đồng cần chấm lại." if row.rescore_required
-              else "."), dossier, _dossier_link(dossier))
+    notify([m.user for m, _conflicted in members],
+           (_("Chủ tịch đã khoá lượt chấm %(revision)d của hồ sơ %(ref)s: điểm chênh lệch quá "
+              "giới hạn, hội đồng cần chấm lại.") if row.rescore_required
+            else _("Chủ tịch đã khoá lượt chấm %(revision)d của hồ sơ %(ref)s."))
+           % {"revision": row.revision, "ref": dossier.reference},
+           dossier, _dossier_link(dossier))
     return row
 
 
@@ -456,9 +472,9 @@ def start_rescore(*, actor: User | None, council: Council, dossier: Dossier) -> 
     last = CouncilResult.objects.filter(dossier=dossier, council=council,
                                         revision=assignment.revision).first()
     if last is None:
-        raise StateError("Hãy khoá lượt chấm hiện tại trước khi mở lượt chấm lại.")
+        raise StateError(_("Hãy khoá lượt chấm hiện tại trước khi mở lượt chấm lại."))
     if last.final or not (last.rescore_required or not last.quorum_met):
-        raise StateError("Kết quả lượt chấm này không cần chấm lại.")
+        raise StateError(_("Kết quả lượt chấm này không cần chấm lại."))
     previous = {s.member_id: s.answers for s in ScoreSheet.objects.filter(
         dossier=dossier, revision=assignment.revision)}
     assignment.revision += 1
@@ -472,7 +488,8 @@ def start_rescore(*, actor: User | None, council: Council, dossier: Dossier) -> 
                  changes={"revision": [assignment.revision - 1, assignment.revision],
                           "spread": last.spread})
     notify([m.user for m, c in scoring_members(assignment) if not c],
-           f"Hội đồng chấm lại hồ sơ {dossier.reference} (lượt {assignment.revision}).",
+           _("Hội đồng chấm lại hồ sơ %(ref)s (lượt %(revision)d).")
+           % {"ref": dossier.reference, "revision": assignment.revision},
            dossier, _dossier_link(dossier))
     return assignment
 
@@ -488,13 +505,13 @@ def finalise(*, actor: User | None, council: Council, dossier: Dossier) -> Counc
     row = CouncilResult.objects.select_for_update().filter(
         dossier=dossier, council=council, revision=assignment.revision).first()
     if row is None:
-        raise StateError("Hãy khoá lượt chấm trước khi chốt kết quả.")
+        raise StateError(_("Hãy khoá lượt chấm trước khi chốt kết quả."))
     if row.final:
-        raise StateError("Kết quả đã được chốt.")
+        raise StateError(_("Kết quả đã được chốt."))
     if not row.quorum_met:
-        raise StateError("Không đủ số thành viên theo quy định: kết quả chưa có giá trị.")
+        raise StateError(_("Không đủ số thành viên theo quy định: kết quả chưa có giá trị."))
     if row.rescore_required:
-        raise StateError("Điểm các thành viên chênh lệch quá giới hạn: cần chấm lại.")
+        raise StateError(_("Điểm các thành viên chênh lệch quá giới hạn: cần chấm lại."))
     row.final = True
     row.finalised_at = timezone.now()
     from ocop.evaluation.pdf import minutes_pdf
@@ -508,8 +525,9 @@ def finalise(*, actor: User | None, council: Council, dossier: Dossier) -> Counc
     audit.record(actor=actor, action="evaluation.result.finalise", obj=row,
                  changes={"mean": row.mean, "stars": row.stars, "revision": row.revision})
     notify(dossiers.standing_office(dossier) + dossiers.producer_accounts(dossier),
-           f"Kết quả đánh giá hồ sơ {dossier.reference} — “{dossier.product.name}”: "
-           f"{row.mean} điểm, {row.stars} sao.", dossier,
+           _("Kết quả đánh giá hồ sơ %(ref)s — “%(product)s”: %(mean)s điểm, %(stars)d sao.")
+           % {"ref": dossier.reference, "product": dossier.product.name, "mean": row.mean,
+              "stars": row.stars}, dossier,
            reverse("evaluation:result", args=[dossier.pk]))
     return row
 
@@ -548,17 +566,18 @@ def propose_up(*, actor: User | None, dossier: Dossier) -> Dossier:
         _require(dossier_permissions.can_review(actor, dossier))
     result = final_result(dossier)
     if dossier.state != S.SCORED or result is None:
-        raise StateError("Chỉ đề nghị cấp trên khi hồ sơ đã có kết quả chấm cuối cùng.")
+        raise StateError(_("Chỉ đề nghị cấp trên khi hồ sơ đã có kết quả chấm cuối cùng."))
     target = escalation_target(dossier, result)
     if target is None:
-        raise StateError("Kết quả chưa đạt ngưỡng của cấp trên.")
+        raise StateError(_("Kết quả chưa đạt ngưỡng của cấp trên."))
     dossier = dossiers.advance(actor=actor, dossier=dossier, to=S.PROPOSED_UP,
                                changes={"to_level": target.code, "result": result.pk})
     recipients = (list(User.objects.filter(role=Role.CENTRAL, is_active=True))
                   if target.code == CENTRAL else dossiers.standing_office(dossier))
     notify(recipients + dossiers.producer_accounts(dossier),
-           f"Hồ sơ {dossier.reference} — “{dossier.product.name}” ({result.mean} điểm) được đề "
-           f"nghị {target.label_vi.lower()} đánh giá.", dossier,
+           _("Hồ sơ %(ref)s — “%(product)s” (%(mean)s điểm) được đề nghị %(level)s đánh giá.")
+           % {"ref": dossier.reference, "product": dossier.product.name, "mean": result.mean,
+              "level": target.label_vi.lower()}, dossier,
            reverse("evaluation:result", args=[dossier.pk]))
     return dossier
 
@@ -571,10 +590,10 @@ def record_upper_result(*, actor: User | None, dossier: Dossier, mean: Decimal, 
     dossier = _fresh(dossier)
     round_ = dossier.round
     if round_ is None or dossier.state != S.ACCEPTED:
-        raise StateError("Hồ sơ phải được tiếp nhận vào đợt của cấp trên trước.")
+        raise StateError(_("Hồ sơ phải được tiếp nhận vào đợt của cấp trên trước."))
     _require(_can_manage(actor, round_))
     if not 1 <= stars <= 5 or not Decimal(0) <= Decimal(mean) <= Decimal(100):
-        raise ValidationError({"stars": "Hạng sao 1–5 và điểm 0–100."})
+        raise ValidationError({"stars": _("Hạng sao 1–5 và điểm 0–100.")})
     dossiers.advance(actor=actor, dossier=dossier, to=S.UNDER_EVALUATION,
                      changes={"external": round_.level})
     row = CouncilResult.objects.create(
@@ -607,7 +626,7 @@ def recognise(
     "recognised"."""
     ids = sorted(set(dossier_ids))
     if not ids:
-        raise ValidationError({"dossiers": "Chọn ít nhất một hồ sơ."})
+        raise ValidationError({"dossiers": _("Chọn ít nhất một hồ sơ.")})
     decision = certificates.create_decision(
         actor=actor, number=number, date=decision_date, signer_name=signer_name,
         signer_title=signer_title, level=round.level, issuing_unit=round.issuing_unit,
@@ -615,15 +634,16 @@ def recognise(
     chosen = list(Dossier.objects.select_related("product__producer__commune", "round")
                   .filter(pk__in=ids, round=round))
     if len(chosen) != len(ids):
-        raise ValidationError({"dossiers": "Có hồ sơ không thuộc đợt đánh giá này."})
+        raise ValidationError({"dossiers": _("Có hồ sơ không thuộc đợt đánh giá này.")})
     for dossier in chosen:
         result = final_result(dossier)
         if dossier.state != S.SCORED or result is None or result.level != round.level:
-            raise StateError(f"Hồ sơ {dossier.reference} chưa có kết quả cuối cùng ở cấp này.")
+            raise StateError(_("Hồ sơ %(ref)s chưa có kết quả cuối cùng ở cấp này.")
+                             % {"ref": dossier.reference})
         stars = awardable_stars(dossier, result)
         if stars < 3:
-            raise StateError(f"Hồ sơ {dossier.reference} đạt {result.stars} sao: không đủ điều "
-                             "kiện công nhận (từ 3 sao).")
+            raise StateError(_("Hồ sơ %(ref)s đạt %(stars)d sao: không đủ điều kiện công nhận "
+                               "(từ 3 sao).") % {"ref": dossier.reference, "stars": result.stars})
         certificate = certificates.issue_certificate(
             actor=actor, decision=decision, product=dossier.product, stars=stars,
             total_score=result.mean, source_dossier=dossier, today=today,
@@ -639,11 +659,13 @@ def not_recognised(*, actor: User | None, dossier: Dossier, reason: str = "") ->
     if actor is not None:
         _require(dossier_permissions.can_review(actor, dossier))
     if final_result(dossier) is None:
-        raise StateError("Hồ sơ chưa có kết quả chấm cuối cùng.")
+        raise StateError(_("Hồ sơ chưa có kết quả chấm cuối cùng."))
     dossier = dossiers.advance(actor=actor, dossier=dossier, to=S.NOT_RECOGNISED,
                                note=reason.strip()[:500])
     notify(dossiers.producer_accounts(dossier),
-           f"Sản phẩm “{dossier.product.name}” chưa được công nhận OCOP"
-           + (f": {reason.strip()}" if reason.strip() else "."), dossier,
+           (_("Sản phẩm “%(product)s” chưa được công nhận OCOP: %(reason)s")
+            % {"product": dossier.product.name, "reason": reason.strip()} if reason.strip()
+            else _("Sản phẩm “%(product)s” chưa được công nhận OCOP.")
+            % {"product": dossier.product.name}), dossier,
            reverse("evaluation:result", args=[dossier.pk]))
     return dossier

@@ -12,6 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from ocop.accounts.models import User
@@ -60,7 +61,7 @@ def score(request: HttpRequest, dossier_id: int) -> HttpResponse:
             sheet = services.save_draft(actor=request.user, dossier=dossier, answers=answers)
             if request.POST.get("action") == "submit":
                 services.submit_sheet(actor=request.user, dossier=dossier)
-                messages.success(request, "Đã nộp phiếu chấm.")
+                messages.success(request, _("Đã nộp phiếu chấm."))
                 return redirect("evaluation:score", dossier_id=dossier.pk)
         except (StateError, ValidationError) as exc:
             if request.htmx:
@@ -69,11 +70,11 @@ def score(request: HttpRequest, dossier_id: int) -> HttpResponse:
             return redirect("evaluation:score", dossier_id=dossier.pk)
         if request.htmx:
             return render(request, "evaluation/_saved.html", {"sheet": sheet})
-        messages.success(request, "Đã lưu bản nháp.")
+        messages.success(request, _("Đã lưu bản nháp."))
         return redirect("evaluation:score", dossier_id=dossier.pk)
     engine_set = criteria_selectors.engine_set(dossier.criteria_set)
     submitted = page.sheet is not None and page.sheet.state == "submitted"
-    names = {str(m.pk): str(m) for m, _ in services.scoring_members(page.assignment)}
+    names = {str(m.pk): str(m) for m, _conflicted in services.scoring_members(page.assignment)}
     return render(request, "evaluation/score.html", {
         "p": page, "d": dossier, "set": engine_set, "parts": sheet_sections(engine_set),
         "answers": page.sheet.answers if page.sheet else {},
@@ -98,9 +99,9 @@ def declare(request: HttpRequest, dossier_id: int) -> HttpResponse:
             _errors(request, exc)
         else:
             if declared:
-                messages.info(request, "Đã ghi nhận: bạn không tham gia chấm hồ sơ này.")
+                messages.info(request, _("Đã ghi nhận: bạn không tham gia chấm hồ sơ này."))
                 return redirect("evaluation:assigned")
-            messages.success(request, "Đã ghi nhận kê khai.")
+            messages.success(request, _("Đã ghi nhận kê khai."))
             return redirect("evaluation:score", dossier_id=dossier.pk)
     return render(request, "evaluation/declare.html",
                   {"member": member, "d": dossier, "hints": hints})
@@ -129,7 +130,7 @@ def chair_action(request: HttpRequest, council_id: int, dossier_id: int,
     except (StateError, ValidationError) as exc:
         _errors(request, exc)
     else:
-        messages.success(request, "Đã cập nhật.")
+        messages.success(request, _("Đã cập nhật."))
     return redirect("evaluation:summary", council_id=council_id, dossier_id=dossier_id)
 
 
@@ -202,7 +203,7 @@ def propose(request: HttpRequest, dossier_id: int) -> HttpResponse:
     except (StateError, ValidationError) as exc:
         _errors(request, exc)
     else:
-        messages.success(request, "Đã đề nghị cấp trên đánh giá.")
+        messages.success(request, _("Đã đề nghị cấp trên đánh giá."))
     return redirect("evaluation:result", dossier_id=dossier.pk)
 
 
@@ -241,7 +242,7 @@ def council_detail(request: HttpRequest, council_id: int) -> HttpResponse:
             if request.POST.get("action") == "member":
                 user = User.objects.filter(username=request.POST.get("username", "")).first()
                 if user is None:
-                    raise ValidationError({"username": "Không tìm thấy tài khoản."})
+                    raise ValidationError({"username": _("Không tìm thấy tài khoản.")})
                 services.add_member(
                     actor=request.user, council=council, user=user,
                     role=request.POST.get("role", MemberRole.MEMBER),
@@ -259,7 +260,7 @@ def council_detail(request: HttpRequest, council_id: int) -> HttpResponse:
         except (StateError, ValidationError) as exc:
             _errors(request, exc)
         else:
-            messages.success(request, "Đã cập nhật hội đồng.")
+            messages.success(request, _("Đã cập nhật hội đồng."))
         return redirect("evaluation:council", council_id=council.pk)
     return render(request, "evaluation/council_detail.html", {
         "council": council,
@@ -283,8 +284,8 @@ def recognition(request: HttpRequest, round_id: int) -> HttpResponse:
                 dossier = Dossier.objects.get(pk=int(request.POST["dossier"]), round=round_)
                 services.not_recognised(actor=request.user, dossier=dossier,
                                         reason=request.POST.get("reason", ""))
-                messages.success(request, f"Đã ghi nhận hồ sơ {dossier.reference} không được "
-                                          "công nhận.")
+                messages.success(request, _("Đã ghi nhận hồ sơ %(ref)s không được công nhận.")
+                                 % {"ref": dossier.reference})
             else:
                 decision = services.recognise(
                     actor=request.user, round=round_,
@@ -294,10 +295,11 @@ def recognition(request: HttpRequest, round_id: int) -> HttpResponse:
                     signer_name=request.POST.get("signer_name", ""),
                     signer_title=request.POST.get("signer_title", ""),
                 )
-                messages.success(request, f"Đã ban hành {decision} và cấp giấy chứng nhận.")
+                messages.success(request, _("Đã ban hành %(decision)s và cấp giấy chứng nhận.")
+                                 % {"decision": decision})
                 return redirect("certificates:decision_detail", pk=decision.pk)
         except (ValueError, KeyError, Dossier.DoesNotExist, InvalidOperation) as exc:
-            messages.error(request, f"Dữ liệu không hợp lệ: {exc}")
+            messages.error(request, _("Dữ liệu không hợp lệ: %(error)s") % {"error": exc})
         except (StateError, ValidationError) as exc:
             _errors(request, exc)
         return redirect("evaluation:recognition", round_id=round_.pk)

@@ -1,6 +1,7 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class NotificationsConfig(AppConfig):
     name = "ocop.notifications"
-    verbose_name = "Thông báo"
+    verbose_name = _("Thông báo")

@@ -7,6 +7,7 @@ from urllib.parse import urljoin
 from django.conf import settings
 from django.core.mail import send_mail
 from django.tasks import task
+from django.utils.translation import gettext as _
 
 from ocop.notifications.models import Notification
 
@@ -20,10 +21,11 @@ def send_notification_emails(notification_ids: list[int]) -> int:
         address = n.recipient.email
         if not address:
             continue
-        lines = [f"Kính gửi {n.recipient.get_full_name() or n.recipient.username},", "", n.verb]
+        lines = [_("Kính gửi %(name)s,") % {"name": n.recipient.get_full_name()
+                                             or n.recipient.username}, "", n.verb]
         if n.link:
-            lines += ["", f"Xem chi tiết: {urljoin(settings.SITE_URL, n.link)}"]
-        lines += ["", "— Hệ thống quản lý OCOP (thư tự động, vui lòng không trả lời)"]
+            lines += ["", _("Xem chi tiết: %(url)s") % {"url": urljoin(settings.SITE_URL, n.link)}]
+        lines += ["", _("— Hệ thống quản lý OCOP (thư tự động, vui lòng không trả lời)")]
         send_mail(
             subject=f"[OCOP] {n.verb}"[:150],
             message="\n".join(lines),
