@@ -139,3 +139,218 @@ class EventEpc(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.epc}"
+
+
+# --- Raw-material zones, lots, stamps and scans (built on the EPCIS repository above) ---------
+
+
+class Zone(models.Model):
+    """Vùng nguyên liệu with its planting-area code (mã số vùng trồng, Decision 3156/QĐ-BNN-TT).
+
+    ``producer`` manages the record (producer accounts edit only their own zones); ``products``
+    are the products that draw on the zone, which may belong to other producers.
+    """
+
+    class CropKind(models.TextChoices):
+        PERENNIAL = "perennial", "Cây lâu năm"
+        ANNUAL = "annual", "Cây hằng năm"
+
+    class Standard(models.TextChoices):
+        NONE = "", "Không"
+        VIETGAP = "vietgap", "VietGAP"
+        ORGANIC = "organic", "Hữu cơ (TCVN 11041)"
+        GLOBALGAP = "globalgap", "GlobalGAP"
+        OTHER = "other", "Khác"
+
+    class Status(models.TextChoices):
+        ISSUED = "issued", "Đã cấp mã"
+        SUSPENDED = "suspended", "Tạm dừng"
+        CANCELLED = "cancelled", "Đã thu hồi"
+
+    code = models.CharField("mã số vùng trồng", max_length=40, unique=True)
+    name = models.CharField("tên vùng", max_length=200)
+    producer = models.ForeignKey(
+        "registry.Producer", verbose_name="chủ thể quản lý", on_delete=models.PROTECT,
+        related_name="zones",
+    )
+    commune = models.ForeignKey(
+        "units.Unit", verbose_name="xã/phường", on_delete=models.PROTECT, related_name="+"
+    )
+    crop = models.CharField("cây trồng", max_length=100)
+    variety = models.CharField("giống", max_length=100, blank=True)
+    crop_kind = models.CharField("loại cây", max_length=10, choices=CropKind.choices)
+    declared_area_ha = models.DecimalField("diện tích khai báo (ha)", max_digits=10,
+                                           decimal_places=4)
+    computed_area_ha = models.DecimalField("diện tích tính từ ranh giới (ha)", max_digits=12,
+                                           decimal_places=4, null=True, blank=True)
+    standard = models.CharField("tiêu chuẩn sản xuất", max_length=12, choices=Standard.choices,
+                                blank=True)
+    standard_certificate = models.CharField("số giấy chứng nhận tiêu chuẩn", max_length=80,
+                                            blank=True)
+    standard_valid_until = models.DateField("chứng nhận tiêu chuẩn có giá trị đến", null=True,
+                                            blank=True)
+    households = models.PositiveIntegerField("số hộ thành viên", default=0)
+    status = models.CharField("trạng thái", max_length=10, choices=Status.choices,
+                              default=Status.ISSUED)
+    status_reason = models.CharField("lý do", max_length=300, blank=True)
+    boundary = models.JSONField("ranh giới (GeoJSON Polygon)", null=True, blank=True)
+    products = models.ManyToManyField("registry.Product", verbose_name="sản phẩm sử dụng",
+                                      blank=True, related_name="zones")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = "vùng nguyên liệu"
+        verbose_name_plural = "vùng nguyên liệu"
+
+    def __str__(self) -> str:
+        return f"{self.code} — {self.name}"
+
+
+class Lot(models.Model):
+    """A production lot (lô sản xuất) of one product: harvested from zones or made from lots."""
+
+    product = models.ForeignKey("registry.Product", verbose_name="sản phẩm",
+                                on_delete=models.PROTECT, related_name="lots")
+    code = models.CharField("số lô", max_length=20)
+    produced_on = models.DateField("ngày sản xuất/thu hoạch")
+    expires_on = models.DateField("hạn sử dụng", null=True, blank=True)
+    quantity = models.DecimalField("số lượng", max_digits=14, decimal_places=3)
+    unit = models.CharField("đơn vị tính", max_length=20)
+    zones = models.ManyToManyField(Zone, verbose_name="vùng nguyên liệu", blank=True,
+                                   related_name="lots")
+    inputs = models.ManyToManyField("self", verbose_name="lô đầu vào", symmetrical=False,
+                                    blank=True, related_name="outputs")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-produced_on", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["product", "code"], name="trace_lot_code_unique")
+        ]
+        verbose_name = "lô sản xuất"
+        verbose_name_plural = "lô sản xuất"
+
+    def __str__(self) -> str:
+        return f"{self.code} ({self.product_id})"
+
+
+class LotEvent(models.Model):
+    """Which EPCIS events the platform wrote for a lot: the scan timeline reads these rows
+    instead of searching EventEpc, so the page costs one indexed query per lot."""
+
+    class Step(models.TextChoices):
+        HARVEST = "harvest", "Thu hoạch"
+        TRANSFORM = "transform", "Chế biến"
+        PACK = "pack", "Đóng gói, dán tem"
+        SHIP = "ship", "Xuất hàng"
+        RECEIVE = "receive", "Nhận hàng"
+
+    lot = models.ForeignKey(Lot, on_delete=models.CASCADE, related_name="lot_events")
+    event = models.ForeignKey(EpcisEvent, on_delete=models.PROTECT, related_name="+")
+    step = models.CharField(max_length=10, choices=Step.choices)
+    occurred_at = models.DateTimeField()
+    place = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["occurred_at", "id"]
+        indexes = [models.Index(fields=["lot", "occurred_at"], name="trace_lotevent_lot")]
+
+    def __str__(self) -> str:
+        return f"{self.lot_id} {self.step}"
+
+
+class StampBatch(models.Model):
+    """A range of stamp serials ``first_serial … first_serial + count - 1`` for one product lot.
+
+    No row per stamp: a stamp is (batch, serial) and its signature is recomputed from the key.
+    Its state is "issued" unless a ``StampRange`` (activation at packing, voiding) covers it.
+    """
+
+    product = models.ForeignKey("registry.Product", verbose_name="sản phẩm",
+                                on_delete=models.PROTECT, related_name="stamp_batches")
+    lot = models.ForeignKey(Lot, verbose_name="lô", on_delete=models.PROTECT,
+                            related_name="stamp_batches")
+    first_serial = models.PositiveBigIntegerField("số sê-ri đầu")
+    count = models.PositiveIntegerField("số tem")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["product", "first_serial"], name="trace_batch_serial")]
+        verbose_name = "lô tem"
+        verbose_name_plural = "lô tem"
+
+    def __str__(self) -> str:
+        return f"{self.product_id}: {self.first_serial}–{self.last_serial}"
+
+    @property
+    def last_serial(self) -> int:
+        return self.first_serial + self.count - 1
+
+
+class StampRange(models.Model):
+    """A state change for a contiguous run of serials of one batch (the exceptions)."""
+
+    class State(models.TextChoices):
+        ACTIVE = "active", "Đã kích hoạt"
+        VOID = "void", "Đã huỷ"
+
+    batch = models.ForeignKey(StampBatch, on_delete=models.CASCADE, related_name="ranges")
+    first = models.PositiveBigIntegerField()
+    last = models.PositiveBigIntegerField()
+    state = models.CharField(max_length=8, choices=State.choices)
+    reason = models.CharField(max_length=300, blank=True)
+    event = models.ForeignKey(EpcisEvent, null=True, blank=True, on_delete=models.PROTECT,
+                              related_name="+")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [models.Index(fields=["batch", "first"], name="trace_range_batch")]
+
+    def __str__(self) -> str:
+        return f"{self.batch_id} {self.first}–{self.last} {self.state}"
+
+
+class Scan(models.Model):
+    """One opening of a scan URI. Append-only; written with one INSERT per request."""
+
+    class Result(models.TextChoices):
+        OK = "ok", "Hợp lệ"
+        NOT_ACTIVE = "not_active", "Tem chưa kích hoạt"
+        UNKNOWN = "unknown", "Tem không tồn tại"
+        BAD_SIGNATURE = "bad_signature", "Chữ ký không hợp lệ"
+        VOID = "void", "Tem đã huỷ"
+        CERT_INVALID = "cert_invalid", "Giấy chứng nhận hết hiệu lực/thu hồi"
+        SUSPICIOUS = "suspicious", "Có dấu hiệu hàng giả"
+
+    id = models.BigAutoField(primary_key=True)
+    scanned_at = models.DateTimeField(db_index=True)
+    batch = models.ForeignKey(StampBatch, null=True, blank=True, on_delete=models.SET_NULL,
+                              related_name="+", db_constraint=False)
+    serial = models.PositiveBigIntegerField(null=True, blank=True)
+    product = models.ForeignKey("registry.Product", null=True, blank=True,
+                                on_delete=models.SET_NULL, related_name="+", db_constraint=False)
+    result = models.CharField(max_length=14, choices=Result.choices)
+    # Coarse place the client sent (lat/lon rounded to 0.1°, ≈ 11 km), or "".
+    place = models.CharField(max_length=24, blank=True)
+    # Keyed hash of the client's network (/24 IPv4, /48 IPv6): counts distinct sources without
+    # storing addresses.
+    source = models.CharField(max_length=16, blank=True)
+
+    class Meta:
+        ordering = ["-scanned_at"]
+        indexes = [
+            models.Index(fields=["batch", "serial", "scanned_at"], name="trace_scan_stamp"),
+            models.Index(fields=["product", "scanned_at"], name="trace_scan_product"),
+            models.Index(fields=["result", "scanned_at"], name="trace_scan_result"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.scanned_at:%Y-%m-%d %H:%M} {self.result}"

@@ -44,3 +44,29 @@ def can_query(user: User) -> bool:
 
 rules.add_perm("trace.capture_epcis", can_capture)
 rules.add_perm("trace.query_epcis", can_query)
+
+
+# --- Zones, lots, stamps: who manages a producer's supply-chain records -----------------------
+
+MANAGE_ROLES = frozenset({Role.ADMIN, Role.CENTRAL, Role.PROVINCE_OFFICE, Role.PRODUCER})
+
+
+def can_manage_producer(user: User, producer) -> bool:
+    """Producers manage only their own zones, lots, events and stamps; a province office those of
+    producers in its province (it records on their behalf); admin/central all. Commune officers,
+    council members and inspectors read only."""
+    if not user.is_authenticated or not user.is_active or producer is None:
+        return False
+    if user.is_superuser or user.role in (Role.ADMIN, Role.CENTRAL):
+        return True
+    if user.role == Role.PRODUCER:
+        return user.producer_id is not None and user.producer_id == producer.pk
+    if user.role == Role.PROVINCE_OFFICE and user.unit is not None:
+        return producer.commune.current_province_id == user.unit_id
+    return False
+
+
+def can_view_analytics(user: User) -> bool:
+    return user.is_authenticated and user.is_active and (
+        user.is_superuser or user.role in MANAGE_ROLES | {Role.INSPECTOR}
+    )

@@ -8,13 +8,15 @@ from datetime import UTC
 from typing import Any
 
 from django.core import signing
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Max, Q, QuerySet
+from django.db.models.functions import TruncDate
 from django.http import QueryDict
 from django.utils import timezone
 
+from ocop.accounts.jurisdiction import scope_by_commune
 from ocop.accounts.models import Role, User
 from ocop.trace.epcis import normalise, validation
-from ocop.trace.models import CaptureJob, EpcisEvent, EventEpc
+from ocop.trace.models import CaptureJob, EpcisEvent, EventEpc, Lot, Scan, StampBatch, Zone
 from ocop.trace.permissions import can_query
 
 
@@ -234,3 +236,63 @@ def query_document(events: list[EpcisEvent], *, query_name: str = "SimpleEventQu
             "queryResults": {"queryName": query_name, "resultsBody": {"eventList": event_list}}
         },
     }
+
+
+# --- Certificates, zones, lots, stamps and scans ----------------------------------------------
+
+
+def current_certificate_for(product: Any) -> Any:
+    """The product's (a Product or its id) most recently issued OCOP certificate, whatever its
+    status, or None.
+
+    ocop.certificates is imported here, lazily, so the trace app does not load it at start-up
+    and the scan page depends on one small function only.
+    """
+    from ocop.certificates.models import Certificate
+    return Certificate.objects.filter(product=product).order_by("-issued_on", "-id").first()
+
+
+def zones_for(user: User) -> QuerySet:
+    """Zones of producers in the user's reach (producers: their own)."""
+    return scope_by_commune(Zone.objects.select_related("producer", "commune"), user,
+                            "producer__commune", "producer_id")
+
+
+def lots_for(user: User) -> QuerySet:
+    return scope_by_commune(Lot.objects.select_related("product", "product__producer"), user,
+                            "product__producer__commune", "product__producer_id")
+
+
+def batches_for(user: User) -> QuerySet:
+    return scope_by_commune(
+        StampBatch.objects.select_related("product", "product__producer", "lot"), user,
+        "product__producer__commune", "product__producer_id")
+
+
+def scans_for(user: User) -> QuerySet:
+    """Scans of stamps of products in the user's reach. Scans of forged or unknown stamps have
+    no product and are seen nation-wide only."""
+
+    if user.is_authenticated and user.is_nationwide:
+        return Scan.objects.all()
+    return scope_by_commune(Scan.objects.all(), user, "product__producer__commune",
+                            "product__producer_id")
+
+
+def scans_by_day(scans: QuerySet, since: Any) -> list[dict[str, Any]]:
+    return list(scans.filter(scanned_at__gte=since)
+                .annotate(day=TruncDate("scanned_at")).values("day")
+                .annotate(n=Count("id")).order_by("day"))
+
+
+def scans_by_place(scans: QuerySet, since: Any, limit: int = 20) -> list[dict[str, Any]]:
+    return list(scans.filter(scanned_at__gte=since).exclude(place="").values("place")
+                .annotate(n=Count("id")).order_by("-n")[:limit])
+
+
+def suspicious_stamps(scans: QuerySet, since: Any, limit: int = 50) -> list[dict[str, Any]]:
+    """Stamps with a scan judged suspicious, most scanned first."""
+
+    return list(scans.filter(scanned_at__gte=since, result=Scan.Result.SUSPICIOUS)
+                .values("batch_id", "serial", "product__name")
+                .annotate(n=Count("id"), last=Max("scanned_at")).order_by("-n")[:limit])

@@ -1,0 +1,29 @@
+"""Keeps bench/trace_bench.py from rotting: its seeding steps at tiny sizes, no timing asserted."""
+
+from __future__ import annotations
+
+import pytest
+import trace_bench
+from django.test import Client
+
+from ocop.trace import stamps
+from ocop.trace.models import EpcisEvent, EventEpc, Scan, StampBatch, StampRange
+
+pytestmark = pytest.mark.django_db
+
+
+def test_trace_bench_seeding_at_tiny_sizes():
+    chain = trace_bench.setup_chain()
+    _, ranges = trace_bench.seed_stamps(chain, 100_000)
+    assert StampBatch.objects.count() == trace_bench.BATCHES
+    assert ranges == StampRange.objects.count() == trace_bench.BATCHES + 1_000
+    before = EpcisEvent.objects.count()
+    trace_bench.seed_events(1_000, chain["admin"])
+    assert EpcisEvent.objects.count() == before + 1_000
+    assert EventEpc.objects.filter(epc__endswith="/21/E999").count() == 1
+    log = trace_bench.measure_log_write(5)
+    assert log["insert_ms"] > 0 and not Scan.objects.exists()
+    batch = StampBatch.objects.select_related("lot").first()
+    uri = stamps.stamp_uri(trace_bench.GTIN, batch.product_id, batch.lot.code, batch.first_serial)
+    page = Client().get("/" + uri.split("://", 1)[1].split("/", 1)[1]).content.decode()
+    assert 'data-result="ok"' in page  # the seeded world answers like the real one

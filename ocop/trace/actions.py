@@ -1,0 +1,399 @@
+"""Every write on zones, lots, stamps and the EPCIS events the platform writes itself.
+
+Same rules as ``services.py`` (which keeps the EPCIS capture): keyword-only arguments, one
+transaction per action, an audit entry in that transaction, refusal with ``ActionError`` (a 4xx
+with a message naming the problem) before anything is stored.
+
+The supply-chain steps go through the ordinary capture service, so an event the platform writes
+is validated against the GS1 schema, gets the same indexes and is returned by the EPCIS query
+interface like any captured event. Each step also writes a ``LotEvent`` row so the public scan
+page finds a lot's journey with one indexed query.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models import Max
+
+from ocop.accounts.models import User
+from ocop.audit.services import record
+from ocop.registry.models import Producer, Product
+from ocop.trace import geo, services, stamps, zone_codes
+from ocop.trace.models import CaptureJob, EpcisEvent, Lot, LotEvent, StampBatch, StampRange, Zone
+from ocop.trace.permissions import can_manage_producer
+
+CONTEXT = "https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld"
+# Rule minima of Decision 3156/QĐ-BNN-TT.
+MIN_AREA_HA = {Zone.CropKind.PERENNIAL: Decimal("1"), Zone.CropKind.ANNUAL: Decimal("0.1")}
+MAX_STAMPS_PER_BATCH = 1_000_000
+MAX_STAMPS_PER_PACK = 10_000
+
+
+class ActionError(Exception):
+    """A refused action. ``status`` is the HTTP status; ``field`` the form field at fault."""
+
+    def __init__(self, message: str, *, status: int = 400, field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.status = status
+        self.field = field
+
+
+def _allow(actor: User, producer: Producer) -> None:
+    # 404, not 403: a producer outside the actor's reach must not be confirmed to exist.
+    if not can_manage_producer(actor, producer):
+        raise ActionError("Không tìm thấy (not found).", status=404)
+
+
+def area_tolerance() -> float:
+    return float(getattr(settings, "TRACE_ZONE_AREA_TOLERANCE", 0.20))
+
+
+def ns() -> str:
+    return settings.SITE_URL.rstrip("/") + "/ns/epcis#"
+
+
+# --- Zones -----------------------------------------------------------------------------------
+
+
+def _check_zone(data: dict[str, Any]) -> dict[str, Any]:
+    """Code, area minimum and boundary checks; returns the computed fields."""
+    try:
+        parsed = zone_codes.parse(data["code"])
+    except zone_codes.ZoneCodeError as exc:
+        raise ActionError(str(exc), field="code") from exc
+    kind = data["crop_kind"]
+    declared = Decimal(str(data["declared_area_ha"]))
+    if kind not in MIN_AREA_HA:
+        raise ActionError("Loại cây không hợp lệ.", field="crop_kind")
+    if declared < MIN_AREA_HA[kind]:
+        raise ActionError(
+            f"Diện tích tối thiểu cho {Zone.CropKind(kind).label.lower()} là "
+            f"{MIN_AREA_HA[kind]} ha (Quyết định 3156/QĐ-BNN-TT).", field="declared_area_ha")
+    computed = None
+    boundary = data.get("boundary")
+    if boundary:
+        try:
+            rings = geo.validate_polygon(boundary)
+        except geo.BoundaryError as exc:
+            raise ActionError(str(exc), field="boundary") from exc
+        computed = Decimal(f"{geo.area_ha(rings):.4f}")
+        tolerance = area_tolerance()
+        if abs(computed - declared) > declared * Decimal(str(tolerance)):
+            raise ActionError(
+                f"Diện tích theo ranh giới ({computed:.2f} ha) lệch quá {tolerance:.0%} so với "
+                f"diện tích khai báo ({declared} ha).", field="boundary")
+    return {"code": parsed.code, "commune": parsed.commune, "computed_area_ha": computed,
+            "declared_area_ha": declared}
+
+
+ZONE_FIELDS = ("name", "crop", "variety", "crop_kind", "standard", "standard_certificate",
+               "standard_valid_until", "households", "boundary")
+
+
+def create_zone(*, actor: User, producer: Producer, data: dict[str, Any],
+                products: list[Product] = ()) -> Zone:
+    _allow(actor, producer)
+    checked = _check_zone(data)
+    for product in products:
+        _allow(actor, product.producer)
+    with transaction.atomic():
+        if Zone.objects.filter(code=checked["code"]).exists():
+            raise ActionError("Mã số vùng trồng đã được dùng.", status=409, field="code")
+        zone = Zone.objects.create(
+            producer=producer, **checked, **{k: data[k] for k in ZONE_FIELDS if k in data}
+        )
+        zone.products.set(products)
+        record(actor=actor, action="trace.zone_create", obj=zone,
+               changes={"code": zone.code, "area_ha": str(zone.declared_area_ha)})
+    return zone
+
+
+def set_zone_status(*, actor: User, zone: Zone, status: str, reason: str = "") -> Zone:
+    _allow(actor, zone.producer)
+    if status not in Zone.Status.values:
+        raise ActionError("Trạng thái không hợp lệ.", field="status")
+    if status != Zone.Status.ISSUED and not reason.strip():
+        raise ActionError("Cần nêu lý do tạm dừng hoặc thu hồi.", field="reason")
+    with transaction.atomic():
+        before = zone.status
+        zone.status, zone.status_reason = status, reason.strip()
+        zone.save(update_fields=["status", "status_reason", "updated_at"])
+        record(actor=actor, action="trace.zone_status", obj=zone,
+               changes={"status": [before, status], "reason": reason})
+    return zone
+
+
+# --- EPCIS events the platform writes -------------------------------------------------------
+
+
+def _time(moment: datetime) -> tuple[str, str]:
+    offset = moment.strftime("%z")
+    offset = f"{offset[:3]}:{offset[3:]}" if offset else "+00:00"
+    return moment.isoformat(timespec="milliseconds"), offset
+
+
+def _emit(actor: User, producer: Producer, event: dict[str, Any]) -> EpcisEvent:
+    """Capture one event through the EPCIS service (schema-checked); must run in a transaction.
+
+    The event belongs to the producer's jurisdiction whoever records it (a province office
+    recording for a producer), so the producer finds it through the EPCIS query interface.
+    """
+    event = {"eventID": f"urn:uuid:{uuid.uuid4()}", **event}
+    document = {
+        "@context": [CONTEXT, {"ocop": ns()}],
+        "type": "EPCISDocument", "schemaVersion": "2.0",
+        "creationDate": event["eventTime"],
+        "epcisBody": {"eventList": [event]},
+    }
+    try:
+        commune = producer.commune
+        job = CaptureJob(owner=actor, producer=producer, commune=commune,
+                         province_id=commune.current_province_id)
+        services.capture(document=document, actor=actor, job=job)
+    except services.CaptureError as exc:
+        detail = "; ".join(f"{p.get('path')}: {p.get('message')}" for p in exc.problems)
+        raise ActionError(f"{exc.message} {detail}".strip(), status=exc.status) from exc
+    return EpcisEvent.objects.get(event_id=event["eventID"], error_declared=False)
+
+
+def _lot_class(lot: Lot) -> str:
+    return stamps.epc_class(lot.product.gtin, lot.product_id, lot.code)
+
+
+def _quantity(lot: Lot, quantity: Decimal | None = None) -> dict[str, Any]:
+    return {"epcClass": _lot_class(lot), "quantity": float(quantity or lot.quantity),
+            "uom": _UOM.get(lot.unit, "H87")}
+
+
+# UN/ECE Rec 20 codes for the units offered in forms (H87 = piece).
+_UOM = {"kg": "KGM", "tấn": "TNE", "lít": "LTR", "g": "GRM", "hộp": "H87", "chai": "H87",
+        "gói": "H87", "cái": "H87"}
+UNITS = tuple(_UOM)
+
+
+def _location(path: str) -> dict[str, str]:
+    return {"id": settings.SITE_URL.rstrip("/") + path}
+
+
+def _ilmd(lot: Lot) -> dict[str, Any]:
+    ilmd: dict[str, Any] = {"cbvmda:lotNumber": lot.code}
+    if lot.expires_on:
+        ilmd["cbvmda:itemExpirationDate"] = lot.expires_on.isoformat()
+    return ilmd
+
+
+def _link(lot: Lot, event: EpcisEvent, step: str, place: str = "") -> None:
+    LotEvent.objects.create(lot=lot, event=event, step=step, occurred_at=event.event_time,
+                            place=place[:200])
+    transaction.on_commit(lambda: cache.delete(journey_cache_key(lot.pk)))
+
+
+def journey_cache_key(lot_id: int) -> str:
+    return f"trace:journey:{lot_id}"
+
+
+def _new_lot(product: Product, code: str, produced_on: date, quantity: Decimal, unit: str,
+             expires_on: date | None) -> Lot:
+    if not stamps.LOT_CODE.match(code or ""):
+        raise ActionError("Số lô chỉ gồm chữ, số, dấu chấm, gạch ngang, gạch dưới (tối đa 20).",
+                          field="code")
+    if quantity is None or Decimal(quantity) <= 0:
+        raise ActionError("Số lượng phải lớn hơn 0.", field="quantity")
+    if unit not in _UOM:
+        raise ActionError("Đơn vị tính không hợp lệ.", field="unit")
+    if expires_on and expires_on < produced_on:
+        raise ActionError("Hạn sử dụng trước ngày sản xuất.", field="expires_on")
+    if Lot.objects.filter(product=product, code=code).exists():
+        raise ActionError(f"Sản phẩm đã có lô {code}.", status=409, field="code")
+    return Lot.objects.create(product=product, code=code, produced_on=produced_on,
+                              quantity=quantity, unit=unit, expires_on=expires_on)
+
+
+def record_harvest(*, actor: User, zone: Zone, product: Product, lot_code: str,
+                   harvested_at: datetime, quantity: Decimal, unit: str,
+                   expires_on: date | None = None) -> Lot:
+    """Thu hoạch: a new lot from a zone; ObjectEvent ADD commissioning with the lot's ILMD."""
+    _allow(actor, zone.producer)
+    _allow(actor, product.producer)
+    if zone.status != Zone.Status.ISSUED:
+        raise ActionError(f"Vùng {zone.code} đang {zone.get_status_display().lower()}: "
+                          f"không ghi nhận thu hoạch.", status=409, field="zone")
+    with transaction.atomic():
+        lot = _new_lot(product, lot_code, harvested_at.date(), quantity, unit, expires_on)
+        lot.zones.add(zone)
+        when, offset = _time(harvested_at)
+        event = _emit(actor, product.producer, {
+            "type": "ObjectEvent", "eventTime": when, "eventTimeZoneOffset": offset,
+            "epcList": [], "action": "ADD", "bizStep": "commissioning", "disposition": "active",
+            "quantityList": [_quantity(lot)],
+            "readPoint": _location(f"/vung/{zone.code}"),
+            "bizLocation": _location(f"/vung/{zone.code}"),
+            "ilmd": _ilmd(lot), "ocop:zoneCode": zone.code,
+        })
+        _link(lot, event, LotEvent.Step.HARVEST, zone.name)
+        record(actor=actor, action="trace.harvest", obj=lot,
+               changes={"zone": zone.code, "event": event.event_id})
+    return lot
+
+
+def record_transformation(*, actor: User, inputs: list[tuple[Lot, Decimal]], product: Product,
+                          lot_code: str, produced_at: datetime, quantity: Decimal, unit: str,
+                          expires_on: date | None = None, place: str = "") -> Lot:
+    """Chế biến: input lots → a new output lot; one TransformationEvent."""
+    if not inputs:
+        raise ActionError("Cần ít nhất một lô đầu vào.", field="inputs")
+    _allow(actor, product.producer)
+    for lot, used in inputs:
+        _allow(actor, lot.product.producer)
+        if used <= 0 or used > lot.quantity:
+            raise ActionError(f"Lượng dùng từ lô {lot.code} phải trong (0, {lot.quantity}].",
+                              field="inputs")
+    with transaction.atomic():
+        out = _new_lot(product, lot_code, produced_at.date(), quantity, unit, expires_on)
+        out.inputs.set([lot for lot, _ in inputs])
+        when, offset = _time(produced_at)
+        event = _emit(actor, product.producer, {
+            "type": "TransformationEvent", "eventTime": when, "eventTimeZoneOffset": offset,
+            "inputQuantityList": [_quantity(lot, used) for lot, used in inputs],
+            "outputQuantityList": [_quantity(out)],
+            "bizStep": "commissioning", "disposition": "active",
+            "bizLocation": _location(f"/chu-the/{product.producer_id}"),
+            "ilmd": _ilmd(out),
+        })
+        _link(out, event, LotEvent.Step.TRANSFORM, place or product.producer.name)
+        record(actor=actor, action="trace.transform", obj=out,
+               changes={"inputs": [lot.code for lot, _ in inputs], "event": event.event_id})
+    return out
+
+
+def _observe(*, actor: User, lot: Lot, at: datetime, biz_step: str, disposition: str,
+             step: str, place: str, quantity: Decimal | None, extra: dict[str, Any]) -> EpcisEvent:
+    _allow(actor, lot.product.producer)
+    if quantity is not None and (quantity <= 0 or quantity > lot.quantity):
+        raise ActionError(f"Số lượng phải trong (0, {lot.quantity}].", field="quantity")
+    with transaction.atomic():
+        when, offset = _time(at)
+        event = _emit(actor, lot.product.producer, {
+            "type": "ObjectEvent", "eventTime": when, "eventTimeZoneOffset": offset,
+            "epcList": [], "action": "OBSERVE", "bizStep": biz_step, "disposition": disposition,
+            "quantityList": [_quantity(lot, quantity)], **extra,
+        })
+        _link(lot, event, step, place)
+        record(actor=actor, action=f"trace.{step}", obj=lot,
+               changes={"event": event.event_id, "place": place})
+    return event
+
+
+def ship(*, actor: User, lot: Lot, shipped_at: datetime, destination: str,
+         quantity: Decimal | None = None) -> EpcisEvent:
+    """Xuất hàng: ObjectEvent OBSERVE shipping / in_transit."""
+    if not destination.strip():
+        raise ActionError("Cần nơi nhận hàng.", field="destination")
+    return _observe(actor=actor, lot=lot, at=shipped_at, biz_step="shipping",
+                    disposition="in_transit", step=LotEvent.Step.SHIP, place=destination,
+                    quantity=quantity,
+                    extra={"bizLocation": _location(f"/chu-the/{lot.product.producer_id}"),
+                           "ocop:destination": destination.strip()[:200]})
+
+
+def receive(*, actor: User, lot: Lot, received_at: datetime, place: str,
+            quantity: Decimal | None = None) -> EpcisEvent:
+    """Nhận hàng: ObjectEvent OBSERVE receiving / in_progress."""
+    if not place.strip():
+        raise ActionError("Cần nơi nhận hàng.", field="place")
+    return _observe(actor=actor, lot=lot, at=received_at, biz_step="receiving",
+                    disposition="in_progress", step=LotEvent.Step.RECEIVE, place=place,
+                    quantity=quantity, extra={"ocop:receivedAt": place.strip()[:200]})
+
+
+# --- Stamps ----------------------------------------------------------------------------------
+
+
+def issue_stamps(*, actor: User, lot: Lot, count: int) -> StampBatch:
+    """A batch of ``count`` serials following the product's last issued serial."""
+    _allow(actor, lot.product.producer)
+    if not 1 <= count <= MAX_STAMPS_PER_BATCH:
+        raise ActionError(f"Số tem phải từ 1 đến {MAX_STAMPS_PER_BATCH:,}.", field="count")
+    with transaction.atomic():
+        # Lock the product row so two batches never share serials (SQLite: IMMEDIATE mode).
+        Product.objects.select_for_update().filter(pk=lot.product_id).first()
+        last = StampBatch.objects.filter(product_id=lot.product_id).aggregate(
+            m=Max("first_serial"))["m"]
+        first = 1
+        if last is not None:
+            top = StampBatch.objects.filter(product_id=lot.product_id, first_serial=last).first()
+            first = top.last_serial + 1
+        batch = StampBatch.objects.create(product_id=lot.product_id, lot=lot, first_serial=first,
+                                          count=count, created_by=actor)
+        record(actor=actor, action="trace.stamps_issue", obj=batch,
+               changes={"lot": lot.code, "first": first, "count": count})
+        ref = stamps.product_ref(lot.product.gtin, lot.product_id)
+        transaction.on_commit(lambda: cache.delete(stamps.directory_cache_key(ref)))
+    return batch
+
+
+def _check_range(batch: StampBatch, first: int, last: int) -> None:
+    if first > last:
+        raise ActionError("Sê-ri đầu lớn hơn sê-ri cuối.", field="first")
+    if first < batch.first_serial or last > batch.last_serial:
+        raise ActionError(f"Sê-ri {first}–{last} nằm ngoài lô tem "
+                          f"({batch.first_serial}–{batch.last_serial}).", field="first")
+
+
+def pack_with_stamps(*, actor: User, batch: StampBatch, first: int, last: int,
+                     packed_at: datetime) -> EpcisEvent:
+    """Đóng gói, dán tem: activates the serials; AggregationEvent ADD (lot ← stamped units)."""
+    lot = batch.lot
+    _allow(actor, batch.product.producer)
+    _check_range(batch, first, last)
+    if last - first + 1 > MAX_STAMPS_PER_PACK:
+        raise ActionError(f"Mỗi lần đóng gói tối đa {MAX_STAMPS_PER_PACK:,} tem.", field="last")
+    overlapping = set(StampRange.objects.filter(batch=batch, first__lte=last, last__gte=first)
+                      .values_list("state", flat=True))
+    if StampRange.State.VOID in overlapping:
+        raise ActionError("Khoảng sê-ri có tem đã huỷ.", status=409, field="first")
+    if StampRange.State.ACTIVE in overlapping:
+        # Each unit is packed once: a second AggregationEvent would duplicate the journey.
+        raise ActionError("Khoảng sê-ri có tem đã kích hoạt (đã đóng gói).", status=409,
+                          field="first")
+    gtin, pid = batch.product.gtin, batch.product_id
+    with transaction.atomic():
+        when, offset = _time(packed_at)
+        event = _emit(actor, batch.product.producer, {
+            "type": "AggregationEvent", "eventTime": when, "eventTimeZoneOffset": offset,
+            "parentID": f"{_lot_class(lot)}/pack/{first}-{last}",
+            "childEPCs": [stamps.epc_instance(gtin, pid, lot.code, s)
+                          for s in range(first, last + 1)],
+            "action": "ADD", "bizStep": "packing", "disposition": "in_progress",
+            "bizLocation": _location(f"/chu-the/{batch.product.producer_id}"),
+        })
+        StampRange.objects.create(batch=batch, first=first, last=last,
+                                  state=StampRange.State.ACTIVE, event=event, created_by=actor)
+        _link(lot, event, LotEvent.Step.PACK, batch.product.producer.name)
+        record(actor=actor, action="trace.pack", obj=batch,
+               changes={"first": first, "last": last, "event": event.event_id})
+    return event
+
+
+def void_stamps(*, actor: User, batch: StampBatch, first: int, last: int,
+                reason: str) -> StampRange:
+    """Huỷ tem (lost, damaged, stolen rolls): a voided serial never shows as valid again."""
+    _allow(actor, batch.product.producer)
+    _check_range(batch, first, last)
+    if not reason.strip():
+        raise ActionError("Cần nêu lý do huỷ tem.", field="reason")
+    with transaction.atomic():
+        voided = StampRange.objects.create(batch=batch, first=first, last=last,
+                                           state=StampRange.State.VOID, reason=reason.strip(),
+                                           created_by=actor)
+        record(actor=actor, action="trace.stamps_void", obj=batch,
+               changes={"first": first, "last": last, "reason": reason})
+    return voided

@@ -1,0 +1,247 @@
+"""JSON API for zones, lots, supply-chain events and stamps (mounted at /api/v1/trace/).
+
+Thin: bodies are parsed by ninja schemas, ``actions`` decide and write, ``selectors`` find objects
+within the caller's jurisdiction (outside it: 404). Refusals are RFC 7807 problems whose
+``detail`` names the problem and ``field`` the input at fault; nothing is stored on refusal.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+from django.http import HttpRequest, JsonResponse
+from ninja import Router, Schema
+
+from ocop.accounts.client_ip import client_ip
+from ocop.registry.selectors import producers_for, products_for
+from ocop.trace import actions, scan, selectors, stamps
+from ocop.trace.models import Lot, StampBatch, Zone
+
+router = Router(tags=["trace"])
+
+
+def _problem(status: int, detail: str, field: str | None = None) -> JsonResponse:
+    body: dict[str, Any] = {"type": "about:blank", "title": detail, "status": status,
+                            "detail": detail}
+    if field:
+        body["field"] = field
+    return JsonResponse(body, status=status, content_type="application/problem+json")
+
+
+def _not_found() -> JsonResponse:
+    return _problem(404, "Không tìm thấy (not found).")
+
+
+def _call(fn, *args, **kwargs) -> Any:
+    try:
+        return fn(*args, **kwargs), None
+    except actions.ActionError as exc:
+        return None, _problem(exc.status, exc.message, exc.field)
+
+
+def _lot_json(lot: Lot) -> dict[str, Any]:
+    return {"id": lot.pk, "code": lot.code, "product": lot.product_id,
+            "producedOn": lot.produced_on.isoformat(), "quantity": str(lot.quantity),
+            "unit": lot.unit, "epcClass": stamps.epc_class(lot.product.gtin, lot.product_id,
+                                                             lot.code)}
+
+
+class ZoneIn(Schema):
+    producer: int
+    code: str
+    name: str
+    crop: str
+    variety: str = ""
+    crop_kind: str
+    declared_area_ha: Decimal
+    standard: str = ""
+    standard_certificate: str = ""
+    standard_valid_until: date | None = None
+    households: int = 0
+    boundary: dict | None = None
+    products: list[int] = []
+
+
+@router.post("/zones", response={201: dict, 400: dict, 404: dict, 409: dict})
+def create_zone(request: HttpRequest, body: ZoneIn):
+    """Thêm vùng nguyên liệu (mã số vùng trồng, ranh giới GeoJSON Polygon được kiểm tra)."""
+    producer = producers_for(request.user).filter(pk=body.producer).select_related(
+        "commune").first()
+    if producer is None:
+        return _not_found()
+    data = body.dict(exclude={"producer", "products"})
+    products = list(products_for(request.user).filter(pk__in=body.products)
+                    .select_related("producer__commune"))
+    if len(products) != len(set(body.products)):
+        return _problem(404, "Không tìm thấy sản phẩm (product not found).", "products")
+    zone, error = _call(actions.create_zone, actor=request.user, producer=producer, data=data,
+                        products=products)
+    if error:
+        return error
+    return JsonResponse({"id": zone.pk, "code": zone.code,
+                         "computedAreaHa": str(zone.computed_area_ha)}, status=201)
+
+
+class HarvestIn(Schema):
+    product: int
+    lot_code: str
+    harvested_at: datetime
+    quantity: Decimal
+    unit: str
+    expires_on: date | None = None
+
+
+@router.post("/zones/{zone_id}/harvest", response={201: dict, 400: dict, 404: dict, 409: dict})
+def harvest(request: HttpRequest, zone_id: int, body: HarvestIn):
+    """Ghi nhận thu hoạch: tạo lô và sự kiện EPCIS ObjectEvent ADD (commissioning, ILMD)."""
+    zone = selectors.zones_for(request.user).filter(pk=zone_id).first()
+    product = products_for(request.user).filter(pk=body.product).first()
+    if zone is None or product is None:
+        return _not_found()
+    lot, error = _call(actions.record_harvest, actor=request.user, zone=zone, product=product,
+                       **body.dict(exclude={"product"}))
+    return error or JsonResponse(_lot_json(lot), status=201)
+
+
+class InputIn(Schema):
+    lot: int
+    quantity: Decimal
+
+
+class TransformIn(Schema):
+    inputs: list[InputIn]
+    product: int
+    lot_code: str
+    produced_at: datetime
+    quantity: Decimal
+    unit: str
+    expires_on: date | None = None
+
+
+@router.post("/transformations", response={201: dict, 400: dict, 404: dict, 409: dict})
+def transform(request: HttpRequest, body: TransformIn):
+    """Chế biến: lô đầu vào → lô đầu ra (TransformationEvent)."""
+    lots = selectors.lots_for(request.user).in_bulk([i.lot for i in body.inputs])
+    product = products_for(request.user).filter(pk=body.product).first()
+    if product is None or len(lots) != len({i.lot for i in body.inputs}):
+        return _not_found()
+    lot, error = _call(actions.record_transformation, actor=request.user,
+                       inputs=[(lots[i.lot], i.quantity) for i in body.inputs], product=product,
+                       **body.dict(exclude={"inputs", "product"}))
+    return error or JsonResponse(_lot_json(lot), status=201)
+
+
+class StampsIn(Schema):
+    count: int
+
+
+@router.post("/lots/{lot_id}/stamps", response={201: dict, 400: dict, 404: dict})
+def issue_stamps(request: HttpRequest, lot_id: int, body: StampsIn):
+    """Phát hành một lô tem (dải sê-ri) cho lô sản xuất."""
+    lot = selectors.lots_for(request.user).filter(pk=lot_id).first()
+    if lot is None:
+        return _not_found()
+    batch, error = _call(actions.issue_stamps, actor=request.user, lot=lot, count=body.count)
+    if error:
+        return error
+    product = lot.product
+    return JsonResponse({
+        "id": batch.pk, "firstSerial": batch.first_serial, "lastSerial": batch.last_serial,
+        "firstUri": stamps.stamp_uri(product.gtin, product.pk, lot.code, batch.first_serial),
+    }, status=201)
+
+
+class MoveIn(Schema):
+    at: datetime
+    place: str
+    quantity: Decimal | None = None
+
+
+@router.post("/lots/{lot_id}/ship", response={201: dict, 400: dict, 404: dict})
+def ship(request: HttpRequest, lot_id: int, body: MoveIn):
+    """Xuất hàng (ObjectEvent OBSERVE, shipping)."""
+    lot = selectors.lots_for(request.user).filter(pk=lot_id).first()
+    if lot is None:
+        return _not_found()
+    event, error = _call(actions.ship, actor=request.user, lot=lot, shipped_at=body.at,
+                         destination=body.place, quantity=body.quantity)
+    return error or JsonResponse({"eventID": event.event_id}, status=201)
+
+
+@router.post("/lots/{lot_id}/receive", response={201: dict, 400: dict, 404: dict})
+def receive(request: HttpRequest, lot_id: int, body: MoveIn):
+    """Nhận hàng (ObjectEvent OBSERVE, receiving)."""
+    lot = selectors.lots_for(request.user).filter(pk=lot_id).first()
+    if lot is None:
+        return _not_found()
+    event, error = _call(actions.receive, actor=request.user, lot=lot, received_at=body.at,
+                         place=body.place, quantity=body.quantity)
+    return error or JsonResponse({"eventID": event.event_id}, status=201)
+
+
+class RangeIn(Schema):
+    first: int
+    last: int
+    at: datetime | None = None
+    reason: str = ""
+
+
+def _batch(request: HttpRequest, batch_id: int) -> StampBatch | None:
+    return selectors.batches_for(request.user).filter(pk=batch_id).first()
+
+
+@router.post("/stamp-batches/{batch_id}/pack", response={201: dict, 400: dict, 404: dict,
+                                                          409: dict})
+def pack(request: HttpRequest, batch_id: int, body: RangeIn):
+    """Đóng gói, kích hoạt dải tem (AggregationEvent ADD, packing)."""
+    batch = _batch(request, batch_id)
+    if batch is None or body.at is None:
+        return _not_found() if batch is None else _problem(400, "Cần thời điểm (at).", "at")
+    event, error = _call(actions.pack_with_stamps, actor=request.user, batch=batch,
+                         first=body.first, last=body.last, packed_at=body.at)
+    return error or JsonResponse({"eventID": event.event_id}, status=201)
+
+
+@router.post("/stamp-batches/{batch_id}/void", response={201: dict, 400: dict, 404: dict})
+def void(request: HttpRequest, batch_id: int, body: RangeIn):
+    """Huỷ một dải tem."""
+    batch = _batch(request, batch_id)
+    if batch is None:
+        return _not_found()
+    voided, error = _call(actions.void_stamps, actor=request.user, batch=batch, first=body.first,
+                          last=body.last, reason=body.reason)
+    return error or JsonResponse({"first": voided.first, "last": voided.last}, status=201)
+
+
+@router.get("/zones/{zone_id}", response={200: dict, 404: dict})
+def zone_detail(request: HttpRequest, zone_id: int):
+    zone: Zone | None = selectors.zones_for(request.user).filter(pk=zone_id).first()
+    if zone is None:
+        return _not_found()
+    return JsonResponse({
+        "id": zone.pk, "code": zone.code, "name": zone.name, "crop": zone.crop,
+        "status": zone.status, "declaredAreaHa": str(zone.declared_area_ha),
+        "computedAreaHa": str(zone.computed_area_ha) if zone.computed_area_ha else None,
+        "boundary": zone.boundary, "products": list(zone.products.values_list("pk", flat=True)),
+    })
+
+
+@router.get("/scan", auth=None, response={200: dict, 400: dict})
+def scan_uri(request: HttpRequest, uri: str, lat: str | None = None, lon: str | None = None):
+    """Kiểm tra một tem theo đường dẫn trong mã QR (không cần đăng nhập; được ghi nhận)."""
+    parts = urlsplit(uri)
+    segments = parts.path.strip("/").split("/")
+    try:
+        if segments[:1] == ["t"] and len(segments) == 4:
+            parsed = stamps.parse_platform(*segments[1:])
+        else:
+            parsed = stamps.parse_gs1(parts.path)
+    except stamps.StampFormatError as exc:
+        return _problem(400, f"Mã trên tem không đúng định dạng: {exc}", "uri")
+    outcome = scan.resolve(parsed, parse_qs(parts.query).get("s", [""])[0],
+                           place=scan.coarse_place(lat, lon),
+                           source=scan.source_key(client_ip(request)))
+    return JsonResponse(scan.as_json(outcome), json_dumps_params={"ensure_ascii": False})

@@ -1,0 +1,338 @@
+"""The public scan: what a stamp URI proves, and the scan log.
+
+``resolve`` answers with a ``ScanOutcome``: the verdict (``ok`` only when everything was proven:
+signature, a known serial in an activated range, not voided, a valid OCOP certificate and no sign
+of copying), the warnings in Vietnamese, and — only for a stamp whose signature and serial are
+genuine — the product, producer, certificate, lot journey and zones.
+
+Query budget per scan (constant, whatever the data size): signature (no query) → the product's
+stamp directory (its batches and public product data; cached per product, 2 queries on a miss)
+→ ranges of the batch (1) → certificate (1, never cached: a revocation shows at once) → earlier
+scans of the stamp (1) → journey and zones (cached per lot; 3–5 on a miss) → one INSERT for the
+log. With warm caches: 3 reads and 1 INSERT. The log row is written
+directly (autocommit, one INSERT) rather than through a task: enqueueing a django.tasks job on
+the database backend is itself an INSERT plus serialisation, so it cannot be cheaper
+(docs/traceability.md has the measurement).
+"""
+
+from __future__ import annotations
+
+import bisect
+import hashlib
+import hmac
+import ipaddress
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache
+from django.utils import timezone
+
+from ocop.registry.models import Product
+from ocop.trace import geo, stamps
+from ocop.trace.actions import journey_cache_key
+from ocop.trace.models import Lot, LotEvent, Scan, StampBatch, StampRange, Zone
+from ocop.trace.selectors import current_certificate_for
+
+WARNINGS = {
+    Scan.Result.UNKNOWN: "Tem không tồn tại trong hệ thống: không xác minh được sản phẩm.",
+    Scan.Result.BAD_SIGNATURE: "Chữ ký của tem không hợp lệ: mã có thể bị làm giả hoặc sửa "
+                               "đổi.",
+    Scan.Result.VOID: "Tem đã bị huỷ: sản phẩm mang tem này không được xác nhận.",
+    Scan.Result.NOT_ACTIVE: "Tem chưa được kích hoạt khi đóng gói: chưa xác nhận được sản "
+                            "phẩm.",
+    Scan.Result.SUSPICIOUS: "Có dấu hiệu hàng giả: tem này đã được quét bất thường nhiều lần "
+                            "hoặc từ nhiều nơi.",
+}
+CERT_WARNINGS = {
+    "expired": "Giấy chứng nhận OCOP của sản phẩm đã hết hiệu lực.",
+    "revoked": "Giấy chứng nhận OCOP của sản phẩm đã bị thu hồi.",
+    "none": "Sản phẩm chưa có giấy chứng nhận OCOP.",
+}
+JOURNEY_DEPTH = 4
+JOURNEY_CACHE_SECONDS = 300
+DIRECTORY_CACHE_SECONDS = 300
+SEEN_LIMIT = 500
+
+
+def suspicious_scans() -> int:
+    return int(getattr(settings, "STAMP_SUSPICIOUS_SCANS", 20))
+
+
+def suspicious_places() -> int:
+    return int(getattr(settings, "STAMP_SUSPICIOUS_PLACES", 3))
+
+
+def suspicious_sources() -> int:
+    # Higher than places: a phone on a mobile network changes its /24 often.
+    return int(getattr(settings, "STAMP_SUSPICIOUS_SOURCES", 8))
+
+
+def suspicious_window() -> timedelta:
+    return timedelta(days=int(getattr(settings, "STAMP_SUSPICIOUS_DAYS", 30)))
+
+
+@dataclass(frozen=True)
+class BatchInfo:
+    """What the scan needs of a batch; plain data so that it can be cached."""
+
+    id: int
+    first: int
+    last: int
+    lot_id: int
+    lot_code: str
+    produced_on: date
+    expires_on: date | None
+
+
+@dataclass
+class ScanOutcome:
+    result: str
+    warnings: list[str] = field(default_factory=list)
+    stamp_state: str = ""  # ok / not_active / void / unknown / bad_signature
+    batch: BatchInfo | None = None
+    product: dict[str, Any] | None = None
+    serial: int | None = None
+    lot_code: str = ""
+    certificate: dict[str, Any] | None = None
+    journey: list[dict[str, Any]] = field(default_factory=list)
+    zones: list[dict[str, Any]] = field(default_factory=list)
+    scan_count: int = 0
+
+    @property
+    def proven(self) -> bool:
+        return self.result == Scan.Result.OK
+
+    @property
+    def genuine_stamp(self) -> bool:
+        return self.batch is not None and self.stamp_state in ("ok", "not_active")
+
+
+def _directory(parsed: stamps.ParsedStamp) -> dict[str, Any] | None:
+    """The product (public data) and its batches sorted by first serial, cached per product.
+
+    Batches never change once issued; a new batch clears the entry (actions.issue_stamps).
+    """
+    key = stamps.directory_cache_key(parsed.ref)
+    found = cache.get(key)
+    if found is not None:
+        return found or None
+    products = Product.objects.select_related(
+        "producer", "producer__commune", "producer__commune__current_province")
+    product = (products.filter(gtin__in=stamps.gtin_forms(parsed.gtin)) if parsed.gtin
+               else products.filter(pk=parsed.product_id)).first()
+    if product is None:
+        cache.set(key, {}, DIRECTORY_CACHE_SECONDS)
+        return None
+    producer = product.producer
+    province = producer.commune.current_province
+    batches = [
+        BatchInfo(pk, first, first + count - 1, lot_id, code, produced_on, expires_on)
+        for pk, first, count, lot_id, code, produced_on, expires_on in
+        StampBatch.objects.filter(product=product).order_by("first_serial").values_list(
+            "pk", "first_serial", "count", "lot_id", "lot__code", "lot__produced_on",
+            "lot__expires_on")
+    ]
+    directory = {
+        "product": {"id": product.pk, "name": product.name, "gtin": product.gtin,
+                    "producer": producer.name, "commune": producer.commune.full_name,
+                    "province": province.full_name if province else ""},
+        "firsts": [b.first for b in batches],
+        "batches": batches,
+    }
+    cache.set(key, directory, DIRECTORY_CACHE_SECONDS)
+    return directory
+
+
+def _batch(directory: dict[str, Any], parsed: stamps.ParsedStamp) -> BatchInfo | None:
+    index = bisect.bisect_right(directory["firsts"], parsed.serial) - 1
+    if index < 0:
+        return None
+    batch = directory["batches"][index]
+    if parsed.serial > batch.last or batch.lot_code != parsed.lot:
+        return None
+    return batch
+
+
+def _state(batch: BatchInfo, serial: int) -> str:
+    states = set(StampRange.objects.filter(batch_id=batch.id, first__lte=serial,
+                                           last__gte=serial).values_list("state", flat=True))
+    if StampRange.State.VOID in states:
+        return "void"
+    return "ok" if StampRange.State.ACTIVE in states else "not_active"
+
+
+def _certificate(product_id: int, today: date) -> dict[str, Any]:
+    certificate = current_certificate_for(product_id)
+    if certificate is None:
+        return {"status": "none", "status_label": "Chưa có giấy chứng nhận", "stars": None}
+    status = certificate.status_on(today)
+    return {"status": status, "status_label": certificate.status_label_on(today),
+            "number": certificate.number, "stars": certificate.stars,
+            "valid_until": certificate.valid_until, "revoked_on": certificate.revoked_on,
+            "revocation_reason": certificate.revocation_reason}
+
+
+def journey(lot_id: int) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The lot's journey (its own events and those of the lots it came from, oldest first) and
+    the zones of all those lots, cached per lot (cleared when the platform writes an event)."""
+    key = journey_cache_key(lot_id)
+    cached = cache.get(key)
+    if cached is not None:
+        return cached
+    lot_ids, frontier = [lot_id], [lot_id]
+    for _ in range(JOURNEY_DEPTH):
+        frontier = list(Lot.inputs.through.objects.filter(from_lot_id__in=frontier)
+                        .values_list("to_lot_id", flat=True))
+        frontier = [i for i in frontier if i not in lot_ids]
+        if not frontier:
+            break
+        lot_ids.extend(frontier)
+    rows = LotEvent.objects.filter(lot_id__in=lot_ids).select_related("lot").order_by(
+        "occurred_at", "id")
+    steps = [{"step": r.step, "label": LotEvent.Step(r.step).label, "at": r.occurred_at,
+              "place": r.place, "lot": r.lot.code, "event_id": r.event_id} for r in rows]
+    zones = []
+    for zone in Zone.objects.filter(lots__id__in=lot_ids).distinct().select_related(
+            "commune", "commune__current_commune"):
+        commune = zone.commune.full_name
+        today_commune = zone.commune.current_commune
+        if today_commune is not None and today_commune.pk != zone.commune_id:
+            commune += f" (nay là {today_commune.full_name})"
+        item: dict[str, Any] = {"code": zone.code, "name": zone.name, "crop": zone.crop,
+                                "variety": zone.variety, "standard": zone.get_standard_display()
+                                if zone.standard else "", "area_ha": zone.declared_area_ha,
+                                "commune": commune, "status": zone.status,
+                                "status_label": zone.get_status_display(), "svg_path": ""}
+        if zone.boundary:
+            item["svg_path"] = geo.svg_path(geo.validate_polygon(zone.boundary))
+        zones.append(item)
+    cache.set(key, (steps, zones), JOURNEY_CACHE_SECONDS)
+    return steps, zones
+
+
+def coarse_place(lat: str | None, lon: str | None) -> str:
+    """Client-given position rounded to 0.1° (≈ 11 km); "" when absent or nonsense."""
+    try:
+        la, lo = float(lat or ""), float(lon or "")
+    except ValueError:
+        return ""
+    if not (-90 <= la <= 90 and -180 <= lo <= 180):
+        return ""
+    return f"{la:.1f},{lo:.1f}"
+
+
+def source_key(ip: str | None) -> str:
+    """Keyed hash of the client's network (/24 or /48): distinct sources, no addresses."""
+    if not ip:
+        return ""
+    try:
+        address = ipaddress.ip_address(ip)
+    except ValueError:
+        return ""
+    prefix = 24 if address.version == 4 else 48
+    network = ipaddress.ip_network(f"{ip}/{prefix}", strict=False)
+    return hmac.new(settings.SECRET_KEY.encode(), f"scan-source|{network}".encode(),
+                    hashlib.sha256).hexdigest()[:16]
+
+
+def _seen(batch: BatchInfo, serial: int, since: datetime, place: str,
+          source: str) -> tuple[int, int, int]:
+    """Earlier scans of the stamp in the window; distinct places and sources including now.
+
+    Reads at most SEEN_LIMIT rows (newest first, index-only on (batch, serial, scanned_at)
+    plus the row): enough to decide, and the cost stays flat for a stamp scanned 100,000 times.
+    """
+    rows = list(Scan.objects.filter(batch_id=batch.id, serial=serial, scanned_at__gte=since)
+                .order_by("-scanned_at").values_list("place", "source")[:SEEN_LIMIT])
+    places = {p for p, _ in rows if p} | ({place} if place else set())
+    sources = {s for _, s in rows if s} | ({source} if source else set())
+    return len(rows), len(places), len(sources)
+
+
+def resolve(parsed: stamps.ParsedStamp, signature: str, *, place: str = "", source: str = "",
+            now: datetime | None = None, log: bool = True) -> ScanOutcome:
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    outcome = _resolve(parsed, signature, place, source, now, today)
+    if log:
+        Scan.objects.create(
+            scanned_at=now, batch_id=outcome.batch.id if outcome.batch else None,
+            serial=parsed.serial if outcome.batch else None,
+            product_id=outcome.product["id"] if outcome.batch else None,
+            result=outcome.result, place=place, source=source,
+        )
+    return outcome
+
+
+def _resolve(parsed: stamps.ParsedStamp, signature: str, place: str, source: str,
+             now: datetime, today: date) -> ScanOutcome:
+    if not stamps.signature_ok(parsed.ref, parsed.lot, parsed.serial, signature):
+        # Nothing about the product is shown: the URI may be forged.
+        return ScanOutcome(Scan.Result.BAD_SIGNATURE, [WARNINGS[Scan.Result.BAD_SIGNATURE]],
+                           stamp_state="bad_signature", lot_code=parsed.lot)
+    directory = _directory(parsed)
+    batch = _batch(directory, parsed) if directory else None
+    if batch is None:
+        # A correct signature for a serial never issued: the key leaked or data was lost.
+        return ScanOutcome(Scan.Result.UNKNOWN, [WARNINGS[Scan.Result.UNKNOWN]],
+                           stamp_state="unknown", lot_code=parsed.lot)
+    outcome = ScanOutcome(Scan.Result.OK, batch=batch, product=directory["product"],
+                          serial=parsed.serial, lot_code=parsed.lot)
+    outcome.stamp_state = _state(batch, parsed.serial)
+    outcome.certificate = _certificate(directory["product"]["id"], today)
+    earlier, places, sources = _seen(batch, parsed.serial, now - suspicious_window(), place,
+                                     source)
+    outcome.scan_count = earlier + 1
+    outcome.journey, outcome.zones = journey(batch.lot_id)
+
+    results: list[str] = []
+    if outcome.stamp_state == "void":
+        results.append(Scan.Result.VOID)
+    if (outcome.scan_count >= suspicious_scans() or places >= suspicious_places()
+            or sources >= suspicious_sources()):
+        results.append(Scan.Result.SUSPICIOUS)
+    if outcome.stamp_state == "not_active":
+        results.append(Scan.Result.NOT_ACTIVE)
+    outcome.warnings = [WARNINGS[r] for r in results]
+    cert_status = outcome.certificate["status"]
+    if cert_status != "valid":
+        outcome.warnings.append(CERT_WARNINGS[cert_status])
+        results.append(Scan.Result.CERT_INVALID)
+    outcome.result = results[0] if results else Scan.Result.OK
+    return outcome
+
+
+def as_json(outcome: ScanOutcome) -> dict[str, Any]:
+    """The scan result for apps. Product data only for a genuine stamp."""
+    data: dict[str, Any] = {
+        "result": outcome.result,
+        "verified": outcome.proven,
+        "stampState": outcome.stamp_state,
+        "warnings": outcome.warnings,
+    }
+    if not outcome.genuine_stamp:
+        return data
+    batch, product = outcome.batch, outcome.product
+    cert = outcome.certificate
+    data.update({
+        "serial": outcome.serial,
+        "scanCount": outcome.scan_count,
+        "product": {"id": product["id"], "name": product["name"], "gtin": product["gtin"]},
+        "producer": {"name": product["producer"], "commune": product["commune"],
+                     "province": product["province"]},
+        "lot": {"code": batch.lot_code, "producedOn": batch.produced_on.isoformat(),
+                "expiresOn": batch.expires_on.isoformat() if batch.expires_on else None},
+        "certificate": {
+            "status": cert["status"], "statusLabel": cert["status_label"],
+            "number": cert.get("number"), "stars": cert.get("stars"),
+            "validUntil": cert["valid_until"].isoformat() if cert.get("valid_until") else None,
+        },
+        "journey": [{"step": s["step"], "label": s["label"], "time": s["at"].isoformat(),
+                     "place": s["place"], "lot": s["lot"], "eventID": s["event_id"]}
+                    for s in outcome.journey],
+        "zones": [{k: (str(v) if k == "area_ha" else v) for k, v in z.items() if k != "svg_path"}
+                  for z in outcome.zones],
+    })
+    return data

@@ -1,0 +1,241 @@
+"""Stamps (signature, URIs, ranges, voiding) and the public scan page / JSON / link set."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from django.test import Client
+
+from ocop.certificates import services as certificates
+from ocop.trace import actions, scan, stamps
+from ocop.trace.models import Scan, StampRange
+from ocop.trace.tests.conftest import GTIN
+
+pytestmark = pytest.mark.django_db
+
+
+def uri_path(uri: str) -> str:
+    return uri.split("://", 1)[1].split("/", 1)[1].join(["/", ""])
+
+
+def stamp_path(chain, serial: int) -> str:
+    uri = stamps.stamp_uri(chain.dried.gtin, chain.dried.pk, chain.packed.code, serial)
+    return "/" + uri.split("://", 1)[1].split("/", 1)[1]
+
+
+def test_signature_is_deterministic_and_bound_to_every_part() -> None:
+    good = stamps.sign("08930000000019", "L1", 7)
+    assert good == stamps.sign("08930000000019", "L1", 7)
+    assert len(good) == 16 and good.isalnum()
+    assert stamps.signature_ok("08930000000019", "L1", 7, good.lower())
+    assert not stamps.signature_ok("08930000000019", "L1", 8, good)
+    assert not stamps.signature_ok("08930000000019", "L2", 7, good)
+    assert not stamps.signature_ok("p5", "L1", 7, good)
+
+
+def test_signing_key_setting_changes_signatures(settings) -> None:
+    before = stamps.sign("p1", "L", 1)
+    stamps._key.cache_clear()
+    settings.STAMP_SIGNING_KEY = "another-key"
+    try:
+        assert stamps.sign("p1", "L", 1) != before
+    finally:
+        stamps._key.cache_clear()
+
+
+def test_gs1_digital_link_built_and_parsed_with_biip(settings) -> None:
+    settings.STAMP_RESOLVER_URL = "https://qr.ocop.example.vn"
+    uri = stamps.stamp_uri(GTIN, 3, "VS-1", 42)
+    assert uri.startswith("https://qr.ocop.example.vn/01/08930000000019/10/VS-1/21/42?s=")
+    parsed = stamps.parse_gs1("/01/08930000000019/10/VS-1/21/42")
+    assert parsed == stamps.ParsedStamp("08930000000019", None, "VS-1", 42)
+    with pytest.raises(stamps.StampFormatError, match="check digit"):
+        stamps.parse_gs1("/01/08930000000018/10/VS-1/21/42")
+    with pytest.raises(stamps.StampFormatError):
+        stamps.parse_gs1("/01/08930000000019/10/VS-1/21/4A")  # serial must be our digits
+
+
+def test_platform_uri_for_products_without_gtin(settings) -> None:
+    settings.SITE_URL = "https://ocop.example.vn"
+    uri = stamps.stamp_uri(None, 17, "L-1", 5)
+    assert uri == f"https://ocop.example.vn/t/17/L-1/5?s={stamps.sign('p17', 'L-1', 5)}"
+
+
+def test_batches_get_consecutive_ranges_and_reject_bad_counts(chain) -> None:
+    producer = chain.people["producer"]
+    second = actions.issue_stamps(actor=producer, lot=chain.packed, count=10)
+    assert (second.first_serial, second.last_serial) == (101, 110)
+    with pytest.raises(actions.ActionError, match="Số tem"):
+        actions.issue_stamps(actor=producer, lot=chain.packed, count=0)
+
+
+def test_ranges_outside_the_batch_are_refused_and_nothing_stored(chain) -> None:
+    producer = chain.people["producer"]
+    before = StampRange.objects.count()
+    with pytest.raises(actions.ActionError, match="ngoài lô tem"):
+        actions.void_stamps(actor=producer, batch=chain.batch, first=90, last=101, reason="mất")
+    with pytest.raises(actions.ActionError, match="lý do"):
+        actions.void_stamps(actor=producer, batch=chain.batch, first=60, last=61, reason=" ")
+    actions.void_stamps(actor=producer, batch=chain.batch, first=60, last=61, reason="rách")
+    with pytest.raises(actions.ActionError, match="đã huỷ"):
+        actions.pack_with_stamps(actor=producer, batch=chain.batch, first=55, last=65,
+                                 packed_at=chain.packed.created_at)
+    with pytest.raises(actions.ActionError, match="đã kích hoạt"):
+        actions.pack_with_stamps(actor=producer, batch=chain.batch, first=50, last=52,
+                                 packed_at=chain.packed.created_at)
+    assert StampRange.objects.count() == before + 1
+
+
+def test_valid_stamp_page(chain, django_assert_max_num_queries) -> None:
+    client = Client()
+    with django_assert_max_num_queries(12):
+        response = client.get(stamp_path(chain, 7))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'data-result="ok"' in html and "Sản phẩm chính hãng" in html
+    assert "Vải sấy khô Lục Ngạn" in html and "HTX Vải thiều Lục Ngạn" in html
+    assert "★★★★" in html and "Còn hiệu lực" in html
+    assert "lượt quét thứ 1 trong 30 ngày" in html
+    for step in ("Thu hoạch", "Chế biến", "Đóng gói, dán tem", "Xuất hàng"):
+        assert step in html  # the journey, from the zone to shipping
+    assert "VN-24-219-07591-001-23" in html and "<path d=\"M" in html  # zone + SVG map
+    assert "Xã Đồng Cốc (nay là Xã Lục Ngạn)" in html
+    assert response["Cache-Control"] == "no-store"
+    assert 'rel="linkset"' in response["Link"]
+    assert Scan.objects.get().result == Scan.Result.OK
+
+
+def test_query_count_does_not_grow_with_history(chain, django_assert_max_num_queries) -> None:
+    client = Client()
+    for _ in range(5):
+        client.get(stamp_path(chain, 8))
+    with django_assert_max_num_queries(4):  # cached directory+journey: ranges, cert, count, insert
+        client.get(stamp_path(chain, 8))
+
+
+@pytest.mark.parametrize(("mutate", "expected", "text"), [
+    (lambda p: p.replace("/21/7?", "/21/8?"), "bad_signature", "Chữ ký của tem không hợp lệ"),
+    (lambda p: p[:-3] + "AAA", "bad_signature", "Chữ ký của tem không hợp lệ"),
+    (lambda p: p.split("?")[0], "bad_signature", "Chữ ký của tem không hợp lệ"),
+])
+def test_forged_stamps_show_no_product(chain, mutate, expected, text) -> None:
+    response = Client().get(mutate(stamp_path(chain, 7)))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert f'data-result="{expected}"' in html and text in html
+    assert "Vải sấy khô" not in html and "chính hãng" not in html
+    assert "Hãy thận trọng" in html
+
+
+def test_unknown_serial_with_a_valid_signature(chain) -> None:
+    html = Client().get(stamp_path(chain, 500)).content.decode()
+    assert 'data-result="unknown"' in html and "Tem không tồn tại" in html
+
+
+def test_voided_and_inactive_stamps(chain) -> None:
+    actions.void_stamps(actor=chain.people["producer"], batch=chain.batch, first=7, last=9,
+                        reason="Cuộn tem bị mất")
+    html = Client().get(stamp_path(chain, 8)).content.decode()
+    assert 'data-result="void"' in html and "Tem đã bị huỷ" in html
+    assert "Sản phẩm chính hãng" not in html and "Vải sấy khô" not in html
+    html = Client().get(stamp_path(chain, 70)).content.decode()  # issued, never packed
+    assert 'data-result="not_active"' in html and "chưa được kích hoạt" in html
+
+
+def test_expired_and_revoked_certificates_are_warned(chain, settings, monkeypatch) -> None:
+    monkeypatch.setattr("django.utils.timezone.localdate",
+                        lambda *a, **k: date(2029, 1, 1))
+    html = Client().get(stamp_path(chain, 7)).content.decode()
+    assert 'data-cert="expired"' in html and "đã hết hiệu lực" in html
+    assert "Sản phẩm chính hãng" not in html
+    monkeypatch.undo()
+    certificates.revoke_certificate(actor=None, certificate=chain.certificate,
+                                    reason="Vi phạm an toàn thực phẩm",
+                                    decision_number="99/QĐ-UBND", revoked_on=date(2025, 10, 1))
+    html = Client().get(stamp_path(chain, 7)).content.decode()
+    assert 'data-cert="revoked"' in html and "đã bị thu hồi" in html
+    assert "Vi phạm an toàn thực phẩm" in html
+
+
+def test_scanned_too_often_is_suspicious(chain, settings) -> None:
+    settings.STAMP_SUSPICIOUS_SCANS = 5
+    client = Client()
+    results = [scan.resolve(stamps.parse_gs1(stamp_path(chain, 3).split("?")[0]),
+                            stamp_path(chain, 3).split("s=")[1]).result for _ in range(6)]
+    assert results[:4] == ["ok"] * 4 and results[4:] == ["suspicious"] * 2
+    html = client.get(stamp_path(chain, 3)).content.decode()
+    assert "Có dấu hiệu hàng giả" in html
+    assert Scan.objects.filter(result="suspicious").count() == 3
+
+
+def test_scanned_from_many_places_is_suspicious(chain) -> None:
+    client = Client()  # default: 3 distinct coarse places in 30 days
+    path = stamp_path(chain, 4)
+    first = client.get(path + "&lat=21.04&lon=105.83").content.decode()
+    assert 'data-result="ok"' in first
+    client.get(path + "&lat=10.77&lon=106.70")
+    third = client.get(path + "&lat=16.05&lon=108.20").content.decode()
+    assert 'data-result="suspicious"' in third
+    assert set(Scan.objects.values_list("place", flat=True)) == {
+        "21.0,105.8", "10.8,106.7", "16.1,108.2"}
+
+
+def test_scanned_from_many_networks_is_suspicious(chain, settings) -> None:
+    settings.STAMP_SUSPICIOUS_SOURCES = 3
+    path = stamp_path(chain, 6)
+    results = [Client(REMOTE_ADDR=f"198.51.{n}.7").get(path).content.decode()
+               for n in (1, 1, 2, 3)]
+    assert ['data-result="ok"' in r for r in results] == [True, True, True, False]
+    assert 'data-result="suspicious"' in results[3]
+
+
+def test_json_for_apps(chain) -> None:
+    client = Client()
+    data = client.get(stamp_path(chain, 7), headers={"Accept": "application/json"}).json()
+    assert data["verified"] is True and data["result"] == "ok"
+    assert data["product"]["gtin"] == GTIN and data["certificate"]["stars"] == 4
+    assert [s["step"] for s in data["journey"]] == ["harvest", "transform", "pack", "ship"]
+    assert data["zones"][0]["code"] == "VN-24-219-07591-001-23"
+    forged = client.get(stamp_path(chain, 7)[:-2] + "ZZ&format=json").json()
+    assert forged == {"result": "bad_signature", "verified": False,
+                      "stampState": "bad_signature", "warnings": forged["warnings"]}
+
+
+def test_linkset(chain) -> None:
+    response = Client().get(stamp_path(chain, 7) + "&linkType=all")
+    assert response["Content-Type"] == "application/linkset+json"
+    entry = response.json()["linkset"][0]
+    assert entry["anchor"] == "https://id.gs1.org/01/08930000000019/10/VS-2025-01/21/7"
+    assert entry["https://gs1.org/voc/defaultLink"][0]["type"] == "text/html"
+    assert "https://gs1.org/voc/pip" in entry
+    assert not Scan.objects.exists()  # link discovery is not a scan
+
+
+def test_malformed_uri_is_a_400_naming_the_problem(chain) -> None:
+    response = Client().get("/01/08930000000018/10/VS-2025-01/21/7?s=X")
+    assert response.status_code == 400
+    assert "check digit" in response.content.decode()
+    response = Client().get("/t/abc/L/1", headers={"Accept": "application/json"})
+    assert response.status_code == 400 and response.json()["verified"] is False
+
+
+def test_platform_uri_scan(chain) -> None:
+    producer = chain.people["producer"]
+    batch = actions.issue_stamps(actor=producer, lot=chain.harvest, count=5)
+    actions.pack_with_stamps(actor=producer, batch=batch, first=1, last=5,
+                             packed_at=chain.harvest.created_at)
+    uri = stamps.stamp_uri(None, chain.fruit.pk, chain.harvest.code, 2)
+    response = Client().get("/" + uri.split("://", 1)[1].split("/", 1)[1])
+    html = response.content.decode()
+    assert 'data-result="cert_invalid"' in html  # stamp fine, but no OCOP certificate
+    assert "chưa có giấy chứng nhận" in html.lower()
+
+
+def test_stamp_pdf(chain) -> None:
+    from ocop.trace.pdf import stamp_sheet
+
+    content = stamp_sheet(chain.batch, 1, 30)
+    assert content.startswith(b"%PDF")
+    with pytest.raises(actions.ActionError, match="ngoài lô tem"):
+        stamp_sheet(chain.batch, 95, 105)

@@ -1,0 +1,226 @@
+"""Management pages for zones, lots, events and stamps, and the scan analytics (login needed).
+
+Thin: forms parse, ``actions`` decide and write, ``selectors`` read within the user's
+jurisdiction (an object outside it is a 404).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from ocop.registry.selectors import producers_for, products_for
+from ocop.trace import actions, charts, forms, geo, pdf, selectors, stamps
+from ocop.trace.models import LotEvent, StampRange
+from ocop.trace.permissions import can_manage_producer, can_view_analytics
+
+
+def _products_of(user, producer_ids):
+    """Products a form may offer: those of the given producers that the user can see (a short
+    list, never the whole province)."""
+    return products_for(user).filter(producer_id__in=producer_ids).order_by("name")
+
+
+def _run(request: HttpRequest, form, call: Callable[[], Any], done: str) -> Any:
+    """Call an action; an ActionError becomes a form error (or a 404)."""
+    try:
+        result = call()
+    except actions.ActionError as exc:
+        if exc.status == 404:
+            raise Http404 from exc
+        form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        return None
+    messages.success(request, done)
+    return result
+
+
+@login_required
+def zone_list(request: HttpRequest) -> HttpResponse:
+    zones = selectors.zones_for(request.user).order_by("code")[:500]
+    return render(request, "trace/zone_list.html", {"zones": zones})
+
+
+@login_required
+def zone_create(request: HttpRequest) -> HttpResponse:
+    producers = producers_for(request.user).select_related("commune")
+    products = products_for(request.user).select_related("producer").order_by("name")
+    if request.user.producer_id:
+        products = products.filter(producer_id=request.user.producer_id)
+    form = forms.ZoneForm(request.POST or None, producers=producers, products=products)
+    if request.user.producer_id:
+        form.fields["producer"].initial = request.user.producer_id
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        producer, products = data.pop("producer"), list(data.pop("products"))
+        zone = _run(request, form, lambda: actions.create_zone(
+            actor=request.user, producer=producer, data=data, products=products),
+            "Đã thêm vùng nguyên liệu.")
+        if zone is not None:
+            return redirect("trace:zone_detail", pk=zone.pk)
+    return render(request, "trace/form.html",
+                  {"form": form, "title": "Thêm vùng nguyên liệu", "back": "trace:zone_list"},
+                  status=400 if form.errors else 200)
+
+
+@login_required
+def zone_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    zone = get_object_or_404(selectors.zones_for(request.user), pk=pk)
+    can_manage = can_manage_producer(request.user, zone.producer)
+    products = _products_of(request.user, [zone.producer_id,
+                                           *zone.products.values_list("producer_id", flat=True)])
+    status_form = forms.ZoneStatusForm(initial={"status": zone.status})
+    harvest_form = forms.HarvestForm(products=products)
+    if request.method == "POST":
+        if not can_manage:
+            raise Http404
+        if request.POST.get("form") == "status":
+            status_form = forms.ZoneStatusForm(request.POST)
+            if status_form.is_valid() and _run(
+                    request, status_form, lambda: actions.set_zone_status(
+                        actor=request.user, zone=zone, **status_form.cleaned_data),
+                    "Đã cập nhật trạng thái vùng."):
+                return redirect("trace:zone_detail", pk=pk)
+        else:
+            harvest_form = forms.HarvestForm(request.POST, products=products)
+            if harvest_form.is_valid():
+                lot = _run(request, harvest_form, lambda: actions.record_harvest(
+                    actor=request.user, zone=zone, **harvest_form.cleaned_data),
+                    "Đã ghi nhận thu hoạch (sự kiện EPCIS).")
+                if lot is not None:
+                    return redirect("trace:lot_detail", pk=lot.pk)
+    svg = geo.svg_path(geo.validate_polygon(zone.boundary)) if zone.boundary else ""
+    failed = bool(status_form.errors or harvest_form.errors)
+    return render(request, "trace/zone_detail.html", {
+        "zone": zone, "svg_path": svg, "can_manage": can_manage, "status_form": status_form,
+        "harvest_form": harvest_form, "lots": zone.lots.select_related("product")[:50],
+    }, status=400 if failed else 200)
+
+
+@login_required
+def lot_list(request: HttpRequest) -> HttpResponse:
+    lots = selectors.lots_for(request.user)[:500]
+    return render(request, "trace/lot_list.html", {"lots": lots})
+
+
+def _lot_forms(request: HttpRequest, lot, data=None) -> dict[str, Any]:
+    products = _products_of(request.user, [lot.product.producer_id])
+    return {"transform": forms.TransformForm(data, products=products),
+            "stamps": forms.StampsForm(data), "ship": forms.ShipForm(data),
+            "receive": forms.ShipForm(data)}
+
+
+@login_required
+def lot_detail(request: HttpRequest, pk: int, bound: dict | None = None,
+               status: int = 200) -> HttpResponse:
+    lot = get_object_or_404(selectors.lots_for(request.user), pk=pk)
+    return render(request, "trace/lot_detail.html", {
+        "lot": lot, "can_manage": can_manage_producer(request.user, lot.product.producer),
+        "forms": {**_lot_forms(request, lot), **(bound or {})},
+        "events": LotEvent.objects.filter(lot=lot).select_related("event"),
+        "inputs": lot.inputs.select_related("product"),
+        "outputs": lot.outputs.select_related("product"),
+        "zones": lot.zones.all(),
+        "batches": lot.stamp_batches.all(),
+    }, status=status)
+
+
+@login_required
+@require_POST
+def lot_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    lot = get_object_or_404(selectors.lots_for(request.user), pk=pk)
+    bound = _lot_forms(request, lot, request.POST)
+    if action not in bound:
+        raise Http404
+    form = bound[action]
+    if form.is_valid():
+        d, user = form.cleaned_data, request.user
+        calls = {
+            "transform": lambda: actions.record_transformation(
+                actor=user, inputs=[(lot, d["used"])], product=d["product"],
+                lot_code=d["lot_code"], produced_at=d["produced_at"], quantity=d["quantity"],
+                unit=d["unit"], expires_on=d["expires_on"]),
+            "stamps": lambda: actions.issue_stamps(actor=user, lot=lot, count=d["count"]),
+            "ship": lambda: actions.ship(actor=user, lot=lot, shipped_at=d["at"],
+                                         destination=d["place"], quantity=d["quantity"]),
+            "receive": lambda: actions.receive(actor=user, lot=lot, received_at=d["at"],
+                                               place=d["place"], quantity=d["quantity"]),
+        }
+        result = _run(request, form, calls[action], "Đã ghi nhận.")
+        if result is not None:
+            if action == "transform":
+                return redirect("trace:lot_detail", pk=result.pk)
+            if action == "stamps":
+                return redirect("trace:batch_detail", pk=result.pk)
+            return redirect("trace:lot_detail", pk=pk)
+    return lot_detail(request, pk, bound={action: form}, status=400)
+
+
+@login_required
+def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    batch = get_object_or_404(selectors.batches_for(request.user), pk=pk)
+    can_manage = can_manage_producer(request.user, batch.product.producer)
+    form = forms.RangeForm(request.POST or None)
+    if request.method == "POST":
+        if not can_manage:
+            raise Http404
+        if form.is_valid():
+            d = form.cleaned_data
+            if request.POST.get("op") == "void":
+                call = lambda: actions.void_stamps(  # noqa: E731
+                    actor=request.user, batch=batch, first=d["first"], last=d["last"],
+                    reason=d["reason"])
+            else:
+                call = lambda: actions.pack_with_stamps(  # noqa: E731
+                    actor=request.user, batch=batch, first=d["first"], last=d["last"],
+                    packed_at=d["at"] or timezone.now())
+            if _run(request, form, call, "Đã cập nhật tem."):
+                return redirect("trace:batch_detail", pk=pk)
+    product = batch.product
+    samples = [stamps.stamp_uri(product.gtin, product.pk, batch.lot.code, s)
+               for s in range(batch.first_serial, min(batch.last_serial, batch.first_serial + 2)
+                              + 1)]
+    return render(request, "trace/batch_detail.html", {
+        "batch": batch, "can_manage": can_manage, "form": form, "samples": samples,
+        "ranges": StampRange.objects.filter(batch=batch).order_by("first"),
+    }, status=400 if form.errors else 200)
+
+
+@login_required
+def batch_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    batch = get_object_or_404(selectors.batches_for(request.user), pk=pk)
+    if not can_manage_producer(request.user, batch.product.producer):
+        raise Http404
+    try:
+        first = int(request.GET.get("from") or batch.first_serial)
+        last = int(request.GET.get("to") or min(batch.last_serial,
+                                                first + pdf.MAX_PER_PDF - 1))
+        content = pdf.stamp_sheet(batch, first, last)
+    except (ValueError, actions.ActionError) as exc:
+        return HttpResponse(getattr(exc, "message", "Khoảng sê-ri không hợp lệ."),
+                            status=400, content_type="text/plain; charset=utf-8")
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="tem-{batch.pk}-{first}-{last}.pdf"'
+    return response
+
+
+@login_required
+def analytics(request: HttpRequest) -> HttpResponse:
+    if not can_view_analytics(request.user):
+        raise Http404
+    days = 30
+    since = timezone.now() - timedelta(days=days)
+    scans = selectors.scans_for(request.user)
+    by_day = selectors.scans_by_day(scans, since)
+    return render(request, "trace/analytics.html", {
+        "by_day": by_day, "chart": charts.scans_chart(by_day),
+        "by_place": selectors.scans_by_place(scans, since),
+        "suspicious": selectors.suspicious_stamps(scans, since), "days": days,
+    })
