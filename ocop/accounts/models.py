@@ -8,16 +8,18 @@ import secrets
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
 
 class Role(models.TextChoices):
-    ADMIN = "admin", "Quản trị hệ thống"
-    CENTRAL = "central", "Văn phòng Điều phối Trung ương"
-    PROVINCE_OFFICE = "province_office", "Cơ quan thường trực tỉnh"
-    COMMUNE_OFFICER = "commune_officer", "Cán bộ xã"
-    COUNCIL_MEMBER = "council_member", "Thành viên hội đồng"
-    PRODUCER = "producer", "Chủ thể OCOP"
-    INSPECTOR = "inspector", "Thanh tra, kiểm tra"
+    ADMIN = "admin", _("Quản trị hệ thống")
+    CENTRAL = "central", _("Văn phòng Điều phối Trung ương")
+    PROVINCE_OFFICE = "province_office", _("Cơ quan thường trực tỉnh")
+    COMMUNE_OFFICER = "commune_officer", _("Cán bộ xã")
+    COUNCIL_MEMBER = "council_member", _("Thành viên hội đồng")
+    PRODUCER = "producer", _("Chủ thể OCOP")
+    INSPECTOR = "inspector", _("Thanh tra, kiểm tra")
 
 
 STAFF_ROLES = frozenset(
@@ -27,12 +29,14 @@ STAFF_ROLES = frozenset(
 
 
 class User(AbstractUser):
-    role = models.CharField("vai trò", max_length=20, choices=Role.choices, default=Role.PRODUCER)
+    role = models.CharField(
+        _("vai trò"), max_length=20, choices=Role.choices, default=Role.PRODUCER
+    )
     # Nation-wide accounts (admin, central) have no unit; others are bound to a current
     # province or commune.
     unit = models.ForeignKey(
         "units.Unit",
-        verbose_name="địa bàn",
+        verbose_name=_("địa bàn"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
@@ -40,39 +44,39 @@ class User(AbstractUser):
     )
     producer = models.ForeignKey(
         "registry.Producer",
-        verbose_name="chủ thể",
+        verbose_name=_("chủ thể"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="accounts",
     )
-    phone = models.CharField("điện thoại", max_length=20, blank=True)
-    require_otp = models.BooleanField("bắt buộc xác thực 2 bước", default=False)
+    phone = models.CharField(_("điện thoại"), max_length=20, blank=True)
+    require_otp = models.BooleanField(_("bắt buộc xác thực 2 bước"), default=False)
 
     class Meta:
-        verbose_name = "người dùng"
-        verbose_name_plural = "người dùng"
+        verbose_name = _("người dùng")
+        verbose_name_plural = _("người dùng")
 
     def clean(self) -> None:
         """Keep role and jurisdiction consistent: scoping (ocop.accounts.jurisdiction) reads
         ``unit`` as a *current* province or commune and ``producer`` for producer accounts."""
         super().clean()
-        errors: dict[str, str] = {}
+        errors: dict[str, str | Promise] = {}
         unit = self.unit
         if unit is not None and unit.era != "current":
-            errors["unit"] = "Địa bàn phải là đơn vị hành chính hiện hành (từ 01/07/2025)."
+            errors["unit"] = _("Địa bàn phải là đơn vị hành chính hiện hành (từ 01/07/2025).")
         elif unit is not None and unit.level not in ("province", "commune"):
-            errors["unit"] = "Địa bàn phải là một tỉnh/thành phố hoặc một xã/phường."
+            errors["unit"] = _("Địa bàn phải là một tỉnh/thành phố hoặc một xã/phường.")
         elif self.role in (Role.ADMIN, Role.CENTRAL) and unit is not None:
-            errors["unit"] = "Tài khoản cấp trung ương không gắn với địa bàn."
+            errors["unit"] = _("Tài khoản cấp trung ương không gắn với địa bàn.")
         elif self.role == Role.PROVINCE_OFFICE and (unit is None or unit.level != "province"):
-            errors["unit"] = "Cơ quan thường trực tỉnh phải gắn với một tỉnh/thành phố."
+            errors["unit"] = _("Cơ quan thường trực tỉnh phải gắn với một tỉnh/thành phố.")
         elif self.role == Role.COMMUNE_OFFICER and (unit is None or unit.level != "commune"):
-            errors["unit"] = "Cán bộ xã phải gắn với một xã/phường."
+            errors["unit"] = _("Cán bộ xã phải gắn với một xã/phường.")
         if self.role == Role.PRODUCER and self.producer_id is None:
-            errors["producer"] = "Tài khoản chủ thể phải gắn với một chủ thể OCOP."
+            errors["producer"] = _("Tài khoản chủ thể phải gắn với một chủ thể OCOP.")
         elif self.role != Role.PRODUCER and self.producer_id is not None:
-            errors["producer"] = "Chỉ tài khoản chủ thể mới gắn với chủ thể OCOP."
+            errors["producer"] = _("Chỉ tài khoản chủ thể mới gắn với chủ thể OCOP.")
         if errors:
             raise ValidationError(errors)
 
@@ -91,19 +95,19 @@ class ApiToken(models.Model):
     hash stay a single indexed query."""
 
     user = models.ForeignKey(
-        User, verbose_name="người dùng", on_delete=models.CASCADE, related_name="api_tokens"
+        User, verbose_name=_("người dùng"), on_delete=models.CASCADE, related_name="api_tokens"
     )
-    name = models.CharField("tên", max_length=100)
-    prefix = models.CharField("tiền tố", max_length=8, db_index=True)
+    name = models.CharField(_("tên"), max_length=100)
+    prefix = models.CharField(_("tiền tố"), max_length=8, db_index=True)
     key_hash = models.CharField(max_length=64, unique=True)
-    created_at = models.DateTimeField("tạo lúc", auto_now_add=True)
-    last_used_at = models.DateTimeField("dùng lần cuối", null=True, blank=True)
-    revoked = models.BooleanField("đã thu hồi", default=False)
-    revoked_at = models.DateTimeField("thu hồi lúc", null=True, blank=True)
+    created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("dùng lần cuối"), null=True, blank=True)
+    revoked = models.BooleanField(_("đã thu hồi"), default=False)
+    revoked_at = models.DateTimeField(_("thu hồi lúc"), null=True, blank=True)
 
     class Meta:
-        verbose_name = "khoá API"
-        verbose_name_plural = "khoá API"
+        verbose_name = _("khoá API")
+        verbose_name_plural = _("khoá API")
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"

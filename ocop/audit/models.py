@@ -7,6 +7,7 @@ so editing or deleting any stored entry breaks the chain from that point on
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class AppendOnlyError(RuntimeError):
@@ -45,8 +46,8 @@ class AuditEntry(models.Model):
     class Meta:
         ordering = ["id"]
         indexes = [models.Index(fields=["object_type", "object_id"])]
-        verbose_name = "bản ghi nhật ký"
-        verbose_name_plural = "nhật ký kiểm toán"
+        verbose_name = _("bản ghi nhật ký")
+        verbose_name_plural = _("nhật ký kiểm toán")
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.action} {self.object_type}:{self.object_id}"

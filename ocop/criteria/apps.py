@@ -1,6 +1,7 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class CriteriaConfig(AppConfig):
     name = "ocop.criteria"
-    verbose_name = "Bộ tiêu chí OCOP"
+    verbose_name = _("Bộ tiêu chí OCOP")

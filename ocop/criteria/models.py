@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class CriteriaSetVersion(models.Model):
@@ -11,18 +12,18 @@ class CriteriaSetVersion(models.Model):
     supersedes it from its ``effective_from`` date. Evaluations record the exact version.
     """
 
-    code = models.CharField("mã bộ tiêu chí", max_length=80)
-    version = models.PositiveIntegerField("phiên bản")
+    code = models.CharField(_("mã bộ tiêu chí"), max_length=80)
+    version = models.PositiveIntegerField(_("phiên bản"))
     title_vi = models.CharField(max_length=300)
     title_en = models.CharField(max_length=300, blank=True)
-    decision = models.CharField("căn cứ pháp lý", max_length=60)
+    decision = models.CharField(_("căn cứ pháp lý"), max_length=60)
     status_kind = models.CharField(max_length=20)
     product_set = models.CharField(max_length=40, blank=True)
     effective_from = models.DateField()
     effective_to = models.DateField(null=True, blank=True)
     data = models.JSONField()
     sha256 = models.CharField(max_length=64)
-    locked = models.BooleanField("đã dùng để chấm (không sửa được)", default=False)
+    locked = models.BooleanField(_("đã dùng để chấm (không sửa được)"), default=False)
     imported_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -33,8 +34,8 @@ class CriteriaSetVersion(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["code", "version"], name="criteria_code_version_unique")
         ]
-        verbose_name = "phiên bản bộ tiêu chí"
-        verbose_name_plural = "bộ tiêu chí"
+        verbose_name = _("phiên bản bộ tiêu chí")
+        verbose_name_plural = _("bộ tiêu chí")
 
     def __str__(self) -> str:
         return f"{self.code}@v{self.version}"

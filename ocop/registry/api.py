@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
 from ocop.accounts.models import Role, User
@@ -27,7 +28,7 @@ router = Router(tags=["registry"])
 
 class FieldError(Schema):
     field: str = Field(description="Tên trường lỗi (`__all__` nếu lỗi chung)")
-    message: str = Field(description="Thông báo lỗi bằng tiếng Việt")
+    message: str = Field(description="Thông báo lỗi theo ngôn ngữ yêu cầu (mặc định tiếng Việt)")
 
 
 class ErrorOut(Schema):
@@ -276,14 +277,16 @@ def _errors(exc: ValidationError) -> Status:
 def _commune(key: str | None) -> Unit:
     unit = Unit.objects.filter(pk=key or "", level=Unit.Level.COMMUNE).first()
     if unit is None:
-        raise ValidationError({"commune": f"Không có xã/phường mã “{key}”."})
+        raise ValidationError({"commune": _("Không có xã/phường mã “%(code)s”.") % {"code": key}})
     return unit
 
 
 def _product_set(code: str) -> ProductSet:
     found = ProductSet.objects.filter(pk=code).first()
     if found is None:
-        raise ValidationError({"product_set": f"Không có bộ sản phẩm mã “{code}”."})
+        raise ValidationError(
+            {"product_set": _("Không có bộ sản phẩm mã “%(code)s”.") % {"code": code}}
+        )
     return found
 
 
@@ -300,7 +303,7 @@ def _call(fn: Any, ok_status: int, *args: Any, **kwargs: Any) -> Status:
     except ValidationError as exc:
         return _errors(exc)
     except PermissionDenied as exc:
-        return Status(403, {"detail": str(exc) or "Không có quyền."})
+        return Status(403, {"detail": str(exc) or _("Không có quyền.")})
 
 
 # --- Producers -------------------------------------------------------------------------------
@@ -374,7 +377,9 @@ def create_product(request: HttpRequest, payload: ProductIn) -> Status:
     if user.role == Role.PRODUCER and producer_id is None:
         producer_id = user.producer_id
     if producer_id is None:
-        return Status(422, {"detail": [{"field": "producer_id", "message": "Hãy chọn chủ thể."}]})
+        return Status(
+            422, {"detail": [{"field": "producer_id", "message": _("Hãy chọn chủ thể.")}]}
+        )
     producer = selectors.producer_detail(user, producer_id)
 
     def run() -> Product:

@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class RegistryConfig(AppConfig):
     name = "ocop.registry"
-    verbose_name = "Sổ đăng ký chủ thể và sản phẩm"
+    verbose_name = _("Sổ đăng ký chủ thể và sản phẩm")
 
     def ready(self) -> None:
         # Registers the registry permissions with `rules` (registry.view_producer, …).

@@ -8,6 +8,11 @@ iterator, so memory stays flat for the ~17,000 certified products of the country
 Import is all-or-nothing: every row is run through the services inside one transaction, each in
 its own savepoint so that every bad row is reported; the transaction is rolled back on preview
 and whenever any row fails, and committed only when all rows pass.
+
+The file format is Vietnamese whatever the interface language: column headers, choice values
+("Hợp tác xã", "Có"/"Không") and sheet names never change, so a file exported by an English-
+speaking officer imports back anywhere. Only explanations (column help, the guide sheet) and
+error messages follow the interface language.
 """
 
 from __future__ import annotations
@@ -22,6 +27,10 @@ from typing import IO, Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
+from django.utils import translation
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font
 from openpyxl.utils.exceptions import InvalidFileException
@@ -33,6 +42,13 @@ from ocop.units.models import Unit
 from ocop.units.text import fold
 
 MAX_IMPORT_ROWS = 20_000
+YES_NO = "Có / Không"
+
+
+def _vi_labels(choices: Iterable[tuple[str, Any]]) -> str:
+    """The Vietnamese labels of ``choices``: the values a file may hold (see the module doc)."""
+    with translation.override("vi"):
+        return "; ".join(str(label) for _code, label in choices)
 
 
 class ImportFileError(Exception):
@@ -45,19 +61,20 @@ class Column:
     field: str
     kind: str = "text"  # text | int | date | bool | legal_form | commune | product_set | status
     required: bool = False
-    help: str = ""
+    help: str | Promise = ""
     example: str = ""
 
 
 PRODUCER_COLUMNS = (
     Column("Mã số thuế", "tax_code", required=True,
-           help="10 chữ số, hoặc 13 chữ số dạng ##########-### (chi nhánh)",
+           help=gettext_lazy("10 chữ số, hoặc 13 chữ số dạng ##########-### (chi nhánh)"),
            example="0100109106"),
     Column("Tên chủ thể", "name", required=True, example="HTX Vải thiều Lục Ngạn"),
     Column("Loại hình", "legal_form", "legal_form", required=True,
-           help="; ".join(label for _, label in LegalForm.choices), example="Hợp tác xã"),
+           help=_vi_labels(LegalForm.choices), example="Hợp tác xã"),
     Column("Mã xã/phường", "commune", "commune", required=True,
-           help="Mã 5 chữ số của xã/phường hiện nay (từ 01/07/2025)", example="07582"),
+           help=gettext_lazy("Mã 5 chữ số của xã/phường hiện nay (từ 01/07/2025)"),
+           example="07582"),
     Column("Số nhà, thôn/xóm", "street_address", example="Thôn Hạ"),
     Column("Người đại diện", "representative_name", required=True, example="Nguyễn Văn A"),
     Column("Chức vụ", "representative_title", example="Giám đốc"),
@@ -68,27 +85,27 @@ PRODUCER_COLUMNS = (
     Column("Ngày đăng ký", "business_reg_date", "date", help="dd/mm/yyyy", example="15/03/2019"),
     Column("Số lao động", "employees", "int", example="25"),
     Column("Lao động địa phương", "local_employees", "int",
-           help="Không lớn hơn số lao động", example="20"),
+           help=gettext_lazy("Không lớn hơn số lao động"), example="20"),
     Column("Số thành viên", "members", "int", example="12"),
-    Column("Chủ thể là nữ", "woman_owner", "bool", help="Có / Không", example="Không"),
-    Column("Chủ thể là người DTTS", "ethnic_minority_owner", "bool", help="Có / Không",
+    Column("Chủ thể là nữ", "woman_owner", "bool", help=YES_NO, example="Không"),
+    Column("Chủ thể là người DTTS", "ethnic_minority_owner", "bool", help=YES_NO,
            example="Không"),
 )
 
 PRODUCT_COLUMNS = (
     Column("Mã số thuế chủ thể", "producer", "producer", required=True,
-           help="Mã số thuế của chủ thể đã có trong hệ thống", example="0100109106"),
+           help=gettext_lazy("Mã số thuế của chủ thể đã có trong hệ thống"), example="0100109106"),
     Column("Tên sản phẩm", "name", required=True, example="Vải thiều sấy khô"),
     Column("Mã bộ sản phẩm", "product_set", "product_set", required=True,
-           help="Mã trong danh mục phân loại (trang Bộ tiêu chí)"),
-    Column("Mã GTIN", "gtin", help="8, 12, 13 hoặc 14 chữ số, đúng chữ số kiểm tra",
+           help=gettext_lazy("Mã trong danh mục phân loại (trang Bộ tiêu chí)")),
+    Column("Mã GTIN", "gtin", help=gettext_lazy("8, 12, 13 hoặc 14 chữ số, đúng chữ số kiểm tra"),
            example="8934567890120"),
     Column("Quy cách đóng gói", "packaging", example="Hộp 500 g"),
     Column("Hạn sử dụng (ngày)", "shelf_life_days", "int", example="365"),
     Column("Mô tả", "description"),
     Column("Thành phần", "ingredients"),
     Column("Trạng thái", "status", "status",
-           help="; ".join(label for _, label in Product.Status.choices),
+           help=_vi_labels(Product.Status.choices),
            example="Đang sản xuất, kinh doanh"),
 )
 
@@ -107,14 +124,14 @@ def template_workbook(columns: Iterable[Column], title: str) -> bytes:
         cell.font = Font(bold=True)
     for i, c in enumerate(columns, start=1):
         sheet.column_dimensions[sheet.cell(1, i).column_letter].width = max(14, len(c.header) + 4)
-    guide = wb.create_sheet("Hướng dẫn")
-    guide.append(["Cột", "Bắt buộc", "Cách ghi", "Ví dụ"])
+    guide = wb.create_sheet(_("Hướng dẫn"))
+    guide.append([_("Cột"), _("Bắt buộc"), _("Cách ghi"), _("Ví dụ")])
     for cell in guide[1]:
         cell.font = Font(bold=True)
     for c in columns:
-        guide.append([c.header, "Có" if c.required else "", c.help, c.example])
+        guide.append([c.header, _("Có") if c.required else "", str(c.help), c.example])
     guide.append([])
-    guide.append(["Dữ liệu được đọc từ trang tính đầu tiên; dòng 1 là tiêu đề cột."])
+    guide.append([_("Dữ liệu được đọc từ trang tính đầu tiên; dòng 1 là tiêu đề cột.")])
     with tempfile.TemporaryFile() as tmp:
         wb.save(tmp)
         tmp.seek(0)
@@ -174,23 +191,23 @@ def _parse_date(value: Any) -> date | None:
             return datetime.strptime(text, fmt).date()
         except ValueError:
             continue
-    raise ValueError("không phải ngày hợp lệ (ghi dd/mm/yyyy)")
+    raise ValueError(_("không phải ngày hợp lệ (ghi dd/mm/yyyy)"))
 
 
 def _parse_int(value: Any) -> int | None:
     if value in (None, ""):
         return None
     if isinstance(value, bool):
-        raise ValueError("phải là số nguyên")
+        raise ValueError(_("phải là số nguyên"))
     if isinstance(value, (int, float)):
         if float(value).is_integer():
             return int(value)
-        raise ValueError("phải là số nguyên")
+        raise ValueError(_("phải là số nguyên"))
     text = _text(value).replace(".", "").replace(",", "")
     try:
         return int(text)
     except ValueError:
-        raise ValueError("phải là số nguyên") from None
+        raise ValueError(_("phải là số nguyên")) from None
 
 
 def _parse_bool(value: Any) -> bool:
@@ -203,15 +220,21 @@ def _parse_bool(value: Any) -> bool:
         return True
     if text in {"khong", "0", "false", "no", "sai"}:
         return False
-    raise ValueError("ghi “Có” hoặc “Không”")
+    raise ValueError(_("ghi “Có” hoặc “Không”"))
 
 
-def _choice(value: Any, choices: list[tuple[str, str]]) -> str:
+def _choice(value: Any, choices: list[tuple[str, Any]]) -> str:
     text = fold(_text(value))
-    for code, label in choices:
-        if text in (code, fold(label)):
+    with translation.override("vi"):
+        vi_labels = [(code, fold(str(label))) for code, label in choices]
+    # The label in the interface language is accepted too: harmless, and forgiving to a user
+    # who typed what the English screen showed.
+    for (code, vi_label), (_code, label) in zip(vi_labels, choices, strict=True):
+        if text in (code, vi_label, fold(str(label))):
             return code
-    raise ValueError("giá trị không có trong danh sách: " + "; ".join(lbl for _, lbl in choices))
+    raise ValueError(
+        _("giá trị không có trong danh sách: %(values)s") % {"values": _vi_labels(choices)}
+    )
 
 
 class _Lookups:
@@ -234,7 +257,7 @@ class _Lookups:
             )
         unit = self._communes[text]
         if unit is None:
-            raise ValueError(f"không có xã/phường mã “{_text(value)}”")
+            raise ValueError(_("không có xã/phường mã “%(code)s”") % {"code": _text(value)})
         return unit
 
     def product_set(self, value: Any) -> ProductSet:
@@ -243,7 +266,7 @@ class _Lookups:
             self._sets[code] = ProductSet.objects.filter(pk=code).first()
         found = self._sets[code]
         if found is None:
-            raise ValueError(f"không có bộ sản phẩm mã “{code}”")
+            raise ValueError(_("không có bộ sản phẩm mã “%(code)s”") % {"code": code})
         return found
 
     def producer(self, value: Any) -> Producer:
@@ -256,7 +279,8 @@ class _Lookups:
         found = self._producers[tax_code]
         if found is None:
             raise ValueError(
-                f"không tìm thấy chủ thể mã số thuế “{tax_code}” trong địa bàn của bạn"
+                _("không tìm thấy chủ thể mã số thuế “%(code)s” trong địa bàn của bạn")
+                % {"code": tax_code}
             )
         return found
 
@@ -290,14 +314,14 @@ def read_rows(file: IO[bytes], columns: Iterable[Column]) -> tuple[list[str], li
         wb = load_workbook(file, read_only=True, data_only=True)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
         raise ImportFileError(
-            "Không đọc được tệp: đây không phải bảng tính Excel .xlsx hợp lệ."
+            _("Không đọc được tệp: đây không phải bảng tính Excel .xlsx hợp lệ.")
         ) from exc
     try:
         sheet = wb.worksheets[0]
         rows = sheet.iter_rows(values_only=True)
         header_row = next(rows, None)
         if not header_row or not any(header_row):
-            raise ImportFileError("Trang tính đầu tiên không có dòng tiêu đề (dòng 1).")
+            raise ImportFileError(_("Trang tính đầu tiên không có dòng tiêu đề (dòng 1)."))
         headers = [_text(h) for h in header_row]
         by_fold = {fold(h): i for i, h in enumerate(headers) if h}
         index: dict[str, int] = {}
@@ -308,17 +332,21 @@ def read_rows(file: IO[bytes], columns: Iterable[Column]) -> tuple[list[str], li
             elif c.required:
                 missing.append(c.header)
         if missing:
-            raise ImportFileError("Thiếu cột bắt buộc: " + ", ".join(missing) + ".")
+            raise ImportFileError(
+                _("Thiếu cột bắt buộc: %(columns)s.") % {"columns": ", ".join(missing)}
+            )
         out: list[ImportRow] = []
         for number, raw in enumerate(rows, start=2):
             if raw is None or all(v in (None, "") for v in raw):
                 continue
             if len(out) >= MAX_IMPORT_ROWS:
-                raise ImportFileError(f"Tệp có quá {MAX_IMPORT_ROWS} dòng; hãy chia nhỏ.")
+                raise ImportFileError(
+                    _("Tệp có quá %(max)d dòng; hãy chia nhỏ.") % {"max": MAX_IMPORT_ROWS}
+                )
             cells = {h: raw[i] if i < len(raw) else None for h, i in index.items()}
             out.append(ImportRow(number=number, cells=cells))
         if not out:
-            raise ImportFileError("Tệp không có dòng dữ liệu nào (từ dòng 2).")
+            raise ImportFileError(_("Tệp không có dòng dữ liệu nào (từ dòng 2)."))
         return [c.header for c in columns if c.header in index], out
     finally:
         wb.close()
@@ -331,7 +359,7 @@ def _prepare(row: ImportRow, columns: list[Column], lookups: _Lookups) -> None:
         value = row.cells[c.header]
         if _text(value) == "":
             if c.required:
-                row.errors.append(RowError(c.header, "không được để trống"))
+                row.errors.append(RowError(c.header, _("không được để trống")))
             # An empty optional cell leaves the model's default (0, "", False, active).
             continue
         try:
@@ -369,7 +397,9 @@ def _run(
             key = _text(row.cells.get(unique_header))
             if key and unique_field in ("tax_code", "gtin"):
                 if key in seen:
-                    row.errors.append(RowError(unique_header, f"trùng với dòng {seen[key]}"))
+                    row.errors.append(
+                        RowError(unique_header, _("trùng với dòng %(row)d") % {"row": seen[key]})
+                    )
                 seen.setdefault(key, row.number)
             if row.errors:
                 continue
@@ -379,7 +409,7 @@ def _run(
             except ValidationError as exc:
                 _record_errors(row, exc, cols)
             except PermissionDenied:
-                row.errors.append(RowError(scope_header, "ngoài địa bàn hoặc quyền của bạn"))
+                row.errors.append(RowError(scope_header, _("ngoài địa bàn hoặc quyền của bạn")))
         result = ImportResult(rows=rows, headers=headers)
         if not commit or not result.ok:
             transaction.set_rollback(True)
@@ -463,16 +493,23 @@ PRODUCT_EXPORT: tuple[tuple[str, Callable[[Product], Any]], ...] = (
 
 def _rows_of(qs: QuerySet, spec: tuple[tuple[str, Callable[[Any], Any]], ...]) -> Iterator[list]:
     for obj in qs.iterator(chunk_size=2000):
-        yield [getter(obj) for _, getter in spec]
+        yield [getter(obj) for _header, getter in spec]
 
 
 def export_workbook(qs: QuerySet, kind: str) -> IO[bytes]:
     """Write ``qs`` to a temporary .xlsx file (write-only mode) and return it rewound."""
     spec = PRODUCER_EXPORT if kind == "producers" else PRODUCT_EXPORT
+    with translation.override("vi"):  # choice labels are file values: Vietnamese (see top)
+        return _write_export(qs, spec, kind)
+
+
+def _write_export(
+    qs: QuerySet, spec: tuple[tuple[str, Callable[[Any], Any]], ...], kind: str
+) -> IO[bytes]:
     wb = Workbook(write_only=True)
     sheet = wb.create_sheet("Chủ thể" if kind == "producers" else "Sản phẩm")
     sheet.freeze_panes = "A2"
-    sheet.append([header for header, _ in spec])
+    sheet.append([header for header, _getter in spec])
     for values in _rows_of(qs, spec):
         sheet.append(values)
     # Returned open to the caller (FileResponse closes it); the OS removes it on close.

@@ -10,6 +10,7 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.utils.translation import gettext_lazy as _
 
 from ocop.accounts.models import Role, User
 from ocop.registry import permissions, services
@@ -66,20 +67,20 @@ class ProducerForm(ServiceForm):
         # A record made before 1 July 2025 keeps its legacy commune until someone moves it.
         legacy = bool(self.instance.pk and not self.instance.commune.is_current)
         self.fields["commune"] = CommuneChoiceField(
-            allow_legacy=legacy, help_text="Xã/phường hiện nay (từ 01/07/2025).",
+            allow_legacy=legacy, help_text=_("Xã/phường hiện nay (từ 01/07/2025)."),
         )
-        self.fields["tax_code"].help_text = "10 chữ số, hoặc ##########-### với chi nhánh."
+        self.fields["tax_code"].help_text = _("10 chữ số, hoặc ##########-### với chi nhánh.")
         if user.role == Role.PRODUCER:
             for name in permissions.PRODUCER_LOCKED_FIELDS:
                 self.fields[name].disabled = True
-                self.fields[name].help_text = "Liên hệ cơ quan quản lý để sửa."
+                self.fields[name].help_text = _("Liên hệ cơ quan quản lý để sửa.")
 
 
 class ProductForm(ServiceForm):
     service_fields = services.PRODUCT_FIELDS
     # Plain FileField: the content check (and its message) is the one in registry.uploads.
-    image = forms.FileField(label="Ảnh sản phẩm", required=False,
-                            help_text="PNG, JPEG hoặc WebP.",
+    image = forms.FileField(label=_("Ảnh sản phẩm"), required=False,
+                            help_text=_("PNG, JPEG hoặc WebP."),
                             widget=forms.ClearableFileInput(attrs={"accept": "image/*"}))
 
     class Meta:
@@ -90,14 +91,14 @@ class ProductForm(ServiceForm):
         super().__init__(*args, **kwargs)
         field = self.fields["product_set"]
         field.queryset = ProductSet.objects.select_related("subgroup").order_by("code")
-        field.label_from_instance = lambda s: f"{s.code} — {s.name_vi}"
-        self.fields["gtin"].help_text = "Mã vạch 8, 12, 13 hoặc 14 chữ số (không bắt buộc)."
+        field.label_from_instance = lambda s: f"{s.code} — {s.display_name}"
+        self.fields["gtin"].help_text = _("Mã vạch 8, 12, 13 hoặc 14 chữ số (không bắt buộc).")
 
 
 class DocumentForm(ServiceForm):
     service_fields = services.DOCUMENT_FIELDS
-    file = forms.FileField(label="Tệp", required=False,
-                           help_text="PDF, ảnh PNG/JPEG, Excel .xlsx hoặc Word .docx.")
+    file = forms.FileField(label=_("Tệp"), required=False,
+                           help_text=_("PDF, ảnh PNG/JPEG, Excel .xlsx hoặc Word .docx."))
 
     class Meta:
         model = EvidenceDocument
@@ -111,7 +112,7 @@ class DocumentForm(ServiceForm):
 
 
 class ImportForm(forms.Form):
-    file = forms.FileField(label="Tệp Excel (.xlsx)",
+    file = forms.FileField(label=_("Tệp Excel (.xlsx)"),
                            widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}))
 
 

@@ -13,6 +13,8 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
 from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from ocop.accounts.models import Role, User
 from ocop.audit import services as audit
@@ -38,13 +40,13 @@ DOCUMENT_FIELDS = ("doc_type", "number", "issuer", "issued_on", "expires_on", "p
 def _check(actor: User | None, entity: permissions.Entity, action: permissions.Action,
            target: Any) -> None:
     if actor is not None and not permissions.can(actor, entity, action, target):
-        raise PermissionDenied("Bạn không có quyền thực hiện thao tác này.")
+        raise PermissionDenied(_("Bạn không có quyền thực hiện thao tác này."))
 
 
 def _only(data: Mapping[str, Any], allowed: tuple[str, ...]) -> dict[str, Any]:
     unknown = set(data) - set(allowed)
     if unknown:
-        raise ValidationError({k: "Trường này không được sửa ở đây." for k in sorted(unknown)})
+        raise ValidationError({k: _("Trường này không được sửa ở đây.") for k in sorted(unknown)})
     return dict(data)
 
 
@@ -84,7 +86,8 @@ def _unique_tax_code(tax_code: str, exclude_pk: int | None) -> None:
     if qs.exists():
         # Do not name the other producer: it may lie outside the user's jurisdiction.
         raise ValidationError(
-            {"tax_code": f"Mã số thuế {tax_code} đã được đăng ký trong hệ thống."}
+            {"tax_code": _("Mã số thuế %(code)s đã được đăng ký trong hệ thống.")
+             % {"code": tax_code}}
         )
 
 
@@ -95,7 +98,9 @@ def _unique_gtin(gtin: str | None, exclude_pk: int | None) -> None:
     if exclude_pk:
         qs = qs.exclude(pk=exclude_pk)
     if qs.exists():
-        raise ValidationError({"gtin": f"Mã GTIN {gtin} đã được gán cho một sản phẩm khác."})
+        raise ValidationError(
+            {"gtin": _("Mã GTIN %(code)s đã được gán cho một sản phẩm khác.") % {"code": gtin}}
+        )
 
 
 # --- Producers -------------------------------------------------------------------------------
@@ -105,7 +110,7 @@ def _unique_gtin(gtin: str | None, exclude_pk: int | None) -> None:
 def create_producer(*, actor: User | None, data: Mapping[str, Any]) -> Producer:
     data = validators.clean_producer_data(_only(data, PRODUCER_FIELDS))
     if "commune" not in data or data["commune"] is None:
-        raise ValidationError({"commune": "Hãy chọn xã/phường."})
+        raise ValidationError({"commune": _("Hãy chọn xã/phường.")})
     _check(actor, "producer", "create", data["commune"])
     _unique_tax_code(data.get("tax_code", ""), None)
     producer = Producer(**data)
@@ -124,7 +129,7 @@ def update_producer(*, actor: User | None, producer: Producer, data: Mapping[str
     data = _only(data, PRODUCER_FIELDS)
     if actor is not None and actor.role == Role.PRODUCER:
         locked = {
-            f: "Chủ thể không được tự sửa trường này; hãy liên hệ cơ quan quản lý."
+            f: _("Chủ thể không được tự sửa trường này; hãy liên hệ cơ quan quản lý.")
             for f in permissions.PRODUCER_LOCKED_FIELDS
             if f in data and str(data[f] or "") != str(getattr(current, f))
         }
@@ -164,12 +169,19 @@ def delete_producer(*, actor: User | None, producer: Producer) -> None:
     count = current.products.count()
     if count:
         raise ValidationError(
-            f"Không thể xoá chủ thể “{current.name}” vì còn {count} sản phẩm. "
-            "Hãy xoá các sản phẩm trước."
+            ngettext(
+                "Không thể xoá chủ thể “%(name)s” vì còn %(count)d sản phẩm. "
+                "Hãy xoá các sản phẩm trước.",
+                "Không thể xoá chủ thể “%(name)s” vì còn %(count)d sản phẩm. "
+                "Hãy xoá các sản phẩm trước.",
+                count,
+            )
+            % {"name": current.name, "count": count}
         )
     if current.accounts.exists():
         raise ValidationError(
-            f"Không thể xoá chủ thể “{current.name}” vì còn tài khoản người dùng gắn với chủ thể."
+            _("Không thể xoá chủ thể “%(name)s” vì còn tài khoản người dùng gắn với chủ thể.")
+            % {"name": current.name}
         )
     files = [d.file.name for d in current.documents.all() if d.file]
     audit.record(actor=actor, action="registry.producer.delete", obj=current,
@@ -195,7 +207,7 @@ def create_product(*, actor: User | None, producer: Producer, data: Mapping[str,
     _unique_gtin(data.get("gtin"), None)
     product = Product(producer=producer, **data)
     if product.product_set_id is None:
-        raise ValidationError({"product_set": "Hãy chọn bộ sản phẩm."})
+        raise ValidationError({"product_set": _("Hãy chọn bộ sản phẩm.")})
     _full_clean(product)
     _store_image(product, image)
     product.search_text = product_search_text(product)
@@ -254,7 +266,7 @@ def delete_product(*, actor: User | None, product: Product) -> None:
 
 def _document_product_belongs(producer: Producer, product: Product | None) -> None:
     if product is not None and product.producer_id != producer.pk:
-        raise ValidationError({"product": "Sản phẩm này không thuộc chủ thể đang chọn."})
+        raise ValidationError({"product": _("Sản phẩm này không thuộc chủ thể đang chọn.")})
 
 
 def _store_file(document: EvidenceDocument, file: File | None) -> None:

@@ -14,6 +14,8 @@ from pathlib import PurePath
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files import File
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from PIL import Image, UnidentifiedImageError
 
 IMAGE_KINDS = frozenset({"png", "jpeg", "webp"})
@@ -22,20 +24,20 @@ SPREADSHEET_KINDS = frozenset({"xlsx"})
 
 KIND_LABELS = {
     "pdf": "PDF",
-    "png": "ảnh PNG",
-    "jpeg": "ảnh JPEG",
-    "webp": "ảnh WebP",
-    "gif": "ảnh GIF",
-    "xlsx": "bảng tính Excel (.xlsx)",
-    "docx": "văn bản Word (.docx)",
-    "zip": "tệp nén ZIP",
-    "ole": "tệp Office cũ (.xls/.doc)",
-    "exe": "chương trình chạy được (EXE/ELF)",
-    "html": "trang HTML",
-    "svg": "ảnh SVG (có thể chứa mã)",
-    "text": "văn bản thuần",
-    "empty": "tệp rỗng",
-    "unknown": "không nhận ra",
+    "png": gettext_lazy("ảnh PNG"),
+    "jpeg": gettext_lazy("ảnh JPEG"),
+    "webp": gettext_lazy("ảnh WebP"),
+    "gif": gettext_lazy("ảnh GIF"),
+    "xlsx": gettext_lazy("bảng tính Excel (.xlsx)"),
+    "docx": gettext_lazy("văn bản Word (.docx)"),
+    "zip": gettext_lazy("tệp nén ZIP"),
+    "ole": gettext_lazy("tệp Office cũ (.xls/.doc)"),
+    "exe": gettext_lazy("chương trình chạy được (EXE/ELF)"),
+    "html": gettext_lazy("trang HTML"),
+    "svg": gettext_lazy("ảnh SVG (có thể chứa mã)"),
+    "text": gettext_lazy("văn bản thuần"),
+    "empty": gettext_lazy("tệp rỗng"),
+    "unknown": gettext_lazy("không nhận ra"),
 }
 EXTENSIONS = {"pdf": "pdf", "png": "png", "jpeg": "jpg", "webp": "webp", "xlsx": "xlsx",
               "docx": "docx"}
@@ -93,12 +95,12 @@ def detect_kind(file: File) -> str:
 
 
 def _labels(kinds: frozenset[str]) -> str:
-    return ", ".join(KIND_LABELS[k] for k in sorted(kinds))
+    return ", ".join(str(KIND_LABELS[k]) for k in sorted(kinds))
 
 
 def validate_upload(file: File, allowed: frozenset[str], field: str = "file") -> str:
     """Check size and content of ``file``; return the detected kind or raise ValidationError."""
-    name = PurePath(getattr(file, "name", "") or "tệp").name
+    name = PurePath(getattr(file, "name", "") or _("tệp")).name
     max_bytes = settings.UPLOAD_MAX_BYTES
     size = getattr(file, "size", None)
     if size is None:
@@ -107,14 +109,15 @@ def validate_upload(file: File, allowed: frozenset[str], field: str = "file") ->
         file.seek(0)
     if size > max_bytes:
         raise ValidationError(
-            {field: f"Tệp “{name}” quá lớn ({size / 1048576:.1f} MB); "
-                    f"tối đa {max_bytes / 1048576:.0f} MB."}
+            {field: _("Tệp “%(name)s” quá lớn (%(size).1f MB); tối đa %(max).0f MB.")
+             % {"name": name, "size": size / 1048576, "max": max_bytes / 1048576}}
         )
     kind = detect_kind(file)
     if kind not in allowed:
         raise ValidationError(
-            {field: f"Tệp “{name}” không được chấp nhận: nội dung thực tế là "
-                    f"{KIND_LABELS[kind]}. Chỉ nhận: {_labels(allowed)}."}
+            {field: _("Tệp “%(name)s” không được chấp nhận: nội dung thực tế là %(kind)s. "
+                      "Chỉ nhận: %(allowed)s.")
+             % {"name": name, "kind": KIND_LABELS[kind], "allowed": _labels(allowed)}}
         )
     if kind in IMAGE_KINDS:
         try:
@@ -122,7 +125,8 @@ def validate_upload(file: File, allowed: frozenset[str], field: str = "file") ->
                 img.verify()
         except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
             raise ValidationError(
-                {field: f"Tệp “{name}” không phải ảnh hợp lệ (hỏng hoặc bị cắt)."}
+                {field: _("Tệp “%(name)s” không phải ảnh hợp lệ (hỏng hoặc bị cắt).")
+                 % {"name": name}}
             ) from None
         finally:
             file.seek(0)

@@ -1,7 +1,8 @@
 """Field rules of the registry, shared by forms, the API, Excel import and services.
 
-Every error is a ``ValidationError`` keyed by the field name, with a Vietnamese message, so that
-each caller can show it beside the right input, JSON field or spreadsheet column.
+Every error is a ``ValidationError`` keyed by the field name, with a translated message
+(Vietnamese msgid), so that each caller can show it beside the right input, JSON field or
+spreadsheet column.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from biip import ParseError
 from biip.gtin import Gtin
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 # Official weights of the General Department of Taxation for the 10-digit code (check digit last).
 TAX_CODE_WEIGHTS = (31, 29, 23, 19, 17, 13, 7, 5, 3)
@@ -37,11 +39,12 @@ def normalise_tax_code(value: str, field: str = "tax_code") -> str:
     """Return the code in canonical form ("0101234567" or "0101234567-001") or raise."""
     raw = re.sub(r"\s+", "", str(value or ""))
     if not raw:
-        raise ValidationError({field: "Mã số thuế là bắt buộc."})
+        raise ValidationError({field: _("Mã số thuế là bắt buộc.")})
     if re.fullmatch(r"\d{10}", raw):
         if not _main_tax_code_ok(raw):
             raise ValidationError(
-                {field: f"Mã số thuế “{raw}” sai chữ số kiểm tra (chữ số thứ 10)."}
+                {field: _("Mã số thuế “%(code)s” sai chữ số kiểm tra (chữ số thứ 10).")
+                 % {"code": raw}}
             )
         return raw
     branch = _BRANCH.fullmatch(raw)
@@ -49,14 +52,17 @@ def normalise_tax_code(value: str, field: str = "tax_code") -> str:
         main, suffix = branch.groups()
         if not _main_tax_code_ok(main):
             raise ValidationError(
-                {field: f"Mã số thuế “{raw}”: 10 chữ số đầu sai chữ số kiểm tra."}
+                {field: _("Mã số thuế “%(code)s”: 10 chữ số đầu sai chữ số kiểm tra.")
+                 % {"code": raw}}
             )
         # Branch numbers start at 001; 000 is never issued.
         if suffix == "000":
-            raise ValidationError({field: f"Mã số thuế “{raw}”: mã chi nhánh không được là 000."})
+            raise ValidationError(
+                {field: _("Mã số thuế “%(code)s”: mã chi nhánh không được là 000.") % {"code": raw}}
+            )
         return f"{main}-{suffix}"
     raise ValidationError(
-        {field: "Mã số thuế phải gồm 10 chữ số, hoặc 13 chữ số dạng ##########-### (chi nhánh)."}
+        {field: _("Mã số thuế phải gồm 10 chữ số, hoặc 13 chữ số dạng ##########-### (chi nhánh).")}
     )
 
 
@@ -69,21 +75,21 @@ def normalise_gtin(value: str | None, field: str = "gtin") -> str | None:
         Gtin.parse(raw)
     except ParseError:
         if not raw.isdecimal() or len(raw) not in (8, 12, 13, 14):
-            msg = f"Mã GTIN “{raw}” phải gồm 8, 12, 13 hoặc 14 chữ số."
+            msg = _("Mã GTIN “%(code)s” phải gồm 8, 12, 13 hoặc 14 chữ số.") % {"code": raw}
         else:
-            msg = f"Mã GTIN “{raw}” sai chữ số kiểm tra."
+            msg = _("Mã GTIN “%(code)s” sai chữ số kiểm tra.") % {"code": raw}
         raise ValidationError({field: msg}) from None
     return raw
 
 
 def validate_not_future(value: date | None, field: str, label: str) -> None:
     if value is not None and value > timezone.localdate():
-        raise ValidationError({field: f"{label} không được ở tương lai."})
+        raise ValidationError({field: _("%(label)s không được ở tương lai.") % {"label": label}})
 
 
 def validate_non_negative(value: int | None, field: str, label: str) -> None:
     if value is not None and value < 0:
-        raise ValidationError({field: f"{label} không được âm."})
+        raise ValidationError({field: _("%(label)s không được âm.") % {"label": label}})
 
 
 def _collect(errors: dict[str, list[str]], exc: ValidationError) -> None:
@@ -101,16 +107,16 @@ def clean_producer_data(data: Mapping[str, Any]) -> dict[str, Any]:
         except ValidationError as exc:
             _collect(errors, exc)
     for field, label in (
-        ("employees", "Số lao động"),
-        ("local_employees", "Số lao động địa phương"),
-        ("members", "Số thành viên"),
+        ("employees", _("Số lao động")),
+        ("local_employees", _("Số lao động địa phương")),
+        ("members", _("Số thành viên")),
     ):
         try:
             validate_non_negative(out.get(field), field, label)
         except ValidationError as exc:
             _collect(errors, exc)
     try:
-        validate_not_future(out.get("business_reg_date"), "business_reg_date", "Ngày đăng ký")
+        validate_not_future(out.get("business_reg_date"), "business_reg_date", _("Ngày đăng ký"))
     except ValidationError as exc:
         _collect(errors, exc)
     employees, local = out.get("employees"), out.get("local_employees")
@@ -121,7 +127,7 @@ def clean_producer_data(data: Mapping[str, Any]) -> dict[str, Any]:
         and local > employees
     ):
         errors.setdefault("local_employees", []).append(
-            "Số lao động địa phương không được lớn hơn tổng số lao động."
+            _("Số lao động địa phương không được lớn hơn tổng số lao động.")
         )
     if errors:
         raise ValidationError(errors)
@@ -137,7 +143,7 @@ def clean_product_data(data: Mapping[str, Any]) -> dict[str, Any]:
         except ValidationError as exc:
             _collect(errors, exc)
     try:
-        validate_non_negative(out.get("shelf_life_days"), "shelf_life_days", "Hạn sử dụng")
+        validate_non_negative(out.get("shelf_life_days"), "shelf_life_days", _("Hạn sử dụng"))
     except ValidationError as exc:
         _collect(errors, exc)
     if errors:
@@ -149,12 +155,12 @@ def clean_document_data(data: Mapping[str, Any]) -> dict[str, Any]:
     out = dict(data)
     errors: dict[str, list[str]] = {}
     try:
-        validate_not_future(out.get("issued_on"), "issued_on", "Ngày cấp")
+        validate_not_future(out.get("issued_on"), "issued_on", _("Ngày cấp"))
     except ValidationError as exc:
         _collect(errors, exc)
     issued, expires = out.get("issued_on"), out.get("expires_on")
     if issued and expires and expires < issued:
-        errors.setdefault("expires_on", []).append("Ngày hết hạn phải sau ngày cấp.")
+        errors.setdefault("expires_on", []).append(_("Ngày hết hạn phải sau ngày cấp."))
     if errors:
         raise ValidationError(errors)
     return out

@@ -18,6 +18,8 @@ from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from ocop.accounts.models import Role
@@ -26,7 +28,7 @@ from ocop.registry import excel, forms, selectors, services
 from ocop.registry.permissions import can
 from ocop.registry.uploads import SPREADSHEET_KINDS, validate_upload
 
-OUTSIDE_REACH = "Xã/phường này nằm ngoài địa bàn của bạn."
+OUTSIDE_REACH = gettext_lazy("Xã/phường này nằm ngoài địa bàn của bạn.")
 
 
 def _detail_url(producer: Any) -> str:
@@ -100,10 +102,10 @@ def producer_create(request: HttpRequest) -> HttpResponse:
             # The view checked the right to create somewhere; so this is the chosen commune.
             form.add_error("commune", OUTSIDE_REACH)
         else:
-            messages.success(request, f"Đã thêm chủ thể “{producer.name}”.")
+            messages.success(request, _("Đã thêm chủ thể “%(name)s”.") % {"name": producer.name})
             return redirect("registry:producer_detail", pk=producer.pk)
     return render(request, "registry/form.html", {
-        "form": form, "title": "Thêm chủ thể", "cancel": reverse("registry:producer_list"),
+        "form": form, "title": _("Thêm chủ thể"), "cancel": reverse("registry:producer_list"),
     })
 
 
@@ -124,10 +126,10 @@ def producer_edit(request: HttpRequest, pk: int) -> HttpResponse:
             # The right to change this producer was checked above: the new commune is the issue.
             form.add_error("commune", OUTSIDE_REACH)
         else:
-            messages.success(request, "Đã lưu thông tin chủ thể.")
+            messages.success(request, _("Đã lưu thông tin chủ thể."))
             return redirect("registry:producer_detail", pk=producer.pk)
     return render(request, "registry/form.html",
-                  {"form": form, "title": f"Sửa chủ thể: {producer.name}",
+                  {"form": form, "title": _("Sửa chủ thể: %(name)s") % {"name": producer.name},
                    "cancel": _detail_url(producer)})
 
 
@@ -144,10 +146,10 @@ def producer_delete(request: HttpRequest, pk: int) -> HttpResponse:
             for message in exc.messages:
                 messages.error(request, message)
             return redirect("registry:producer_detail", pk=producer.pk)
-        messages.success(request, f"Đã xoá chủ thể “{producer.name}”.")
+        messages.success(request, _("Đã xoá chủ thể “%(name)s”.") % {"name": producer.name})
         return redirect("registry:producer_list")
     return render(request, "registry/confirm_delete.html",
-                  {"obj": producer, "kind": "chủ thể", "cancel": _detail_url(producer)})
+                  {"obj": producer, "kind": _("chủ thể"), "cancel": _detail_url(producer)})
 
 
 @login_required
@@ -191,10 +193,11 @@ def product_create(request: HttpRequest) -> HttpResponse:
         except ValidationError as exc:
             form.add_service_errors(exc)
         else:
-            messages.success(request, f"Đã thêm sản phẩm “{product.name}”.")
+            messages.success(request, _("Đã thêm sản phẩm “%(name)s”.") % {"name": product.name})
             return redirect("registry:product_detail", pk=product.pk)
     return render(request, "registry/form.html", {
-        "form": form, "title": f"Thêm sản phẩm của {producer.name}", "multipart": True,
+        "form": form, "title": _("Thêm sản phẩm của %(name)s") % {"name": producer.name},
+        "multipart": True,
         "hidden": {"chu_the": producer.pk}, "cancel": _detail_url(producer),
     })
 
@@ -213,10 +216,11 @@ def product_edit(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             form.add_service_errors(exc)
         else:
-            messages.success(request, "Đã lưu sản phẩm.")
+            messages.success(request, _("Đã lưu sản phẩm."))
             return redirect("registry:product_detail", pk=product.pk)
     return render(request, "registry/form.html", {
-        "form": form, "title": f"Sửa sản phẩm: {product.name}", "multipart": True,
+        "form": form, "title": _("Sửa sản phẩm: %(name)s") % {"name": product.name},
+        "multipart": True,
         "cancel": reverse("registry:product_detail", args=[product.pk]),
     })
 
@@ -234,10 +238,10 @@ def product_delete(request: HttpRequest, pk: int) -> HttpResponse:
             for message in exc.messages:
                 messages.error(request, message)
             return redirect("registry:product_detail", pk=product.pk)
-        messages.success(request, f"Đã xoá sản phẩm “{product.name}”.")
+        messages.success(request, _("Đã xoá sản phẩm “%(name)s”.") % {"name": product.name})
         return redirect("registry:producer_detail", pk=product.producer_id)
     return render(request, "registry/confirm_delete.html", {
-        "obj": product, "kind": "sản phẩm",
+        "obj": product, "kind": _("sản phẩm"),
         "cancel": reverse("registry:product_detail", args=[product.pk]),
     })
 
@@ -260,10 +264,11 @@ def document_create(request: HttpRequest, producer_pk: int) -> HttpResponse:
         except ValidationError as exc:
             form.add_service_errors(exc)
         else:
-            messages.success(request, "Đã thêm giấy tờ.")
+            messages.success(request, _("Đã thêm giấy tờ."))
             return redirect("registry:producer_detail", pk=producer.pk)
     return render(request, "registry/form.html", {
-        "form": form, "title": f"Thêm giấy tờ của {producer.name}", "multipart": True,
+        "form": form, "title": _("Thêm giấy tờ của %(name)s") % {"name": producer.name},
+        "multipart": True,
         "cancel": _detail_url(producer),
     })
 
@@ -285,10 +290,11 @@ def document_edit(request: HttpRequest, producer_pk: int, pk: int) -> HttpRespon
         except ValidationError as exc:
             form.add_service_errors(exc)
         else:
-            messages.success(request, "Đã lưu giấy tờ.")
+            messages.success(request, _("Đã lưu giấy tờ."))
             return redirect("registry:producer_detail", pk=producer.pk)
     return render(request, "registry/form.html", {
-        "form": form, "title": f"Sửa giấy tờ: {document}", "multipart": True,
+        "form": form, "title": _("Sửa giấy tờ: %(name)s") % {"name": document},
+        "multipart": True,
         "cancel": _detail_url(producer),
     })
 
@@ -302,10 +308,10 @@ def document_delete(request: HttpRequest, producer_pk: int, pk: int) -> HttpResp
         raise PermissionDenied
     if request.method == "POST":
         services.delete_document(actor=request.user, document=document)
-        messages.success(request, "Đã xoá giấy tờ.")
+        messages.success(request, _("Đã xoá giấy tờ."))
         return redirect("registry:producer_detail", pk=producer.pk)
     return render(request, "registry/confirm_delete.html",
-                  {"obj": document, "kind": "giấy tờ", "cancel": _detail_url(producer)})
+                  {"obj": document, "kind": _("giấy tờ"), "cancel": _detail_url(producer)})
 
 
 @login_required
@@ -321,23 +327,25 @@ def document_file(request: HttpRequest, producer_pk: int, pk: int) -> FileRespon
 
 # --- Excel -----------------------------------------------------------------------------------
 
+# (columns, importer, page title, sheet name of the template file, page after import). The sheet
+# name is part of the Vietnamese file format, so it is not translated (see ocop.registry.excel).
 _IMPORTS = {
-    "producer": (excel.PRODUCER_COLUMNS, excel.import_producers, "Chủ thể",
-                 "registry:producer_list"),
-    "product": (excel.PRODUCT_COLUMNS, excel.import_products, "Sản phẩm",
-                "registry:product_list"),
+    "producer": (excel.PRODUCER_COLUMNS, excel.import_producers,
+                 pgettext_lazy("danh sách", "Chủ thể"), "Chủ thể", "registry:producer_list"),
+    "product": (excel.PRODUCT_COLUMNS, excel.import_products,
+                pgettext_lazy("danh sách", "Sản phẩm"), "Sản phẩm", "registry:product_list"),
 }
 _SESSION_KEY = "registry_imports"
 
 
 def _import(request: HttpRequest, kind: str) -> HttpResponse:
-    columns, run, title, done_url = _IMPORTS[kind]
+    columns, run, title, sheet_name, done_url = _IMPORTS[kind]
     user = request.user
     entity = "producer" if kind == "producer" else "product"
     if not can(user, entity, "create"):
         raise PermissionDenied
     if request.GET.get("mau"):
-        content = excel.template_workbook(columns, title)
+        content = excel.template_workbook(columns, sheet_name)
         return FileResponse(ContentFile(content), as_attachment=True,
                             filename=f"mau-nhap-{'chu-the' if kind == 'producer' else 'san-pham'}"
                                      ".xlsx")
@@ -348,7 +356,7 @@ def _import(request: HttpRequest, kind: str) -> HttpResponse:
         token = request.POST["token"]
         entry = pending.get(token)
         if not entry or entry["kind"] != kind:
-            messages.error(request, "Phiên nhập dữ liệu đã hết hạn; hãy tải tệp lên lại.")
+            messages.error(request, _("Phiên nhập dữ liệu đã hết hạn; hãy tải tệp lên lại."))
             return redirect(request.path)
         with default_storage.open(entry["path"], "rb") as fh:
             try:
@@ -360,7 +368,11 @@ def _import(request: HttpRequest, kind: str) -> HttpResponse:
             default_storage.delete(entry["path"])
             pending.pop(token, None)
             request.session[_SESSION_KEY] = pending
-            messages.success(request, f"Đã nhập {len(result.rows)} dòng từ “{entry['name']}”.")
+            messages.success(request, ngettext(
+                "Đã nhập %(count)d dòng từ “%(name)s”.",
+                "Đã nhập %(count)d dòng từ “%(name)s”.",
+                len(result.rows),
+            ) % {"count": len(result.rows), "name": entry["name"]})
             return redirect(done_url)
         context.update(result=result, token=token, file_name=entry["name"])
         return render(request, "registry/import.html", context)
@@ -376,7 +388,9 @@ def _import(request: HttpRequest, kind: str) -> HttpResponse:
             except ValidationError as exc:
                 form.add_error("file", exc.message_dict.get("file", exc.messages))
             except excel.ImportFileError as exc:
-                form.add_error("file", f"Tệp “{name}”: {exc}")
+                form.add_error(
+                    "file", _("Tệp “%(name)s”: %(error)s") % {"name": name, "error": exc}
+                )
             else:
                 context.update(result=result, file_name=name)
                 if result.ok:

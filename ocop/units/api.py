@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Router, Schema
 from ninja.errors import HttpError
 
@@ -59,7 +60,7 @@ def list_provinces(request: HttpRequest, era: Unit.Era = Unit.Era.CURRENT):
 def list_communes(request: HttpRequest, key: str):
     province = selectors.get_unit(key)
     if province is None or province.level != Unit.Level.PROVINCE:
-        raise HttpError(404, "Không tìm thấy tỉnh/thành phố")
+        raise HttpError(404, _("Không tìm thấy tỉnh/thành phố"))
     if province.is_current:
         return selectors.communes(key)
     return selectors.legacy_communes_of_province(key)
@@ -69,7 +70,7 @@ def list_communes(request: HttpRequest, key: str):
 def get_unit(request: HttpRequest, key: str):
     unit = selectors.get_unit(key)
     if unit is None:
-        raise HttpError(404, "Không tìm thấy đơn vị hành chính")
+        raise HttpError(404, _("Không tìm thấy đơn vị hành chính"))
     successions = unit.successions.select_related("successor").order_by("successor_id")
     return UnitDetail(
         key=unit.key,

@@ -9,25 +9,26 @@ points at the current province it lies in (``current_province``), so that a 2022
 """
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class Unit(models.Model):
     class Era(models.TextChoices):
-        CURRENT = "current", "Từ 01/07/2025 (2 cấp)"
-        LEGACY = "legacy", "Trước 01/07/2025 (3 cấp)"
+        CURRENT = "current", _("Từ 01/07/2025 (2 cấp)")
+        LEGACY = "legacy", _("Trước 01/07/2025 (3 cấp)")
 
     class Level(models.TextChoices):
-        PROVINCE = "province", "Tỉnh/thành phố"
-        DISTRICT = "district", "Quận/huyện"
-        COMMUNE = "commune", "Xã/phường/thị trấn"
+        PROVINCE = "province", _("Tỉnh/thành phố")
+        DISTRICT = "district", _("Quận/huyện")
+        COMMUNE = "commune", _("Xã/phường/thị trấn")
 
     # Key = era prefix + level letter + official code, e.g. "P24", "C07210", "LP24", "LD213".
     key = models.CharField(primary_key=True, max_length=16)
-    code = models.CharField("mã", max_length=10, db_index=True)
+    code = models.CharField(_("mã"), max_length=10, db_index=True)
     era = models.CharField(max_length=8, choices=Era.choices)
     level = models.CharField(max_length=8, choices=Level.choices)
-    name = models.CharField("tên", max_length=120)
-    full_name = models.CharField("tên đầy đủ", max_length=160)
+    name = models.CharField(_("tên"), max_length=120)
+    full_name = models.CharField(_("tên đầy đủ"), max_length=160)
     parent = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
     )
@@ -44,8 +45,8 @@ class Unit(models.Model):
     class Meta:
         ordering = ["key"]
         indexes = [models.Index(fields=["era", "level", "parent"])]
-        verbose_name = "đơn vị hành chính"
-        verbose_name_plural = "đơn vị hành chính"
+        verbose_name = _("đơn vị hành chính")
+        verbose_name_plural = _("đơn vị hành chính")
 
     def __str__(self) -> str:
         return self.full_name

@@ -1,3 +1,4 @@
+from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -5,6 +6,7 @@ from django import template
 from django.template.defaultfilters import floatformat
 from django.utils.translation import get_language
 
+from ocop.criteria.engine import CriteriaSet
 from ocop.criteria.engine.numbers import plain_number
 
 register = template.Library()
@@ -43,3 +45,27 @@ def localized(obj: Any, field: str) -> str:
         if english:
             return english
     return getattr(obj, f"{field}_vi", "") or ""
+
+
+@register.filter
+def advice_labels(change: Mapping[str, Any], criteria_set: Any = None) -> dict[str, str]:
+    """Criterion and option labels of one advice change (engine JSON) in the reader's language.
+
+    The JSON carries Vietnamese only; the set, when the page has it, supplies the English. Pages
+    that include the result panel without the set (a dossier's self-assessment) keep Vietnamese."""
+    labels = {
+        "criterion": change["label_vi"],
+        "current": change["current_label_vi"],
+        "suggested": change["suggested_label_vi"],
+    }
+    criterion = (
+        criteria_set.criterion(change["criterion"]) if isinstance(criteria_set, CriteriaSet)
+        else None
+    )
+    if criterion is not None:
+        labels["criterion"] = localized(criterion, "label")
+        for key in ("current", "suggested"):
+            option = criterion.option(change[f"{key}_option"])
+            if option is not None:
+                labels[key] = localized(option, "label")
+    return labels
