@@ -35,7 +35,7 @@ messages: $(VENV)/.base-installed
 
 run: system-deps $(VENV)/.base-installed messages
 	$(BIN)/python manage.py migrate --noinput -v0
-	$(BIN)/python manage.py demo_data --if-empty
+	$(BIN)/python manage.py demo --if-empty
 	$(BIN)/python manage.py demo_logins
 	@echo "Serving on http://$(HOST):$(PORT)/ (Ctrl+C to stop); background worker started."
 	@$(BIN)/python manage.py db_worker --queue-name default >var/worker.log 2>&1 & \

@@ -1,0 +1,37 @@
+"""python manage.py demo [--if-empty]: the whole demo in one step (what `make run` calls)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandParser
+
+from ocop.demo.trace import build_demo_trace
+from ocop.registry.models import Producer
+
+
+class Command(BaseCommand):
+    help = (
+        "Build the full demo: registry (demo_data), the 2024 and 2025–2026 cycles (demo_cycle), "
+        "council results and certificates (demo_results), and a traced lot with stamps."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--if-empty", action="store_true",
+                            help="Do nothing when producers already exist.")
+
+    def handle(self, *args: Any, if_empty: bool, **options: Any) -> None:
+        if if_empty and Producer.objects.exists():
+            self.stdout.write("Demo: the database already holds data, nothing to do.")
+            return
+        call_command("demo_data", stdout=self.stdout)
+        call_command("criteria", "load-shipped", stdout=self.stdout)
+        call_command("demo_cycle", stdout=self.stdout)
+        call_command("demo_results", stdout=self.stdout)
+        traced = build_demo_trace()
+        self.stdout.write(
+            f"Demo trace: zone {traced.zone_code}, lot {traced.lot_code}.\n"
+            f"  Scan a valid stamp:  {traced.valid_stamp}\n"
+            f"  Scan a voided stamp: {traced.voided_stamp}"
+        )
