@@ -21,6 +21,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Max
+from django.utils.translation import gettext as _
 
 from ocop.accounts.models import User
 from ocop.audit.services import record
@@ -49,7 +50,7 @@ class ActionError(Exception):
 def _allow(actor: User, producer: Producer) -> None:
     # 404, not 403: a producer outside the actor's reach must not be confirmed to exist.
     if not can_manage_producer(actor, producer):
-        raise ActionError("Không tìm thấy (not found).", status=404)
+        raise ActionError(_("Không tìm thấy (not found)."), status=404)
 
 
 def area_tolerance() -> float:
@@ -72,11 +73,12 @@ def _check_zone(data: dict[str, Any]) -> dict[str, Any]:
     kind = data["crop_kind"]
     declared = Decimal(str(data["declared_area_ha"]))
     if kind not in MIN_AREA_HA:
-        raise ActionError("Loại cây không hợp lệ.", field="crop_kind")
+        raise ActionError(_("Loại cây không hợp lệ."), field="crop_kind")
     if declared < MIN_AREA_HA[kind]:
         raise ActionError(
-            f"Diện tích tối thiểu cho {Zone.CropKind(kind).label.lower()} là "
-            f"{MIN_AREA_HA[kind]} ha (Quyết định 3156/QĐ-BNN-TT).", field="declared_area_ha")
+            _("Diện tích tối thiểu cho %(kind)s là %(minimum)s ha (Quyết định 3156/QĐ-BNN-TT).")
+            % {"kind": Zone.CropKind(kind).label.lower(), "minimum": MIN_AREA_HA[kind]},
+            field="declared_area_ha")
     computed = None
     boundary = data.get("boundary")
     if boundary:
@@ -88,8 +90,10 @@ def _check_zone(data: dict[str, Any]) -> dict[str, Any]:
         tolerance = area_tolerance()
         if abs(computed - declared) > declared * Decimal(str(tolerance)):
             raise ActionError(
-                f"Diện tích theo ranh giới ({computed:.2f} ha) lệch quá {tolerance:.0%} so với "
-                f"diện tích khai báo ({declared} ha).", field="boundary")
+                _("Diện tích theo ranh giới (%(computed)s ha) lệch quá %(tolerance)s so với "
+                  "diện tích khai báo (%(declared)s ha).")
+                % {"computed": f"{computed:.2f}", "tolerance": f"{tolerance:.0%}",
+                   "declared": declared}, field="boundary")
     return {"code": parsed.code, "commune": parsed.commune, "computed_area_ha": computed,
             "declared_area_ha": declared}
 
@@ -106,7 +110,7 @@ def create_zone(*, actor: User, producer: Producer, data: dict[str, Any],
         _allow(actor, product.producer)
     with transaction.atomic():
         if Zone.objects.filter(code=checked["code"]).exists():
-            raise ActionError("Mã số vùng trồng đã được dùng.", status=409, field="code")
+            raise ActionError(_("Mã số vùng trồng đã được dùng."), status=409, field="code")
         zone = Zone.objects.create(
             producer=producer, **checked, **{k: data[k] for k in ZONE_FIELDS if k in data}
         )
@@ -119,9 +123,9 @@ def create_zone(*, actor: User, producer: Producer, data: dict[str, Any],
 def set_zone_status(*, actor: User, zone: Zone, status: str, reason: str = "") -> Zone:
     _allow(actor, zone.producer)
     if status not in Zone.Status.values:
-        raise ActionError("Trạng thái không hợp lệ.", field="status")
+        raise ActionError(_("Trạng thái không hợp lệ."), field="status")
     if status != Zone.Status.ISSUED and not reason.strip():
-        raise ActionError("Cần nêu lý do tạm dừng hoặc thu hồi.", field="reason")
+        raise ActionError(_("Cần nêu lý do tạm dừng hoặc thu hồi."), field="reason")
     with transaction.atomic():
         before = zone.status
         zone.status, zone.status_reason = status, reason.strip()
@@ -203,16 +207,17 @@ def journey_cache_key(lot_id: int) -> str:
 def _new_lot(product: Product, code: str, produced_on: date, quantity: Decimal, unit: str,
              expires_on: date | None) -> Lot:
     if not stamps.LOT_CODE.match(code or ""):
-        raise ActionError("Số lô chỉ gồm chữ, số, dấu chấm, gạch ngang, gạch dưới (tối đa 20).",
-                          field="code")
+        raise ActionError(
+            _("Số lô chỉ gồm chữ, số, dấu chấm, gạch ngang, gạch dưới (tối đa 20)."), field="code")
     if quantity is None or Decimal(quantity) <= 0:
-        raise ActionError("Số lượng phải lớn hơn 0.", field="quantity")
+        raise ActionError(_("Số lượng phải lớn hơn 0."), field="quantity")
     if unit not in _UOM:
-        raise ActionError("Đơn vị tính không hợp lệ.", field="unit")
+        raise ActionError(_("Đơn vị tính không hợp lệ."), field="unit")
     if expires_on and expires_on < produced_on:
-        raise ActionError("Hạn sử dụng trước ngày sản xuất.", field="expires_on")
+        raise ActionError(_("Hạn sử dụng trước ngày sản xuất."), field="expires_on")
     if Lot.objects.filter(product=product, code=code).exists():
-        raise ActionError(f"Sản phẩm đã có lô {code}.", status=409, field="code")
+        raise ActionError(_("Sản phẩm đã có lô %(code)s.") % {"code": code}, status=409,
+                          field="code")
     return Lot.objects.create(product=product, code=code, produced_on=produced_on,
                               quantity=quantity, unit=unit, expires_on=expires_on)
 
@@ -224,8 +229,9 @@ def record_harvest(*, actor: User, zone: Zone, product: Product, lot_code: str,
     _allow(actor, zone.producer)
     _allow(actor, product.producer)
     if zone.status != Zone.Status.ISSUED:
-        raise ActionError(f"Vùng {zone.code} đang {zone.get_status_display().lower()}: "
-                          f"không ghi nhận thu hoạch.", status=409, field="zone")
+        raise ActionError(_("Vùng %(code)s đang %(status)s: không ghi nhận thu hoạch.")
+                          % {"code": zone.code, "status": zone.get_status_display().lower()},
+                          status=409, field="zone")
     with transaction.atomic():
         lot = _new_lot(product, lot_code, harvested_at.date(), quantity, unit, expires_on)
         lot.zones.add(zone)
@@ -249,13 +255,13 @@ def record_transformation(*, actor: User, inputs: list[tuple[Lot, Decimal]], pro
                           expires_on: date | None = None, place: str = "") -> Lot:
     """Chế biến: input lots → a new output lot; one TransformationEvent."""
     if not inputs:
-        raise ActionError("Cần ít nhất một lô đầu vào.", field="inputs")
+        raise ActionError(_("Cần ít nhất một lô đầu vào."), field="inputs")
     _allow(actor, product.producer)
     for lot, used in inputs:
         _allow(actor, lot.product.producer)
         if used <= 0 or used > lot.quantity:
-            raise ActionError(f"Lượng dùng từ lô {lot.code} phải trong (0, {lot.quantity}].",
-                              field="inputs")
+            raise ActionError(_("Lượng dùng từ lô %(code)s phải trong (0, %(quantity)s].")
+                              % {"code": lot.code, "quantity": lot.quantity}, field="inputs")
     with transaction.atomic():
         out = _new_lot(product, lot_code, produced_at.date(), quantity, unit, expires_on)
         out.inputs.set([lot for lot, _ in inputs])
@@ -278,7 +284,8 @@ def _observe(*, actor: User, lot: Lot, at: datetime, biz_step: str, disposition:
              step: str, place: str, quantity: Decimal | None, extra: dict[str, Any]) -> EpcisEvent:
     _allow(actor, lot.product.producer)
     if quantity is not None and (quantity <= 0 or quantity > lot.quantity):
-        raise ActionError(f"Số lượng phải trong (0, {lot.quantity}].", field="quantity")
+        raise ActionError(_("Số lượng phải trong (0, %(quantity)s].") % {"quantity": lot.quantity},
+                          field="quantity")
     with transaction.atomic():
         when, offset = _time(at)
         event = _emit(actor, lot.product.producer, {
@@ -296,7 +303,7 @@ def ship(*, actor: User, lot: Lot, shipped_at: datetime, destination: str,
          quantity: Decimal | None = None) -> EpcisEvent:
     """Xuất hàng: ObjectEvent OBSERVE shipping / in_transit."""
     if not destination.strip():
-        raise ActionError("Cần nơi nhận hàng.", field="destination")
+        raise ActionError(_("Cần nơi nhận hàng."), field="destination")
     return _observe(actor=actor, lot=lot, at=shipped_at, biz_step="shipping",
                     disposition="in_transit", step=LotEvent.Step.SHIP, place=destination,
                     quantity=quantity,
@@ -308,7 +315,7 @@ def receive(*, actor: User, lot: Lot, received_at: datetime, place: str,
             quantity: Decimal | None = None) -> EpcisEvent:
     """Nhận hàng: ObjectEvent OBSERVE receiving / in_progress."""
     if not place.strip():
-        raise ActionError("Cần nơi nhận hàng.", field="place")
+        raise ActionError(_("Cần nơi nhận hàng."), field="place")
     return _observe(actor=actor, lot=lot, at=received_at, biz_step="receiving",
                     disposition="in_progress", step=LotEvent.Step.RECEIVE, place=place,
                     quantity=quantity, extra={"ocop:receivedAt": place.strip()[:200]})
@@ -321,7 +328,8 @@ def issue_stamps(*, actor: User, lot: Lot, count: int) -> StampBatch:
     """A batch of ``count`` serials following the product's last issued serial."""
     _allow(actor, lot.product.producer)
     if not 1 <= count <= MAX_STAMPS_PER_BATCH:
-        raise ActionError(f"Số tem phải từ 1 đến {MAX_STAMPS_PER_BATCH:,}.", field="count")
+        raise ActionError(_("Số tem phải từ 1 đến %(max)s.") % {"max": f"{MAX_STAMPS_PER_BATCH:,}"},
+                          field="count")
     with transaction.atomic():
         # Lock the product row so two batches never share serials (SQLite: IMMEDIATE mode).
         Product.objects.select_for_update().filter(pk=lot.product_id).first()
@@ -340,12 +348,18 @@ def issue_stamps(*, actor: User, lot: Lot, count: int) -> StampBatch:
     return batch
 
 
+def out_of_batch(batch: StampBatch, first: int, last: int) -> str:
+    """The refusal for serials outside the batch (shared with the PDF stamp sheet)."""
+    return _("Sê-ri %(first)s–%(last)s nằm ngoài lô tem (%(batch_first)s–%(batch_last)s).") % {
+        "first": first, "last": last, "batch_first": batch.first_serial,
+        "batch_last": batch.last_serial}
+
+
 def _check_range(batch: StampBatch, first: int, last: int) -> None:
     if first > last:
-        raise ActionError("Sê-ri đầu lớn hơn sê-ri cuối.", field="first")
+        raise ActionError(_("Sê-ri đầu lớn hơn sê-ri cuối."), field="first")
     if first < batch.first_serial or last > batch.last_serial:
-        raise ActionError(f"Sê-ri {first}–{last} nằm ngoài lô tem "
-                          f"({batch.first_serial}–{batch.last_serial}).", field="first")
+        raise ActionError(out_of_batch(batch, first, last), field="first")
 
 
 def pack_with_stamps(*, actor: User, batch: StampBatch, first: int, last: int,
@@ -355,14 +369,15 @@ def pack_with_stamps(*, actor: User, batch: StampBatch, first: int, last: int,
     _allow(actor, batch.product.producer)
     _check_range(batch, first, last)
     if last - first + 1 > MAX_STAMPS_PER_PACK:
-        raise ActionError(f"Mỗi lần đóng gói tối đa {MAX_STAMPS_PER_PACK:,} tem.", field="last")
+        raise ActionError(_("Mỗi lần đóng gói tối đa %(max)s tem.")
+                          % {"max": f"{MAX_STAMPS_PER_PACK:,}"}, field="last")
     overlapping = set(StampRange.objects.filter(batch=batch, first__lte=last, last__gte=first)
                       .values_list("state", flat=True))
     if StampRange.State.VOID in overlapping:
-        raise ActionError("Khoảng sê-ri có tem đã huỷ.", status=409, field="first")
+        raise ActionError(_("Khoảng sê-ri có tem đã huỷ."), status=409, field="first")
     if StampRange.State.ACTIVE in overlapping:
         # Each unit is packed once: a second AggregationEvent would duplicate the journey.
-        raise ActionError("Khoảng sê-ri có tem đã kích hoạt (đã đóng gói).", status=409,
+        raise ActionError(_("Khoảng sê-ri có tem đã kích hoạt (đã đóng gói)."), status=409,
                           field="first")
     gtin, pid = batch.product.gtin, batch.product_id
     with transaction.atomic():
@@ -389,7 +404,7 @@ def void_stamps(*, actor: User, batch: StampBatch, first: int, last: int,
     _allow(actor, batch.product.producer)
     _check_range(batch, first, last)
     if not reason.strip():
-        raise ActionError("Cần nêu lý do huỷ tem.", field="reason")
+        raise ActionError(_("Cần nêu lý do huỷ tem."), field="reason")
     with transaction.atomic():
         voided = StampRange.objects.create(batch=batch, first=first, last=last,
                                            state=StampRange.State.VOID, reason=reason.strip(),

@@ -11,6 +11,7 @@ import uuid
 from typing import Any
 
 from django.http import HttpRequest, JsonResponse
+from django.utils.translation import gettext as _
 from ninja import Router
 
 from ocop.trace import selectors, services
@@ -53,8 +54,7 @@ def _read_body(request: HttpRequest) -> bytes:
     limit = services.max_bytes()
     declared = request.META.get("CONTENT_LENGTH") or "0"
     if declared.isdigit() and int(declared) > limit:
-        raise services.CaptureError(413, f"Tài liệu EPCIS vượt quá giới hạn {limit:,} byte "
-                                         f"(EPCIS document larger than {limit:,} bytes).")
+        raise services.CaptureError(413, services.too_large(limit))
     return request.read(limit + 1)
 
 
@@ -109,7 +109,7 @@ def capture_job(request: HttpRequest, capture_id: str):
     except ValueError:  # a malformed id is simply "not found"
         job = None
     if job is None:
-        return _problem(404, "Không tìm thấy (not found).")
+        return _problem(404, _("Không tìm thấy (not found)."))
     return JsonResponse(_job_json(job))
 
 
@@ -124,7 +124,7 @@ def events(request: HttpRequest):
     with "|". The next page is announced in the ``Link`` header (rel="next").
     """
     if not can_query(request.user):
-        return _problem(403, "Tài khoản không có quyền truy vấn sự kiện EPCIS.")
+        return _problem(403, _("Tài khoản không có quyền truy vấn sự kiện EPCIS."))
     try:
         page = selectors.query_events(request.user, request.GET)
     except selectors.QueryError as exc:

@@ -13,6 +13,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from django.http import HttpRequest, JsonResponse
+from django.utils.translation import gettext as _
 from ninja import Router, Schema
 
 from ocop.accounts.client_ip import client_ip
@@ -32,7 +33,7 @@ def _problem(status: int, detail: str, field: str | None = None) -> JsonResponse
 
 
 def _not_found() -> JsonResponse:
-    return _problem(404, "Không tìm thấy (not found).")
+    return _problem(404, _("Không tìm thấy (not found)."))
 
 
 def _call(fn, *args, **kwargs) -> Any:
@@ -76,7 +77,7 @@ def create_zone(request: HttpRequest, body: ZoneIn):
     products = list(products_for(request.user).filter(pk__in=body.products)
                     .select_related("producer__commune"))
     if len(products) != len(set(body.products)):
-        return _problem(404, "Không tìm thấy sản phẩm (product not found).", "products")
+        return _problem(404, _("Không tìm thấy sản phẩm (product not found)."), "products")
     zone, error = _call(actions.create_zone, actor=request.user, producer=producer, data=data,
                         products=products)
     if error:
@@ -199,7 +200,7 @@ def pack(request: HttpRequest, batch_id: int, body: RangeIn):
     """Đóng gói, kích hoạt dải tem (AggregationEvent ADD, packing)."""
     batch = _batch(request, batch_id)
     if batch is None or body.at is None:
-        return _not_found() if batch is None else _problem(400, "Cần thời điểm (at).", "at")
+        return _not_found() if batch is None else _problem(400, _("Cần thời điểm (at)."), "at")
     event, error = _call(actions.pack_with_stamps, actor=request.user, batch=batch,
                          first=body.first, last=body.last, packed_at=body.at)
     return error or JsonResponse({"eventID": event.event_id}, status=201)
@@ -240,7 +241,8 @@ def scan_uri(request: HttpRequest, uri: str, lat: str | None = None, lon: str | 
         else:
             parsed = stamps.parse_gs1(parts.path)
     except stamps.StampFormatError as exc:
-        return _problem(400, f"Mã trên tem không đúng định dạng: {exc}", "uri")
+        return _problem(400, _("Mã trên tem không đúng định dạng: %(error)s") % {"error": exc},
+                        "uri")
     outcome = scan.resolve(parsed, parse_qs(parts.query).get("s", [""])[0],
                            place=scan.coarse_place(lat, lon),
                            source=scan.source_key(client_ip(request)))

@@ -1,7 +1,8 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class TraceConfig(AppConfig):
     name = "ocop.trace"
     label = "trace"
-    verbose_name = "Truy xuất nguồn gốc (EPCIS)"
+    verbose_name = _("Truy xuất nguồn gốc (EPCIS)")

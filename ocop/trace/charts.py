@@ -11,6 +11,7 @@ from typing import Any
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
 
 WIDTH, HEIGHT, PAD = 640, 200, 24
 
@@ -31,7 +32,7 @@ def scans_chart(rows: list[dict[str, Any]]) -> SafeString:
     first, last = rows[0]["day"], rows[-1]["day"]
     return mark_safe(  # numbers and escaped labels only
         f'<svg class="chart" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
-        f'aria-label="Lượt quét theo ngày">'
+        f'aria-label="{escape(_("Lượt quét theo ngày"))}">'
         f'<line x1="{PAD}" y1="{HEIGHT - PAD}" x2="{WIDTH - PAD}" y2="{HEIGHT - PAD}" '
         f'stroke="#5b636b"/>{"".join(bars)}'
         f'<text x="{PAD}" y="{HEIGHT - 6}" font-size="11">{first:%d/%m/%Y}</text>'

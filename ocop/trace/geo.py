@@ -16,6 +16,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from django.utils.translation import gettext as _
 from shapely.geometry import Polygon
 from shapely.validation import explain_validity
 
@@ -28,13 +29,15 @@ class BoundaryError(ValueError):
 
 
 def _position(value: Any, ring: int, index: int) -> tuple[float, float]:
-    where = f"vòng {ring + 1}, điểm {index + 1}"
+    where = {"ring": ring + 1, "point": index + 1}
     if (not isinstance(value, list | tuple) or len(value) < 2
             or not all(isinstance(v, int | float) and not isinstance(v, bool) for v in value[:2])):
-        raise BoundaryError(f"Toạ độ không hợp lệ ở {where}: cần [kinh độ, vĩ độ].")
+        raise BoundaryError(_("Toạ độ không hợp lệ ở vòng %(ring)d, điểm %(point)d: "
+                              "cần [kinh độ, vĩ độ].") % where)
     lon, lat = float(value[0]), float(value[1])
     if not (-180 <= lon <= 180 and -90 <= lat <= 90):
-        raise BoundaryError(f"Toạ độ ngoài phạm vi ở {where}: [{lon}, {lat}].")
+        raise BoundaryError(_("Toạ độ ngoài phạm vi ở vòng %(ring)d, điểm %(point)d: "
+                              "[%(lon)s, %(lat)s].") % {**where, "lon": lon, "lat": lat})
     return lon, lat
 
 
@@ -47,27 +50,31 @@ def validate_polygon(geojson: Any) -> list[list[tuple[float, float]]]:
     if isinstance(geojson, dict) and geojson.get("type") == "Feature":
         geojson = geojson.get("geometry")
     if not isinstance(geojson, dict) or geojson.get("type") != "Polygon":
-        raise BoundaryError("Ranh giới phải là GeoJSON kiểu Polygon.")
+        raise BoundaryError(_("Ranh giới phải là GeoJSON kiểu Polygon."))
     coordinates = geojson.get("coordinates")
     if not isinstance(coordinates, list) or not coordinates:
-        raise BoundaryError("Polygon thiếu toạ độ (coordinates).")
+        raise BoundaryError(_("Polygon thiếu toạ độ (coordinates)."))
     rings: list[list[tuple[float, float]]] = []
     total = 0
     for r, raw in enumerate(coordinates):
         if not isinstance(raw, list):
-            raise BoundaryError(f"Vòng {r + 1} không phải danh sách toạ độ.")
+            raise BoundaryError(_("Vòng %(ring)d không phải danh sách toạ độ.") % {"ring": r + 1})
         total += len(raw)
         if total > MAX_POSITIONS:
-            raise BoundaryError(f"Ranh giới quá nhiều điểm (tối đa {MAX_POSITIONS}).")
+            raise BoundaryError(_("Ranh giới quá nhiều điểm (tối đa %(max)s).")
+                                % {"max": MAX_POSITIONS})
         ring = [_position(p, r, i) for i, p in enumerate(raw)]
         if len(ring) < 4:
-            raise BoundaryError(f"Vòng {r + 1} cần ít nhất 4 điểm (điểm đầu lặp lại ở cuối).")
+            raise BoundaryError(_("Vòng %(ring)d cần ít nhất 4 điểm (điểm đầu lặp lại ở cuối).")
+                                % {"ring": r + 1})
         if ring[0] != ring[-1]:
-            raise BoundaryError(f"Vòng {r + 1} không khép kín: điểm cuối phải trùng điểm đầu.")
+            raise BoundaryError(_("Vòng %(ring)d không khép kín: điểm cuối phải trùng điểm đầu.")
+                                % {"ring": r + 1})
         rings.append(ring)
     shape = Polygon(rings[0], rings[1:])
     if not shape.is_valid:
-        raise BoundaryError(f"Ranh giới tự cắt hoặc sai hình học: {explain_validity(shape)}.")
+        raise BoundaryError(_("Ranh giới tự cắt hoặc sai hình học: %(reason)s.")
+                            % {"reason": explain_validity(shape)})
     return rings
 
 

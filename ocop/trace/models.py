@@ -6,24 +6,26 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class CaptureJob(models.Model):
     """One POST /epcis/capture: what came in, what became of it (EPCIS "capture job")."""
 
     class Status(models.TextChoices):
-        PENDING = "pending", "Đang chờ xử lý"
-        SUCCEEDED = "succeeded", "Thành công"
-        FAILED = "failed", "Thất bại"
+        PENDING = "pending", _("Đang chờ xử lý")
+        SUCCEEDED = "succeeded", _("Thành công")
+        FAILED = "failed", _("Thất bại")
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    created_at = models.DateTimeField("thời điểm nhận", auto_now_add=True)
-    finished_at = models.DateTimeField("thời điểm xử lý xong", null=True, blank=True)
+    created_at = models.DateTimeField(_("thời điểm nhận"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("thời điểm xử lý xong"), null=True, blank=True)
     status = models.CharField(
-        "trạng thái", max_length=12, choices=Status.choices, default=Status.PENDING
+        _("trạng thái"), max_length=12, choices=Status.choices, default=Status.PENDING
     )
     owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="người gửi", on_delete=models.PROTECT,
+        settings.AUTH_USER_MODEL, verbose_name=_("người gửi"), on_delete=models.PROTECT,
         related_name="+",
     )
     # Jurisdiction of the capture, fixed at capture time (see selectors.events_for).
@@ -36,9 +38,9 @@ class CaptureJob(models.Model):
     commune = models.ForeignKey(
         "units.Unit", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    event_count = models.PositiveIntegerField("số sự kiện đã lưu", default=0)
-    duplicate_count = models.PositiveIntegerField("số sự kiện trùng (bỏ qua)", default=0)
-    errors = models.JSONField("lỗi", default=list, blank=True)
+    event_count = models.PositiveIntegerField(_("số sự kiện đã lưu"), default=0)
+    duplicate_count = models.PositiveIntegerField(_("số sự kiện trùng (bỏ qua)"), default=0)
+    errors = models.JSONField(_("lỗi"), default=list, blank=True)
     # The document's @context minus the standard EPCIS context: extension prefixes that the
     # query document must declare again when it returns these events.
     context = models.JSONField(default=list, blank=True)
@@ -47,8 +49,8 @@ class CaptureJob(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
-        verbose_name = "lượt ghi nhận EPCIS"
-        verbose_name_plural = "lượt ghi nhận EPCIS"
+        verbose_name = _("lượt ghi nhận EPCIS")
+        verbose_name_plural = _("lượt ghi nhận EPCIS")
         indexes = [models.Index(fields=["owner", "created_at"])]
 
     def __str__(self) -> str:
@@ -86,8 +88,8 @@ class EpcisEvent(models.Model):
     data = models.JSONField()
 
     class Meta:
-        verbose_name = "sự kiện EPCIS"
-        verbose_name_plural = "sự kiện EPCIS"
+        verbose_name = _("sự kiện EPCIS")
+        verbose_name_plural = _("sự kiện EPCIS")
         constraints = [
             models.UniqueConstraint(
                 fields=["event_id", "error_declared"], name="trace_event_id_unique"
@@ -130,8 +132,8 @@ class EventEpc(models.Model):
     epc_class = models.TextField(blank=True)
 
     class Meta:
-        verbose_name = "mã EPC của sự kiện"
-        verbose_name_plural = "mã EPC của sự kiện"
+        verbose_name = _("mã EPC của sự kiện")
+        verbose_name_plural = _("mã EPC của sự kiện")
         indexes = [
             models.Index(fields=["epc", "kind", "event"], name="trace_epc_epc"),
             models.Index(fields=["epc_class", "kind", "event"], name="trace_epc_class"),
@@ -152,57 +154,57 @@ class Zone(models.Model):
     """
 
     class CropKind(models.TextChoices):
-        PERENNIAL = "perennial", "Cây lâu năm"
-        ANNUAL = "annual", "Cây hằng năm"
+        PERENNIAL = "perennial", _("Cây lâu năm")
+        ANNUAL = "annual", _("Cây hằng năm")
 
     class Standard(models.TextChoices):
-        NONE = "", "Không"
+        NONE = "", pgettext_lazy("tiêu chuẩn sản xuất", "Không")
         VIETGAP = "vietgap", "VietGAP"
-        ORGANIC = "organic", "Hữu cơ (TCVN 11041)"
+        ORGANIC = "organic", _("Hữu cơ (TCVN 11041)")
         GLOBALGAP = "globalgap", "GlobalGAP"
-        OTHER = "other", "Khác"
+        OTHER = "other", _("Khác")
 
     class Status(models.TextChoices):
-        ISSUED = "issued", "Đã cấp mã"
-        SUSPENDED = "suspended", "Tạm dừng"
-        CANCELLED = "cancelled", "Đã thu hồi"
+        ISSUED = "issued", _("Đã cấp mã")
+        SUSPENDED = "suspended", _("Tạm dừng")
+        CANCELLED = "cancelled", _("Đã thu hồi")
 
-    code = models.CharField("mã số vùng trồng", max_length=40, unique=True)
-    name = models.CharField("tên vùng", max_length=200)
+    code = models.CharField(_("mã số vùng trồng"), max_length=40, unique=True)
+    name = models.CharField(_("tên vùng"), max_length=200)
     producer = models.ForeignKey(
-        "registry.Producer", verbose_name="chủ thể quản lý", on_delete=models.PROTECT,
+        "registry.Producer", verbose_name=_("chủ thể quản lý"), on_delete=models.PROTECT,
         related_name="zones",
     )
     commune = models.ForeignKey(
-        "units.Unit", verbose_name="xã/phường", on_delete=models.PROTECT, related_name="+"
+        "units.Unit", verbose_name=_("xã/phường"), on_delete=models.PROTECT, related_name="+"
     )
-    crop = models.CharField("cây trồng", max_length=100)
-    variety = models.CharField("giống", max_length=100, blank=True)
-    crop_kind = models.CharField("loại cây", max_length=10, choices=CropKind.choices)
-    declared_area_ha = models.DecimalField("diện tích khai báo (ha)", max_digits=10,
+    crop = models.CharField(_("cây trồng"), max_length=100)
+    variety = models.CharField(_("giống"), max_length=100, blank=True)
+    crop_kind = models.CharField(_("loại cây"), max_length=10, choices=CropKind.choices)
+    declared_area_ha = models.DecimalField(_("diện tích khai báo (ha)"), max_digits=10,
                                            decimal_places=4)
-    computed_area_ha = models.DecimalField("diện tích tính từ ranh giới (ha)", max_digits=12,
+    computed_area_ha = models.DecimalField(_("diện tích tính từ ranh giới (ha)"), max_digits=12,
                                            decimal_places=4, null=True, blank=True)
-    standard = models.CharField("tiêu chuẩn sản xuất", max_length=12, choices=Standard.choices,
+    standard = models.CharField(_("tiêu chuẩn sản xuất"), max_length=12, choices=Standard.choices,
                                 blank=True)
-    standard_certificate = models.CharField("số giấy chứng nhận tiêu chuẩn", max_length=80,
+    standard_certificate = models.CharField(_("số giấy chứng nhận tiêu chuẩn"), max_length=80,
                                             blank=True)
-    standard_valid_until = models.DateField("chứng nhận tiêu chuẩn có giá trị đến", null=True,
+    standard_valid_until = models.DateField(_("chứng nhận tiêu chuẩn có giá trị đến"), null=True,
                                             blank=True)
-    households = models.PositiveIntegerField("số hộ thành viên", default=0)
-    status = models.CharField("trạng thái", max_length=10, choices=Status.choices,
+    households = models.PositiveIntegerField(_("số hộ thành viên"), default=0)
+    status = models.CharField(_("trạng thái"), max_length=10, choices=Status.choices,
                               default=Status.ISSUED)
-    status_reason = models.CharField("lý do", max_length=300, blank=True)
-    boundary = models.JSONField("ranh giới (GeoJSON Polygon)", null=True, blank=True)
-    products = models.ManyToManyField("registry.Product", verbose_name="sản phẩm sử dụng",
+    status_reason = models.CharField(_("lý do"), max_length=300, blank=True)
+    boundary = models.JSONField(_("ranh giới (GeoJSON Polygon)"), null=True, blank=True)
+    products = models.ManyToManyField("registry.Product", verbose_name=_("sản phẩm sử dụng"),
                                       blank=True, related_name="zones")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["code"]
-        verbose_name = "vùng nguyên liệu"
-        verbose_name_plural = "vùng nguyên liệu"
+        verbose_name = _("vùng nguyên liệu")
+        verbose_name_plural = _("vùng nguyên liệu")
 
     def __str__(self) -> str:
         return f"{self.code} — {self.name}"
@@ -211,16 +213,16 @@ class Zone(models.Model):
 class Lot(models.Model):
     """A production lot (lô sản xuất) of one product: harvested from zones or made from lots."""
 
-    product = models.ForeignKey("registry.Product", verbose_name="sản phẩm",
+    product = models.ForeignKey("registry.Product", verbose_name=_("sản phẩm"),
                                 on_delete=models.PROTECT, related_name="lots")
-    code = models.CharField("số lô", max_length=20)
-    produced_on = models.DateField("ngày sản xuất/thu hoạch")
-    expires_on = models.DateField("hạn sử dụng", null=True, blank=True)
-    quantity = models.DecimalField("số lượng", max_digits=14, decimal_places=3)
-    unit = models.CharField("đơn vị tính", max_length=20)
-    zones = models.ManyToManyField(Zone, verbose_name="vùng nguyên liệu", blank=True,
+    code = models.CharField(_("số lô"), max_length=20)
+    produced_on = models.DateField(_("ngày sản xuất/thu hoạch"))
+    expires_on = models.DateField(_("hạn sử dụng"), null=True, blank=True)
+    quantity = models.DecimalField(_("số lượng"), max_digits=14, decimal_places=3)
+    unit = models.CharField(_("đơn vị tính"), max_length=20)
+    zones = models.ManyToManyField(Zone, verbose_name=_("vùng nguyên liệu"), blank=True,
                                    related_name="lots")
-    inputs = models.ManyToManyField("self", verbose_name="lô đầu vào", symmetrical=False,
+    inputs = models.ManyToManyField("self", verbose_name=_("lô đầu vào"), symmetrical=False,
                                     blank=True, related_name="outputs")
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -229,8 +231,8 @@ class Lot(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["product", "code"], name="trace_lot_code_unique")
         ]
-        verbose_name = "lô sản xuất"
-        verbose_name_plural = "lô sản xuất"
+        verbose_name = _("lô sản xuất")
+        verbose_name_plural = _("lô sản xuất")
 
     def __str__(self) -> str:
         return f"{self.code} ({self.product_id})"
@@ -241,11 +243,11 @@ class LotEvent(models.Model):
     instead of searching EventEpc, so the page costs one indexed query per lot."""
 
     class Step(models.TextChoices):
-        HARVEST = "harvest", "Thu hoạch"
-        TRANSFORM = "transform", "Chế biến"
-        PACK = "pack", "Đóng gói, dán tem"
-        SHIP = "ship", "Xuất hàng"
-        RECEIVE = "receive", "Nhận hàng"
+        HARVEST = "harvest", _("Thu hoạch")
+        TRANSFORM = "transform", _("Chế biến")
+        PACK = "pack", _("Đóng gói, dán tem")
+        SHIP = "ship", _("Xuất hàng")
+        RECEIVE = "receive", _("Nhận hàng")
 
     lot = models.ForeignKey(Lot, on_delete=models.CASCADE, related_name="lot_events")
     event = models.ForeignKey(EpcisEvent, on_delete=models.PROTECT, related_name="+")
@@ -268,12 +270,12 @@ class StampBatch(models.Model):
     Its state is "issued" unless a ``StampRange`` (activation at packing, voiding) covers it.
     """
 
-    product = models.ForeignKey("registry.Product", verbose_name="sản phẩm",
+    product = models.ForeignKey("registry.Product", verbose_name=_("sản phẩm"),
                                 on_delete=models.PROTECT, related_name="stamp_batches")
-    lot = models.ForeignKey(Lot, verbose_name="lô", on_delete=models.PROTECT,
+    lot = models.ForeignKey(Lot, verbose_name=_("lô"), on_delete=models.PROTECT,
                             related_name="stamp_batches")
-    first_serial = models.PositiveBigIntegerField("số sê-ri đầu")
-    count = models.PositiveIntegerField("số tem")
+    first_serial = models.PositiveBigIntegerField(_("số sê-ri đầu"))
+    count = models.PositiveIntegerField(_("số tem"))
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                    on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -281,8 +283,8 @@ class StampBatch(models.Model):
     class Meta:
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["product", "first_serial"], name="trace_batch_serial")]
-        verbose_name = "lô tem"
-        verbose_name_plural = "lô tem"
+        verbose_name = _("lô tem")
+        verbose_name_plural = _("lô tem")
 
     def __str__(self) -> str:
         return f"{self.product_id}: {self.first_serial}–{self.last_serial}"
@@ -296,8 +298,8 @@ class StampRange(models.Model):
     """A state change for a contiguous run of serials of one batch (the exceptions)."""
 
     class State(models.TextChoices):
-        ACTIVE = "active", "Đã kích hoạt"
-        VOID = "void", "Đã huỷ"
+        ACTIVE = "active", _("Đã kích hoạt")
+        VOID = "void", _("Đã huỷ")
 
     batch = models.ForeignKey(StampBatch, on_delete=models.CASCADE, related_name="ranges")
     first = models.PositiveBigIntegerField()
@@ -322,13 +324,13 @@ class Scan(models.Model):
     """One opening of a scan URI. Append-only; written with one INSERT per request."""
 
     class Result(models.TextChoices):
-        OK = "ok", "Hợp lệ"
-        NOT_ACTIVE = "not_active", "Tem chưa kích hoạt"
-        UNKNOWN = "unknown", "Tem không tồn tại"
-        BAD_SIGNATURE = "bad_signature", "Chữ ký không hợp lệ"
-        VOID = "void", "Tem đã huỷ"
-        CERT_INVALID = "cert_invalid", "Giấy chứng nhận hết hiệu lực/thu hồi"
-        SUSPICIOUS = "suspicious", "Có dấu hiệu hàng giả"
+        OK = "ok", _("Hợp lệ")
+        NOT_ACTIVE = "not_active", _("Tem chưa kích hoạt")
+        UNKNOWN = "unknown", _("Tem không tồn tại")
+        BAD_SIGNATURE = "bad_signature", _("Chữ ký không hợp lệ")
+        VOID = "void", _("Tem đã huỷ")
+        CERT_INVALID = "cert_invalid", _("Giấy chứng nhận hết hiệu lực/thu hồi")
+        SUSPICIOUS = "suspicious", _("Có dấu hiệu hàng giả")
 
     id = models.BigAutoField(primary_key=True)
     scanned_at = models.DateTimeField(db_index=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
 
 from ocop.certificates.pdf import html_to_pdf, qr_svg
 from ocop.trace import actions, stamps
@@ -15,10 +16,9 @@ MAX_PER_PDF = 480  # 20 pages; larger print runs are downloaded in ranges (?from
 
 def stamp_sheet(batch: StampBatch, first: int, last: int) -> bytes:
     if first > last or first < batch.first_serial or last > batch.last_serial:
-        raise actions.ActionError(
-            f"Sê-ri {first}–{last} nằm ngoài lô tem ({batch.first_serial}–{batch.last_serial}).")
+        raise actions.ActionError(actions.out_of_batch(batch, first, last))
     if last - first + 1 > MAX_PER_PDF:
-        raise actions.ActionError(f"Mỗi tệp PDF tối đa {MAX_PER_PDF} tem.")
+        raise actions.ActionError(_("Mỗi tệp PDF tối đa %(max)s tem.") % {"max": MAX_PER_PDF})
     product, lot = batch.product, batch.lot
     certificate = current_certificate_for(product)
     stars = certificate.stars if certificate is not None else None

@@ -28,6 +28,8 @@ from typing import Any
 from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from ocop.registry.models import Product
 from ocop.trace import geo, stamps
@@ -36,19 +38,20 @@ from ocop.trace.models import Lot, LotEvent, Scan, StampBatch, StampRange, Zone
 from ocop.trace.selectors import current_certificate_for
 
 WARNINGS = {
-    Scan.Result.UNKNOWN: "Tem không tồn tại trong hệ thống: không xác minh được sản phẩm.",
-    Scan.Result.BAD_SIGNATURE: "Chữ ký của tem không hợp lệ: mã có thể bị làm giả hoặc sửa "
-                               "đổi.",
-    Scan.Result.VOID: "Tem đã bị huỷ: sản phẩm mang tem này không được xác nhận.",
-    Scan.Result.NOT_ACTIVE: "Tem chưa được kích hoạt khi đóng gói: chưa xác nhận được sản "
-                            "phẩm.",
-    Scan.Result.SUSPICIOUS: "Có dấu hiệu hàng giả: tem này đã được quét bất thường nhiều lần "
-                            "hoặc từ nhiều nơi.",
+    Scan.Result.UNKNOWN: gettext_lazy("Tem không tồn tại trong hệ thống: không xác minh được sản "
+                                      "phẩm."),
+    Scan.Result.BAD_SIGNATURE: gettext_lazy("Chữ ký của tem không hợp lệ: mã có thể bị làm giả "
+                                            "hoặc sửa đổi."),
+    Scan.Result.VOID: gettext_lazy("Tem đã bị huỷ: sản phẩm mang tem này không được xác nhận."),
+    Scan.Result.NOT_ACTIVE: gettext_lazy("Tem chưa được kích hoạt khi đóng gói: chưa xác nhận "
+                                         "được sản phẩm."),
+    Scan.Result.SUSPICIOUS: gettext_lazy("Có dấu hiệu hàng giả: tem này đã được quét bất thường "
+                                         "nhiều lần hoặc từ nhiều nơi."),
 }
 CERT_WARNINGS = {
-    "expired": "Giấy chứng nhận OCOP của sản phẩm đã hết hiệu lực.",
-    "revoked": "Giấy chứng nhận OCOP của sản phẩm đã bị thu hồi.",
-    "none": "Sản phẩm chưa có giấy chứng nhận OCOP.",
+    "expired": gettext_lazy("Giấy chứng nhận OCOP của sản phẩm đã hết hiệu lực."),
+    "revoked": gettext_lazy("Giấy chứng nhận OCOP của sản phẩm đã bị thu hồi."),
+    "none": gettext_lazy("Sản phẩm chưa có giấy chứng nhận OCOP."),
 }
 JOURNEY_DEPTH = 4
 JOURNEY_CACHE_SECONDS = 300
@@ -166,7 +169,8 @@ def _state(batch: BatchInfo, serial: int) -> str:
 def _certificate(product_id: int, today: date) -> dict[str, Any]:
     certificate = current_certificate_for(product_id)
     if certificate is None:
-        return {"status": "none", "status_label": "Chưa có giấy chứng nhận", "stars": None}
+        return {"status": "none", "status_label": _("Chưa có giấy chứng nhận"),
+                "stars": None}
     status = certificate.status_on(today)
     return {"status": status, "status_label": certificate.status_label_on(today),
             "number": certificate.number, "stars": certificate.stars,
@@ -176,13 +180,34 @@ def _certificate(product_id: int, today: date) -> dict[str, Any]:
 
 def journey(lot_id: int) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """The lot's journey (its own events and those of the lots it came from, oldest first) and
-    the zones of all those lots, cached per lot (cleared when the platform writes an event)."""
+    the zones of all those lots, cached per lot (cleared when the platform writes an event).
+
+    The cache holds codes and names only; the labels are added per request, in its language.
+    """
     key = journey_cache_key(lot_id)
     cached = cache.get(key)
-    if cached is not None:
-        return cached
+    if cached is None:
+        cached = _journey_rows(lot_id)
+        cache.set(key, cached, JOURNEY_CACHE_SECONDS)
+    steps, zones = cached
+    return ([{**s, "label": str(LotEvent.Step(s["step"]).label)} for s in steps],
+            [_zone_labels(z) for z in zones])
+
+
+def _zone_labels(zone: dict[str, Any]) -> dict[str, Any]:
+    item = dict(zone)
+    today_commune = item.pop("today_commune")
+    if today_commune:
+        item["commune"] = _("%(commune)s (nay là %(today)s)") % {
+            "commune": item["commune"], "today": today_commune}
+    item["standard"] = str(Zone.Standard(item["standard"]).label) if item["standard"] else ""
+    item["status_label"] = str(Zone.Status(item["status"]).label)
+    return item
+
+
+def _journey_rows(lot_id: int) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     lot_ids, frontier = [lot_id], [lot_id]
-    for _ in range(JOURNEY_DEPTH):
+    for _depth in range(JOURNEY_DEPTH):
         frontier = list(Lot.inputs.through.objects.filter(from_lot_id__in=frontier)
                         .values_list("to_lot_id", flat=True))
         frontier = [i for i in frontier if i not in lot_ids]
@@ -191,24 +216,22 @@ def journey(lot_id: int) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
         lot_ids.extend(frontier)
     rows = LotEvent.objects.filter(lot_id__in=lot_ids).select_related("lot").order_by(
         "occurred_at", "id")
-    steps = [{"step": r.step, "label": LotEvent.Step(r.step).label, "at": r.occurred_at,
-              "place": r.place, "lot": r.lot.code, "event_id": r.event_id} for r in rows]
+    steps = [{"step": r.step, "at": r.occurred_at, "place": r.place, "lot": r.lot.code,
+              "event_id": r.event_id} for r in rows]
     zones = []
     for zone in Zone.objects.filter(lots__id__in=lot_ids).distinct().select_related(
             "commune", "commune__current_commune"):
-        commune = zone.commune.full_name
         today_commune = zone.commune.current_commune
-        if today_commune is not None and today_commune.pk != zone.commune_id:
-            commune += f" (nay là {today_commune.full_name})"
+        renamed = today_commune is not None and today_commune.pk != zone.commune_id
         item: dict[str, Any] = {"code": zone.code, "name": zone.name, "crop": zone.crop,
-                                "variety": zone.variety, "standard": zone.get_standard_display()
-                                if zone.standard else "", "area_ha": zone.declared_area_ha,
-                                "commune": commune, "status": zone.status,
-                                "status_label": zone.get_status_display(), "svg_path": ""}
+                                "variety": zone.variety, "standard": zone.standard,
+                                "area_ha": zone.declared_area_ha,
+                                "commune": zone.commune.full_name,
+                                "today_commune": today_commune.full_name if renamed else "",
+                                "status": zone.status, "svg_path": ""}
         if zone.boundary:
             item["svg_path"] = geo.svg_path(geo.validate_polygon(zone.boundary))
         zones.append(item)
-    cache.set(key, (steps, zones), JOURNEY_CACHE_SECONDS)
     return steps, zones
 
 
@@ -270,13 +293,14 @@ def _resolve(parsed: stamps.ParsedStamp, signature: str, place: str, source: str
              now: datetime, today: date) -> ScanOutcome:
     if not stamps.signature_ok(parsed.ref, parsed.lot, parsed.serial, signature):
         # Nothing about the product is shown: the URI may be forged.
-        return ScanOutcome(Scan.Result.BAD_SIGNATURE, [WARNINGS[Scan.Result.BAD_SIGNATURE]],
+        return ScanOutcome(Scan.Result.BAD_SIGNATURE,
+                           [str(WARNINGS[Scan.Result.BAD_SIGNATURE])],
                            stamp_state="bad_signature", lot_code=parsed.lot)
     directory = _directory(parsed)
     batch = _batch(directory, parsed) if directory else None
     if batch is None:
         # A correct signature for a serial never issued: the key leaked or data was lost.
-        return ScanOutcome(Scan.Result.UNKNOWN, [WARNINGS[Scan.Result.UNKNOWN]],
+        return ScanOutcome(Scan.Result.UNKNOWN, [str(WARNINGS[Scan.Result.UNKNOWN])],
                            stamp_state="unknown", lot_code=parsed.lot)
     outcome = ScanOutcome(Scan.Result.OK, batch=batch, product=directory["product"],
                           serial=parsed.serial, lot_code=parsed.lot)
@@ -295,10 +319,10 @@ def _resolve(parsed: stamps.ParsedStamp, signature: str, place: str, source: str
         results.append(Scan.Result.SUSPICIOUS)
     if outcome.stamp_state == "not_active":
         results.append(Scan.Result.NOT_ACTIVE)
-    outcome.warnings = [WARNINGS[r] for r in results]
+    outcome.warnings = [str(WARNINGS[r]) for r in results]
     cert_status = outcome.certificate["status"]
     if cert_status != "valid":
-        outcome.warnings.append(CERT_WARNINGS[cert_status])
+        outcome.warnings.append(str(CERT_WARNINGS[cert_status]))
         results.append(Scan.Result.CERT_INVALID)
     outcome.result = results[0] if results else Scan.Result.OK
     return outcome

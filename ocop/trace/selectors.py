@@ -12,6 +12,7 @@ from django.db.models import Count, Max, Q, QuerySet
 from django.db.models.functions import TruncDate
 from django.http import QueryDict
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from ocop.accounts.jurisdiction import scope_by_commune
 from ocop.accounts.models import Role, User
@@ -98,7 +99,8 @@ def _values(params: QueryDict, name: str) -> list[str]:
     """Pipe-delimited (REST binding) or repeated parameter values."""
     out = [v for raw in params.getlist(name) for v in raw.split("|") if v.strip()]
     if name in params and not out:
-        raise QueryError(f"{name}: cần ít nhất một giá trị (at least one value).")
+        raise QueryError(_("%(name)s: cần ít nhất một giá trị (at least one value).")
+                         % {"name": name})
     return [v.strip() for v in out]
 
 
@@ -122,8 +124,8 @@ def query_events(user: User, params: QueryDict) -> EventPage:
     """One page of events matching the EPCIS query ``params``, in capture order (keyset by id)."""
     unknown = sorted(set(params) - SUPPORTED_PARAMETERS)
     if unknown:
-        raise QueryError("Tham số không được hỗ trợ (unsupported query parameter): "
-                         + ", ".join(unknown))
+        raise QueryError(_("Tham số không được hỗ trợ (unsupported query parameter): "
+                           "%(names)s") % {"names": ", ".join(unknown)})
     qs = events_for(user)
     types = _values(params, "eventType") + _values(params, "EQ_eventType")
     if types:
@@ -150,9 +152,11 @@ def query_events(user: User, params: QueryDict) -> EventPage:
             try:
                 moment = validation.parse_time(raw)
             except ValueError as exc:
-                raise QueryError(f"{name}: không phải thời điểm (not a date-time): {raw}") from exc
+                raise QueryError(_("%(name)s: không phải thời điểm (not a date-time): %(value)s")
+                                 % {"name": name, "value": raw}) from exc
             if moment.tzinfo is None:
-                raise QueryError(f"{name}: cần múi giờ (time zone offset required): {raw}")
+                raise QueryError(_("%(name)s: cần múi giờ (time zone offset required): "
+                                   "%(value)s") % {"name": name, "value": raw})
             qs = qs.filter(**{lookup: moment})
     for name in _EPC_KINDS:
         if name in params:
@@ -166,9 +170,9 @@ def query_events(user: User, params: QueryDict) -> EventPage:
         try:
             state = signing.loads(token, salt="epcis.events")
         except signing.BadSignature as exc:
-            raise QueryError("nextPageToken không hợp lệ (invalid nextPageToken).") from exc
+            raise QueryError(_("nextPageToken không hợp lệ (invalid nextPageToken).")) from exc
         if state.get("q") != digest:
-            raise QueryError("nextPageToken thuộc truy vấn khác (token from another query).")
+            raise QueryError(_("nextPageToken thuộc truy vấn khác (token from another query)."))
         qs = qs.filter(pk__gt=int(state["after"]))
     rows = list(qs.select_related("capture").order_by("pk")[: per_page + 1])
     next_token = None
@@ -184,9 +188,9 @@ def _per_page(raw: str | None) -> int:
     try:
         value = int(raw)
     except ValueError as exc:
-        raise QueryError("perPage phải là số nguyên (perPage must be an integer).") from exc
+        raise QueryError(_("perPage phải là số nguyên (perPage must be an integer).")) from exc
     if not 1 <= value <= MAX_PER_PAGE:
-        raise QueryError(f"perPage phải từ 1 đến {MAX_PER_PAGE}.")
+        raise QueryError(_("perPage phải từ 1 đến %(max)s.") % {"max": MAX_PER_PAGE})
     return value
 
 

@@ -27,6 +27,8 @@ from typing import Any
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from ocop.accounts.models import Role, User
 from ocop.audit.services import record
@@ -71,32 +73,38 @@ class CaptureResult:
     duplicate_event_ids: list[str] = field(default_factory=list)
 
 
+def too_large(limit: int) -> str:
+    """The refusal of a document above ``limit`` bytes."""
+    return _("Tài liệu EPCIS vượt quá giới hạn %(limit)s byte "
+             "(EPCIS document larger than %(limit)s bytes).") % {"limit": f"{limit:,}"}
+
+
 def parse_document(raw: bytes) -> Any:
     """The request body as JSON; CaptureError 413 when too large, 400 when not JSON."""
     if len(raw) > max_bytes():
-        raise CaptureError(
-            413, f"Tài liệu EPCIS vượt quá giới hạn {max_bytes():,} byte "
-                 f"(EPCIS document larger than {max_bytes():,} bytes)."
-        )
+        raise CaptureError(413, too_large(max_bytes()))
     try:
         return json.loads(raw)
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise CaptureError(400, f"JSON không hợp lệ (malformed JSON): {exc}") from exc
+        raise CaptureError(400, _("JSON không hợp lệ (malformed JSON): %(error)s")
+                           % {"error": exc}) from exc
 
 
 def _envelope(document: Any) -> list[dict]:
     """The event list of an EPCISDocument; CaptureError for a wrong shape or too many events."""
     if not isinstance(document, dict) or document.get("type") != "EPCISDocument":
-        raise CaptureError(400, "Cần một EPCISDocument (capture expects type EPCISDocument).",
+        raise CaptureError(400, _("Cần một EPCISDocument (capture expects type EPCISDocument)."),
                            [{"eventIndex": None, "path": "type",
                              "message": "expected 'EPCISDocument'"}])
     body = document.get("epcisBody")
     events = body.get("eventList") if isinstance(body, dict) else None
     if isinstance(events, list) and len(events) > max_events():
-        raise CaptureError(
-            413, f"Tài liệu có {len(events):,} sự kiện, vượt giới hạn {max_events():,} "
-                 f"(more than {max_events():,} events in one capture)."
-        )
+        raise CaptureError(413, ngettext(
+            "Tài liệu có %(count)s sự kiện, vượt giới hạn %(limit)s "
+            "(more than %(limit)s events in one capture).",
+            "Tài liệu có %(count)s sự kiện, vượt giới hạn %(limit)s "
+            "(more than %(limit)s events in one capture).", len(events),
+        ) % {"count": f"{len(events):,}", "limit": f"{max_events():,}"})
     return events if isinstance(events, list) else []
 
 
@@ -119,7 +127,7 @@ def start_capture(*, document: Any, actor: User) -> CaptureResult:
     A queued job is answered with 202 and finished by ``tasks.process_capture``.
     """
     if not can_capture(actor):
-        raise CaptureError(403, "Tài khoản không có quyền ghi nhận sự kiện EPCIS.")
+        raise CaptureError(403, _("Tài khoản không có quyền ghi nhận sự kiện EPCIS."))
     events = _envelope(document)
     if len(events) <= sync_max_events():
         return capture(document=document, actor=actor)
@@ -136,13 +144,13 @@ def start_capture(*, document: Any, actor: User) -> CaptureResult:
 def capture(*, document: Any, actor: User, job: CaptureJob | None = None) -> CaptureResult:
     """Validate and store an EPCISDocument, all or nothing. Raises CaptureError on refusal."""
     if not can_capture(actor):
-        raise CaptureError(403, "Tài khoản không có quyền ghi nhận sự kiện EPCIS.")
+        raise CaptureError(403, _("Tài khoản không có quyền ghi nhận sự kiện EPCIS."))
     events = _envelope(document)
     job = job or CaptureJob(owner=actor, **_jurisdiction(actor))
     problems = [p.as_dict() for p in validation.validate(document)]
     if problems:
         mark_failed(job, actor, problems)
-        raise CaptureError(400, "Tài liệu EPCIS không đúng lược đồ (schema validation failed).",
+        raise CaptureError(400, _("Tài liệu EPCIS không đúng lược đồ (schema validation failed)."),
                            problems, job)
 
     context = document.get("@context")
@@ -186,7 +194,7 @@ def capture(*, document: Any, actor: User, job: CaptureJob | None = None) -> Cap
         problem = {"eventIndex": None, "path": "eventID",
                    "message": "eventID vừa được ghi bởi lượt khác; hãy gửi lại (retry)."}
         mark_failed(job, actor, [problem])
-        raise CaptureError(409, "Ghi nhận đồng thời trùng eventID (concurrent capture).",
+        raise CaptureError(409, _("Ghi nhận đồng thời trùng eventID (concurrent capture)."),
                            [problem], job) from exc
     return CaptureResult(
         job=job, event_ids=[r.event_id for r in new_rows], duplicate_event_ids=duplicates
@@ -281,4 +289,5 @@ def _conflict(job: CaptureJob, actor: User, index: int, event_id: str, other: st
                    f"(same eventID, different content)",
     }
     mark_failed(job, actor, [problem])
-    raise CaptureError(409, "Trùng eventID với nội dung khác (eventID conflict).", [problem], job)
+    raise CaptureError(409, _("Trùng eventID với nội dung khác (eventID conflict)."), [problem],
+                       job)

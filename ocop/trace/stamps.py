@@ -29,6 +29,7 @@ from urllib.parse import quote
 from biip import ParseError
 from biip.gs1_digital_link_uris import GS1DigitalLinkURI
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 SIGNATURE_BYTES = 10
 LOT_CODE = re.compile(r"^[A-Za-z0-9._-]{1,20}$")
@@ -137,19 +138,19 @@ def parse_gs1(path: str) -> ParsedStamp:
     if errors:
         raise StampFormatError(errors[0])
     if set(values) != {"01", "10", "21"}:
-        raise StampFormatError("Cần GTIN (01), số lô (10) và số sê-ri (21).")
+        raise StampFormatError(_("Cần GTIN (01), số lô (10) và số sê-ri (21)."))
     return _parsed(values["01"], None, values["10"], values["21"])
 
 
 def parse_platform(product_id: str, lot: str, serial: str) -> ParsedStamp:
     if not product_id.isdigit():
-        raise StampFormatError("Mã sản phẩm không hợp lệ.")
+        raise StampFormatError(_("Mã sản phẩm không hợp lệ."))
     return _parsed(None, int(product_id), lot, serial)
 
 
 def _parsed(gtin: str | None, product_id: int | None, lot: str, serial: str) -> ParsedStamp:
     if not LOT_CODE.match(lot):
-        raise StampFormatError("Số lô không hợp lệ.")
+        raise StampFormatError(_("Số lô không hợp lệ."))
     if not SERIAL.match(serial):
-        raise StampFormatError("Số sê-ri không hợp lệ.")
+        raise StampFormatError(_("Số sê-ri không hợp lệ."))
     return ParsedStamp(gtin, product_id, lot, int(serial))

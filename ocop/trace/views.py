@@ -15,6 +15,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ocop.registry.selectors import producers_for, products_for
@@ -62,11 +63,11 @@ def zone_create(request: HttpRequest) -> HttpResponse:
         producer, products = data.pop("producer"), list(data.pop("products"))
         zone = _run(request, form, lambda: actions.create_zone(
             actor=request.user, producer=producer, data=data, products=products),
-            "Đã thêm vùng nguyên liệu.")
+            _("Đã thêm vùng nguyên liệu."))
         if zone is not None:
             return redirect("trace:zone_detail", pk=zone.pk)
     return render(request, "trace/form.html",
-                  {"form": form, "title": "Thêm vùng nguyên liệu", "back": "trace:zone_list"},
+                  {"form": form, "title": _("Thêm vùng nguyên liệu"), "back": "trace:zone_list"},
                   status=400 if form.errors else 200)
 
 
@@ -86,14 +87,14 @@ def zone_detail(request: HttpRequest, pk: int) -> HttpResponse:
             if status_form.is_valid() and _run(
                     request, status_form, lambda: actions.set_zone_status(
                         actor=request.user, zone=zone, **status_form.cleaned_data),
-                    "Đã cập nhật trạng thái vùng."):
+                    _("Đã cập nhật trạng thái vùng.")):
                 return redirect("trace:zone_detail", pk=pk)
         else:
             harvest_form = forms.HarvestForm(request.POST, products=products)
             if harvest_form.is_valid():
                 lot = _run(request, harvest_form, lambda: actions.record_harvest(
                     actor=request.user, zone=zone, **harvest_form.cleaned_data),
-                    "Đã ghi nhận thu hoạch (sự kiện EPCIS).")
+                    _("Đã ghi nhận thu hoạch (sự kiện EPCIS)."))
                 if lot is not None:
                     return redirect("trace:lot_detail", pk=lot.pk)
     svg = geo.svg_path(geo.validate_polygon(zone.boundary)) if zone.boundary else ""
@@ -153,7 +154,7 @@ def lot_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             "receive": lambda: actions.receive(actor=user, lot=lot, received_at=d["at"],
                                                place=d["place"], quantity=d["quantity"]),
         }
-        result = _run(request, form, calls[action], "Đã ghi nhận.")
+        result = _run(request, form, calls[action], _("Đã ghi nhận."))
         if result is not None:
             if action == "transform":
                 return redirect("trace:lot_detail", pk=result.pk)
@@ -181,7 +182,7 @@ def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 call = lambda: actions.pack_with_stamps(  # noqa: E731
                     actor=request.user, batch=batch, first=d["first"], last=d["last"],
                     packed_at=d["at"] or timezone.now())
-            if _run(request, form, call, "Đã cập nhật tem."):
+            if _run(request, form, call, _("Đã cập nhật tem.")):
                 return redirect("trace:batch_detail", pk=pk)
     product = batch.product
     samples = [stamps.stamp_uri(product.gtin, product.pk, batch.lot.code, s)
@@ -204,7 +205,7 @@ def batch_pdf(request: HttpRequest, pk: int) -> HttpResponse:
                                                 first + pdf.MAX_PER_PDF - 1))
         content = pdf.stamp_sheet(batch, first, last)
     except (ValueError, actions.ActionError) as exc:
-        return HttpResponse(getattr(exc, "message", "Khoảng sê-ri không hợp lệ."),
+        return HttpResponse(getattr(exc, "message", _("Khoảng sê-ri không hợp lệ.")),
                             status=400, content_type="text/plain; charset=utf-8")
     response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="tem-{batch.pk}-{first}-{last}.pdf"'

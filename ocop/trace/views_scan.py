@@ -14,6 +14,7 @@ from urllib.parse import quote
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from ocop.accounts.client_ip import client_ip
 from ocop.trace import scan, stamps
@@ -47,8 +48,8 @@ def scan_gs1(request: HttpRequest, gtin: str, lot: str, serial: str) -> HttpResp
     try:
         parsed = stamps.parse_gs1(f"/01/{gtin}/10/{quote(lot, safe='')}/21/{serial}")
     except stamps.StampFormatError as exc:
-        return _bad_uri(request, f"Mã trên tem không đúng định dạng GS1 Digital Link: {exc}",
-                        kind)
+        return _bad_uri(request, _("Mã trên tem không đúng định dạng GS1 Digital Link: "
+                                   "%(error)s") % {"error": exc}, kind)
     return _answer(request, parsed, kind)
 
 
@@ -57,7 +58,8 @@ def scan_platform(request: HttpRequest, product_id: str, lot: str, serial: str) 
     try:
         parsed = stamps.parse_platform(product_id, lot, serial)
     except stamps.StampFormatError as exc:
-        return _bad_uri(request, f"Mã trên tem không đúng định dạng: {exc}", kind)
+        return _bad_uri(request, _("Mã trên tem không đúng định dạng: %(error)s") % {"error": exc},
+                        kind)
     return _answer(request, parsed, kind)
 
 
@@ -72,12 +74,12 @@ def linkset(request: HttpRequest, parsed: stamps.ParsedStamp) -> dict:
     uri = _self_uri(request, parsed)
     anchor = ("https://id.gs1.org" + stamps.gs1_path(parsed.gtin, parsed.lot, parsed.serial)
               if parsed.gtin else request.build_absolute_uri(request.path))
-    page = {"href": uri, "title": "Thông tin sản phẩm và truy xuất nguồn gốc",
+    page = {"href": uri, "title": _("Thông tin sản phẩm và truy xuất nguồn gốc"),
             "type": "text/html", "hreflang": ["vi"]}
     data = {"href": uri + ("&" if "?" in uri else "?") + "format=json",
-            "title": "Kết quả kiểm tra tem (JSON)", "type": "application/json"}
+            "title": _("Kết quả kiểm tra tem (JSON)"), "type": "application/json"}
     verify = {"href": request.build_absolute_uri(reverse("certificates:verify_lookup")),
-              "title": "Kiểm tra giấy chứng nhận OCOP", "type": "text/html", "hreflang": ["vi"]}
+              "title": _("Kiểm tra giấy chứng nhận OCOP"), "type": "text/html", "hreflang": ["vi"]}
     return {"linkset": [{
         "anchor": anchor,
         GS1_VOC + "defaultLink": [page],

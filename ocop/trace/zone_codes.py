@@ -20,6 +20,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from ocop.units.models import Unit
 
@@ -40,6 +42,17 @@ DEFAULT_LAYOUTS: list[dict[str, str]] = [
 
 class ZoneCodeError(ValueError):
     pass
+
+
+# One complete sentence per level, so a translation never assembles it from fragments.
+_MISSING = {
+    "province": gettext_lazy("Mã tỉnh '%(code)s' không có trong danh mục đơn vị hành chính "
+                             "(%(layout)s)."),
+    "district": gettext_lazy("Mã huyện '%(code)s' không có trong danh mục đơn vị hành chính "
+                             "(%(layout)s)."),
+    "commune": gettext_lazy("Mã xã '%(code)s' không có trong danh mục đơn vị hành chính "
+                            "(%(layout)s)."),
+}
 
 
 @dataclass(frozen=True)
@@ -71,15 +84,16 @@ def parse(code: str) -> ZoneCode:
         units = Unit.objects.in_bulk(list(keys.values()))
         for level, key in keys.items():
             if key not in units:
-                raise ZoneCodeError(f"Mã {level} '{key[-5:].lstrip('CDP')}' không có trong danh "
-                                    f"mục đơn vị hành chính ({layout['name']}).")
+                raise ZoneCodeError(_MISSING[level] % {"code": key[-5:].lstrip("CDP"),
+                                                       "layout": layout["name"]})
         commune = units[keys["commune"]]
         chain = [units[keys[k]] for k in ("commune", "district", "province") if k in keys]
         for child, parent in itertools.pairwise(chain):
             if child.parent_id != parent.pk:
-                raise ZoneCodeError(f"{child.full_name} không thuộc {parent.full_name}.")
+                raise ZoneCodeError(_("%(child)s không thuộc %(parent)s.")
+                                    % {"child": child.full_name, "parent": parent.full_name})
         return ZoneCode(code, layout["name"], commune)
-    raise ZoneCodeError(
+    raise ZoneCodeError(_(
         "Mã số vùng trồng sai định dạng: cần VN-<tỉnh>-<huyện>-<xã>-<số thứ tự>-<năm>, "
         "ví dụ VN-24-219-07591-001-23."
-    )
+    ))
