@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from typing import Any
 
-from django.db.models import BooleanField, Case, Exists, OuterRef, Q, QuerySet, Value, When
+from django.db.models import BooleanField, Case, Exists, F, OuterRef, Q, QuerySet, Value, When
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -29,7 +29,8 @@ PRODUCER_ORDERINGS = {
 PRODUCT_ORDERINGS = {
     **PRODUCER_ORDERINGS,
     "tax_code": ("producer__tax_code", "name", "id"),
-    "stars": ("-stars", "name", "id"),
+    # Unrated products last on both databases (PostgreSQL puts NULL first in descending order).
+    "stars": (F("stars").desc(nulls_last=True), "name", "id"),
     "producer": ("producer__name", "name", "id"),
 }
 _TRUE = {"1", "true", "yes", "on", "co", "có"}
