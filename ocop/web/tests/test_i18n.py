@@ -1,5 +1,6 @@
-"""The English interface: Vietnamese by default, English by cookie, Accept-Language or the
-switch in the header, and a catalogue with every message translated (docs/translation.md)."""
+"""The English interface: Vietnamese by default, English through the switch in the header (its
+cookie; the API also honours Accept-Language), and a catalogue with every message translated
+(docs/translation.md)."""
 
 from __future__ import annotations
 
@@ -70,9 +71,16 @@ def test_login_page_is_vietnamese_by_default(client):
 
 
 @pytest.mark.django_db
-def test_login_page_in_english_by_accept_language(client):
+def test_pages_stay_vietnamese_for_an_english_browser(client):
+    """Pages change language only through the switch, not the browser's Accept-Language."""
     html = client.get(reverse("accounts:login"), HTTP_ACCEPT_LANGUAGE="en-GB,en;q=0.9").content
-    html = html.decode()
+    assert '<html lang="vi">' in html.decode()
+
+
+@pytest.mark.django_db
+def test_login_page_in_english_by_the_switch_cookie(client):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    html = client.get(reverse("accounts:login")).content.decode()
     assert '<html lang="en">' in html
     assert "Username" in html and "Password" in html and "Sign in" in html
     assert "Tên đăng nhập" not in html
