@@ -19,7 +19,6 @@ and the rendering of one certificate PDF; it prints p50/p95 latency and SQL quer
 from __future__ import annotations
 
 import argparse
-import io
 import os
 import platform
 import statistics
@@ -36,7 +35,8 @@ for path in (str(ROOT), str(HERE)):
     if path not in sys.path:
         sys.path.insert(0, path)
 
-import registry_bench  # noqa: E402 — shares the database lifecycle and product seeding
+import benchdb  # noqa: E402
+import registry_bench  # noqa: E402 — shares the product seeding and percentiles
 
 # 8 of 10 dossiers are at or past evaluation, each scored by a 10-member council:
 # 40,000 × 10 = 400,000 sheets.
@@ -244,29 +244,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--requests", type=int, default=100, help="Requests per endpoint")
     parser.add_argument("--scale", type=float, default=1.0, help="Fraction of national scale")
     args = parser.parse_args(argv)
-    url, drop = registry_bench._prepare_database(args.database_url)
-    if drop is None and not args.database_url:
-        # registry_bench names its own file; keep the two benchmarks apart.
-        url = url.replace("registry.sqlite3", "cycle.sqlite3")
-        for suffix in ("", "-wal", "-shm"):
-            Path(url.removeprefix("sqlite:///") + suffix).unlink(missing_ok=True)
-    os.environ["DATABASE_URL"] = url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ocop.settings")
-    import django
-
-    django.setup()
-    from django.conf import settings
-    from django.core.management import call_command
-    from django.db import connection
-
-    settings.DEBUG = False
-    try:
-        started = time.perf_counter()
-        call_command("migrate", verbosity=0)
-        call_command("load_units", stdout=io.StringIO())
-        call_command("load_classification", stdout=io.StringIO())
-        print(f"database: {connection.vendor} {connection.settings_dict['NAME']}; "
-              f"migrate + map + classification in {time.perf_counter() - started:.1f} s")
+    with benchdb.bench_database(args.database_url, sqlite_name="cycle.sqlite3"):
         print(f"python {platform.python_version()}, {os.cpu_count()} CPUs, "
               f"{args.requests} requests per row, scale {args.scale}")
         seed_cycle(args.scale)
@@ -274,9 +252,6 @@ def main(argv: list[str] | None = None) -> int:
         print()
         print_table(rows, pdf_ms)
         return 0
-    finally:
-        if drop:
-            registry_bench._drop_postgres(url, drop)
 
 
 if __name__ == "__main__":

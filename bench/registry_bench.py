@@ -18,7 +18,6 @@ list must cost the same number of queries whatever the data size.
 from __future__ import annotations
 
 import argparse
-import io
 import os
 import platform
 import statistics
@@ -27,11 +26,14 @@ import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlsplit
 
-ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+for path in (str(ROOT), str(HERE)):
+    if path not in sys.path:
+        sys.path.insert(0, path)
+
+import benchdb  # noqa: E402
 
 # Producers per product nationally: about 10,000 for 17,000 products (ocop-facts §3.1).
 PRODUCER_RATIO = 10_000 / 17_000
@@ -140,51 +142,6 @@ def query_growth(rows: list[Row]) -> list[str]:
     ]
 
 
-# --- database lifecycle ------------------------------------------------------------------------
-
-
-def _admin_conninfo(url: str) -> str:
-    """The same server, database "postgres": where CREATE/DROP DATABASE are issued."""
-    return urlsplit(url)._replace(scheme="postgresql", path="/postgres").geturl()
-
-
-def _drop_statement(name: str):
-    from psycopg import sql
-
-    return sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
-
-
-def _prepare_database(url: str | None) -> tuple[str, str | None]:
-    """Return (DATABASE_URL to use, PostgreSQL database to drop at the end or None)."""
-    if not url:
-        path = ROOT / "var" / "bench" / "registry.sqlite3"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{path}{suffix}").unlink(missing_ok=True)
-        return f"sqlite:///{path}", None
-    if urlsplit(url).scheme.startswith("sqlite"):
-        return url, None
-    import psycopg
-    from psycopg import sql
-
-    name = urlsplit(url).path.lstrip("/")
-    if not name:
-        raise SystemExit("--database-url must name the throw-away database")
-    with psycopg.connect(_admin_conninfo(url), autocommit=True) as conn:
-        conn.execute(_drop_statement(name))
-        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    return url, name
-
-
-def _drop_postgres(url: str, name: str) -> None:
-    import psycopg
-    from django.db import connections
-
-    connections.close_all()
-    with psycopg.connect(_admin_conninfo(url), autocommit=True) as conn:
-        conn.execute(_drop_statement(name))
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--database-url", help="postgres://postgres@127.0.0.1:5432/ocop_bench "
@@ -195,26 +152,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",")]
 
-    url, drop = _prepare_database(args.database_url)
-    os.environ["DATABASE_URL"] = url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ocop.settings")
-    import django
-
-    django.setup()
-    from django.conf import settings
-    from django.core.management import call_command
-    from django.db import connection
-
-    # Production-like request handling (no debug query log, no template debug info); set after
-    # settings load so that static files still resolve without collectstatic.
-    settings.DEBUG = False
-    try:
-        started = time.perf_counter()
-        call_command("migrate", verbosity=0)
-        call_command("load_units", stdout=io.StringIO())
-        call_command("load_classification", stdout=io.StringIO())
-        print(f"database: {connection.vendor} {connection.settings_dict['NAME']}; "
-              f"migrate + map + classification in {time.perf_counter() - started:.1f} s")
+    with benchdb.bench_database(args.database_url, sqlite_name="registry.sqlite3"):
         print(f"python {platform.python_version()}, {os.cpu_count()} CPUs, "
               f"{args.requests} requests per row")
         rows: list[Row] = []
@@ -231,9 +169,6 @@ def main(argv: list[str] | None = None) -> int:
             return 1
         print(f"\nOK: query counts at {sizes[-1]:,} equal those at {sizes[0]:,}.")
         return 0
-    finally:
-        if drop:
-            _drop_postgres(url, drop)
 
 
 if __name__ == "__main__":
