@@ -9,7 +9,7 @@ Vietnamese term in brackets so it can be read next to the Vietnamese annex.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -233,9 +233,9 @@ def validate_set(data: Any, source: str = "<data>") -> CriteriaSet:
         chk.add(f"version must be 1 or more, got {version}", field="version")
     title_vi = chk.text(top, "title_vi")
     title_en = chk.text(top, "title_en")
-    legal = _legal_basis(chk, top.get("legal_basis", _MISSING))
-    status = _status(chk, top.get("status", _MISSING))
-    applies = _applies_to(chk, top.get("applies_to", _MISSING))
+    legal = _section(chk, top, "legal_basis", _LEGAL_KEYS, _legal_basis_fields)
+    status = _section(chk, top, "status", _STATUS_KEYS, _status_fields)
+    applies = _section(chk, top, "applies_to", _APPLIES_KEYS, _applies_to_fields)
     notes = chk.text(top, "notes", required=False)
     sources: list[str] = []
     for i, item in enumerate(chk.seq(top, "sources", required=False), start=1):
@@ -270,17 +270,26 @@ def validate_set(data: Any, source: str = "<data>") -> CriteriaSet:
     )
 
 
-def _legal_basis(chk: _Checker, value: Any) -> LegalBasis | None:
+def _section[T](
+    chk: _Checker,
+    top: Mapping[str, Any],
+    name: str,
+    keys: set[str],
+    build: Callable[[_Checker, Mapping[str, Any]], T | None],
+) -> T | None:
+    """A required nested mapping (legal_basis, status, applies_to), checked by ``build`` with
+    its problems named "<name>.<field>"."""
+    value = top.get(name, _MISSING)
     if value is _MISSING:
-        chk.add("required field is missing (thiếu trường bắt buộc)", field="legal_basis")
+        chk.add("required field is missing (thiếu trường bắt buộc)", field=name)
         return None
-    obj = chk.mapping(value, "legal_basis (căn cứ pháp lý)", field="legal_basis")
+    obj = chk.mapping(value, name, field=name)
     if obj is None:
         return None
-    chk.unknown_keys(obj, _LEGAL_KEYS, field="legal_basis")
-    chk.prefix = "legal_basis."
+    chk.unknown_keys(obj, keys, field=name)
+    chk.prefix = f"{name}."
     try:
-        return _legal_basis_fields(chk, obj)
+        return build(chk, obj)
     finally:
         chk.prefix = ""
 
@@ -301,21 +310,6 @@ def _legal_basis_fields(chk: _Checker, obj: Mapping[str, Any]) -> LegalBasis | N
     return LegalBasis(decision=decision, date=signed, effective_from=start, effective_to=end)
 
 
-def _status(chk: _Checker, value: Any) -> SetStatus | None:
-    if value is _MISSING:
-        chk.add("required field is missing (thiếu trường bắt buộc)", field="status")
-        return None
-    obj = chk.mapping(value, "status", field="status")
-    if obj is None:
-        return None
-    chk.unknown_keys(obj, _STATUS_KEYS, field="status")
-    chk.prefix = "status."
-    try:
-        return _status_fields(chk, obj)
-    finally:
-        chk.prefix = ""
-
-
 def _status_fields(chk: _Checker, obj: Mapping[str, Any]) -> SetStatus | None:
     kind = chk.text(obj, "kind")
     warning_vi = chk.text(obj, "warning_vi", required=False)
@@ -330,21 +324,6 @@ def _status_fields(chk: _Checker, obj: Mapping[str, Any]) -> SetStatus | None:
         chk.add(f"a {kind!r} set needs a Vietnamese warning text (cảnh báo)", field="warning_vi")
         return None
     return SetStatus(kind=kind, warning_vi=warning_vi, warning_en=warning_en)
-
-
-def _applies_to(chk: _Checker, value: Any) -> AppliesTo | None:
-    if value is _MISSING:
-        chk.add("required field is missing (thiếu trường bắt buộc)", field="applies_to")
-        return None
-    obj = chk.mapping(value, "applies_to", field="applies_to")
-    if obj is None:
-        return None
-    chk.unknown_keys(obj, _APPLIES_KEYS, field="applies_to")
-    chk.prefix = "applies_to."
-    try:
-        return _applies_to_fields(chk, obj)
-    finally:
-        chk.prefix = ""
 
 
 def _applies_to_fields(chk: _Checker, obj: Mapping[str, Any]) -> AppliesTo | None:
