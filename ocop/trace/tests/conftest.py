@@ -18,9 +18,8 @@ from ocop.registry.models import LegalForm
 from ocop.registry.tests.conftest import classification
 from ocop.units.models import Unit
 
-# The shared GS1 material sits beside the repository (…/work/main → …/work/shared).
-SHARED = Path(__file__).resolve().parents[3] / ".." / "shared"
-EXAMPLES = SHARED / "conformance" / "epcis" / "JSON"
+# GS1's EPCIS 2.0 example documents, vendored with their licence (data/gs1-epcis/README.md).
+EXAMPLES = Path(__file__).resolve().parent / "data" / "gs1-epcis" / "JSON"
 CAPTURE_URL = "/api/v1/epcis/capture"
 EVENTS_URL = "/api/v1/epcis/events"
 CONTEXT = "https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld"
@@ -29,15 +28,8 @@ __all__ = ["classification"]
 
 
 def example_documents() -> list[Path]:
-    if not EXAMPLES.is_dir():
-        return []
     return sorted(p for p in EXAMPLES.rglob("*.jsonld") if p.name != "EPCISQueryDocument.jsonld")
 
-
-def needs_examples() -> pytest.MarkDecorator:
-    return pytest.mark.skipif(
-        not EXAMPLES.is_dir(), reason=f"GS1 EPCIS example folder missing: {EXAMPLES.resolve()}"
-    )
 
 
 def load(path: Path) -> dict:

@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 
 from ocop.trace.epcis import hashing, validation
-from ocop.trace.tests.conftest import EXAMPLES, example_documents, load, needs_examples
+from ocop.trace.tests.conftest import EXAMPLES, example_documents, load
 
-pytestmark = [needs_examples(), pytest.mark.django_db]
+pytestmark = pytest.mark.django_db
 
 
 @pytest.mark.parametrize("path", example_documents(), ids=lambda p: str(p.relative_to(EXAMPLES)))
