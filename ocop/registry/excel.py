@@ -33,15 +33,21 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 
+from ocop import ooxml
 from ocop.accounts.models import User
 from ocop.registry import selectors, services
 from ocop.registry.models import LegalForm, Producer, Product, ProductSet
+from ocop.registry.uploads import package_message
 from ocop.units.models import Unit
 from ocop.units.text import fold
 
 MAX_IMPORT_ROWS = 20_000
+MAX_IMPORT_COLUMNS = 100
+# The longest text field of the registry is 500 characters; anything far longer is not data.
+MAX_CELL_CHARS = 5_000
 YES_NO = "Có / Không"
 
 
@@ -310,6 +316,10 @@ def _convert(column: Column, value: Any, lookups: _Lookups) -> Any:
 def read_rows(file: IO[bytes], columns: Iterable[Column]) -> tuple[list[str], list[ImportRow]]:
     """Read the first sheet: header row, then one ImportRow per non-empty row."""
     columns = list(columns)
+    # Refuse a decompression bomb or a macro workbook before openpyxl inflates anything.
+    problem = ooxml.inspect(file)
+    if problem is not None:
+        raise ImportFileError(package_message(problem))
     try:
         wb = load_workbook(file, read_only=True, data_only=True)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
@@ -318,10 +328,14 @@ def read_rows(file: IO[bytes], columns: Iterable[Column]) -> tuple[list[str], li
         ) from exc
     try:
         sheet = wb.worksheets[0]
-        rows = sheet.iter_rows(values_only=True)
-        header_row = next(rows, None)
+        header_row = next(sheet.iter_rows(max_row=1, max_col=MAX_IMPORT_COLUMNS,
+                                          values_only=True), None)
         if not header_row or not any(header_row):
             raise ImportFileError(_("Trang tính đầu tiên không có dòng tiêu đề (dòng 1)."))
+        # Only the header's columns are read: a row stretched to column XFD costs nothing.
+        width = max(i for i, h in enumerate(header_row) if h not in (None, "")) + 1
+        header_row = header_row[:width]
+        rows = sheet.iter_rows(min_row=2, max_col=width, values_only=True)
         headers = [_text(h) for h in header_row]
         by_fold = {fold(h): i for i, h in enumerate(headers) if h}
         index: dict[str, int] = {}
@@ -343,6 +357,13 @@ def read_rows(file: IO[bytes], columns: Iterable[Column]) -> tuple[list[str], li
                 raise ImportFileError(
                     _("Tệp có quá %(max)d dòng; hãy chia nhỏ.") % {"max": MAX_IMPORT_ROWS}
                 )
+            for column, value in enumerate(raw, start=1):
+                if isinstance(value, str) and len(value) > MAX_CELL_CHARS:
+                    raise ImportFileError(
+                        _("Ô %(cell)s có %(length)d ký tự, vượt giới hạn %(max)d.")
+                        % {"cell": f"{get_column_letter(column)}{number}", "length": len(value),
+                           "max": MAX_CELL_CHARS}
+                    )
             cells = {h: raw[i] if i < len(raw) else None for h, i in index.items()}
             out.append(ImportRow(number=number, cells=cells))
         if not out:

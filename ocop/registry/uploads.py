@@ -18,6 +18,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from PIL import Image, UnidentifiedImageError
 
+from ocop import ooxml
+
 IMAGE_KINDS = frozenset({"png", "jpeg", "webp"})
 DOCUMENT_KINDS = frozenset({"pdf", "png", "jpeg", "xlsx", "docx"})
 SPREADSHEET_KINDS = frozenset({"xlsx"})
@@ -94,6 +96,19 @@ def detect_kind(file: File) -> str:
     return "text"
 
 
+def package_message(problem: ooxml.PackageProblem) -> str:
+    """The Vietnamese reason an Office file (.xlsx/.docx) is refused before it is parsed."""
+    messages = {
+        "not_zip": _("tệp Office bị hỏng, không mở được."),
+        "too_many_entries": _("tệp chứa %(count)d thành phần, vượt giới hạn %(max)d."),
+        "too_large": _("nội dung giải nén là %(size_mb)d MB, vượt giới hạn %(max_mb)d MB."),
+        "ratio": _("phần “%(part)s” nén với tỷ lệ %(ratio)d:1, dấu hiệu tệp nén độc hại."),
+        "macro": _("tệp có macro (mã chạy được, phần “%(part)s”); hãy lưu lại thành tệp không "
+                   "macro (.xlsx hoặc .docx) rồi tải lên."),
+    }
+    return messages[problem.code] % problem.params
+
+
 def _labels(kinds: frozenset[str]) -> str:
     return ", ".join(str(KIND_LABELS[k]) for k in sorted(kinds))
 
@@ -119,6 +134,10 @@ def validate_upload(file: File, allowed: frozenset[str], field: str = "file") ->
                       "Chỉ nhận: %(allowed)s.")
              % {"name": name, "kind": KIND_LABELS[kind], "allowed": _labels(allowed)}}
         )
+    if kind in ("xlsx", "docx"):
+        problem = ooxml.inspect(file)
+        if problem is not None:
+            raise ValidationError({field: f"“{name}”: {package_message(problem)}"})
     if kind in IMAGE_KINDS:
         try:
             with Image.open(file) as img:

@@ -27,6 +27,8 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from ocop import ooxml
+
 from .loader import validate_set
 from .model import CriteriaSet, CriteriaSetError, Problem
 from .numbers import plain_number
@@ -266,12 +268,28 @@ def _whole(value: Any) -> Any:
     return value
 
 
+def _package_problem(source: Source) -> ooxml.PackageProblem | None:
+    """Inspect the zip before openpyxl inflates it (decompression bombs, macro workbooks)."""
+    if isinstance(source, (str, Path)):
+        try:
+            with open(source, "rb") as fh:
+                return ooxml.inspect(fh)
+        except OSError:
+            return None  # openpyxl reports the missing file in its own words below
+    return ooxml.inspect(source)  # type: ignore[arg-type]
+
+
 def read_excel(source: Source, name: str | None = None) -> CriteriaSet:
     """Import a criteria set from the Excel template; raises ``CriteriaSetError``.
 
     ``name`` is the file name used in messages (defaults to the path).
     """
     label = name or (str(source) if isinstance(source, (str, Path)) else "<excel>")
+    problem = _package_problem(source)
+    if problem is not None:
+        raise CriteriaSetError([Problem(
+            f"refused before opening: {problem.code} {problem.params} "
+            "(tệp bị từ chối: quá lớn khi giải nén, có macro hoặc hỏng)", label)])
     try:
         wb = load_workbook(source, data_only=True, read_only=False)  # type: ignore[arg-type]
     except Exception as exc:  # openpyxl raises many unrelated types for a non-xlsx file
