@@ -37,13 +37,13 @@ run: system-deps $(VENV)/.base-installed messages
 	$(BIN)/python manage.py migrate --noinput -v0
 	$(BIN)/python manage.py demo --if-empty
 	$(BIN)/python manage.py demo_logins
-	@echo "Serving on http://$(HOST):$(PORT)/ (Ctrl+C to stop); background worker started."
-	@$(BIN)/python manage.py db_worker --queue-name default >var/worker.log 2>&1 & \
+	@echo "Serving on http://$(HOST):$(PORT)/ (Ctrl+C to stop); background worker started (restarted if it dies)."
+	@bash scripts/supervise.sh $(BIN)/python manage.py worker >var/worker.log 2>&1 & \
 	  worker=$$!; trap "kill $$worker 2>/dev/null" EXIT INT TERM; \
 	  $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 worker: $(VENV)/.base-installed
-	$(BIN)/python manage.py db_worker
+	$(BIN)/python manage.py worker
 
 lint: $(VENV)/.test-installed
 	$(BIN)/ruff check .

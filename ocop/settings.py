@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "ocop.certificates",
     "ocop.evaluation",
     "ocop.trace",
+    "ocop.worker",
     "ocop.demo",
     "ocop.api",
     "ocop.web",
@@ -239,3 +240,9 @@ LOGGING = {
 # Page sizes of lists, shared by pages and API.
 PAGE_SIZE = 25
 API_MAX_PAGE_SIZE = 200
+
+# Background workers (manage.py worker): a heartbeat every few seconds; a task whose worker has
+# not beaten for the lease is requeued, and failed after the last attempt (ocop.worker.services).
+WORKER_HEARTBEAT_SECONDS = env.float("WORKER_HEARTBEAT_SECONDS", default=5)
+WORKER_LEASE_SECONDS = env.float("WORKER_LEASE_SECONDS", default=30)
+WORKER_MAX_ATTEMPTS = env.int("WORKER_MAX_ATTEMPTS", default=3)

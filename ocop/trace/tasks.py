@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from django.tasks import task
+from typing import Any
+
+from django.dispatch import receiver
+from django.tasks import TaskResultStatus, task
+from django.tasks.signals import task_finished
+from django.utils.translation import gettext as _
 
 from ocop.trace.models import CaptureJob
 from ocop.trace.services import CaptureError, capture, mark_failed
@@ -23,3 +28,20 @@ def process_capture(job_id: str) -> str:
         if job.status == CaptureJob.Status.PENDING:
             mark_failed(job, job.owner, [{"eventIndex": None, "path": "", "message": exc.message}])
     return job.status
+
+
+@receiver(task_finished)
+def capture_task_failed(sender: Any, task_result: Any, **kwargs: Any) -> None:
+    """A capture whose task failed outright (an unexpected error, or its worker died on the last
+    attempt, see ocop.worker) must not stay "pending": its client polls the job's status."""
+    if (task_result.status != TaskResultStatus.FAILED
+            or task_result.task.module_path != process_capture.module_path):
+        return
+    job = CaptureJob.objects.select_related("owner").filter(
+        pk=task_result.args[0], status=CaptureJob.Status.PENDING).first()
+    if job is not None:
+        mark_failed(job, job.owner, [{
+            "eventIndex": None, "path": "",
+            "message": _("Xử lý bị gián đoạn (tiến trình nền dừng đột ngột hoặc gặp lỗi); "
+                         "không sự kiện nào được lưu. Hãy gửi lại tài liệu."),
+        }])

@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import pytest
+from django.tasks import TaskResultStatus
+from django_tasks_db.models import DBTaskResult
 
 from ocop.audit.models import AuditEntry
 from ocop.trace.models import CaptureJob, EpcisEvent, EventEpc
+from ocop.trace.tasks import process_capture
 from ocop.trace.tests.conftest import document, object_event
+from ocop.worker import services as worker
+from ocop.worker.tests.test_recovery import claimed
 
 pytestmark = pytest.mark.django_db
 
@@ -184,3 +189,31 @@ def test_race_with_a_concurrent_capture_is_409_not_500(api_for, monkeypatch) -> 
     assert response.status_code == 409
     assert EpcisEvent.objects.count() == 1
     assert CaptureJob.objects.get(pk=response.json()["captureID"]).status == "failed"
+
+
+def test_capture_whose_worker_died_on_the_last_attempt_reports_failure(
+        api_for, settings, django_capture_on_commit_callbacks) -> None:
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend",
+                                  "QUEUES": ["default"]}}
+    settings.WORKER_MAX_ATTEMPTS = 3
+    settings.EPCIS_CAPTURE_SYNC_MAX_EVENTS = 1
+    api = api_for("producer")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = api.capture(document(object_event(0), object_event(1)))
+    assert response.status_code == 202
+    job_url = response["Location"]
+    assert api.get(job_url).json()["status"] == "pending"
+    task = DBTaskResult.objects.get(task_path=process_capture.module_path)
+    claimed(task.pk, "killed", seconds_ago=60, attempts=3)
+
+    report = worker.recover_orphaned_tasks()
+
+    assert report.failed == [str(task.pk)]
+    task.refresh_from_db()
+    assert task.status == TaskResultStatus.FAILED
+    assert task.exception_class_path == "ocop.worker.services.WorkerLost"
+    state = api.get(job_url).json()
+    assert state["status"] == "failed" and state["running"] is False
+    assert "gián đoạn" in state["errors"][0]["message"]
+    job = CaptureJob.objects.get(pk=state["captureID"])
+    assert job.document is None and job.finished_at is not None

@@ -1,0 +1,64 @@
+"""python manage.py worker [db_worker's options]: the background worker with a heartbeat.
+
+It is django-tasks-db's ``db_worker`` plus a thread that records the worker's heartbeat every
+``WORKER_HEARTBEAT_SECONDS`` and requeues or fails the tasks of workers that stopped beating
+(``ocop.worker.services``). Autoreload is off: a reloader parent would beat for a child it
+cannot see die. Run it under a supervisor that restarts it (``make run`` does, and the systemd
+unit in docs/deployment.md has ``Restart=always``).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from typing import Any
+
+from django.conf import settings
+from django.db import DatabaseError, connection
+from django.utils import timezone
+from django_tasks_db.management.commands import db_worker
+
+from ocop.worker import services
+
+logger = logging.getLogger("ocop.worker")
+
+
+class Command(db_worker.Command):
+    help = "Chạy tiến trình nền kèm nhịp tim và phục hồi tác vụ mồ côi."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        worker_id = options["worker_id"]
+        options["reload"] = False
+        stopping = threading.Event()
+        started = timezone.now()
+        services.beat(worker_id, started_at=started)
+        self._recover()
+        thread = threading.Thread(target=self._heartbeat, args=(worker_id, stopping),
+                                  name="ocop-heartbeat", daemon=True)
+        thread.start()
+        try:
+            super().handle(*args, **options)
+        finally:
+            stopping.set()
+            thread.join(timeout=settings.WORKER_HEARTBEAT_SECONDS * 2)
+            services.stop(worker_id)
+
+    def _heartbeat(self, worker_id: str, stopping: threading.Event) -> None:
+        try:
+            while not stopping.wait(settings.WORKER_HEARTBEAT_SECONDS):
+                try:
+                    services.beat(worker_id)
+                    self._recover()
+                except DatabaseError:
+                    # A locked or restarting database: beat again next time; the lease is
+                    # several beats long.
+                    logger.warning("heartbeat of worker %s failed", worker_id, exc_info=True)
+        finally:
+            connection.close()
+
+    def _recover(self) -> None:
+        report = services.recover_orphaned_tasks()
+        for task_id in report.requeued:
+            logger.warning("task %s requeued: its worker stopped", task_id)
+        for task_id in report.failed:
+            logger.error("task %s failed: its worker stopped on the last attempt", task_id)
