@@ -23,6 +23,7 @@ class SetSummary(Schema):
     decision: str
     status: str
     product_set: str
+    product_sets: list[str]
     effective_from: str
     effective_to: str | None
     locked: bool
@@ -43,6 +44,9 @@ def _summary(row) -> dict[str, Any]:
         "decision": row.decision,
         "status": row.status_kind,
         "product_set": row.product_set,
+        # The product sets a dossier of which is scored on this sheet (its own, or those of
+        # the 148 sub-group it is bound to).
+        "product_sets": selectors.product_sets_of(row),
         "effective_from": row.effective_from.isoformat(),
         "effective_to": row.effective_to.isoformat() if row.effective_to else None,
         "locked": row.locked,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from functools import lru_cache
 
 from django.db.models import QuerySet
@@ -10,6 +11,7 @@ from django.utils import timezone
 
 from ocop.criteria.engine import CriteriaSet, validate_set
 from ocop.criteria.models import CriteriaSetVersion
+from ocop.registry.models import ProductSet
 
 
 class UnknownCriteriaSet(LookupError):
@@ -64,3 +66,55 @@ def engine_set(row: CriteriaSetVersion) -> CriteriaSet:
 def load(code: str) -> tuple[CriteriaSetVersion, CriteriaSet]:
     row = get_version(code)
     return row, engine_set(row)
+
+
+def _applies(row: CriteriaSetVersion, product_set: ProductSet) -> bool:
+    if row.product_set:
+        return row.product_set == product_set.code
+    applies = (row.data or {}).get("applies_to") or {}
+    return bool(product_set.subgroup_id) and applies.get("subgroup") == product_set.subgroup_id
+
+
+def sheet_for(product_set: ProductSet, on: dt.date) -> CriteriaSetVersion | None:
+    """The sheet a dossier of ``product_set`` opened on ``on`` is scored on: a version bound to
+    the product set, or to its 148 sub-group, in force that day; the most recent legal basis
+    wins (148 over 1048), then an official sheet over an illustrative one."""
+    rows = [row for row in versions().order_by("-effective_from", "-version")
+            if _applies(row, product_set) and _in_force(row, on)]
+    rows.sort(key=lambda r: r.status_kind != "official")  # stable: keeps the date order
+    return rows[0] if rows else None
+
+
+@dataclass(frozen=True)
+class Coverage:
+    product_set: ProductSet
+    sheet: CriteriaSetVersion | None
+
+    @property
+    def kind(self) -> str:
+        """"official", "illustrative", "reconstructed" (the sheet's status) or "none"."""
+        return self.sheet.status_kind if self.sheet else "none"
+
+
+def coverage(on: dt.date | None = None) -> list[Coverage]:
+    """Every product set of the classification with the sheet in force for it on ``on``."""
+    day = on or timezone.localdate()
+    rows = [row for row in versions().order_by("-effective_from", "-version")
+            if _in_force(row, day)]
+    out = []
+    for product_set in ProductSet.objects.select_related("group").order_by("code"):
+        found = sorted((r for r in rows if _applies(r, product_set)),
+                       key=lambda r: r.status_kind != "official")
+        out.append(Coverage(product_set, found[0] if found else None))
+    return out
+
+
+def product_sets_of(row: CriteriaSetVersion) -> list[str]:
+    """Codes of the product sets ``row`` applies to (its own, or those of its sub-group)."""
+    if row.product_set:
+        return [row.product_set]
+    subgroup = ((row.data or {}).get("applies_to") or {}).get("subgroup")
+    if not subgroup:
+        return []
+    return list(ProductSet.objects.filter(subgroup_id=subgroup).order_by("code")
+                .values_list("code", flat=True))

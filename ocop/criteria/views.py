@@ -1,7 +1,10 @@
 """Public pages: browse criteria sets and self-score live (htmx), in Vietnamese."""
 
+import datetime as dt
+
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from ocop.criteria import requests, selectors
@@ -10,7 +13,14 @@ from ocop.criteria.presentation import sheet_sections
 
 
 def sheet_list(request: HttpRequest) -> HttpResponse:
-    return render(request, "criteria/sheet_list.html", {"sets": selectors.current_versions()})
+    """Which sheet each product set is scored on (on a chosen day), then every stored set."""
+    try:
+        day = dt.date.fromisoformat(request.GET.get("ngay", ""))
+    except ValueError:
+        day = timezone.localdate()
+    return render(request, "criteria/sheet_list.html", {
+        "sets": selectors.current_versions(day), "coverage": selectors.coverage(day), "day": day,
+    })
 
 
 @require_http_methods(["GET", "POST"])

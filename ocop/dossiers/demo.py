@@ -43,7 +43,6 @@ from ocop.registry.models import Product
 from ocop.units.models import Unit
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
-FALLBACK_SET = "148-rau-cu-qua-hat-tuoi-minh-hoa"
 OK = {"ok": True, "comment": ""}
 
 
@@ -76,8 +75,6 @@ class CycleBuilder:
         self.result = DemoCycleResult()
         self.users = {u.username: u for u in User.objects.filter(username__startswith="demo-")}
         self.demo_producers = {u.producer_id for u in self.users.values() if u.producer_id}
-        self.fallback = (CriteriaSetVersion.objects.filter(code=FALLBACK_SET)
-                         .order_by("-version").first())
 
     # --- rounds -----------------------------------------------------------------------------
 
@@ -112,14 +109,12 @@ class CycleBuilder:
         return self.users.get("demo-tinh")
 
     def _criteria_set(self, product: Product, day: date) -> CriteriaSetVersion:
+        # Every product set has a shipped sheet (illustrative where the annex was not found), so
+        # every demo dossier is scored on a sheet of its own product set.
         try:
             return services.default_criteria_set(product, day)
-        except services.StateError:
-            if self.fallback is None:
-                raise DemoError(f"No criteria set loaded ({FALLBACK_SET} missing).") from None
-            # The shipped sets cover one product set; the demo scores the others with the
-            # illustrative 148 sheet so that every dossier has a self-assessment.
-            return self.fallback
+        except services.StateError as exc:
+            raise DemoError(f"{product}: {exc}") from None
 
     def _answers(self, dossier: Dossier) -> dict[str, str]:
         # Demo data only: a seeded generator for repeatable answers, not for secrets.
@@ -379,13 +374,8 @@ def build_cycle(*, seed: int = 2024) -> DemoCycleResult:
     """Build both demo cycles on top of demo_data; refuses to run twice."""
     if ProgrammeYear.objects.filter(province_id__in=["LP24", "P24"]).exists():
         raise DemoError("The demo cycle is already loaded (programme years exist).")
-    if not CriteriaSetVersion.objects.exists():
-        load_shipped_sets()
+    load_shipped_sets()
     builder = CycleBuilder(seed)
-    if builder.fallback is None:
-        load_shipped_sets()
-        builder.fallback = (CriteriaSetVersion.objects.filter(code=FALLBACK_SET)
-                            .order_by("-version").first())
     old = _bac_giang_2024(builder)
     new = _bac_ninh_2025_2026(builder)
     # Notices about past years are history, not work to do: mark them read.

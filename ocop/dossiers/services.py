@@ -153,25 +153,16 @@ def commune_may_check(dossier: Dossier) -> bool:
 
 
 def default_criteria_set(product: Product, on: date) -> CriteriaSetVersion:
-    """The criteria set in force on ``on`` for the product: a set bound to its product set, or
-    to its sub-group; the most recent legal basis wins (148 over 1048)."""
-    subgroup = product.product_set.subgroup_id
-    candidates = []
-    for row in CriteriaSetVersion.objects.order_by("-effective_from", "-version"):
-        applies = (row.data or {}).get("applies_to") or {}
-        if row.product_set != product.product_set_id and not (
-            subgroup and applies.get("subgroup") == subgroup
-        ):
-            continue
-        if row.effective_from <= on and (row.effective_to is None or row.effective_to >= on):
-            candidates.append(row)
-    if not candidates:
+    """The criteria set in force on ``on`` for the product (``criteria.selectors.sheet_for``)."""
+    found = criteria_selectors.sheet_for(product.product_set, on)
+    if found is None:
         raise StateError(
             _("Chưa có bộ tiêu chí nào áp dụng cho bộ sản phẩm “%(set)s” vào ngày %(day)s. "
-              "Đề nghị quản trị viên nạp bộ tiêu chí.")
+              "Văn phòng Điều phối OCOP Trung ương hoặc quản trị viên nạp bộ tiêu chí; xem "
+              "bộ sản phẩm nào đã có phiếu tại trang “Bộ tiêu chí” (/tieu-chi/).")
             % {"set": product.product_set.name_vi, "day": _fmt(on)}
         )
-    return candidates[0]
+    return found
 
 
 def _evaluate_partial(dossier: Dossier) -> Any:

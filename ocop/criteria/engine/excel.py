@@ -268,6 +268,14 @@ def _whole(value: Any) -> Any:
     return value
 
 
+_PACKAGE_PROBLEMS = {
+    "too_many_entries": "the workbook holds {count} parts, more than {max}: refused unopened",
+    "too_large": "the workbook inflates to {size_mb} MB, more than {max_mb} MB: refused unopened",
+    "ratio": "part {part} is compressed {ratio}:1 (a decompression bomb): refused unopened",
+    "macro": "the workbook contains macros ({part}); save it as a plain .xlsx (có macro)",
+}
+
+
 def _package_problem(source: Source) -> ooxml.PackageProblem | None:
     """Inspect the zip before openpyxl inflates it (decompression bombs, macro workbooks)."""
     if isinstance(source, (str, Path)):
@@ -286,10 +294,9 @@ def read_excel(source: Source, name: str | None = None) -> CriteriaSet:
     """
     label = name or (str(source) if isinstance(source, (str, Path)) else "<excel>")
     problem = _package_problem(source)
-    if problem is not None:
-        raise CriteriaSetError([Problem(
-            f"refused before opening: {problem.code} {problem.params} "
-            "(tệp bị từ chối: quá lớn khi giải nén, có macro hoặc hỏng)", label)])
+    if problem is not None and problem.code != "not_zip":  # openpyxl words that one below
+        raise CriteriaSetError([Problem(_PACKAGE_PROBLEMS[problem.code].format(**problem.params),
+                                        label)])
     try:
         wb = load_workbook(source, data_only=True, read_only=False)  # type: ignore[arg-type]
     except Exception as exc:  # openpyxl raises many unrelated types for a non-xlsx file

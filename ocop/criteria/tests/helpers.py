@@ -16,20 +16,20 @@ DATA = Path(__file__).parent / "data"
 
 
 @cache
-def shipped(prefix: str) -> CriteriaSet:
-    """The shipped set whose file name starts with ``prefix`` ("1048" or "148")."""
+def shipped(code: str) -> CriteriaSet:
+    """The shipped set ``code`` (its file is ``code.yaml``)."""
     for path in list_shipped_sets():
-        if path.name.startswith(prefix + "-"):
+        if path.stem == code:
             return load_set_file(path)
-    raise LookupError(prefix)
+    raise LookupError(code)
 
 
 def set_1048() -> CriteriaSet:
-    return shipped("1048")
+    return shipped("1048-rau-cu-qua-hat-tuoi")
 
 
 def set_148() -> CriteriaSet:
-    return shipped("148")
+    return shipped("148-rau-cu-qua-hat-tuoi-minh-hoa")
 
 
 @cache

@@ -34,8 +34,11 @@ def _post(client, url: str, body) -> object:
 
 
 def test_list_and_detail(client, shipped):
-    listed = client.get("/api/v1/criteria-sets").json()
-    assert {s["code"] for s in listed} == {SET_148, SET_1048}
+    call_command("load_classification", verbosity=0)
+    listed = {s["code"]: s for s in client.get("/api/v1/criteria-sets").json()}
+    assert {SET_148, SET_1048, "148-mat-ong-minh-hoa"} <= set(listed) and len(listed) == 27
+    assert listed["148-mat-ong-minh-hoa"]["product_sets"] == ["1048-04"]
+    assert listed[SET_148]["product_sets"] == ["1048-01"]  # bound by its 148 sub-group
     detail = client.get(f"/api/v1/criteria-sets/{SET_1048}").json()
     assert detail["status"] == "reconstructed"
     assert len(detail["sheet"]["criteria"]) == 31

@@ -31,6 +31,8 @@ from ocop.registry.models import (
 )
 from ocop.units.models import Unit
 
+# The two sheets of the product set "1048-01" the cycle uses (loading all 27 costs ~0.5 s a test).
+VEGETABLE_SHEETS = ("1048-rau-cu-qua-hat-tuoi", "148-rau-cu-qua-hat-tuoi-minh-hoa")
 TAX_CODES = ["0100109106", "0101243150", "0102100740", "0300588569"]
 D2024 = date(2024, 4, 1)  # inside the district round 1 of 2024
 D2025 = date(2025, 9, 1)  # inside the province round 1 of 2025
@@ -80,7 +82,7 @@ def cycle(units, mailoutbox) -> Cycle:
                                          name_vi="Rau, củ, quả, hạt tươi")
     product_set = ProductSet.objects.create(code="1048-01", group=group, subgroup=sub,
                                             name_vi="Rau, củ, quả, hạt tươi")
-    load_shipped_sets()
+    load_shipped_sets(codes=VEGETABLE_SHEETS)
     hoan_kiem = Unit.objects.get(pk="C00070")
     producers = {
         "own": _producer("HTX Vải thiều Lục Ngạn", units.xa_luc_ngan, TAX_CODES[0]),

@@ -10,6 +10,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from ocop.accounts.models import User
+from ocop.criteria.selectors import product_sets_of
 from ocop.dossiers.models import Dossier, ProgrammeYear, Round
 
 pytestmark = pytest.mark.django_db
@@ -51,6 +52,10 @@ def test_demo_cycle(settings) -> None:
     assert xa.notifications.filter(read_at__isnull=True).exists()
     assert tinh.notifications.filter(read_at__isnull=True).exists()
     assert Dossier.objects.filter(producer=chuthe.producer, state="draft").exists()
+    # Every dossier is scored on a sheet of its own product set (honey on the honey sheet…).
+    for dossier in Dossier.objects.select_related("criteria_set", "product__product_set"):
+        assert dossier.product.product_set_id in product_sets_of(dossier.criteria_set), dossier
+    assert len({d.criteria_set.code for d in Dossier.objects.select_related("criteria_set")}) > 3
     first = _fingerprint()
     with pytest.raises(CommandError, match="already loaded"):
         call_command("demo_cycle", stdout=StringIO())
