@@ -8,8 +8,8 @@ default, or with ``SENDFILE_BACKEND=nginx`` as an ``X-Accel-Redirect`` to the fr
 
 Stored names are ``<prefix>/<aa>/<32 hex digits><.ext>``: 128 random bits, so a name seen once
 says nothing about any other file. The original name lives in a model field and is given back
-only in ``Content-Disposition``; the extension is kept because the front server derives the
-content type from it.
+only in ``Content-Disposition``; the extension is kept because the response's content type is
+guessed from it.
 """
 
 from __future__ import annotations
