@@ -9,7 +9,10 @@ derived from the permission code under test.
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+import sys
 from datetime import timedelta
 from decimal import Decimal
 from io import BytesIO
@@ -288,3 +291,21 @@ def test_production_backend_hands_the_transfer_to_nginx(ev, clients, nginx):
     # The permission check still comes first: no redirect header for an outsider.
     refused = clients["other_producer"].get(url)
     assert refused.status_code == 404 and "X-Accel-Redirect" not in refused
+
+
+@pytest.mark.parametrize(("value", "backend"), [
+    (None, "django_sendfile.backends.development"),
+    ("nginx", "django_sendfile.backends.nginx"),
+    ("simple", "django_sendfile.backends.simple"),
+])
+def test_sendfile_backend_is_chosen_by_environment(value, backend):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SENDFILE_")}
+    if value is not None:
+        env["SENDFILE_BACKEND"] = value
+    code = ("from django.conf import settings; "
+            "print(settings.SENDFILE_BACKEND, settings.SENDFILE_ROOT == settings.MEDIA_ROOT)")
+    result = subprocess.run(  # noqa: S603 — our own interpreter and settings
+        [sys.executable, "-c", code], env={**env, "DJANGO_SETTINGS_MODULE": "ocop.settings"},
+        cwd=Path(__file__).resolve().parents[3], capture_output=True, text=True, timeout=60,
+        check=True)
+    assert result.stdout.split() == [backend, "True"]
