@@ -150,7 +150,7 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "var" / "static"
-MEDIA_URL = "/media/"
+MEDIA_URL = "/media/"  # required by FileSystemStorage; nothing is served there
 MEDIA_ROOT = Path(env("MEDIA_ROOT", default=str(BASE_DIR / "var" / "media")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -160,6 +160,16 @@ STORAGES = {
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
+# Stored files are served only by permission-checked views (ocop.web.files); no URL maps
+# MEDIA_ROOT. SENDFILE_BACKEND: "development" streams through Django, "nginx" hands the transfer
+# to the front server (X-Accel-Redirect to the internal location SENDFILE_URL), "simple" reads
+# the file into the response; any other value is a django-sendfile2 backend module path.
+_SENDFILE_BACKENDS = {name: f"django_sendfile.backends.{name}"
+                      for name in ("development", "simple", "nginx", "xsendfile", "mod_wsgi")}
+_sendfile_backend = env("SENDFILE_BACKEND", default="development")
+SENDFILE_BACKEND = _SENDFILE_BACKENDS.get(_sendfile_backend, _sendfile_backend)
+SENDFILE_ROOT = MEDIA_ROOT
+SENDFILE_URL = env("SENDFILE_URL", default="/protected-media")
 # Uploads: checked by content and capped in size (see ocop.core uploads validation).
 UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024

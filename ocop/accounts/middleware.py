@@ -12,7 +12,7 @@ from django_otp import user_has_device
 # The API checks the second factor itself (ocop.api.auth); /verify/ and the stamp scans are
 # public and need no account at all.
 EXEMPT_PREFIXES = (
-    "/static/", "/media/", "/healthz", "/api/", "/i18n/", "/verify/",
+    "/static/", "/healthz", "/api/", "/i18n/", "/verify/",
     # Public stamp scans: GS1 Digital Link paths and the platform's own stamp URIs.
     "/01/", "/t/",
 )

@@ -23,6 +23,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from ocop.dossiers.levels import LEVEL_CHOICES
+from ocop.web.files import UnguessableUploadTo
 
 
 def add_months(day: date, months: int) -> date:
@@ -52,7 +53,8 @@ class RecognitionDecision(models.Model):
         on_delete=models.PROTECT, related_name="+",
     )
     level = models.CharField(_("cấp"), max_length=10, choices=LEVEL_CHOICES)
-    file = models.FileField(_("tệp quyết định (PDF)"), upload_to="decisions/%Y/", blank=True)
+    file = models.FileField(_("tệp quyết định (PDF)"), upload_to=UnguessableUploadTo("decisions"),
+                            blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )

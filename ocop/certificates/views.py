@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from ocop.certificates import forms, permissions, selectors, services
 from ocop.certificates.pdf import certificate_pdf
 from ocop.dossiers.services import StateError
+from ocop.web.files import serve_protected
 
 PUBLIC_CACHE = "public, max-age=60"
 
@@ -154,10 +155,8 @@ def decision_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_GET
 def decision_file(request: HttpRequest, pk: int) -> HttpResponse:
     decision = get_object_or_404(selectors.decisions_for(request.user), pk=pk)
-    if not decision.file:
-        raise Http404
-    response = HttpResponse(decision.file.read(), content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="quyet-dinh-{decision.pk}.pdf"'
-    return response
+    return serve_protected(request, decision.file, f"quyet-dinh-{decision.pk}.pdf",
+                           as_attachment=False)

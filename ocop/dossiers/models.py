@@ -10,9 +10,11 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models.fields.files import FieldFile
 from django.utils.translation import gettext_lazy as _
 
 from ocop.dossiers.levels import LEVEL_CHOICES, PROCEDURE_CHOICES
+from ocop.web.files import UnguessableUploadTo
 
 
 class ProgrammeYear(models.Model):
@@ -241,8 +243,8 @@ class DossierVersion(models.Model):
         return f"{self.dossier.reference} v{self.number}"
 
 
-def dossier_upload_to(instance: DossierDocument, filename: str) -> str:
-    return f"dossiers/{instance.dossier_id}/{filename}"
+# Named at module level because migration 0001 refers to it by this name.
+dossier_upload_to = UnguessableUploadTo("dossiers")
 
 
 class DossierDocument(models.Model):
@@ -275,6 +277,20 @@ class DossierDocument(models.Model):
         if self.evidence_id:
             return str(self.evidence)
         return self.original_name or self.file.name
+
+    @property
+    def stored_file(self) -> FieldFile | None:
+        """The file this entry carries: its own upload, or the reused registry document's."""
+        if self.file:
+            return self.file
+        if self.evidence_id and self.evidence.file:
+            return self.evidence.file
+        return None
+
+    @property
+    def download_name(self) -> str:
+        return self.original_name if self.file else (
+            self.evidence.original_name if self.evidence_id else "")
 
 
 class CorrectionRequest(models.Model):

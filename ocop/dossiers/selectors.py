@@ -110,6 +110,16 @@ def get_dossier(user: User, pk: int) -> Dossier:
         raise Http404(_("Không tìm thấy hồ sơ.")) from None
 
 
+def document_for_download(user: User, pk: int, doc_pk: int) -> DossierDocument:
+    """A document of a dossier the user may see (the dossier's own reach, council members
+    included); 404 otherwise."""
+    dossier = get_dossier(user, pk)
+    document = dossier.documents.select_related("evidence").filter(pk=doc_pk).first()
+    if document is None:
+        raise Http404(_("Không tìm thấy tệp."))
+    return document
+
+
 @dataclass
 class ChecklistRow:
     item: checklist.ChecklistItem

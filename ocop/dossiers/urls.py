@@ -10,6 +10,7 @@ urlpatterns = [
     path("ho-so/<int:pk>/soan/", views.dossier_edit, name="edit"),
     path("ho-so/<int:pk>/luu/", views.dossier_autosave, name="autosave"),
     path("ho-so/<int:pk>/tai-lieu/", views.document_attach, name="attach"),
+    path("ho-so/<int:pk>/tai-lieu/<int:doc_pk>/tep", views.document_file, name="document_file"),
     path("ho-so/<int:pk>/tai-lieu/<int:doc_pk>/bo/", views.document_remove,
          name="remove_document"),
     path("ho-so/<int:pk>/nop/", views.dossier_submit, name="submit"),

@@ -19,7 +19,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ocop.accounts.models import Role
 from ocop.criteria import requests as criteria_requests
@@ -32,6 +32,7 @@ from ocop.dossiers.models import Dossier, DossierState, Round
 from ocop.registry import selectors as registry_selectors
 from ocop.registry.models import EvidenceDocument
 from ocop.units.models import Unit
+from ocop.web.files import serve_protected
 
 
 def _errors(exc: Exception) -> list[str]:
@@ -232,6 +233,13 @@ def document_attach(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _edit_url(pk: int) -> str:
     return reverse("dossiers:edit", args=[pk])
+
+
+@login_required
+@require_GET
+def document_file(request: HttpRequest, pk: int, doc_pk: int) -> HttpResponse:
+    document = selectors.document_for_download(request.user, pk, doc_pk)
+    return serve_protected(request, document.stored_file, document.download_name)
 
 
 @login_required

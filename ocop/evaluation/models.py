@@ -20,6 +20,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from ocop.dossiers.levels import LEVEL_CHOICES
+from ocop.web.files import UnguessableUploadTo
 
 
 class Council(models.Model):
@@ -183,8 +184,8 @@ class ScoreSheet(models.Model):
         return f"Phiếu {self.member_id} — HS-{self.dossier_id:06d} lần {self.revision}"
 
 
-def minutes_upload_to(instance: CouncilResult, filename: str) -> str:
-    return f"minutes/{instance.dossier_id}/{filename}"
+# Named at module level because migration 0001 refers to it by this name.
+minutes_upload_to = UnguessableUploadTo("minutes")
 
 
 class CouncilResult(models.Model):

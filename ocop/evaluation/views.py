@@ -13,7 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ocop.accounts.models import User
 from ocop.criteria import selectors as criteria_selectors
@@ -23,6 +23,7 @@ from ocop.dossiers.services import StateError
 from ocop.evaluation import selectors, services
 from ocop.evaluation.models import MemberRole
 from ocop.evaluation.pdf import proposal_zip
+from ocop.web.files import serve_protected
 
 
 def _errors(request: HttpRequest, exc: Exception) -> None:
@@ -173,12 +174,13 @@ def _final_for_download(request: HttpRequest, dossier_id: int, result_id: int):
 
 
 @login_required
+@require_GET
 def minutes(request: HttpRequest, dossier_id: int, result_id: int) -> HttpResponse:
     found = _final_for_download(request, dossier_id, result_id)
-    response = HttpResponse(found.minutes.read(), content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="bien-ban-{found.dossier.reference}.pdf"'
-    response["Cache-Control"] = "private, no-store"
-    return response
+    # A result recorded without minutes (or whose file is gone) is a 404, not a 500.
+    return serve_protected(request, found.minutes,
+                           f"bien-ban-{found.dossier.reference}-lan-{found.revision}.pdf",
+                           as_attachment=False)
 
 
 @login_required

@@ -163,7 +163,8 @@ class ProductOut(Schema):
     gtin: str | None = Field(description="Mã GTIN-8/12/13/14")
     status: str
     stars: int | None = Field(description="Hạng sao hiện tại (null = chưa xếp hạng)")
-    image_url: str | None
+    image_url: str | None = Field(description="Đường dẫn ảnh sản phẩm (công khai khi sản phẩm "
+                                              "có giấy chứng nhận còn hiệu lực)")
     created_at: datetime
     updated_at: datetime
 
@@ -185,7 +186,7 @@ class ProductOut(Schema):
 
     @staticmethod
     def resolve_image_url(obj: Product) -> str | None:
-        return obj.image.url if obj.image else None
+        return reverse("registry:product_image", args=[obj.pk]) if obj.image else None
 
 
 class ProductIn(Schema):

@@ -10,6 +10,8 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from ocop.web.files import UnguessableUploadTo
+
 
 class ClassificationName:
     """``display_name``: the English name on the English interface when the classification data
@@ -148,7 +150,8 @@ class Product(models.Model):
     packaging = models.CharField(_("quy cách đóng gói"), max_length=255, blank=True)
     shelf_life_days = models.PositiveIntegerField(_("hạn sử dụng (ngày)"), null=True, blank=True)
     gtin = models.CharField(_("mã GTIN"), max_length=14, null=True, blank=True, unique=True)
-    image = models.ImageField(_("ảnh"), upload_to="products/%Y/", blank=True)
+    # Public once the product holds a valid certificate (ocop.registry.selectors.product_image).
+    image = models.ImageField(_("ảnh"), upload_to=UnguessableUploadTo("products"), blank=True)
     status = models.CharField(
         _("trạng thái"), max_length=12, choices=Status.choices, default=Status.ACTIVE
     )
@@ -202,7 +205,10 @@ class EvidenceDocument(models.Model):
     issuer = models.CharField(_("cơ quan cấp"), max_length=255, blank=True)
     issued_on = models.DateField(_("ngày cấp"), null=True, blank=True)
     expires_on = models.DateField(_("ngày hết hạn"), null=True, blank=True)
-    file = models.FileField(_("tệp"), upload_to="documents/%Y/%m/", blank=True)
+    file = models.FileField(_("tệp"), upload_to=UnguessableUploadTo("documents"), blank=True)
+    # The stored name is random (ocop.web.files); the name the user uploaded comes back only
+    # in the download's Content-Disposition.
+    original_name = models.CharField(_("tên tệp gốc"), max_length=255, blank=True)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

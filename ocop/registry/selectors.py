@@ -206,6 +206,22 @@ def product_detail(user: User, pk: int) -> Product:
     return get_object_or_404(qs, pk=pk)
 
 
+def product_image(user: User, pk: int) -> tuple[Product, bool]:
+    """The product whose photo ``user`` may download, and whether that photo is public.
+
+    A photo is public while the product holds a certificate valid today: the public already
+    sees that product on /verify/. Any other photo goes with the product itself (the same
+    reach as its page); outside both, 404.
+    """
+    from ocop.certificates.models import Certificate  # certificates builds on the registry
+
+    valid = Certificate.objects.valid_on(timezone.localdate()).filter(product=OuterRef("pk"))
+    product = Product.objects.filter(Exists(valid), pk=pk).first()
+    if product is not None:
+        return product, True
+    return get_object_or_404(products_for(user), pk=pk), False
+
+
 def document_detail(user: User, producer: Producer, pk: int) -> EvidenceDocument:
     return get_object_or_404(document_list(user, producer), pk=pk)
 

@@ -272,6 +272,7 @@ def _document_product_belongs(producer: Producer, product: Product | None) -> No
 def _store_file(document: EvidenceDocument, file: File | None) -> None:
     if file is not None:
         validate_document_upload(file, "file")
+        document.original_name = (file.name or "").rsplit("/", 1)[-1][:255]
         document.file.save(file.name, file, save=False)
 
 

@@ -24,6 +24,7 @@ urlpatterns = [
     path("san-pham/nhap-excel/", views.product_import, name="product_import"),
     path("san-pham/xuat-excel/", views.product_export, name="product_export"),
     path("san-pham/<int:pk>/", views.product_detail, name="product_detail"),
+    path("san-pham/<int:pk>/anh", views.product_image, name="product_image"),
     path("san-pham/<int:pk>/sua/", views.product_edit, name="product_edit"),
     path("san-pham/<int:pk>/xoa/", views.product_delete, name="product_delete"),
 ]

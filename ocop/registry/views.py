@@ -20,13 +20,14 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 
 from ocop.accounts.models import Role
 from ocop.audit import services as audit
 from ocop.registry import excel, forms, selectors, services
 from ocop.registry.permissions import can
 from ocop.registry.uploads import SPREADSHEET_KINDS, validate_upload
+from ocop.web.files import serve_protected
 
 OUTSIDE_REACH = gettext_lazy("Xã/phường này nằm ngoài địa bàn của bạn.")
 
@@ -315,14 +316,19 @@ def document_delete(request: HttpRequest, producer_pk: int, pk: int) -> HttpResp
 
 
 @login_required
-def document_file(request: HttpRequest, producer_pk: int, pk: int) -> FileResponse:
+@require_GET
+def document_file(request: HttpRequest, producer_pk: int, pk: int) -> HttpResponse:
     """Serve the file only after the same jurisdiction check as the page."""
     producer = selectors.producer_detail(request.user, producer_pk)
     document = selectors.document_detail(request.user, producer, pk)
-    if not document.file:
-        raise Http404
-    return FileResponse(document.file.open("rb"), as_attachment=True,
-                        filename=document.file.name.rsplit("/", 1)[-1])
+    return serve_protected(request, document.file, document.original_name)
+
+
+@require_GET
+def product_image(request: HttpRequest, pk: int) -> HttpResponse:
+    """No login: the photo of a certified product is public (see selectors.product_image)."""
+    product, public = selectors.product_image(request.user, pk)
+    return serve_protected(request, product.image, "", as_attachment=False, public=public)
 
 
 # --- Excel -----------------------------------------------------------------------------------
