@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "ocop.certificates",
     "ocop.evaluation",
     "ocop.trace",
+    "ocop.jobs",
     "ocop.demo",
     "ocop.api",
     "ocop.web",
@@ -160,6 +161,9 @@ STORAGES = {
     },
 }
 # Uploads: checked by content and capped in size (see ocop.core uploads validation).
+# Results of background jobs (stamp sheets, ZIPs, exports) are deleted this long after they are
+# made (``manage.py jobs_cleanup``).
+JOB_RESULT_RETENTION_HOURS = env.int("JOB_RESULT_RETENTION_HOURS", default=24)
 UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440

@@ -1,0 +1,47 @@
+"""Status page, polled status fragment and download of a background job (404 for anyone but
+the requester, and for the requester once the permission on the record is gone)."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from ocop.jobs import selectors
+
+POLL_SECONDS = 1
+
+
+def _job(request: HttpRequest, pk: UUID):
+    job = selectors.job_for(request.user, pk)
+    if job is None:
+        raise Http404
+    return job
+
+
+@login_required
+def detail(request: HttpRequest, pk: UUID) -> HttpResponse:
+    return render(request, "jobs/detail.html", {"job": _job(request, pk),
+                                                 "poll": POLL_SECONDS})
+
+
+@login_required
+def status(request: HttpRequest, pk: UUID) -> HttpResponse:
+    """The fragment htmx swaps in every POLL_SECONDS until the job has finished."""
+    response = render(request, "jobs/_status.html", {"job": _job(request, pk),
+                                                      "poll": POLL_SECONDS})
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+def download(request: HttpRequest, pk: UUID) -> FileResponse:
+    job = selectors.downloadable(request.user, pk)
+    if job is None:
+        raise Http404
+    response = FileResponse(job.result.open("rb"), as_attachment=True,
+                            filename=job.result_name, content_type=job.content_type)
+    response["Cache-Control"] = "private, no-store"
+    return response
