@@ -1,5 +1,7 @@
 """Status page, polled status fragment and download of a background job (404 for anyone but
-the requester, and for the requester once the permission on the record is gone)."""
+the requester, and for the requester once the permission on the record is gone). The fragment
+and the download answer 404 to anonymous requests too, rather than revealing that the id
+exists by redirecting to the login page."""
 
 from __future__ import annotations
 
@@ -27,7 +29,6 @@ def detail(request: HttpRequest, pk: UUID) -> HttpResponse:
                                                  "poll": POLL_SECONDS})
 
 
-@login_required
 def status(request: HttpRequest, pk: UUID) -> HttpResponse:
     """The fragment htmx swaps in every POLL_SECONDS until the job has finished."""
     response = render(request, "jobs/_status.html", {"job": _job(request, pk),
@@ -36,7 +37,6 @@ def status(request: HttpRequest, pk: UUID) -> HttpResponse:
     return response
 
 
-@login_required
 def download(request: HttpRequest, pk: UUID) -> FileResponse:
     job = selectors.downloadable(request.user, pk)
     if job is None:
