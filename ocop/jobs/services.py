@@ -111,8 +111,11 @@ class ProgressWriter:
 
 def finish(job: Job, output: Output) -> None:
     content = output.content
-    file = ContentFile(content) if isinstance(content, bytes) else File(content)
-    job.result.save(output.filename, file, save=False)
+    if isinstance(content, bytes):
+        job.result.save(output.filename, ContentFile(content), save=False)
+    else:
+        with content:  # a temporary file (the Excel export): closing it deletes it
+            job.result.save(output.filename, File(content), save=False)
     job.status = Job.Status.DONE
     job.result_name = output.filename
     job.content_type = output.content_type
