@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import io
 import math
+import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cache
@@ -93,19 +94,20 @@ class _Text:
         return b"<" + "".join(f"{self.gid(c):04x}" for c in text).encode() + b">"
 
     def fit_lines(self, text: str, size: float, width: float, lines: int) -> list[str]:
-        """Greedy word wrap into at most ``lines`` lines, the last cut with an ellipsis."""
+        """Greedy word wrap into at most ``lines`` lines; a line too long (a long word, or the
+        last line when words are left over) is cut with an ellipsis."""
         out: list[str] = []
-        words = text.split()
+        words = unicodedata.normalize("NFC", text).split()  # precomposed: no shaping needed
         while words and len(out) < lines:
             line = words.pop(0)
             while words and self.width(f"{line} {words[0]}", size) <= width:
                 line = f"{line} {words.pop(0)}"
             out.append(line)
-        if words or (out and self.width(out[-1], size) > width):
-            last = out[-1]
-            while last and self.width(last + "…", size) > width:
-                last = last[:-1]
-            out[-1] = last.rstrip() + "…"
+        for i, line in enumerate(out):
+            if self.width(line, size) > width or (words and i == len(out) - 1):
+                while line and self.width(line + "…", size) > width:
+                    line = line[:-1]
+                out[i] = line.rstrip() + "…"
         return out
 
     def add_to(self, pdf: pydyf.PDF) -> bytes:

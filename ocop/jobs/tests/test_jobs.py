@@ -246,3 +246,19 @@ def test_started_job_page_redirect(chain, django_capture_on_commit_callbacks) ->
     assert len(callbacks) == 1  # handed to the queue only once the request's data is committed
     assert (job.params, job.status) == ({"batch": chain.batch.pk, "first": 1, "last": 100},
                                         Job.Status.QUEUED)
+
+
+def test_long_and_decomposed_names_fit_the_stamp() -> None:
+    import unicodedata
+
+    from ocop.trace import pdf
+
+    text = pdf._Text(pdf._font())
+    width = pdf.CELL_W - 4 * pdf.MM
+    decomposed = unicodedata.normalize("NFD", "Vải sấy khô Lục Ngạn")
+    assert text.fit_lines(decomposed, 7, width, 2) == ["Vải sấy khô Lục Ngạn"]
+    lines = text.fit_lines("Mật " + "ong" * 40 + " rừng U Minh Hạ " * 10, 7, width, 2)
+    assert lines[0] == "Mật" and lines[1].startswith("ongong") and lines[1].endswith("…")
+    lines = text.fit_lines("ong" * 40 + " rừng", 7, width, 2)  # an over-long first word
+    assert lines[0].endswith("…") and lines[1] == "rừng"
+    assert all(text.width(line, 7) <= width for line in lines)
