@@ -71,9 +71,10 @@ def setup_chain() -> dict:
     from ocop.units.models import Unit
 
     call_command("load_units", provinces="24", verbosity=0)
-    group = ProductGroup.objects.create(code="1", name_vi="Thực phẩm")
-    product_set = ProductSet.objects.create(code="1048-01", group=group,
-                                            name_vi="Rau, củ, quả, hạt tươi")
+    # get_or_create: the stamp sheet bench calls this on a database with the classification.
+    group, _ = ProductGroup.objects.get_or_create(code="1", defaults={"name_vi": "Thực phẩm"})
+    product_set, _ = ProductSet.objects.get_or_create(
+        code="1048-01", defaults={"group": group, "name_vi": "Rau, củ, quả, hạt tươi"})
     producer = registry.create_producer(actor=None, data={
         "legal_form": LegalForm.COOPERATIVE, "name": "HTX Vải thiều Lục Ngạn",
         "tax_code": "0100109106", "commune": Unit.objects.get(pk="C07582"),

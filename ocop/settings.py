@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "ocop.evaluation",
     "ocop.trace",
     "ocop.worker",
+    "ocop.jobs",
     "ocop.demo",
     "ocop.api",
     "ocop.web",
@@ -170,7 +171,10 @@ _sendfile_backend = env("SENDFILE_BACKEND", default="development")
 SENDFILE_BACKEND = _SENDFILE_BACKENDS.get(_sendfile_backend, _sendfile_backend)
 SENDFILE_ROOT = MEDIA_ROOT
 SENDFILE_URL = env("SENDFILE_URL", default="/protected-media")
-# Uploads: checked by content and capped in size (see ocop.core uploads validation).
+# Results of background jobs (stamp sheets, ZIPs, exports) are deleted this long after they are
+# made (``manage.py jobs_cleanup``).
+JOB_RESULT_RETENTION_HOURS = env.int("JOB_RESULT_RETENTION_HOURS", default=24)
+# Uploads: checked by content and capped in size (see ocop.registry.uploads).
 UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440

@@ -228,7 +228,16 @@ def document_attach(request: HttpRequest, pk: int) -> HttpResponse:
     _attempt(request, lambda: services.attach_document(
         actor=request.user, dossier=dossier, checklist_item=item, file=upload, evidence=evidence,
     ), _("Đã thêm tài liệu."))
-    return redirect(f"{_edit_url(pk)}#item-{item}")
+    return _documents_or_redirect(request, dossier, item)
+
+
+def _documents_or_redirect(request: HttpRequest, dossier: Dossier, item: str) -> HttpResponse:
+    """With htmx, the documents section alone (its messages inside) replaces the old one, so
+    an upload keeps the half-filled page; without JS, back to the edit page at that item."""
+    if request.htmx:
+        return render(request, "dossiers/dossier_edit.html#documents",
+                      _edit_context(request, dossier))
+    return redirect(f"{_edit_url(dossier.pk)}#item-{item}")
 
 
 def _edit_url(pk: int) -> str:
@@ -249,7 +258,7 @@ def document_remove(request: HttpRequest, pk: int, doc_pk: int) -> HttpResponse:
     document = get_object_or_404(dossier.documents, pk=doc_pk)
     _attempt(request, lambda: services.remove_document(actor=request.user, document=document),
              _("Đã bỏ tài liệu khỏi hồ sơ."))
-    return redirect(f"{_edit_url(pk)}#item-{document.checklist_item}")
+    return _documents_or_redirect(request, dossier, document.checklist_item)
 
 
 @login_required

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+from collections.abc import Callable
 from decimal import Decimal
 
 from django.template.loader import render_to_string
@@ -51,19 +52,28 @@ def minutes_pdf(result: CouncilResult) -> bytes:
     return html_to_pdf(html)
 
 
-def proposal_zip(result: CouncilResult) -> bytes:
-    """Summary PDF (the minutes) plus the dossier's documents, for the upper level."""
+def proposal_zip(result: CouncilResult,
+                 progress: Callable[[int, int], None] | None = None) -> bytes:
+    """Summary PDF (the minutes) plus the dossier's documents, for the upper level.
+
+    ``progress(done, total)`` is called after each file (the background job's progress bar)."""
     dossier = result.dossier
+    documents = list(dossier.documents.select_related("evidence"))
+    total = len(documents) + 1
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr(f"{dossier.reference}/bien-ban-{dossier.reference}.pdf",
                          result.minutes.read() if result.minutes else minutes_pdf(result))
-        for document in dossier.documents.select_related("evidence"):
+        if progress is not None:
+            progress(1, total)
+        for done, document in enumerate(documents, start=2):
             stored = document.file if document.file else (
                 document.evidence.file if document.evidence_id else None)
-            if not stored:
-                continue
-            name = document.original_name or stored.name.rsplit("/", 1)[-1]
-            with stored.open("rb") as fh:
-                archive.writestr(f"{dossier.reference}/tai-lieu/{document.pk}-{name}", fh.read())
+            if stored:
+                name = document.original_name or stored.name.rsplit("/", 1)[-1]
+                with stored.open("rb") as fh:
+                    archive.writestr(f"{dossier.reference}/tai-lieu/{document.pk}-{name}",
+                                     fh.read())
+            if progress is not None:
+                progress(done, total)
     return buffer.getvalue()

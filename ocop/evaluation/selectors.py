@@ -242,6 +242,25 @@ def may_read_minutes(user: User, result: CouncilResult) -> bool:
         user, result.dossier)
 
 
+def final_result_for_download(user: User, dossier_id: int, result_id: int) -> CouncilResult | None:
+    """A final result whose minutes ``user`` may read, or None."""
+    dossier = visible_dossier(user, dossier_id)
+    if dossier is None:
+        # Council members who may not browse the dossier any more still get their minutes.
+        dossier = Dossier.objects.filter(pk=dossier_id).first()
+    found = next((r for r in final_results(dossier) if r.pk == result_id),
+                 None) if dossier else None
+    return found if found is not None and may_read_minutes(user, found) else None
+
+
+def may_download_proposal(user: User, dossier_id: int, result_id: int) -> CouncilResult | None:
+    """The proposal (minutes + dossier documents) goes up from the reviewing office only."""
+    found = final_result_for_download(user, dossier_id, result_id)
+    if found is None or not dossier_permissions.can_review(user, found.dossier):
+        return None
+    return found
+
+
 # --- Standing office: councils and round results ---------------------------------------------
 
 

@@ -22,7 +22,7 @@ from ocop.dossiers.models import Dossier, DossierState
 from ocop.dossiers.services import StateError
 from ocop.evaluation import selectors, services
 from ocop.evaluation.models import MemberRole
-from ocop.evaluation.pdf import proposal_zip
+from ocop.jobs import services as jobs
 from ocop.web.files import serve_protected
 
 
@@ -162,13 +162,8 @@ def _can_review(user: User, dossier: Dossier) -> bool:
 
 
 def _final_for_download(request: HttpRequest, dossier_id: int, result_id: int):
-    dossier = selectors.visible_dossier(request.user, dossier_id)
-    if dossier is None:
-        # Council members who may not browse the dossier any more still get their minutes.
-        dossier = Dossier.objects.filter(pk=dossier_id).first()
-    found = next((r for r in selectors.final_results(dossier) if r.pk == result_id),
-                 None) if dossier else None
-    if found is None or not selectors.may_read_minutes(request.user, found):
+    found = selectors.final_result_for_download(request.user, dossier_id, result_id)
+    if found is None:
         raise Http404
     return found
 
@@ -184,14 +179,14 @@ def minutes(request: HttpRequest, dossier_id: int, result_id: int) -> HttpRespon
 
 
 @login_required
+@require_POST
 def proposal(request: HttpRequest, dossier_id: int, result_id: int) -> HttpResponse:
+    """The proposal ZIP is built in the background (it carries every dossier document)."""
     found = _final_for_download(request, dossier_id, result_id)
     if not _can_review(request.user, found.dossier):
         raise PermissionDenied
-    response = HttpResponse(proposal_zip(found), content_type="application/zip")
-    response["Content-Disposition"] = (
-        f'attachment; filename="de-nghi-{found.dossier.reference}.zip"')
-    return response
+    job = jobs.start_proposal_zip(actor=request.user, result=found)
+    return redirect("jobs:detail", pk=job.pk)
 
 
 @login_required

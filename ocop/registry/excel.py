@@ -517,22 +517,30 @@ def _rows_of(qs: QuerySet, spec: tuple[tuple[str, Callable[[Any], Any]], ...]) -
         yield [getter(obj) for _header, getter in spec]
 
 
-def export_workbook(qs: QuerySet, kind: str) -> IO[bytes]:
-    """Write ``qs`` to a temporary .xlsx file (write-only mode) and return it rewound."""
+EXPORT_PROGRESS_EVERY = 500  # rows between two progress reports
+
+
+def export_workbook(qs: QuerySet, kind: str,
+                    progress: Callable[[int], None] | None = None) -> IO[bytes]:
+    """Write ``qs`` to a temporary .xlsx file (write-only mode) and return it rewound.
+    ``progress(rows_written)`` is called every EXPORT_PROGRESS_EVERY rows (background job)."""
     spec = PRODUCER_EXPORT if kind == "producers" else PRODUCT_EXPORT
     with translation.override("vi"):  # choice labels are file values: Vietnamese (see top)
-        return _write_export(qs, spec, kind)
+        return _write_export(qs, spec, kind, progress)
 
 
 def _write_export(
-    qs: QuerySet, spec: tuple[tuple[str, Callable[[Any], Any]], ...], kind: str
+    qs: QuerySet, spec: tuple[tuple[str, Callable[[Any], Any]], ...], kind: str,
+    progress: Callable[[int], None] | None = None,
 ) -> IO[bytes]:
     wb = Workbook(write_only=True)
     sheet = wb.create_sheet("Chủ thể" if kind == "producers" else "Sản phẩm")
     sheet.freeze_panes = "A2"
     sheet.append([header for header, _getter in spec])
-    for values in _rows_of(qs, spec):
+    for written, values in enumerate(_rows_of(qs, spec), start=1):
         sheet.append(values)
+        if progress is not None and written % EXPORT_PROGRESS_EVERY == 0:
+            progress(written)
     # Returned open to the caller (FileResponse closes it); the OS removes it on close.
     out = tempfile.TemporaryFile()  # noqa: SIM115
     wb.save(out)

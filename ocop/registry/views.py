@@ -4,7 +4,6 @@ services (403 when the user may see but not do), rules in permissions.py."""
 from __future__ import annotations
 
 import secrets
-from datetime import date
 from typing import Any
 
 from django.conf import settings
@@ -20,10 +19,10 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ocop.accounts.models import Role
-from ocop.audit import services as audit
+from ocop.jobs import services as jobs
 from ocop.registry import excel, forms, selectors, services
 from ocop.registry.permissions import can
 from ocop.registry.uploads import SPREADSHEET_KINDS, validate_upload
@@ -423,29 +422,21 @@ def product_import(request: HttpRequest) -> HttpResponse:
     return _import(request, "product")
 
 
-def _export(request: HttpRequest, kind: str) -> FileResponse:
-    f = selectors.RegistryFilter.from_params(request.GET)
-    if kind == "producers":
-        qs = selectors.producer_list(request.user, f)
-        filename = f"chu-the-{date.today():%Y%m%d}.xlsx"
-    else:
-        qs = selectors.product_list(request.user, f)
-        filename = f"san-pham-{date.today():%Y%m%d}.xlsx"
-    # Exports leave the platform: record who took which slice.
-    audit.record(actor=request.user, action=f"registry.{kind}.export",
-                 object_type=f"registry.{kind}", object_repr=filename,
-                 changes={"filters": {k: v for k, v in request.GET.items() if v}})
-    return FileResponse(excel.export_workbook(qs, kind), as_attachment=True, filename=filename,
-                        content_type="application/vnd.openxmlformats-officedocument."
-                                     "spreadsheetml.sheet")
+def _export(request: HttpRequest, kind: str) -> HttpResponse:
+    """The export runs in the background (large registries take a while); the filters of the
+    list page travel in the query string and are kept on the job (and in its audit entry)."""
+    filters = {k: v for k, v in request.GET.items() if v and k != "page"}
+    job = jobs.start_registry_export(actor=request.user, entity=kind, filters=filters)
+    return redirect("jobs:detail", pk=job.pk)
 
 
 @login_required
-def producer_export(request: HttpRequest) -> FileResponse:
+@require_POST
+def producer_export(request: HttpRequest) -> HttpResponse:
     return _export(request, "producers")
 
 
 @login_required
-def product_export(request: HttpRequest) -> FileResponse:
+@require_POST
+def product_export(request: HttpRequest) -> HttpResponse:
     return _export(request, "products")
-

@@ -66,6 +66,12 @@ def can_manage_producer(user: User, producer) -> bool:
     return False
 
 
+def can_print_stamps(user: User, batch) -> bool:
+    """Stamp sheets carry signed stamp URIs: the batch page's print form, the background job
+    and every download of its PDF ask this one rule."""
+    return can_manage_producer(user, batch.product.producer)
+
+
 def can_view_analytics(user: User) -> bool:
     return user.is_authenticated and user.is_active and (
         user.is_superuser or user.role in MANAGE_ROLES | {Role.INSPECTOR}

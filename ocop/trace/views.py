@@ -18,10 +18,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from ocop.jobs import services as jobs
 from ocop.registry.selectors import producers_for, products_for
 from ocop.trace import actions, charts, forms, geo, pdf, selectors, stamps
 from ocop.trace.models import LotEvent, StampRange
-from ocop.trace.permissions import can_manage_producer, can_view_analytics
+from ocop.trace.permissions import can_manage_producer, can_print_stamps, can_view_analytics
 
 
 def _products_of(user, producer_ids):
@@ -191,25 +192,30 @@ def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "trace/batch_detail.html", {
         "batch": batch, "can_manage": can_manage, "form": form, "samples": samples,
         "ranges": StampRange.objects.filter(batch=batch).order_by("first"),
+        "max_per_pdf": pdf.MAX_PER_PDF,
     }, status=400 if form.errors else 200)
 
 
 @login_required
+@require_POST
 def batch_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """Start the stamp sheet job for a range (the whole batch by default) and show its
+    progress; a bad range goes back to the batch page with the reason."""
     batch = get_object_or_404(selectors.batches_for(request.user), pk=pk)
-    if not can_manage_producer(request.user, batch.product.producer):
+    if not can_print_stamps(request.user, batch):
         raise Http404
     try:
-        first = int(request.GET.get("from") or batch.first_serial)
-        last = int(request.GET.get("to") or min(batch.last_serial,
-                                                first + pdf.MAX_PER_PDF - 1))
-        content = pdf.stamp_sheet(batch, first, last)
-    except (ValueError, actions.ActionError) as exc:
-        return HttpResponse(getattr(exc, "message", _("Khoảng sê-ri không hợp lệ.")),
-                            status=400, content_type="text/plain; charset=utf-8")
-    response = HttpResponse(content, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="tem-{batch.pk}-{first}-{last}.pdf"'
-    return response
+        first = int(request.POST.get("from") or batch.first_serial)
+        last = int(request.POST.get("to") or min(batch.last_serial,
+                                                  first + pdf.MAX_PER_PDF - 1))
+        job = jobs.start_stamp_sheet(actor=request.user, batch=batch, first=first, last=last)
+    except ValueError:
+        messages.error(request, _("Khoảng sê-ri không hợp lệ: hãy nhập số."))
+    except actions.ActionError as exc:
+        messages.error(request, exc.message)
+    else:
+        return redirect("jobs:detail", pk=job.pk)
+    return redirect("trace:batch_detail", pk=pk)
 
 
 @login_required

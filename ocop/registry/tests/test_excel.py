@@ -6,6 +6,7 @@ from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
 from ocop.audit.models import AuditEntry
+from ocop.jobs.testing import start_and_download
 from ocop.registry import excel
 from ocop.registry.models import Producer, Product
 
@@ -153,9 +154,13 @@ def test_inspector_cannot_import(world, client):
 
 @pytest.mark.parametrize(("kind", "url"), [("producers", "registry:producer_export"),
                                             ("products", "registry:product_export")])
-def test_export_content_follows_filters_and_reach(world, client, kind, url):
+def test_export_content_follows_filters_and_reach(world, client, kind, url,
+                                                  django_capture_on_commit_callbacks):
+    """The export runs as a background job; the list's filters travel in the query string."""
     client.force_login(world.users["province_office"])
-    response = client.get(reverse(url), {"q": "vai thieu"})
+    assert client.get(reverse(url)).status_code == 405  # starting a job is a POST
+    _job, response = start_and_download(client, django_capture_on_commit_callbacks,
+                                        reverse(url) + "?q=vai+thieu&page=3")
     assert response["Content-Disposition"].startswith("attachment")
     wb = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
     rows = list(wb.worksheets[0].iter_rows(values_only=True))
@@ -168,10 +173,11 @@ def test_export_content_follows_filters_and_reach(world, client, kind, url):
     else:
         assert rows[1][3] == "Sản phẩm HTX Vải thiều Lục Ngạn"
     # Without a filter: only the province's three rows, never Hà Nội's.
-    response = client.get(reverse(url))
+    _job, response = start_and_download(client, django_capture_on_commit_callbacks, reverse(url))
     wb = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
     assert wb.worksheets[0].max_row == 4
-    assert AuditEntry.objects.filter(action=f"registry.{kind}.export").count() == 2
+    entries = AuditEntry.objects.filter(action=f"registry.{kind}.export").order_by("id")
+    assert [e.changes["filters"] for e in entries] == [{"q": "vai thieu"}, {}]
 
 
 def test_exported_producers_can_be_reimported(world):

@@ -10,6 +10,7 @@ import pytest
 from django.test import Client
 
 from ocop.accounts.testing import login_client as login
+from ocop.jobs.testing import start_and_download
 from ocop.trace import actions
 from ocop.trace.models import EpcisEvent, Lot, StampBatch, Zone
 from ocop.trace.tests.conftest import zone_data
@@ -76,7 +77,7 @@ def test_commune_officer_sees_but_cannot_act(chain) -> None:
     assert response.status_code == 404  # actions refuse, reported as not found
 
 
-def test_pages_drive_the_actions(chain) -> None:
+def test_pages_drive_the_actions(chain, django_capture_on_commit_callbacks) -> None:
     client = login(chain.people["producer"])
     response = client.post(f"/truy-xuat/lo/{chain.packed.pk}/stamps/", {"count": 20})
     batch = StampBatch.objects.order_by("-pk").first()
@@ -88,9 +89,13 @@ def test_pages_drive_the_actions(chain) -> None:
                                                           "op": "void"})
     assert response.status_code == 400
     assert "nằm ngoài lô tem" in response.content.decode()
-    pdf = client.get(f"/truy-xuat/tem/{batch.pk}/pdf?from=101&to=104")
-    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
-    assert client.get(f"/truy-xuat/tem/{batch.pk}/pdf?from=1&to=4").status_code == 400
+    # The sheet is made by a background job (ocop.jobs); a range outside the batch goes back
+    # to the batch page with the reason, and no job.
+    _job, pdf = start_and_download(client, django_capture_on_commit_callbacks,
+                                   f"/truy-xuat/tem/{batch.pk}/pdf", {"from": 101, "to": 104})
+    assert pdf.status_code == 200 and b"".join(pdf.streaming_content).startswith(b"%PDF")
+    refused = client.post(f"/truy-xuat/tem/{batch.pk}/pdf", {"from": 1, "to": 4})
+    assert refused.status_code == 302 and refused["Location"] == f"/truy-xuat/tem/{batch.pk}/"
     response = client.post(f"/truy-xuat/vung/{chain.zone.pk}/", {
         "form": "harvest", "product": chain.fruit.pk, "lot_code": "VT-2025-09",
         "harvested_at": "2025-07-02T06:30", "quantity": "300", "unit": "kg"})

@@ -20,6 +20,7 @@ from ocop.accounts.models import Role
 from ocop.accounts.testing import login_client, make_user
 from ocop.criteria import selectors as criteria_selectors
 from ocop.criteria import services as criteria_services
+from ocop.jobs.testing import start_and_download
 from ocop.registry.models import LegalForm, ProductGroup, ProductSet
 from ocop.registry.tests.conftest import TAX_CODES, make_producer, make_product
 from ocop.registry.tests.test_excel import producer_row, upload, xlsx
@@ -203,9 +204,12 @@ def test_registry_validation_messages_follow_the_language(officer, units):
 
 
 @pytest.mark.django_db
-def test_excel_export_stays_vietnamese_on_the_english_interface(officer, product):
+def test_excel_export_stays_vietnamese_on_the_english_interface(
+        officer, product, django_capture_on_commit_callbacks):
     """Headers and choice values are the file format: an English export imports anywhere."""
-    response = english(login_client(officer)).get(reverse("registry:producer_export"))
+    _job, response = start_and_download(english(login_client(officer)),
+                                        django_capture_on_commit_callbacks,
+                                        reverse("registry:producer_export"))
     sheet = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content))).worksheets[0]
     rows = list(sheet.iter_rows(values_only=True))
     assert sheet.title == "Chủ thể"

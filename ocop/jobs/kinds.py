@@ -1,0 +1,116 @@
+"""What each kind of background job does and who may have its result.
+
+``allowed(user, params)`` is asked when the job is requested and again at every download, so a
+user who lost the right to the underlying record (moved, deactivated, the batch left their
+reach) cannot fetch a file made earlier. Each check calls the owning app's own permission code,
+never a copy of it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import IO, TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ocop.accounts.models import User
+    from ocop.jobs.models import Job
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class Output:
+    content: bytes | IO[bytes]
+    filename: str
+    content_type: str
+
+
+@dataclass(frozen=True)
+class JobKind:
+    allowed: Callable[[User, dict[str, Any]], bool]
+    run: Callable[[Job, Progress], Output]
+
+
+# --- Stamp sheets (trace) --------------------------------------------------------------------
+
+
+def stamp_batch(user: User, batch_id: int):
+    """The batch if ``user`` may print its stamps (the rule of the trace batch page)."""
+    from ocop.trace.permissions import can_print_stamps
+    from ocop.trace.selectors import batches_for
+
+    batch = batches_for(user).filter(pk=batch_id).first()
+    if batch is None or not can_print_stamps(user, batch):
+        return None
+    return batch
+
+
+def _stamps_allowed(user: User, params: dict[str, Any]) -> bool:
+    return stamp_batch(user, params["batch"]) is not None
+
+
+def _stamps_run(job: Job, progress: Progress) -> Output:
+    from ocop.trace.models import StampBatch
+    from ocop.trace.pdf import stamp_sheet
+
+    batch = StampBatch.objects.select_related("product", "lot").get(pk=job.params["batch"])
+    first, last = job.params["first"], job.params["last"]
+    return Output(stamp_sheet(batch, first, last, progress=progress),
+                  f"tem-{batch.pk}-{first}-{last}.pdf", "application/pdf")
+
+
+# --- Proposal ZIP (evaluation) ---------------------------------------------------------------
+
+
+def _proposal_allowed(user: User, params: dict[str, Any]) -> bool:
+    from ocop.evaluation.selectors import may_download_proposal
+
+    return may_download_proposal(user, params["dossier"], params["result"]) is not None
+
+
+def _proposal_run(job: Job, progress: Progress) -> Output:
+    from ocop.evaluation.models import CouncilResult
+    from ocop.evaluation.pdf import proposal_zip
+
+    result = CouncilResult.objects.select_related("dossier").get(pk=job.params["result"])
+    return Output(proposal_zip(result, progress=progress),
+                  f"de-nghi-{result.dossier.reference}.zip", "application/zip")
+
+
+# --- Registry Excel export -------------------------------------------------------------------
+
+
+def _export_allowed(user: User, params: dict[str, Any]) -> bool:
+    # Everyone signed in may export the registry rows in their own reach (the list's rule);
+    # the rows themselves are selected for the requester when the job runs.
+    return user.is_active
+
+
+def export_queryset(user: User, params: dict[str, Any]):
+    from ocop.registry import selectors
+
+    f = selectors.RegistryFilter.from_params(params["filters"])
+    if params["entity"] == "producers":
+        return selectors.producer_list(user, f)
+    return selectors.product_list(user, f)
+
+
+def _export_run(job: Job, progress: Progress) -> Output:
+    from ocop.registry import excel
+
+    qs = export_queryset(job.requested_by, job.params)
+    total = qs.count()
+    progress(0, total)
+    out = excel.export_workbook(qs, job.params["entity"],
+                                progress=lambda done: progress(done, total))
+    prefix = "chu-the" if job.params["entity"] == "producers" else "san-pham"
+    return Output(out, f"{prefix}-{job.created_at:%Y%m%d}.xlsx",
+                  "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+
+KINDS: dict[str, JobKind] = {
+    "stamp_sheet": JobKind(_stamps_allowed, _stamps_run),
+    "proposal_zip": JobKind(_proposal_allowed, _proposal_run),
+    "registry_export": JobKind(_export_allowed, _export_run),
+}

@@ -1,0 +1,174 @@
+"""Every write to a background job: request (with its audit entry), progress, outcome, cleanup.
+
+A job is requested inside the caller's transaction and handed to the task queue once that
+transaction commits (the worker must see the row). The task runner (``tasks.run_job``) writes
+progress in short autocommitted UPDATEs, at most about once a second, so that the status page
+sees them while the work goes on and the queue's database is never held in a long transaction.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.core.files.base import ContentFile, File
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ocop.accounts.models import User
+from ocop.audit import services as audit
+from ocop.jobs.kinds import KINDS, Output
+from ocop.jobs.models import Job
+
+logger = logging.getLogger(__name__)
+
+PROGRESS_EVERY = 1.0  # seconds between two progress writes
+
+
+class JobRefused(Exception):
+    """The requester may not have this job's result (the view answers 404)."""
+
+
+def retention() -> timedelta:
+    return timedelta(hours=settings.JOB_RESULT_RETENTION_HOURS)
+
+
+@transaction.atomic
+def enqueue(*, actor: User, kind: str, params: dict[str, Any], title: str,
+            total: int = 0) -> Job:
+    if not KINDS[kind].allowed(actor, params):
+        raise JobRefused(kind)
+    job = Job.objects.create(kind=kind, requested_by=actor, params=params, title=title,
+                             total=total)
+    audit.record(actor=actor, action=f"jobs.{kind}.request", obj=job, object_repr=title,
+                 changes={"params": params})
+    from ocop.jobs.tasks import run_job
+
+    transaction.on_commit(lambda: run_job.enqueue(str(job.pk)))
+    return job
+
+
+def start_stamp_sheet(*, actor: User, batch, first: int, last: int) -> Job:
+    """Raises trace's ActionError (Vietnamese message) for a range the batch does not hold."""
+    from ocop.trace.pdf import check_range, sheet_pages
+
+    check_range(batch, first, last)
+    return enqueue(actor=actor, kind=Job.Kind.STAMP_SHEET,
+                   params={"batch": batch.pk, "first": first, "last": last},
+                   title=_("Tờ tem lô %(lot)s, sê-ri %(first)s–%(last)s") % {
+                       "lot": batch.lot.code, "first": first, "last": last},
+                   total=sheet_pages(first, last))
+
+
+def start_proposal_zip(*, actor: User, result) -> Job:
+    return enqueue(actor=actor, kind=Job.Kind.PROPOSAL_ZIP,
+                   params={"dossier": result.dossier_id, "result": result.pk},
+                   title=_("Hồ sơ đề nghị %(ref)s") % {"ref": result.dossier.reference})
+
+
+def start_registry_export(*, actor: User, entity: str, filters: dict[str, str]) -> Job:
+    """The registry list as Excel; exports leave the platform, so the audit entry keeps the
+    filters (the same entry the direct download wrote)."""
+    title = (_("Xuất danh sách chủ thể (Excel)") if entity == "producers"
+             else _("Xuất danh sách sản phẩm (Excel)"))
+    with transaction.atomic():
+        job = enqueue(actor=actor, kind=Job.Kind.REGISTRY_EXPORT,
+                      params={"entity": entity, "filters": filters}, title=title)
+        audit.record(actor=actor, action=f"registry.{entity}.export",
+                     object_type=f"registry.{entity}", object_repr=title,
+                     changes={"filters": filters})
+    return job
+
+
+def mark_running(job: Job) -> bool:
+    """Claim a queued job; False if it was already taken or finished (a task run twice)."""
+    now = timezone.now()
+    claimed = Job.objects.filter(pk=job.pk, status=Job.Status.QUEUED).update(
+        status=Job.Status.RUNNING, started_at=now)
+    job.status, job.started_at = Job.Status.RUNNING, now
+    return bool(claimed)
+
+
+class ProgressWriter:
+    """``progress(done, total)`` for the kinds; writes at most once per PROGRESS_EVERY."""
+
+    def __init__(self, job: Job) -> None:
+        self.job = job
+        self.last = 0.0
+
+    def __call__(self, done: int, total: int) -> None:
+        now = time.monotonic()
+        if now - self.last < PROGRESS_EVERY and done < total:
+            return
+        self.last = now
+        self.job.done, self.job.total = done, total
+        Job.objects.filter(pk=self.job.pk).update(done=done, total=total)
+
+
+def finish(job: Job, output: Output) -> None:
+    content = output.content
+    if isinstance(content, bytes):
+        job.result.save(output.filename, ContentFile(content), save=False)
+    else:
+        with content:  # a temporary file (the Excel export): closing it deletes it
+            job.result.save(output.filename, File(content), save=False)
+    job.status = Job.Status.DONE
+    job.result_name = output.filename
+    job.content_type = output.content_type
+    job.done = job.total = max(job.total, job.done, 1)
+    job.finished_at = timezone.now()
+    job.expires_at = job.finished_at + retention()
+    job.message = ""
+    job.save()
+
+
+def fail(job: Job, message: str) -> None:
+    job.status = Job.Status.FAILED
+    job.message = message
+    job.finished_at = timezone.now()
+    job.expires_at = job.finished_at + retention()
+    job.save(update_fields=["status", "message", "finished_at", "expires_at"])
+
+
+def run(job: Job) -> Job:
+    """Do the job's work (called by the task). Known refusals keep their own Vietnamese
+    message; anything unexpected is logged and shown as a general failure."""
+    from django.core.exceptions import ValidationError
+
+    from ocop.trace.actions import ActionError
+
+    if not mark_running(job):
+        return job
+    try:
+        output = KINDS[job.kind].run(job, ProgressWriter(job))
+    except ActionError as exc:
+        fail(job, exc.message)
+    except ValidationError as exc:
+        fail(job, " ".join(exc.messages))
+    except Exception:
+        logger.exception("background job %s (%s) failed", job.pk, job.kind)
+        fail(job, _("Đã có lỗi khi tạo tệp. Hãy thử lại; nếu vẫn lỗi, báo quản trị viên."))
+    else:
+        finish(job, output)
+    return job
+
+
+def delete_expired(now=None) -> int:
+    """Remove jobs past their retention with their files; also jobs stuck unfinished for
+    longer than the retention (a worker that died). Returns how many were removed."""
+    now = now or timezone.now()
+    stale = Job.objects.filter(expires_at__lt=now) | Job.objects.filter(
+        expires_at__isnull=True, created_at__lt=now - retention())
+    count = 0
+    for job in stale.iterator():
+        name = job.result.name
+        job.delete()
+        if name:
+            # The row is gone first: a crash here leaves an orphan file, never a dead link.
+            job.result.storage.delete(name)
+        count += 1
+    return count
