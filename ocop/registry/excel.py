@@ -5,9 +5,11 @@ audit entries) and report errors as row + column + Vietnamese message; openpyxl 
 less code than adapting Resource classes. Export uses openpyxl's write-only mode and a database
 iterator, so memory stays flat for the ~17,000 certified products of the country.
 
-Import is all-or-nothing: every row is run through the services inside one transaction, each in
-its own savepoint so that every bad row is reported; the transaction is rolled back on preview
-and whenever any row fails, and committed only when all rows pass.
+Import is all-or-nothing and in two passes: every row is first checked by the services'
+``prepare_*`` functions (permission, validation, uniqueness) without writing and outside any
+transaction, so that every bad row is reported and no lock is held meanwhile; the preview stops
+there. Confirming runs the check again and, only when all rows pass, stores them all in one short
+transaction.
 
 The file format is Vietnamese whatever the interface language: column headers, choice values
 ("Hợp tác xã", "Có"/"Không") and sheet names never change, so a file exported by an English-
@@ -25,7 +27,7 @@ from datetime import date, datetime
 from typing import IO, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils import translation
 from django.utils.functional import Promise
@@ -403,7 +405,8 @@ def _record_errors(row: ImportRow, exc: ValidationError, columns: list[Column]) 
 
 def _run(
     user: User, file: IO[bytes], columns: tuple[Column, ...], commit: bool,
-    save: Callable[[User, dict[str, Any]], Any], unique_field: str,
+    prepare: Callable[[User, dict[str, Any]], Any], save: Callable[[User, Any], Any],
+    unique_field: str,
 ) -> ImportResult:
     headers, rows = read_rows(file, columns)
     cols = list(columns)
@@ -412,49 +415,70 @@ def _run(
     unique_header = next(c.header for c in cols if c.field == unique_field)
     # A refusal by the permission matrix is about where the row belongs.
     scope_header = next(c.header for c in cols if c.kind in ("commune", "producer"))
-    with transaction.atomic():
-        for row in rows:
-            _prepare(row, cols, lookups)
-            key = _text(row.cells.get(unique_header))
-            if key and unique_field in ("tax_code", "gtin"):
-                if key in seen:
-                    row.errors.append(
-                        RowError(unique_header, _("trùng với dòng %(row)d") % {"row": seen[key]})
-                    )
-                seen.setdefault(key, row.number)
-            if row.errors:
-                continue
-            try:
-                with transaction.atomic():
-                    save(user, row.values)
-            except ValidationError as exc:
-                _record_errors(row, exc, cols)
-            except PermissionDenied:
-                row.errors.append(RowError(scope_header, _("ngoài địa bàn hoặc quyền của bạn")))
-        result = ImportResult(rows=rows, headers=headers)
-        if not commit or not result.ok:
-            transaction.set_rollback(True)
-        else:
-            result.committed = True
+    # Pass 1 reads only, outside any transaction: checking 4,000 rows takes seconds, and an
+    # open transaction would hold SQLite's write lock (IMMEDIATE mode) for all of them,
+    # stalling every other write of the site. Duplicates inside the file are caught here, since
+    # nothing is stored yet for the uniqueness checks to find.
+    prepared: list[Any] = []
+    for row in rows:
+        _prepare(row, cols, lookups)
+        key = _text(row.cells.get(unique_header))
+        if key and unique_field in ("tax_code", "gtin"):
+            if key in seen:
+                row.errors.append(
+                    RowError(unique_header, _("trùng với dòng %(row)d") % {"row": seen[key]})
+                )
+            seen.setdefault(key, row.number)
+        if row.errors:
+            continue
+        try:
+            prepared.append(prepare(user, row.values))
+        except ValidationError as exc:
+            _record_errors(row, exc, cols)
+        except PermissionDenied:
+            row.errors.append(RowError(scope_header, _("ngoài địa bàn hoặc quyền của bạn")))
+    result = ImportResult(rows=rows, headers=headers)
+    if not commit or not result.ok:
+        return result
+    # Pass 2: one short transaction that only writes, all rows or none.
+    try:
+        with transaction.atomic():
+            for obj in prepared:
+                save(user, obj)
+    except IntegrityError as exc:
+        raise ImportFileError(_(
+            "Dữ liệu vừa thay đổi trong lúc nhập (một mã số thuế hoặc mã GTIN trong tệp vừa "
+            "được tạo ở nơi khác); không dòng nào được nhập. Hãy kiểm tra lại tệp."
+        )) from exc
+    result.committed = True
     return result
 
 
-def _save_producer(user: User, values: dict[str, Any]) -> None:
-    services.create_producer(actor=user, data=values)
+def _prepare_producer(user: User, values: dict[str, Any]) -> Producer:
+    return services.prepare_producer(actor=user, data=values)
 
 
-def _save_product(user: User, values: dict[str, Any]) -> None:
+def _save_producer(user: User, producer: Producer) -> None:
+    services.save_prepared_producer(actor=user, producer=producer)
+
+
+def _prepare_product(user: User, values: dict[str, Any]) -> Product:
     data = dict(values)
     producer = data.pop("producer")
-    services.create_product(actor=user, producer=producer, data=data)
+    return services.prepare_product(actor=user, producer=producer, data=data)
+
+
+def _save_product(user: User, product: Product) -> None:
+    services.save_prepared_product(actor=user, product=product)
 
 
 def import_producers(user: User, file: IO[bytes], *, commit: bool) -> ImportResult:
-    return _run(user, file, PRODUCER_COLUMNS, commit, _save_producer, "tax_code")
+    return _run(user, file, PRODUCER_COLUMNS, commit, _prepare_producer, _save_producer,
+                "tax_code")
 
 
 def import_products(user: User, file: IO[bytes], *, commit: bool) -> ImportResult:
-    return _run(user, file, PRODUCT_COLUMNS, commit, _save_product, "gtin")
+    return _run(user, file, PRODUCT_COLUMNS, commit, _prepare_product, _save_product, "gtin")
 
 
 # --- Export ----------------------------------------------------------------------------------

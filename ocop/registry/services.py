@@ -106,8 +106,9 @@ def _unique_gtin(gtin: str | None, exclude_pk: int | None) -> None:
 # --- Producers -------------------------------------------------------------------------------
 
 
-@transaction.atomic
-def create_producer(*, actor: User | None, data: Mapping[str, Any]) -> Producer:
+def prepare_producer(*, actor: User | None, data: Mapping[str, Any]) -> Producer:
+    """Every check of ``create_producer`` (permission, validation, uniqueness) and no write: the
+    Excel import checks thousands of rows this way without holding the database's write lock."""
     data = validators.clean_producer_data(_only(data, PRODUCER_FIELDS))
     if "commune" not in data or data["commune"] is None:
         raise ValidationError({"commune": _("Hãy chọn xã/phường.")})
@@ -116,10 +117,21 @@ def create_producer(*, actor: User | None, data: Mapping[str, Any]) -> Producer:
     producer = Producer(**data)
     producer.search_text = producer_search_text(producer)
     _full_clean(producer)
+    return producer
+
+
+def save_prepared_producer(*, actor: User | None, producer: Producer) -> Producer:
+    """Store a producer from ``prepare_producer``, with its audit entry (inside the caller's
+    transaction; the database's unique constraint still guards a tax code taken meanwhile)."""
     producer.save()
     audit.record(actor=actor, action="registry.producer.create", obj=producer,
                  changes=_snap(producer))
     return producer
+
+
+@transaction.atomic
+def create_producer(*, actor: User | None, data: Mapping[str, Any]) -> Producer:
+    return save_prepared_producer(actor=actor, producer=prepare_producer(actor=actor, data=data))
 
 
 @transaction.atomic
@@ -199,9 +211,9 @@ def _store_image(product: Product, image: File | None) -> None:
         product.image.save(image.name, image, save=False)
 
 
-@transaction.atomic
-def create_product(*, actor: User | None, producer: Producer, data: Mapping[str, Any],
-                   image: File | None = None) -> Product:
+def prepare_product(*, actor: User | None, producer: Producer,
+                    data: Mapping[str, Any]) -> Product:
+    """Every check of ``create_product`` and no write (see ``prepare_producer``)."""
     _check(actor, "product", "create", producer)
     data = validators.clean_product_data(_only(data, PRODUCT_FIELDS))
     _unique_gtin(data.get("gtin"), None)
@@ -209,12 +221,24 @@ def create_product(*, actor: User | None, producer: Producer, data: Mapping[str,
     if product.product_set_id is None:
         raise ValidationError({"product_set": _("Hãy chọn bộ sản phẩm.")})
     _full_clean(product)
-    _store_image(product, image)
     product.search_text = product_search_text(product)
+    return product
+
+
+def save_prepared_product(*, actor: User | None, product: Product) -> Product:
+    """Store a product from ``prepare_product`` with its audit entry (caller's transaction)."""
     product.save()
     audit.record(actor=actor, action="registry.product.create", obj=product,
                  changes=_snap(product))
     return product
+
+
+@transaction.atomic
+def create_product(*, actor: User | None, producer: Producer, data: Mapping[str, Any],
+                   image: File | None = None) -> Product:
+    product = prepare_product(actor=actor, producer=producer, data=data)
+    _store_image(product, image)
+    return save_prepared_product(actor=actor, product=product)
 
 
 @transaction.atomic

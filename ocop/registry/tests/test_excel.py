@@ -205,3 +205,52 @@ def test_export_product_whose_set_has_no_subgroup(world):
     row = [c.value for c in wb.worksheets[0][2]]
     assert row[3] == "Mứt vải" and row[5] == "Chế biến từ rau, củ, quả, hạt"
     assert row[6] == "Thực phẩm"
+
+
+def test_preview_checks_every_row_without_writing_or_a_transaction(world, monkeypatch):
+    """SQLite's IMMEDIATE transactions lock the whole database: the check must hold none."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    rows = [producer_row(code, f"HTX {i}") for i, code in enumerate(TAX_CODES_OK)]
+    seen_atomic = []
+    real = excel.services.prepare_producer
+
+    def spy(**kwargs):
+        # pytest-django's own test transaction is the one outer block allowed here.
+        seen_atomic.append(len(connection.atomic_blocks))
+        return real(**kwargs)
+
+    monkeypatch.setattr(excel.services, "prepare_producer", spy)
+    with CaptureQueriesContext(connection) as queries:
+        result = excel.import_producers(world.users["admin"], io.BytesIO(xlsx(rows)),
+                                        commit=False)
+    assert result.ok and len(result.rows) == len(rows) and not result.committed
+    assert seen_atomic and max(seen_atomic) == min(seen_atomic) == seen_atomic[0]
+    writes = [q["sql"] for q in queries.captured_queries
+              if q["sql"].split()[0].upper() in {"INSERT", "UPDATE", "DELETE", "SAVEPOINT"}]
+    assert writes == []
+
+
+def test_tax_code_taken_between_check_and_write_imports_nothing(world, monkeypatch):
+    content = xlsx([producer_row("2914177765", "HTX A"), producer_row("3170669072", "HTX B")])
+    before = Producer.objects.count()
+    # Another office creates the second producer after the check passed: the unique constraint
+    # refuses the write and the whole file is rolled back with a message.
+    real = excel.services.save_prepared_producer
+
+    def racing(*, actor, producer):
+        if producer.tax_code == "3170669072":
+            Producer.objects.create(**{**{f.name: getattr(producer, f.name)
+                                          for f in Producer._meta.concrete_fields
+                                          if f.name != "id"}})
+        return real(actor=actor, producer=producer)
+
+    monkeypatch.setattr(excel.services, "save_prepared_producer", racing)
+    with pytest.raises(excel.ImportFileError, match="không dòng nào được nhập"):
+        excel.import_producers(world.users["admin"], io.BytesIO(content), commit=True)
+    assert Producer.objects.count() == before
+    assert not Producer.objects.filter(tax_code="2914177765").exists()
+
+
+TAX_CODES_OK = ["2914177765", "3170669072"]
