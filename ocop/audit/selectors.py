@@ -6,15 +6,22 @@ through its own jurisdiction-scoped selector.
 
 from __future__ import annotations
 
+from collections import defaultdict
+from contextlib import suppress
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from django.apps import apps
-from django.core.exceptions import FieldDoesNotExist
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from ocop.audit.models import AuditEntry
+from ocop.audit.sentences import sentence_for
 from ocop.audit.services import object_type_of
+from ocop.web.formats import format_decimal
 
 HISTORY_LIMIT = 200
 
@@ -32,18 +39,35 @@ class FieldChange:
 @dataclass(frozen=True)
 class HistoryItem:
     entry: AuditEntry
+    # What happened, as a sentence: "Chủ thể OCOP đã nộp hồ sơ." (ocop.audit.sentences).
+    sentence: str
     changes: list[FieldChange]
 
 
-def _field_label(model: type[models.Model] | None, name: str) -> str:
+# Stored for the audit trail and its checks, meaningless to the people reading a history page:
+# file digests and internal ids. The full entry stays readable in the administration.
+HIDDEN_KEYS = frozenset({"sha256", "hash", "document", "evidence", "previous", "version",
+                         "checklist_item"})
+
+# Keys that are not fields of the audited model but are worth showing, with their labels.
+EXTRA_LABELS = {
+    "note": _("ghi chú"),
+    "reason": _("lý do"),
+    "message": _("lời nhắn"),
+    "answer": _("trả lời"),
+    "name": _("tên tệp, giấy tờ"),
+}
+
+
+def _model_field(model: type[models.Model] | None, name: str) -> models.Field | None:
     if model is None:
-        return name
+        return None
     for candidate in (name, name.removesuffix("_id")):
         try:
-            return str(model._meta.get_field(candidate).verbose_name)
+            return model._meta.get_field(candidate)  # type: ignore[return-value]
         except FieldDoesNotExist:
             continue
-    return name
+    return None
 
 
 def _model_for(object_type: str) -> type[models.Model] | None:
@@ -53,14 +77,64 @@ def _model_for(object_type: str) -> type[models.Model] | None:
         return None
 
 
-def _changes(model: type[models.Model] | None, raw: Any) -> list[FieldChange]:
+class _Display:
+    """Turns stored values into what a person reads: choice labels, related objects' names,
+    dates as dd/mm/yyyy, numbers in the page's format. Related objects are fetched in one
+    query per related model for the whole page."""
+
+    def __init__(self) -> None:
+        self.wanted: dict[type[models.Model], set[str]] = defaultdict(set)
+        self.found: dict[type[models.Model], dict[str, str]] = {}
+
+    def want(self, field: models.Field | None, *values: Any) -> None:
+        if field is not None and field.is_relation and field.related_model is not None:
+            self.wanted[field.related_model].update(str(v) for v in values if v is not None)
+
+    def fetch(self) -> None:
+        for model, ids in self.wanted.items():
+            try:
+                rows = model._default_manager.in_bulk(list(ids))
+            except (ValueError, ValidationError):
+                rows = {}
+            self.found[model] = {str(pk): str(obj) for pk, obj in rows.items()}
+
+    def show(self, field: models.Field | None, key: str, value: Any) -> Any:
+        if value is None or value == "":
+            return None
+        if isinstance(value, bool):
+            return gettext("Có") if value else gettext("Không")
+        if field is None:
+            return value
+        if field.is_relation and field.related_model is not None:
+            return self.found.get(field.related_model, {}).get(str(value), value)
+        if field.choices:
+            return dict(field.flatchoices).get(value, value)
+        if isinstance(field, models.DateField) and isinstance(value, str):
+            with suppress(ValueError):
+                return date.fromisoformat(value[:10]).strftime("%d/%m/%Y")
+        if isinstance(field, models.DecimalField):
+            return format_decimal(value)
+        return value
+
+
+def _entry_changes(model: type[models.Model] | None, raw: Any, display: _Display) -> list[tuple]:
+    """(key, field, label, old, new, is_pair) for each key a person should see."""
     if not isinstance(raw, dict):
         return []
     out = []
-    for name, value in raw.items():
+    for key, value in raw.items():
+        if key in HIDDEN_KEYS:
+            continue
+        field = _model_field(model, key)
+        label = field.verbose_name if field is not None else EXTRA_LABELS.get(key)
         is_pair = isinstance(value, list) and len(value) == 2
         old, new = (value[0], value[1]) if is_pair else (None, value)
-        out.append(FieldChange(name, _field_label(model, name), old, new, is_pair))
+        # Unknown keys and structured values (check results, correction items) have their own
+        # pages; a history line would only show codes.
+        if label is None or any(isinstance(v, (dict, list)) for v in (old, new)):
+            continue
+        display.want(field, old, new)
+        out.append((key, field, str(label), old, new, is_pair))
     return out
 
 
@@ -74,7 +148,20 @@ def history_for_type_id(
         .select_related("actor")
         .order_by("-id")[:limit]
     )
-    return [HistoryItem(e, _changes(model, e.changes)) for e in entries]
+    object_name = str(model._meta.verbose_name) if model else gettext("đối tượng")
+    display = _Display()
+    rows = [(e, _entry_changes(model, e.changes, display)) for e in entries]
+    display.fetch()
+    return [
+        HistoryItem(
+            entry,
+            sentence_for(entry.action, entry.actor, object_name),
+            [FieldChange(key, label, display.show(field, key, old), display.show(field, key, new),
+                         is_pair)
+             for key, field, label, old, new, is_pair in changes],
+        )
+        for entry, changes in rows
+    ]
 
 
 def history_for(obj: models.Model, *, limit: int = HISTORY_LIMIT) -> list[HistoryItem]:

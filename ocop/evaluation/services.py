@@ -23,7 +23,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.http import Http404
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -431,11 +431,14 @@ def close_scoring(*, actor: User | None, council: Council, dossier: Dossier) -> 
     submitted = ScoreSheet.objects.filter(dossier=dossier, revision=assignment.revision,
                                           state=ScoreSheet.State.SUBMITTED,
                                           member_id__in=list(by_id))
-    sheets = [
-        MemberSheet(member_id=str(s.member_id), answers=s.answers,
-                    conflicted=by_id[s.member_id][1], is_chair=by_id[s.member_id][0].is_chair)
-        for s in submitted
-    ]
+    # The explanation is stored and printed in the minutes: names and roles in Vietnamese.
+    with translation.override("vi"):
+        sheets = [
+            MemberSheet(member_id=str(s.member_id), answers=s.answers,
+                        conflicted=by_id[s.member_id][1], is_chair=by_id[s.member_id][0].is_chair,
+                        name=str(by_id[s.member_id][0]))
+            for s in submitted
+        ]
     engine_set = criteria_selectors.engine_set(dossier.criteria_set)
     try:
         result = aggregate(engine_set, sheets, council_config(council, len(members)))
