@@ -87,16 +87,21 @@ class _Display:
         self.found: dict[type[models.Model], dict[str, str]] = {}
 
     def want(self, field: models.Field | None, *values: Any) -> None:
-        if field is not None and field.is_relation and field.related_model is not None:
-            self.wanted[field.related_model].update(str(v) for v in values if v is not None)
+        if field is None or not field.is_relation or field.related_model is None:
+            return
+        pk_field = field.related_model._meta.pk
+        for value in values:
+            # Older entries stored some relations by name rather than id; those are shown as
+            # stored.
+            with suppress(ValidationError, TypeError):
+                if value is not None:
+                    self.wanted[field.related_model].add(str(pk_field.to_python(value)))
 
     def fetch(self) -> None:
         for model, ids in self.wanted.items():
-            try:
-                rows = model._default_manager.in_bulk(list(ids))
-            except (ValueError, ValidationError):
-                rows = {}
-            self.found[model] = {str(pk): str(obj) for pk, obj in rows.items()}
+            rows = model._default_manager.in_bulk(list(ids))
+            self.found[model] = {str(pk): getattr(obj, "display_name", None) or str(obj)
+                                 for pk, obj in rows.items()}
 
     def show(self, field: models.Field | None, key: str, value: Any) -> Any:
         if value is None or value == "":

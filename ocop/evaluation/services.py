@@ -33,7 +33,16 @@ from ocop.certificates import services as certificates
 from ocop.certificates.models import RecognitionDecision
 from ocop.criteria import selectors as criteria_selectors
 from ocop.criteria import services as criteria_services
-from ocop.criteria.engine import CouncilConfig, EvaluationError, MemberSheet, aggregate, evaluate
+from ocop.criteria.engine import (
+    CouncilConfig,
+    CriteriaSet,
+    EvaluationError,
+    MemberSheet,
+    Problem,
+    aggregate,
+    evaluate,
+)
+from ocop.criteria.templatetags.criteria_tags import localized
 from ocop.dossiers import permissions as dossier_permissions
 from ocop.dossiers import services as dossiers
 from ocop.dossiers.levels import CENTRAL, basis, levels_in_force
@@ -352,9 +361,7 @@ def submit_sheet(*, actor: User, dossier: Dossier) -> ScoreSheet:
     try:
         result = evaluate(engine_set, dict(sheet.answers), partial=False)
     except EvaluationError as exc:
-        raise ValidationError(
-            {"answers": [p.message for p in exc.problems][:20]}
-        ) from exc
+        raise ValidationError({"answers": sheet_problems(engine_set, exc.problems)}) from exc
     sheet.state = ScoreSheet.State.SUBMITTED
     sheet.submitted_at = timezone.now()
     sheet.total = Decimal(result.total)
@@ -369,6 +376,26 @@ def submit_sheet(*, actor: User, dossier: Dossier) -> ScoreSheet:
                         "khoá lượt chấm.") % {"ref": dossier.reference}, dossier,
                _summary_link(assignment.council, dossier))
     return sheet
+
+
+def sheet_problems(engine_set: CriteriaSet, problems: Sequence[Problem]) -> list[str]:
+    """The engine's problems with a sheet, for the member: one message naming every unanswered
+    criterion once by its code and label, and one per criterion whose answer is not an option
+    (the engine's own texts are English and name no criterion)."""
+    unanswered = {p.criterion for p in problems if p.criterion and p.option is None}
+    missing = [c for c in engine_set.criteria if c.code in unanswered]
+    out = []
+    if missing:
+        out.append(ngettext("Phiếu còn %(count)d tiêu chí chưa chấm: %(criteria)s.",
+                            "Phiếu còn %(count)d tiêu chí chưa chấm: %(criteria)s.",
+                            len(missing))
+                   % {"count": len(missing),
+                      "criteria": "; ".join(f"{c.code} {localized(c, 'label')}"
+                                            for c in missing)})
+    for code in sorted({p.criterion for p in problems if p.criterion and p.option is not None}):
+        out.append(_("Lựa chọn cho tiêu chí %(code)s không có trong bộ tiêu chí.")
+                   % {"code": code})
+    return out or [_("Phiếu chấm chưa hợp lệ.")]
 
 
 def scoring_members(assignment: Assignment) -> list[tuple[CouncilMember, bool]]:
