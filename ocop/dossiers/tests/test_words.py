@@ -68,3 +68,18 @@ def test_review_page_shows_the_chosen_option_text(cycle: Cycle) -> None:
         f"/ho-so/{dossier.pk}/tham-dinh/").content.decode()
     assert f"(tự chọn: {chosen.label_vi})" in page
     assert f"(tự chọn: {chosen.code})" not in page
+
+
+@pytest.mark.parametrize(("language", "separator"), [("vi", ","), ("en", ".")])
+def test_self_score_is_written_per_language_on_pages_and_always_with_a_dot_in_json(
+        cycle: Cycle, language: str, separator: str) -> None:
+    dossier = _submitted_by_producer(cycle)
+    whole, cents = f"{dossier.self_score:.2f}".split(".")
+    client = login_client(cycle.users["producer"])
+    client.cookies["django_language"] = language
+    page = client.get(f"/ho-so/{dossier.pk}/").content.decode()
+    assert f"{whole}{separator}{cents}" in page
+    other = "." if separator == "," else ","
+    assert f"{whole}{other}{cents}" not in page
+    body = client.get(f"/api/v1/dossiers/{dossier.pk}", HTTP_ACCEPT_LANGUAGE=language).json()
+    assert body["self_score"] == f"{whole}.{cents}"
