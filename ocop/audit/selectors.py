@@ -7,6 +7,7 @@ through its own jurisdiction-scoped selector.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from contextlib import suppress
 from dataclasses import dataclass
 from datetime import date
@@ -46,8 +47,7 @@ class HistoryItem:
 
 # Stored for the audit trail and its checks, meaningless to the people reading a history page:
 # file digests and internal ids. The full entry stays readable in the administration.
-HIDDEN_KEYS = frozenset({"sha256", "hash", "document", "evidence", "previous", "version",
-                         "checklist_item"})
+HIDDEN_KEYS = frozenset({"sha256", "hash", "document", "evidence", "previous", "version"})
 
 # Keys that are not fields of the audited model but are worth showing, with their labels.
 EXTRA_LABELS = {
@@ -56,6 +56,8 @@ EXTRA_LABELS = {
     "message": _("lời nhắn"),
     "answer": _("trả lời"),
     "name": _("tên tệp, giấy tờ"),
+    "stars": _("hạng sao"),
+    "certificate": _("giấy chứng nhận"),
 }
 
 
@@ -122,29 +124,52 @@ class _Display:
         return value
 
 
-def _entry_changes(model: type[models.Model] | None, raw: Any, display: _Display) -> list[tuple]:
-    """(key, field, label, old, new, is_pair) for each key a person should see."""
+# Lets the page of one kind of object word the keys only it understands (a dossier's
+# "form.contact_name" or "answer.A1"): (key, old, new) → (label, old shown, new shown), or None.
+Describe = Callable[[str, Any, Any], "tuple[str, Any, Any] | None"]
+
+
+def _label(field: models.Field | None, key: str) -> str | None:
+    if field is None:
+        label = EXTRA_LABELS.get(key)
+        return str(label) if label is not None else None
+    # A field without a verbose_name gets one made from its English attribute name.
+    if str(field.verbose_name) == field.name.replace("_", " "):
+        return None
+    return str(field.verbose_name)
+
+
+def _entry_changes(model: type[models.Model] | None, raw: Any, display: _Display,
+                   describe: Describe | None) -> list[tuple]:
+    """(key, field, label, old, new, is_pair, shown) for each key a person should see;
+    ``shown`` is True when ``describe`` already gave the values as people read them."""
     if not isinstance(raw, dict):
         return []
     out = []
     for key, value in raw.items():
         if key in HIDDEN_KEYS:
             continue
-        field = _model_field(model, key)
-        label = field.verbose_name if field is not None else EXTRA_LABELS.get(key)
         is_pair = isinstance(value, list) and len(value) == 2
         old, new = (value[0], value[1]) if is_pair else (None, value)
+        described = describe(key, old, new) if describe is not None else None
+        if described is not None:
+            label, old, new = described
+            out.append((key, None, label, old, new, is_pair, True))
+            continue
+        field = _model_field(model, key)
+        label = _label(field, key)
         # Unknown keys and structured values (check results, correction items) have their own
         # pages; a history line would only show codes.
         if label is None or any(isinstance(v, (dict, list)) for v in (old, new)):
             continue
         display.want(field, old, new)
-        out.append((key, field, str(label), old, new, is_pair))
+        out.append((key, field, label, old, new, is_pair, False))
     return out
 
 
 def history_for_type_id(
-    object_type: str, object_id: Any, *, limit: int = HISTORY_LIMIT
+    object_type: str, object_id: Any, *, limit: int = HISTORY_LIMIT,
+    describe: Describe | None = None,
 ) -> list[HistoryItem]:
     """Newest first. ``object_type`` is the lower-case model label, e.g. ``registry.producer``."""
     model = _model_for(object_type)
@@ -155,19 +180,22 @@ def history_for_type_id(
     )
     object_name = str(model._meta.verbose_name) if model else gettext("đối tượng")
     display = _Display()
-    rows = [(e, _entry_changes(model, e.changes, display)) for e in entries]
+    rows = [(e, _entry_changes(model, e.changes, display, describe)) for e in entries]
     display.fetch()
+
+    def change(key: str, field: models.Field | None, label: str, old: Any, new: Any,
+               is_pair: bool, shown: bool) -> FieldChange:
+        if not shown:
+            old, new = display.show(field, key, old), display.show(field, key, new)
+        return FieldChange(key, label, old, new, is_pair)
+
     return [
-        HistoryItem(
-            entry,
-            sentence_for(entry.action, entry.actor, object_name),
-            [FieldChange(key, label, display.show(field, key, old), display.show(field, key, new),
-                         is_pair)
-             for key, field, label, old, new, is_pair in changes],
-        )
+        HistoryItem(entry, sentence_for(entry.action, entry.actor, object_name),
+                    [change(*c) for c in changes])
         for entry, changes in rows
     ]
 
 
-def history_for(obj: models.Model, *, limit: int = HISTORY_LIMIT) -> list[HistoryItem]:
-    return history_for_type_id(object_type_of(obj), obj.pk, limit=limit)
+def history_for(obj: models.Model, *, limit: int = HISTORY_LIMIT,
+                describe: Describe | None = None) -> list[HistoryItem]:
+    return history_for_type_id(object_type_of(obj), obj.pk, limit=limit, describe=describe)

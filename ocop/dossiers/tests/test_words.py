@@ -83,3 +83,18 @@ def test_self_score_is_written_per_language_on_pages_and_always_with_a_dot_in_js
     assert f"{whole}{other}{cents}" not in page
     body = client.get(f"/api/v1/dossiers/{dossier.pk}", HTTP_ACCEPT_LANGUAGE=language).json()
     assert body["self_score"] == f"{whole}.{cents}"
+
+
+def test_history_words_answers_and_form_fields_of_an_autosave(cycle: Cycle) -> None:
+    dossier = services.open_dossier(actor=cycle.users["producer"],
+                                    product=cycle.products["own"], today=D2024)
+    services.autosave(actor=cycle.users["producer"], dossier=dossier,
+                      form={"contact_name": "Trần Thị Bích"}, self_assessment={"A1": "a"})
+    a1 = criteria_selectors.engine_set(dossier.criteria_set).criterion("A1")
+    page = login_client(cycle.users["producer"]).get(f"/ho-so/{dossier.pk}/").content.decode()
+    history = page[page.index("Lịch sử thay đổi"):]
+    assert "Chủ thể OCOP đã sửa nội dung hồ sơ." in history
+    assert (f"<strong>A1 {a1.label_vi}</strong>: <span class=\"old\">—</span> → "
+            f"<span class=\"new\">{a1.option('a').label_vi}</span>") in history
+    assert "answer.A1" not in history and "form.contact_name" not in history
+    assert "<strong>Người liên hệ</strong>: " in history and "Trần Thị Bích" in history
