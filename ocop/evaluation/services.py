@@ -470,8 +470,11 @@ def close_scoring(*, actor: User | None, council: Council, dossier: Dossier) -> 
     try:
         result = aggregate(engine_set, sheets, council_config(council, len(members)))
     except EvaluationError as exc:
-        raise StateError(_("Chưa có phiếu hợp lệ nào để tổng hợp: %(problems)s")
-                         % {"problems": "; ".join(p.message for p in exc.problems[:3])}) from exc
+        # Sheets are complete (submit_sheet) and one per member (the table's constraint), so
+        # what is left is a council where no member without a conflict of interest has
+        # submitted; the engine's own texts are English and meant for developers.
+        raise StateError(_("Chưa có phiếu hợp lệ nào để tổng hợp: cần ít nhất một thành viên "
+                           "không có xung đột lợi ích nộp phiếu.")) from exc
     row = CouncilResult.objects.create(
         dossier=dossier, council=council, level=council.level, revision=assignment.revision,
         mean=result.mean_display, stars=result.stars, spread=result.spread,

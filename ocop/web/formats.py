@@ -30,3 +30,13 @@ def format_decimal(value: Any, places: int = 2) -> str:
         return value
     rounded = number.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
     return number_format(rounded, decimal_pos=places, use_l10n=True)
+
+
+def format_points(value: Any) -> str:
+    """A criterion's points, without useless zeros: ``10``, ``2,5`` (vi) / ``2.5`` (en)."""
+    try:
+        number = Decimal(str(value))
+    except InvalidOperation:
+        return value
+    places = max(0, -number.normalize().as_tuple().exponent)
+    return format_decimal(number, places)

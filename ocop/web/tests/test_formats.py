@@ -8,7 +8,7 @@ import pytest
 from django.template import Context, Template
 from django.utils import translation
 
-from ocop.web.formats import format_decimal
+from ocop.web.formats import format_decimal, format_points
 
 
 @pytest.mark.parametrize(("language", "whole", "rounded"),
@@ -30,3 +30,10 @@ def test_values_that_are_not_numbers_pass_through():
     assert format_decimal("") == ""
     assert format_decimal("chưa có") == "chưa có"
     assert format_decimal(True) is True
+
+
+@pytest.mark.parametrize(("language", "half"), [("vi", "2,5"), ("en", "2.5")])
+def test_points_drop_useless_zeros(language, half):
+    with translation.override(language):
+        assert format_points(Decimal("10.00")) == "10"
+        assert format_points(Decimal("2.50")) == half
