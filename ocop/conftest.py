@@ -15,3 +15,13 @@ def units(db) -> TestUnits:
     per process and cached).
     """
     return load_test_units()
+
+
+@pytest.fixture(autouse=True)
+def _vietnamese_at_start() -> None:
+    """Each test starts on the Vietnamese interface. The locale middleware activates the
+    request's language for the whole thread, and Django's test client never deactivates it,
+    so an English page would otherwise leak English into the tests that run after it."""
+    from django.utils import translation
+
+    translation.activate("vi")

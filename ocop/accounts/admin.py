@@ -1,8 +1,9 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from ocop.accounts.models import ApiToken, User
+from ocop.accounts.models import ApiToken, TwoFactorDevice, User
 from ocop.accounts.services import revoke_api_token
 
 
@@ -51,3 +52,35 @@ class ApiTokenAdmin(admin.ModelAdmin):
             if revoke_api_token(user=token.user, token_id=token.pk, actor=request.user):
                 count += 1
         self.message_user(request, _("Đã thu hồi %(n)d khoá.") % {"n": count})
+
+
+admin.site.unregister(TOTPDevice)
+
+
+@admin.register(TwoFactorDevice)
+class TwoFactorDeviceAdmin(admin.ModelAdmin):
+    """Only to see who has enrolled and to delete a lost device: the secret key never shows
+    and nothing is edited by hand (enrolment happens on the person's profile page)."""
+
+    list_display = ("owner", "enrolled", "last_used")
+    list_display_links = None
+    list_select_related = ("user",)
+    search_fields = ("user__username", "user__first_name", "user__last_name")
+
+    @admin.display(description=_("Người dùng"), ordering="user__username")
+    def owner(self, device: TwoFactorDevice) -> str:
+        return device.user.get_full_name() or device.user.username
+
+    @admin.display(description=_("Đã kích hoạt"), boolean=True)
+    def enrolled(self, device: TwoFactorDevice) -> bool:
+        return device.confirmed
+
+    @admin.display(description=_("Dùng lần cuối"), ordering="last_used_at")
+    def last_used(self, device: TwoFactorDevice) -> object:
+        return device.last_used_at
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False

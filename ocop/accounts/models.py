@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 
 class Role(models.TextChoices):
@@ -99,7 +100,7 @@ class ApiToken(models.Model):
     )
     name = models.CharField(_("tên"), max_length=100)
     prefix = models.CharField(_("tiền tố"), max_length=8, db_index=True)
-    key_hash = models.CharField(max_length=64, unique=True)
+    key_hash = models.CharField(_("mã băm của khoá"), max_length=64, unique=True)
     created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
     last_used_at = models.DateTimeField(_("dùng lần cuối"), null=True, blank=True)
     revoked = models.BooleanField(_("đã thu hồi"), default=False)
@@ -124,3 +125,15 @@ class ApiToken(models.Model):
             user=user, name=name[:100], prefix=raw[5:13], key_hash=cls.hash_key(raw)
         )
         return token, raw
+
+
+class TwoFactorDevice(TOTPDevice):
+    """django-otp's TOTP device under a Vietnamese name, for the administration only (the
+    package names its model with an English constant no catalogue can translate). An
+    administrator deletes a person's device when the phone is lost; the person then enrols
+    again on the profile page."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("thiết bị xác thực hai bước")
+        verbose_name_plural = _("thiết bị xác thực hai bước")

@@ -26,20 +26,21 @@ class AppendOnlyQuerySet(models.QuerySet):
 
 
 class AuditEntry(models.Model):
-    created_at = models.DateTimeField(db_index=True)
+    created_at = models.DateTimeField(_("thời điểm"), db_index=True)
     # PROTECT, not SET_NULL: the actor id is part of the hashed content, so nulling it when a
     # user is deleted would break the chain. Accounts are deactivated, never deleted.
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL, verbose_name=_("người thực hiện"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="+",
     )
-    actor_label = models.CharField(max_length=150, blank=True)
-    action = models.CharField(max_length=40)
-    object_type = models.CharField(max_length=60)
-    object_id = models.CharField(max_length=64)
-    object_repr = models.CharField(max_length=255, blank=True)
-    changes = models.JSONField(default=dict, blank=True)
-    prev_hash = models.CharField(max_length=64)
-    hash = models.CharField(max_length=64, unique=True)
+    actor_label = models.CharField(_("tên đăng nhập người thực hiện"), max_length=150, blank=True)
+    action = models.CharField(_("mã thao tác"), max_length=40)
+    object_type = models.CharField(_("loại đối tượng"), max_length=60)
+    object_id = models.CharField(_("mã đối tượng"), max_length=64)
+    object_repr = models.CharField(_("đối tượng"), max_length=255, blank=True)
+    changes = models.JSONField(_("nội dung thay đổi"), default=dict, blank=True)
+    prev_hash = models.CharField(_("mã băm bản ghi trước"), max_length=64)
+    hash = models.CharField(_("mã băm"), max_length=64, unique=True)
 
     objects = AppendOnlyQuerySet.as_manager()
 

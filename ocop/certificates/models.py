@@ -20,6 +20,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from ocop.dossiers.levels import LEVEL_CHOICES
@@ -71,7 +72,14 @@ class RecognitionDecision(models.Model):
         verbose_name_plural = _("quyết định công nhận")
 
     def __str__(self) -> str:
+        # Vietnamese whatever the interface: audit entries store it.
         return f"Quyết định số {self.number} ngày {self.date:%d/%m/%Y}"
+
+    @property
+    def display_name(self) -> str:
+        """The same phrase in the interface language ("Decision No. … of …" in English)."""
+        return gettext("Quyết định số %(number)s ngày %(day)s") % {
+            "number": self.number, "day": f"{self.date:%d/%m/%Y}"}
 
 
 class CertificateStatus(models.TextChoices):

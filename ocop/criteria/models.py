@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 
@@ -38,4 +39,12 @@ class CriteriaSetVersion(models.Model):
         verbose_name_plural = _("bộ tiêu chí")
 
     def __str__(self) -> str:
+        # An identifier (criteria requests and audit entries use it), not a text for people.
         return f"{self.code}@v{self.version}"
+
+    @property
+    def display_name(self) -> str:
+        """What people read: the set's title in the interface language, with its version."""
+        english = (get_language() or "").startswith("en") and self.title_en
+        return gettext("%(title)s (phiên bản %(version)s)") % {
+            "title": english or self.title_vi, "version": self.version}

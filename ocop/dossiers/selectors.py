@@ -17,9 +17,11 @@ from django.utils.translation import gettext_lazy
 
 from ocop.accounts.models import User
 from ocop.audit.selectors import history_for
+from ocop.criteria import selectors as criteria_selectors
+from ocop.criteria.templatetags.criteria_tags import localized
 from ocop.dossiers import checklist, permissions
 from ocop.dossiers.forms import FIELDS_BY_KEY
-from ocop.dossiers.levels import levels_in_force
+from ocop.dossiers.levels import LEVEL_LABELS, levels_in_force
 from ocop.dossiers.models import (
     CorrectionRequest,
     Dossier,
@@ -31,6 +33,7 @@ from ocop.dossiers.models import (
 from ocop.registry.models import EvidenceDocument
 from ocop.units.models import Unit
 from ocop.units.text import fold
+from ocop.web.formats import format_decimal
 
 _RELATED = ("product__product_set", "producer__commune", "round", "requested_round",
             "criteria_set")
@@ -160,8 +163,54 @@ def dossier_detail(user: User, pk: int) -> DossierDetail:
                                                           "version"))
     return DossierDetail(
         dossier=dossier, versions=versions, documents=documents, corrections=corrections,
-        checklist=checklist_rows(dossier, documents), history=history_for(dossier),
+        checklist=checklist_rows(dossier, documents),
+        history=history_for(dossier, describe=ChangeWords(dossier).describe),
     )
+
+
+class ChangeWords:
+    """A dossier's own change keys in words: registration-form fields, self-assessment answers
+    (criterion and option texts, not "A1: a → c"), checklist documents, levels and scores.
+    Used by the history (ocop.audit.selectors.Describe) and the version comparison."""
+
+    def __init__(self, dossier: Dossier) -> None:
+        self.set = criteria_selectors.engine_set(dossier.criteria_set)
+        self.set_id = str(dossier.criteria_set)
+        self.set_title = dossier.criteria_set.display_name
+
+    def option(self, criterion: Any, code: Any) -> str | None:
+        option = criterion.option(code) if isinstance(code, str) else None
+        return localized(option, "label") if option is not None else None
+
+    def answer(self, code: str, old: Any, new: Any) -> tuple[str, Any, Any]:
+        criterion = self.set.criterion(code)
+        if criterion is None:  # a criterion of another set version: say which, not its id
+            return code, old, new
+        return (f"{code} {localized(criterion, 'label')}", self.option(criterion, old),
+                self.option(criterion, new))
+
+    def describe(self, key: str, old: Any, new: Any) -> tuple[str, Any, Any] | None:
+        if key.startswith("form.") and key[5:] in FIELDS_BY_KEY:
+            return FIELDS_BY_KEY[key[5:]].label_vi, old, new
+        if key.startswith("answer."):
+            return self.answer(key[7:], old, new)
+        if key == "checklist_item":
+            return _("giấy tờ"), None, document_label(new)
+        if key in ("mean", "self_score"):
+            return str(_NUMBER_LABELS[key]), format_decimal(old), format_decimal(new)
+        if key == "to_level":
+            return _("cấp đề nghị"), LEVEL_LABELS.get(old, old), LEVEL_LABELS.get(new, new)
+        return None
+
+
+_NUMBER_LABELS = {"mean": gettext_lazy("điểm trung bình"),
+                  "self_score": gettext_lazy("Điểm tự đánh giá")}
+
+
+def document_label(code: Any) -> str | None:
+    """A checklist item's name from the code a document or a correction item stores."""
+    item = checklist.item(str(code)) if code else None
+    return item.label_vi if item is not None else None
 
 
 def reusable_evidence(dossier: Dossier) -> list[EvidenceDocument]:
@@ -266,12 +315,21 @@ def _doc_key(d: dict[str, Any]) -> tuple[Any, ...]:
 
 
 def version_diff(old: DossierVersion, new: DossierVersion) -> VersionDiff:
-    """Field-by-field difference between two frozen versions, and documents added/removed."""
+    """Field-by-field difference between two frozen versions, and documents added/removed, in
+    words: option texts rather than codes, round names rather than ids."""
     a, b = old.snapshot, new.snapshot
+    words = ChangeWords(new.dossier)
+    rounds = {str(r.pk): r.name for r in Round.objects.filter(
+        pk__in=[v for v in (a.get("requested_round"), b.get("requested_round")) if v])}
+    kinds = dict(Dossier.Kind.choices)
+    shown = {"requested_round": lambda v: rounds.get(str(v), v),
+             "kind": lambda v: kinds.get(v, v), "self_score": format_decimal,
+             "criteria_set": lambda v: words.set_title if v == words.set_id else v}
     fields: list[tuple[str, Any, Any]] = []
     for key, label in _TOP_LABELS.items():
         if a.get(key) != b.get(key):
-            fields.append((label, a.get(key), b.get(key)))
+            show = shown.get(key, lambda v: v)
+            fields.append((label, show(a.get(key)), show(b.get(key))))
     fa, fb = a.get("form", {}), b.get("form", {})
     for key in sorted(set(fa) | set(fb), key=lambda k: list(FIELDS_BY_KEY).index(k)
                       if k in FIELDS_BY_KEY else 999):
@@ -279,10 +337,12 @@ def version_diff(old: DossierVersion, new: DossierVersion) -> VersionDiff:
             label = FIELDS_BY_KEY[key].label_vi if key in FIELDS_BY_KEY else key
             fields.append((label, fa.get(key), fb.get(key)))
     sa, sb = a.get("self_assessment", {}), b.get("self_assessment", {})
-    answers = [(c, sa.get(c), sb.get(c)) for c in sorted(set(sa) | set(sb))
+    answers = [words.answer(c, sa.get(c), sb.get(c)) for c in sorted(set(sa) | set(sb))
                if sa.get(c) != sb.get(c)]
-    da = {_doc_key(d): d for d in a.get("documents", [])}
-    db = {_doc_key(d): d for d in b.get("documents", [])}
+    da = {_doc_key(d): {**d, "label": document_label(d.get("checklist_item"))}
+          for d in a.get("documents", [])}
+    db = {_doc_key(d): {**d, "label": document_label(d.get("checklist_item"))}
+          for d in b.get("documents", [])}
     return VersionDiff(
         fields=fields, answers=answers,
         documents_added=[db[k] for k in db if k not in da],

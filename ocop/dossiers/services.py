@@ -281,7 +281,7 @@ def open_dossier(
         )
     audit.record(actor=actor, action="dossier.open", obj=dossier, changes={
         "product": product.pk, "kind": kind, "target_stars": target_stars,
-        "criteria_set": str(criteria_set), "previous": previous.pk if previous else None,
+        "criteria_set": criteria_set.pk, "previous": previous.pk if previous else None,
     })
     if actor is not None and actor.role != Role.PRODUCER:
         notify(producer_accounts(dossier),

@@ -25,7 +25,8 @@ from ocop.accounts.models import Role
 from ocop.criteria import requests as criteria_requests
 from ocop.criteria import selectors as criteria_selectors
 from ocop.criteria.engine import EvaluationError
-from ocop.dossiers import permissions, selectors, services
+from ocop.criteria.templatetags.criteria_tags import localized
+from ocop.dossiers import checklist, permissions, selectors, services
 from ocop.dossiers.forms import REGISTRATION_FIELDS, ProgrammeYearForm, RoundForm
 from ocop.dossiers.levels import TWO_LEVEL, basis
 from ocop.dossiers.models import Dossier, DossierState, Round
@@ -127,7 +128,11 @@ def _criteria_context(dossier: Dossier) -> dict[str, Any]:
     engine_set = criteria_selectors.engine_set(dossier.criteria_set)
     parts = [{"part": p, "criteria": engine_set.criteria_of_part(p.code)}
              for p in engine_set.parts]
-    return {"set": engine_set, "parts": parts}
+    # What a correction item is about, by the code it stores: a checklist document's name or
+    # a criterion's code and label ("business_registration" means nothing to a producer).
+    item_labels = {it.code: it.label_vi for it in checklist.all_items()}
+    item_labels.update({c.code: f"{c.code} {localized(c, 'label')}" for c in engine_set.criteria})
+    return {"set": engine_set, "parts": parts, "item_labels": item_labels}
 
 
 def _self_result(dossier: Dossier) -> tuple[dict[str, Any] | None, Exception | None]:
@@ -406,7 +411,7 @@ def dossier_corrections(request: HttpRequest, pk: int) -> HttpResponse:
                     _("Đã nộp lại hồ sơ sau khi bổ sung.")):
             return redirect("dossiers:detail", pk)
     return render(request, "dossiers/dossier_corrections.html", {
-        "d": d, "detail": detail, "open_request": open_request,
+        "d": d, "detail": detail, "open_request": open_request, **_criteria_context(d),
         "can_answer": permissions.can_edit(request.user, d)
         and d.state == DossierState.CORRECTIONS_REQUESTED,
     })

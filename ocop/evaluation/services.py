@@ -23,7 +23,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.http import Http404
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -33,7 +33,16 @@ from ocop.certificates import services as certificates
 from ocop.certificates.models import RecognitionDecision
 from ocop.criteria import selectors as criteria_selectors
 from ocop.criteria import services as criteria_services
-from ocop.criteria.engine import CouncilConfig, EvaluationError, MemberSheet, aggregate, evaluate
+from ocop.criteria.engine import (
+    CouncilConfig,
+    CriteriaSet,
+    EvaluationError,
+    MemberSheet,
+    Problem,
+    aggregate,
+    evaluate,
+)
+from ocop.criteria.templatetags.criteria_tags import localized
 from ocop.dossiers import permissions as dossier_permissions
 from ocop.dossiers import services as dossiers
 from ocop.dossiers.levels import CENTRAL, basis, levels_in_force
@@ -352,9 +361,7 @@ def submit_sheet(*, actor: User, dossier: Dossier) -> ScoreSheet:
     try:
         result = evaluate(engine_set, dict(sheet.answers), partial=False)
     except EvaluationError as exc:
-        raise ValidationError(
-            {"answers": [p.message for p in exc.problems][:20]}
-        ) from exc
+        raise ValidationError({"answers": sheet_problems(engine_set, exc.problems)}) from exc
     sheet.state = ScoreSheet.State.SUBMITTED
     sheet.submitted_at = timezone.now()
     sheet.total = Decimal(result.total)
@@ -369,6 +376,26 @@ def submit_sheet(*, actor: User, dossier: Dossier) -> ScoreSheet:
                         "khoá lượt chấm.") % {"ref": dossier.reference}, dossier,
                _summary_link(assignment.council, dossier))
     return sheet
+
+
+def sheet_problems(engine_set: CriteriaSet, problems: Sequence[Problem]) -> list[str]:
+    """The engine's problems with a sheet, for the member: one message naming every unanswered
+    criterion once by its code and label, and one per criterion whose answer is not an option
+    (the engine's own texts are English and name no criterion)."""
+    unanswered = {p.criterion for p in problems if p.criterion and p.option is None}
+    missing = [c for c in engine_set.criteria if c.code in unanswered]
+    out = []
+    if missing:
+        out.append(ngettext("Phiếu còn %(count)d tiêu chí chưa chấm: %(criteria)s.",
+                            "Phiếu còn %(count)d tiêu chí chưa chấm: %(criteria)s.",
+                            len(missing))
+                   % {"count": len(missing),
+                      "criteria": "; ".join(f"{c.code} {localized(c, 'label')}"
+                                            for c in missing)})
+    for code in sorted({p.criterion for p in problems if p.criterion and p.option is not None}):
+        out.append(_("Lựa chọn cho tiêu chí %(code)s không có trong bộ tiêu chí.")
+                   % {"code": code})
+    return out or [_("Phiếu chấm chưa hợp lệ.")]
 
 
 def scoring_members(assignment: Assignment) -> list[tuple[CouncilMember, bool]]:
@@ -431,17 +458,23 @@ def close_scoring(*, actor: User | None, council: Council, dossier: Dossier) -> 
     submitted = ScoreSheet.objects.filter(dossier=dossier, revision=assignment.revision,
                                           state=ScoreSheet.State.SUBMITTED,
                                           member_id__in=list(by_id))
-    sheets = [
-        MemberSheet(member_id=str(s.member_id), answers=s.answers,
-                    conflicted=by_id[s.member_id][1], is_chair=by_id[s.member_id][0].is_chair)
-        for s in submitted
-    ]
+    # The explanation is stored and printed in the minutes: names and roles in Vietnamese.
+    with translation.override("vi"):
+        sheets = [
+            MemberSheet(member_id=str(s.member_id), answers=s.answers,
+                        conflicted=by_id[s.member_id][1], is_chair=by_id[s.member_id][0].is_chair,
+                        name=str(by_id[s.member_id][0]))
+            for s in submitted
+        ]
     engine_set = criteria_selectors.engine_set(dossier.criteria_set)
     try:
         result = aggregate(engine_set, sheets, council_config(council, len(members)))
     except EvaluationError as exc:
-        raise StateError(_("Chưa có phiếu hợp lệ nào để tổng hợp: %(problems)s")
-                         % {"problems": "; ".join(p.message for p in exc.problems[:3])}) from exc
+        # Sheets are complete (submit_sheet) and one per member (the table's constraint), so
+        # what is left is a council where no member without a conflict of interest has
+        # submitted; the engine's own texts are English and meant for developers.
+        raise StateError(_("Chưa có phiếu hợp lệ nào để tổng hợp: cần ít nhất một thành viên "
+                           "không có xung đột lợi ích nộp phiếu.")) from exc
     row = CouncilResult.objects.create(
         dossier=dossier, council=council, level=council.level, revision=assignment.revision,
         mean=result.mean_display, stars=result.stars, spread=result.spread,

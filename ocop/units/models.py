@@ -23,24 +23,27 @@ class Unit(models.Model):
         COMMUNE = "commune", _("Xã/phường/thị trấn")
 
     # Key = era prefix + level letter + official code, e.g. "P24", "C07210", "LP24", "LD213".
-    key = models.CharField(primary_key=True, max_length=16)
+    key = models.CharField(_("khoá"), primary_key=True, max_length=16)
     code = models.CharField(_("mã"), max_length=10, db_index=True)
-    era = models.CharField(max_length=8, choices=Era.choices)
-    level = models.CharField(max_length=8, choices=Level.choices)
+    era = models.CharField(_("thời kỳ"), max_length=8, choices=Era.choices)
+    level = models.CharField(_("cấp"), max_length=8, choices=Level.choices)
     name = models.CharField(_("tên"), max_length=120)
     full_name = models.CharField(_("tên đầy đủ"), max_length=160)
     parent = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+        "self", verbose_name=_("đơn vị cấp trên"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="children",
     )
-    valid_from = models.DateField(null=True, blank=True)
-    valid_to = models.DateField(null=True, blank=True)
+    valid_from = models.DateField(_("hiệu lực từ"), null=True, blank=True)
+    valid_to = models.DateField(_("hiệu lực đến"), null=True, blank=True)
     current_province = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "self", verbose_name=_("tỉnh/thành phố hiện nay"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="+",
     )
     current_commune = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "self", verbose_name=_("xã/phường hiện nay"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="+",
     )
-    search_name = models.CharField(max_length=160, db_index=True)
+    search_name = models.CharField(_("tên không dấu (tìm kiếm)"), max_length=160, db_index=True)
 
     class Meta:
         ordering = ["key"]
@@ -59,13 +62,17 @@ class Unit(models.Model):
 class Succession(models.Model):
     """A legacy unit merged (wholly or partly) into a current one on ``effective_date``."""
 
-    predecessor = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="successions")
-    successor = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="predecessions")
-    effective_date = models.DateField()
-    note = models.CharField(max_length=200, blank=True)
+    predecessor = models.ForeignKey(Unit, verbose_name=_("đơn vị cũ"), on_delete=models.CASCADE,
+                                    related_name="successions")
+    successor = models.ForeignKey(Unit, verbose_name=_("đơn vị mới"), on_delete=models.CASCADE,
+                                  related_name="predecessions")
+    effective_date = models.DateField(_("ngày hiệu lực"))
+    note = models.CharField(_("ghi chú"), max_length=200, blank=True)
 
     class Meta:
         unique_together = [("predecessor", "successor")]
+        verbose_name = _("sáp nhập đơn vị")
+        verbose_name_plural = _("sáp nhập đơn vị")
 
     def __str__(self) -> str:
         return f"{self.predecessor_id} → {self.successor_id}"

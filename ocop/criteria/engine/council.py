@@ -44,6 +44,9 @@ class MemberSheet:
     present: bool = True
     conflicted: bool = False
     is_chair: bool = False
+    # How the explanation names the member ("Nguyễn Văn An (Chủ tịch hội đồng)"); the id when
+    # empty. Ids are for the machine, the explanation is read by people and printed.
+    name: str = ""
 
 
 @dataclass(frozen=True)
@@ -392,7 +395,7 @@ def aggregate(
         certifiable=certifiable,
         explanation_vi=(),
     )
-    return _explain(result, council)
+    return _explain(result, council, {s.member_id: s.name or s.member_id for s in sheets})
 
 
 def _rule_consensus(rule: MandatoryRule, picks: list[Option]) -> RuleConsensus:
@@ -425,9 +428,11 @@ def _rule_consensus(rule: MandatoryRule, picks: list[Option]) -> RuleConsensus:
     )
 
 
-def _explain(result: CouncilResult, council: CouncilConfig) -> CouncilResult:
-    absent = [m for m, r in result.excluded if r == "absent"]
-    conflicted = [m for m, r in result.excluded if r == "conflicted"]
+def _explain(
+    result: CouncilResult, council: CouncilConfig, names: Mapping[str, str]
+) -> CouncilResult:
+    absent = [names.get(m, m) for m, r in result.excluded if r == "absent"]
+    conflicted = [names.get(m, m) for m, r in result.excluded if r == "conflicted"]
     lines = [
         f"Hội đồng {result.size} thành viên; {len(result.counted)} thành viên được tính điểm "
         f"(cần tối thiểu {result.required_quorum}"
@@ -446,7 +451,8 @@ def _explain(result: CouncilResult, council: CouncilConfig) -> CouncilResult:
         lines.append(f"Phiên họp không đủ điều kiện ({'; '.join(why)}): kết quả chưa có giá trị.")
     lines.append(
         "Điểm từng thành viên: "
-        + "; ".join(f"{m.member_id}: {vi_total(m.total)}" for m in result.members)
+        + "; ".join(f"{names.get(m.member_id, m.member_id)}: {vi_total(m.total)}"
+                   for m in result.members)
         + "."
     )
     lines.append(
@@ -455,7 +461,9 @@ def _explain(result: CouncilResult, council: CouncilConfig) -> CouncilResult:
     )
     if result.rescore_required:
         pairs = "; ".join(
-            f"{p.member_a} – {p.member_b}: {vi_total(p.difference)}" for p in result.rescore_pairs
+            f"{names.get(p.member_a, p.member_a)} – {names.get(p.member_b, p.member_b)}: "
+            f"{vi_total(p.difference)}"
+            for p in result.rescore_pairs
         )
         lines.append(
             f"Điểm giữa các thành viên chênh lệch quá {vi_points(council.rescore_limit)} điểm "

@@ -3,26 +3,25 @@ from decimal import Decimal
 from typing import Any
 
 from django import template
-from django.template.defaultfilters import floatformat
 from django.utils.translation import get_language
 
 from ocop.criteria.engine import CriteriaSet
-from ocop.criteria.engine.numbers import plain_number
+from ocop.web.formats import format_decimal, format_points
 
 register = template.Library()
 
 
 @register.filter
 def points(value: Decimal) -> str:
-    """10 → "10", 2.5 → "2.5" (Vietnamese readers expect no trailing .00 on whole points)."""
-    return str(plain_number(value))
+    """10 → "10", 2.5 → "2,5" (vi) / "2.5" (en): no trailing zeros on whole points."""
+    return format_points(value)
 
 
 @register.filter
 def score(value: str | Decimal) -> str:
     """A score from the engine's JSON ("66.36") in the reader's convention: 66,36 in Vietnamese,
     66.36 in English — the same display as the council and certificate pages."""
-    return floatformat(Decimal(str(value)), 2)
+    return format_decimal(value)
 
 
 @register.filter

@@ -229,3 +229,16 @@ def test_aggregation_is_order_independent(criteria_set: CriteriaSet, data: st.Da
     totals = [m.total for m in result.members]
     assert min(totals) <= result.mean <= max(totals)
     assert result.spread == max(totals) - min(totals)
+
+
+def test_explanation_names_members_by_their_name_or_else_their_id():
+    sheets = [
+        MemberSheet("17", {"X": "p70"}, is_chair=True, name="Nguyễn Văn An (Chủ tịch hội đồng)"),
+        MemberSheet("18", {"X": "p60"}),
+        MemberSheet("19", {"X": "p50"}, conflicted=True, name="Lê Thị Hoa (Thành viên)"),
+    ]
+    result = aggregate(scale_set(), sheets, CouncilConfig(size=3, quorum_min=2))
+    text = " ".join(result.explanation_vi)
+    assert "Nguyễn Văn An (Chủ tịch hội đồng): 70,00; 18: 60,00." in text
+    assert "Không chấm do xung đột lợi ích: Lê Thị Hoa (Thành viên)." in text
+    assert "17:" not in text and "19" not in text

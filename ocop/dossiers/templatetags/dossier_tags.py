@@ -2,6 +2,7 @@ from typing import Any
 
 from django import template
 
+from ocop.criteria.templatetags.criteria_tags import localized
 from ocop.dossiers.levels import LEVEL_LABELS
 from ocop.dossiers.models import DossierState
 
@@ -40,3 +41,12 @@ def get(mapping: Any, key: Any) -> Any:
     if isinstance(mapping, dict):
         return mapping.get(key)
     return None
+
+
+@register.filter
+def chosen_option(criterion: Any, answers: Any) -> str:
+    """``{{ c|chosen_option:d.self_assessment }}``: the text of the option the producer chose
+    for this criterion ("" when none), not its one-letter code."""
+    code = answers.get(criterion.code) if isinstance(answers, dict) else None
+    option = next((o for o in criterion.options if o.code == code), None)
+    return localized(option, "label") if option is not None else ""

@@ -6,7 +6,8 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from ocop.audit.models import AuditEntry
-from ocop.dossiers import selectors, services
+from ocop.criteria import selectors as criteria_selectors
+from ocop.dossiers import checklist, selectors, services
 from ocop.dossiers.tests.conftest import D2024, Cycle, pdf, submitted
 
 pytestmark = pytest.mark.django_db
@@ -46,8 +47,12 @@ def test_diff_between_versions(cycle: Cycle) -> None:
     v1, v2 = dossier.versions.order_by("number")
     diff = selectors.version_diff(v1, v2)
     assert ("Thị trường tiêu thụ chính", None, "Hà Nội, TP HCM") in diff.fields
-    old_a1 = v1.snapshot["self_assessment"]["A1"]
-    assert ("A1", old_a1, "a") in diff.answers
+    # Answers in words: the criterion's label and the options' texts, not their codes.
+    a1 = criteria_selectors.engine_set(dossier.criteria_set).criterion("A1")
+    old_a1 = a1.option(v1.snapshot["self_assessment"]["A1"])
+    assert (f"A1 {a1.label_vi}", old_a1.label_vi, a1.option("a").label_vi) in diff.answers
+    assert {d["label"] for d in diff.documents_added} == {
+        checklist.item("business_plan").label_vi, checklist.item("trademark").label_vi}
     assert {d["name"] for d in diff.documents_added} == {"ke-hoach-moi.pdf", "nhan-hieu.pdf"}
     assert [d["name"] for d in diff.documents_removed] == ["business_plan.pdf"]
     assert any(label == "Điểm tự đánh giá" for label, _, _ in diff.fields)

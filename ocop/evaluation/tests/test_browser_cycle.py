@@ -29,6 +29,7 @@ from ocop.accounts.models import Role, User
 from ocop.accounts.testing import login_client, make_user
 from ocop.certificates.models import Certificate
 from ocop.criteria import selectors as criteria_selectors
+from ocop.dossiers import checklist
 from ocop.dossiers import services as dossier_services
 from ocop.dossiers.levels import LEVEL_LABELS, TWO_LEVEL, basis
 from ocop.dossiers.models import Dossier, DossierState, ProgrammeYear, Round
@@ -223,7 +224,7 @@ def test_dossier_submitted_corrected_and_accepted(world, as_user, console_errors
     expect(producer.get_by_role("status").filter(has_text="Đã lưu lúc")).to_be_visible()
     producer.reload()
     producer.get_by_role("button", name="Nộp hồ sơ").click()
-    expect(producer.get_by_text("Đã nộp hồ sơ.")).to_be_visible()
+    expect(producer.get_by_text("Đã nộp hồ sơ.", exact=True)).to_be_visible()
     expect(state_badge(producer)).to_have_text("Đã nộp")
 
     # 1489: the commune checks raw materials, labour and the origin of the idea first.
@@ -257,7 +258,10 @@ def test_dossier_submitted_corrected_and_accepted(world, as_user, console_errors
     expect(producer.locator("#item-test_report").get_by_role("link", name="kiem-nghiem.pdf")) \
         .to_be_visible()
     producer.get_by_role("link", name="Trả lời và nộp lại").first.click()
-    producer.get_by_label(re.compile("^test_report")).fill("Đã bổ sung phiếu kiểm nghiệm.")
+    # The item is named by the document, not by its code "test_report".
+    test_report = checklist.item("test_report").label_vi
+    producer.get_by_label(re.compile("^" + re.escape(test_report))).fill(
+        "Đã bổ sung phiếu kiểm nghiệm.")
     producer.get_by_role("button", name="Nộp lại hồ sơ").click()
     expect(producer.get_by_text("Đã nộp lại hồ sơ sau khi bổ sung.")).to_be_visible()
     expect(state_badge(producer)).to_have_text("Đã nộp bổ sung")
@@ -267,7 +271,7 @@ def test_dossier_submitted_corrected_and_accepted(world, as_user, console_errors
     office.get_by_label("Đợt đánh giá").select_option(
         label=f"{w.round.name} ({LEVEL_LABELS['province']})")
     office.get_by_role("button", name="Tiếp nhận hồ sơ").click()
-    expect(office.get_by_text("Đã tiếp nhận hồ sơ vào đợt đánh giá.")).to_be_visible()
+    expect(office.get_by_text("Đã tiếp nhận hồ sơ vào đợt đánh giá.", exact=True)).to_be_visible()
     expect(state_badge(office)).to_have_text("Đã tiếp nhận vào đợt")
     dossier.refresh_from_db()
     assert dossier.round_id == w.round.pk

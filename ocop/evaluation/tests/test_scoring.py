@@ -58,7 +58,7 @@ def test_full_cycle_to_certificate(ev, tmp_path):
                           capture_output=True, check=True, text=True).stdout
     text = " ".join(text.split())  # table cells wrap: compare on single spaces
     for expected in ("BIÊN BẢN ĐÁNH GIÁ, PHÂN HẠNG SẢN PHẨM OCOP", ev.dossier.product.name,
-                     "Điểm trung bình", str(final.mean), "Chair"):
+                     "Điểm trung bình", f"{final.mean:.2f}".replace(".", ","), "Chair"):
         assert expected in text, expected
     # Recognition by the (legacy) district: decision, certificate, product stars.
     decision = services.recognise(

@@ -1,0 +1,53 @@
+"""The administration speaks Vietnamese: its title, app, model and column names."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from ocop.accounts.models import Role, TwoFactorDevice
+from ocop.accounts.testing import login_client, make_user
+from ocop.audit import services as audit
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def admin_client(db):
+    return login_client(make_user(Role.ADMIN, username="quan-tri"))
+
+
+def test_admin_index_has_the_platform_title_and_vietnamese_names(admin_client):
+    html = admin_client.get(reverse("admin:index")).content.decode()
+    assert "<title>Trang quản trị | Quản trị Nền tảng OCOP</title>" in html
+    assert "Quản trị Nền tảng OCOP" in html and "Django" not in html
+    for name in ("Nhật ký kiểm toán", "Đơn vị hành chính", "Sáp nhập đơn vị",
+                 "Thiết bị xác thực hai bước", "Lần đăng nhập sai", "Tác vụ nền",
+                 "Chống dò mật khẩu"):
+        assert name in html, name
+    for english in ("Succession", "TOTP device", "Access attempts", "Task Results", "Axes",
+                    "Nhóm"):
+        assert english not in html, english
+
+
+def test_admin_columns_are_vietnamese(admin_client, units):
+    audit.record(actor=None, action="demo.load", object_type="demo", object_id="1")
+    html = admin_client.get(reverse("admin:audit_auditentry_changelist")).content.decode()
+    assert "Hệ thống đã nạp dữ liệu trình diễn." in html
+    for column in ("Thời điểm", "Tên đăng nhập người thực hiện", "Mã thao tác"):
+        assert column in html
+    assert "Actor label" not in html and "Object repr" not in html
+    html = admin_client.get(reverse("admin:units_unit_changelist")).content.decode()
+    for column in ("Thời kỳ", "Cấp", "Đơn vị cấp trên", "Tỉnh/thành phố hiện nay"):
+        assert column in html, column
+    TwoFactorDevice.objects.create(user=make_user(Role.CENTRAL, first_name="Lê Thị Hoa"),
+                                   name="TOTP")
+    html = admin_client.get(
+        reverse("admin:accounts_twofactordevice_changelist")).content.decode()
+    assert "Đã kích hoạt" in html and "Lê Thị Hoa" in html
+
+
+def test_admin_in_english_keeps_the_platform_title(admin_client):
+    admin_client.cookies["django_language"] = "en"
+    html = admin_client.get(reverse("admin:index")).content.decode()
+    assert "OCOP Platform administration" in html

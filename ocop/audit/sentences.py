@@ -1,0 +1,111 @@
+"""Audit entries told as sentences for people: one table from action code to sentence.
+
+The audit log stores machine codes (``dossier.submit``) and raw values (``draft``, ids, file
+hashes) because they are hashed and must not change with the language. Pages never show them:
+``sentence_for`` turns an action into a translated sentence whose subject is the actor's role,
+and ``ocop.audit.selectors`` shows field values through their choice labels. An action missing
+from the table still gets a sentence (``FALLBACK``) naming the kind of object, never the code.
+"""
+
+from __future__ import annotations
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from ocop.accounts.models import Role, User
+
+# Every sentence takes %(actor)s: the actor's role ("Chủ thể OCOP", "Cán bộ xã", "Hệ thống").
+SENTENCES: dict[str, Promise] = {
+    # Dossiers
+    "dossier.open": _("%(actor)s đã lập hồ sơ."),
+    "dossier.autosave": _("%(actor)s đã sửa nội dung hồ sơ."),
+    "dossier.document_attach": _("%(actor)s đã đính kèm giấy tờ."),
+    "dossier.document_remove": _("%(actor)s đã gỡ giấy tờ khỏi hồ sơ."),
+    "dossier.submit": _("%(actor)s đã nộp hồ sơ."),
+    "dossier.commune_check": _("%(actor)s đã kiểm tra hồ sơ: đạt."),
+    "dossier.request_corrections": _("%(actor)s đã yêu cầu bổ sung hồ sơ."),
+    "dossier.resubmit": _("%(actor)s đã nộp bổ sung hồ sơ."),
+    "dossier.accept": _("%(actor)s đã tiếp nhận hồ sơ vào đợt đánh giá."),
+    "dossier.withdraw": _("%(actor)s đã rút hồ sơ."),
+    "dossier.under_evaluation": _("%(actor)s đã chuyển hồ sơ sang hội đồng đánh giá."),
+    "dossier.scored": _("%(actor)s đã ghi nhận hồ sơ đã chấm điểm xong."),
+    "dossier.recognised": _("%(actor)s đã ghi nhận sản phẩm được công nhận."),
+    "dossier.not_recognised": _("%(actor)s đã ghi nhận sản phẩm không được công nhận."),
+    "dossier.proposed_up": _("%(actor)s đã đề nghị cấp trên đánh giá sản phẩm."),
+    "programme_year.create": _("%(actor)s đã tạo năm chương trình."),
+    "round.create": _("%(actor)s đã tạo đợt đánh giá."),
+    "round.update": _("%(actor)s đã sửa đợt đánh giá."),
+    # Registry
+    "registry.producer.create": _("%(actor)s đã thêm chủ thể."),
+    "registry.producer.update": _("%(actor)s đã sửa thông tin chủ thể."),
+    "registry.producer.delete": _("%(actor)s đã xoá chủ thể."),
+    "registry.product.create": _("%(actor)s đã thêm sản phẩm."),
+    "registry.product.update": _("%(actor)s đã sửa thông tin sản phẩm."),
+    "registry.product.delete": _("%(actor)s đã xoá sản phẩm."),
+    "registry.product.stars": _("%(actor)s đã ghi nhận hạng sao của sản phẩm."),
+    "registry.document.create": _("%(actor)s đã thêm giấy tờ."),
+    "registry.document.update": _("%(actor)s đã sửa giấy tờ."),
+    "registry.document.delete": _("%(actor)s đã xoá giấy tờ."),
+    "registry.producer.export": _("%(actor)s đã xuất danh sách chủ thể."),
+    "registry.product.export": _("%(actor)s đã xuất danh sách sản phẩm."),
+    "registry.classification.load": _("%(actor)s đã nạp danh mục phân loại sản phẩm."),
+    # Criteria
+    "criteria.import": _("%(actor)s đã nạp bộ tiêu chí."),
+    "criteria.replace": _("%(actor)s đã thay bộ tiêu chí."),
+    "criteria.lock": _("%(actor)s đã khoá bộ tiêu chí."),
+    # Evaluation
+    "evaluation.council.create": _("%(actor)s đã lập hội đồng."),
+    "evaluation.member.add": _("%(actor)s đã thêm thành viên hội đồng."),
+    "evaluation.assign": _("%(actor)s đã giao hồ sơ cho hội đồng."),
+    "evaluation.conflict.declare": _("%(actor)s đã khai báo xung đột lợi ích."),
+    "evaluation.sheet.submit": _("%(actor)s đã nộp phiếu chấm điểm."),
+    "evaluation.scoring.close": _("%(actor)s đã kết thúc chấm điểm."),
+    "evaluation.rescore": _("%(actor)s đã yêu cầu chấm lại."),
+    "evaluation.result.finalise": _("%(actor)s đã chốt kết quả đánh giá."),
+    "evaluation.result.record_upper": _("%(actor)s đã ghi nhận kết quả của cấp trên."),
+    # Certificates
+    "certificates.decision.create": _("%(actor)s đã ban hành quyết định công nhận."),
+    "certificates.issue": _("%(actor)s đã cấp giấy chứng nhận."),
+    "certificates.revoke": _("%(actor)s đã thu hồi giấy chứng nhận."),
+    "certificates.remind": _("%(actor)s đã gửi nhắc hạn giấy chứng nhận."),
+    "certificates.expire": _("%(actor)s đã ghi nhận giấy chứng nhận hết hiệu lực."),
+    # Traceability
+    "trace.zone_create": _("%(actor)s đã thêm vùng trồng."),
+    "trace.zone_status": _("%(actor)s đã đổi trạng thái vùng trồng."),
+    "trace.harvest": _("%(actor)s đã ghi nhận thu hoạch."),
+    "trace.transform": _("%(actor)s đã ghi nhận chế biến."),
+    "trace.pack": _("%(actor)s đã ghi nhận đóng gói, dán tem."),
+    "trace.ship": _("%(actor)s đã ghi nhận xuất hàng."),
+    "trace.receive": _("%(actor)s đã ghi nhận nhận hàng."),
+    "trace.stamps_issue": _("%(actor)s đã phát hành tem."),
+    "trace.stamps_void": _("%(actor)s đã huỷ tem."),
+    "epcis.capture_queued": _("%(actor)s đã gửi sự kiện truy xuất để xử lý."),
+    "epcis.capture": _("%(actor)s đã ghi nhận sự kiện truy xuất."),
+    "epcis.capture_failed": _("%(actor)s đã gửi sự kiện truy xuất nhưng bị từ chối."),
+    # Accounts and data loads
+    "token.create": _("%(actor)s đã tạo khoá API."),
+    "token.revoke": _("%(actor)s đã thu hồi khoá API."),
+    "otp.enable": _("%(actor)s đã bật xác thực hai bước."),
+    "units.load": _("%(actor)s đã nạp danh mục đơn vị hành chính."),
+    "demo.load": _("%(actor)s đã nạp dữ liệu trình diễn."),
+}
+
+FALLBACK = _("%(actor)s đã thực hiện một thao tác trên %(object)s.")
+
+
+def actor_label(actor: User | None) -> str:
+    """The subject of the sentence: the actor's role, or "Hệ thống" for scheduled work."""
+    if actor is None:
+        return gettext("Hệ thống")
+    if actor.is_superuser and not actor.role:
+        return Role.ADMIN.label
+    return str(Role(actor.role).label) if actor.role in Role.values else gettext("Người dùng")
+
+
+def sentence_for(action: str, actor: User | None, object_name: str) -> str:
+    """``object_name`` (the object's verbose name) is used only by the fallback."""
+    template = SENTENCES.get(action)
+    if template is None:
+        return str(FALLBACK) % {"actor": actor_label(actor), "object": object_name}
+    return str(template) % {"actor": actor_label(actor)}

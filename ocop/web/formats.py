@@ -1,0 +1,42 @@
+"""One way to write a number for people, per interface language.
+
+Vietnamese pages write ``88,00`` (decimal comma, dot between thousands), English pages
+``88.00`` (Django's locale formats for ``vi`` and ``en``). JSON and stored data always carry
+``"88.00"`` (``ocop.criteria.engine.numbers.dec_str``); this module is for pages, PDFs and
+messages only. Templates use the ``number`` filter of ``ocop_format``.
+"""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import Any
+
+from django.utils.formats import number_format
+
+
+def format_decimal(value: Any, places: int = 2) -> str:
+    """``Decimal("88")``, ``"88.00"`` or ``88.0`` → ``88,00`` (vi) / ``88.00`` (en).
+
+    Rounds half up like the scoring engine. A value that is not a number (``None``, ``""``,
+    text) comes back as it is, so a template can chain ``|default``.
+    """
+    if isinstance(value, bool) or value is None or value == "":
+        return value
+    try:
+        number = Decimal(str(value))
+    except InvalidOperation:
+        return value
+    if not number.is_finite():
+        return value
+    rounded = number.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    return number_format(rounded, decimal_pos=places, use_l10n=True)
+
+
+def format_points(value: Any) -> str:
+    """A criterion's points, without useless zeros: ``10``, ``2,5`` (vi) / ``2.5`` (en)."""
+    try:
+        number = Decimal(str(value))
+    except InvalidOperation:
+        return value
+    places = max(0, -number.normalize().as_tuple().exponent)
+    return format_decimal(number, places)

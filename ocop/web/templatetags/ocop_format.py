@@ -1,0 +1,14 @@
+from typing import Any
+
+from django import template
+
+from ocop.web.formats import format_decimal
+
+register = template.Library()
+
+
+@register.filter
+def number(value: Any, places: int = 2) -> str:
+    """``{{ r.mean|number }}`` → 88,00 on Vietnamese pages, 88.00 on English ones
+    (``{{ area|number:3 }}`` for three decimals). See ocop.web.formats."""
+    return format_decimal(value, int(places))

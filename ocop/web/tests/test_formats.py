@@ -1,0 +1,39 @@
+"""One number format per interface language (ocop.web.formats and the ``number`` filter)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from django.template import Context, Template
+from django.utils import translation
+
+from ocop.web.formats import format_decimal, format_points
+
+
+@pytest.mark.parametrize(("language", "whole", "rounded"),
+                         [("vi", "88,00", "74,34"), ("en", "88.00", "74.34")])
+def test_decimals_use_the_language_separator_and_round_half_up(language, whole, rounded):
+    with translation.override(language):
+        # The three shapes values arrive in: a model Decimal, engine JSON text, a float.
+        assert format_decimal(Decimal("88")) == whole
+        assert format_decimal("88.00") == whole
+        assert format_decimal(88.0) == whole
+        assert format_decimal("74.335") == rounded
+        html = Template("{% load ocop_format %}{{ v|number }}|{{ a|number:3 }}").render(
+            Context({"v": "88", "a": "1.5"}))
+        assert html == f"{whole}|{'1,500' if language == 'vi' else '1.500'}"
+
+
+def test_values_that_are_not_numbers_pass_through():
+    assert format_decimal(None) is None
+    assert format_decimal("") == ""
+    assert format_decimal("chưa có") == "chưa có"
+    assert format_decimal(True) is True
+
+
+@pytest.mark.parametrize(("language", "half"), [("vi", "2,5"), ("en", "2.5")])
+def test_points_drop_useless_zeros(language, half):
+    with translation.override(language):
+        assert format_points(Decimal("10.00")) == "10"
+        assert format_points(Decimal("2.50")) == half
