@@ -6,7 +6,10 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from django.test import Client
+from django.urls import reverse
 
+from ocop.accounts.testing import login_client
 from ocop.certificates import services
 from ocop.certificates.documents import authority, date_line, signing_block
 from ocop.certificates.models import SigningCapacity
@@ -104,3 +107,21 @@ def test_certificate_layout(cw, tmp_path, kind):
     assert positions == sorted(positions), texts
     assert page.find("Số: " + cert.number)
     assert not any("Nơi nhận" in t for t in texts)  # a certificate is handed over, not sent
+
+
+def test_pages_use_the_same_names_as_the_documents(cw):
+    cw.issue(decision=cw.province_decision, issued_on=date(2025, 9, 1), today=TODAY)
+    legacy = cw.issue("legacy", issued_on=date(2024, 2, 29), today=TODAY)
+    office = login_client(cw.users["admin"])
+    html = office.get(reverse("certificates:decision_list")).content.decode()
+    # The province was "tỉnh" when it signed on 1 September 2025, whatever it is called today.
+    assert "Ủy ban nhân dân tỉnh Bắc Ninh" in html
+    assert "Ủy ban nhân dân huyện Lục Ngạn" in html
+    detail = office.get(reverse("certificates:decision_detail",
+                                args=[cw.province_decision.pk])).content.decode()
+    assert "Cấp phó ký thay (KT.)" in detail
+    page = Client().get(f"/verify/{legacy.number}").content.decode()
+    assert "Xã Đồng Cốc, huyện Lục Ngạn, tỉnh Bắc Giang (nay là xã Lục Ngạn, " in page
+    producer = office.get(reverse("registry:producer_detail",
+                                  args=[cw.producers["legacy"].pk])).content.decode()
+    assert "Xã Đồng Cốc, huyện Lục Ngạn, tỉnh Bắc Giang (nay là xã Lục Ngạn, " in producer
