@@ -52,7 +52,7 @@ def _document_parts(result: CouncilResult) -> dict:
     round_ = council.round if council is not None else dossier.round
     day = timezone.localdate(result.finalised_at or result.created_at)
     governing = authority(round_.issuing_unit if round_ is not None else None, day)
-    signers = {}
+    signers: dict[str, str] = {}
     if council is not None:
         for member in (CouncilMember.objects.filter(
                 council=council, role__in=(MemberRole.CHAIR, MemberRole.SECRETARY))
