@@ -38,6 +38,21 @@ def validity_months() -> int:
     return getattr(settings, "OCOP_CERTIFICATE_VALIDITY_MONTHS", 36)
 
 
+class SigningCapacity(models.TextChoices):
+    """Who signs for the issuer (Decree 30/2020/NĐ-CP, Art. 13): the head ("CHỦ TỊCH") or a
+    deputy on the head's behalf ("KT. CHỦ TỊCH" above "PHÓ CHỦ TỊCH")."""
+
+    HEAD = "head", _("Người đứng đầu ký")
+    DEPUTY = "deputy", _("Cấp phó ký thay (KT.)")
+
+    @classmethod
+    def for_title(cls, title: str) -> SigningCapacity:
+        """The usual capacity for a position: a deputy ("Phó Chủ tịch", "Thứ trưởng") signs
+        on the head's behalf."""
+        words = title.strip().lower()
+        return cls.DEPUTY if words.startswith(("phó", "thứ trưởng")) else cls.HEAD
+
+
 class RecognitionDecision(models.Model):
     """Quyết định công nhận kết quả đánh giá, phân hạng sản phẩm OCOP.
 
@@ -49,6 +64,10 @@ class RecognitionDecision(models.Model):
     date = models.DateField(_("ngày ký"))
     signer_name = models.CharField(_("người ký"), max_length=150)
     signer_title = models.CharField(_("chức vụ người ký"), max_length=150)
+    signing_capacity = models.CharField(
+        _("thẩm quyền ký"), max_length=8, choices=SigningCapacity.choices,
+        default=SigningCapacity.DEPUTY,
+    )
     issuing_unit = models.ForeignKey(
         "units.Unit", verbose_name=_("đơn vị ban hành"), null=True, blank=True,
         on_delete=models.PROTECT, related_name="+",

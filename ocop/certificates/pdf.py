@@ -20,8 +20,9 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.safestring import SafeString, mark_safe
 
+from ocop.certificates.documents import authority, date_line, signing_block
 from ocop.certificates.models import Certificate
-from ocop.certificates.selectors import issuer_name
+from ocop.units.names import full_address
 
 
 def html_to_pdf(html: str) -> bytes:
@@ -49,40 +50,23 @@ def qr_svg(url: str, scale: int = 3) -> SafeString:
 
 def certificate_context(certificate: Certificate, today: date) -> dict:
     decision = certificate.decision
-    unit = decision.issuing_unit
-    parent = unit.parent if unit is not None and unit.level == "district" else None
+    # Named as on the decision's date: a 2024 certificate of huyện Lục Ngạn keeps that issuer.
+    issuer = authority(decision.issuing_unit, decision.date)
     url = verify_url(certificate.number)
-    commune = certificate.producer.commune
     return {
         "c": certificate,
         "status": certificate.status_on(today),
         "today": today,
-        "issuer": issuer_name(decision),
-        "issuer_parent": parent.full_name if parent is not None else "",
-        "place": (unit.name if unit is not None else "Hà Nội"),
-        "address": producer_address(commune),
+        "issuer": issuer,
+        "date_line": date_line(issuer.place, certificate.issued_on),
+        "signing": signing_block(decision, issuer),
+        # As registered, and where that is on the day of printing.
+        "address": full_address(certificate.producer.commune, on=today),
         "verify_url": url,
         "qr": qr_svg(url),
         "mark": ocop_mark_svg(),
         "star_range": range(certificate.stars),
     }
-
-
-def producer_address(commune) -> str:
-    """A current commune with its province; a pre-2025 one as written then (xã, huyện, tỉnh),
-    plus the commune it is part of today."""
-    if commune.era == "current":
-        province = commune.current_province
-        return commune.full_name + (f", {province.full_name}" if province else "")
-    names = [commune.full_name]
-    node = commune.parent
-    while node is not None:
-        names.append(node.full_name)
-        node = node.parent
-    today_commune = commune.current_commune
-    if today_commune is not None and today_commune.pk != commune.pk:
-        names.append(f"nay là {today_commune.full_name}")
-    return ", ".join(names)
 
 
 def certificate_pdf(certificate: Certificate, today: date) -> bytes:

@@ -8,11 +8,14 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from ocop.accounts.jurisdiction import unit_q
 from ocop.accounts.models import Role, User
+from ocop.certificates.documents import authority
 from ocop.certificates.models import Certificate, CertificateStatus, RecognitionDecision
+from ocop.units.names import full_address
 
 _RELATED = (
     "product", "producer", "producer__commune", "producer__commune__current_commune",
@@ -106,14 +109,8 @@ def verification(number: str) -> Certificate | None:
 
 
 def issuer_name(decision: RecognitionDecision) -> str:
-    """The issuer as printed on the certificate: an official name, not translated."""
-    unit = decision.issuing_unit
-    if unit is None:
-        # The ministry was renamed when MARD and MONRE merged on 1 March 2025.
-        if decision.date < date(2025, 3, 1):
-            return "Bộ Nông nghiệp và Phát triển nông thôn"
-        return "Bộ Nông nghiệp và Môi trường"
-    return f"Ủy ban nhân dân {unit.full_name[:1].lower()}{unit.full_name[1:]}"
+    """The issuer as printed on the certificate, named as on the decision's date."""
+    return authority(decision.issuing_unit, decision.date).name
 
 
 def public_data(certificate: Certificate | None, today: date) -> dict[str, Any]:
@@ -135,6 +132,7 @@ def public_data(certificate: Certificate | None, today: date) -> dict[str, Any]:
         "commune": current_commune.full_name,
         "province": commune.current_province.full_name if commune.current_province_id else "",
         "registered_commune": commune.full_name if commune.pk != current_commune.pk else None,
+        "address": capfirst(full_address(commune, on=today)),
         "stars": certificate.stars,
         "issued_on": certificate.issued_on.isoformat(),
         "valid_until": certificate.valid_until.isoformat(),

@@ -34,6 +34,7 @@ from ocop.certificates.models import (
     CertificateSequence,
     ExpiryReminder,
     RecognitionDecision,
+    SigningCapacity,
     add_months,
     validity_months,
 )
@@ -106,8 +107,14 @@ def create_decision(
     level: str,
     issuing_unit: Unit | None,
     file: Any = None,
+    signing_capacity: str | None = None,
 ) -> RecognitionDecision:
-    """Record a signed recognition decision; ``issue_certificate`` issues its certificates."""
+    """Record a signed recognition decision; ``issue_certificate`` issues its certificates.
+
+    ``signing_capacity`` defaults to what the title says (``SigningCapacity.for_title``): a
+    "Phó Chủ tịch" signs "KT. CHỦ TỊCH", a "Chủ tịch" in their own name."""
+    if signing_capacity is None:
+        signing_capacity = SigningCapacity.for_title(signer_title)
     errors: dict[str, str] = {}
     if level == CENTRAL and issuing_unit is not None:
         errors["issuing_unit"] = _("Quyết định cấp trung ương do Bộ ban hành, không gắn tỉnh.")
@@ -119,6 +126,8 @@ def create_decision(
         errors["number"] = _("Hãy nhập số quyết định.")
     if not signer_name.strip() or not signer_title.strip():
         errors["signer_name"] = _("Hãy nhập người ký và chức vụ.")
+    if signing_capacity not in SigningCapacity.values:
+        errors["signing_capacity"] = _("Thẩm quyền ký không hợp lệ.")
     if errors:
         raise ValidationError(errors)
     if actor is not None:
@@ -129,8 +138,8 @@ def create_decision(
                                          % {"number": number}})
     decision = RecognitionDecision.objects.create(
         number=number.strip(), date=date, signer_name=signer_name.strip(),
-        signer_title=signer_title.strip(), level=level, issuing_unit=issuing_unit,
-        created_by=actor if isinstance(actor, User) else None,
+        signer_title=signer_title.strip(), signing_capacity=signing_capacity, level=level,
+        issuing_unit=issuing_unit, created_by=actor if isinstance(actor, User) else None,
     )
     if file is not None:
         decision.file.save(f"{decision.pk}.pdf", file, save=True)

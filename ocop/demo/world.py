@@ -27,6 +27,7 @@ from ocop.demo.names import person_name
 from ocop.registry import services as registry
 from ocop.registry.models import LegalForm, Producer, Product, ProductSet
 from ocop.units.models import Unit
+from ocop.units.names import official_name
 
 # Published in the README: these accounts exist only in demo databases.
 DEMO_PASSWORD = "ocop-demo-2026"  # noqa: S105
@@ -474,13 +475,16 @@ def demo_users(flagships: dict[str, Producer]) -> list[tuple[str, str, str]]:
     p01 = Unit.objects.filter(pk="P01").first()
     chuthe = flagships.get("chuthe")
     commune = chuthe.commune.current_commune if chuthe else None
+    # The office's name follows the province's official name today ("tỉnh Bắc Ninh" until
+    # 19 September 2026, "thành phố Bắc Ninh" since), like every page and PDF.
+    in_p24 = official_name(p24, lowercase_type=True) if p24 else ""
     specs: list[dict] = [
         {"username": "demo-admin", "role": Role.ADMIN, "unit": None, "is_superuser": True,
          "is_staff": True, "first_name": "Quản trị", "last_name": "hệ thống"},
         {"username": "demo-trunguong", "role": Role.CENTRAL, "unit": None,
          "first_name": "Văn phòng Điều phối", "last_name": "Trung ương"},
         {"username": "demo-tinh", "role": Role.PROVINCE_OFFICE, "unit": p24,
-         "first_name": "Cơ quan thường trực OCOP", "last_name": "tỉnh Bắc Ninh"},
+         "first_name": "Cơ quan thường trực OCOP", "last_name": in_p24},
         {"username": "demo-xa", "role": Role.COMMUNE_OFFICER, "unit": commune,
          "first_name": "Cán bộ", "last_name": commune.name if commune else ""},
         *[
@@ -489,14 +493,15 @@ def demo_users(flagships: dict[str, Producer]) -> list[tuple[str, str, str]]:
             for i in (1, 2, 3)
         ],
         {"username": "demo-thanhtra", "role": Role.INSPECTOR, "unit": p24,
-         "first_name": "Thanh tra", "last_name": "tỉnh Bắc Ninh"},
+         "first_name": "Thanh tra", "last_name": in_p24},
         {"username": "demo-chuthe", "role": Role.PRODUCER, "producer": chuthe,
          "first_name": chuthe.representative_name if chuthe else "", "last_name": ""},
         {"username": "demo-chuthe2", "role": Role.PRODUCER, "producer": flagships.get("chuthe2"),
          "first_name": flagships["chuthe2"].representative_name
          if "chuthe2" in flagships else "", "last_name": ""},
         {"username": "demo-hanoi", "role": Role.PROVINCE_OFFICE, "unit": p01,
-         "first_name": "Cơ quan thường trực OCOP", "last_name": "TP Hà Nội"},
+         "first_name": "Cơ quan thường trực OCOP",
+         "last_name": official_name(p01, lowercase_type=True) if p01 else ""},
     ]
     out = []
     for spec in specs:

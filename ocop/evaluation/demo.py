@@ -32,6 +32,7 @@ from ocop.dossiers.models import Dossier, DossierState, Round
 from ocop.evaluation import services
 from ocop.evaluation.models import Council, MemberRole
 from ocop.registry.models import Product
+from ocop.units.names import official_name
 
 
 class DemoResultsError(ValueError):
@@ -107,7 +108,8 @@ def build_results(*, seed: int = 2024, today: date) -> DemoResults:
     for round_ in district_rounds:
         council = services.create_council(
             actor=office, round=round_, decision_number=f"{30 + round_.pk}/QĐ-UBND",
-            name=f"Hội đồng đánh giá, phân hạng sản phẩm OCOP {round_.issuing_unit.full_name} "
+            name="Hội đồng đánh giá, phân hạng sản phẩm OCOP "
+                 f"{official_name(round_.issuing_unit, lowercase_type=True)} "
                  f"năm 2024 (đợt {round_.number})")
         for user, role in zip(members, (MemberRole.CHAIR, MemberRole.MEMBER,
                                         MemberRole.SECRETARY), strict=True):

@@ -10,10 +10,11 @@ from decimal import Decimal
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from ocop.certificates.documents import authority, date_line
 from ocop.certificates.pdf import html_to_pdf
 from ocop.criteria import selectors as criteria_selectors
 from ocop.dossiers.levels import LEVEL_LABELS
-from ocop.evaluation.models import CouncilMember, CouncilResult
+from ocop.evaluation.models import CouncilMember, CouncilResult, MemberRole
 
 
 def minutes_context(result: CouncilResult) -> dict:
@@ -36,10 +37,42 @@ def minutes_context(result: CouncilResult) -> dict:
     criteria = [{**c, "label": labels.get(c["code"], c.get("label_vi", ""))}
                 for c in data.get("criteria", [])]
     return {
+        **_document_parts(result),
         "r": result, "d": dossier, "council": result.council, "data": data, "rows": rows,
         "excluded": excluded, "criteria": criteria, "parts": list(data.get("part_means", {})),
         "level": LEVEL_LABELS.get(result.level, result.level),
         "printed": timezone.localtime(),
+    }
+
+
+def _document_parts(result: CouncilResult) -> dict:
+    """Decree 30/2020/NĐ-CP parts of the minutes: the People's Committee that set the council
+    up (governing body, named as on the day), the number, place and date, the two signers and
+    the recipients."""
+    council, dossier = result.council, result.dossier
+    round_ = council.round if council is not None else dossier.round
+    day = timezone.localdate(result.finalised_at or result.created_at)
+    governing = authority(round_.issuing_unit if round_ is not None else None, day)
+    signers: dict[str, str] = {}
+    if council is not None:
+        for member in (CouncilMember.objects.filter(
+                council=council, role__in=(MemberRole.CHAIR, MemberRole.SECRETARY))
+                .select_related("user").order_by("id")):
+            signers.setdefault(member.role, member.user.get_full_name() or member.user.username)
+    return {
+        # Decree 30 lets the governing body's name shorten "Ủy ban nhân dân" to "UBND".
+        "parent_line": " ".join(governing.header).replace("ỦY BAN NHÂN DÂN", "UBND", 1),
+        "issuer_lines": ("HỘI ĐỒNG ĐÁNH GIÁ,", "PHÂN HẠNG SẢN PHẨM OCOP"),
+        "number": f"{dossier.reference}/BB-HĐ",
+        "top_date_line": date_line(governing.place, day),
+        "chair_name": signers.get(MemberRole.CHAIR, ""),
+        "secretary_name": signers.get(MemberRole.SECRETARY, ""),
+        "recipients": [
+            f"{governing.name} (để quyết định công nhận)",
+            "Cơ quan thường trực Chương trình OCOP",
+            "Thành viên Hội đồng",
+            f"Lưu: hồ sơ {dossier.reference}",
+        ],
     }
 
 

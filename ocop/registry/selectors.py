@@ -17,6 +17,7 @@ from django.utils import timezone
 from ocop.accounts.jurisdiction import scope_by_commune
 from ocop.accounts.models import User
 from ocop.registry.models import EvidenceDocument, LegalForm, Producer, Product
+from ocop.units.selectors import address_related
 from ocop.units.text import fold
 
 PRODUCER_ORDERINGS = {
@@ -192,9 +193,7 @@ def document_list(user: User, producer: Producer) -> QuerySet[EvidenceDocument]:
 
 def producer_detail(user: User, pk: int) -> Producer:
     """The producer if the user may see it; 404 otherwise (existence is not revealed)."""
-    qs = producers_for(user).select_related(
-        "commune", "commune__current_commune", "commune__current_province"
-    )
+    qs = producers_for(user).select_related(*address_related("commune"))
     return get_object_or_404(qs, pk=pk)
 
 

@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from ocop.units.models import Unit
+from ocop.units.names import official_name
 
 DEFAULT_LAYOUTS: list[dict[str, str]] = [
     {
@@ -91,7 +92,8 @@ def parse(code: str) -> ZoneCode:
         for child, parent in itertools.pairwise(chain):
             if child.parent_id != parent.pk:
                 raise ZoneCodeError(_("%(child)s không thuộc %(parent)s.")
-                                    % {"child": child.full_name, "parent": parent.full_name})
+                                    % {"child": child.full_name,
+                                       "parent": official_name(parent, lowercase_type=True)})
         return ZoneCode(code, layout["name"], commune)
     raise ZoneCodeError(_(
         "Mã số vùng trồng sai định dạng: cần VN-<tỉnh>-<huyện>-<xã>-<số thứ tự>-<năm>, "

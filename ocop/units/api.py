@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from django.http import HttpRequest
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from ninja import Router, Schema
 from ninja.errors import HttpError
 
 from ocop.units import selectors
 from ocop.units.models import Unit
+from ocop.units.names import full_address
 
 router = Router(tags=["units"], auth=None)
 
@@ -82,7 +84,7 @@ def get_unit(request: HttpRequest, key: str):
         parent=_ref(unit.parent),
         current_province=_ref(unit.current_province),
         current_commune=_ref(unit.current_commune),
-        address=selectors.display_address(unit),
+        address=capfirst(full_address(unit)),
         valid_from=unit.valid_from.isoformat() if unit.valid_from else None,
         valid_to=unit.valid_to.isoformat() if unit.valid_to else None,
         successors=[

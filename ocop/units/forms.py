@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from ocop.units import selectors
 from ocop.units.models import Unit
+from ocop.units.names import full_address
 
 
 class CommuneSelect(forms.Widget):
@@ -94,6 +95,6 @@ class CommuneChoiceField(forms.ModelChoiceField):
             raise ValidationError(
                 _("%(unit)s không còn từ ngày 01/07/2025; hãy chọn xã/phường hiện nay (%(now)s)."),
                 code="legacy_commune",
-                params={"unit": unit.full_name, "now": selectors.display_address(unit)},
+                params={"unit": unit.full_name, "now": full_address(unit, legacy=False)},
             )
         return unit

@@ -10,7 +10,7 @@ from django.db.models import QuerySet
 from ocop.units.models import Unit
 from ocop.units.text import fold
 
-# What display_address() and resolve() walk. Select these (prefixed with the path to the unit,
+# What names.full_address() and resolve() walk. Select these (prefixed with the path to the unit,
 # see address_related) and both run without a query.
 ADDRESS_RELATED = ("parent__parent", "current_commune", "current_province")
 
@@ -94,33 +94,3 @@ def resolve(unit: Unit) -> Resolution:
     its main part); every successor is in ``unit.successions``.
     """
     return Resolution(commune=unit.current_commune, province=unit.current_province)
-
-
-def _lower_first(text: str) -> str:
-    # "Huyện Lục Ngạn" → "huyện Lục Ngạn": only the level word is a common noun.
-    return text[:1].lower() + text[1:]
-
-
-def display_address(unit: Unit | None) -> str:
-    """Administrative address of a unit, the way Vietnamese addresses are written.
-
-    Current: "Xã Lục Ngạn, thành phố Bắc Ninh". Legacy: "Xã Đồng Cốc, huyện Lục Ngạn, tỉnh Bắc
-    Giang (nay: xã Lục Ngạn, thành phố Bắc Ninh)". The unit's own era is kept so a certificate
-    issued in 2022 still reads as issued; "nay" tells where that is today.
-    """
-    if unit is None:
-        return ""
-    chain = [unit.full_name]
-    node = unit.parent
-    if node is not None:
-        chain.append(_lower_first(node.full_name))
-        if node.parent is not None:
-            chain.append(_lower_first(node.parent.full_name))
-    text = ", ".join(chain)
-    if unit.is_current:
-        return text
-    now = resolve(unit)
-    today = [_lower_first(now.province.full_name)]
-    if now.commune is not None:
-        today.insert(0, _lower_first(now.commune.full_name))
-    return f"{text} (nay: {', '.join(today)})"

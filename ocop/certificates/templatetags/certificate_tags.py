@@ -6,6 +6,9 @@ from datetime import date
 
 from django import template
 
+from ocop.certificates.models import RecognitionDecision
+from ocop.certificates.selectors import issuer_name
+
 register = template.Library()
 
 
@@ -21,3 +24,9 @@ def vndate(value: str | date | None) -> str:
 @register.filter
 def star_row(stars: int | None) -> str:
     return "★" * int(stars or 0)
+
+
+@register.filter
+def issuer(decision: RecognitionDecision) -> str:
+    """The decision's issuer by its official name on the day it signed (not translated)."""
+    return issuer_name(decision)

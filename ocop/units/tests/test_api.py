@@ -35,7 +35,8 @@ def test_unit_detail_legacy(client, units, django_assert_max_num_queries):
     assert data["current_commune"] == {"key": "C07582", "full_name": "Xã Lục Ngạn"}
     assert data["current_province"]["key"] == "P24"
     assert data["valid_to"] == "2025-06-30"
-    assert data["address"].endswith("(nay: xã Lục Ngạn, thành phố Bắc Ninh)")
+    assert data["address"] == ("Xã Đồng Cốc, huyện Lục Ngạn, tỉnh Bắc Giang"
+                               " (nay là xã Lục Ngạn, thành phố Bắc Ninh)")
     assert data["successors"] == [{"key": "C07582", "full_name": "Xã Lục Ngạn", "note": "toàn bộ"}]
 
 

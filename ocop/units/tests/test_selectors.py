@@ -20,31 +20,6 @@ def test_every_legacy_luc_ngan_commune_lands_in_today_bac_ninh(units):
     assert {u.current_province_id for u in legacy} == {"P24"}
 
 
-def test_display_address_legacy_and_current(units, django_assert_num_queries):
-    legacy = selectors.get_unit("LC07591")
-    current = selectors.get_unit("C07582")
-    district = selectors.get_unit("LD219")
-    with django_assert_num_queries(0):
-        assert selectors.display_address(legacy) == (
-            "Xã Đồng Cốc, huyện Lục Ngạn, tỉnh Bắc Giang (nay: xã Lục Ngạn, thành phố Bắc Ninh)"
-        )
-        assert selectors.display_address(current) == "Xã Lục Ngạn, thành phố Bắc Ninh"
-        assert selectors.display_address(district) == (
-            "Huyện Lục Ngạn, tỉnh Bắc Giang (nay: thành phố Bắc Ninh)"
-        )
-    assert selectors.display_address(None) == ""
-
-
-def test_display_address_query_count_is_constant(units, django_assert_num_queries):
-    qs = Unit.objects.filter(era="legacy", level="commune").select_related(
-        *selectors.address_related()
-    )
-    with django_assert_num_queries(1):
-        addresses = [selectors.display_address(u) for u in qs]
-    assert len(addresses) > 300
-    assert all("(nay: " in a and "thành phố Bắc Ninh)" in a for a in addresses)
-
-
 def test_address_related_prefix():
     assert selectors.address_related("producer__commune") == [
         "producer__commune__parent__parent",
