@@ -13,6 +13,7 @@ from collections import Counter, deque
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
+from unittest import mock
 from urllib.parse import parse_qsl, urldefrag, urlencode, urljoin, urlsplit
 
 from django.conf import settings
@@ -57,10 +58,17 @@ _ENGLISH_RE = re.compile(
 DEMO_UNITS = "01,24,27"
 
 
+# Stands in for the council minutes that WeasyPrint would render for each result (3 s apiece, most
+# of the demo's build time); the PDFs have their own tests and the crawl does not open them.
+PLACEHOLDER_PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
 def build_demo() -> None:
-    """What ``manage.py demo`` builds, on the demo's provinces only, with cheap password hashes."""
+    """What ``manage.py demo`` builds, on the demo's provinces only, with cheap password hashes
+    and placeholder minutes."""
     fast_hash = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    with override_settings(PASSWORD_HASHERS=fast_hash), open(os.devnull, "w") as quiet:
+    with (override_settings(PASSWORD_HASHERS=fast_hash), open(os.devnull, "w") as quiet,
+          mock.patch("ocop.evaluation.pdf.minutes_pdf", return_value=PLACEHOLDER_PDF)):
         call_command("demo_data", units_subset=DEMO_UNITS, stdout=quiet)
         call_command("criteria", "load-shipped", stdout=quiet)
         call_command("demo_cycle", stdout=quiet)
