@@ -122,41 +122,15 @@ def test_the_local_demo_serves_plain_http_on_localhost_only(tmp_path):
 
 
 def test_check_deploy_is_clean_with_production_settings(tmp_path):
-    env = {
-        **{k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL"))},
-        "DJANGO_DEBUG": "false",
-        "DJANGO_SECRET_KEY": secrets.token_urlsafe(64),
-        "DJANGO_ALLOWED_HOSTS": "ocop.example.vn",
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'deploy.sqlite3'}",
-    }
-    result = subprocess.run(
-        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    result = _manage("check", "--deploy", "--fail-level", "WARNING", tmp_path=tmp_path,
+                     DJANGO_DEBUG="false", DJANGO_SECRET_KEY=secrets.token_urlsafe(64),
+                     DJANGO_ALLOWED_HOSTS="ocop.example.vn")
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues (0 silenced)." in result.stdout
 
 
 def test_production_refuses_to_start_without_a_secret_key(tmp_path):
-    env = {
-        **{k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")},
-        "DJANGO_DEBUG": "false",
-        "DJANGO_ALLOWED_HOSTS": "ocop.example.vn",
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'deploy.sqlite3'}",
-    }
-    result = subprocess.run(
-        [sys.executable, "manage.py", "check"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    result = _manage("check", tmp_path=tmp_path, DJANGO_DEBUG="false",
+                     DJANGO_ALLOWED_HOSTS="ocop.example.vn")
     assert result.returncode != 0
     assert "DJANGO_SECRET_KEY" in result.stderr
