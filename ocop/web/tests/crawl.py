@@ -145,6 +145,11 @@ class CrawlResult:
     def problems(self) -> list[str]:
         return [f"{v.url} (từ {v.source or 'đầu'}): {p}" for v in self.visits for p in v.problems]
 
+    @property
+    def server_errors(self) -> list[str]:
+        return [f"{v.url} (từ {v.source or 'đầu'}): HTTP {v.status}" for v in self.visits
+                if v.status >= 500]
+
     def html_pages(self) -> list[str]:
         return [v.url for v in self.visits if v.status == 200 and v.content_type == "text/html"]
 
@@ -163,8 +168,10 @@ def inspect_html(html: str, *, vietnamese: bool) -> tuple[list[str], list[str]]:
 
 
 def crawl(client: Client, *, start: Iterable[str] = ("/",), limit: int = 400,
-          per_pattern: int = 2) -> CrawlResult:
-    """GET every same-site page reachable from ``start`` (bounded), checking each one."""
+          per_pattern: int = 2, within: str = "/",
+          skip: tuple[str, ...] = SKIP_PREFIXES) -> CrawlResult:
+    """GET every same-site page under ``within`` reachable from ``start`` (bounded), checking
+    each one; addresses starting with one of ``skip`` are not followed."""
     queue: deque[tuple[str, str]] = deque((url, "") for url in start)
     seen: set[str] = set(start)
     per_shape: Counter[str] = Counter(shape(u) for u in seen)
@@ -190,14 +197,14 @@ def crawl(client: Client, *, start: Iterable[str] = ("/",), limit: int = 400,
         elif content_type == "text/html" and not response.streaming:
             visit.html = response.content.decode()
             vietnamese = '<html lang="vi"' in visit.html
-            links, visit.problems[len(visit.problems):] = inspect_html(
-                visit.html, vietnamese=vietnamese)
+            links, page_problems = inspect_html(visit.html, vietnamese=vietnamese)
+            visit.problems += page_problems
         else:
             links = []
         for link in links:
             target = _same_site(url, link)
-            if (target is None or target in seen or target.startswith(SKIP_PREFIXES)
-                    or urlsplit(target).path.endswith(SKIP_SUFFIXES)):
+            if (target is None or target in seen or not target.startswith(within)
+                    or target.startswith(skip) or urlsplit(target).path.endswith(SKIP_SUFFIXES)):
                 continue
             seen.add(target)
             key = shape(target)
