@@ -1,4 +1,5 @@
-# Two commands for a newcomer: `make run` (demo on http://127.0.0.1:8000) and `make test`.
+# Two commands for a newcomer: `make run` (demo on http://127.0.0.1:8000) and `make test`;
+# `make serve` runs a production server (docs/deployment.md).
 SHELL := /bin/bash
 PYTHON ?= $(shell command -v python3.12 || command -v python3.13 || echo python3)
 VENV := .venv
@@ -10,7 +11,7 @@ PORT ?= 8000
 SYSTEM_PACKAGES := gettext libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-core fonts-dejavu-core
 TEST_SYSTEM_PACKAGES := $(SYSTEM_PACKAGES) chromium poppler-utils
 
-.PHONY: run test system-deps system-deps-test lint bench worker messages clean
+.PHONY: run serve test system-deps system-deps-test lint bench worker messages clean
 
 system-deps:
 	@bash scripts/ensure-system-packages.sh $(SYSTEM_PACKAGES)
@@ -33,14 +34,31 @@ $(VENV)/.test-installed: requirements/base.txt requirements/test.txt | $(BIN)/py
 messages: $(VENV)/.base-installed
 	$(BIN)/python manage.py compilemessages --ignore='.venv/*' -v0
 
-run: system-deps $(VENV)/.base-installed messages
-	$(BIN)/python manage.py migrate --noinput -v0
-	$(BIN)/python manage.py demo --if-empty
-	$(BIN)/python manage.py demo_logins
-	@echo "Serving on http://$(HOST):$(PORT)/ (Ctrl+C to stop); background worker started (restarted if it dies)."
-	@bash scripts/supervise.sh $(BIN)/python manage.py worker >var/worker.log 2>&1 & \
+# The demo runs as production does (DEBUG off: the Vietnamese error pages, static files through
+# WhiteNoise after collectstatic) on plain http://127.0.0.1, which OCOP_LOCAL_DEMO allows there
+# only. Its secret key is generated once into var/. DJANGO_DEBUG=true make run: developers' mode.
+DJANGO_DEBUG ?= false
+RUN_ENV := DJANGO_DEBUG=$(DJANGO_DEBUG) OCOP_LOCAL_DEMO=true DJANGO_SECRET_KEY="$$(cat var/secret-key)"
+
+var/secret-key:
+	@mkdir -p var && umask 077 && $(PYTHON) -c "import secrets; print(secrets.token_urlsafe(64))" >$@
+
+run: system-deps $(VENV)/.base-installed messages var/secret-key
+	@export $(RUN_ENV); set -e; \
+	  $(BIN)/python manage.py migrate --noinput -v0; \
+	  $(BIN)/python manage.py collectstatic --noinput -v0; \
+	  $(BIN)/python manage.py demo --if-empty; \
+	  $(BIN)/python manage.py demo_logins; \
+	  echo "Serving on http://$(HOST):$(PORT)/ (DJANGO_DEBUG=$(DJANGO_DEBUG); Ctrl+C to stop); background worker started (restarted if it dies)."; \
+	  bash scripts/supervise.sh $(BIN)/python manage.py worker >var/worker.log 2>&1 & \
 	  worker=$$!; trap "kill $$worker 2>/dev/null" EXIT INT TERM; \
-	  $(BIN)/python manage.py runserver $(HOST):$(PORT)
+	  if [ "$(DJANGO_DEBUG)" = true ]; then $(BIN)/python manage.py runserver $(HOST):$(PORT); \
+	  else $(BIN)/gunicorn ocop.wsgi --bind $(HOST):$(PORT) --workers 2 --access-logfile -; fi
+
+# Production on one server (docs/deployment.md): scripts/serve.sh refuses to start without
+# DATABASE_URL or with a deployment warning, then runs gunicorn and a supervised worker.
+serve: $(VENV)/.base-installed messages
+	@BIN=$(BIN) HOST=$(HOST) PORT=$(PORT) bash scripts/serve.sh
 
 worker: $(VENV)/.base-installed
 	$(BIN)/python manage.py worker

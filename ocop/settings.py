@@ -7,6 +7,7 @@ for PostgreSQL. Production: DJANGO_DEBUG=false, DJANGO_SECRET_KEY and DJANGO_ALL
 from pathlib import Path
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 env = environ.Env()
@@ -232,14 +233,23 @@ SECURE_CSP = {
     "frame-ancestors": ["'none'"],
     "form-action": ["'self'"],
 }
+# `make run` serves the demo with DEBUG off on plain http://127.0.0.1 and says so explicitly with
+# OCOP_LOCAL_DEMO=true: cookies without the Secure flag, no HTTPS redirect, no HSTS. It is refused
+# for any other host name, so it cannot weaken a real deployment by accident.
+LOCAL_DEMO = not DEBUG and env.bool("OCOP_LOCAL_DEMO", default=False)
+if LOCAL_DEMO and not set(ALLOWED_HOSTS) <= {"127.0.0.1", "localhost", "testserver"}:
+    raise ImproperlyConfigured(
+        "OCOP_LOCAL_DEMO=true chỉ dùng cho bản demo trên 127.0.0.1/localhost; "
+        f"DJANGO_ALLOWED_HOSTS={','.join(ALLOWED_HOSTS)} là máy chủ thật."
+    )
 if not DEBUG:
-    SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
+    SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=not LOCAL_DEMO)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-    SESSION_COOKIE_SECURE = True
-    CSRF_COOKIE_SECURE = True
-    SECURE_HSTS_SECONDS = env.int("DJANGO_HSTS_SECONDS", default=31_536_000)
-    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-    SECURE_HSTS_PRELOAD = True
+    SESSION_COOKIE_SECURE = not LOCAL_DEMO
+    CSRF_COOKIE_SECURE = not LOCAL_DEMO
+    SECURE_HSTS_SECONDS = env.int("DJANGO_HSTS_SECONDS", default=0 if LOCAL_DEMO else 31_536_000)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = not LOCAL_DEMO
+    SECURE_HSTS_PRELOAD = not LOCAL_DEMO
 
 LOGGING = {
     "version": 1,

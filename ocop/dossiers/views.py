@@ -211,9 +211,11 @@ def dossier_autosave(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Đã lưu."))
         return redirect("dossiers:edit", pk)
     result, result_error = _self_result(dossier)
+    # The result panel labels its upgrade advice from the set (criteria/_result.html).
     return render(request, "dossiers/_autosave.html", {
         "d": dossier, "saved_at": timezone.localtime(), "save_error": error,
         "result": result, "error": result_error,
+        "set": criteria_selectors.engine_set(dossier.criteria_set),
     })
 
 

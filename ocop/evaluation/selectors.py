@@ -71,6 +71,12 @@ class AssignedRow:
     status: str  # "conflicted", "declare", "advisor", "open", "submitted", "closed", "final"
     hints: list[str] = field(default_factory=list)
 
+    @property
+    def current(self) -> bool:
+        """The council of the dossier's current round: only its scoring page opens (a dossier
+        proposed upwards keeps the lower council's row, whose page would be a 404)."""
+        return self.assignment.council.round_id == self.dossier.round_id
+
 
 def my_assignments(user: User) -> list[AssignedRow]:
     """"Hồ sơ được phân công": the user's dossiers with only the user's own status."""

@@ -76,3 +76,7 @@ def can_view_analytics(user: User) -> bool:
     return user.is_authenticated and user.is_active and (
         user.is_superuser or user.role in MANAGE_ROLES | {Role.INSPECTOR}
     )
+
+
+# Templates ask ``perms.trace.view_analytics`` so that only those who may open it see the link.
+rules.add_perm("trace.view_analytics", rules.predicate(can_view_analytics))

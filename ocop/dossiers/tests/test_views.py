@@ -7,6 +7,7 @@ from datetime import date
 import pytest
 
 from ocop.accounts.testing import login_client
+from ocop.criteria import selectors as criteria_selectors
 from ocop.dossiers import services
 from ocop.dossiers.models import Dossier, ProgrammeYear, Round
 from ocop.dossiers.tests.conftest import D2025, Cycle, fake_pdf, pdf, submitted
@@ -145,3 +146,20 @@ def test_round_management_pages(cycle: Cycle) -> None:
     assert hanoi.get(f"/dot-danh-gia/{round_.pk}/sua/").status_code == 404
     producer = login_client(cycle.users["producer"])
     assert producer.get(f"/dot-danh-gia/{round_.pk}/sua/").status_code == 403
+
+
+def test_autosave_of_the_last_answer_shows_the_score_and_the_advice(cycle: Cycle) -> None:
+    # Regression: once every criterion was answered the result panel shows upgrade advice, whose
+    # labels need the criteria set; the autosave response lacked it and answered HTTP 500.
+    dossier = services.open_dossier(actor=None, product=cycle.products["own"], today=D2025)
+    engine_set = criteria_selectors.engine_set(dossier.criteria_set)
+    *first, last = engine_set.criteria
+    services.autosave(actor=None, dossier=dossier, target_stars=5,
+                      self_assessment={c.code: c.options[0].code for c in first})
+    client = login_client(cycle.users["producer"])
+    r = client.post(f"/ho-so/{dossier.pk}/luu/", {f"c-{last.code}": last.options[0].code}, **HTMX)
+    assert r.status_code == 200
+    body = r.content.decode()
+    assert "Đã lưu lúc" in body and 'data-testid="total"' in body
+    assert "Còn" not in body  # nothing left unanswered
+    assert "Gợi ý nâng hạng" in body and f"<strong>{first[0].code}</strong>" in body
