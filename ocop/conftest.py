@@ -15,3 +15,11 @@ def units(db) -> TestUnits:
     per process and cached).
     """
     return load_test_units()
+
+
+@pytest.fixture
+def admin_client(admin_user):
+    """pytest-django's ``admin_client``, past the second factor that every superuser owes."""
+    from ocop.accounts.testing import login_client
+
+    return login_client(admin_user)
