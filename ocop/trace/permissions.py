@@ -70,3 +70,21 @@ def can_view_analytics(user: User) -> bool:
     return user.is_authenticated and user.is_active and (
         user.is_superuser or user.role in MANAGE_ROLES | {Role.INSPECTOR}
     )
+
+
+def can_print_stamps(user: User, producer) -> bool:
+    """Who may see signed stamp URIs and stamp sheets: exactly the parties that print stamps —
+    the producer that owns the lot and the province office with jurisdiction over it.
+
+    A signed URI *is* a valid stamp (anyone can print its QR code), so the signature is a
+    secret even from roles that may read the batch: commune officers, council members,
+    inspectors, and also administrators and the central office, who supervise but do not print.
+    They see the batch (serials, states) without signatures.
+    """
+    if not user.is_authenticated or not user.is_active or producer is None:
+        return False
+    if user.role == Role.PRODUCER:
+        return user.producer_id is not None and user.producer_id == producer.pk
+    if user.role == Role.PROVINCE_OFFICE and user.unit_id is not None:
+        return producer.commune.current_province_id == user.unit_id
+    return False

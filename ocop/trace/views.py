@@ -21,7 +21,7 @@ from django.views.decorators.http import require_POST
 from ocop.registry.selectors import producers_for, products_for
 from ocop.trace import actions, charts, forms, geo, pdf, selectors, stamps
 from ocop.trace.models import LotEvent, StampRange
-from ocop.trace.permissions import can_manage_producer, can_view_analytics
+from ocop.trace.permissions import can_manage_producer, can_print_stamps, can_view_analytics
 
 
 def _products_of(user, producer_ids):
@@ -185,11 +185,14 @@ def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
             if _run(request, form, call, _("Đã cập nhật tem.")):
                 return redirect("trace:batch_detail", pk=pk)
     product = batch.product
+    can_print = can_print_stamps(request.user, product.producer)
+    # Signed URIs only for those who print: anyone else could print valid stamps from them.
     samples = [stamps.stamp_uri(product.gtin, product.pk, batch.lot.code, s)
                for s in range(batch.first_serial, min(batch.last_serial, batch.first_serial + 2)
-                              + 1)]
+                              + 1)] if can_print else []
     return render(request, "trace/batch_detail.html", {
-        "batch": batch, "can_manage": can_manage, "form": form, "samples": samples,
+        "batch": batch, "can_manage": can_manage, "can_print": can_print, "form": form,
+        "samples": samples,
         "ranges": StampRange.objects.filter(batch=batch).order_by("first"),
     }, status=400 if form.errors else 200)
 
@@ -197,7 +200,7 @@ def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def batch_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     batch = get_object_or_404(selectors.batches_for(request.user), pk=pk)
-    if not can_manage_producer(request.user, batch.product.producer):
+    if not can_print_stamps(request.user, batch.product.producer):
         raise Http404
     try:
         first = int(request.GET.get("from") or batch.first_serial)
