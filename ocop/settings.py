@@ -67,6 +67,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "ocop.accounts.throttle.PublicRateLimitMiddleware",
     "ocop.accounts.middleware.SessionLimitsMiddleware",
     "ocop.accounts.middleware.StaffSecondFactorMiddleware",
     # Axes must be last so that it sees the outcome of authentication.
@@ -146,6 +147,11 @@ OTP_TOTP_ISSUER = "OCOP"
 OTP_REQUIRED_ROLES = env.list(
     "OTP_REQUIRED_ROLES", default=["admin", "central", "province_office"]
 )
+# Public scan and verification endpoints: requests per client address (django-ratelimit).
+PUBLIC_RATE_LIMIT = env("PUBLIC_RATE_LIMIT", default="60/m")
+# The rate-limit counters and the scan caches. With several server processes use a shared cache,
+# e.g. CACHE_URL=dbcache://ocop_cache (then `manage.py createcachetable`) or a memcached URL.
+CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
 # Signed-in sessions end after this much inactivity, and in any case this long after login.
 # Staff (public-office accounts) get short sessions; producers keep longer ones.
 STAFF_SESSION_IDLE_MINUTES = env.int("STAFF_SESSION_IDLE_MINUTES", default=30)

@@ -88,3 +88,23 @@ def can_print_stamps(user: User, producer) -> bool:
     if user.role == Role.PROVINCE_OFFICE and user.unit_id is not None:
         return producer.commune.current_province_id == user.unit_id
     return False
+
+
+def can_clear_suspicion(user: User, producer) -> bool:
+    """Who may clear a stamp's counterfeit warning (with a reason, audited): the province office
+    with jurisdiction, and the central office and administrators above it. Not the producer —
+    the warning protects buyers from the producer's copies as much as from anyone's."""
+    if not user.is_authenticated or not user.is_active or producer is None:
+        return False
+    if user.is_superuser or user.role in (Role.ADMIN, Role.CENTRAL):
+        return True
+    if user.role == Role.PROVINCE_OFFICE and user.unit_id is not None:
+        return producer.commune.current_province_id == user.unit_id
+    return False
+
+
+def can_clear_suspicion_anywhere(user: User) -> bool:
+    """Does the analytics page offer the clearing form at all (each stamp is checked again)?"""
+    return user.is_authenticated and user.is_active and (
+        user.is_superuser or user.role in (Role.ADMIN, Role.CENTRAL)
+        or (user.role == Role.PROVINCE_OFFICE and user.unit_id is not None))

@@ -21,7 +21,12 @@ from django.views.decorators.http import require_POST
 from ocop.registry.selectors import producers_for, products_for
 from ocop.trace import actions, charts, forms, geo, pdf, selectors, stamps
 from ocop.trace.models import LotEvent, StampRange
-from ocop.trace.permissions import can_manage_producer, can_print_stamps, can_view_analytics
+from ocop.trace.permissions import (
+    can_clear_suspicion_anywhere,
+    can_manage_producer,
+    can_print_stamps,
+    can_view_analytics,
+)
 
 
 def _products_of(user, producer_ids):
@@ -216,7 +221,8 @@ def batch_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def analytics(request: HttpRequest) -> HttpResponse:
+def analytics(request: HttpRequest, clear_form: forms.ClearSuspicionForm | None = None,
+              status: int = 200) -> HttpResponse:
     if not can_view_analytics(request.user):
         raise Http404
     days = 30
@@ -227,4 +233,19 @@ def analytics(request: HttpRequest) -> HttpResponse:
         "by_day": by_day, "chart": charts.scans_chart(by_day),
         "by_place": selectors.scans_by_place(scans, since),
         "suspicious": selectors.suspicious_stamps(scans, since), "days": days,
-    })
+        "can_clear": can_clear_suspicion_anywhere(request.user), "clear_form": clear_form,
+    }, status=status)
+
+
+@login_required
+@require_POST
+def clear_suspicion(request: HttpRequest) -> HttpResponse:
+    form = forms.ClearSuspicionForm(request.POST)
+    if form.is_valid():
+        d = form.cleaned_data
+        batch = get_object_or_404(selectors.batches_for(request.user), pk=d["batch"])
+        if _run(request, form, lambda: actions.clear_suspicion(
+                actor=request.user, batch=batch, serial=d["serial"], reason=d["reason"]),
+                _("Đã gỡ cảnh báo hàng giả cho tem.")):
+            return redirect("trace:analytics")
+    return analytics(request, clear_form=form, status=400)
