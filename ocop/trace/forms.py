@@ -110,4 +110,5 @@ class RangeForm(forms.Form):
 class ClearSuspicionForm(forms.Form):
     batch = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
     serial = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
-    reason = forms.CharField(label=_("Lý do gỡ cảnh báo"), max_length=300)
+    reason = forms.CharField(label=_("Lý do gỡ cảnh báo"), max_length=300,
+                             error_messages={"required": _("Cần nêu lý do gỡ cảnh báo.")})

@@ -5,6 +5,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
+from ocop.accounts.testing import login_client
 from ocop.audit.models import AuditEntry
 from ocop.registry import excel
 from ocop.registry.models import Producer, Product
@@ -37,7 +38,7 @@ def upload(client, url: str, content: bytes, name: str = "du-lieu.xlsx"):
 
 
 def test_good_file_previews_then_imports_all_rows(world, client):
-    client.force_login(world.users["province_office"])
+    login_client(world.users["province_office"], client)
     url = reverse("registry:producer_import")
     content = xlsx([producer_row("2914177765", "HTX Na Lục Ngạn"),
                     producer_row("3170669072", "Hộ Bánh đa Kế", "07210",
@@ -59,7 +60,7 @@ def test_good_file_previews_then_imports_all_rows(world, client):
 
 
 def test_one_bad_row_imports_nothing_and_names_row_and_column(world, client):
-    client.force_login(world.users["province_office"])
+    login_client(world.users["province_office"], client)
     content = xlsx([
         producer_row("2914177765", "HTX Một"),
         producer_row("2914177766", "HTX Hai"),  # wrong check digit
@@ -96,7 +97,7 @@ def test_commit_runs_all_in_one_transaction(world):
 
 
 def test_non_xlsx_file_gets_a_clear_message(world, client):
-    client.force_login(world.users["admin"])
+    login_client(world.users["admin"], client)
     url = reverse("registry:producer_import")
     response = upload(client, url, "Mã số thuế;Tên\n0100109106;A\n".encode(), "du-lieu.csv")
     form = response.context["form"]
@@ -108,7 +109,7 @@ def test_non_xlsx_file_gets_a_clear_message(world, client):
 
 
 def test_disguised_upload_refused(world, client):
-    client.force_login(world.users["admin"])
+    login_client(world.users["admin"], client)
     response = upload(client, reverse("registry:producer_import"),
                       b"MZ\x90\x00" + b"\x00" * 100, "danh-sach.xlsx")
     message = response.context["form"].errors["file"][0]
@@ -116,7 +117,7 @@ def test_disguised_upload_refused(world, client):
 
 
 def test_missing_columns_reported(world, client):
-    client.force_login(world.users["admin"])
+    login_client(world.users["admin"], client)
     response = upload(client, reverse("registry:producer_import"),
                       xlsx([["x"]], headers=["Tên chủ thể"]))
     message = response.context["form"].errors["file"][0]
@@ -124,7 +125,7 @@ def test_missing_columns_reported(world, client):
 
 
 def test_product_import_and_template(world, client):
-    client.force_login(world.users["commune_officer"])
+    login_client(world.users["commune_officer"], client)
     url = reverse("registry:product_import")
     template = client.get(url, {"mau": "1"})
     wb = load_workbook(io.BytesIO(b"".join(template.streaming_content)))
@@ -147,14 +148,14 @@ def test_product_import_and_template(world, client):
 
 
 def test_inspector_cannot_import(world, client):
-    client.force_login(world.users["inspector"])
+    login_client(world.users["inspector"], client)
     assert client.get(reverse("registry:producer_import")).status_code == 403
 
 
 @pytest.mark.parametrize(("kind", "url"), [("producers", "registry:producer_export"),
                                             ("products", "registry:product_export")])
 def test_export_content_follows_filters_and_reach(world, client, kind, url):
-    client.force_login(world.users["province_office"])
+    login_client(world.users["province_office"], client)
     response = client.get(reverse(url), {"q": "vai thieu"})
     assert response["Content-Disposition"].startswith("attachment")
     wb = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
