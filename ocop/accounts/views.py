@@ -18,6 +18,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from ocop.accounts import services
 from ocop.accounts.forms import ApiTokenForm, LoginForm, OtpForm
 from ocop.accounts.otp import otpauth_uri, secret_base32
+from ocop.accounts.policy import second_factor_required
 
 
 class LoginView(auth_views.LoginView):
@@ -116,6 +117,7 @@ def otp_setup(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "secret": secret_base32(device),
+            "required": second_factor_required(request.user),
             "qr_svg": segno.make(uri, error="m").svg_inline(scale=4, title=_("Mã QR")),
         },
     )

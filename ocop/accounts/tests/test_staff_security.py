@@ -55,7 +55,9 @@ def test_offices_without_a_device_are_sent_to_set_one_up(role, units):
     client = login_client(user_of(role, units), verified=False)
     for path in (HOME, PROFILE, "/quan-tri/", "/truy-xuat/lo/"):
         assert client.get(path)["Location"] == SETUP, path
-    assert client.get(SETUP).status_code == 200
+    page = client.get(SETUP)
+    assert page.status_code == 200
+    assert "bắt buộc dùng xác thực hai bước" in page.content.decode()
 
 
 @pytest.mark.parametrize("role", REQUIRED)
