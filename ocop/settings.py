@@ -144,9 +144,11 @@ OTP_TOTP_ISSUER = "OCOP"
 # Two-step verification (TOTP) is mandatory for these roles, and for every superuser or admin-site
 # account (ocop.accounts.policy). admin, central and province_office are the floor that
 # `check --deploy` enforces; add commune_officer, council_member or inspector to widen it.
-OTP_REQUIRED_ROLES = env.list(
-    "OTP_REQUIRED_ROLES", default=["admin", "central", "province_office"]
-)
+OTP_REQUIRED_ROLES = [
+    role.strip()
+    for role in env.list("OTP_REQUIRED_ROLES", default=["admin", "central", "province_office"])
+    if role.strip()
+]
 # Public scan and verification endpoints: requests per client address (django-ratelimit).
 PUBLIC_RATE_LIMIT = env("PUBLIC_RATE_LIMIT", default="60/m")
 # The rate-limit counters and the scan caches. With several server processes use a shared cache,
