@@ -89,5 +89,8 @@ def _media_root(settings, tmp_path):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+    # The public rate limit counts in the process-wide cache, across tests; tests of the limit
+    # set their own rate.
+    settings.PUBLIC_RATE_LIMIT = "100000/m"
     # PBKDF2 at production strength costs ~0.3 s per hash; tests need thousands of them.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -192,6 +192,7 @@ def measure(requests: int) -> tuple[list[Row], float]:
     from django.utils import timezone
 
     from ocop.accounts.models import User
+    from ocop.accounts.testing import login_client
     from ocop.certificates.models import Certificate
     from ocop.certificates.pdf import certificate_pdf
     from ocop.demo.scale import USER_PREFIX, big_province
@@ -201,7 +202,7 @@ def measure(requests: int) -> tuple[list[Row], float]:
     office = User.objects.get(username=f"{USER_PREFIX}tinh-{big.lower()}")
     rows = []
     client = Client()
-    client.force_login(office)
+    login_client(office, client)
     rows.append(_time(client, reverse("dossiers:list"), requests, f"office {big}",
                       "dossier list"))
     assignment = (Assignment.objects.filter(dossier__state="under_evaluation",
@@ -210,7 +211,7 @@ def measure(requests: int) -> tuple[list[Row], float]:
     member = CouncilMember.objects.filter(council_id=assignment.council_id,
                                           role="member").order_by("id").first()
     client = Client()
-    client.force_login(member.user)
+    login_client(member.user, client)
     rows.append(_time(client, reverse("evaluation:score", args=[assignment.dossier_id]),
                       requests, "council member", "scoring page"))
     certificate = Certificate.objects.order_by("id")[Certificate.objects.count() // 2]

@@ -81,6 +81,7 @@ def measure(size: int, requests: int) -> list[Row]:
     from django.urls import reverse
 
     from ocop.accounts.models import User
+    from ocop.accounts.testing import login_client
     from ocop.demo.scale import USER_PREFIX, big_province
     from ocop.registry.models import Product
 
@@ -96,7 +97,7 @@ def measure(size: int, requests: int) -> list[Row]:
     rows: list[Row] = []
     for who, user in users:
         client = Client()
-        client.force_login(user)
+        login_client(user, client)
         visible = (
             Product.objects.count() if user.is_nationwide
             else Product.objects.filter(producer__commune__current_province_id=user.unit_id)

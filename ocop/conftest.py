@@ -25,3 +25,11 @@ def _vietnamese_at_start() -> None:
     from django.utils import translation
 
     translation.activate("vi")
+
+
+@pytest.fixture
+def admin_client(admin_user):
+    """pytest-django's ``admin_client``, past the second factor that every superuser owes."""
+    from ocop.accounts.testing import login_client
+
+    return login_client(admin_user)

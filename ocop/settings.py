@@ -70,6 +70,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "ocop.accounts.throttle.PublicRateLimitMiddleware",
+    "ocop.accounts.middleware.SessionLimitsMiddleware",
     "ocop.accounts.middleware.StaffSecondFactorMiddleware",
     # Axes must be last so that it sees the outcome of authentication.
     "axes.middleware.AxesMiddleware",
@@ -142,6 +144,25 @@ AXES_LOCKOUT_CALLABLE = "ocop.accounts.views.locked_out"
 TRUSTED_PROXY_COUNT = env.int("DJANGO_TRUSTED_PROXY_COUNT", default=0)
 AXES_CLIENT_IP_CALLABLE = "ocop.accounts.client_ip.client_ip"
 OTP_TOTP_ISSUER = "OCOP"
+# Two-step verification (TOTP) is mandatory for these roles, and for every superuser or admin-site
+# account (ocop.accounts.policy). admin, central and province_office are the floor that
+# `check --deploy` enforces; add commune_officer, council_member or inspector to widen it.
+OTP_REQUIRED_ROLES = [
+    role.strip()
+    for role in env.list("OTP_REQUIRED_ROLES", default=["admin", "central", "province_office"])
+    if role.strip()
+]
+# Public scan and verification endpoints: requests per client address (django-ratelimit).
+PUBLIC_RATE_LIMIT = env("PUBLIC_RATE_LIMIT", default="60/m")
+# The rate-limit counters and the scan caches. With several server processes use a shared cache,
+# e.g. CACHE_URL=dbcache://ocop_cache (then `manage.py createcachetable`) or a memcached URL.
+CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
+# Signed-in sessions end after this much inactivity, and in any case this long after login.
+# Staff (public-office accounts) get short sessions; producers keep longer ones.
+STAFF_SESSION_IDLE_MINUTES = env.int("STAFF_SESSION_IDLE_MINUTES", default=30)
+STAFF_SESSION_MAX_HOURS = env.float("STAFF_SESSION_MAX_HOURS", default=12)
+PRODUCER_SESSION_IDLE_HOURS = env.float("PRODUCER_SESSION_IDLE_HOURS", default=72)
+PRODUCER_SESSION_MAX_HOURS = env.float("PRODUCER_SESSION_MAX_HOURS", default=14 * 24)
 
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", "Tiếng Việt"), ("en", "English")]

@@ -1,6 +1,10 @@
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import PasswordResetForm as DjangoPasswordResetForm
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
+
+from ocop.accounts.tasks import send_password_reset
 
 
 class LoginForm(AuthenticationForm):
@@ -35,3 +39,14 @@ class OtpForm(forms.Form):
 
 class ApiTokenForm(forms.Form):
     name = forms.CharField(label=_("Tên khoá"), max_length=100, required=False)
+
+
+class PasswordResetForm(DjangoPasswordResetForm):
+    """Hands every request to the task queue, known address or not: the same work in the
+    request either way, so its timing does not tell whether an account exists."""
+
+    def save(self, *, domain_override=None, use_https=False, request=None, **kwargs) -> None:
+        email = self.cleaned_data["email"]
+        domain = domain_override or (request.get_host() if request else "")
+        language = translation.get_language() or "vi"
+        send_password_reset.enqueue(email, domain, use_https, language)

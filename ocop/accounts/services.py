@@ -2,16 +2,27 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from ocop.accounts.models import ApiToken, User
+from ocop.accounts.policy import second_factor_required
 from ocop.audit import services as audit
 
 
-def issue_api_token(*, user: User, name: str) -> tuple[ApiToken, str]:
-    """Create a token for ``user``; return it with the raw secret, which is never stored."""
+def issue_api_token(
+    *, user: User, name: str, second_factor_passed: bool
+) -> tuple[ApiToken, str]:
+    """Create a token for ``user``; return it with the raw secret, which is never stored.
+
+    A token reaches the API without any second factor, so an account that must use 2FA gets
+    one only from a session that has passed it (``second_factor_passed``); otherwise a stolen
+    password alone would be enough to mint a lasting credential.
+    """
+    if second_factor_required(user) and not second_factor_passed:
+        raise PermissionDenied("second factor required to issue an API token")
     with transaction.atomic():
         token, raw = ApiToken.issue(user, name)
         audit.record(actor=user, action="token.create", obj=token, changes={"name": [None, name]})

@@ -3,6 +3,10 @@
     from ocop.accounts.testing import make_user, client_for
     officer = make_user(Role.COMMUNE_OFFICER, unit=units.xa_luc_ngan)
     client, user = client_for(Role.PROVINCE_OFFICE, unit=units.bac_ninh)
+
+Accounts that must use two-step verification (ocop.accounts.policy) get a confirmed TOTP device
+and a session that has passed it, as after a real sign-in; ``totp_code`` gives the code an
+authenticator app would show, for tests that go through the sign-in pages themselves.
 """
 
 from __future__ import annotations
@@ -10,8 +14,13 @@ from __future__ import annotations
 import itertools
 
 from django.test import Client
+from django.urls import reverse
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from ocop.accounts.models import Role, User
+from ocop.accounts.policy import second_factor_required
 
 DEFAULT_PASSWORD = "Ocop@2026!"  # noqa: S105 — test accounts only
 _serial = itertools.count(1)
@@ -45,11 +54,42 @@ def make_user(
     return user
 
 
-def login_client(user: User, client: Client | None = None) -> Client:
-    """A test client signed in as ``user`` (no password round-trip, no second factor)."""
+def confirmed_device(user: User, *, create: bool = True) -> TOTPDevice | None:
+    """The user's confirmed TOTP device; one is created when there is none (with ``create``)."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).order_by("pk").first()
+    if device is None and create:
+        device = TOTPDevice.objects.create(user=user, name="TOTP", confirmed=True)
+    return device
+
+
+def totp_code(device: TOTPDevice) -> str:
+    """The code an authenticator app shows right now for ``device``."""
+    return f"{totp(device.bin_key, device.step, device.t0, device.digits, 0):0{device.digits}d}"
+
+
+def login_client(user: User, client: Client | None = None, *, verified: bool = True) -> Client:
+    """A test client signed in as ``user`` (no password round-trip).
+
+    With ``verified`` (the default) the session has also passed the second factor when the
+    account needs one, so pages behave as for a fully signed-in user; ``verified=False`` leaves
+    the session half signed-in, for tests of the 2FA gate itself.
+    """
     client = client or Client()
     client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    device = confirmed_device(user, create=second_factor_required(user)) if verified else None
+    if device is not None:
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
     return client
+
+
+def pass_second_factor(client: Client, user: User) -> None:
+    """After a password sign-in, type the current code on the verification page, as the user
+    would (a code is accepted once: call it at most once per 30-second step for a user)."""
+    code = totp_code(confirmed_device(user))
+    response = client.post(reverse("accounts:otp_verify"), {"token": code})
+    assert response.status_code == 302, response.content.decode()
 
 
 def client_for(role: Role | str, **make_user_kwargs) -> tuple[Client, User]:

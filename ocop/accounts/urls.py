@@ -3,6 +3,7 @@ from django.urls import path, reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from ocop.accounts import views
+from ocop.accounts.forms import PasswordResetForm
 
 app_name = "accounts"
 urlpatterns = [
@@ -32,8 +33,8 @@ urlpatterns = [
         "quen-mat-khau/",
         auth_views.PasswordResetView.as_view(
             template_name="accounts/form.html",
-            email_template_name="accounts/password_reset_email.txt",
-            subject_template_name="accounts/password_reset_subject.txt",
+            # The e-mail (templates in ocop.accounts.tasks) is sent by a background task.
+            form_class=PasswordResetForm,
             success_url=reverse_lazy("accounts:password_reset_done"),
             extra_context={
                 "title": _("Quên mật khẩu"),

@@ -1,8 +1,5 @@
 """Account pages: login hardening is done by django-axes, the second factor by django-otp."""
 
-from base64 import b32encode
-from urllib.parse import quote, urlencode
-
 import segno
 from axes.helpers import get_cool_off, get_failure_limit
 from django.conf import settings
@@ -20,6 +17,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from ocop.accounts import services
 from ocop.accounts.forms import ApiTokenForm, LoginForm, OtpForm
+from ocop.accounts.otp import otpauth_uri, secret_base32
+from ocop.accounts.policy import second_factor_required
 
 
 class LoginView(auth_views.LoginView):
@@ -60,7 +59,9 @@ def profile(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             name = form.cleaned_data["name"].strip() or _("Khoá API")
             # Rendered directly (no redirect): the secret is shown this once and never again.
-            _token, new_token = services.issue_api_token(user=request.user, name=name)
+            _token, new_token = services.issue_api_token(
+                user=request.user, name=name, second_factor_passed=request.user.is_verified()
+            )
             form = ApiTokenForm()
     elif request.method == "POST" and action == "revoke_token":
         if services.revoke_api_token(user=request.user, token_id=request.POST.get("token_id", "")):
@@ -76,15 +77,6 @@ def profile(request: HttpRequest) -> HttpResponse:
             "has_otp": user_has_device(request.user, confirmed=True),
         },
     )
-
-
-def _otpauth_uri(device: TOTPDevice, username: str) -> str:
-    secret = b32encode(device.bin_key).decode().rstrip("=")
-    issuer = settings.OTP_TOTP_ISSUER
-    query = urlencode(
-        {"secret": secret, "issuer": issuer, "digits": device.digits, "period": device.step}
-    )
-    return f"otpauth://totp/{quote(issuer)}:{quote(username)}?{query}"
 
 
 def _check_code(device: TOTPDevice, token: str) -> str | None:
@@ -118,13 +110,14 @@ def otp_setup(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("Đã bật xác thực hai bước."))
             return redirect("accounts:profile")
         form.add_error("token", error)
-    uri = _otpauth_uri(device, request.user.get_username())
+    uri = otpauth_uri(device, request.user.get_username())
     return render(
         request,
         "accounts/otp_setup.html",
         {
             "form": form,
-            "secret": b32encode(device.bin_key).decode().rstrip("="),
+            "secret": secret_base32(device),
+            "required": second_factor_required(request.user),
             "qr_svg": segno.make(uri, error="m").svg_inline(scale=4, title=_("Mã QR")),
         },
     )

@@ -9,6 +9,7 @@ app) and the historical ``created_at`` dates — is set afterwards with plain up
 
 from __future__ import annotations
 
+import hashlib
 import random
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -16,8 +17,10 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.db import transaction
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from ocop.accounts.models import Role, User
+from ocop.accounts.policy import is_staff_account
 from ocop.audit import services as audit
 from ocop.demo import catalogue
 from ocop.demo.catalogue import Area, Template
@@ -469,6 +472,13 @@ def _at(day: date) -> datetime:
 # --- Users --------------------------------------------------------------------------------------
 
 
+def demo_totp_key(username: str) -> str:
+    """The demo account's TOTP secret (20 bytes, hex as TOTPDevice stores it). Derived from the
+    username so that it is the same on every machine: it is as public as the demo password, and
+    `manage.py demo_logins` prints it for an authenticator app."""
+    return hashlib.sha256(f"ocop-demo-totp:{username}".encode()).hexdigest()[:40]
+
+
 def demo_users(flagships: dict[str, Producer]) -> list[tuple[str, str, str]]:
     """Create the demo accounts; return (username, role label, where) for each."""
     p24 = Unit.objects.filter(pk="P24").first()
@@ -513,6 +523,12 @@ def demo_users(flagships: dict[str, Producer]) -> list[tuple[str, str, str]]:
         user, _ = User.objects.update_or_create(username=username, defaults=spec)
         user.set_password(DEMO_PASSWORD)
         user.save(update_fields=["password"])
+        if is_staff_account(user):
+            # Every demo staff account has 2FA, as production requires of the offices.
+            TOTPDevice.objects.update_or_create(
+                user=user, name="Demo",
+                defaults={"key": demo_totp_key(username), "confirmed": True},
+            )
         where = (
             str(user.producer) if user.producer_id else (user.unit.full_name if user.unit
                                                           else "toàn quốc")

@@ -41,7 +41,7 @@ def stamp_batch(user: User, batch_id: int):
     from ocop.trace.selectors import batches_for
 
     batch = batches_for(user).filter(pk=batch_id).first()
-    if batch is None or not can_print_stamps(user, batch):
+    if batch is None or not can_print_stamps(user, batch.product.producer):
         return None
     return batch
 

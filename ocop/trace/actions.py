@@ -21,14 +21,24 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Max
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ocop.accounts.models import User
 from ocop.audit.services import record
 from ocop.registry.models import Producer, Product
 from ocop.trace import geo, services, stamps, zone_codes
-from ocop.trace.models import CaptureJob, EpcisEvent, Lot, LotEvent, StampBatch, StampRange, Zone
-from ocop.trace.permissions import can_manage_producer
+from ocop.trace.models import (
+    CaptureJob,
+    EpcisEvent,
+    Lot,
+    LotEvent,
+    StampBatch,
+    StampRange,
+    SuspicionClearance,
+    Zone,
+)
+from ocop.trace.permissions import can_clear_suspicion, can_manage_producer
 
 CONTEXT = "https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld"
 # Rule minima of Decision 3156/QĐ-BNN-TT.
@@ -412,3 +422,24 @@ def void_stamps(*, actor: User, batch: StampBatch, first: int, last: int,
         record(actor=actor, action="trace.stamps_void", obj=batch,
                changes={"first": first, "last": last, "reason": reason})
     return voided
+
+
+def clear_suspicion(*, actor: User, batch: StampBatch, serial: int,
+                    reason: str) -> SuspicionClearance:
+    """Gỡ cảnh báo hàng giả: the office found the scans explained (e.g. a shop's many tills).
+
+    Scans up to now stop counting as evidence for this stamp; new independent evidence flags
+    it again (scan._evidence).
+    """
+    if not can_clear_suspicion(actor, batch.product.producer):
+        raise ActionError(_("Không tìm thấy (not found)."), status=404)
+    _check_range(batch, serial, serial)
+    if not reason.strip():
+        raise ActionError(_("Cần nêu lý do gỡ cảnh báo."), field="reason")
+    with transaction.atomic():
+        cleared = SuspicionClearance.objects.create(
+            batch=batch, serial=serial, cleared_at=timezone.now(), cleared_by=actor,
+            reason=reason.strip())
+        record(actor=actor, action="trace.suspicion_clear", obj=batch,
+               changes={"serial": serial, "reason": reason.strip()})
+    return cleared

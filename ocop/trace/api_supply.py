@@ -20,6 +20,7 @@ from ocop.accounts.client_ip import client_ip
 from ocop.registry.selectors import producers_for, products_for
 from ocop.trace import actions, scan, selectors, stamps
 from ocop.trace.models import Lot, StampBatch, Zone
+from ocop.trace.permissions import can_print_stamps
 
 router = Router(tags=["trace"])
 
@@ -141,7 +142,11 @@ class StampsIn(Schema):
 
 @router.post("/lots/{lot_id}/stamps", response={201: dict, 400: dict, 404: dict})
 def issue_stamps(request: HttpRequest, lot_id: int, body: StampsIn):
-    """Phát hành một lô tem (dải sê-ri) cho lô sản xuất."""
+    """Phát hành một lô tem (dải sê-ri) cho lô sản xuất.
+
+    ``firstUri`` (the signed URI of the first stamp) is returned only to the producer that
+    owns the lot and the province office with jurisdiction.
+    """
     lot = selectors.lots_for(request.user).filter(pk=lot_id).first()
     if lot is None:
         return _not_found()
@@ -149,10 +154,13 @@ def issue_stamps(request: HttpRequest, lot_id: int, body: StampsIn):
     if error:
         return error
     product = lot.product
-    return JsonResponse({
-        "id": batch.pk, "firstSerial": batch.first_serial, "lastSerial": batch.last_serial,
-        "firstUri": stamps.stamp_uri(product.gtin, product.pk, lot.code, batch.first_serial),
-    }, status=201)
+    body: dict[str, Any] = {"id": batch.pk, "firstSerial": batch.first_serial,
+                            "lastSerial": batch.last_serial}
+    # The signed URI is a printable stamp: only for the parties that print (see permissions).
+    if can_print_stamps(request.user, product.producer):
+        body["firstUri"] = stamps.stamp_uri(product.gtin, product.pk, lot.code,
+                                            batch.first_serial)
+    return JsonResponse(body, status=201)
 
 
 class MoveIn(Schema):

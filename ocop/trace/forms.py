@@ -105,3 +105,10 @@ class RangeForm(forms.Form):
     last = forms.IntegerField(label=_("Sê-ri đến"), min_value=1)
     reason = forms.CharField(label=_("Lý do (khi huỷ)"), max_length=300, required=False)
     at = forms.DateTimeField(label=_("Thời điểm đóng gói"), widget=_DT, required=False)
+
+
+class ClearSuspicionForm(forms.Form):
+    batch = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    serial = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    reason = forms.CharField(label=_("Lý do gỡ cảnh báo"), max_length=300,
+                             error_messages={"required": _("Cần nêu lý do gỡ cảnh báo.")})

@@ -356,3 +356,44 @@ class Scan(models.Model):
 
     def __str__(self) -> str:
         return f"{self.scanned_at:%Y-%m-%d %H:%M} {self.result}"
+
+
+class SuspicionClearance(models.Model):
+    """An office's finding that a stamp's scans so far are no counterfeit signal (audited).
+
+    Scans up to ``cleared_at`` no longer count as evidence for that stamp; new independent
+    evidence flags it again.
+    """
+
+    batch = models.ForeignKey(StampBatch, on_delete=models.CASCADE, related_name="+")
+    serial = models.PositiveBigIntegerField(_("sê-ri"))
+    cleared_at = models.DateTimeField(_("gỡ lúc"))
+    cleared_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("người gỡ"),
+                                   on_delete=models.PROTECT, related_name="+")
+    reason = models.TextField(_("lý do"))
+
+    class Meta:
+        verbose_name = _("gỡ cảnh báo hàng giả")
+        verbose_name_plural = _("gỡ cảnh báo hàng giả")
+        indexes = [models.Index(fields=["batch", "serial", "cleared_at"],
+                                name="trace_clearance_stamp")]
+
+    def __str__(self) -> str:
+        return f"{self.batch_id}/{self.serial} {self.cleared_at:%Y-%m-%d}"
+
+
+class ScanDay(models.Model):
+    """Scans older than the retention period, counted per day, product and result (the rows
+    themselves are deleted by ``manage.py scans_prune``)."""
+
+    day = models.DateField(_("ngày"))
+    product = models.ForeignKey("registry.Product", null=True, blank=True,
+                                on_delete=models.SET_NULL, related_name="+", db_constraint=False)
+    result = models.CharField(max_length=14, choices=Scan.Result.choices)
+    scans = models.PositiveIntegerField(_("số lượt quét"))
+
+    class Meta:
+        indexes = [models.Index(fields=["product", "day"], name="trace_scanday_product")]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.result} {self.scans}"

@@ -51,32 +51,69 @@ rules.add_perm("trace.query_epcis", can_query)
 MANAGE_ROLES = frozenset({Role.ADMIN, Role.CENTRAL, Role.PROVINCE_OFFICE, Role.PRODUCER})
 
 
+def _active(user: User) -> bool:
+    return user.is_authenticated and user.is_active
+
+
+def _supervisor(user: User) -> bool:
+    """Nation-wide: administrators and the central office."""
+    return user.is_superuser or user.role in (Role.ADMIN, Role.CENTRAL)
+
+
+def _owner(user: User, producer) -> bool:
+    return user.role == Role.PRODUCER and user.producer_id is not None \
+        and user.producer_id == producer.pk
+
+
+def _office_in_charge(user: User, producer) -> bool:
+    """The province office of the province the producer is in today."""
+    return user.role == Role.PROVINCE_OFFICE and user.unit_id is not None \
+        and producer.commune.current_province_id == user.unit_id
+
+
 def can_manage_producer(user: User, producer) -> bool:
     """Producers manage only their own zones, lots, events and stamps; a province office those of
     producers in its province (it records on their behalf); admin/central all. Commune officers,
     council members and inspectors read only."""
-    if not user.is_authenticated or not user.is_active or producer is None:
+    if not _active(user) or producer is None:
         return False
-    if user.is_superuser or user.role in (Role.ADMIN, Role.CENTRAL):
-        return True
-    if user.role == Role.PRODUCER:
-        return user.producer_id is not None and user.producer_id == producer.pk
-    if user.role == Role.PROVINCE_OFFICE and user.unit is not None:
-        return producer.commune.current_province_id == user.unit_id
-    return False
-
-
-def can_print_stamps(user: User, batch) -> bool:
-    """Stamp sheets carry signed stamp URIs: the batch page's print form, the background job
-    and every download of its PDF ask this one rule."""
-    return can_manage_producer(user, batch.product.producer)
+    return _supervisor(user) or _owner(user, producer) or _office_in_charge(user, producer)
 
 
 def can_view_analytics(user: User) -> bool:
-    return user.is_authenticated and user.is_active and (
-        user.is_superuser or user.role in MANAGE_ROLES | {Role.INSPECTOR}
-    )
+    return _active(user) and (user.is_superuser or user.role in MANAGE_ROLES | {Role.INSPECTOR})
 
 
 # Templates ask ``perms.trace.view_analytics`` so that only those who may open it see the link.
 rules.add_perm("trace.view_analytics", rules.predicate(can_view_analytics))
+
+
+def can_print_stamps(user: User, producer) -> bool:
+    """Who may see signed stamp URIs and stamp sheets (the batch page's print form, the
+    background job and every download of its PDF ask this one rule): exactly the parties that
+    print stamps —
+    the producer that owns the lot and the province office with jurisdiction over it.
+
+    A signed URI *is* a valid stamp (anyone can print its QR code), so the signature is a
+    secret even from roles that may read the batch: commune officers, council members,
+    inspectors, and also administrators and the central office, who supervise but do not print.
+    They see the batch (serials, states) without signatures.
+    """
+    if not _active(user) or producer is None:
+        return False
+    return _owner(user, producer) or _office_in_charge(user, producer)
+
+
+def can_clear_suspicion(user: User, producer) -> bool:
+    """Who may clear a stamp's counterfeit warning (with a reason, audited): the province office
+    with jurisdiction, and the central office and administrators above it. Not the producer —
+    the warning protects buyers from the producer's copies as much as from anyone's."""
+    if not _active(user) or producer is None:
+        return False
+    return _supervisor(user) or _office_in_charge(user, producer)
+
+
+def can_clear_suspicion_anywhere(user: User) -> bool:
+    """Does the analytics page offer the clearing form at all (each stamp is checked again)?"""
+    return _active(user) and (_supervisor(user) or (
+        user.role == Role.PROVINCE_OFFICE and user.unit_id is not None))

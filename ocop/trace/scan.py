@@ -9,10 +9,20 @@ Query budget per scan (constant, whatever the data size): signature (no query) �
 stamp directory (its batches and public product data; cached per product, 2 queries on a miss)
 → ranges of the batch (1) → certificate (1, never cached: a revocation shows at once) → earlier
 scans of the stamp (1) → journey and zones (cached per lot; 3–5 on a miss) → one INSERT for the
-log. With warm caches: 3 reads and 1 INSERT. The log row is written
+log, skipped when the same source scanned the stamp within STAMP_SCAN_DEDUP_MINUTES. With warm
+caches: 3 reads and at most 1 INSERT (plus one read of the office's clearances, only when the
+evidence would flag the stamp). The log row is written
 directly (autocommit, one INSERT) rather than through a task: enqueueing a django.tasks job on
 the database backend is itself an INSERT plus serialisation, so it cannot be cheaper
 (docs/traceability.md has the measurement).
+
+Counterfeit signal ("Có dấu hiệu hàng giả"): a copied QR code on fake goods is scanned by many
+unrelated people on many days. So only *independent* evidence counts: distinct sources (the
+server-observed client network, which a client cannot choose freely) on distinct days. The
+coordinates a client sends are stored as a coarse hint for analytics and never decide the
+verdict: anyone can type them. Three requests with made-up coordinates from one machine are one
+source on one day — no signal. An office can clear a flagged stamp with a reason
+(``actions.clear_suspicion``); evidence up to then stops counting.
 """
 
 from __future__ import annotations
@@ -27,14 +37,27 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import transaction
+from django.db.models import Count
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from ocop.audit.services import record
 from ocop.registry.models import Product
 from ocop.trace import geo, stamps
 from ocop.trace.actions import journey_cache_key
-from ocop.trace.models import Lot, LotEvent, Scan, StampBatch, StampRange, Zone
+from ocop.trace.models import (
+    Lot,
+    LotEvent,
+    Scan,
+    ScanDay,
+    StampBatch,
+    StampRange,
+    SuspicionClearance,
+    Zone,
+)
 from ocop.trace.selectors import current_certificate_for
 
 WARNINGS = {
@@ -45,8 +68,8 @@ WARNINGS = {
     Scan.Result.VOID: gettext_lazy("Tem đã bị huỷ: sản phẩm mang tem này không được xác nhận."),
     Scan.Result.NOT_ACTIVE: gettext_lazy("Tem chưa được kích hoạt khi đóng gói: chưa xác nhận "
                                          "được sản phẩm."),
-    Scan.Result.SUSPICIOUS: gettext_lazy("Có dấu hiệu hàng giả: tem này đã được quét bất thường "
-                                         "nhiều lần hoặc từ nhiều nơi."),
+    Scan.Result.SUSPICIOUS: gettext_lazy("Có dấu hiệu hàng giả: tem này đã được quét từ nhiều "
+                                         "mạng khác nhau trong nhiều ngày."),
 }
 CERT_WARNINGS = {
     "expired": gettext_lazy("Giấy chứng nhận OCOP của sản phẩm đã hết hiệu lực."),
@@ -59,17 +82,20 @@ DIRECTORY_CACHE_SECONDS = 300
 SEEN_LIMIT = 500
 
 
-def suspicious_scans() -> int:
-    return int(getattr(settings, "STAMP_SUSPICIOUS_SCANS", 20))
-
-
-def suspicious_places() -> int:
-    return int(getattr(settings, "STAMP_SUSPICIOUS_PLACES", 3))
-
-
 def suspicious_sources() -> int:
-    # Higher than places: a phone on a mobile network changes its /24 often.
+    # High: a phone on a mobile network changes its /24 often, and a family scans from a few.
     return int(getattr(settings, "STAMP_SUSPICIOUS_SOURCES", 8))
+
+
+def suspicious_days() -> int:
+    """Distinct days the evidence must spread over: a burst from many networks in one sitting is
+    cheap to stage, weeks of scans from unrelated buyers are not."""
+    return int(getattr(settings, "STAMP_SUSPICIOUS_DISTINCT_DAYS", 2))
+
+
+def dedup_window() -> timedelta:
+    """Repeat scans of one stamp by one source within this time are answered but not logged."""
+    return timedelta(minutes=int(getattr(settings, "STAMP_SCAN_DEDUP_MINUTES", 10)))
 
 
 def suspicious_window() -> timedelta:
@@ -102,6 +128,7 @@ class ScanOutcome:
     journey: list[dict[str, Any]] = field(default_factory=list)
     zones: list[dict[str, Any]] = field(default_factory=list)
     scan_count: int = 0
+    duplicate: bool = False  # the same source scanned this stamp moments ago: not logged again
 
     @property
     def proven(self) -> bool:
@@ -260,26 +287,41 @@ def source_key(ip: str | None) -> str:
                     hashlib.sha256).hexdigest()[:16]
 
 
-def _seen(batch: BatchInfo, serial: int, since: datetime, place: str,
-          source: str) -> tuple[int, int, int]:
-    """Earlier scans of the stamp in the window; distinct places and sources including now.
+def _independent(rows: list[tuple[datetime, str]], now: datetime, source: str) -> bool:
+    """Enough distinct sources on enough distinct days (the current scan included)?"""
+    sources = {s for _, s in rows if s} | ({source} if source else set())
+    days = {timezone.localdate(at) for at, _ in rows} | {timezone.localdate(now)}
+    return len(sources) >= suspicious_sources() and len(days) >= suspicious_days()
+
+
+def _evidence(batch: BatchInfo, serial: int, now: datetime,
+              source: str) -> tuple[int, bool, bool]:
+    """(earlier scans in the window, is this a repeat of the same source, is it suspicious).
 
     Reads at most SEEN_LIMIT rows (newest first, index-only on (batch, serial, scanned_at)
     plus the row): enough to decide, and the cost stays flat for a stamp scanned 100,000 times.
+    The office's clearances are read only when the evidence would flag the stamp.
     """
-    rows = list(Scan.objects.filter(batch_id=batch.id, serial=serial, scanned_at__gte=since)
-                .order_by("-scanned_at").values_list("place", "source")[:SEEN_LIMIT])
-    places = {p for p, _ in rows if p} | ({place} if place else set())
-    sources = {s for _, s in rows if s} | ({source} if source else set())
-    return len(rows), len(places), len(sources)
+    rows = list(Scan.objects.filter(batch_id=batch.id, serial=serial,
+                                    scanned_at__gte=now - suspicious_window())
+                .order_by("-scanned_at").values_list("scanned_at", "source")[:SEEN_LIMIT])
+    repeat_since = now - dedup_window()
+    duplicate = any(s == source and at >= repeat_since for at, s in rows)
+    suspicious = _independent(rows, now, source)
+    if suspicious:
+        cleared = (SuspicionClearance.objects.filter(batch_id=batch.id, serial=serial)
+                   .order_by("-cleared_at").values_list("cleared_at", flat=True).first())
+        if cleared is not None:
+            suspicious = _independent([r for r in rows if r[0] > cleared], now, source)
+    return len(rows), duplicate, suspicious
 
 
 def resolve(parsed: stamps.ParsedStamp, signature: str, *, place: str = "", source: str = "",
             now: datetime | None = None, log: bool = True) -> ScanOutcome:
     now = now or timezone.now()
     today = timezone.localdate(now)
-    outcome = _resolve(parsed, signature, place, source, now, today)
-    if log:
+    outcome = _resolve(parsed, signature, source, now, today)
+    if log and not outcome.duplicate:
         Scan.objects.create(
             scanned_at=now, batch_id=outcome.batch.id if outcome.batch else None,
             serial=parsed.serial if outcome.batch else None,
@@ -289,8 +331,8 @@ def resolve(parsed: stamps.ParsedStamp, signature: str, *, place: str = "", sour
     return outcome
 
 
-def _resolve(parsed: stamps.ParsedStamp, signature: str, place: str, source: str,
-             now: datetime, today: date) -> ScanOutcome:
+def _resolve(parsed: stamps.ParsedStamp, signature: str, source: str, now: datetime,
+             today: date) -> ScanOutcome:
     if not stamps.signature_ok(parsed.ref, parsed.lot, parsed.serial, signature):
         # Nothing about the product is shown: the URI may be forged.
         return ScanOutcome(Scan.Result.BAD_SIGNATURE,
@@ -306,16 +348,14 @@ def _resolve(parsed: stamps.ParsedStamp, signature: str, place: str, source: str
                           serial=parsed.serial, lot_code=parsed.lot)
     outcome.stamp_state = _state(batch, parsed.serial)
     outcome.certificate = _certificate(directory["product"]["id"], today)
-    earlier, places, sources = _seen(batch, parsed.serial, now - suspicious_window(), place,
-                                     source)
-    outcome.scan_count = earlier + 1
+    earlier, outcome.duplicate, suspicious = _evidence(batch, parsed.serial, now, source)
+    outcome.scan_count = earlier + (0 if outcome.duplicate else 1)
     outcome.journey, outcome.zones = journey(batch.lot_id)
 
     results: list[str] = []
     if outcome.stamp_state == "void":
         results.append(Scan.Result.VOID)
-    if (outcome.scan_count >= suspicious_scans() or places >= suspicious_places()
-            or sources >= suspicious_sources()):
+    if suspicious:
         results.append(Scan.Result.SUSPICIOUS)
     if outcome.stamp_state == "not_active":
         results.append(Scan.Result.NOT_ACTIVE)
@@ -360,3 +400,33 @@ def as_json(outcome: ScanOutcome) -> dict[str, Any]:
                   for z in outcome.zones],
     })
     return data
+
+
+def retention() -> timedelta:
+    """How long scan rows are kept (never shorter than the evidence window they feed)."""
+    days = int(getattr(settings, "STAMP_SCAN_RETENTION_DAYS", 180))
+    return max(timedelta(days=days), suspicious_window())
+
+
+def prune_scans(*, now: datetime | None = None) -> tuple[int, int]:
+    """Fold scan rows older than the retention period into daily counts per product and result
+    (``ScanDay``), then delete them; return (rows folded, daily counts written).
+
+    The cut is at local midnight, so each day is folded once and whole (scan rows are only ever
+    written with the current time, so no late row can arrive for a folded day).
+    """
+    now = now or timezone.now()
+    cut = timezone.make_aware(datetime.combine(timezone.localdate(now - retention()),
+                                               datetime.min.time()))
+    old = Scan.objects.filter(scanned_at__lt=cut)
+    with transaction.atomic():
+        counts = list(old.annotate(day=TruncDate("scanned_at")).values("day", "product_id",
+                                                                        "result")
+                      .annotate(n=Count("id")).order_by())
+        ScanDay.objects.bulk_create(ScanDay(day=c["day"], product_id=c["product_id"],
+                                            result=c["result"], scans=c["n"]) for c in counts)
+        folded, _deleted = old.delete()
+        if folded:
+            record(actor=None, action="trace.scans_prune", object_type="trace.scan",
+                   object_repr=f"< {cut:%Y-%m-%d}", changes={"rows": folded, "days": len(counts)})
+    return folded, len(counts)

@@ -17,7 +17,16 @@ from django.utils.translation import gettext as _
 from ocop.accounts.jurisdiction import scope_by_commune
 from ocop.accounts.models import Role, User
 from ocop.trace.epcis import normalise, validation
-from ocop.trace.models import CaptureJob, EpcisEvent, EventEpc, Lot, Scan, StampBatch, Zone
+from ocop.trace.models import (
+    CaptureJob,
+    EpcisEvent,
+    EventEpc,
+    Lot,
+    Scan,
+    StampBatch,
+    SuspicionClearance,
+    Zone,
+)
 from ocop.trace.permissions import can_query
 
 
@@ -297,6 +306,15 @@ def scans_by_place(scans: QuerySet, since: Any, limit: int = 20) -> list[dict[st
 def suspicious_stamps(scans: QuerySet, since: Any, limit: int = 50) -> list[dict[str, Any]]:
     """Stamps with a scan judged suspicious, most scanned first."""
 
-    return list(scans.filter(scanned_at__gte=since, result=Scan.Result.SUSPICIOUS)
+    rows = list(scans.filter(scanned_at__gte=since, result=Scan.Result.SUSPICIOUS)
                 .values("batch_id", "serial", "product__name")
                 .annotate(n=Count("id"), last=Max("scanned_at")).order_by("-n")[:limit])
+    # A stamp an office cleared after its last suspicious scan is no longer listed.
+    cleared = {
+        (batch_id, serial): at
+        for batch_id, serial, at in SuspicionClearance.objects.filter(
+            batch_id__in={r["batch_id"] for r in rows}).values_list(
+                "batch_id", "serial").annotate(at=Max("cleared_at"))
+    }
+    return [r for r in rows if (r["batch_id"], r["serial"]) not in cleared
+            or cleared[(r["batch_id"], r["serial"])] < r["last"]]

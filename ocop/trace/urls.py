@@ -18,4 +18,5 @@ urlpatterns = [
     path("truy-xuat/tem/<int:pk>/", views.batch_detail, name="batch_detail"),
     path("truy-xuat/tem/<int:pk>/pdf", views.batch_pdf, name="batch_pdf"),
     path("truy-xuat/thong-ke/", views.analytics, name="analytics"),
+    path("truy-xuat/thong-ke/go-canh-bao/", views.clear_suspicion, name="clear_suspicion"),
 ]

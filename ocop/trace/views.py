@@ -22,7 +22,12 @@ from ocop.jobs import services as jobs
 from ocop.registry.selectors import producers_for, products_for
 from ocop.trace import actions, charts, forms, geo, pdf, selectors, stamps
 from ocop.trace.models import LotEvent, StampRange
-from ocop.trace.permissions import can_manage_producer, can_print_stamps, can_view_analytics
+from ocop.trace.permissions import (
+    can_clear_suspicion_anywhere,
+    can_manage_producer,
+    can_print_stamps,
+    can_view_analytics,
+)
 
 
 def _products_of(user, producer_ids):
@@ -186,11 +191,14 @@ def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
             if _run(request, form, call, _("Đã cập nhật tem.")):
                 return redirect("trace:batch_detail", pk=pk)
     product = batch.product
+    can_print = can_print_stamps(request.user, product.producer)
+    # Signed URIs only for those who print: anyone else could print valid stamps from them.
     samples = [stamps.stamp_uri(product.gtin, product.pk, batch.lot.code, s)
                for s in range(batch.first_serial, min(batch.last_serial, batch.first_serial + 2)
-                              + 1)]
+                              + 1)] if can_print else []
     return render(request, "trace/batch_detail.html", {
-        "batch": batch, "can_manage": can_manage, "form": form, "samples": samples,
+        "batch": batch, "can_manage": can_manage, "can_print": can_print, "form": form,
+        "samples": samples,
         "ranges": StampRange.objects.filter(batch=batch).order_by("first"),
         "max_per_pdf": pdf.MAX_PER_PDF,
     }, status=400 if form.errors else 200)
@@ -202,7 +210,7 @@ def batch_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     """Start the stamp sheet job for a range (the whole batch by default) and show its
     progress; a bad range goes back to the batch page with the reason."""
     batch = get_object_or_404(selectors.batches_for(request.user), pk=pk)
-    if not can_print_stamps(request.user, batch):
+    if not can_print_stamps(request.user, batch.product.producer):
         raise Http404
     try:
         first = int(request.POST.get("from") or batch.first_serial)
@@ -219,7 +227,8 @@ def batch_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def analytics(request: HttpRequest) -> HttpResponse:
+def analytics(request: HttpRequest, clear_form: forms.ClearSuspicionForm | None = None,
+              status: int = 200) -> HttpResponse:
     if not can_view_analytics(request.user):
         raise Http404
     days = 30
@@ -230,4 +239,19 @@ def analytics(request: HttpRequest) -> HttpResponse:
         "by_day": by_day, "chart": charts.scans_chart(by_day),
         "by_place": selectors.scans_by_place(scans, since),
         "suspicious": selectors.suspicious_stamps(scans, since), "days": days,
-    })
+        "can_clear": can_clear_suspicion_anywhere(request.user), "clear_form": clear_form,
+    }, status=status)
+
+
+@login_required
+@require_POST
+def clear_suspicion(request: HttpRequest) -> HttpResponse:
+    form = forms.ClearSuspicionForm(request.POST)
+    if form.is_valid():
+        d = form.cleaned_data
+        batch = get_object_or_404(selectors.batches_for(request.user), pk=d["batch"])
+        if _run(request, form, lambda: actions.clear_suspicion(
+                actor=request.user, batch=batch, serial=d["serial"], reason=d["reason"]),
+                _("Đã gỡ cảnh báo hàng giả cho tem.")):
+            return redirect("trace:analytics")
+    return analytics(request, clear_form=form, status=400)

@@ -34,7 +34,7 @@ def test_admin_lists_users_with_role_and_unit(admin_client, officer):
 
 
 def test_admin_token_is_view_and_revoke_only(admin_client, officer):
-    token, _raw = issue_api_token(user=officer, name="Máy chủ")
+    token, _raw = issue_api_token(user=officer, name="Máy chủ", second_factor_passed=True)
     assert admin_client.get(reverse("admin:accounts_apitoken_add")).status_code == 403
     change = admin_client.get(reverse("admin:accounts_apitoken_change", args=[token.pk]))
     assert change.status_code == 200

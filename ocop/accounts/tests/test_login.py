@@ -8,7 +8,7 @@ from django.test import Client
 from django.urls import reverse
 
 from ocop.accounts.client_ip import client_ip
-from ocop.accounts.testing import DEFAULT_PASSWORD
+from ocop.accounts.testing import DEFAULT_PASSWORD, pass_second_factor
 
 pytestmark = pytest.mark.django_db
 
@@ -38,6 +38,7 @@ def test_correct_login_goes_home_and_logout_ends_session(client, officer):
     response = post_login(client, officer.username, DEFAULT_PASSWORD)
     assert response.status_code == 302
     assert response["Location"] == reverse("web:home")
+    pass_second_factor(client, officer)  # a province office must use 2FA
     home = client.get(reverse("web:home"))
     assert "Trần Thị Lan" in home.content.decode()
 

@@ -24,7 +24,7 @@ def bearer(raw: str) -> dict[str, str]:
 
 
 def test_valid_token_reaches_protected_endpoints(officer):
-    _token, raw = issue_api_token(user=officer, name="Máy chủ xã")
+    _token, raw = issue_api_token(user=officer, name="Máy chủ xã", second_factor_passed=True)
     client = Client()
     me = client.get("/api/v1/me", **bearer(raw))
     assert me.status_code == 200
@@ -56,14 +56,14 @@ def test_missing_or_unknown_token_is_401(officer, header):
 
 
 def test_revoked_token_is_401(officer):
-    token, raw = issue_api_token(user=officer, name="cũ")
+    token, raw = issue_api_token(user=officer, name="cũ", second_factor_passed=True)
     revoke_api_token(user=officer, token_id=token.pk)
     assert Client().get("/api/v1/me", **bearer(raw)).status_code == 401
     assert Client().get("/api/v1/producers", **bearer(raw)).status_code == 401
 
 
 def test_token_of_a_deactivated_user_is_401(officer):
-    _token, raw = issue_api_token(user=officer, name="x")
+    _token, raw = issue_api_token(user=officer, name="x", second_factor_passed=True)
     officer.is_active = False
     officer.save(update_fields=["is_active"])
     assert Client().get("/api/v1/me", **bearer(raw)).status_code == 401

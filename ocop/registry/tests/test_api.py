@@ -3,6 +3,7 @@ from datetime import timedelta
 from django.utils import timezone
 
 from ocop.accounts.models import ApiToken
+from ocop.accounts.testing import login_client
 from ocop.audit.models import AuditEntry
 from ocop.registry import services
 from ocop.registry.models import Producer
@@ -28,7 +29,7 @@ def test_token_auth_and_pagination(world, client, settings):
 
 
 def test_filters_and_diacritics_search(world, client):
-    client.force_login(world.users["admin"])
+    login_client(world.users["admin"], client)
     data = client.get("/api/v1/products", {"q": "vai thieu luc ngan"}).json()
     assert [r["name"] for r in data["results"]] == ["Sản phẩm HTX Vải thiều Lục Ngạn"]
     data = client.get("/api/v1/producers", {"province": "P01"}).json()
@@ -41,7 +42,7 @@ def test_filters_and_diacritics_search(world, client):
 
 
 def test_create_producer_201_and_audited(world, client):
-    client.force_login(world.users["commune_officer"])
+    login_client(world.users["commune_officer"], client)
     response = client.post("/api/v1/producers", NEW_PRODUCER, content_type="application/json")
     assert response.status_code == 201, response.content
     body = response.json()
@@ -51,7 +52,7 @@ def test_create_producer_201_and_audited(world, client):
 
 
 def test_create_producer_validation_422_names_fields(world, client):
-    client.force_login(world.users["admin"])
+    login_client(world.users["admin"], client)
     bad = {**NEW_PRODUCER, "tax_code": "2914177766", "local_employees": 9,
            "business_reg_date": str(timezone.localdate() + timedelta(days=3))}
     response = client.post("/api/v1/producers", bad, content_type="application/json")
@@ -68,7 +69,7 @@ def test_create_producer_validation_422_names_fields(world, client):
 
 
 def test_create_producer_outside_reach_403(world, client):
-    client.force_login(world.users["commune_officer"])
+    login_client(world.users["commune_officer"], client)
     response = client.post("/api/v1/producers", {**NEW_PRODUCER, "commune": "C07210"},
                            content_type="application/json")
     assert response.status_code == 403
@@ -76,7 +77,7 @@ def test_create_producer_outside_reach_403(world, client):
 
 
 def test_patch_producer_only_sent_fields(world, client):
-    client.force_login(world.users["producer"])
+    login_client(world.users["producer"], client)
     own = world.producers["own"]
     response = client.patch(f"/api/v1/producers/{own.pk}", {"website": "https://htx.vn"},
                             content_type="application/json")
@@ -90,7 +91,7 @@ def test_patch_producer_only_sent_fields(world, client):
 
 
 def test_products_create_and_patch(world, client):
-    client.force_login(world.users["producer"])
+    login_client(world.users["producer"], client)
     response = client.post("/api/v1/products", {"name": "Vải sấy", "product_set": "1048-01",
                                                 "gtin": "8934567890120"},
                            content_type="application/json")
@@ -115,14 +116,14 @@ def test_documents_endpoint_has_expired_flag(world, client):
     producer = world.producers["own"]
     services.create_document(actor=None, producer=producer, data={
         "doc_type": "food_safety", "expires_on": timezone.localdate() - timedelta(days=2)})
-    client.force_login(world.users["producer"])
+    login_client(world.users["producer"], client)
     data = client.get(f"/api/v1/producers/{producer.pk}/documents").json()
     assert data["count"] == 1 and data["results"][0]["expired"] is True
     assert data["results"][0]["doc_type_label"].startswith("Giấy chứng nhận cơ sở")
 
 
 def test_openapi_documents_the_endpoints(world, client):
-    client.force_login(world.users["admin"])
+    login_client(world.users["admin"], client)
     schema = client.get("/api/v1/openapi.json").json()
     paths = schema["paths"]
     for path in ("/api/v1/producers", "/api/v1/producers/{producer_id}",

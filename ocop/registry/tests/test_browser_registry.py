@@ -13,7 +13,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from ocop.accounts.models import Role
-from ocop.accounts.testing import DEFAULT_PASSWORD, make_user
+from ocop.accounts.testing import DEFAULT_PASSWORD, confirmed_device, make_user, totp_code
 from ocop.registry.models import LegalForm, Producer, Product
 from ocop.registry.tests.conftest import TAX_CODES, make_producer, make_product
 
@@ -25,8 +25,10 @@ GTIN = "8934567890120"
 
 @pytest.fixture
 def office(units):
-    return make_user(Role.PROVINCE_OFFICE, unit=units.bac_ninh, username="vpdp-bac-ninh",
+    user = make_user(Role.PROVINCE_OFFICE, unit=units.bac_ninh, username="vpdp-bac-ninh",
                      first_name="Trần Thị Bình")
+    confirmed_device(user)  # set up before signing in, as the office's phone app would be
+    return user
 
 
 @pytest.fixture
@@ -37,11 +39,14 @@ def console_errors(page: Page) -> list[str]:
     return errors
 
 
-def sign_in(page: Page, base_url: str, username: str) -> None:
+def sign_in(page: Page, base_url: str, user) -> None:
+    """Password, then the code from the authenticator app (a province office must use 2FA)."""
     page.goto(f"{base_url}/dang-nhap/")
-    page.get_by_label("Tên đăng nhập").fill(username)
+    page.get_by_label("Tên đăng nhập").fill(user.username)
     page.get_by_label("Mật khẩu").fill(DEFAULT_PASSWORD)
     page.get_by_role("button", name="Đăng nhập").click()
+    page.get_by_label("Mã xác thực 6 số").fill(totp_code(confirmed_device(user)))
+    page.get_by_role("button", name="Xác nhận").click()
     expect(page).to_have_url(f"{base_url}/")
 
 
@@ -65,7 +70,7 @@ def test_office_creates_producer_and_product_then_finds_it(
                           legal_form=LegalForm.HOUSEHOLD)
     make_product(other, "Mật ong hoa nhãn", classification)
 
-    sign_in(page, live_server.url, office.username)
+    sign_in(page, live_server.url, office)
     page.get_by_role("link", name="Chủ thể").first.click()
     page.get_by_role("link", name="Thêm chủ thể").click()
     expect(page.get_by_role("heading", name="Thêm chủ thể")).to_be_visible()
@@ -111,7 +116,7 @@ def test_office_creates_producer_and_product_then_finds_it(
 def test_wrong_tax_code_shows_the_field_error_and_saves_nothing(
     page: Page, live_server, units, office, console_errors
 ):
-    sign_in(page, live_server.url, office.username)
+    sign_in(page, live_server.url, office)
     page.goto(f"{live_server.url}/chu-the/them/")
     wrong = TAX_CODES[0][:9] + str((int(TAX_CODES[0][9]) + 1) % 10)
     fill_producer(page, name="HTX Vải thiều Lục Ngạn", tax_code=wrong,
@@ -133,7 +138,7 @@ def test_product_list_is_cards_on_a_phone(
     producer = make_producer("HTX Vải thiều Lục Ngạn", units.xa_luc_ngan, TAX_CODES[0])
     make_product(producer, "Vải thiều tươi Lục Ngạn", classification, gtin=GTIN)
     page.set_viewport_size({"width": 390, "height": 844})
-    sign_in(page, live_server.url, office.username)
+    sign_in(page, live_server.url, office)
     page.goto(f"{live_server.url}/san-pham/")
 
     # Column headers are hidden; every cell is a labelled line of a card instead.

@@ -5,6 +5,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
+from ocop.accounts.testing import login_client
 from ocop.audit.models import AuditEntry
 from ocop.jobs.testing import start_and_download
 from ocop.registry import excel
@@ -38,7 +39,7 @@ def upload(client, url: str, content: bytes, name: str = "du-lieu.xlsx"):
 
 
 def test_good_file_previews_then_imports_all_rows(world, client):
-    client.force_login(world.users["province_office"])
+    login_client(world.users["province_office"], client)
     url = reverse("registry:producer_import")
     content = xlsx([producer_row("2914177765", "HTX Na Lục Ngạn"),
                     producer_row("3170669072", "Hộ Bánh đa Kế", "07210",
@@ -60,7 +61,7 @@ def test_good_file_previews_then_imports_all_rows(world, client):
 
 
 def test_one_bad_row_imports_nothing_and_names_row_and_column(world, client):
-    client.force_login(world.users["province_office"])
+    login_client(world.users["province_office"], client)
     content = xlsx([
         producer_row("2914177765", "HTX Một"),
         producer_row("2914177766", "HTX Hai"),  # wrong check digit
@@ -97,7 +98,7 @@ def test_commit_runs_all_in_one_transaction(world):
 
 
 def test_non_xlsx_file_gets_a_clear_message(world, client):
-    client.force_login(world.users["admin"])
+    login_client(world.users["admin"], client)
     url = reverse("registry:producer_import")
     response = upload(client, url, "Mã số thuế;Tên\n0100109106;A\n".encode(), "du-lieu.csv")
     form = response.context["form"]
@@ -109,7 +110,7 @@ def test_non_xlsx_file_gets_a_clear_message(world, client):
 
 
 def test_disguised_upload_refused(world, client):
-    client.force_login(world.users["admin"])
+    login_client(world.users["admin"], client)
     response = upload(client, reverse("registry:producer_import"),
                       b"MZ\x90\x00" + b"\x00" * 100, "danh-sach.xlsx")
     message = response.context["form"].errors["file"][0]
@@ -117,7 +118,7 @@ def test_disguised_upload_refused(world, client):
 
 
 def test_missing_columns_reported(world, client):
-    client.force_login(world.users["admin"])
+    login_client(world.users["admin"], client)
     response = upload(client, reverse("registry:producer_import"),
                       xlsx([["x"]], headers=["Tên chủ thể"]))
     message = response.context["form"].errors["file"][0]
@@ -125,7 +126,7 @@ def test_missing_columns_reported(world, client):
 
 
 def test_product_import_and_template(world, client):
-    client.force_login(world.users["commune_officer"])
+    login_client(world.users["commune_officer"], client)
     url = reverse("registry:product_import")
     template = client.get(url, {"mau": "1"})
     wb = load_workbook(io.BytesIO(b"".join(template.streaming_content)))
@@ -148,7 +149,7 @@ def test_product_import_and_template(world, client):
 
 
 def test_inspector_cannot_import(world, client):
-    client.force_login(world.users["inspector"])
+    login_client(world.users["inspector"], client)
     assert client.get(reverse("registry:producer_import")).status_code == 403
 
 
@@ -157,7 +158,7 @@ def test_inspector_cannot_import(world, client):
 def test_export_content_follows_filters_and_reach(world, client, kind, url,
                                                   django_capture_on_commit_callbacks):
     """The export runs as a background job; the list's filters travel in the query string."""
-    client.force_login(world.users["province_office"])
+    login_client(world.users["province_office"], client)
     assert client.get(reverse(url)).status_code == 405  # starting a job is a POST
     _job, response = start_and_download(client, django_capture_on_commit_callbacks,
                                         reverse(url) + "?q=vai+thieu&page=3")

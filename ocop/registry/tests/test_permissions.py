@@ -7,6 +7,7 @@ to the matrix must be made deliberately in both places.
 import pytest
 from django.urls import reverse
 
+from ocop.accounts.testing import login_client
 from ocop.registry import permissions
 from ocop.registry.tests.conftest import POSITIONS, ROLES
 
@@ -98,7 +99,7 @@ def _expected_status(role: str, position: str, entity: str, action: str) -> int:
 
 @pytest.mark.parametrize("role", ROLES)
 def test_pages_follow_the_matrix(world, client, role):
-    client.force_login(world.users[role])
+    login_client(world.users[role], client)
     for position in POSITIONS:
         producer = world.producers[position]
         product = world.products[position]
@@ -118,7 +119,7 @@ def test_pages_follow_the_matrix(world, client, role):
 
 @pytest.mark.parametrize("role", ROLES)
 def test_lists_show_only_the_reach(world, client, role):
-    client.force_login(world.users[role])
+    login_client(world.users[role], client)
     page = client.get(reverse("registry:producer_list")).content.decode()
     for position in POSITIONS:
         assert (world.producers[position].name in page) == (position in VIEW[role]), position
@@ -129,13 +130,13 @@ def test_lists_show_only_the_reach(world, client, role):
 
 def test_create_pages(world, client):
     for role in ROLES:
-        client.force_login(world.users[role])
+        login_client(world.users[role], client)
         status = client.get(reverse("registry:producer_create")).status_code
         assert status == (200 if CREATE_PRODUCER[role] else 403), role
 
 
 def test_post_edit_outside_reach_is_404_and_changes_nothing(world, client):
-    client.force_login(world.users["commune_officer"])
+    login_client(world.users["commune_officer"], client)
     other = world.producers["other_province"]
     response = client.post(reverse("registry:producer_edit", args=[other.pk]), {"name": "Hacked"})
     assert response.status_code == 404
@@ -148,7 +149,7 @@ def test_document_of_another_producer_not_reachable_through_own_url(world, clien
 
     doc = services.create_document(actor=None, producer=world.producers["other_producer"],
                                    data={"doc_type": "other"})
-    client.force_login(world.users["producer"])
+    login_client(world.users["producer"], client)
     own = world.producers["own"]
     # Own producer id in the URL, someone else's document id: still 404.
     url = reverse("registry:document_edit", args=[own.pk, doc.pk])
@@ -160,7 +161,7 @@ def test_document_of_another_producer_not_reachable_through_own_url(world, clien
 
 @pytest.mark.parametrize("role", ROLES)
 def test_api_follows_the_matrix(world, client, role):
-    client.force_login(world.users[role])
+    login_client(world.users[role], client)
     for position in POSITIONS:
         producer = world.producers[position]
         product = world.products[position]
@@ -180,7 +181,7 @@ def test_api_follows_the_matrix(world, client, role):
 
 @pytest.mark.parametrize("role", ROLES)
 def test_api_lists_show_only_the_reach(world, client, role):
-    client.force_login(world.users[role])
+    login_client(world.users[role], client)
     ids = {r["id"] for r in client.get("/api/v1/producers").json()["results"]}
     assert ids == {world.producers[p].pk for p in VIEW[role]}
     ids = {r["id"] for r in client.get("/api/v1/products").json()["results"]}

@@ -6,6 +6,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from ocop.accounts.testing import login_client
 from ocop.registry import selectors, services
 from ocop.registry.selectors import RegistryFilter
 from ocop.registry.tests.conftest import make_producer, make_product
@@ -124,7 +125,7 @@ _tax_codes = _valid_tax_codes(40)
 def test_list_page_query_count_is_constant(world, client, settings, path):
     # One page holds every row, so that the 30-row page really renders 30 rows.
     settings.PAGE_SIZE = 100
-    client.force_login(world.users["province_office"])
+    login_client(world.users["province_office"], client)
     url = reverse(path)
     _add_products(world, 5)
     with CaptureQueriesContext(connection) as small:
@@ -145,7 +146,7 @@ def _add_products_more(world, n: int) -> None:
 
 @pytest.mark.parametrize("path", ["/api/v1/producers", "/api/v1/products"])
 def test_api_list_query_count_is_constant(world, client, path):
-    client.force_login(world.users["admin"])
+    login_client(world.users["admin"], client)
     _add_products(world, 5)
     with CaptureQueriesContext(connection) as small:
         assert client.get(path, {"page_size": 100}).status_code == 200

@@ -4,6 +4,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
+from ocop.accounts.testing import login_client
 from ocop.registry import services
 from ocop.registry.models import EvidenceDocument, Producer, Product
 from ocop.registry.tests.test_uploads import PDF, png_bytes
@@ -16,7 +17,7 @@ FORM = {
 
 
 def test_create_producer_page(world, client):
-    client.force_login(world.users["commune_officer"])
+    login_client(world.users["commune_officer"], client)
     url = reverse("registry:producer_create")
     assert client.get(url).status_code == 200
     # Another commune of the same province is outside a commune officer's reach.
@@ -33,7 +34,7 @@ def test_create_producer_page(world, client):
 
 
 def test_producer_edits_own_profile_but_not_locked_fields(world, client):
-    client.force_login(world.users["producer"])
+    login_client(world.users["producer"], client)
     own = world.producers["own"]
     url = reverse("registry:producer_edit", args=[own.pk])
     form = client.get(url).context["form"]
@@ -49,7 +50,7 @@ def test_producer_edits_own_profile_but_not_locked_fields(world, client):
 
 
 def test_htmx_search_returns_only_the_results_partial(world, client):
-    client.force_login(world.users["admin"])
+    login_client(world.users["admin"], client)
     response = client.get(reverse("registry:producer_list"), {"q": "gom bac giang"},
                           headers={"HX-Request": "true", "HX-Target": "results"})
     body = response.content.decode()
@@ -64,13 +65,13 @@ def test_product_list_shows_stars(world, client):
     product = world.products["own"]
     product.stars = 4
     product.save(update_fields=["stars"])
-    client.force_login(world.users["admin"])
+    login_client(world.users["admin"], client)
     body = client.get(reverse("registry:product_list")).content.decode()
     assert '<span class="stars" aria-label="4 sao">★★★★☆</span>' in body
 
 
 def test_product_create_with_image_and_edit(world, client):
-    client.force_login(world.users["producer"])
+    login_client(world.users["producer"], client)
     url = reverse("registry:product_create")
     response = client.post(url, {"name": "Vải sấy dẻo", "product_set": "1048-01",
                                  "status": "active", "gtin": "8934567890120",
@@ -87,7 +88,7 @@ def test_product_create_with_image_and_edit(world, client):
 
 
 def test_staff_product_create_picks_producer(world, client):
-    client.force_login(world.users["province_office"])
+    login_client(world.users["province_office"], client)
     url = reverse("registry:product_create")
     page = client.get(url).content.decode()
     assert "HTX Vải thiều Lục Ngạn" in page and "HTX Trà Hoàn Kiếm" not in page
@@ -97,7 +98,7 @@ def test_staff_product_create_picks_producer(world, client):
 
 def test_documents_on_detail_page_with_expired_badge_and_file(world, client):
     producer = world.producers["own"]
-    client.force_login(world.users["commune_officer"])
+    login_client(world.users["commune_officer"], client)
     url = reverse("registry:document_create", args=[producer.pk])
     yesterday = timezone.localdate() - timedelta(days=1)
     response = client.post(url, {"doc_type": "food_safety", "number": "45/ATTP",
@@ -113,7 +114,7 @@ def test_documents_on_detail_page_with_expired_badge_and_file(world, client):
     response = client.get(file_url)
     assert b"".join(response.streaming_content) == PDF
     # The producer itself downloads its own document too.
-    client.force_login(world.users["producer"])
+    login_client(world.users["producer"], client)
     assert client.get(file_url).status_code == 200
 
 
@@ -122,13 +123,13 @@ def test_document_file_not_served_outside_reach(world, client):
     doc = services.create_document(actor=None, producer=producer, data={"doc_type": "other"},
                                    file=SimpleUploadedFile("a.pdf", PDF))
     url = reverse("registry:document_file", args=[producer.pk, doc.pk])
-    client.force_login(world.users["council_member"])
+    login_client(world.users["council_member"], client)
     assert client.get(url).status_code == 200
     from ocop.accounts.models import User
 
     hanoi = User.objects.create_user(username="hn", role="province_office",
                                      unit=world.units.ha_noi)
-    client.force_login(hanoi)
+    login_client(hanoi, client)
     assert client.get(url).status_code == 404
 
 
@@ -136,7 +137,7 @@ def test_document_edit_and_delete_pages(world, client):
     producer = world.producers["own"]
     doc = services.create_document(actor=None, producer=producer,
                                    data={"doc_type": "other", "number": "1"})
-    client.force_login(world.users["producer"])
+    login_client(world.users["producer"], client)
     edit = reverse("registry:document_edit", args=[producer.pk, doc.pk])
     response = client.post(edit, {"doc_type": "trademark", "number": "2"})
     assert response.status_code == 302
@@ -150,7 +151,7 @@ def test_document_edit_and_delete_pages(world, client):
 
 def test_delete_producer_with_products_shows_message(world, client):
     producer = world.producers["other_commune"]
-    client.force_login(world.users["province_office"])
+    login_client(world.users["province_office"], client)
     response = client.post(reverse("registry:producer_delete", args=[producer.pk]), follow=True)
     assert "còn 1 sản phẩm" in response.content.decode()
     assert Producer.objects.filter(pk=producer.pk).exists()

@@ -35,15 +35,17 @@ def test_coarse_place(lat, lon, expected) -> None:
 
 
 def test_analytics_by_day_place_and_suspicious(chain, settings) -> None:
-    settings.STAMP_SUSPICIOUS_SCANS = 3
+    settings.STAMP_SUSPICIOUS_SOURCES = 3
+    for n in range(4):  # four networks: the last two scans are suspicious
+        if n == 2:
+            Scan.objects.filter(serial=9).update(scanned_at=timezone.now() - timedelta(days=1))
+        Client(REMOTE_ADDR=f"198.51.{n}.7").get(stamp_path(chain, 9) + "&lat=10.77&lon=106.70")
     client = Client()
-    for _ in range(4):
-        client.get(stamp_path(chain, 9) + "&lat=10.77&lon=106.70")
     client.get(stamp_path(chain, 10))
     Scan.objects.filter(serial=10).update(scanned_at=timezone.now() - timedelta(days=2))
     scans = selectors.scans_for(chain.people["producer"])
     since = timezone.now() - timedelta(days=30)
-    assert [r["n"] for r in selectors.scans_by_day(scans, since)] == [1, 4]
+    assert [r["n"] for r in selectors.scans_by_day(scans, since)] == [1, 2, 2]
     assert selectors.scans_by_place(scans, since) == [{"place": "10.8,106.7", "n": 4}]
     suspicious = selectors.suspicious_stamps(scans, since)
     assert [(r["serial"], r["n"]) for r in suspicious] == [(9, 2)]

@@ -1,9 +1,14 @@
-"""Print the demo accounts that exist in the database, one line each, in role order."""
+"""Print the demo accounts that exist in the database, one line each, in role order, then the
+TOTP secrets of those that have two-step verification (demo secrets are public, like the
+password)."""
 
 from django.core.management.base import BaseCommand
 from django.db.models import Case, IntegerField, Value, When
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from ocop.accounts.models import Role, User
+from ocop.accounts.otp import otpauth_uri, secret_base32
+from ocop.accounts.policy import second_factor_required
 
 DEMO_PREFIX = "demo-"
 # Set by the demo_data command for every demo account; only a hint, never checked here (checking
@@ -40,7 +45,7 @@ class Command(BaseCommand):
         rows = [
             (
                 u.username,
-                u.get_role_display() + (" (2FA)" if u.require_otp else ""),
+                u.get_role_display() + (" (2FA)" if second_factor_required(u) else ""),
                 _jurisdiction(u),
                 DEMO_PASSWORD_HINT,
             )
@@ -56,3 +61,17 @@ class Command(BaseCommand):
         self.stdout.write(line(tuple("-" * w for w in widths)))
         for row in rows:
             self.stdout.write(line(row))
+
+        secrets: dict[int, TOTPDevice] = {}
+        for device in TOTPDevice.objects.filter(user__in=users, confirmed=True).order_by("pk"):
+            secrets.setdefault(device.user_id, device)  # the first confirmed device of each
+        if secrets:
+            self.stdout.write("")
+            self.stdout.write(
+                "Xác thực hai bước: thêm mã bí mật (hoặc liên kết otpauth://) vào ứng dụng "
+                "xác thực, rồi nhập mã 6 số sau mật khẩu."
+            )
+            for u in users:
+                if (device := secrets.get(u.pk)) is not None:
+                    self.stdout.write(f"{u.username}  {secret_base32(device)}  "
+                                      f"{otpauth_uri(device, u.username)}")

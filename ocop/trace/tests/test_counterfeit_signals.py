@@ -1,0 +1,139 @@
+"""Counterfeit signals that cannot be forged cheaply: the forged sequence of issue 9, repeat scans
+logged once, independent evidence over days, the office's audited clearance, the public rate
+limit, and the scan log's retention with daily counts."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from ocop.accounts.testing import login_client
+from ocop.audit.models import AuditEntry
+from ocop.trace import actions, scan, stamps
+from ocop.trace.models import Scan, ScanDay, SuspicionClearance
+from ocop.trace.tests.test_stamps_scan import stamp_path
+
+pytestmark = pytest.mark.django_db
+
+CLEAR = "/truy-xuat/thong-ke/go-canh-bao/"
+
+
+def api_scan(client: Client, chain, serial: int, lat: str, lon: str):
+    uri = stamps.stamp_uri(chain.dried.gtin, chain.dried.pk, chain.packed.code, serial)
+    return client.get("/api/v1/trace/scan", {"uri": uri, "lat": lat, "lon": lon}).json()
+
+
+def test_the_forged_sequence_no_longer_flags_a_genuine_stamp(chain) -> None:
+    # Issue 9: three public requests with made-up coordinates far apart used to mark a genuine
+    # stamp "Có dấu hiệu hàng giả" for 30 days.
+    attacker = Client(REMOTE_ADDR="203.0.113.66")
+    answers = [api_scan(attacker, chain, 12, lat, lon)
+               for lat, lon in (("21.0", "105.8"), ("10.8", "106.7"), ("16.1", "108.2"))]
+    assert [a["result"] for a in answers] == ["ok", "ok", "ok"]
+    # A buyer scanning afterwards sees a genuine product.
+    page = Client(REMOTE_ADDR="198.51.100.4").get(stamp_path(chain, 12)).content.decode()
+    assert 'data-result="ok"' in page and "Có dấu hiệu hàng giả" not in page
+    # And the attacker's burst left one row, not three.
+    assert Scan.objects.filter(serial=12, source=scan.source_key("203.0.113.66")).count() == 1
+
+
+def test_a_burst_from_many_networks_in_one_day_is_not_enough(chain, settings) -> None:
+    settings.STAMP_SUSPICIOUS_SOURCES = 3
+    results = [Client(REMOTE_ADDR=f"192.0.{n}.9").get(stamp_path(chain, 13)).content.decode()
+               for n in range(6)]
+    assert all('data-result="ok"' in r for r in results)
+
+
+def test_repeat_scans_are_logged_again_after_the_window(chain) -> None:
+    parsed = stamps.parse_gs1(stamp_path(chain, 14).split("?")[0])
+    signature = stamp_path(chain, 14).split("s=")[1]
+    start = timezone.now()
+    for minutes in (0, 5, 9):
+        scan.resolve(parsed, signature, source="x", now=start + timedelta(minutes=minutes))
+    assert Scan.objects.filter(serial=14).count() == 1
+    outcome = scan.resolve(parsed, signature, source="x", now=start + timedelta(minutes=11))
+    assert not outcome.duplicate and outcome.scan_count == 2
+    assert Scan.objects.filter(serial=14).count() == 2
+    # Another source at the same moment is a scan of its own.
+    scan.resolve(parsed, signature, source="y", now=start + timedelta(minutes=11))
+    assert Scan.objects.filter(serial=14).count() == 3
+
+
+def flag(chain, serial: int, sources: str, *, day: int) -> list[str]:
+    """Scan ``serial`` once from each source, ``day`` days ago; the verdicts."""
+    parsed = stamps.parse_gs1(stamp_path(chain, serial).split("?")[0])
+    signature = stamp_path(chain, serial).split("s=")[1]
+    at = timezone.now() - timedelta(days=day)
+    return [scan.resolve(parsed, signature, source=s, now=at).result for s in sources]
+
+
+def test_office_clears_a_flag_with_a_reason_and_new_evidence_flags_again(chain, settings):
+    settings.STAMP_SUSPICIOUS_SOURCES = 3
+    assert flag(chain, 15, "ab", day=3) == ["ok", "ok"]
+    assert flag(chain, 15, "cd", day=1) == ["suspicious", "suspicious"]
+    office = login_client(chain.people["province_office"])
+    page = office.get("/truy-xuat/thong-ke/").content.decode()
+    assert "Gỡ cảnh báo" in page and ">15<" in page
+
+    empty = office.post(CLEAR, {"batch": chain.batch.pk, "serial": 15, "reason": " "})
+    assert empty.status_code == 400 and "Cần nêu lý do gỡ cảnh báo." in empty.content.decode()
+    assert not SuspicionClearance.objects.exists()
+    done = office.post(CLEAR, {"batch": chain.batch.pk, "serial": 15,
+                               "reason": "Cửa hàng có nhiều quầy, khách quét thử."})
+    assert done.status_code == 302
+    entry = AuditEntry.objects.get(action="trace.suspicion_clear")
+    assert entry.actor_id == chain.people["province_office"].pk
+    assert entry.changes["reason"] == "Cửa hàng có nhiều quầy, khách quét thử."
+    assert ">15<" not in office.get("/truy-xuat/thong-ke/").content.decode()
+
+    # Evidence up to the clearance no longer counts…
+    assert flag(chain, 15, "e", day=0) == ["ok"]
+    # …new independent evidence on later days does.
+    SuspicionClearance.objects.update(cleared_at=timezone.now() - timedelta(days=2))
+    assert flag(chain, 15, "f", day=0) == ["suspicious"]
+
+
+@pytest.mark.parametrize("who", ["producer", "commune_officer", "hanoi_office"])
+def test_only_offices_in_charge_clear_flags(chain, who) -> None:
+    client = login_client(chain.people[who])
+    response = client.post(CLEAR, {"batch": chain.batch.pk, "serial": 15, "reason": "x"})
+    assert response.status_code == 404
+    assert not SuspicionClearance.objects.exists()
+    with pytest.raises(actions.ActionError):
+        actions.clear_suspicion(actor=chain.people[who], batch=chain.batch, serial=15,
+                                reason="x")
+
+
+def test_public_scan_and_verify_are_rate_limited_per_client(chain, settings) -> None:
+    settings.PUBLIC_RATE_LIMIT = "3/m"
+    busy = Client(REMOTE_ADDR="203.0.113.99")
+    codes = [busy.get(stamp_path(chain, 16)).status_code for _ in range(3)]
+    limited = busy.get(f"/verify/{chain.certificate.number}")
+    assert codes == [200, 200, 200] and limited.status_code == 429
+    assert "quá nhiều yêu cầu" in limited.content.decode()
+    assert limited["Retry-After"] == "60"
+    api = busy.get("/api/v1/trace/scan", {"uri": "x"})
+    assert api.status_code == 429 and "quá nhiều yêu cầu" in api.json()["detail"]
+    # Another client is not affected.
+    assert Client(REMOTE_ADDR="198.51.100.5").get(stamp_path(chain, 16)).status_code == 200
+
+
+def test_old_scans_are_folded_into_daily_counts(chain, settings) -> None:
+    settings.STAMP_SCAN_RETENTION_DAYS = 90
+    for n in range(3):
+        Client(REMOTE_ADDR=f"192.0.{n}.1").get(stamp_path(chain, 17))
+    Client().get(stamp_path(chain, 17)[:-2] + "ZZ")  # a forged signature: no product
+    Client().get(stamp_path(chain, 18))
+    old = timezone.now() - timedelta(days=100)
+    Scan.objects.exclude(serial=18).update(scanned_at=old)
+
+    folded, days = scan.prune_scans()
+    assert (folded, days) == (4, 2)
+    assert list(Scan.objects.values_list("serial", flat=True)) == [18]
+    assert {(d.product_id, d.result, d.scans) for d in ScanDay.objects.all()} == {
+        (chain.dried.pk, "ok", 3), (None, "bad_signature", 1)}
+    assert AuditEntry.objects.filter(action="trace.scans_prune").count() == 1
+    assert scan.prune_scans() == (0, 0)
