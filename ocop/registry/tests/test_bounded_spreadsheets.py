@@ -17,6 +17,7 @@ from django.urls import reverse
 from openpyxl import Workbook
 
 from ocop import ooxml
+from ocop.accounts.testing import login_client
 from ocop.criteria.engine.excel import read_excel
 from ocop.criteria.engine.model import CriteriaSetError
 from ocop.registry import excel, uploads
@@ -112,7 +113,7 @@ def test_macro_word_document_refused_as_docx():
 
 @pytest.mark.django_db
 def test_import_page_refuses_bomb_and_writes_nothing(world, client):
-    client.force_login(world.users["province_office"])
+    login_client(world.users["province_office"], client)
     before = Producer.objects.count()
     response = upload(client, reverse("registry:producer_import"), bomb_xlsx(40 * 1024 * 1024),
                       "danh-sach.xlsx")
