@@ -23,6 +23,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from ocop.dossiers.levels import LEVEL_CHOICES
+from ocop.web.search import FoldedSearchText
 
 
 def add_months(day: date, months: int) -> date:
@@ -36,7 +37,7 @@ def validity_months() -> int:
     return getattr(settings, "OCOP_CERTIFICATE_VALIDITY_MONTHS", 36)
 
 
-class RecognitionDecision(models.Model):
+class RecognitionDecision(FoldedSearchText):
     """Quyết định công nhận kết quả đánh giá, phân hạng sản phẩm OCOP.
 
     ``issuing_unit`` is the unit whose People's Committee signed it: a current province, or for
@@ -70,6 +71,9 @@ class RecognitionDecision(models.Model):
 
     def __str__(self) -> str:
         return f"Quyết định số {self.number} ngày {self.date:%d/%m/%Y}"
+
+    def search_parts(self) -> list[str]:
+        return [self.number, self.signer_name, self.signer_title]
 
 
 class CertificateStatus(models.TextChoices):

@@ -13,6 +13,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from ocop.dossiers.levels import LEVEL_CHOICES, PROCEDURE_CHOICES
+from ocop.web.search import FoldedSearchText
 
 
 class ProgrammeYear(models.Model):
@@ -43,7 +44,7 @@ class ProgrammeYear(models.Model):
         return f"OCOP {self.year} — {self.province.name}"
 
 
-class Round(models.Model):
+class Round(FoldedSearchText):
     """An evaluation round (đợt đánh giá) at one level."""
 
     class Status(models.TextChoices):
@@ -85,6 +86,9 @@ class Round(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def search_parts(self) -> list[str]:
+        return [self.name]
 
 
 class DossierState(models.TextChoices):

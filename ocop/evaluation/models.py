@@ -20,9 +20,10 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from ocop.dossiers.levels import LEVEL_CHOICES
+from ocop.web.search import FoldedSearchText
 
 
-class Council(models.Model):
+class Council(FoldedSearchText):
     round = models.ForeignKey(
         "dossiers.Round", verbose_name=_("đợt đánh giá"), on_delete=models.PROTECT,
         related_name="councils",
@@ -51,6 +52,9 @@ class Council(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def search_parts(self) -> list[str]:
+        return [self.name, self.decision_number]
 
 
 class MemberRole(models.TextChoices):

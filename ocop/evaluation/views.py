@@ -212,8 +212,9 @@ def propose(request: HttpRequest, dossier_id: int) -> HttpResponse:
 
 @login_required
 def council_list(request: HttpRequest) -> HttpResponse:
+    q = request.GET.get("q", "").strip()[:100]
     return render(request, "evaluation/council_list.html", {
-        "councils": selectors.councils_for(request.user),
+        "councils": selectors.council_list(request.user, q), "q": q,
         "rounds": selectors.rounds_for(request.user).filter(status="open"),
     })
 

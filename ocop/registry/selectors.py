@@ -17,7 +17,7 @@ from django.utils import timezone
 from ocop.accounts.jurisdiction import scope_by_commune
 from ocop.accounts.models import User
 from ocop.registry.models import EvidenceDocument, LegalForm, Producer, Product
-from ocop.units.text import fold
+from ocop.web.search import search
 
 PRODUCER_ORDERINGS = {
     "name": ("name", "id"),
@@ -105,9 +105,7 @@ class RegistryFilter:
 
 def _search(qs: QuerySet, q: str) -> QuerySet:
     # Every word must appear somewhere in the folded text: "vai thieu luc ngan" ≈ "Vải thiều…".
-    for word in fold(q).split():
-        qs = qs.filter(search_text__contains=word)
-    return qs
+    return search(qs, q, folded=("search_text",))
 
 
 def _producer_filters(f: RegistryFilter, prefix: str = "") -> Q:
