@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ocop.dossiers.levels import LEVEL_CHOICES
 from ocop.web.search import FoldedSearchText
+from ocop.web.validators import PlainText
 
 
 def add_months(day: date, months: int) -> date:
@@ -46,8 +47,10 @@ class RecognitionDecision(FoldedSearchText):
 
     number = models.CharField(_("số quyết định"), max_length=60)
     date = models.DateField(_("ngày ký"))
-    signer_name = models.CharField(_("người ký"), max_length=150)
-    signer_title = models.CharField(_("chức vụ người ký"), max_length=150)
+    signer_name = models.CharField(_("người ký"), max_length=150,
+                                   validators=[PlainText(_("Người ký"))])
+    signer_title = models.CharField(_("chức vụ người ký"), max_length=150,
+                                    validators=[PlainText(_("Chức vụ người ký"))])
     issuing_unit = models.ForeignKey(
         "units.Unit", verbose_name=_("đơn vị ban hành"), null=True, blank=True,
         on_delete=models.PROTECT, related_name="+",

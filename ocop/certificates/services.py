@@ -41,6 +41,7 @@ from ocop.dossiers.levels import CENTRAL, DISTRICT, PROVINCE
 from ocop.notifications.services import notify
 from ocop.registry.models import Product
 from ocop.units.models import Unit
+from ocop.web.validators import plain_text_errors
 
 REMINDER_DAYS = (90, 30)
 CERTIFIABLE = (3, 4, 5)
@@ -119,6 +120,8 @@ def create_decision(
         errors["number"] = _("Hãy nhập số quyết định.")
     if not signer_name.strip() or not signer_title.strip():
         errors["signer_name"] = _("Hãy nhập người ký và chức vụ.")
+    errors.update(plain_text_errors({"signer_name": (_("Người ký"), signer_name),
+                                     "signer_title": (_("Chức vụ người ký"), signer_title)}))
     if errors:
         raise ValidationError(errors)
     if actor is not None:

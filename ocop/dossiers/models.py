@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ocop.dossiers.levels import LEVEL_CHOICES, PROCEDURE_CHOICES
 from ocop.web.search import FoldedSearchText
+from ocop.web.validators import PlainText
 
 
 class ProgrammeYear(models.Model):
@@ -57,7 +58,7 @@ class Round(FoldedSearchText):
     )
     level = models.CharField(_("cấp"), max_length=10, choices=LEVEL_CHOICES)
     number = models.PositiveSmallIntegerField(_("đợt số"))
-    name = models.CharField(_("tên đợt"), max_length=200)
+    name = models.CharField(_("tên đợt"), max_length=200, validators=[PlainText(_("Tên đợt"))])
     opens_on = models.DateField(_("mở nhận hồ sơ từ"))
     submission_deadline = models.DateField(_("hạn nộp hồ sơ"))
     evaluation_deadline = models.DateField(_("hạn đánh giá"))

@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ocop.dossiers.levels import LEVEL_CHOICES
 from ocop.web.search import FoldedSearchText
+from ocop.web.validators import PlainText
 
 
 class Council(FoldedSearchText):
@@ -29,7 +30,8 @@ class Council(FoldedSearchText):
         related_name="councils",
     )
     level = models.CharField(_("cấp"), max_length=10, choices=LEVEL_CHOICES)
-    name = models.CharField(_("tên hội đồng"), max_length=200)
+    name = models.CharField(_("tên hội đồng"), max_length=200,
+                            validators=[PlainText(_("Tên hội đồng"))])
     decision_number = models.CharField(_("quyết định thành lập"), max_length=60, blank=True)
     # Provincial practice (ocop-facts.md §1.7): members may differ by at most 10 points, a
     # meeting needs 75 % of members with the chair; the central council 5 of 7 (quorum_min).

@@ -50,6 +50,7 @@ from ocop.evaluation.models import (
 )
 from ocop.notifications.services import notify
 from ocop.units.text import fold
+from ocop.web.validators import plain_text_errors
 
 S = DossierState
 
@@ -93,6 +94,8 @@ def create_council(
     _require(_can_manage(actor, round))
     if not name.strip():
         raise ValidationError({"name": _("Hãy nhập tên hội đồng.")})
+    if markup := plain_text_errors({"name": (_("Tên hội đồng"), name)}):
+        raise ValidationError(markup)
     if quorum_min is None and round.level == CENTRAL:
         quorum_min = 5  # the national council: valid with at least 5 of its 7 members
     council = Council.objects.create(

@@ -40,6 +40,7 @@ from ocop.registry import selectors, services
 from ocop.registry.models import LegalForm, Producer, Product, ProductSet
 from ocop.units.models import Unit
 from ocop.units.text import fold
+from ocop.web.spreadsheets import restore_cell, safe_row
 
 MAX_IMPORT_ROWS = 20_000
 YES_NO = "Có / Không"
@@ -129,7 +130,8 @@ def template_workbook(columns: Iterable[Column], title: str) -> bytes:
     for cell in guide[1]:
         cell.font = Font(bold=True)
     for c in columns:
-        guide.append([c.header, _("Có") if c.required else "", str(c.help), c.example])
+        guide.append(safe_row([c.header, _("Có") if c.required else "", str(c.help),
+                               c.example]))
     guide.append([])
     guide.append([_("Dữ liệu được đọc từ trang tính đầu tiên; dòng 1 là tiêu đề cột.")])
     with tempfile.TemporaryFile() as tmp:
@@ -343,7 +345,9 @@ def read_rows(file: IO[bytes], columns: Iterable[Column]) -> tuple[list[str], li
                 raise ImportFileError(
                     _("Tệp có quá %(max)d dòng; hãy chia nhỏ.") % {"max": MAX_IMPORT_ROWS}
                 )
-            cells = {h: raw[i] if i < len(raw) else None for h, i in index.items()}
+            # restore_cell undoes the export's formula neutralisation: exports import back.
+            cells = {h: restore_cell(raw[i]) if i < len(raw) else None
+                     for h, i in index.items()}
             out.append(ImportRow(number=number, cells=cells))
         if not out:
             raise ImportFileError(_("Tệp không có dòng dữ liệu nào (từ dòng 2)."))
@@ -511,7 +515,7 @@ def _write_export(
     sheet.freeze_panes = "A2"
     sheet.append([header for header, _getter in spec])
     for values in _rows_of(qs, spec):
-        sheet.append(values)
+        sheet.append(safe_row(values))  # names typed by users: never formulas (OWASP)
     # Returned open to the caller (FileResponse closes it); the OS removes it on close.
     out = tempfile.TemporaryFile()  # noqa: SIM115
     wb.save(out)
