@@ -109,6 +109,27 @@ def create_decision(
     file: Any = None,
 ) -> RecognitionDecision:
     """Record a signed recognition decision; ``issue_certificate`` issues its certificates."""
+    if actor is not None:
+        _check(permissions.can_issue(actor, _decision_province(issuing_unit)))
+    validate_decision(number=number, signer_name=signer_name, signer_title=signer_title,
+                      level=level, issuing_unit=issuing_unit)
+    number = number.strip()
+    decision = RecognitionDecision.objects.create(
+        number=number, date=date, signer_name=signer_name.strip(),
+        signer_title=signer_title.strip(), level=level, issuing_unit=issuing_unit,
+        created_by=actor if isinstance(actor, User) else None,
+    )
+    if file is not None:
+        decision.file.save(f"{decision.pk}.pdf", file, save=True)
+    audit.record(actor=actor, action="certificates.decision.create", obj=decision,
+                 changes=audit.snapshot(decision))
+    return decision
+
+
+def validate_decision(*, number: str, signer_name: str, signer_title: str, level: str,
+                      issuing_unit: Unit | None) -> None:
+    """The checks of ``create_decision`` that need no writing (also run before the
+    confirmation step of a recognition)."""
     errors: dict[str, str] = {}
     if level == CENTRAL and issuing_unit is not None:
         errors["issuing_unit"] = _("Quyết định cấp trung ương do Bộ ban hành, không gắn tỉnh.")
@@ -124,22 +145,10 @@ def create_decision(
                                      "signer_title": (_("Chức vụ người ký"), signer_title)}))
     if errors:
         raise ValidationError(errors)
-    if actor is not None:
-        _check(permissions.can_issue(actor, _decision_province(issuing_unit)))
     number = number.strip()
     if RecognitionDecision.objects.filter(issuing_unit=issuing_unit, number=number).exists():
         raise ValidationError({"number": _("Quyết định số %(number)s đã có trong hệ thống.")
                                          % {"number": number}})
-    decision = RecognitionDecision.objects.create(
-        number=number.strip(), date=date, signer_name=signer_name.strip(),
-        signer_title=signer_title.strip(), level=level, issuing_unit=issuing_unit,
-        created_by=actor if isinstance(actor, User) else None,
-    )
-    if file is not None:
-        decision.file.save(f"{decision.pk}.pdf", file, save=True)
-    audit.record(actor=actor, action="certificates.decision.create", obj=decision,
-                 changes=audit.snapshot(decision))
-    return decision
 
 
 # --- Issuing ---------------------------------------------------------------------------------
@@ -196,7 +205,9 @@ def issue_certificate(
     if not Decimal(0) <= Decimal(total_score) <= Decimal(100):
         raise ValidationError({"total_score": _("Tổng điểm phải từ 0 đến 100.")})
     if issued_on < decision.date:
-        raise ValidationError({"issued_on": _("Ngày cấp không được trước ngày ký quyết định.")})
+        raise ValidationError({"issued_on": _(
+            "Ngày cấp giấy chứng nhận (%(issued)s) không được trước ngày quyết định (%(day)s).")
+            % {"issued": f"{issued_on:%d/%m/%Y}", "day": f"{decision.date:%d/%m/%Y}"}})
     if actor is not None:
         _check(permissions.can_issue(actor, _decision_province(decision.issuing_unit)))
     province = administering_province(decision, product)
