@@ -25,6 +25,8 @@ from django.utils.translation import gettext_lazy as _
 
 from ocop.dossiers.levels import LEVEL_CHOICES
 from ocop.web.files import UnguessableUploadTo
+from ocop.web.search import FoldedSearchText
+from ocop.web.validators import PlainText
 
 
 def add_months(day: date, months: int) -> date:
@@ -53,7 +55,7 @@ class SigningCapacity(models.TextChoices):
         return cls.DEPUTY if words.startswith(("phó", "thứ trưởng")) else cls.HEAD
 
 
-class RecognitionDecision(models.Model):
+class RecognitionDecision(FoldedSearchText):
     """Quyết định công nhận kết quả đánh giá, phân hạng sản phẩm OCOP.
 
     ``issuing_unit`` is the unit whose People's Committee signed it: a current province, or for
@@ -62,8 +64,10 @@ class RecognitionDecision(models.Model):
 
     number = models.CharField(_("số quyết định"), max_length=60)
     date = models.DateField(_("ngày ký"))
-    signer_name = models.CharField(_("người ký"), max_length=150)
-    signer_title = models.CharField(_("chức vụ người ký"), max_length=150)
+    signer_name = models.CharField(_("người ký"), max_length=150,
+                                   validators=[PlainText(_("Người ký"))])
+    signer_title = models.CharField(_("chức vụ người ký"), max_length=150,
+                                    validators=[PlainText(_("Chức vụ người ký"))])
     signing_capacity = models.CharField(
         _("thẩm quyền ký"), max_length=8, choices=SigningCapacity.choices,
         default=SigningCapacity.DEPUTY,
@@ -99,6 +103,9 @@ class RecognitionDecision(models.Model):
         """The same phrase in the interface language ("Decision No. … of …" in English)."""
         return gettext("Quyết định số %(number)s ngày %(day)s") % {
             "number": self.number, "day": f"{self.date:%d/%m/%Y}"}
+
+    def search_parts(self) -> list[str]:
+        return [self.number, self.signer_name, self.signer_title]
 
 
 class CertificateStatus(models.TextChoices):

@@ -16,6 +16,7 @@ from ocop.accounts.models import Role, User
 from ocop.certificates.documents import authority
 from ocop.certificates.models import Certificate, CertificateStatus, RecognitionDecision
 from ocop.units.names import full_address
+from ocop.web.search import search, search_q
 
 _RELATED = (
     "product", "producer", "producer__commune", "producer__commune__current_commune",
@@ -66,8 +67,8 @@ class CertificateFilter:
 def certificate_list(user: User, f: CertificateFilter, today: date) -> QuerySet[Certificate]:
     qs = certificates_for(user).select_related(*_RELATED).with_status(today)
     if f.q:
-        qs = qs.filter(Q(number__icontains=f.q) | Q(product__name__icontains=f.q)
-                       | Q(producer__name__icontains=f.q))
+        qs = search(qs, f.q, folded=("product__search_text", "producer__search_text"),
+                    codes=("number",))
     if f.status:
         qs = qs.filter(status_value=f.status)
     if f.stars in (3, 4, 5):
@@ -96,6 +97,19 @@ def decisions_for(user: User) -> QuerySet[RecognitionDecision]:
     return RecognitionDecision.objects.select_related("issuing_unit").filter(
         Q(pk__in=visible) | own
     )
+
+
+def decision_list(user: User, q: str = "") -> QuerySet[RecognitionDecision]:
+    """Decisions found by their number, signer, issuing unit or a product/producer they
+    recognised (the latter through a subquery, so a decision is listed once)."""
+    qs = decisions_for(user)
+    if not q.strip():
+        return qs
+    recognised = Certificate.objects.filter(
+        search_q(q, folded=("product__search_text", "producer__search_text"))
+    ).values("decision_id")
+    return qs.filter(search_q(q, folded=("search_text", "issuing_unit__search_name"))
+                     | Q(pk__in=recognised))
 
 
 # --- Public verification ---------------------------------------------------------------------

@@ -42,6 +42,7 @@ from ocop.dossiers.levels import CENTRAL, DISTRICT, PROVINCE
 from ocop.notifications.services import notify
 from ocop.registry.models import Product
 from ocop.units.models import Unit
+from ocop.web.validators import plain_text_errors
 
 REMINDER_DAYS = (90, 30)
 CERTIFIABLE = (3, 4, 5)
@@ -115,6 +116,28 @@ def create_decision(
     "Phó Chủ tịch" signs "KT. CHỦ TỊCH", a "Chủ tịch" in their own name."""
     if signing_capacity is None:
         signing_capacity = SigningCapacity.for_title(signer_title)
+    if actor is not None:
+        _check(permissions.can_issue(actor, _decision_province(issuing_unit)))
+    validate_decision(number=number, signer_name=signer_name, signer_title=signer_title,
+                      level=level, issuing_unit=issuing_unit, signing_capacity=signing_capacity)
+    decision = RecognitionDecision.objects.create(
+        number=number.strip(), date=date, signer_name=signer_name.strip(),
+        signer_title=signer_title.strip(), signing_capacity=signing_capacity, level=level,
+        issuing_unit=issuing_unit, created_by=actor if isinstance(actor, User) else None,
+    )
+    if file is not None:
+        decision.file.save(f"{decision.pk}.pdf", file, save=True)
+    audit.record(actor=actor, action="certificates.decision.create", obj=decision,
+                 changes=audit.snapshot(decision))
+    return decision
+
+
+def validate_decision(*, number: str, signer_name: str, signer_title: str, level: str,
+                      issuing_unit: Unit | None, signing_capacity: str | None = None) -> None:
+    """The checks of ``create_decision`` that need no writing (also run before the
+    confirmation step of a recognition)."""
+    if signing_capacity is None:
+        signing_capacity = SigningCapacity.for_title(signer_title)
     errors: dict[str, str] = {}
     if level == CENTRAL and issuing_unit is not None:
         errors["issuing_unit"] = _("Quyết định cấp trung ương do Bộ ban hành, không gắn tỉnh.")
@@ -128,24 +151,14 @@ def create_decision(
         errors["signer_name"] = _("Hãy nhập người ký và chức vụ.")
     if signing_capacity not in SigningCapacity.values:
         errors["signing_capacity"] = _("Thẩm quyền ký không hợp lệ.")
+    errors.update(plain_text_errors({"signer_name": (_("Người ký"), signer_name),
+                                     "signer_title": (_("Chức vụ người ký"), signer_title)}))
     if errors:
         raise ValidationError(errors)
-    if actor is not None:
-        _check(permissions.can_issue(actor, _decision_province(issuing_unit)))
     number = number.strip()
     if RecognitionDecision.objects.filter(issuing_unit=issuing_unit, number=number).exists():
         raise ValidationError({"number": _("Quyết định số %(number)s đã có trong hệ thống.")
                                          % {"number": number}})
-    decision = RecognitionDecision.objects.create(
-        number=number.strip(), date=date, signer_name=signer_name.strip(),
-        signer_title=signer_title.strip(), signing_capacity=signing_capacity, level=level,
-        issuing_unit=issuing_unit, created_by=actor if isinstance(actor, User) else None,
-    )
-    if file is not None:
-        decision.file.save(f"{decision.pk}.pdf", file, save=True)
-    audit.record(actor=actor, action="certificates.decision.create", obj=decision,
-                 changes=audit.snapshot(decision))
-    return decision
 
 
 # --- Issuing ---------------------------------------------------------------------------------
@@ -202,7 +215,9 @@ def issue_certificate(
     if not Decimal(0) <= Decimal(total_score) <= Decimal(100):
         raise ValidationError({"total_score": _("Tổng điểm phải từ 0 đến 100.")})
     if issued_on < decision.date:
-        raise ValidationError({"issued_on": _("Ngày cấp không được trước ngày ký quyết định.")})
+        raise ValidationError({"issued_on": _(
+            "Ngày cấp giấy chứng nhận (%(issued)s) không được trước ngày quyết định (%(day)s).")
+            % {"issued": f"{issued_on:%d/%m/%Y}", "day": f"{decision.date:%d/%m/%Y}"}})
     if actor is not None:
         _check(permissions.can_issue(actor, _decision_province(decision.issuing_unit)))
     province = administering_province(decision, product)

@@ -134,10 +134,11 @@ def certificate_renew(request: HttpRequest, number: str) -> HttpResponse:
 
 @login_required
 def decision_list(request: HttpRequest) -> HttpResponse:
-    page = Paginator(selectors.decisions_for(request.user), settings.PAGE_SIZE).get_page(
+    q = request.GET.get("q", "").strip()[:100]
+    page = Paginator(selectors.decision_list(request.user, q), settings.PAGE_SIZE).get_page(
         request.GET.get("page")
     )
-    return render(request, "certificates/decision_list.html", {"page": page})
+    return render(request, "certificates/decision_list.html", {"page": page, "q": q})
 
 
 @login_required

@@ -373,8 +373,10 @@ def accept_dossier(request: HttpRequest, dossier_id: int, payload: AcceptIn) -> 
 
 @router.get("/rounds", response=RoundPage, summary="Các đợt đánh giá")
 def list_rounds(request: HttpRequest, status: str = "", level: str = "", year: int | None = None,
-                page: int = 1, page_size: int = settings.PAGE_SIZE) -> dict[str, Any]:
-    qs = selectors.rounds_for(_user(request)).order_by("-opens_on", "level", "number")
+                q: str = "", page: int = 1,
+                page_size: int = settings.PAGE_SIZE) -> dict[str, Any]:
+    qs = selectors.search_rounds(selectors.rounds_for(_user(request)), q[:100]).order_by(
+        "-opens_on", "level", "number")
     if status:
         qs = qs.filter(status=status)
     if level:

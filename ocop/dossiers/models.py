@@ -15,6 +15,8 @@ from django.utils.translation import gettext_lazy as _
 
 from ocop.dossiers.levels import LEVEL_CHOICES, PROCEDURE_CHOICES
 from ocop.web.files import UnguessableUploadTo
+from ocop.web.search import FoldedSearchText
+from ocop.web.validators import PlainText
 
 
 class ProgrammeYear(models.Model):
@@ -45,7 +47,7 @@ class ProgrammeYear(models.Model):
         return f"OCOP {self.year} — {self.province.name}"
 
 
-class Round(models.Model):
+class Round(FoldedSearchText):
     """An evaluation round (đợt đánh giá) at one level."""
 
     class Status(models.TextChoices):
@@ -58,7 +60,7 @@ class Round(models.Model):
     )
     level = models.CharField(_("cấp"), max_length=10, choices=LEVEL_CHOICES)
     number = models.PositiveSmallIntegerField(_("đợt số"))
-    name = models.CharField(_("tên đợt"), max_length=200)
+    name = models.CharField(_("tên đợt"), max_length=200, validators=[PlainText(_("Tên đợt"))])
     opens_on = models.DateField(_("mở nhận hồ sơ từ"))
     submission_deadline = models.DateField(_("hạn nộp hồ sơ"))
     evaluation_deadline = models.DateField(_("hạn đánh giá"))
@@ -87,6 +89,9 @@ class Round(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def search_parts(self) -> list[str]:
+        return [self.name]
 
 
 class DossierState(models.TextChoices):

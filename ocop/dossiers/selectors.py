@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -32,8 +32,8 @@ from ocop.dossiers.models import (
 )
 from ocop.registry.models import EvidenceDocument
 from ocop.units.models import Unit
-from ocop.units.text import fold
 from ocop.web.formats import format_decimal
+from ocop.web.search import fold, search, search_q
 
 _RELATED = ("product__product_set", "producer__commune", "round", "requested_round",
             "criteria_set")
@@ -91,8 +91,7 @@ def dossier_list(user: User, f: DossierFilters) -> QuerySet[Dossier]:
     if f.kind:
         qs = qs.filter(kind=f.kind)
     if f.q:
-        term = fold(f.q)
-        cond = Q(product__search_text__contains=term) | Q(producer__search_text__contains=term)
+        cond = search_q(f.q, folded=("product__search_text", "producer__search_text"))
         ref = f.q.upper().removeprefix("HS-").lstrip("0")
         if ref.isdigit():
             cond |= Q(pk=int(ref))
@@ -232,6 +231,20 @@ def programme_years_for(user: User) -> QuerySet[ProgrammeYear]:
 def rounds_for(user: User) -> QuerySet[Round]:
     return (Round.objects.filter(programme_year__in=programme_years_for(user))
             .select_related("programme_year__province", "issuing_unit"))
+
+
+def search_rounds(qs: QuerySet[Round], q: str) -> QuerySet[Round]:
+    return search(qs, q, folded=("search_text", "issuing_unit__search_name"))
+
+
+def round_list(user: User, q: str = "") -> list[ProgrammeYear]:
+    """Programme years with their rounds; with a search, only the matching rounds and the
+    years that have one."""
+    rounds = search_rounds(Round.objects.select_related("issuing_unit"), q)
+    years = programme_years_for(user).prefetch_related(Prefetch("rounds", queryset=rounds))
+    if not fold(q):
+        return list(years)
+    return [y for y in years if y.rounds.all()]
 
 
 def get_programme_year(user: User, pk: int) -> ProgrammeYear:

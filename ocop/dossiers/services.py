@@ -17,7 +17,7 @@ from __future__ import annotations
 import hashlib
 import itertools
 from collections.abc import Iterable, Mapping
-from datetime import date
+from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Any
 
@@ -521,7 +521,9 @@ def submit(*, actor: User | None, dossier: Dossier, today: date | None = None) -
         raise StateError(_("Hồ sơ chưa đủ điều kiện nộp: %(problems)s")
                          % {"problems": " ".join(problems)})
     dossier.procedure = levels_in_force(day).procedure
-    dossier.submitted_at = timezone.now()
+    # ``today`` (demo data, tests) dates the submission too, so later dates can follow it.
+    dossier.submitted_at = timezone.now() if today is None else timezone.make_aware(
+        datetime.combine(day, time(9)))
     _move(dossier, S.SUBMITTED, actor, "dossier.submit",
           {"procedure": dossier.procedure, "round": dossier.requested_round_id},
           extra_fields=("procedure", "submitted_at"))

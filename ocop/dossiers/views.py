@@ -424,10 +424,10 @@ def dossier_corrections(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def round_list(request: HttpRequest) -> HttpResponse:
-    years = list(selectors.programme_years_for(request.user).prefetch_related(
-        "rounds__issuing_unit"))
+    q = request.GET.get("q", "").strip()[:100]
     return render(request, "dossiers/round_list.html", {
-        "years": years, "can_manage": permissions.can_manage_rounds(request.user),
+        "years": selectors.round_list(request.user, q), "q": q,
+        "can_manage": permissions.can_manage_rounds(request.user),
     })
 
 

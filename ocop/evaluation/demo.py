@@ -131,7 +131,8 @@ def build_results(*, seed: int = 2024, today: date) -> DemoResults:
             _score(council, dossier, members,
                    [base + rng.randint(0, 3), base + rng.randint(0, 3), base + rng.randint(0, 3)])
             services.close_scoring(actor=chair, council=council, dossier=dossier)
-            result = services.finalise(actor=chair, council=council, dossier=dossier)
+            result = services.finalise(actor=chair, council=council, dossier=dossier,
+                                       today=round_.evaluation_deadline)
             out.scored += 1
             target = services.escalation_target(dossier, result)
             if target is not None and dossier.target_stars >= 4:
@@ -153,7 +154,8 @@ def build_results(*, seed: int = 2024, today: date) -> DemoResults:
         dossiers.accept(actor=office, dossier=Dossier.objects.get(pk=dossier.pk),
                         round=province_round)
         services.record_upper_result(actor=office, dossier=dossier, mean=mean + 2, stars=4,
-                                     note="Hội đồng cấp tỉnh họp trực tiếp; kết quả nhập lại.")
+                                     note="Hội đồng cấp tỉnh họp trực tiếp; kết quả nhập lại.",
+                                     today=province_round.evaluation_deadline)
         by_round.setdefault(province_round.pk, []).append(dossier.pk)
     for round_pk, ids in sorted(by_round.items()):
         services.recognise(

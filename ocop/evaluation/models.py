@@ -21,15 +21,18 @@ from django.utils.translation import gettext_lazy as _
 
 from ocop.dossiers.levels import LEVEL_CHOICES
 from ocop.web.files import UnguessableUploadTo
+from ocop.web.search import FoldedSearchText
+from ocop.web.validators import PlainText
 
 
-class Council(models.Model):
+class Council(FoldedSearchText):
     round = models.ForeignKey(
         "dossiers.Round", verbose_name=_("đợt đánh giá"), on_delete=models.PROTECT,
         related_name="councils",
     )
     level = models.CharField(_("cấp"), max_length=10, choices=LEVEL_CHOICES)
-    name = models.CharField(_("tên hội đồng"), max_length=200)
+    name = models.CharField(_("tên hội đồng"), max_length=200,
+                            validators=[PlainText(_("Tên hội đồng"))])
     decision_number = models.CharField(_("quyết định thành lập"), max_length=60, blank=True)
     # Provincial practice (ocop-facts.md §1.7): members may differ by at most 10 points, a
     # meeting needs 75 % of members with the chair; the central council 5 of 7 (quorum_min).
@@ -52,6 +55,9 @@ class Council(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def search_parts(self) -> list[str]:
+        return [self.name, self.decision_number]
 
 
 class MemberRole(models.TextChoices):

@@ -34,6 +34,7 @@ from ocop.evaluation.models import (
     MemberRole,
     ScoreSheet,
 )
+from ocop.web.search import search_q
 
 
 def _active(user: Any) -> bool:
@@ -297,6 +298,19 @@ def councils_for(user: User) -> QuerySet[Council]:
     if user.is_nationwide:
         return qs
     return qs.filter(Q(round__in=rounds_for(user)) | Q(members__user=user)).distinct()
+
+
+def council_list(user: User, q: str = "") -> QuerySet[Council]:
+    """Councils found by their name, founding decision, round, or a product/producer assigned
+    to them (a subquery, so a council is listed once)."""
+    qs = councils_for(user)
+    if not q.strip():
+        return qs
+    assigned = Assignment.objects.filter(search_q(
+        q, folded=("dossier__product__search_text", "dossier__producer__search_text")
+    )).values("council_id")
+    return qs.filter(search_q(q, folded=("search_text", "round__search_text"))
+                     | Q(pk__in=assigned))
 
 
 def managed_council(user: User, council_id: int) -> Council:

@@ -14,7 +14,8 @@ the dossier's council, so that pages and API answer 404 without revealing the do
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Any
 
@@ -30,7 +31,7 @@ from django.utils.translation import ngettext
 from ocop.accounts.models import Role, User
 from ocop.audit import services as audit
 from ocop.certificates import services as certificates
-from ocop.certificates.models import RecognitionDecision
+from ocop.certificates.models import RecognitionDecision, add_months, validity_months
 from ocop.criteria import selectors as criteria_selectors
 from ocop.criteria import services as criteria_services
 from ocop.criteria.engine import (
@@ -59,6 +60,7 @@ from ocop.evaluation.models import (
 )
 from ocop.notifications.services import notify
 from ocop.units.text import fold
+from ocop.web.validators import plain_text_errors
 
 S = DossierState
 
@@ -102,6 +104,8 @@ def create_council(
     _require(_can_manage(actor, round))
     if not name.strip():
         raise ValidationError({"name": _("Hãy nhập tên hội đồng.")})
+    if markup := plain_text_errors({"name": (_("Tên hội đồng"), name)}):
+        raise ValidationError(markup)
     if quorum_min is None and round.level == CENTRAL:
         quorum_min = 5  # the national council: valid with at least 5 of its 7 members
     council = Council.objects.create(
@@ -528,9 +532,12 @@ def start_rescore(*, actor: User | None, council: Council, dossier: Dossier) -> 
 
 
 @transaction.atomic
-def finalise(*, actor: User | None, council: Council, dossier: Dossier) -> CouncilResult:
+def finalise(*, actor: User | None, council: Council, dossier: Dossier,
+             today: date | None = None) -> CouncilResult:
     """Make the closed revision the council's final result: the dossier becomes "scored", the
-    criteria version is locked, the minutes (biên bản) PDF is stored."""
+    criteria version is locked, the minutes (biên bản) PDF is stored. ``today`` backdates the
+    result (demo data, tests); a result after the round's evaluation deadline is recorded with
+    an audit entry (``late_evaluation``)."""
     dossier = _fresh(dossier)
     if actor is not None:
         _chair_of(actor, council)
@@ -546,7 +553,8 @@ def finalise(*, actor: User | None, council: Council, dossier: Dossier) -> Counc
     if row.rescore_required:
         raise StateError(_("Điểm các thành viên chênh lệch quá giới hạn: cần chấm lại."))
     row.final = True
-    row.finalised_at = timezone.now()
+    row.finalised_at = _moment(today)
+    _check_result_date(dossier, row)
     from ocop.evaluation.pdf import minutes_pdf
 
     row.minutes.save(f"bien-ban-{dossier.reference}-lan-{row.revision}.pdf",
@@ -557,6 +565,7 @@ def finalise(*, actor: User | None, council: Council, dossier: Dossier) -> Counc
                      changes={"mean": str(row.mean), "stars": row.stars, "result": row.pk})
     audit.record(actor=actor, action="evaluation.result.finalise", obj=row,
                  changes={"mean": row.mean, "stars": row.stars, "revision": row.revision})
+    _record_if_late(actor, row, council.round)
     notify(dossiers.standing_office(dossier) + dossiers.producer_accounts(dossier),
            _("Kết quả đánh giá hồ sơ %(ref)s — “%(product)s”: %(mean)s điểm, %(stars)d sao.")
            % {"ref": dossier.reference, "product": dossier.product.name, "mean": row.mean,
@@ -566,6 +575,65 @@ def finalise(*, actor: User | None, council: Council, dossier: Dossier) -> Counc
 
 
 # --- Escalation, upper-level results and recognition -----------------------------------------
+
+
+# --- Dates that follow the workflow ----------------------------------------------------------
+# submission ≤ council result ≤ recognition decision ≤ certificate issue: refused when out of
+# order. The round's evaluation and recognition deadlines come from the province's plan; the
+# law fixes no per-round timeline (ocop-facts §1.7), so a late council or a late decision is
+# recorded with a warning and an audit entry, never refused (docs/evaluation-and-certificates).
+
+
+def _moment(today: date | None) -> datetime:
+    """Now, or late afternoon of ``today`` when the caller backdates (demo data, tests)."""
+    if today is None:
+        return timezone.now()
+    return timezone.make_aware(datetime.combine(today, time(16)))
+
+
+def _dmy(day: date) -> str:
+    return day.strftime("%d/%m/%Y")
+
+
+def submission_date(dossier: Dossier) -> date | None:
+    return timezone.localdate(dossier.submitted_at) if dossier.submitted_at else None
+
+
+def result_date(result: CouncilResult) -> date:
+    return timezone.localdate(result.finalised_at or timezone.now())
+
+
+def _check_result_date(dossier: Dossier, result: CouncilResult) -> None:
+    submitted = submission_date(dossier)
+    if submitted is not None and result_date(result) < submitted:
+        raise ValidationError({"date": _(
+            "Ngày hội đồng chốt kết quả (%(result)s) không được trước ngày nộp hồ sơ "
+            "(%(submitted)s).") % {"result": _dmy(result_date(result)),
+                                   "submitted": _dmy(submitted)}})
+
+
+def late_evaluation_message(result: CouncilResult, round_: Round | None) -> str | None:
+    """A warning when the result came after the round's evaluation deadline, else None."""
+    if round_ is None or result_date(result) <= round_.evaluation_deadline:
+        return None
+    return _("Kết quả được chốt ngày %(day)s, sau hạn đánh giá của đợt (%(deadline)s): đã ghi "
+             "nhận và lưu vào nhật ký.") % {"day": _dmy(result_date(result)),
+                                            "deadline": _dmy(round_.evaluation_deadline)}
+
+
+def _record_if_late(actor: User | None, result: CouncilResult, round_: Round | None) -> None:
+    if late_evaluation_message(result, round_) is not None:
+        audit.record(actor=actor, action="evaluation.result.late", obj=result, changes={
+            "finalised_on": result_date(result), "evaluation_deadline": round_.evaluation_deadline,
+        })
+
+
+def late_recognition_message(round_: Round, decision_date: date) -> str | None:
+    if decision_date <= round_.recognition_deadline:
+        return None
+    return _("Ngày quyết định (%(day)s) sau hạn công nhận của đợt (%(deadline)s): quyết định "
+             "vẫn được ban hành và việc trễ hạn được lưu vào nhật ký.") % {
+        "day": _dmy(decision_date), "deadline": _dmy(round_.recognition_deadline)}
 
 
 def procedure_basis(dossier: Dossier):
@@ -617,7 +685,7 @@ def propose_up(*, actor: User | None, dossier: Dossier) -> Dossier:
 
 @transaction.atomic
 def record_upper_result(*, actor: User | None, dossier: Dossier, mean: Decimal, stars: int,
-                        note: str = "") -> CouncilResult:
+                        note: str = "", today: date | None = None) -> CouncilResult:
     """Record the result of an upper level that scored outside the platform (e.g. the national
     council's session): the dossier, accepted into that level's round, becomes "scored"."""
     dossier = _fresh(dossier)
@@ -627,18 +695,20 @@ def record_upper_result(*, actor: User | None, dossier: Dossier, mean: Decimal, 
     _require(_can_manage(actor, round_))
     if not 1 <= stars <= 5 or not Decimal(0) <= Decimal(mean) <= Decimal(100):
         raise ValidationError({"stars": _("Hạng sao 1–5 và điểm 0–100.")})
+    _check_result_date(dossier, CouncilResult(finalised_at=_moment(today)))
     dossiers.advance(actor=actor, dossier=dossier, to=S.UNDER_EVALUATION,
                      changes={"external": round_.level})
     row = CouncilResult.objects.create(
         dossier=dossier, council=None, level=round_.level, revision=1,
         mean=Decimal(mean).quantize(Decimal("0.01")), stars=stars, quorum_met=True,
-        data={"external": True, "note": note}, final=True, finalised_at=timezone.now(),
+        data={"external": True, "note": note}, final=True, finalised_at=_moment(today),
         closed_by=actor,
     )
     dossiers.advance(actor=actor, dossier=dossier, to=S.SCORED,
                      changes={"mean": str(row.mean), "stars": stars, "result": row.pk})
     audit.record(actor=actor, action="evaluation.result.record_upper", obj=row,
                  changes={"mean": row.mean, "stars": stars, "level": row.level, "note": note})
+    _record_if_late(actor, row, round_)
     return row
 
 
@@ -649,25 +719,41 @@ def awardable_stars(dossier: Dossier, result: CouncilResult) -> int:
     return min(result.stars, max(level.stars))
 
 
-@transaction.atomic
-def recognise(
-    *, actor: User | None, round: Round, dossier_ids: Iterable[int], number: str,
-    decision_date: date, signer_name: str, signer_title: str, today: date | None = None,
-) -> RecognitionDecision:
-    """One recognition decision (quyết định công nhận) for the chosen scored dossiers of the
-    round, each with a final result of 3★ or more: certificates are issued, dossiers become
-    "recognised"."""
+@dataclass
+class RecognitionLine:
+    """One certificate a recognition decision will issue."""
+
+    dossier: Dossier
+    result: CouncilResult
+    stars: int
+    valid_until: date
+
+
+@dataclass
+class RecognitionPlan:
+    """What a decision dated ``decision_date`` will issue, shown for confirmation first."""
+
+    decision_date: date
+    lines: list[RecognitionLine]
+    warnings: list[str]
+
+
+def plan_recognition(*, round: Round, dossier_ids: Iterable[int], decision_date: date,
+                     number: str, signer_name: str, signer_title: str) -> RecognitionPlan:
+    """Check the decision, the chosen dossiers and the dates without writing anything (the
+    confirmation step shows the plan; ``recognise`` issues it)."""
+    certificates.validate_decision(number=number, signer_name=signer_name,
+                                   signer_title=signer_title, level=round.level,
+                                   issuing_unit=round.issuing_unit)
     ids = sorted(set(dossier_ids))
     if not ids:
         raise ValidationError({"dossiers": _("Chọn ít nhất một hồ sơ.")})
-    decision = certificates.create_decision(
-        actor=actor, number=number, date=decision_date, signer_name=signer_name,
-        signer_title=signer_title, level=round.level, issuing_unit=round.issuing_unit,
-    )
     chosen = list(Dossier.objects.select_related("product__producer__commune", "round")
-                  .filter(pk__in=ids, round=round))
+                  .filter(pk__in=ids, round=round).order_by("id"))
     if len(chosen) != len(ids):
         raise ValidationError({"dossiers": _("Có hồ sơ không thuộc đợt đánh giá này.")})
+    lines: list[RecognitionLine] = []
+    errors: list[str] = []
     for dossier in chosen:
         result = final_result(dossier)
         if dossier.state != S.SCORED or result is None or result.level != round.level:
@@ -677,12 +763,50 @@ def recognise(
         if stars < 3:
             raise StateError(_("Hồ sơ %(ref)s đạt %(stars)d sao: không đủ điều kiện công nhận "
                                "(từ 3 sao).") % {"ref": dossier.reference, "stars": result.stars})
+        submitted = submission_date(dossier)
+        if submitted is not None and decision_date < submitted:
+            errors.append(_("Ngày quyết định (%(day)s) không được trước ngày nộp hồ sơ "
+                            "%(ref)s (%(submitted)s).") % {
+                "day": _dmy(decision_date), "ref": dossier.reference,
+                "submitted": _dmy(submitted)})
+        elif decision_date < result_date(result):
+            errors.append(_("Ngày quyết định (%(day)s) không được trước ngày hội đồng chốt kết "
+                            "quả hồ sơ %(ref)s (%(result)s).") % {
+                "day": _dmy(decision_date), "ref": dossier.reference,
+                "result": _dmy(result_date(result))})
+        lines.append(RecognitionLine(dossier, result, stars,
+                                     add_months(decision_date, validity_months())))
+    if errors:
+        raise ValidationError({"date": errors})
+    late = late_recognition_message(round, decision_date)
+    return RecognitionPlan(decision_date, lines, [late] if late else [])
+
+
+@transaction.atomic
+def recognise(
+    *, actor: User | None, round: Round, dossier_ids: Iterable[int], number: str,
+    decision_date: date, signer_name: str, signer_title: str, today: date | None = None,
+) -> RecognitionDecision:
+    """One recognition decision (quyết định công nhận) for the chosen scored dossiers of the
+    round, each with a final result of 3★ or more: certificates are issued, dossiers become
+    "recognised". Pages call it only after the person confirmed ``plan_recognition``."""
+    plan = plan_recognition(round=round, dossier_ids=dossier_ids, decision_date=decision_date,
+                            number=number, signer_name=signer_name, signer_title=signer_title)
+    decision = certificates.create_decision(
+        actor=actor, number=number, date=decision_date, signer_name=signer_name,
+        signer_title=signer_title, level=round.level, issuing_unit=round.issuing_unit,
+    )
+    for line in plan.lines:
         certificate = certificates.issue_certificate(
-            actor=actor, decision=decision, product=dossier.product, stars=stars,
-            total_score=result.mean, source_dossier=dossier, today=today,
+            actor=actor, decision=decision, product=line.dossier.product, stars=line.stars,
+            total_score=line.result.mean, source_dossier=line.dossier, today=today,
         )
-        dossiers.advance(actor=actor, dossier=dossier, to=S.RECOGNISED,
+        dossiers.advance(actor=actor, dossier=line.dossier, to=S.RECOGNISED,
                          changes={"decision": decision.pk, "certificate": certificate.number})
+    if plan.warnings:
+        audit.record(actor=actor, action="evaluation.recognition.late", obj=decision, changes={
+            "decision_date": decision_date, "recognition_deadline": round.recognition_deadline,
+        })
     return decision
 
 

@@ -127,11 +127,14 @@ def chair_action(request: HttpRequest, council_id: int, dossier_id: int,
     if run is None:
         raise Http404
     try:
-        run(actor=request.user, council=s.council, dossier=s.dossier)
+        outcome = run(actor=request.user, council=s.council, dossier=s.dossier)
     except (StateError, ValidationError) as exc:
         _errors(request, exc)
     else:
         messages.success(request, _("Đã cập nhật."))
+        if run is services.finalise and (
+                late := services.late_evaluation_message(outcome, s.council.round)):
+            messages.warning(request, late)
     return redirect("evaluation:summary", council_id=council_id, dossier_id=dossier_id)
 
 
@@ -209,8 +212,9 @@ def propose(request: HttpRequest, dossier_id: int) -> HttpResponse:
 
 @login_required
 def council_list(request: HttpRequest) -> HttpResponse:
+    q = request.GET.get("q", "").strip()[:100]
     return render(request, "evaluation/council_list.html", {
-        "councils": selectors.councils_for(request.user),
+        "councils": selectors.council_list(request.user, q), "q": q,
         "rounds": selectors.rounds_for(request.user).filter(status="open"),
     })
 
@@ -284,16 +288,24 @@ def recognition(request: HttpRequest, round_id: int) -> HttpResponse:
                 messages.success(request, _("Đã ghi nhận hồ sơ %(ref)s không được công nhận.")
                                  % {"ref": dossier.reference})
             else:
-                decision = services.recognise(
-                    actor=request.user, round=round_,
-                    dossier_ids=[int(i) for i in request.POST.getlist("dossier") if i.isdigit()],
-                    number=request.POST.get("number", ""),
-                    decision_date=date.fromisoformat(request.POST.get("date", "")),
-                    signer_name=request.POST.get("signer_name", ""),
-                    signer_title=request.POST.get("signer_title", ""),
-                )
+                ids = [int(i) for i in request.POST.getlist("dossier") if i.isdigit()]
+                fields = {k: request.POST.get(k, "").strip()
+                          for k in ("number", "signer_name", "signer_title")}
+                decision_date = date.fromisoformat(request.POST.get("date", ""))
+                plan = services.plan_recognition(round=round_, dossier_ids=ids,
+                                                 decision_date=decision_date, **fields)
+                if request.POST.get("confirm") != "1":
+                    # Nothing is issued before the person has seen exactly what will be.
+                    return render(request, "evaluation/recognition_confirm.html", {
+                        "round": round_, "plan": plan, "fields": fields,
+                        "date_value": decision_date.isoformat(),
+                    })
+                decision = services.recognise(actor=request.user, round=round_, dossier_ids=ids,
+                                              decision_date=decision_date, **fields)
                 messages.success(request, _("Đã ban hành %(decision)s và cấp giấy chứng nhận.")
                                  % {"decision": decision})
+                for warning in plan.warnings:
+                    messages.warning(request, warning)
                 return redirect("certificates:decision_detail", pk=decision.pk)
         except (ValueError, KeyError, Dossier.DoesNotExist, InvalidOperation) as exc:
             messages.error(request, _("Dữ liệu không hợp lệ: %(error)s") % {"error": exc})

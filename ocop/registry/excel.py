@@ -45,6 +45,7 @@ from ocop.registry.models import LegalForm, Producer, Product, ProductSet
 from ocop.registry.uploads import package_message
 from ocop.units.models import Unit
 from ocop.units.text import fold
+from ocop.web.spreadsheets import restore_cell, safe_row
 
 MAX_IMPORT_ROWS = 20_000
 MAX_IMPORT_COLUMNS = 100
@@ -137,7 +138,8 @@ def template_workbook(columns: Iterable[Column], title: str) -> bytes:
     for cell in guide[1]:
         cell.font = Font(bold=True)
     for c in columns:
-        guide.append([c.header, _("Có") if c.required else "", str(c.help), c.example])
+        guide.append(safe_row([c.header, _("Có") if c.required else "", str(c.help),
+                               c.example]))
     guide.append([])
     guide.append([_("Dữ liệu được đọc từ trang tính đầu tiên; dòng 1 là tiêu đề cột.")])
     with tempfile.TemporaryFile() as tmp:
@@ -366,7 +368,9 @@ def read_rows(file: IO[bytes], columns: Iterable[Column]) -> tuple[list[str], li
                         % {"cell": f"{get_column_letter(column)}{number}", "length": len(value),
                            "max": MAX_CELL_CHARS}
                     )
-            cells = {h: raw[i] if i < len(raw) else None for h, i in index.items()}
+            # restore_cell undoes the export's formula neutralisation: exports import back.
+            cells = {h: restore_cell(raw[i]) if i < len(raw) else None
+                     for h, i in index.items()}
             out.append(ImportRow(number=number, cells=cells))
         if not out:
             raise ImportFileError(_("Tệp không có dòng dữ liệu nào (từ dòng 2)."))
@@ -562,7 +566,7 @@ def _write_export(
     sheet.freeze_panes = "A2"
     sheet.append([header for header, _getter in spec])
     for written, values in enumerate(_rows_of(qs, spec), start=1):
-        sheet.append(values)
+        sheet.append(safe_row(values))  # names typed by users: never formulas (OWASP)
         if progress is not None and written % EXPORT_PROGRESS_EVERY == 0:
             progress(written)
     # Returned open to the caller (FileResponse closes it); the OS removes it on close.

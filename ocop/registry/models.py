@@ -11,6 +11,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from ocop.web.files import UnguessableUploadTo
+from ocop.web.validators import PlainText
 
 
 class ClassificationName:
@@ -96,7 +97,8 @@ class Producer(models.Model):
         DISSOLVED = "dissolved", _("Giải thể")
 
     legal_form = models.CharField(_("loại hình"), max_length=20, choices=LegalForm.choices)
-    name = models.CharField(_("tên chủ thể"), max_length=255)
+    name = models.CharField(_("tên chủ thể"), max_length=255,
+                            validators=[PlainText(_("Tên chủ thể"))])
     tax_code = models.CharField(_("mã số thuế"), max_length=14, unique=True)
     business_reg_no = models.CharField(_("số đăng ký kinh doanh"), max_length=30, blank=True)
     business_reg_date = models.DateField(_("ngày đăng ký"), null=True, blank=True)
@@ -104,7 +106,8 @@ class Producer(models.Model):
         "units.Unit", verbose_name=_("xã/phường"), on_delete=models.PROTECT, related_name="+"
     )
     street_address = models.CharField(_("số nhà, thôn/xóm"), max_length=255, blank=True)
-    representative_name = models.CharField(_("người đại diện"), max_length=150)
+    representative_name = models.CharField(_("người đại diện"), max_length=150,
+                                           validators=[PlainText(_("Người đại diện"))])
     representative_title = models.CharField(_("chức vụ"), max_length=100, blank=True)
     phone = models.CharField(_("điện thoại"), max_length=20, blank=True)
     email = models.EmailField(_("thư điện tử"), blank=True)
@@ -141,7 +144,8 @@ class Product(models.Model):
     producer = models.ForeignKey(
         Producer, verbose_name=_("chủ thể"), on_delete=models.PROTECT, related_name="products"
     )
-    name = models.CharField(_("tên sản phẩm"), max_length=255)
+    name = models.CharField(_("tên sản phẩm"), max_length=255,
+                            validators=[PlainText(_("Tên sản phẩm"))])
     product_set = models.ForeignKey(
         ProductSet, verbose_name=_("bộ sản phẩm"), on_delete=models.PROTECT, related_name="products"
     )

@@ -18,7 +18,7 @@ from ocop.accounts.jurisdiction import scope_by_commune
 from ocop.accounts.models import User
 from ocop.registry.models import EvidenceDocument, LegalForm, Producer, Product
 from ocop.units.selectors import address_related
-from ocop.units.text import fold
+from ocop.web.search import search
 
 PRODUCER_ORDERINGS = {
     "name": ("name", "id"),
@@ -106,9 +106,7 @@ class RegistryFilter:
 
 def _search(qs: QuerySet, q: str) -> QuerySet:
     # Every word must appear somewhere in the folded text: "vai thieu luc ngan" ≈ "Vải thiều…".
-    for word in fold(q).split():
-        qs = qs.filter(search_text__contains=word)
-    return qs
+    return search(qs, q, folded=("search_text",))
 
 
 def _producer_filters(f: RegistryFilter, prefix: str = "") -> Q:

@@ -9,6 +9,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from ocop.web.search import FoldedSearchText
+
 
 class CaptureJob(models.Model):
     """One POST /epcis/capture: what came in, what became of it (EPCIS "capture job")."""
@@ -146,7 +148,7 @@ class EventEpc(models.Model):
 # --- Raw-material zones, lots, stamps and scans (built on the EPCIS repository above) ---------
 
 
-class Zone(models.Model):
+class Zone(FoldedSearchText):
     """Vùng nguyên liệu with its planting-area code (mã số vùng trồng, Decision 3156/QĐ-BNN-TT).
 
     ``producer`` manages the record (producer accounts edit only their own zones); ``products``
@@ -208,6 +210,9 @@ class Zone(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} — {self.name}"
+
+    def search_parts(self) -> list[str]:
+        return [self.code, self.name, self.crop, self.variety]
 
 
 class Lot(models.Model):

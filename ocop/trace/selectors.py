@@ -28,6 +28,7 @@ from ocop.trace.models import (
     Zone,
 )
 from ocop.trace.permissions import can_query
+from ocop.web.search import search
 
 
 def _scope(user: User) -> Q | None:
@@ -274,6 +275,15 @@ def zones_for(user: User) -> QuerySet:
 def lots_for(user: User) -> QuerySet:
     return scope_by_commune(Lot.objects.select_related("product", "product__producer"), user,
                             "product__producer__commune", "product__producer_id")
+
+
+def zone_list(user: User, q: str = "") -> QuerySet:
+    return search(zones_for(user), q, folded=("search_text", "producer__search_text",
+                                              "commune__search_name")).order_by("code")
+
+
+def lot_list(user: User, q: str = "") -> QuerySet:
+    return search(lots_for(user), q, folded=("product__search_text",), codes=("code",))
 
 
 def batches_for(user: User) -> QuerySet:

@@ -51,8 +51,9 @@ def _run(request: HttpRequest, form, call: Callable[[], Any], done: str) -> Any:
 
 @login_required
 def zone_list(request: HttpRequest) -> HttpResponse:
-    zones = selectors.zones_for(request.user).order_by("code")[:500]
-    return render(request, "trace/zone_list.html", {"zones": zones})
+    q = request.GET.get("q", "").strip()[:100]
+    zones = selectors.zone_list(request.user, q)[:500]
+    return render(request, "trace/zone_list.html", {"zones": zones, "q": q})
 
 
 @login_required
@@ -113,8 +114,9 @@ def zone_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def lot_list(request: HttpRequest) -> HttpResponse:
-    lots = selectors.lots_for(request.user)[:500]
-    return render(request, "trace/lot_list.html", {"lots": lots})
+    q = request.GET.get("q", "").strip()[:100]
+    lots = selectors.lot_list(request.user, q)[:500]
+    return render(request, "trace/lot_list.html", {"lots": lots, "q": q})
 
 
 def _lot_forms(request: HttpRequest, lot, data=None) -> dict[str, Any]:

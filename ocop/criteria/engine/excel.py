@@ -28,6 +28,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ocop import ooxml
+from ocop.web.spreadsheets import restore_cell, safe_row
 
 from .loader import validate_set
 from .model import CriteriaSet, CriteriaSetError, Problem
@@ -181,7 +182,7 @@ def _table(ws: Worksheet, header: tuple[str, ...], rows: list[tuple[Any, ...]]) 
         cell.font = Font(bold=True)
         cell.fill = PatternFill("solid", fgColor="DDEBF7")
     for row in rows:
-        ws.append(list(row))
+        ws.append(safe_row(row))  # set texts come from uploaded files: never formulas
     ws.freeze_panes = "A2"
     for index, name in enumerate(header, start=1):
         width = max([len(name), *(len(str(r[index - 1] or "")) for r in rows)], default=10)
@@ -243,6 +244,7 @@ class _Sheet:
 
 
 def _clean(value: Any) -> Any:
+    value = restore_cell(value)  # undo write_excel's safe_row
     if isinstance(value, str):
         value = value.strip()
         return value or None

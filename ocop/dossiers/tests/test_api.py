@@ -94,6 +94,14 @@ def test_rounds_endpoint_is_scoped(cycle: Cycle) -> None:
     assert [r["issuing_unit"] for r in data.json()["results"]] == ["LD219"]
 
 
+def test_rounds_endpoint_searches_without_diacritics(cycle: Cycle) -> None:
+    client = login_client(cycle.users["central"])
+    for q in ("luc ngan", "Lục Ngạn", "dot 1 district"):  # the organising unit, the name
+        names = [r["name"] for r in client.get("/api/v1/rounds", {"q": q}).json()["results"]]
+        assert names == [cycle.district_round.name], q
+    assert client.get("/api/v1/rounds", {"q": "khongcogiday"}).json()["count"] == 0
+
+
 def test_create_for_a_product_outside_jurisdiction_is_404(cycle: Cycle) -> None:
     client = login_client(cycle.users["producer"])
     r = client.post("/api/v1/dossiers", {"product_id": cycle.products["other_producer"].pk},

@@ -99,3 +99,7 @@ def test_rounds_validate_dates_and_levels(cycle: Cycle) -> None:
     with pytest.raises(ValidationError, match="Đã có đợt số 1"):
         services.save_round(actor=None, programme_year=cycle.year_2025, data={
             **base, "level": "province", "number": 1})
+    with pytest.raises(ValidationError) as exc:
+        services.save_round(actor=None, programme_year=cycle.year_2025, data={
+            **base, "level": "province", "name": "<b>Đợt 2</b>"})
+    assert exc.value.message_dict["name"][0].startswith("Tên đợt chỉ được ghi chữ thường")

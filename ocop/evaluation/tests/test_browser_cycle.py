@@ -372,7 +372,11 @@ def test_certificate_issued_verified_and_revoked(world, as_user, anonymous, cons
     office.get_by_label("Ngày ký").fill(today.isoformat())
     office.get_by_label("Người ký", exact=True).fill("Nguyễn Văn Ký")
     office.get_by_label("Chức vụ người ký").fill("Phó Chủ tịch UBND tỉnh")
-    office.get_by_role("button", name="Ban hành quyết định và cấp giấy chứng nhận").click()
+    office.get_by_role("button", name="Xem trước và xác nhận").click()
+    # The confirmation step lists what will be issued; nothing is issued yet.
+    expect(office.get_by_role("cell", name=dossier.product.name)).to_be_visible()
+    assert not Certificate.objects.exists()
+    office.get_by_role("button", name="Xác nhận: ban hành và cấp giấy chứng nhận").click()
     expect(office.get_by_text(re.compile("^Đã ban hành .* và cấp giấy chứng nhận."))) \
         .to_be_visible()
 

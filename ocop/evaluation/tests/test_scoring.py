@@ -26,6 +26,7 @@ from ocop.evaluation.tests.conftest import answers_for, total_of
 from ocop.registry.models import Product
 
 pytestmark = pytest.mark.django_db
+SCORED_ON = date(2024, 6, 10)  # the council's meeting, before the round's evaluation deadline
 
 
 def _score_all(ev, targets):
@@ -45,7 +46,8 @@ def test_full_cycle_to_certificate(ev, tmp_path):
     result = services.close_scoring(actor=chair, council=ev.council, dossier=ev.dossier)
     assert result.quorum_met and not result.rescore_required and not result.final
     assert 60 <= result.mean <= 66 and result.stars == 3
-    final = services.finalise(actor=chair, council=ev.council, dossier=ev.dossier)
+    final = services.finalise(actor=chair, council=ev.council, dossier=ev.dossier,
+                              today=SCORED_ON)
     assert final.final and final.minutes
     assert ev.refresh().state == DossierState.SCORED
     assert CriteriaSetVersion.objects.get(pk=ev.dossier.criteria_set_id).locked
@@ -120,7 +122,8 @@ def test_spread_beyond_limit_opens_a_rescore_and_keeps_history(ev):
     first = services.close_scoring(actor=chair, council=ev.council, dossier=ev.dossier)
     assert first.rescore_required and first.spread > 10
     with pytest.raises(StateError):
-        services.finalise(actor=chair, council=ev.council, dossier=ev.dossier)
+        services.finalise(actor=chair, council=ev.council, dossier=ev.dossier,
+                          today=SCORED_ON)
     with pytest.raises(StateError):  # revision closed: no more scoring in it
         services.save_draft(actor=ev.members["second"].user, dossier=ev.dossier, answers={})
     assignment = services.start_rescore(actor=chair, council=ev.council, dossier=ev.dossier)
@@ -132,7 +135,8 @@ def test_spread_beyond_limit_opens_a_rescore_and_keeps_history(ev):
     _score_all(ev, {"chair": 60, "second": 63, "third": 61})
     second = services.close_scoring(actor=chair, council=ev.council, dossier=ev.dossier)
     assert not second.rescore_required
-    services.finalise(actor=chair, council=ev.council, dossier=ev.dossier)
+    services.finalise(actor=chair, council=ev.council, dossier=ev.dossier,
+                      today=SCORED_ON)
     history = list(CouncilResult.objects.filter(dossier=ev.dossier).order_by("revision")
                    .values_list("revision", "rescore_required", "final"))
     assert history == [(1, True, False), (2, False, True)]
@@ -148,19 +152,22 @@ def test_quorum_is_required(ev):
     assert result.data["size"] == 3 and result.data["required_quorum"] == 3
     assert not result.quorum_met
     with pytest.raises(StateError):
-        services.finalise(actor=chair, council=ev.council, dossier=ev.dossier)
+        services.finalise(actor=chair, council=ev.council, dossier=ev.dossier,
+                          today=SCORED_ON)
     services.start_rescore(actor=chair, council=ev.council, dossier=ev.dossier)
     _score_all(ev, {"chair": 60, "second": 61, "third": 62})
     result = services.close_scoring(actor=chair, council=ev.council, dossier=ev.dossier)
     assert result.quorum_met and result.revision == 2
-    services.finalise(actor=chair, council=ev.council, dossier=ev.dossier)
+    services.finalise(actor=chair, council=ev.council, dossier=ev.dossier,
+                      today=SCORED_ON)
 
 
 def test_escalation_and_proposal_zip(ev):
     _score_all(ev, {"chair": 75, "second": 76, "third": 74})
     chair = ev.members["chair"].user
     services.close_scoring(actor=chair, council=ev.council, dossier=ev.dossier)
-    final = services.finalise(actor=chair, council=ev.council, dossier=ev.dossier)
+    final = services.finalise(actor=chair, council=ev.council, dossier=ev.dossier,
+                              today=SCORED_ON)
     assert final.stars >= 4
     target = services.escalation_target(ev.refresh(), final)
     assert target is not None and target.code == "province"
@@ -179,14 +186,16 @@ def test_upper_level_result_recorded_back(ev):
     _score_all(ev, {"chair": 75, "second": 76, "third": 74})
     chair = ev.members["chair"].user
     services.close_scoring(actor=chair, council=ev.council, dossier=ev.dossier)
-    services.finalise(actor=chair, council=ev.council, dossier=ev.dossier)
+    services.finalise(actor=chair, council=ev.council, dossier=ev.dossier,
+                      today=SCORED_ON)
     services.propose_up(actor=None, dossier=ev.dossier)
     from ocop.dossiers import services as dossier_services
 
     dossier_services.accept(actor=None, dossier=ev.refresh(),
                             round=ev.cycle.province_round_2024)
     row = services.record_upper_result(actor=None, dossier=ev.refresh(), mean=78, stars=4,
-                                       note="Hội đồng tỉnh họp ngày 05/07/2024")
+                                       note="Hội đồng tỉnh họp ngày 05/07/2024",
+                                       today=date(2024, 7, 5))
     assert row.final and row.council is None and row.level == "province"
     assert ev.refresh().state == DossierState.SCORED
     decision = services.recognise(
@@ -201,7 +210,8 @@ def test_re_recognition_opens_a_prefilled_dossier(ev):
     _score_all(ev, {"chair": 62, "second": 60, "third": 64})
     chair = ev.members["chair"].user
     services.close_scoring(actor=chair, council=ev.council, dossier=ev.dossier)
-    services.finalise(actor=chair, council=ev.council, dossier=ev.dossier)
+    services.finalise(actor=chair, council=ev.council, dossier=ev.dossier,
+                      today=SCORED_ON)
     decision = services.recognise(
         actor=None, round=ev.cycle.district_round, dossier_ids=[ev.dossier.pk],
         number="321/QĐ-UBND", decision_date=date(2024, 12, 10), signer_name="Trần Văn Ký",
