@@ -53,7 +53,7 @@ class RevokeIn(Schema):
     revoked_on: date | None = Field(None, description="Mặc định: hôm nay")
 
 
-class ErrorOut(Schema):
+class CertificateErrorOut(Schema):
     detail: str | dict[str, list[str]]
 
 
@@ -71,7 +71,8 @@ def verify(request: HttpRequest, number: str, response: HttpResponse):
 
 @router.post(
     "/certificates/{number}/revoke",
-    response={200: VerificationOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    response={200: VerificationOut, 403: CertificateErrorOut, 404: CertificateErrorOut,
+              422: CertificateErrorOut},
     summary="Thu hồi giấy chứng nhận (cơ quan thường trực)",
 )
 def revoke(request: HttpRequest, number: str, payload: RevokeIn):

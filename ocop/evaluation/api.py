@@ -34,7 +34,7 @@ class SheetIn(Schema):
         description="Mã tiêu chí → mã phương án; rỗng/null để bỏ chọn")
 
 
-class ErrorOut(Schema):
+class EvaluationErrorOut(Schema):
     detail: Any
 
 
@@ -87,7 +87,7 @@ def _refusal(exc: Exception) -> Status:
     return Status(422, {"detail": detail})
 
 
-@router.get("/score-sheets/{dossier_id}", response={200: SheetOut, 404: ErrorOut},
+@router.get("/score-sheets/{dossier_id}", response={200: SheetOut, 404: EvaluationErrorOut},
             summary="Phiếu chấm của chính thành viên")
 def get_sheet(request: HttpRequest, dossier_id: int):
     try:
@@ -97,7 +97,8 @@ def get_sheet(request: HttpRequest, dossier_id: int):
 
 
 @router.put("/score-sheets/{dossier_id}",
-            response={200: SheetOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+            response={200: SheetOut, 404: EvaluationErrorOut, 409: EvaluationErrorOut,
+                      422: EvaluationErrorOut},
             summary="Lưu nháp phiếu chấm")
 def put_sheet(request: HttpRequest, dossier_id: int, payload: SheetIn):
     dossier = Dossier.objects.filter(pk=dossier_id).first()
@@ -113,7 +114,8 @@ def put_sheet(request: HttpRequest, dossier_id: int, payload: SheetIn):
 
 
 @router.post("/score-sheets/{dossier_id}/submit",
-             response={200: SheetOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+             response={200: SheetOut, 404: EvaluationErrorOut, 409: EvaluationErrorOut,
+                      422: EvaluationErrorOut},
              summary="Nộp phiếu chấm (một lần)")
 def submit_sheet(request: HttpRequest, dossier_id: int):
     dossier = Dossier.objects.filter(pk=dossier_id).first()
@@ -128,7 +130,8 @@ def submit_sheet(request: HttpRequest, dossier_id: int):
         return _refusal(exc)
 
 
-@router.get("/councils/{council_id}/summary", response={200: list[SummaryOut], 404: ErrorOut},
+@router.get("/councils/{council_id}/summary",
+            response={200: list[SummaryOut], 404: EvaluationErrorOut},
             summary="Tổng hợp của chủ tịch hội đồng (từng hồ sơ được phân công)")
 def council_summary(request: HttpRequest, council_id: int):
     from ocop.evaluation.models import Assignment

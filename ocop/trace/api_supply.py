@@ -233,14 +233,16 @@ def zone_detail(request: HttpRequest, zone_id: int):
 @router.get("/scan", auth=None, response={200: dict, 400: dict})
 def scan_uri(request: HttpRequest, uri: str, lat: str | None = None, lon: str | None = None):
     """Kiểm tra một tem theo đường dẫn trong mã QR (không cần đăng nhập; được ghi nhận)."""
-    parts = urlsplit(uri)
-    segments = parts.path.strip("/").split("/")
     try:
+        parts = urlsplit(uri)
+        segments = parts.path.strip("/").split("/")
         if segments[:1] == ["t"] and len(segments) == 4:
             parsed = stamps.parse_platform(*segments[1:])
         else:
             parsed = stamps.parse_gs1(parts.path)
-    except stamps.StampFormatError as exc:
+    # StampFormatError is a ValueError; so is what urlsplit and the GS1 parser raise on a string
+    # that is no URL at all (e.g. an unbalanced "[", read as an IPv6 host).
+    except ValueError as exc:
         return _problem(400, _("Mã trên tem không đúng định dạng: %(error)s") % {"error": exc},
                         "uri")
     outcome = scan.resolve(parsed, parse_qs(parts.query).get("s", [""])[0],

@@ -1,0 +1,89 @@
+"""Property-based fuzzing of every operation of /api/v1/openapi.json with Schemathesis.
+
+For each operation and for two callers (an administrator and a producer, both by API token),
+Schemathesis generates requests from the OpenAPI document itself, valid ones and invalid ones, and
+checks that the API never answers 5xx, answers only with status codes and content types that the
+document declares for that operation, with bodies that match the declared schema, and that it
+refuses (4xx) what the document says is invalid.
+
+The number of examples per operation and mode comes from OCOP_FUZZ_EXAMPLES: small in `make test`,
+larger with `make fuzz` (see docs/api.md).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+
+import pytest
+import schemathesis
+from django.core.management import call_command
+from hypothesis import HealthCheck, Phase, given, settings
+from schemathesis import GenerationMode
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    negative_data_rejection,
+    response_schema_conformance,
+    status_code_conformance,
+)
+
+from ocop.accounts.models import User
+from ocop.accounts.services import issue_api_token
+from ocop.demo.trace import build_demo_trace
+from ocop.wsgi import application
+
+EXAMPLES = int(os.environ.get("OCOP_FUZZ_EXAMPLES", "6"))
+CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
+          response_schema_conformance, negative_data_rejection]
+CALLERS = ("demo-admin", "demo-chuthe")
+
+
+class _Sink:
+    def write(self, _text: str) -> None:
+        pass
+
+    def flush(self) -> None:
+        pass
+
+
+@pytest.fixture
+def demo_tokens(db) -> dict[str, str]:
+    """The demo world on a map subset (registry, criteria, cycles, results, a traced lot), and an
+    API token for each caller."""
+    quiet = {"stdout": _Sink()}
+    call_command("demo_data", units_subset="01,24,27", **quiet)
+    call_command("criteria", "load-shipped", **quiet)
+    call_command("demo_cycle", **quiet)
+    call_command("demo_results", **quiet)
+    build_demo_trace()
+    return {name: issue_api_token(user=User.objects.get(username=name), name="fuzz")[1]
+            for name in CALLERS}
+
+
+def _fuzz(operation, mode: GenerationMode, headers: dict[str, str]) -> Callable[[], None]:
+    @settings(max_examples=EXAMPLES, database=None, deadline=None, derandomize=True,
+              phases=[Phase.explicit, Phase.generate],
+              suppress_health_check=list(HealthCheck))
+    @given(case=operation.as_strategy(generation_mode=mode))
+    def run(case) -> None:
+        case.call_and_validate(headers=headers, checks=CHECKS)
+
+    return run
+
+
+def test_every_operation_conforms_to_the_openapi_document(demo_tokens):
+    schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
+    failures: list[str] = []
+    operations = 0
+    for result in schema.get_all_operations():
+        operation = result.ok()
+        operations += 1
+        for name, token in demo_tokens.items():
+            for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
+                try:
+                    _fuzz(operation, mode, {"Authorization": f"Bearer {token}"})()
+                except (Exception, BaseExceptionGroup) as exc:
+                    failures.append(f"{operation.label} [{name}, {mode.value}]: {exc}")
+    assert operations >= 30
+    assert not failures, f"{len(failures)} failing operation runs:\n\n" + "\n\n".join(failures)
