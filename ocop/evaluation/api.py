@@ -11,6 +11,7 @@ from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
+from ocop.api.types import DbId
 from ocop.dossiers.models import Dossier
 from ocop.dossiers.services import StateError
 from ocop.evaluation import selectors, services
@@ -89,7 +90,7 @@ def _refusal(exc: Exception) -> Status:
 
 @router.get("/score-sheets/{dossier_id}", response={200: SheetOut, 404: EvaluationErrorOut},
             summary="Phiếu chấm của chính thành viên")
-def get_sheet(request: HttpRequest, dossier_id: int):
+def get_sheet(request: HttpRequest, dossier_id: DbId):
     try:
         return _sheet_out(selectors.scoring_page(request.auth, dossier_id))
     except Http404:
@@ -100,7 +101,7 @@ def get_sheet(request: HttpRequest, dossier_id: int):
             response={200: SheetOut, 404: EvaluationErrorOut, 409: EvaluationErrorOut,
                       422: EvaluationErrorOut},
             summary="Lưu nháp phiếu chấm")
-def put_sheet(request: HttpRequest, dossier_id: int, payload: SheetIn):
+def put_sheet(request: HttpRequest, dossier_id: DbId, payload: SheetIn):
     dossier = Dossier.objects.filter(pk=dossier_id).first()
     try:
         if dossier is None:
@@ -117,7 +118,7 @@ def put_sheet(request: HttpRequest, dossier_id: int, payload: SheetIn):
              response={200: SheetOut, 404: EvaluationErrorOut, 409: EvaluationErrorOut,
                       422: EvaluationErrorOut},
              summary="Nộp phiếu chấm (một lần)")
-def submit_sheet(request: HttpRequest, dossier_id: int):
+def submit_sheet(request: HttpRequest, dossier_id: DbId):
     dossier = Dossier.objects.filter(pk=dossier_id).first()
     try:
         if dossier is None:
@@ -133,7 +134,7 @@ def submit_sheet(request: HttpRequest, dossier_id: int):
 @router.get("/councils/{council_id}/summary",
             response={200: list[SummaryOut], 404: EvaluationErrorOut},
             summary="Tổng hợp của chủ tịch hội đồng (từng hồ sơ được phân công)")
-def council_summary(request: HttpRequest, council_id: int):
+def council_summary(request: HttpRequest, council_id: DbId):
     from ocop.evaluation.models import Assignment
 
     ids = list(Assignment.objects.filter(council_id=council_id).values_list("dossier_id",

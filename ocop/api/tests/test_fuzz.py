@@ -19,6 +19,7 @@ import pytest
 import schemathesis
 from django.core.management import call_command
 from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis.errors import Unsatisfiable
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
@@ -48,11 +49,14 @@ class _Sink:
 
 
 @pytest.fixture
-def demo_tokens(db) -> dict[str, str]:
-    """The demo world on a map subset (registry, criteria, cycles, results, a traced lot), and an
-    API token for each caller."""
+def demo_tokens(db, monkeypatch) -> dict[str, str]:
+    """The demo world on one province (registry, criteria, cycles, results, a traced lot), and
+    an API token for each caller."""
+    # Rendering the council minutes with WeasyPrint is most of demo_results' time; the API
+    # never serves those files.
+    monkeypatch.setattr("ocop.evaluation.pdf.html_to_pdf", lambda html: b"%PDF-1.4\n%%EOF\n")
     quiet = {"stdout": _Sink()}
-    call_command("demo_data", units_subset="01,24,27", **quiet)
+    call_command("demo_data", units_subset="24", **quiet)
     call_command("criteria", "load-shipped", **quiet)
     call_command("demo_cycle", **quiet)
     call_command("demo_results", **quiet)
@@ -83,6 +87,10 @@ def test_every_operation_conforms_to_the_openapi_document(demo_tokens):
             for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
                 try:
                     _fuzz(operation, mode, {"Authorization": f"Bearer {token}"})()
+                except Unsatisfiable:
+                    # Nothing of this operation can be made invalid (e.g. one free-text path
+                    # parameter): no negative case exists.
+                    assert mode == GenerationMode.NEGATIVE
                 except (Exception, BaseExceptionGroup) as exc:
                     failures.append(f"{operation.label} [{name}, {mode.value}]: {exc}")
     assert operations >= 30
