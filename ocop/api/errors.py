@@ -10,12 +10,14 @@ content type the API sends (the fuzz test in ocop/api/tests/test_fuzz.py holds i
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
-from ninja.errors import ValidationError
+from ninja.errors import HttpError, ValidationError
+from ninja.parser import Parser
 
 # Operations of these tags answer their refusals as RFC 7807 problems (application/problem+json).
 PROBLEM_JSON_TAGS = frozenset({"trace", "epcis"})
@@ -103,6 +105,34 @@ def validation_error(request: HttpRequest, exc: ValidationError, api: NinjaAPI) 
     own 422s (one error shape, ``{"detail": [{"field", "message"}]}``)."""
     detail = [{"field": _field(e.get("loc", ())), "message": _message(e)} for e in exc.errors]
     return api.create_response(request, {"detail": detail}, status=422)
+
+
+class NotAnObject(ValueError):
+    """A JSON body that parses but is not an object (an array, a number, a string)."""
+
+
+class ObjectBodyParser(Parser):
+    """Every body this API reads through a schema is a JSON object. ninja would quietly read an
+    array as "no fields sent" (a PATCH of ``[1, 2]`` changed nothing and answered 200)."""
+
+    def parse_body(self, request: HttpRequest) -> dict[str, Any]:
+        data = json.loads(request.body)
+        if not isinstance(data, dict):
+            raise NotAnObject
+        return data
+
+
+def http_error(request: HttpRequest, exc: HttpError, api: NinjaAPI) -> HttpResponse:
+    """ninja's HttpError (401, 403, 400 on an unreadable body …), with the body problems said in
+    the user's language; a body of the wrong JSON type is a 422 like any other wrong type."""
+    cause = exc.__cause__
+    if isinstance(cause, NotAnObject):
+        detail = [{"field": "__all__", "message": _("Thân yêu cầu phải là một đối tượng JSON.")}]
+        return api.create_response(request, {"detail": detail}, status=422)
+    if isinstance(cause, ValueError):  # json.JSONDecodeError, UnicodeDecodeError
+        return api.create_response(
+            request, {"detail": _("Thân yêu cầu không phải JSON hợp lệ.")}, status=400)
+    return api.create_response(request, {"detail": str(exc)}, status=exc.status_code)
 
 
 def _content(schema: dict[str, Any], problem_json: bool) -> dict[str, Any]:

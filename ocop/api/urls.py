@@ -4,10 +4,15 @@ from typing import Any
 
 from django.http import HttpRequest
 from ninja import NinjaAPI, Schema
-from ninja.errors import ValidationError
+from ninja.errors import HttpError, ValidationError
 
 from ocop.api.auth import token_or_session
-from ocop.api.errors import document_framework_responses, validation_error
+from ocop.api.errors import (
+    ObjectBodyParser,
+    document_framework_responses,
+    http_error,
+    validation_error,
+)
 from ocop.certificates.api import router as certificates_router
 from ocop.criteria.api import router as criteria_router
 from ocop.dossiers.api import router as dossiers_router
@@ -36,9 +41,11 @@ api = OcopAPI(
     ),
     docs_url="/docs",
     openapi_url="/openapi.json",
+    parser=ObjectBodyParser(),
 )
 
 api.add_exception_handler(ValidationError, lambda request, exc: validation_error(request, exc, api))
+api.add_exception_handler(HttpError, lambda request, exc: http_error(request, exc, api))
 
 
 class MeOut(Schema):
