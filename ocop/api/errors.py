@@ -55,33 +55,40 @@ def _message(error: dict[str, Any]) -> str:
     ctx = error.get("ctx") or {}
     if kind == "missing":
         return _("Thiếu trường bắt buộc.")
-    if kind in ("greater_than_equal", "greater_than"):
-        return _("Giá trị phải từ %(limit)s trở lên.") % {
-            "limit": ctx.get("ge", ctx.get("gt"))}
-    if kind in ("less_than_equal", "less_than"):
-        return _("Giá trị phải không quá %(limit)s.") % {"limit": ctx.get("le", ctx.get("lt"))}
+    if kind == "greater_than_equal":
+        return _("Giá trị phải từ %(limit)s trở lên.") % {"limit": ctx.get("ge")}
+    if kind == "greater_than":
+        return _("Giá trị phải lớn hơn %(limit)s.") % {"limit": ctx.get("gt")}
+    if kind == "less_than_equal":
+        return _("Giá trị phải không quá %(limit)s.") % {"limit": ctx.get("le")}
+    if kind == "less_than":
+        return _("Giá trị phải nhỏ hơn %(limit)s.") % {"limit": ctx.get("lt")}
+    if kind == "decimal_max_places":
+        return _("Tối đa %(limit)s chữ số thập phân.") % {"limit": ctx.get("decimal_places")}
+    if kind in ("decimal_max_digits", "decimal_whole_digits"):
+        return _("Số quá lớn.")
     if kind in ("int_parsing", "int_type", "int_from_float"):
         return _("Phải là một số nguyên.")
     if kind in ("decimal_parsing", "decimal_type", "float_parsing", "float_type",
                 "finite_number"):
         return _("Phải là một số.")
-    if kind in ("string_too_short",):
+    if kind == "string_too_short":
         return _("Không được để trống.")
-    if kind in ("string_too_long",):
+    if kind == "string_too_long":
         return _("Dài quá %(limit)s ký tự.") % {"limit": ctx.get("max_length")}
     if kind in ("date_parsing", "date_from_datetime_parsing", "date_type"):
         return _("Ngày không hợp lệ (định dạng YYYY-MM-DD).")
     if kind in ("datetime_parsing", "datetime_from_date_parsing", "datetime_type"):
         return _("Thời điểm không hợp lệ (định dạng ISO 8601).")
-    if kind in ("string_type",):
+    if kind == "string_type":
         return _("Phải là một chuỗi ký tự.")
     if kind in ("bool_parsing", "bool_type"):
         return _("Phải là true hoặc false.")
     if kind in ("model_attributes_type", "dict_type", "model_type"):
         return _("Phải là một đối tượng JSON.")
-    if kind in ("list_type",):
+    if kind == "list_type":
         return _("Phải là một danh sách.")
-    if kind == "enum" or kind == "literal_error":
+    if kind in ("enum", "literal_error"):
         return _("Giá trị không thuộc danh sách cho phép: %(allowed)s.") % {
             "allowed": ctx.get("expected", "")}
     if kind == "value_error":
@@ -175,11 +182,11 @@ def document_framework_responses(schema: dict[str, Any]) -> dict[str, Any]:
                                                            json_body)
             params = operation.get("parameters", [])
             if operation.get("security"):
-                _add(responses, 401, _("Chưa xác thực"), _ref(_DETAIL))
+                _add(responses, 401, _("Chưa xác thực."), _ref(_DETAIL))
             if "requestBody" in operation:
-                _add(responses, 400, _("Thân yêu cầu không phải JSON hợp lệ"), _ref(_DETAIL))
+                _add(responses, 400, _("Thân yêu cầu không phải JSON hợp lệ."), _ref(_DETAIL))
             if any(p.get("in") == "path" for p in params):
-                _add(responses, 404, _("Không tìm thấy"), _ref(_DETAIL), problem_json)
+                _add(responses, 404, _("Không tìm thấy."), _ref(_DETAIL), problem_json)
             if params or "requestBody" in operation:
-                _add(responses, 422, _("Dữ liệu không hợp lệ"), _ref(_VALIDATION_ERROR))
+                _add(responses, 422, _("Dữ liệu không hợp lệ."), _ref(_VALIDATION_ERROR))
     return schema

@@ -13,6 +13,7 @@ larger with `make fuzz` (see docs/api.md).
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Callable
 
 import pytest
@@ -64,12 +65,14 @@ def demo_tokens(db, monkeypatch) -> dict[str, str]:
             for name in CALLERS}
 
 
-def _fuzz(operation, mode: GenerationMode, headers: dict[str, str]) -> Callable[[], None]:
+def _fuzz(operation, mode: GenerationMode, headers: dict[str, str],
+          calls: list[int]) -> Callable[[], None]:
     @settings(max_examples=EXAMPLES, database=None, deadline=None, derandomize=True,
               phases=[Phase.explicit, Phase.generate],
               suppress_health_check=list(HealthCheck))
     @given(case=operation.as_strategy(generation_mode=mode))
     def run(case) -> None:
+        calls[0] += 1
         case.call_and_validate(headers=headers, checks=CHECKS)
 
     return run
@@ -85,10 +88,12 @@ def _negatable(raw: dict) -> bool:
                for p in raw.get("parameters", []))
 
 
-def test_every_operation_conforms_to_the_openapi_document(demo_tokens):
+def test_every_operation_conforms_to_the_openapi_document(demo_tokens, capsys):
     schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
     failures: list[str] = []
+    calls = [0]
     operations = 0
+    started = time.monotonic()
     for result in schema.get_all_operations():
         operation = result.ok()
         operations += 1
@@ -100,8 +105,12 @@ def test_every_operation_conforms_to_the_openapi_document(demo_tokens):
                 modes.append(GenerationMode.NEGATIVE)
             for mode in modes:
                 try:
-                    _fuzz(operation, mode, {"Authorization": f"Bearer {token}"})()
+                    _fuzz(operation, mode, {"Authorization": f"Bearer {token}"}, calls)()
                 except (Exception, BaseExceptionGroup) as exc:
                     failures.append(f"{operation.label} [{name}, {mode.value}]: {exc}")
+    with capsys.disabled():  # the figures docs/api.md reports
+        print(f"\nAPI fuzz: {operations} operations, {calls[0]} requests "
+              f"({EXAMPLES} examples per operation, mode and caller), {len(failures)} failing "
+              f"runs, {time.monotonic() - started:.0f} s")
     assert operations >= 30
     assert not failures, f"{len(failures)} failing operation runs:\n\n" + "\n\n".join(failures)
