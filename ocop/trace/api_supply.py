@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 
 from ocop.accounts.client_ip import client_ip
-from ocop.api.types import COUNT_MAX, DB_ID_MAX, Count, DbId
+from ocop.api.types import DB_ID_MAX, Count, DbId
 from ocop.registry.selectors import producers_for, products_for
 from ocop.trace import actions, scan, selectors, stamps
 from ocop.trace.models import Lot, StampBatch, Zone
@@ -146,7 +146,7 @@ def transform(request: HttpRequest, body: TransformIn):
 
 
 class StampsIn(Schema):
-    count: Annotated[int, Field(ge=1, le=COUNT_MAX)]
+    count: Count = Field(description="Số tem (1 – 1 000 000; ngoài khoảng: 400)")
 
 
 @router.post("/lots/{lot_id}/stamps", response={201: dict, 400: dict, 404: dict})
