@@ -14,11 +14,14 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 import pytest
 import schemathesis
+from django.core.handlers.wsgi import WSGIHandler
 from django.core.management import call_command
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck, Phase, given, settings
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
@@ -46,6 +49,20 @@ class _Sink:
 
     def flush(self) -> None:
         pass
+
+
+@pytest.fixture
+def wsgi_app() -> Iterator[WSGIHandler]:
+    """The project's WSGI application, called in-process by Schemathesis. As Django's test client
+    does, the request signals must not close the database connection: it holds the test's
+    transaction (PostgreSQL closes a connection found inside an atomic block)."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        yield application
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
 
 
 @pytest.fixture
@@ -88,8 +105,8 @@ def _negatable(raw: dict) -> bool:
                for p in raw.get("parameters", []))
 
 
-def test_every_operation_conforms_to_the_openapi_document(demo_tokens, capsys):
-    schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
+def test_every_operation_conforms_to_the_openapi_document(wsgi_app, demo_tokens, capsys):
+    schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", wsgi_app)
     failures: list[str] = []
     calls = [0]
     operations = 0
