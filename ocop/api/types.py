@@ -4,12 +4,13 @@ over 64 bits overflows SQLite and PostgreSQL; a huge page number overflows SQLit
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from typing import Annotated, Any, ClassVar
 
 from django.conf import settings
 from django.utils.translation import gettext as _
 from ninja import Field, Schema
-from pydantic import ValidationInfo, field_validator
+from pydantic import AfterValidator, ValidationInfo, field_validator
 
 # Primary keys are BigAutoField: 1 … 2**63 - 1.
 DB_ID_MAX = 2**63 - 1
@@ -25,6 +26,21 @@ PageSize = Annotated[int, Field(ge=1, le=settings.API_MAX_PAGE_SIZE,
                                 description="Số dòng mỗi trang "
                                             f"(tối đa {settings.API_MAX_PAGE_SIZE})")]
 Count = Annotated[int, Field(ge=0, le=COUNT_MAX)]
+
+# Dates of this domain (registrations, harvests, shipments, validity, decisions) fall within
+# these years; year 1 with a +07:00 offset is year 0 in UTC, which no datetime can hold.
+YEARS = (1900, 2100)
+
+
+def _plausible_year(value: date) -> date:
+    if not YEARS[0] <= value.year <= YEARS[1]:
+        raise ValueError(_("Năm phải trong khoảng %(first)s–%(last)s.")
+                         % {"first": YEARS[0], "last": YEARS[1]})
+    return value
+
+
+PlausibleDate = Annotated[date, AfterValidator(_plausible_year)]
+PlausibleDateTime = Annotated[datetime, AfterValidator(_plausible_year)]
 
 
 class PatchSchema(Schema):

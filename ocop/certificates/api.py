@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
+from ocop.api.types import PlausibleDate
 from ocop.certificates import selectors, services
 from ocop.certificates.views import PUBLIC_CACHE
 
@@ -50,7 +51,7 @@ class UnknownOut(Schema):
 class RevokeIn(Schema):
     reason: str = Field(min_length=1, max_length=2000)
     decision_number: str = Field(min_length=1, max_length=60)
-    revoked_on: date | None = Field(None, description="Mặc định: hôm nay")
+    revoked_on: PlausibleDate | None = Field(None, description="Mặc định: hôm nay")
 
 
 class CertificateErrorOut(Schema):

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
 from ocop.accounts.models import Role, User
-from ocop.api.types import Count, DbId, Page, PageSize, PatchSchema
+from ocop.api.types import Count, DbId, Page, PageSize, PatchSchema, PlausibleDate
 from ocop.registry import selectors, services
 from ocop.registry.models import EvidenceDocument, Producer, Product, ProductSet
 from ocop.units.models import Unit
@@ -116,7 +116,7 @@ class ProducerIn(Schema):
     email: str = ""
     website: str = ""
     business_reg_no: str = ""
-    business_reg_date: date | None = Field(None, description="Không được ở tương lai")
+    business_reg_date: PlausibleDate | None = Field(None, description="Không được ở tương lai")
     employees: Count = 0
     local_employees: Count = Field(0, description="Không lớn hơn `employees`")
     members: Count = 0
@@ -141,7 +141,7 @@ class ProducerPatch(PatchSchema):
     email: str | None = None
     website: str | None = None
     business_reg_no: str | None = None
-    business_reg_date: date | None = None
+    business_reg_date: PlausibleDate | None = None
     employees: Count | None = None
     local_employees: Count | None = None
     members: Count | None = None

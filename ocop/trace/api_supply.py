@@ -7,7 +7,6 @@ within the caller's jurisdiction (outside it: 404). Refusals are RFC 7807 proble
 
 from __future__ import annotations
 
-from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Any
 from urllib.parse import parse_qs, urlsplit
@@ -17,7 +16,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 
 from ocop.accounts.client_ip import client_ip
-from ocop.api.types import DB_ID_MAX, Count, DbId
+from ocop.api.types import DB_ID_MAX, Count, DbId, PlausibleDate, PlausibleDateTime
 from ocop.registry.selectors import producers_for, products_for
 from ocop.trace import actions, scan, selectors, stamps
 from ocop.trace.models import Lot, StampBatch, Zone
@@ -70,7 +69,7 @@ class ZoneIn(Schema):
     declared_area_ha: AreaHa
     standard: str = ""
     standard_certificate: str = ""
-    standard_valid_until: date | None = None
+    standard_valid_until: PlausibleDate | None = None
     households: Count = 0
     boundary: dict | None = None
     products: list[DbId] = []
@@ -99,10 +98,10 @@ def create_zone(request: HttpRequest, body: ZoneIn):
 class HarvestIn(Schema):
     product: DbId
     lot_code: str
-    harvested_at: datetime
+    harvested_at: PlausibleDateTime
     quantity: Quantity
     unit: str
-    expires_on: date | None = None
+    expires_on: PlausibleDate | None = None
 
 
 @router.post("/zones/{zone_id}/harvest", response={201: dict, 400: dict, 404: dict, 409: dict})
@@ -126,10 +125,10 @@ class TransformIn(Schema):
     inputs: list[InputIn]
     product: DbId
     lot_code: str
-    produced_at: datetime
+    produced_at: PlausibleDateTime
     quantity: Quantity
     unit: str
-    expires_on: date | None = None
+    expires_on: PlausibleDate | None = None
 
 
 @router.post("/transformations", response={201: dict, 400: dict, 404: dict, 409: dict})
@@ -166,7 +165,7 @@ def issue_stamps(request: HttpRequest, lot_id: DbId, body: StampsIn):
 
 
 class MoveIn(Schema):
-    at: datetime
+    at: PlausibleDateTime
     place: str
     quantity: Quantity | None = None
 
@@ -196,7 +195,7 @@ def receive(request: HttpRequest, lot_id: DbId, body: MoveIn):
 class RangeIn(Schema):
     first: Serial
     last: Serial
-    at: datetime | None = None
+    at: PlausibleDateTime | None = None
     reason: str = ""
 
 

@@ -157,6 +157,15 @@ def test_producer_counts_are_bounded(admin, world, employees):
     assert _fields(response) == {"employees"}
 
 
+@pytest.mark.parametrize("at", ["0001-01-01T00:00:00+07:00", "2101-01-01T00:00:00Z"])
+def test_implausible_years_are_refused(admin, at):
+    response = admin.post("/api/v1/trace/lots/1/ship", {"at": at, "place": "Kho"},
+                          content_type="application/json")
+    assert response.status_code == 422
+    assert _fields(response) == {"at"}
+    assert "1900–2100" in response.json()["detail"][0]["message"]
+
+
 # --- Bodies of the wrong shape ----------------------------------------------------------------
 
 
