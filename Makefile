@@ -11,7 +11,7 @@ PORT ?= 8000
 SYSTEM_PACKAGES := gettext libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-core fonts-dejavu-core
 TEST_SYSTEM_PACKAGES := $(SYSTEM_PACKAGES) chromium poppler-utils
 
-.PHONY: run serve test system-deps system-deps-test lint bench worker messages clean
+.PHONY: run serve test fuzz system-deps system-deps-test lint bench worker messages clean
 
 system-deps:
 	@bash scripts/ensure-system-packages.sh $(SYSTEM_PACKAGES)
@@ -70,6 +70,11 @@ test: system-deps-test $(VENV)/.test-installed messages
 	$(BIN)/ruff check .
 	$(BIN)/python manage.py makemigrations --check --dry-run -v0
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The API fuzz test of `make test` with many more examples per operation (docs/api.md).
+FUZZ_EXAMPLES ?= 100
+fuzz: $(VENV)/.test-installed messages
+	OCOP_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/python -m pytest ocop/api/tests/test_fuzz.py $(PYTEST_ARGS)
 
 bench: $(VENV)/.test-installed
 	$(BIN)/python bench/run_all.py

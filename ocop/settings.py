@@ -40,6 +40,8 @@ INSTALLED_APPS = [
     "axes",
     "rules.apps.AutodiscoverRulesConfig",
     "django_tasks_db",
+    # Lets django-ninja serve Swagger UI from its own static files (not a CDN the CSP blocks).
+    "ninja",
     "ocop.units",
     "ocop.audit",
     "ocop.accounts",

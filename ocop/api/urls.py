@@ -1,9 +1,18 @@
 """The versioned JSON API. Each domain app owns a router; this file only mounts them."""
 
+from typing import Any
+
 from django.http import HttpRequest
 from ninja import NinjaAPI, Schema
+from ninja.errors import HttpError, ValidationError
 
 from ocop.api.auth import token_or_session
+from ocop.api.errors import (
+    ObjectBodyParser,
+    document_framework_responses,
+    http_error,
+    validation_error,
+)
 from ocop.certificates.api import router as certificates_router
 from ocop.criteria.api import router as criteria_router
 from ocop.dossiers.api import router as dossiers_router
@@ -13,7 +22,15 @@ from ocop.trace.api import router as trace_router
 from ocop.trace.api_supply import router as trace_supply_router
 from ocop.units.api import router as units_router
 
-api = NinjaAPI(
+
+class OcopAPI(NinjaAPI):
+    """NinjaAPI whose OpenAPI document also lists the answers the framework sends itself."""
+
+    def get_openapi_schema(self, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        return document_framework_responses(super().get_openapi_schema(*args, **kwargs))
+
+
+api = OcopAPI(
     title="OCOP Platform API",
     version="1",
     urls_namespace="api-v1",
@@ -24,7 +41,11 @@ api = NinjaAPI(
     ),
     docs_url="/docs",
     openapi_url="/openapi.json",
+    parser=ObjectBodyParser(),
 )
+
+api.add_exception_handler(ValidationError, lambda request, exc: validation_error(request, exc, api))
+api.add_exception_handler(HttpError, lambda request, exc: http_error(request, exc, api))
 
 
 class MeOut(Schema):

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
+from ocop.api.types import PlausibleDate
 from ocop.certificates import selectors, services
 from ocop.certificates.views import PUBLIC_CACHE
 
@@ -50,10 +51,10 @@ class UnknownOut(Schema):
 class RevokeIn(Schema):
     reason: str = Field(min_length=1, max_length=2000)
     decision_number: str = Field(min_length=1, max_length=60)
-    revoked_on: date | None = Field(None, description="Mặc định: hôm nay")
+    revoked_on: PlausibleDate | None = Field(None, description="Mặc định: hôm nay")
 
 
-class ErrorOut(Schema):
+class CertificateErrorOut(Schema):
     detail: str | dict[str, list[str]]
 
 
@@ -71,7 +72,8 @@ def verify(request: HttpRequest, number: str, response: HttpResponse):
 
 @router.post(
     "/certificates/{number}/revoke",
-    response={200: VerificationOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    response={200: VerificationOut, 403: CertificateErrorOut, 404: CertificateErrorOut,
+              422: CertificateErrorOut},
     summary="Thu hồi giấy chứng nhận (cơ quan thường trực)",
 )
 def revoke(request: HttpRequest, number: str, payload: RevokeIn):

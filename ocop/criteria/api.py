@@ -30,7 +30,7 @@ class SetSummary(Schema):
     sha256: str
 
 
-class ErrorOut(Schema):
+class CriteriaErrorOut(Schema):
     error: str
     problems: list[dict[str, Any]]
 
@@ -132,7 +132,7 @@ def list_sets(request: HttpRequest):
 
 
 @router.get(
-    "/criteria-sets/{code}", response={200: dict[str, Any], 404: ErrorOut}, auth=None
+    "/criteria-sets/{code}", response={200: dict[str, Any], 404: CriteriaErrorOut}, auth=None
 )
 def get_set(request: HttpRequest, code: str):
     """Toàn bộ phiếu đánh giá. ``code`` may name a version: ``CODE@v2``."""
@@ -145,7 +145,8 @@ def get_set(request: HttpRequest, code: str):
 
 @router.post(
     "/criteria-sets/{code}/evaluate",
-    response={200: dict[str, Any], 400: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    response={200: dict[str, Any], 400: CriteriaErrorOut, 404: CriteriaErrorOut,
+              422: CriteriaErrorOut},
     auth=None,
     openapi_extra=EVALUATE_BODY,
 )
@@ -165,7 +166,8 @@ def evaluate(request: HttpRequest, code: str):
 
 @router.post(
     "/councils/aggregate",
-    response={200: dict[str, Any], 400: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    response={200: dict[str, Any], 400: CriteriaErrorOut, 404: CriteriaErrorOut,
+              422: CriteriaErrorOut},
     auth=None,
     openapi_extra=AGGREGATE_BODY,
 )

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
 from ocop.accounts.models import User
+from ocop.api.types import DbId, Page, PageSize
 from ocop.dossiers import selectors, services
 from ocop.dossiers.models import Dossier, Round
 from ocop.registry import selectors as registry_selectors
@@ -167,21 +168,21 @@ class DossierListParams(Schema):
     q: str = Field("", description="Tìm theo tên sản phẩm, chủ thể (không dấu được) hoặc số "
                                    "hồ sơ")
     state: str = Field("", description="Trạng thái, ví dụ `submitted`")
-    round: int | None = Field(None, description="Mã đợt (đợt đăng ký hoặc đợt đã tiếp nhận)")
+    round: DbId | None = Field(None, description="Mã đợt (đợt đăng ký hoặc đợt đã tiếp nhận)")
     commune: str = Field("", description="Khoá xã/phường hiện nay, ví dụ `C07582`")
     product_set: str = Field("", description="Mã bộ sản phẩm, ví dụ `1048-01`")
     kind: str = Field("", description="new, re_recognition, upgrade")
     ordering: str = Field("", description="new, old, product, score (mặc định: mới sửa trước)")
-    page: int = Field(1, ge=1)
-    page_size: int = Field(settings.PAGE_SIZE, ge=1, le=settings.API_MAX_PAGE_SIZE)
+    page: Page = 1
+    page_size: PageSize = settings.PAGE_SIZE
 
 
 class DossierIn(Schema):
-    product_id: int
+    product_id: DbId
     target_stars: int = Field(3, ge=3, le=5)
     kind: str = Field("new", description="new, re_recognition, upgrade")
-    previous_id: int | None = Field(None, description="Hồ sơ trước (đánh giá lại/nâng hạng)")
-    requested_round_id: int | None = None
+    previous_id: DbId | None = Field(None, description="Hồ sơ trước (đánh giá lại/nâng hạng)")
+    requested_round_id: DbId | None = None
 
 
 class DossierPatch(Schema):
@@ -190,7 +191,7 @@ class DossierPatch(Schema):
     form: dict[str, Any] | None = None
     self_assessment: dict[str, str | None] | None = None
     target_stars: int | None = Field(None, ge=3, le=5)
-    requested_round_id: int | None = None
+    requested_round_id: DbId | None = None
 
 
 class CorrectionItemIn(Schema):
@@ -204,7 +205,7 @@ class CorrectionsIn(Schema):
 
 
 class AcceptIn(Schema):
-    round_id: int | None = Field(None, description="Mặc định: đợt chủ thể đã đăng ký")
+    round_id: DbId | None = Field(None, description="Mặc định: đợt chủ thể đã đăng ký")
 
 
 # --- Helpers ---------------------------------------------------------------------------------
@@ -283,7 +284,7 @@ def list_dossiers(request: HttpRequest, params: Query[DossierListParams]) -> dic
 
 
 @router.get("/dossiers/{dossier_id}", response=DossierDetailOut, summary="Chi tiết hồ sơ")
-def get_dossier(request: HttpRequest, dossier_id: int) -> Dossier:
+def get_dossier(request: HttpRequest, dossier_id: DbId) -> Dossier:
     return _detail(_user(request), dossier_id)
 
 
@@ -312,7 +313,7 @@ def create_dossier(request: HttpRequest, payload: DossierIn) -> Status:
 
 @router.patch("/dossiers/{dossier_id}", response={200: DossierDetailOut, **_RESPONSES},
               summary="Lưu nháp (chỉ các trường gửi lên)")
-def patch_dossier(request: HttpRequest, dossier_id: int, payload: DossierPatch) -> Status:
+def patch_dossier(request: HttpRequest, dossier_id: DbId, payload: DossierPatch) -> Status:
     user = _user(request)
     dossier = selectors.get_dossier(user, dossier_id)
 
@@ -329,7 +330,7 @@ def patch_dossier(request: HttpRequest, dossier_id: int, payload: DossierPatch) 
 
 @router.post("/dossiers/{dossier_id}/submit", response={200: DossierDetailOut, **_RESPONSES},
              summary="Nộp hồ sơ (hoặc nộp lại sau khi bổ sung)")
-def submit_dossier(request: HttpRequest, dossier_id: int) -> Status:
+def submit_dossier(request: HttpRequest, dossier_id: DbId) -> Status:
     user = _user(request)
     dossier = selectors.get_dossier(user, dossier_id)
 
@@ -345,7 +346,7 @@ def submit_dossier(request: HttpRequest, dossier_id: int) -> Status:
 
 @router.post("/dossiers/{dossier_id}/request-corrections",
              response={200: DossierDetailOut, **_RESPONSES}, summary="Yêu cầu bổ sung hồ sơ")
-def request_corrections(request: HttpRequest, dossier_id: int, payload: CorrectionsIn) -> Status:
+def request_corrections(request: HttpRequest, dossier_id: DbId, payload: CorrectionsIn) -> Status:
     user = _user(request)
     dossier = selectors.get_dossier(user, dossier_id)
 
@@ -360,7 +361,7 @@ def request_corrections(request: HttpRequest, dossier_id: int, payload: Correcti
 
 @router.post("/dossiers/{dossier_id}/accept", response={200: DossierDetailOut, **_RESPONSES},
              summary="Tiếp nhận hồ sơ vào đợt đánh giá")
-def accept_dossier(request: HttpRequest, dossier_id: int, payload: AcceptIn) -> Status:
+def accept_dossier(request: HttpRequest, dossier_id: DbId, payload: AcceptIn) -> Status:
     user = _user(request)
     dossier = selectors.get_dossier(user, dossier_id)
 
@@ -372,10 +373,11 @@ def accept_dossier(request: HttpRequest, dossier_id: int, payload: AcceptIn) -> 
 
 
 @router.get("/rounds", response=RoundPage, summary="Các đợt đánh giá")
-def list_rounds(request: HttpRequest, status: str = "", level: str = "", year: int | None = None,
-                q: str = "", page: int = 1,
-                page_size: int = settings.PAGE_SIZE) -> dict[str, Any]:
-    qs = selectors.search_rounds(selectors.rounds_for(_user(request)), q[:100]).order_by(
+def list_rounds(request: HttpRequest, status: str = "", level: str = "",
+                year: Annotated[int, Field(ge=2000, le=2100)] | None = None,
+                q: Annotated[str, Field(max_length=100)] = "", page: Page = 1,
+                page_size: PageSize = settings.PAGE_SIZE) -> dict[str, Any]:
+    qs = selectors.search_rounds(selectors.rounds_for(_user(request)), q).order_by(
         "-opens_on", "level", "number")
     if status:
         qs = qs.filter(status=status)
@@ -383,5 +385,4 @@ def list_rounds(request: HttpRequest, status: str = "", level: str = "", year: i
         qs = qs.filter(level=level)
     if year is not None:
         qs = qs.filter(programme_year__year=year)
-    page_size = max(1, min(page_size, settings.API_MAX_PAGE_SIZE))
-    return _paginate(qs, max(page, 1), page_size)
+    return _paginate(qs, page, page_size)

@@ -11,6 +11,7 @@ from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
+from ocop.api.types import DbId
 from ocop.dossiers.models import Dossier
 from ocop.dossiers.services import StateError
 from ocop.evaluation import selectors, services
@@ -34,7 +35,7 @@ class SheetIn(Schema):
         description="Mã tiêu chí → mã phương án; rỗng/null để bỏ chọn")
 
 
-class ErrorOut(Schema):
+class EvaluationErrorOut(Schema):
     detail: Any
 
 
@@ -87,9 +88,9 @@ def _refusal(exc: Exception) -> Status:
     return Status(422, {"detail": detail})
 
 
-@router.get("/score-sheets/{dossier_id}", response={200: SheetOut, 404: ErrorOut},
+@router.get("/score-sheets/{dossier_id}", response={200: SheetOut, 404: EvaluationErrorOut},
             summary="Phiếu chấm của chính thành viên")
-def get_sheet(request: HttpRequest, dossier_id: int):
+def get_sheet(request: HttpRequest, dossier_id: DbId):
     try:
         return _sheet_out(selectors.scoring_page(request.auth, dossier_id))
     except Http404:
@@ -97,9 +98,10 @@ def get_sheet(request: HttpRequest, dossier_id: int):
 
 
 @router.put("/score-sheets/{dossier_id}",
-            response={200: SheetOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+            response={200: SheetOut, 404: EvaluationErrorOut, 409: EvaluationErrorOut,
+                      422: EvaluationErrorOut},
             summary="Lưu nháp phiếu chấm")
-def put_sheet(request: HttpRequest, dossier_id: int, payload: SheetIn):
+def put_sheet(request: HttpRequest, dossier_id: DbId, payload: SheetIn):
     dossier = Dossier.objects.filter(pk=dossier_id).first()
     try:
         if dossier is None:
@@ -113,9 +115,10 @@ def put_sheet(request: HttpRequest, dossier_id: int, payload: SheetIn):
 
 
 @router.post("/score-sheets/{dossier_id}/submit",
-             response={200: SheetOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+             response={200: SheetOut, 404: EvaluationErrorOut, 409: EvaluationErrorOut,
+                      422: EvaluationErrorOut},
              summary="Nộp phiếu chấm (một lần)")
-def submit_sheet(request: HttpRequest, dossier_id: int):
+def submit_sheet(request: HttpRequest, dossier_id: DbId):
     dossier = Dossier.objects.filter(pk=dossier_id).first()
     try:
         if dossier is None:
@@ -128,9 +131,10 @@ def submit_sheet(request: HttpRequest, dossier_id: int):
         return _refusal(exc)
 
 
-@router.get("/councils/{council_id}/summary", response={200: list[SummaryOut], 404: ErrorOut},
+@router.get("/councils/{council_id}/summary",
+            response={200: list[SummaryOut], 404: EvaluationErrorOut},
             summary="Tổng hợp của chủ tịch hội đồng (từng hồ sơ được phân công)")
-def council_summary(request: HttpRequest, council_id: int):
+def council_summary(request: HttpRequest, council_id: DbId):
     from ocop.evaluation.models import Assignment
 
     ids = list(Assignment.objects.filter(council_id=council_id).values_list("dossier_id",

@@ -5,7 +5,7 @@ may not change answer 403; rule violations answer 422 naming the fields."""
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import Annotated, Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
 from ocop.accounts.models import Role, User
+from ocop.api.types import Count, DbId, Page, PageSize, PatchSchema, PlausibleDate
 from ocop.registry import selectors, services
 from ocop.registry.models import EvidenceDocument, Producer, Product, ProductSet
 from ocop.units.models import Unit
@@ -51,9 +52,8 @@ class ListParams(Schema):
     ethnic_minority_owner: bool | None = Field(None, description="Chủ thể là người DTTS")
     ordering: str = Field("", description="name, -name, new, old, tax_code; sản phẩm thêm "
                                           "stars, producer")
-    page: int = Field(1, ge=1, description="Trang, bắt đầu từ 1")
-    page_size: int = Field(settings.PAGE_SIZE, ge=1, le=settings.API_MAX_PAGE_SIZE,
-                           description=f"Số dòng mỗi trang (tối đa {settings.API_MAX_PAGE_SIZE})")
+    page: Page = 1
+    page_size: PageSize = settings.PAGE_SIZE
 
 
 class ProducerOut(Schema):
@@ -116,17 +116,19 @@ class ProducerIn(Schema):
     email: str = ""
     website: str = ""
     business_reg_no: str = ""
-    business_reg_date: date | None = Field(None, description="Không được ở tương lai")
-    employees: int = Field(0, ge=0)
-    local_employees: int = Field(0, ge=0, description="Không lớn hơn `employees`")
-    members: int = Field(0, ge=0)
+    business_reg_date: PlausibleDate | None = Field(None, description="Không được ở tương lai")
+    employees: Count = 0
+    local_employees: Count = Field(0, description="Không lớn hơn `employees`")
+    members: Count = 0
     woman_owner: bool = False
     ethnic_minority_owner: bool = False
     status: str = "active"
 
 
-class ProducerPatch(Schema):
-    """Only the fields sent are changed."""
+class ProducerPatch(PatchSchema):
+    """Only the fields sent are changed; `null` only for `business_reg_date`."""
+
+    nullable = frozenset({"business_reg_date"})
 
     tax_code: str | None = None
     name: str | None = Field(None, min_length=1, max_length=255)
@@ -139,13 +141,17 @@ class ProducerPatch(Schema):
     email: str | None = None
     website: str | None = None
     business_reg_no: str | None = None
-    business_reg_date: date | None = None
-    employees: int | None = Field(None, ge=0)
-    local_employees: int | None = Field(None, ge=0)
-    members: int | None = Field(None, ge=0)
+    business_reg_date: PlausibleDate | None = None
+    employees: Count | None = None
+    local_employees: Count | None = None
+    members: Count | None = None
     woman_owner: bool | None = None
     ethnic_minority_owner: bool | None = None
     status: str | None = None
+
+
+# Shelf life in days: a hundred years is already far past any food or craft product.
+ShelfLife = Annotated[int, Field(ge=0, le=36_500)]
 
 
 class ProductOut(Schema):
@@ -190,7 +196,7 @@ class ProductOut(Schema):
 
 
 class ProductIn(Schema):
-    producer_id: int | None = Field(
+    producer_id: DbId | None = Field(
         None, description="Chủ thể sở hữu; tài khoản chủ thể bỏ trống (mặc định chính mình)"
     )
     name: str = Field(min_length=1, max_length=255)
@@ -198,18 +204,22 @@ class ProductIn(Schema):
     description: str = ""
     ingredients: str = ""
     packaging: str = ""
-    shelf_life_days: int | None = Field(None, ge=0)
+    shelf_life_days: ShelfLife | None = None
     gtin: str | None = Field(None, description="GTIN-8/12/13/14, kiểm tra chữ số kiểm tra")
     status: str = "active"
 
 
-class ProductPatch(Schema):
+class ProductPatch(PatchSchema):
+    """Only the fields sent are changed; `null` only for `shelf_life_days` and `gtin`."""
+
+    nullable = frozenset({"shelf_life_days", "gtin"})
+
     name: str | None = Field(None, min_length=1, max_length=255)
     product_set: str | None = None
     description: str | None = None
     ingredients: str | None = None
     packaging: str | None = None
-    shelf_life_days: int | None = Field(None, ge=0)
+    shelf_life_days: ShelfLife | None = None
     gtin: str | None = None
     status: str | None = None
 
@@ -329,13 +339,13 @@ def create_producer(request: HttpRequest, payload: ProducerIn) -> Status:
 
 
 @router.get("/producers/{producer_id}", response=ProducerOut, summary="Chi tiết chủ thể")
-def get_producer(request: HttpRequest, producer_id: int) -> Producer:
+def get_producer(request: HttpRequest, producer_id: DbId) -> Producer:
     return selectors.producer_detail(_user(request), producer_id)
 
 
 @router.patch("/producers/{producer_id}", response={200: ProducerOut, **_WRITE_RESPONSES},
               summary="Sửa chủ thể (chỉ các trường gửi lên)")
-def patch_producer(request: HttpRequest, producer_id: int,
+def patch_producer(request: HttpRequest, producer_id: DbId,
                    payload: ProducerPatch) -> Status:
     producer = selectors.producer_detail(_user(request), producer_id)
 
@@ -351,10 +361,8 @@ def patch_producer(request: HttpRequest, producer_id: int,
 
 @router.get("/producers/{producer_id}/documents", response=DocumentPage,
             summary="Giấy tờ của chủ thể")
-def list_documents(request: HttpRequest, producer_id: int,
-                   page: int = Query(1, ge=1),
-                   page_size: int = Query(settings.PAGE_SIZE, ge=1,
-                                          le=settings.API_MAX_PAGE_SIZE)) -> dict[str, Any]:
+def list_documents(request: HttpRequest, producer_id: DbId, page: Page = 1,
+                   page_size: PageSize = settings.PAGE_SIZE) -> dict[str, Any]:
     producer = selectors.producer_detail(_user(request), producer_id)
     return _paginate(selectors.document_list(_user(request), producer), page, page_size)
 
@@ -392,13 +400,13 @@ def create_product(request: HttpRequest, payload: ProductIn) -> Status:
 
 
 @router.get("/products/{product_id}", response=ProductOut, summary="Chi tiết sản phẩm")
-def get_product(request: HttpRequest, product_id: int) -> Product:
+def get_product(request: HttpRequest, product_id: DbId) -> Product:
     return selectors.product_detail(_user(request), product_id)
 
 
 @router.patch("/products/{product_id}", response={200: ProductOut, **_WRITE_RESPONSES},
               summary="Sửa sản phẩm (chỉ các trường gửi lên)")
-def patch_product(request: HttpRequest, product_id: int, payload: ProductPatch) -> Status:
+def patch_product(request: HttpRequest, product_id: DbId, payload: ProductPatch) -> Status:
     user = _user(request)
     product = selectors.product_detail(user, product_id)
 

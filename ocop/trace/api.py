@@ -113,7 +113,9 @@ def capture_job(request: HttpRequest, capture_id: str):
     return JsonResponse(_job_json(job))
 
 
-@router.get("/events", response={200: dict, 400: dict, 403: dict})
+@router.get("/events", response={200: dict, 400: dict, 403: dict}, openapi_extra={
+    "responses": {200: {"description": "EPCISQueryDocument",
+                        "content": {_JSONLD: {"schema": {"type": "object"}}}}}})
 def events(request: HttpRequest):
     """Truy vấn sự kiện EPCIS. Query events (EPCIS SimpleEventQuery parameters).
 

@@ -7,16 +7,16 @@ within the caller's jurisdiction (outside it: 404). Refusals are RFC 7807 proble
 
 from __future__ import annotations
 
-from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 from urllib.parse import parse_qs, urlsplit
 
 from django.http import HttpRequest, JsonResponse
 from django.utils.translation import gettext as _
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 
 from ocop.accounts.client_ip import client_ip
+from ocop.api.types import DB_ID_MAX, Count, DbId, PlausibleDate, PlausibleDateTime
 from ocop.registry.selectors import producers_for, products_for
 from ocop.trace import actions, scan, selectors, stamps
 from ocop.trace.models import Lot, StampBatch, Zone
@@ -44,6 +44,15 @@ def _call(fn, *args, **kwargs) -> Any:
         return None, _problem(exc.status, exc.message, exc.field)
 
 
+# Physical bounds, within what the columns hold (Zone.declared_area_ha: 10 digits, 4 decimals;
+# Lot.quantity: 14 digits, 3 decimals): the largest planting areas are a few thousand hectares.
+AreaHa = Annotated[Decimal, Field(gt=0, le=100_000, max_digits=10, decimal_places=4,
+                                  description="Diện tích (ha), tối đa 100 000")]
+Quantity = Annotated[Decimal, Field(gt=0, lt=10**11, max_digits=14, decimal_places=3,
+                                    description="Số lượng (> 0, tối đa 3 chữ số thập phân)")]
+Serial = Annotated[int, Field(ge=1, le=DB_ID_MAX)]
+
+
 def _lot_json(lot: Lot) -> dict[str, Any]:
     return {"id": lot.pk, "code": lot.code, "product": lot.product_id,
             "producedOn": lot.produced_on.isoformat(), "quantity": str(lot.quantity),
@@ -52,19 +61,19 @@ def _lot_json(lot: Lot) -> dict[str, Any]:
 
 
 class ZoneIn(Schema):
-    producer: int
+    producer: DbId
     code: str
     name: str
     crop: str
     variety: str = ""
     crop_kind: str
-    declared_area_ha: Decimal
+    declared_area_ha: AreaHa
     standard: str = ""
     standard_certificate: str = ""
-    standard_valid_until: date | None = None
-    households: int = 0
+    standard_valid_until: PlausibleDate | None = None
+    households: Count = 0
     boundary: dict | None = None
-    products: list[int] = []
+    products: list[DbId] = []
 
 
 @router.post("/zones", response={201: dict, 400: dict, 404: dict, 409: dict})
@@ -88,16 +97,16 @@ def create_zone(request: HttpRequest, body: ZoneIn):
 
 
 class HarvestIn(Schema):
-    product: int
+    product: DbId
     lot_code: str
-    harvested_at: datetime
-    quantity: Decimal
+    harvested_at: PlausibleDateTime
+    quantity: Quantity
     unit: str
-    expires_on: date | None = None
+    expires_on: PlausibleDate | None = None
 
 
 @router.post("/zones/{zone_id}/harvest", response={201: dict, 400: dict, 404: dict, 409: dict})
-def harvest(request: HttpRequest, zone_id: int, body: HarvestIn):
+def harvest(request: HttpRequest, zone_id: DbId, body: HarvestIn):
     """Ghi nhận thu hoạch: tạo lô và sự kiện EPCIS ObjectEvent ADD (commissioning, ILMD)."""
     zone = selectors.zones_for(request.user).filter(pk=zone_id).first()
     product = products_for(request.user).filter(pk=body.product).first()
@@ -109,18 +118,18 @@ def harvest(request: HttpRequest, zone_id: int, body: HarvestIn):
 
 
 class InputIn(Schema):
-    lot: int
-    quantity: Decimal
+    lot: DbId
+    quantity: Quantity
 
 
 class TransformIn(Schema):
     inputs: list[InputIn]
-    product: int
+    product: DbId
     lot_code: str
-    produced_at: datetime
-    quantity: Decimal
+    produced_at: PlausibleDateTime
+    quantity: Quantity
     unit: str
-    expires_on: date | None = None
+    expires_on: PlausibleDate | None = None
 
 
 @router.post("/transformations", response={201: dict, 400: dict, 404: dict, 409: dict})
@@ -137,11 +146,11 @@ def transform(request: HttpRequest, body: TransformIn):
 
 
 class StampsIn(Schema):
-    count: int
+    count: Count = Field(description="Số tem (1 – 1 000 000; ngoài khoảng: 400)")
 
 
 @router.post("/lots/{lot_id}/stamps", response={201: dict, 400: dict, 404: dict})
-def issue_stamps(request: HttpRequest, lot_id: int, body: StampsIn):
+def issue_stamps(request: HttpRequest, lot_id: DbId, body: StampsIn):
     """Phát hành một lô tem (dải sê-ri) cho lô sản xuất.
 
     ``firstUri`` (the signed URI of the first stamp) is returned only to the producer that
@@ -164,13 +173,13 @@ def issue_stamps(request: HttpRequest, lot_id: int, body: StampsIn):
 
 
 class MoveIn(Schema):
-    at: datetime
+    at: PlausibleDateTime
     place: str
-    quantity: Decimal | None = None
+    quantity: Quantity | None = None
 
 
 @router.post("/lots/{lot_id}/ship", response={201: dict, 400: dict, 404: dict})
-def ship(request: HttpRequest, lot_id: int, body: MoveIn):
+def ship(request: HttpRequest, lot_id: DbId, body: MoveIn):
     """Xuất hàng (ObjectEvent OBSERVE, shipping)."""
     lot = selectors.lots_for(request.user).filter(pk=lot_id).first()
     if lot is None:
@@ -181,7 +190,7 @@ def ship(request: HttpRequest, lot_id: int, body: MoveIn):
 
 
 @router.post("/lots/{lot_id}/receive", response={201: dict, 400: dict, 404: dict})
-def receive(request: HttpRequest, lot_id: int, body: MoveIn):
+def receive(request: HttpRequest, lot_id: DbId, body: MoveIn):
     """Nhận hàng (ObjectEvent OBSERVE, receiving)."""
     lot = selectors.lots_for(request.user).filter(pk=lot_id).first()
     if lot is None:
@@ -192,19 +201,19 @@ def receive(request: HttpRequest, lot_id: int, body: MoveIn):
 
 
 class RangeIn(Schema):
-    first: int
-    last: int
-    at: datetime | None = None
+    first: Serial
+    last: Serial
+    at: PlausibleDateTime | None = None
     reason: str = ""
 
 
-def _batch(request: HttpRequest, batch_id: int) -> StampBatch | None:
+def _batch(request: HttpRequest, batch_id: DbId) -> StampBatch | None:
     return selectors.batches_for(request.user).filter(pk=batch_id).first()
 
 
 @router.post("/stamp-batches/{batch_id}/pack", response={201: dict, 400: dict, 404: dict,
                                                           409: dict})
-def pack(request: HttpRequest, batch_id: int, body: RangeIn):
+def pack(request: HttpRequest, batch_id: DbId, body: RangeIn):
     """Đóng gói, kích hoạt dải tem (AggregationEvent ADD, packing)."""
     batch = _batch(request, batch_id)
     if batch is None or body.at is None:
@@ -215,7 +224,7 @@ def pack(request: HttpRequest, batch_id: int, body: RangeIn):
 
 
 @router.post("/stamp-batches/{batch_id}/void", response={201: dict, 400: dict, 404: dict})
-def void(request: HttpRequest, batch_id: int, body: RangeIn):
+def void(request: HttpRequest, batch_id: DbId, body: RangeIn):
     """Huỷ một dải tem."""
     batch = _batch(request, batch_id)
     if batch is None:
@@ -226,7 +235,7 @@ def void(request: HttpRequest, batch_id: int, body: RangeIn):
 
 
 @router.get("/zones/{zone_id}", response={200: dict, 404: dict})
-def zone_detail(request: HttpRequest, zone_id: int):
+def zone_detail(request: HttpRequest, zone_id: DbId):
     zone: Zone | None = selectors.zones_for(request.user).filter(pk=zone_id).first()
     if zone is None:
         return _not_found()
@@ -241,14 +250,16 @@ def zone_detail(request: HttpRequest, zone_id: int):
 @router.get("/scan", auth=None, response={200: dict, 400: dict})
 def scan_uri(request: HttpRequest, uri: str, lat: str | None = None, lon: str | None = None):
     """Kiểm tra một tem theo đường dẫn trong mã QR (không cần đăng nhập; được ghi nhận)."""
-    parts = urlsplit(uri)
-    segments = parts.path.strip("/").split("/")
     try:
+        parts = urlsplit(uri)
+        segments = parts.path.strip("/").split("/")
         if segments[:1] == ["t"] and len(segments) == 4:
             parsed = stamps.parse_platform(*segments[1:])
         else:
             parsed = stamps.parse_gs1(parts.path)
-    except stamps.StampFormatError as exc:
+    # StampFormatError is a ValueError; so is what urlsplit and the GS1 parser raise on a string
+    # that is no URL at all (e.g. an unbalanced "[", read as an IPv6 host).
+    except ValueError as exc:
         return _problem(400, _("Mã trên tem không đúng định dạng: %(error)s") % {"error": exc},
                         "uri")
     outcome = scan.resolve(parsed, parse_qs(parts.query).get("s", [""])[0],
