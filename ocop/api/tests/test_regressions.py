@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _client(user) -> Client:
-    _token, raw = issue_api_token(user=user, name="test")
+    _token, raw = issue_api_token(user=user, name="test", second_factor_passed=True)
     return Client(HTTP_AUTHORIZATION=f"Bearer {raw}")
 
 
