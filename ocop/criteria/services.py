@@ -105,7 +105,8 @@ def import_set(*, criteria_set: CriteriaSet, actor: Any = None) -> tuple[Criteri
         code=criteria_set.code, version=criteria_set.version, imported_by=actor, **fields
     )
     previous = (
-        CriteriaSetVersion.objects.filter(code=row.code, version__lt=row.version)
+        CriteriaSetVersion.objects.filter(code=row.code, version__lt=row.version,
+                                          state=CriteriaSetVersion.State.ACTIVE)
         .order_by("-version")
         .first()
     )

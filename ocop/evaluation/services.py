@@ -31,6 +31,7 @@ from ocop.accounts.models import Role, User
 from ocop.audit import services as audit
 from ocop.certificates import services as certificates
 from ocop.certificates.models import RecognitionDecision
+from ocop.criteria import publishing as criteria_publishing
 from ocop.criteria import selectors as criteria_selectors
 from ocop.criteria import services as criteria_services
 from ocop.criteria.engine import CouncilConfig, EvaluationError, MemberSheet, aggregate, evaluate
@@ -640,6 +641,7 @@ def recognise(
         if dossier.state != S.SCORED or result is None or result.level != round.level:
             raise StateError(_("Hồ sơ %(ref)s chưa có kết quả cuối cùng ở cấp này.")
                              % {"ref": dossier.reference})
+        criteria_publishing.require_accepted(dossier)
         stars = awardable_stars(dossier, result)
         if stars < 3:
             raise StateError(_("Hồ sơ %(ref)s đạt %(stars)d sao: không đủ điều kiện công nhận "
