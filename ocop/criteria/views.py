@@ -32,6 +32,7 @@ def sheet_list(request: HttpRequest) -> HttpResponse:
         day = timezone.localdate()
     return render(request, "criteria/sheet_list.html", {
         "sets": selectors.current_versions(day), "coverage": selectors.coverage(day), "day": day,
+        "can_manage": permissions.can_upload(request.user),
     })
 
 
@@ -104,7 +105,7 @@ def manage(request: HttpRequest) -> HttpResponse:
     return render(request, "criteria/manage.html", {
         "refused": refused, "staged": staged, "coverage": selectors.coverage(),
         "can_activate": permissions.can_activate(request.user),
-    }, status=400 if refused else 200)
+    })
 
 
 @login_required

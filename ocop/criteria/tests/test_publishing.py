@@ -285,3 +285,16 @@ def test_make_user_admin_may_activate(cycle):
     row = _stage(cycle, wb.cheaper_a1_c, actor=admin)
     assert publishing.activate(actor=admin, version=row,
                                effective_from=timezone.localdate()).state == State.ACTIVE
+
+
+def test_the_recognition_page_says_who_must_accept_the_sheet(ev):
+    SheetAcceptance.objects.all().delete()
+    _scored(ev)
+    client = login_client(ev.users["province_office"])
+    response = client.post(f"/dot-danh-gia/{ev.cycle.district_round.pk}/cong-nhan/", {
+        "dossier": [ev.dossier.pk], "number": "321/QĐ-UBND", "date": "2024-12-10",
+        "signer_name": "Trần Văn Ký", "signer_title": "Chủ tịch"}, follow=True)
+    page = response.content.decode()
+    assert "chưa chấp nhận phiên bản này để công nhận" in page
+    assert ev.dossier.criteria_set.title_vi in page
+    assert not Certificate.objects.exists()
