@@ -27,7 +27,7 @@ from ocop.criteria import permissions, selectors
 from ocop.criteria.engine import CriteriaSet, CriteriaSetError, Problem
 from ocop.criteria.engine.excel import excel_bytes
 from ocop.criteria.models import CriteriaSetVersion, SheetAcceptance
-from ocop.criteria.services import canonical_data, digest, parse_upload
+from ocop.criteria.services import digest, parse_upload, version_fields
 from ocop.registry import uploads
 from ocop.registry.models import ProductSet
 
@@ -114,16 +114,8 @@ def stage(*, actor: User, file: File) -> CriteriaSetVersion:
                      "bản %(next)d."))
         raise _refuse(source, message % {"code": criteria_set.code, "version": newest.version,
                                          "next": newest.version + 1}, "version")
-    data = canonical_data(criteria_set)
-    fields = {
-        "title_vi": criteria_set.title_vi, "title_en": criteria_set.title_en,
-        "decision": criteria_set.legal_basis.decision, "status_kind": criteria_set.status.kind,
-        "product_set": criteria_set.applies_to.product_set or "",
-        "effective_from": criteria_set.legal_basis.effective_from,
-        "effective_to": criteria_set.legal_basis.effective_to,
-        "data": data, "sha256": digest(data), "source_name": source[:200],
-        "imported_by": actor, "state": State.STAGED,
-    }
+    fields = {**version_fields(criteria_set), "source_name": source[:200],
+              "imported_by": actor, "state": State.STAGED}
     row, created = CriteriaSetVersion.objects.select_for_update().update_or_create(
         code=criteria_set.code, version=criteria_set.version, state=State.STAGED,
         defaults=fields)
