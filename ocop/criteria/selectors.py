@@ -129,14 +129,17 @@ def product_sets_of(row: CriteriaSetVersion) -> list[str]:
                 .values_list("code", flat=True))
 
 
-def previous_answer_changes(dossier: Any) -> list[AnswerChange] | None:
-    """For a dossier whose previous dossier (re-recognition, upgrade) was scored on another
-    sheet version: what the previous self-assessment means on this dossier's sheet. ``None``
-    when there is no previous dossier or it used the same version."""
-    previous = dossier.previous
+def previous_answer_changes(dossier: Any) -> tuple[Any, list[AnswerChange]] | None:
+    """For a dossier of a product that had an earlier dossier (the one it follows up —
+    re-recognition, upgrade — else the product's latest earlier one) scored on another sheet
+    version: that dossier and what its self-assessment means on this dossier's sheet. ``None``
+    when there is no earlier dossier or it used the same version."""
+    previous = dossier.previous or (
+        type(dossier).objects.filter(product_id=dossier.product_id, pk__lt=dossier.pk)
+        .select_related("criteria_set").order_by("-pk").first())
     if previous is None or previous.criteria_set_id == dossier.criteria_set_id:
         return None
     data = dict(CriteriaSetVersion.objects.filter(
         pk__in=(previous.criteria_set_id, dossier.criteria_set_id)).values_list("pk", "data"))
-    return answers_against(data[previous.criteria_set_id], previous.self_assessment,
-                           data[dossier.criteria_set_id])
+    return previous, answers_against(data[previous.criteria_set_id], previous.self_assessment,
+                                     data[dossier.criteria_set_id])

@@ -107,8 +107,11 @@ def problem_item(problem: Problem) -> str:
 @register.inclusion_tag("criteria/_answer_changes.html")
 def previous_sheet_changes(dossier: Any) -> dict[str, Any]:
     """The re-recognition notice: see ``selectors.previous_answer_changes``."""
-    changes = previous_answer_changes(dossier)
-    return {"changes": changes, "previous": dossier.previous, "new": dossier.criteria_set}
+    found = previous_answer_changes(dossier)
+    if found is None:
+        return {"changes": None}
+    previous, changes = found
+    return {"changes": changes, "previous": previous, "new": dossier.criteria_set}
 
 
 @register.inclusion_tag("criteria/_sheet_warning.html")

@@ -265,7 +265,8 @@ def test_re_recognition_after_a_new_version_shows_what_changed(ev):
     assert follow_up.criteria_set_id == new.pk
     ev.dossier.refresh_from_db()
     assert ev.dossier.criteria_set_id == old.pk  # the previous dossier keeps its version
-    changes = selectors.previous_answer_changes(follow_up)
+    previous, changes = selectors.previous_answer_changes(follow_up)
+    assert previous == ev.dossier
     assert [(c.kind, c.criterion, c.before, c.after) for c in changes] == [
         (diff.POINTS_CHANGED, "A1", diff.Decimal(4), diff.Decimal(3))]
     page = client.get(f"/ho-so/{follow_up.pk}/").content.decode()
@@ -273,6 +274,12 @@ def test_re_recognition_after_a_new_version_shows_what_changed(ev):
     assert "nay được 3 điểm (trước: 4)" in page
     # The original dossier shows no such notice.
     assert "Bộ tiêu chí đã thay đổi" not in client.get(f"/ho-so/{ev.dossier.pk}/").content.decode()
+    # A new (not follow-up) dossier of the same product compares with its latest earlier one.
+    follow_up.previous = None
+    follow_up.kind = "new"
+    follow_up.save(update_fields=["previous", "kind"])
+    previous, changes = selectors.previous_answer_changes(follow_up)
+    assert previous == ev.dossier and [c.criterion for c in changes] == ["A1"]
 
 
 def test_illustrative_warning_on_the_dossier_page(ev):
