@@ -287,7 +287,7 @@ def test_illustrative_warning_on_the_dossier_page(ev):
     assert 'id="sheet-warning"' in page and "Bộ tiêu chí minh họa, chưa phải bộ chính thức" in page
 
 
-def test_make_user_admin_may_activate(cycle):
+def test_an_administrator_uploads_and_activates(cycle):
     admin = make_user(Role.ADMIN)
     row = _stage(cycle, wb.cheaper_a1_c, actor=admin)
     assert publishing.activate(actor=admin, version=row,
