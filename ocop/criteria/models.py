@@ -11,7 +11,13 @@ class CriteriaSetVersion(models.Model):
 
     A version is immutable once anything was scored with it (``locked``); a new version then
     supersedes it from its ``effective_from`` date. Evaluations record the exact version.
+    A version uploaded in the browser is ``staged`` (previewed, diffed, never used to score)
+    until the central office or an administrator activates it with an effective date.
     """
+
+    class State(models.TextChoices):
+        STAGED = "staged", _("Chờ kích hoạt")
+        ACTIVE = "active", _("Đang áp dụng")
 
     code = models.CharField(_("mã bộ tiêu chí"), max_length=80)
     version = models.PositiveIntegerField(_("phiên bản"))
@@ -29,6 +35,14 @@ class CriteriaSetVersion(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     imported_at = models.DateTimeField(auto_now_add=True)
+    # Files imported on the command line and shipped sets are active at once.
+    state = models.CharField(_("trạng thái"), max_length=10, choices=State.choices,
+                             default=State.ACTIVE, db_index=True)
+    source_name = models.CharField(_("tệp tải lên"), max_length=200, blank=True)
+    activated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    activated_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["code", "-version"]
@@ -48,3 +62,32 @@ class CriteriaSetVersion(models.Model):
         english = (get_language() or "").startswith("en") and self.title_en
         return gettext("%(title)s (phiên bản %(version)s)") % {
             "title": english or self.title_vi, "version": self.version}
+
+
+class SheetAcceptance(models.Model):
+    """A province (or, with ``province`` empty, the central office for every province) accepts
+    a non-official sheet version for recognition: without it no certificate is issued from a
+    dossier scored on that version (``criteria.acceptance.require_accepted``)."""
+
+    version = models.ForeignKey(CriteriaSetVersion, verbose_name=_("phiên bản bộ tiêu chí"),
+                                on_delete=models.PROTECT, related_name="acceptances")
+    province = models.ForeignKey("units.Unit", verbose_name=_("tỉnh/thành phố"), null=True,
+                                 blank=True, on_delete=models.PROTECT, related_name="+")
+    reason = models.TextField(_("lý do chấp nhận"))
+    accepted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True,
+                                    on_delete=models.SET_NULL, related_name="+")
+    accepted_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-accepted_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["version", "province"],
+                                    name="criteria_acceptance_unique"),
+            models.UniqueConstraint(fields=["version"], condition=models.Q(province__isnull=True),
+                                    name="criteria_acceptance_nationwide_unique"),
+        ]
+        verbose_name = _("chấp nhận phiếu chấm")
+        verbose_name_plural = _("chấp nhận phiếu chấm")
+
+    def __str__(self) -> str:
+        return f"{self.version} → {self.province or '*'}"

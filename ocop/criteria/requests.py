@@ -14,6 +14,7 @@ from typing import Any
 from ocop.criteria import selectors
 from ocop.criteria.engine import (
     CouncilConfig,
+    CriteriaSet,
     EvaluationError,
     MemberSheet,
     Problem,
@@ -22,6 +23,7 @@ from ocop.criteria.engine import (
     answers_from_pairs,
     evaluate,
 )
+from ocop.criteria.models import CriteriaSetVersion
 
 
 class RequestError(ValueError):
@@ -62,8 +64,12 @@ def _answers(value: Any, where: str) -> dict[str, str]:
         raise RequestError(exc.problems) from exc
 
 
-def evaluate_payload(code: str, payload: Any) -> dict[str, Any]:
-    """``{"answers": {...}, "partial": false, "target_stars": null}`` → evaluation + advice."""
+def evaluate_payload(code: str, payload: Any,
+                     loaded: tuple[CriteriaSetVersion, CriteriaSet] | None = None
+                     ) -> dict[str, Any]:
+    """``{"answers": {...}, "partial": false, "target_stars": null}`` → evaluation + advice.
+    ``loaded`` scores on a version already in hand (a staged one being previewed, which
+    ``code`` lookups never return)."""
     if not isinstance(payload, dict):
         raise RequestError([Problem("the body must be a JSON object", "request")])
     unknown = set(payload) - {"answers", "partial", "target_stars"}
@@ -76,7 +82,7 @@ def evaluate_payload(code: str, payload: Any) -> dict[str, Any]:
         raise RequestError([Problem("partial must be true or false", "request", field="partial")])
     target = payload.get("target_stars")
     answers = _answers(payload.get("answers"), "answers")
-    row, criteria_set = selectors.load(code)
+    row, criteria_set = loaded or selectors.load(code)
     result = evaluate(criteria_set, answers, partial=partial)
     out = result.to_dict()
     out["set"]["sha256"] = row.sha256

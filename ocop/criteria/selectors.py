@@ -5,10 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from ocop.criteria.diff import AnswerChange, answers_against
 from ocop.criteria.engine import CriteriaSet, validate_set
 from ocop.criteria.models import CriteriaSetVersion
 from ocop.registry.models import ProductSet
@@ -19,7 +21,14 @@ class UnknownCriteriaSet(LookupError):
 
 
 def versions() -> QuerySet[CriteriaSetVersion]:
-    return CriteriaSetVersion.objects.defer("data")
+    """Active versions only: a staged upload is never offered, scored or listed publicly."""
+    return CriteriaSetVersion.objects.defer("data").filter(state=CriteriaSetVersion.State.ACTIVE)
+
+
+def staged_versions() -> QuerySet[CriteriaSetVersion]:
+    return (CriteriaSetVersion.objects.defer("data")
+            .filter(state=CriteriaSetVersion.State.STAGED).select_related("imported_by")
+            .order_by("-imported_at"))
 
 
 def current_versions(on: dt.date | None = None) -> list[CriteriaSetVersion]:
@@ -40,7 +49,7 @@ def _in_force(row: CriteriaSetVersion, day: dt.date) -> bool:
 def get_version(code: str) -> CriteriaSetVersion:
     """``code`` is either ``CODE`` (the newest version) or ``CODE@vN`` / ``CODE@N``."""
     base, _, ver = code.partition("@")
-    qs = CriteriaSetVersion.objects.filter(code=base)
+    qs = CriteriaSetVersion.objects.filter(code=base, state=CriteriaSetVersion.State.ACTIVE)
     if ver:
         number = ver.removeprefix("v")
         if not number.isdigit():
@@ -118,3 +127,19 @@ def product_sets_of(row: CriteriaSetVersion) -> list[str]:
         return []
     return list(ProductSet.objects.filter(subgroup_id=subgroup).order_by("code")
                 .values_list("code", flat=True))
+
+
+def previous_answer_changes(dossier: Any) -> tuple[Any, list[AnswerChange]] | None:
+    """For a dossier of a product that had an earlier dossier (the one it follows up —
+    re-recognition, upgrade — else the product's latest earlier one) scored on another sheet
+    version: that dossier and what its self-assessment means on this dossier's sheet. ``None``
+    when there is no earlier dossier or it used the same version."""
+    previous = dossier.previous or (
+        type(dossier).objects.filter(product_id=dossier.product_id, pk__lt=dossier.pk)
+        .select_related("criteria_set").order_by("-pk").first())
+    if previous is None or previous.criteria_set_id == dossier.criteria_set_id:
+        return None
+    data = dict(CriteriaSetVersion.objects.filter(
+        pk__in=(previous.criteria_set_id, dossier.criteria_set_id)).values_list("pk", "data"))
+    return previous, answers_against(data[previous.criteria_set_id], previous.self_assessment,
+                                     data[dossier.criteria_set_id])

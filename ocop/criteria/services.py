@@ -30,6 +30,22 @@ def digest(data: dict[str, Any]) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
+def version_fields(criteria_set: CriteriaSet) -> dict[str, Any]:
+    """The stored columns of a version of ``criteria_set`` (besides code and version)."""
+    data = canonical_data(criteria_set)
+    return {
+        "title_vi": criteria_set.title_vi,
+        "title_en": criteria_set.title_en,
+        "decision": criteria_set.legal_basis.decision,
+        "status_kind": criteria_set.status.kind,
+        "product_set": criteria_set.applies_to.product_set or "",
+        "effective_from": criteria_set.legal_basis.effective_from,
+        "effective_to": criteria_set.legal_basis.effective_to,
+        "data": data,
+        "sha256": digest(data),
+    }
+
+
 def parse_upload(name: str, content: bytes) -> CriteriaSet:
     """A set from an uploaded/imported file: YAML text or the Excel template."""
     if name.lower().endswith(".xlsx"):
@@ -51,19 +67,8 @@ def import_set(*, criteria_set: CriteriaSet, actor: Any = None) -> tuple[Criteri
     - the same code+version with other content: allowed only while the version is unlocked;
     - a higher version: stored, and the previous open-ended version ends the day before.
     """
-    data = canonical_data(criteria_set)
-    sha = digest(data)
-    fields = {
-        "title_vi": criteria_set.title_vi,
-        "title_en": criteria_set.title_en,
-        "decision": criteria_set.legal_basis.decision,
-        "status_kind": criteria_set.status.kind,
-        "product_set": criteria_set.applies_to.product_set or "",
-        "effective_from": criteria_set.legal_basis.effective_from,
-        "effective_to": criteria_set.legal_basis.effective_to,
-        "data": data,
-        "sha256": sha,
-    }
+    fields = version_fields(criteria_set)
+    sha = fields["sha256"]
     existing = (
         CriteriaSetVersion.objects.select_for_update()
         .filter(code=criteria_set.code, version=criteria_set.version)
@@ -105,7 +110,8 @@ def import_set(*, criteria_set: CriteriaSet, actor: Any = None) -> tuple[Criteri
         code=criteria_set.code, version=criteria_set.version, imported_by=actor, **fields
     )
     previous = (
-        CriteriaSetVersion.objects.filter(code=row.code, version__lt=row.version)
+        CriteriaSetVersion.objects.filter(code=row.code, version__lt=row.version,
+                                          state=CriteriaSetVersion.State.ACTIVE)
         .order_by("-version")
         .first()
     )

@@ -25,8 +25,10 @@ from django.db import transaction
 from ocop.accounts.models import User
 from ocop.certificates import services as certificates
 from ocop.certificates.models import Certificate, add_months
+from ocop.criteria import publishing as criteria_publishing
 from ocop.criteria import selectors as criteria_selectors
 from ocop.criteria.engine import CriteriaSet, evaluate
+from ocop.criteria.models import CriteriaSetVersion
 from ocop.dossiers import services as dossiers
 from ocop.dossiers.models import Dossier, DossierState, Round
 from ocop.evaluation import services
@@ -77,6 +79,18 @@ def _users() -> tuple[User, list[User], User | None]:
     return members[0], members, User.objects.filter(username="demo-tinh").first()
 
 
+def _accept_sheets(office: User | None, rounds: list[int]) -> None:
+    """The demo's dossiers are scored on illustrative sheets: the provincial office accepts each
+    version it uses, as any office must before a recognition decision (criteria.publishing)."""
+    used = (CriteriaSetVersion.objects.filter(dossiers__round_id__in=rounds)
+            .exclude(status_kind="official").distinct().order_by("pk"))
+    for version in used:
+        if office is not None and not criteria_publishing.is_accepted(version, office.unit):
+            criteria_publishing.accept(
+                actor=office, version=version,
+                reason="Trình diễn: chấp nhận phiếu minh họa để chạy thử quy trình công nhận.")
+
+
 def _score(council: Council, dossier: Dossier, members: list[User], targets: list[int]) -> None:
     engine_set = criteria_selectors.engine_set(dossier.criteria_set)
     for user, target in zip(members, targets, strict=True):
@@ -99,6 +113,7 @@ def build_results(*, seed: int = 2024, today: date) -> DemoResults:
     province_q = Round.objects.filter(programme_year__province_id="LP24",
                                       programme_year__year=2024, level="province")
     touched = [r.pk for r in district_rounds] + list(province_q.values_list("pk", flat=True))
+    _accept_sheets(office, touched)
     Round.objects.filter(pk__in=touched).update(status=Round.Status.OPEN)
     district_rounds = list(Round.objects.filter(pk__in=[r.pk for r in district_rounds])
                            .select_related("issuing_unit").order_by("number", "name"))

@@ -32,6 +32,7 @@ from ocop.accounts.models import Role, User
 from ocop.audit import services as audit
 from ocop.certificates import services as certificates
 from ocop.certificates.models import RecognitionDecision, add_months, validity_months
+from ocop.criteria import publishing as criteria_publishing
 from ocop.criteria import selectors as criteria_selectors
 from ocop.criteria import services as criteria_services
 from ocop.criteria.engine import (
@@ -759,6 +760,7 @@ def plan_recognition(*, round: Round, dossier_ids: Iterable[int], decision_date:
         if dossier.state != S.SCORED or result is None or result.level != round.level:
             raise StateError(_("Hồ sơ %(ref)s chưa có kết quả cuối cùng ở cấp này.")
                              % {"ref": dossier.reference})
+        criteria_publishing.require_accepted(dossier)
         stars = awardable_stars(dossier, result)
         if stars < 3:
             raise StateError(_("Hồ sơ %(ref)s đạt %(stars)d sao: không đủ điều kiện công nhận "

@@ -1,11 +1,14 @@
+import re
 from collections.abc import Mapping
 from decimal import Decimal
+from types import SimpleNamespace
 from typing import Any
 
 from django import template
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext
 
-from ocop.criteria.engine import CriteriaSet
+from ocop.criteria.engine import CriteriaSet, Problem
+from ocop.criteria.selectors import previous_answer_changes
 from ocop.web.formats import format_decimal, format_points
 
 register = template.Library()
@@ -68,3 +71,53 @@ def advice_labels(change: Mapping[str, Any], criteria_set: Any = None) -> dict[s
             if option is not None:
                 labels[key] = localized(option, "label")
     return labels
+
+
+_PLACE = re.compile(r"sheet '(?P<sheet>[^']*)'(?:, row (?P<row>\d+))?"
+                    r"(?:, column (?P<col>[A-Z]+)(?: \((?P<name>[^)]*)\))?)?")
+
+
+@register.filter
+def problem_place(problem: Problem) -> str:
+    """Where a validation problem is, in Vietnamese: "trang tính ‘criteria’, dòng 14, cột M
+    (points)" for the Excel template (the reader's English place), else the file name."""
+    found = _PLACE.fullmatch(problem.location or "")
+    if not found:
+        return problem.location or problem.source or ""
+    bits = [gettext("trang tính “%(sheet)s”") % {"sheet": found["sheet"]}]
+    if found["row"]:
+        bits.append(gettext("dòng %(row)s") % {"row": found["row"]})
+    if found["col"]:
+        column = gettext("cột %(col)s") % {"col": found["col"]}
+        bits.append(f"{column} ({found['name']})" if found["name"] else column)
+    return ", ".join(bits)
+
+
+@register.filter
+def problem_item(problem: Problem) -> str:
+    """The part, group, criterion, option, rule and field a problem is about, in Vietnamese."""
+    labels = (("part", gettext("phần %s")), ("rule", gettext("quy tắc bắt buộc %s")),
+              ("criterion", gettext("tiêu chí %s")), ("option", gettext("lựa chọn %s")),
+              ("field", gettext("trường “%s”")))
+    return ", ".join(label % getattr(problem, name) for name, label in labels
+                     if getattr(problem, name) is not None)
+
+
+@register.inclusion_tag("criteria/_answer_changes.html")
+def previous_sheet_changes(dossier: Any) -> dict[str, Any]:
+    """The re-recognition notice: see ``selectors.previous_answer_changes``."""
+    found = previous_answer_changes(dossier)
+    if found is None:
+        return {"changes": None}
+    previous, changes = found
+    return {"changes": changes, "previous": previous, "new": dossier.criteria_set}
+
+
+@register.inclusion_tag("criteria/_sheet_warning.html")
+def sheet_warning(row: Any) -> dict[str, Any]:
+    """The warning banner of a non-official sheet version (illustrative, reconstructed), for
+    pages that hold the stored version rather than the engine set (the dossier page)."""
+    status = (row.data or {}).get("status") or {}
+    return {"kind": row.status_kind,
+            "warning": localized(SimpleNamespace(warning_vi=status.get("warning_vi"),
+                                                 warning_en=status.get("warning_en")), "warning")}

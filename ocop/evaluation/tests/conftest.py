@@ -11,6 +11,7 @@ import pytest
 
 from ocop.accounts.models import Role, User
 from ocop.accounts.testing import make_user
+from ocop.criteria import publishing as criteria_publishing
 from ocop.criteria import selectors as criteria_selectors
 from ocop.criteria.engine import evaluate
 from ocop.dossiers import services as dossier_services
@@ -69,6 +70,10 @@ def ev(cycle) -> EvalWorld:
     dossier = submitted(cycle, when=D2024)
     dossier_services.accept(actor=None, dossier=dossier)
     dossier.refresh_from_db()
+    # The shipped sheets are illustrative: the province accepts the version (the acceptance
+    # gate itself is tested in ocop/criteria/tests/test_publishing.py).
+    criteria_publishing.accept(actor=cycle.users["province_office"],
+                               version=dossier.criteria_set, reason="Thử nghiệm")
     council = services.create_council(actor=cycle.users["province_office"],
                                       round=cycle.district_round,
                                       name="Hội đồng đánh giá huyện Lục Ngạn 2024",

@@ -28,6 +28,7 @@ from playwright.sync_api import BrowserContext, Page, expect
 from ocop.accounts.models import Role, User
 from ocop.accounts.testing import login_client, make_user
 from ocop.certificates.models import Certificate
+from ocop.criteria import publishing as criteria_publishing
 from ocop.criteria import selectors as criteria_selectors
 from ocop.dossiers import checklist
 from ocop.dossiers import services as dossier_services
@@ -177,6 +178,9 @@ def scored_dossier(w: World) -> tuple[Dossier, Council]:
         services.submit_sheet(actor=user, dossier=dossier)
     services.close_scoring(actor=w.users["chair"], council=council, dossier=dossier)
     services.finalise(actor=w.users["chair"], council=council, dossier=dossier)
+    # The shipped sheet is illustrative: the province accepts it before any recognition.
+    criteria_publishing.accept(actor=w.users["province_office"], version=dossier.criteria_set,
+                               reason="Thử nghiệm")
     dossier.refresh_from_db()
     return dossier, council
 
