@@ -82,6 +82,16 @@ def _static_root_exists():
 
 
 @pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache. Caches are keyed by database ids (the stamp
+    directory, journeys, rate-limit counters), and tests roll back and reuse ids: a cached entry
+    from an earlier test would describe another test's rows."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = settings.SENDFILE_ROOT = tmp_path / "media"
     settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}

@@ -176,12 +176,16 @@ def test_discarding_a_staged_upload(cycle):
 # --- Acceptance gate ---------------------------------------------------------------------------
 
 
+# The council meets inside the 2024 district round, before the decision of 10/12/2024.
+SCORED_ON = dt.date(2024, 6, 10)
+
+
 def _scored(ev, targets=(62, 60, 64)):
     for name, target in zip(("chair", "second", "third"), targets, strict=True):
         ev.score(name, answers_for(ev.dossier, target))
     chair = ev.members["chair"].user
     evaluation.close_scoring(actor=chair, council=ev.council, dossier=ev.dossier)
-    evaluation.finalise(actor=chair, council=ev.council, dossier=ev.dossier)
+    evaluation.finalise(actor=chair, council=ev.council, dossier=ev.dossier, today=SCORED_ON)
 
 
 def _recognise(ev):
