@@ -1,10 +1,13 @@
 import io
+from datetime import timedelta
 
 import pytest
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import Workbook, load_workbook
 
 from ocop.accounts.testing import login_client
@@ -169,6 +172,29 @@ def test_only_the_requester_sees_and_confirms(world, client, django_capture_on_c
     assert client.get(reverse("registry:product_import"),
                       {"ket-qua": str(job.pk)}).status_code == 404
     assert Producer.objects.count() == before
+
+
+def test_write_job_checks_again_and_writes_nothing_on_a_new_error(
+        world, client, django_capture_on_commit_callbacks):
+    capture = django_capture_on_commit_callbacks
+    login_client(world.users["province_office"], client)
+    url = reverse("registry:producer_import")
+    job, _response = check(client, capture, url,
+                           xlsx([producer_row("2914177765", "HTX Một"),
+                                 producer_row("3170669072", "HTX Hai")]))
+    # Between the check and the confirmation, one tax code is registered by someone else.
+    excel.import_producers(world.users["admin"],
+                           io.BytesIO(xlsx([producer_row("3170669072", "HTX Khác")])), commit=True)
+    before = Producer.objects.count()
+    written = confirm(client, capture, url, job)
+    assert written.status == Job.Status.DONE and not written.outcome["committed"]
+    assert Producer.objects.count() == before
+    response = client.get(url, {"ket-qua": str(written.pk)})
+    assert (3, "Mã số thuế") in errors_of(response) and not response.context["confirm"]
+    assert default_storage.exists(job.params["upload"])  # kept until the jobs expire
+    Job.objects.update(expires_at=timezone.now() - timedelta(seconds=1))
+    call_command("jobs_cleanup", stdout=io.StringIO())
+    assert not default_storage.exists(job.params["upload"]) and not Job.objects.exists()
 
 
 def test_commit_runs_all_in_one_transaction(world):
