@@ -29,7 +29,10 @@ class Output:
 @dataclass(frozen=True)
 class JobKind:
     allowed: Callable[[User, dict[str, Any]], bool]
-    run: Callable[[Job, Progress], Output]
+    # Returns the file made, or None for a job whose result is ``job.outcome`` (an import).
+    run: Callable[[Job, Progress], Output | None]
+    # For a finished job without a file: where its result is shown, as (url, link text).
+    follow: Callable[[Job], tuple[str, str]] | None = None
 
 
 # --- Stamp sheets (trace) --------------------------------------------------------------------
@@ -109,8 +112,55 @@ def _export_run(job: Job, progress: Progress) -> Output:
                   "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
 
+# --- Registry Excel import ------------------------------------------------------------------
+
+
+def _import_allowed(user: User, params: dict[str, Any]) -> bool:
+    from ocop.registry.permissions import can
+
+    return can(user, params["entity"], "create")
+
+
+def _import_run(job: Job, progress: Progress) -> None:
+    """Check (``commit`` false) or check again and write (true) the stored upload. The row
+    errors go to ``job.outcome``; a file that cannot be read at all fails the job."""
+    from django.core.exceptions import ValidationError
+    from django.core.files.storage import default_storage
+    from django.utils import translation
+
+    from ocop.registry import excel
+
+    params = job.params
+    # The messages are in the requester's language, not the worker's.
+    with translation.override(params["language"]):
+        try:
+            with default_storage.open(params["upload"], "rb") as fh:
+                result = excel.IMPORTERS[params["entity"]](
+                    job.requested_by, fh, commit=params["commit"], progress=progress)
+        except excel.ImportFileError as exc:
+            raise ValidationError(str(exc)) from exc
+        job.outcome = excel.outcome(result)
+    if result.committed:
+        default_storage.delete(params["upload"])
+
+
+def _import_follow(job: Job) -> tuple[str, str]:
+    from django.urls import reverse
+    from django.utils.translation import gettext as _
+
+    entity = job.params["entity"]
+    page = reverse(f"registry:{entity}_import")
+    if job.status == job.Status.FAILED:
+        return page, _("Quay lại trang nhập")
+    if job.outcome.get("committed"):
+        return reverse(f"registry:{entity}_list"), _("Đã nhập %(count)d dòng. Xem danh sách") % {
+            "count": job.outcome["count"]}
+    return f"{page}?ket-qua={job.pk}", _("Xem kết quả kiểm tra")
+
+
 KINDS: dict[str, JobKind] = {
     "stamp_sheet": JobKind(_stamps_allowed, _stamps_run),
     "proposal_zip": JobKind(_proposal_allowed, _proposal_run),
     "registry_export": JobKind(_export_allowed, _export_run),
+    "registry_import": JobKind(_import_allowed, _import_run, _import_follow),
 }

@@ -1,4 +1,5 @@
-"""Long work done in the background (stamp sheets, proposal ZIPs, Excel exports).
+"""Long work done in the background (stamp sheets, proposal ZIPs, Excel exports
+and imports).
 
 One row per request: who asked, for what (``params`` holds the ids needed to recheck the
 permission at download time), how far it is, and the file it produced. The id is a random UUID
@@ -22,6 +23,7 @@ class Job(models.Model):
         STAMP_SHEET = "stamp_sheet", _("Tờ tem (PDF)")
         PROPOSAL_ZIP = "proposal_zip", _("Hồ sơ đề nghị (ZIP)")
         REGISTRY_EXPORT = "registry_export", _("Xuất danh sách (Excel)")
+        REGISTRY_IMPORT = "registry_import", _("Nhập từ Excel")
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("Đang chờ")
@@ -44,6 +46,9 @@ class Job(models.Model):
                               max_length=200)
     result_name = models.CharField(_("tên tệp tải về"), max_length=200, blank=True)
     content_type = models.CharField(max_length=100, blank=True)
+    # What a job that makes no file found (the row errors of an Excel import check), for the
+    # page the job links back to.
+    outcome = models.JSONField(_("kết quả"), default=dict, blank=True)
     created_at = models.DateTimeField(_("thời điểm yêu cầu"), auto_now_add=True)
     started_at = models.DateTimeField(_("thời điểm bắt đầu"), null=True, blank=True)
     finished_at = models.DateTimeField(_("thời điểm xong"), null=True, blank=True)

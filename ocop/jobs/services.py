@@ -17,6 +17,7 @@ from django.conf import settings
 from django.core.files.base import ContentFile, File
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from ocop.accounts.models import User
@@ -84,6 +85,32 @@ def start_registry_export(*, actor: User, entity: str, filters: dict[str, str]) 
     return job
 
 
+def start_registry_import(*, actor: User, entity: str, upload: str, name: str,
+                          commit: bool = False) -> Job:
+    """Check an uploaded workbook (stored at ``upload``) in the background; ``commit`` checks it
+    again and writes every row or none (see docs/registry.md, Excel import)."""
+    title = (_("Ghi dữ liệu từ “%(name)s”") if commit
+             else _("Kiểm tra tệp “%(name)s”")) % {"name": name}
+    return enqueue(actor=actor, kind=Job.Kind.REGISTRY_IMPORT,
+                   params={"entity": entity, "upload": upload, "name": name, "commit": commit,
+                           "language": get_language()},
+                   title=title)
+
+
+@transaction.atomic
+def confirm_registry_import(*, actor: User, check: Job) -> Job:
+    """The write job for a check that passed; asked twice (a double click), the same job."""
+    check = Job.objects.select_for_update().get(pk=check.pk)
+    if check.outcome.get("confirmed"):
+        return Job.objects.get(pk=check.outcome["confirmed"])
+    job = start_registry_import(actor=actor, entity=check.params["entity"],
+                                upload=check.params["upload"], name=check.params["name"],
+                                commit=True)
+    check.outcome["confirmed"] = str(job.pk)
+    check.save(update_fields=["outcome"])
+    return job
+
+
 def mark_running(job: Job) -> bool:
     """Claim a queued job; False if it was already taken or finished (a task run twice)."""
     now = timezone.now()
@@ -109,16 +136,17 @@ class ProgressWriter:
         Job.objects.filter(pk=self.job.pk).update(done=done, total=total)
 
 
-def finish(job: Job, output: Output) -> None:
-    content = output.content
-    if isinstance(content, bytes):
-        job.result.save(output.filename, ContentFile(content), save=False)
-    else:
-        with content:  # a temporary file (the Excel export): closing it deletes it
-            job.result.save(output.filename, File(content), save=False)
+def finish(job: Job, output: Output | None) -> None:
+    if output is not None:
+        content = output.content
+        if isinstance(content, bytes):
+            job.result.save(output.filename, ContentFile(content), save=False)
+        else:
+            with content:  # a temporary file (the Excel export): closing it deletes it
+                job.result.save(output.filename, File(content), save=False)
+        job.result_name = output.filename
+        job.content_type = output.content_type
     job.status = Job.Status.DONE
-    job.result_name = output.filename
-    job.content_type = output.content_type
     job.done = job.total = max(job.total, job.done, 1)
     job.finished_at = timezone.now()
     job.expires_at = job.finished_at + retention()
@@ -165,9 +193,10 @@ def delete_expired(now=None) -> int:
         expires_at__isnull=True, created_at__lt=now - retention())
     count = 0
     for job in stale.iterator():
-        name = job.result.name
+        # An import's uploaded workbook is the job's too (kept until it is written or expires).
+        names = [n for n in (job.result.name, job.params.get("upload")) if n]
         job.delete()
-        if name:
+        for name in names:
             # The row is gone first: a crash here leaves an orphan file, never a dead link.
             job.result.storage.delete(name)
         count += 1

@@ -5,6 +5,7 @@ exists by redirecting to the login page."""
 
 from __future__ import annotations
 
+from typing import Any
 from uuid import UUID
 
 from django.contrib.auth.decorators import login_required
@@ -12,28 +13,29 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from ocop.jobs import selectors
+from ocop.jobs.kinds import KINDS
 from ocop.web.files import serve_protected
 
 POLL_SECONDS = 1
 
 
-def _job(request: HttpRequest, pk: UUID):
+def _context(request: HttpRequest, pk: UUID) -> dict[str, Any]:
     job = selectors.job_for(request.user, pk)
     if job is None:
         raise Http404
-    return job
+    follow = KINDS[job.kind].follow
+    return {"job": job, "poll": POLL_SECONDS,
+            "follow": follow(job) if follow is not None and job.finished else None}
 
 
 @login_required
 def detail(request: HttpRequest, pk: UUID) -> HttpResponse:
-    return render(request, "jobs/detail.html", {"job": _job(request, pk),
-                                                 "poll": POLL_SECONDS})
+    return render(request, "jobs/detail.html", _context(request, pk))
 
 
 def status(request: HttpRequest, pk: UUID) -> HttpResponse:
     """The fragment htmx swaps in every POLL_SECONDS until the job has finished."""
-    response = render(request, "jobs/_status.html", {"job": _job(request, pk),
-                                                      "poll": POLL_SECONDS})
+    response = render(request, "jobs/_status.html", _context(request, pk))
     response["Cache-Control"] = "no-store"
     return response
 

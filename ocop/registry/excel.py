@@ -410,7 +410,7 @@ def _record_errors(row: ImportRow, exc: ValidationError, columns: list[Column]) 
 def _run(
     user: User, file: IO[bytes], columns: tuple[Column, ...], commit: bool,
     prepare: Callable[[User, dict[str, Any]], Any], save: Callable[[User, Any], Any],
-    unique_field: str,
+    unique_field: str, progress: Callable[[int, int], None] | None = None,
 ) -> ImportResult:
     headers, rows = read_rows(file, columns)
     cols = list(columns)
@@ -424,7 +424,10 @@ def _run(
     # stalling every other write of the site. Duplicates inside the file are caught here, since
     # nothing is stored yet for the uniqueness checks to find.
     prepared: list[Any] = []
-    for row in rows:
+    total = len(rows)
+    for checked, row in enumerate(rows):
+        if progress is not None:
+            progress(checked, total)  # the job's writer keeps about one write a second
         _prepare(row, cols, lookups)
         key = _text(row.cells.get(unique_header))
         if key and unique_field in ("tax_code", "gtin"):
@@ -441,6 +444,8 @@ def _run(
             _record_errors(row, exc, cols)
         except PermissionDenied:
             row.errors.append(RowError(scope_header, _("ngoài địa bàn hoặc quyền của bạn")))
+    if progress is not None:
+        progress(total, total)
     result = ImportResult(rows=rows, headers=headers)
     if not commit or not result.ok:
         return result
@@ -476,13 +481,39 @@ def _save_product(user: User, product: Product) -> None:
     services.save_prepared_product(actor=user, product=product)
 
 
-def import_producers(user: User, file: IO[bytes], *, commit: bool) -> ImportResult:
+def import_producers(user: User, file: IO[bytes], *, commit: bool,
+                     progress: Callable[[int, int], None] | None = None) -> ImportResult:
     return _run(user, file, PRODUCER_COLUMNS, commit, _prepare_producer, _save_producer,
-                "tax_code")
+                "tax_code", progress)
 
 
-def import_products(user: User, file: IO[bytes], *, commit: bool) -> ImportResult:
-    return _run(user, file, PRODUCT_COLUMNS, commit, _prepare_product, _save_product, "gtin")
+def import_products(user: User, file: IO[bytes], *, commit: bool,
+                    progress: Callable[[int, int], None] | None = None) -> ImportResult:
+    return _run(user, file, PRODUCT_COLUMNS, commit, _prepare_product, _save_product, "gtin",
+                progress)
+
+
+IMPORTERS = {"producer": import_producers, "product": import_products}
+
+PREVIEW_ROWS = 200  # rows kept for the result page (a job's outcome is stored as JSON)
+
+
+def outcome(result: ImportResult) -> dict[str, Any]:
+    """What the result page shows, as JSON for the import job: the counts, and the rows with
+    their errors (a long file keeps only its first PREVIEW_ROWS rows with errors, or its first
+    rows if all pass). Cells are [header, text] pairs: PostgreSQL's jsonb does not keep the
+    order of an object's keys."""
+    rows = result.rows
+    if len(rows) > PREVIEW_ROWS:
+        rows = ([r for r in rows if r.errors] or rows)[:PREVIEW_ROWS]
+    return {
+        "ok": result.ok, "committed": result.committed, "count": len(result.rows),
+        "error_count": result.error_count, "headers": result.headers, "shown": len(rows),
+        "rows": [{"number": r.number,
+                  "cells": [[h, "" if v is None else str(v)] for h, v in r.cells.items()],
+                  "errors": [{"column": e.column, "message": str(e.message)} for e in r.errors]}
+                 for r in rows],
+    }
 
 
 # --- Export ----------------------------------------------------------------------------------

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import secrets
 from typing import Any
+from uuid import UUID
 
 from django.conf import settings
 from django.contrib import messages
@@ -18,11 +19,13 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ocop.accounts.models import Role
 from ocop.jobs import services as jobs
+from ocop.jobs.models import Job
+from ocop.jobs.selectors import job_for
 from ocop.registry import excel, forms, selectors, services
 from ocop.registry.permissions import can
 from ocop.registry.uploads import SPREADSHEET_KINDS, validate_upload
@@ -332,22 +335,32 @@ def product_image(request: HttpRequest, pk: int) -> HttpResponse:
 
 # --- Excel -----------------------------------------------------------------------------------
 
-# (columns, importer, page title, sheet name of the template file, page after import). The sheet
-# name is part of the Vietnamese file format, so it is not translated (see ocop.registry.excel).
+# (columns, page title, sheet name of the template file). The sheet name is part of the
+# Vietnamese file format, so it is not translated (see ocop.registry.excel).
 _IMPORTS = {
-    "producer": (excel.PRODUCER_COLUMNS, excel.import_producers,
-                 pgettext_lazy("danh sách", "Chủ thể"), "Chủ thể", "registry:producer_list"),
-    "product": (excel.PRODUCT_COLUMNS, excel.import_products,
-                pgettext_lazy("danh sách", "Sản phẩm"), "Sản phẩm", "registry:product_list"),
+    "producer": (excel.PRODUCER_COLUMNS, pgettext_lazy("danh sách", "Chủ thể"), "Chủ thể"),
+    "product": (excel.PRODUCT_COLUMNS, pgettext_lazy("danh sách", "Sản phẩm"), "Sản phẩm"),
 }
-_SESSION_KEY = "registry_imports"
+
+
+def _import_job(request: HttpRequest, kind: str, pk: str) -> Job:
+    """The requester's own import job for this page (404 for anyone else's, or a bad id)."""
+    try:
+        job = job_for(request.user, UUID(pk))
+    except ValueError:
+        job = None
+    if job is None or job.kind != Job.Kind.REGISTRY_IMPORT or job.params["entity"] != kind:
+        raise Http404
+    return job
 
 
 def _import(request: HttpRequest, kind: str) -> HttpResponse:
-    columns, run, title, sheet_name, done_url = _IMPORTS[kind]
+    """Upload (checked by content here), then the rows are checked by a background job; its
+    page links back here (``?ket-qua=<job>``) to show the result, and the confirm button starts
+    a second job that checks again and writes. See docs/registry.md, Excel import."""
+    columns, title, sheet_name = _IMPORTS[kind]
     user = request.user
-    entity = "producer" if kind == "producer" else "product"
-    if not can(user, entity, "create"):
+    if not can(user, kind, "create"):
         raise PermissionDenied
     if request.GET.get("mau"):
         content = excel.template_workbook(columns, sheet_name)
@@ -356,57 +369,34 @@ def _import(request: HttpRequest, kind: str) -> HttpResponse:
                                      ".xlsx")
     form = forms.ImportForm()
     context: dict[str, Any] = {"kind": kind, "title": title, "columns": columns, "form": form}
-    pending = request.session.get(_SESSION_KEY, {})
-    if request.method == "POST" and request.POST.get("token"):
-        token = request.POST["token"]
-        entry = pending.get(token)
-        if not entry or entry["kind"] != kind:
-            messages.error(request, _("Phiên nhập dữ liệu đã hết hạn; hãy tải tệp lên lại."))
-            return redirect(request.path)
-        with default_storage.open(entry["path"], "rb") as fh:
-            try:
-                result = run(user, fh, commit=True)
-            except excel.ImportFileError as exc:
-                messages.error(request, str(exc))
-                return redirect(request.path)
-        if result.committed:
-            default_storage.delete(entry["path"])
-            pending.pop(token, None)
-            request.session[_SESSION_KEY] = pending
-            messages.success(request, ngettext(
-                "Đã nhập %(count)d dòng từ “%(name)s”.",
-                "Đã nhập %(count)d dòng từ “%(name)s”.",
-                len(result.rows),
-            ) % {"count": len(result.rows), "name": entry["name"]})
-            return redirect(done_url)
-        context.update(result=result, token=token, file_name=entry["name"])
-        return render(request, "registry/import.html", context)
+    if request.method == "POST" and request.POST.get("job"):
+        check = _import_job(request, kind, request.POST["job"])
+        if check.params["commit"] or not check.outcome.get("ok"):
+            raise Http404  # only a check that passed can be confirmed
+        job = jobs.confirm_registry_import(actor=user, check=check)
+        return redirect("jobs:detail", pk=job.pk)
     if request.method == "POST":
         form = forms.ImportForm(request.POST, request.FILES)
         context["form"] = form
         if form.is_valid():
             upload = form.cleaned_data["file"]
-            name = upload.name
             try:
                 validate_upload(upload, SPREADSHEET_KINDS, "file")
-                result = run(user, upload, commit=False)
             except ValidationError as exc:
                 form.add_error("file", exc.message_dict.get("file", exc.messages))
-            except excel.ImportFileError as exc:
-                form.add_error(
-                    "file", _("Tệp “%(name)s”: %(error)s") % {"name": name, "error": exc}
-                )
             else:
-                context.update(result=result, file_name=name)
-                if result.ok:
-                    # Keep the checked file until the user confirms; the token is bound to
-                    # this session so nobody else can import it.
-                    token = secrets.token_urlsafe(16)
-                    upload.seek(0)
-                    path = default_storage.save(f"imports/{token}.xlsx", upload)
-                    pending[token] = {"kind": kind, "path": path, "name": name}
-                    request.session[_SESSION_KEY] = pending
-                    context["token"] = token
+                # A random name: the file is reachable only through the requester's jobs.
+                upload.seek(0)
+                path = default_storage.save(f"imports/{secrets.token_urlsafe(16)}.xlsx", upload)
+                job = jobs.start_registry_import(actor=user, entity=kind, upload=path,
+                                                 name=upload.name)
+                return redirect("jobs:detail", pk=job.pk)
+    elif request.GET.get("ket-qua"):
+        job = _import_job(request, kind, request.GET["ket-qua"])
+        if job.status != Job.Status.DONE:
+            return redirect("jobs:detail", pk=job.pk)
+        context.update(result=job.outcome, file_name=job.params["name"], job=job,
+                       confirm=job.outcome["ok"] and not job.params["commit"])
     return render(request, "registry/import.html", context)
 
 

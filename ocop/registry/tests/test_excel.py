@@ -1,13 +1,19 @@
 import io
+from datetime import timedelta
 
 import pytest
+from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import Workbook, load_workbook
 
 from ocop.accounts.testing import login_client
 from ocop.audit.models import AuditEntry
-from ocop.jobs.testing import start_and_download
+from ocop.jobs.models import Job
+from ocop.jobs.testing import job_of, start_and_download
 from ocop.registry import excel
 from ocop.registry.models import Producer, Product
 
@@ -38,30 +44,67 @@ def upload(client, url: str, content: bytes, name: str = "du-lieu.xlsx"):
     return client.post(url, {"file": SimpleUploadedFile(name, content)})
 
 
-def test_good_file_previews_then_imports_all_rows(world, client):
-    login_client(world.users["province_office"], client)
+def check(client, capture, url: str, content: bytes, name: str = "du-lieu.xlsx"):
+    """Upload, run the check job at once, and open the result page the job links to."""
+    with capture(execute=True):
+        job = job_of(upload(client, url, content, name))
+    job.refresh_from_db()
+    return job, client.get(url, {"ket-qua": str(job.pk)})
+
+
+def confirm(client, capture, url: str, check_job: Job) -> Job:
+    with capture(execute=True):
+        job = job_of(client.post(url, {"job": str(check_job.pk)}))
+    job.refresh_from_db()
+    return job
+
+
+def errors_of(response) -> set[tuple[int, str]]:
+    return {(r["number"], e["column"]) for r in response.context["result"]["rows"]
+            for e in r["errors"]}
+
+
+def test_good_file_previews_then_imports_all_rows(world, client,
+                                                 django_capture_on_commit_callbacks):
+    capture = django_capture_on_commit_callbacks
+    user = world.users["province_office"]
+    login_client(user, client)
     url = reverse("registry:producer_import")
     content = xlsx([producer_row("2914177765", "HTX Na Lục Ngạn"),
                     producer_row("3170669072", "Hộ Bánh đa Kế", "07210",
                                  **{"Loại hình": "Hộ kinh doanh"})])
     before = Producer.objects.count()
-    response = upload(client, url, content)
-    assert response.status_code == 200
+    job, response = check(client, capture, url, content)
+    assert job.status == Job.Status.DONE and (job.done, job.total) == (2, 2)
     result = response.context["result"]
-    assert result.ok and len(result.rows) == 2, [(r.number, r.errors) for r in result.rows]
-    assert Producer.objects.count() == before  # preview writes nothing
-    response = client.post(url, {"token": response.context["token"]})
-    assert response.status_code == 302
+    assert result["ok"] and result["count"] == 2, result["rows"]
+    assert response.context["confirm"]
+    assert Producer.objects.count() == before  # the check writes nothing
+    detail = client.get(reverse("jobs:detail", args=[job.pk])).content.decode()
+    assert f'href="{url}?ket-qua={job.pk}"' in detail and "Xem kết quả kiểm tra" in detail
+
+    written = confirm(client, capture, url, job)
+    assert written.status == Job.Status.DONE and written.params["commit"] is True
     assert Producer.objects.count() == before + 2
     created = Producer.objects.get(tax_code="3170669072")
     assert created.legal_form == "household" and created.commune_id == "C07210"
     assert Producer.objects.get(tax_code="2914177765").woman_owner is True
     assert AuditEntry.objects.filter(action="registry.producer.create",
-                                     actor_id=world.users["province_office"].pk).count() == 2
+                                     actor_id=user.pk).count() == 2
+    # The written upload is gone; the job page links to the list.
+    assert not default_storage.exists(job.params["upload"])
+    detail = client.get(reverse("jobs:detail", args=[written.pk])).content.decode()
+    assert reverse("registry:producer_list") in detail and "Đã nhập 2 dòng" in detail
+    # A second click on the confirm button leads to the same write job, nothing is written twice.
+    assert confirm(client, capture, url, job).pk == written.pk
+    assert Producer.objects.count() == before + 2
 
 
-def test_one_bad_row_imports_nothing_and_names_row_and_column(world, client):
+def test_one_bad_row_imports_nothing_and_names_row_and_column(world, client,
+                                                             django_capture_on_commit_callbacks):
+    capture = django_capture_on_commit_callbacks
     login_client(world.users["province_office"], client)
+    url = reverse("registry:producer_import")
     content = xlsx([
         producer_row("2914177765", "HTX Một"),
         producer_row("2914177766", "HTX Hai"),  # wrong check digit
@@ -70,22 +113,88 @@ def test_one_bad_row_imports_nothing_and_names_row_and_column(world, client):
         producer_row("2914177765", "HTX Năm"),  # duplicate of row 2
     ])
     before = Producer.objects.count()
-    response = upload(client, reverse("registry:producer_import"), content)
+    job, response = check(client, capture, url, content)
     result = response.context["result"]
-    assert not result.ok and "token" not in response.context
-    errors = {(r.number, e.column) for r in result.rows for e in r.errors}
+    assert not result["ok"] and not response.context["confirm"]
+    errors = errors_of(response)
     assert (3, "Mã số thuế") in errors
     assert (4, "Lao động địa phương") in errors
     assert (5, "Mã xã/phường") in errors
     assert (6, "Mã số thuế") in errors
-    assert not result.rows[0].errors
+    assert not result["rows"][0]["errors"]
     assert Producer.objects.count() == before
     page = response.content.decode()
-    assert "Dòng 3, cột “Mã số thuế”" in page
-    # Even a forged confirm cannot import: there is no token for a failed preview.
-    response = client.post(reverse("registry:producer_import"), {"token": "forged"})
-    assert response.status_code == 302
+    assert "Dòng 3, cột “Mã số thuế”" in page and "Có 4 lỗi; chưa nhập dòng nào" in page
+    assert 'name="job"' not in page
+    # Even a forged confirm cannot import: a failed check cannot be confirmed.
+    with capture(execute=True):
+        response = client.post(url, {"job": str(job.pk)})
+    assert response.status_code == 404
     assert Producer.objects.count() == before
+    assert Job.objects.filter(params__commit=True).count() == 0
+
+
+def test_long_file_result_keeps_the_rows_with_errors_first(world, monkeypatch):
+    monkeypatch.setattr(excel, "PREVIEW_ROWS", 2)
+    content = xlsx([producer_row("2914177765", "HTX Một"), producer_row("3170669072", "HTX Hai"),
+                    producer_row("1", "HTX Ba")])
+    result = excel.import_producers(world.users["admin"], io.BytesIO(content), commit=False)
+    out = excel.outcome(result)
+    assert (out["count"], out["shown"], out["ok"]) == (3, 1, False)
+    assert out["rows"][0]["number"] == 4 and out["rows"][0]["cells"][0] == ["Mã số thuế", "1"]
+
+
+def test_check_reports_its_progress(world):
+    content = xlsx([producer_row("2914177765", "HTX Một"), producer_row("3170669072", "HTX Hai")])
+    calls: list[tuple[int, int]] = []
+    excel.import_producers(world.users["admin"], io.BytesIO(content), commit=False,
+                           progress=lambda done, total: calls.append((done, total)))
+    assert calls == [(0, 2), (1, 2), (2, 2)]
+
+
+def test_only_the_requester_sees_and_confirms(world, client, django_capture_on_commit_callbacks):
+    capture = django_capture_on_commit_callbacks
+    url = reverse("registry:producer_import")
+    login_client(world.users["province_office"], client)
+    job, _response = check(client, capture, url,
+                           xlsx([producer_row("2914177765", "HTX Na Lục Ngạn")]))
+    before = Producer.objects.count()
+    other = login_client(world.users["admin"])  # may import too, but this is not their job
+    assert other.get(url, {"ket-qua": str(job.pk)}).status_code == 404
+    assert other.get(reverse("jobs:detail", args=[job.pk])).status_code == 404
+    with capture(execute=True):
+        assert other.post(url, {"job": str(job.pk)}).status_code == 404
+    assert other.get(url, {"ket-qua": "not-a-uuid"}).status_code == 404
+    anonymous = Client()
+    assert anonymous.get(reverse("jobs:status", args=[job.pk])).status_code == 404
+    assert anonymous.post(url, {"job": str(job.pk)}).status_code == 302  # to the login page
+    # The product page does not show a producer check.
+    assert client.get(reverse("registry:product_import"),
+                      {"ket-qua": str(job.pk)}).status_code == 404
+    assert Producer.objects.count() == before
+
+
+def test_write_job_checks_again_and_writes_nothing_on_a_new_error(
+        world, client, django_capture_on_commit_callbacks):
+    capture = django_capture_on_commit_callbacks
+    login_client(world.users["province_office"], client)
+    url = reverse("registry:producer_import")
+    job, _response = check(client, capture, url,
+                           xlsx([producer_row("2914177765", "HTX Một"),
+                                 producer_row("3170669072", "HTX Hai")]))
+    # Between the check and the confirmation, one tax code is registered by someone else.
+    excel.import_producers(world.users["admin"],
+                           io.BytesIO(xlsx([producer_row("3170669072", "HTX Khác")])), commit=True)
+    before = Producer.objects.count()
+    written = confirm(client, capture, url, job)
+    assert written.status == Job.Status.DONE and not written.outcome["committed"]
+    assert Producer.objects.count() == before
+    response = client.get(url, {"ket-qua": str(written.pk)})
+    assert (3, "Mã số thuế") in errors_of(response) and not response.context["confirm"]
+    assert default_storage.exists(job.params["upload"])  # kept until the jobs expire
+    Job.objects.update(expires_at=timezone.now() - timedelta(seconds=1))
+    call_command("jobs_cleanup", stdout=io.StringIO())
+    assert not default_storage.exists(job.params["upload"]) and not Job.objects.exists()
 
 
 def test_commit_runs_all_in_one_transaction(world):
@@ -107,6 +216,7 @@ def test_non_xlsx_file_gets_a_clear_message(world, client):
     # A zip that is not a workbook.
     response = upload(client, url, b"PK\x03\x04garbage", "hong.xlsx")
     assert "hong.xlsx" in response.context["form"].errors["file"][0]
+    assert not Job.objects.exists()
 
 
 def test_disguised_upload_refused(world, client):
@@ -117,15 +227,21 @@ def test_disguised_upload_refused(world, client):
     assert "danh-sach.xlsx" in message and "EXE" in message
 
 
-def test_missing_columns_reported(world, client):
+def test_missing_columns_fail_the_check_with_the_reason(world, client,
+                                                       django_capture_on_commit_callbacks):
     login_client(world.users["admin"], client)
-    response = upload(client, reverse("registry:producer_import"),
-                      xlsx([["x"]], headers=["Tên chủ thể"]))
-    message = response.context["form"].errors["file"][0]
-    assert "Thiếu cột bắt buộc" in message and "Mã số thuế" in message
+    url = reverse("registry:producer_import")
+    job, response = check(client, django_capture_on_commit_callbacks, url,
+                          xlsx([["x"]], headers=["Tên chủ thể"]))
+    assert job.status == Job.Status.FAILED
+    assert "Thiếu cột bắt buộc" in job.message and "Mã số thuế" in job.message
+    assert response.status_code == 302  # back to the job page, which says why
+    detail = client.get(response["Location"]).content.decode()
+    assert "Thiếu cột bắt buộc" in detail and f'href="{url}"' in detail
 
 
-def test_product_import_and_template(world, client):
+def test_product_import_and_template(world, client, django_capture_on_commit_callbacks):
+    capture = django_capture_on_commit_callbacks
     login_client(world.users["commune_officer"], client)
     url = reverse("registry:product_import")
     template = client.get(url, {"mau": "1"})
@@ -138,12 +254,12 @@ def test_product_import_and_template(world, client):
         # Another province's producer is not found for a commune officer.
         ["0300588569", "Trà", "1048-01", "", "", "", "", "", ""],
     ]
-    response = upload(client, url, xlsx(rows, headers))
-    result = response.context["result"]
-    assert [(e.column) for e in result.rows[1].errors] == ["Mã số thuế chủ thể"]
+    _job, response = check(client, capture, url, xlsx(rows, headers))
+    assert [e["column"] for e in response.context["result"]["rows"][1]["errors"]] == [
+        "Mã số thuế chủ thể"]
     assert not Product.objects.filter(name="Vải thiều sấy").exists()
-    response = upload(client, url, xlsx(rows[:1], headers))
-    client.post(url, {"token": response.context["token"]})
+    job, _response = check(client, capture, url, xlsx(rows[:1], headers))
+    confirm(client, capture, url, job)
     product = Product.objects.get(name="Vải thiều sấy")
     assert product.gtin == "8934567890120" and product.status == "active"
 

@@ -23,7 +23,7 @@ from ocop.criteria import services as criteria_services
 from ocop.jobs.testing import start_and_download
 from ocop.registry.models import LegalForm, ProductGroup, ProductSet
 from ocop.registry.tests.conftest import TAX_CODES, make_producer, make_product
-from ocop.registry.tests.test_excel import producer_row, upload, xlsx
+from ocop.registry.tests.test_excel import check, producer_row, xlsx
 
 PO_FILE = Path(settings.BASE_DIR) / "ocop" / "locale" / "en" / "LC_MESSAGES" / "django.po"
 MO_FILE = PO_FILE.with_suffix(".mo")
@@ -218,19 +218,24 @@ def test_excel_export_stays_vietnamese_on_the_english_interface(
 
 
 @pytest.mark.django_db
-def test_excel_import_reads_vietnamese_values_and_reports_in_english(officer, units):
+def test_excel_import_reads_vietnamese_values_and_reports_in_english(
+        officer, units, django_capture_on_commit_callbacks):
+    """The check runs in a background job, in the requester's language."""
     client = english(login_client(officer))
     url = reverse("registry:producer_import")
     good = producer_row("2914177765", "HTX Na Lục Ngạn", **{"Loại hình": "Hợp tác xã"})
     # The on-screen English label is accepted too.
     also_good = producer_row("3170669072", "Hộ Bánh đa Kế", **{"Loại hình": "Household business"})
     bad = producer_row("0102100740", "HTX Sai", **{"Số lao động": "mười"})
-    result = upload(client, url, xlsx([good, also_good])).context["result"]
-    assert result.ok, [(r.number, r.errors) for r in result.rows]
-    response = upload(client, url, xlsx([bad]))
-    messages = [e.message for r in response.context["result"].rows for e in r.errors]
+    _job, response = check(client, django_capture_on_commit_callbacks, url,
+                           xlsx([good, also_good]))
+    assert response.context["result"]["ok"], response.context["result"]["rows"]
+    job, response = check(client, django_capture_on_commit_callbacks, url, xlsx([bad]))
+    messages = [e["message"] for r in response.context["result"]["rows"] for e in r["errors"]]
     assert messages == ["must be a whole number"]
     assert "1 error; nothing has been imported." in response.content.decode()
+    detail = client.get(reverse("jobs:detail", args=[job.pk])).content.decode()
+    assert "See the check result" in detail
 
 
 @pytest.mark.django_db
