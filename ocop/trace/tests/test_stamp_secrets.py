@@ -11,6 +11,7 @@ import pytest
 from ocop.accounts.models import Role
 from ocop.accounts.testing import login_client
 from ocop.accounts.testing import make_user as new_user
+from ocop.jobs.testing import start_and_download
 from ocop.trace import stamps
 from ocop.trace.permissions import can_print_stamps
 
@@ -35,25 +36,30 @@ def first_signature(chain) -> str:
 
 
 @pytest.mark.parametrize("who", sorted(PRINTERS | READERS | STRANGERS))
-def test_batch_page_and_sheet_matrix(chain, everyone, who) -> None:
+def test_batch_page_and_sheet_matrix(chain, everyone, who,
+                                     django_capture_on_commit_callbacks) -> None:
     client = login_client(everyone[who])
     page = client.get(f"/truy-xuat/tem/{chain.batch.pk}/")
-    sheet = client.get(f"/truy-xuat/tem/{chain.batch.pk}/pdf?from=1&to=2")
+    sheet_url = f"/truy-xuat/tem/{chain.batch.pk}/pdf"
     html = page.content.decode()
     signature = first_signature(chain)
     if who in PRINTERS:
         assert page.status_code == 200
-        assert f"?s={signature}" in html and "Tải tờ tem (PDF)" in html
+        assert f"?s={signature}" in html and "Tạo tờ tem (PDF)" in html
+        # The sheet is made by a background job; only its requester downloads it.
+        _job, sheet = start_and_download(client, django_capture_on_commit_callbacks, sheet_url,
+                                         {"from": "1", "to": "2"})
         assert sheet.status_code == 200 and sheet["Content-Type"] == "application/pdf"
     elif who in READERS:
         assert page.status_code == 200
         assert "?s=" not in html and signature not in html
-        assert "Tải tờ tem (PDF)" not in html
+        assert "Tạo tờ tem (PDF)" not in html
         assert f"{chain.batch.first_serial}–{chain.batch.last_serial}" in html
         assert "chỉ dành cho chủ thể sở hữu lô" in html
-        assert sheet.status_code == 404
+        assert client.post(sheet_url, {"from": "1", "to": "2"}).status_code == 404
     else:
-        assert page.status_code == 404 and sheet.status_code == 404
+        assert page.status_code == 404
+        assert client.post(sheet_url, {"from": "1", "to": "2"}).status_code == 404
     assert can_print_stamps(everyone[who], chain.dried.producer) == (who in PRINTERS)
 
 

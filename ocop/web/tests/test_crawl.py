@@ -40,7 +40,8 @@ def demo_world(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator
 
 @pytest.fixture
 def demo(demo_world, settings, _media_root) -> None:
-    settings.MEDIA_ROOT = demo_world  # instead of the empty one of each test (conftest.py)
+    # Instead of the empty one of each test (conftest.py); sendfile serves from the same root.
+    settings.MEDIA_ROOT = settings.SENDFILE_ROOT = demo_world
 
 
 @pytest.fixture

@@ -15,6 +15,7 @@ from django.core.management import call_command
 from django.db import connection
 
 from ocop.accounts.models import User
+from ocop.accounts.testing import login_client
 from ocop.demo.trace import build_demo_trace
 from ocop.web.search import fold
 
@@ -63,7 +64,7 @@ def test_every_list_finds_without_diacritics(client, settings) -> None:
     call_command("demo_cycle", stdout=StringIO())
     call_command("demo_results", date=TODAY.isoformat(), stdout=StringIO())
     build_demo_trace()
-    client.force_login(User.objects.get(username="demo-admin"))
+    login_client(User.objects.get(username="demo-admin"), client)
 
     failures = []
     for url, bare, accented, shown in LISTS:
