@@ -45,4 +45,4 @@ def download(request: HttpRequest, pk: UUID) -> HttpResponse:
     if job is None:
         raise Http404
     # Like every stored file: streamed, or handed to nginx (X-Accel-Redirect) in production.
-    return serve_protected(request, job.result, job.result_name)
+    return serve_protected(request, job.result, job.result_name, content_type=job.content_type)

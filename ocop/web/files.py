@@ -51,19 +51,22 @@ class UnguessableUploadTo:
 
 
 def serve_protected(request: HttpRequest, fieldfile: FieldFile | None, download_name: str, *,
-                    as_attachment: bool = True, public: bool = False) -> HttpResponse:
+                    as_attachment: bool = True, public: bool = False,
+                    content_type: str | None = None) -> HttpResponse:
     """Send a stored file whose record the caller has already checked the user may read.
 
     An empty field or a file missing on disk is the same Vietnamese 404 as a record out of
     reach, never a 500. ``public`` only loosens caching (product photos); everything else is
     ``private, no-store`` so that no shared cache keeps a confidential document.
+    ``content_type`` is guessed from the stored name unless the caller knows it.
     """
     if not fieldfile:
         raise Http404(_("Không tìm thấy tệp."))
     try:
         path = fieldfile.path
         response = sendfile(request, path, attachment=as_attachment,
-                            attachment_filename=download_name or PurePosixPath(path).name)
+                            attachment_filename=download_name or PurePosixPath(path).name,
+                            mimetype=content_type or None)
     except (Http404, FileNotFoundError):
         raise Http404(_("Không tìm thấy tệp.")) from None
     response["Cache-Control"] = "public, max-age=3600" if public else "private, no-store"
