@@ -8,6 +8,7 @@ from functools import lru_cache
 from typing import Any
 
 from django.db.models import QuerySet
+from django.db.models.fields.json import KT
 from django.utils import timezone
 
 from ocop.criteria.diff import AnswerChange, answers_against
@@ -21,8 +22,14 @@ class UnknownCriteriaSet(LookupError):
 
 
 def versions() -> QuerySet[CriteriaSetVersion]:
-    """Active versions only: a staged upload is never offered, scored or listed publicly."""
-    return CriteriaSetVersion.objects.defer("data").filter(state=CriteriaSetVersion.State.ACTIVE)
+    """Active versions only: a staged upload is never offered, scored or listed publicly.
+
+    The sheet itself (``data``) is left out; the one key of it that choosing a sheet needs, the
+    148 sub-group a version is bound to, comes along as ``applies_subgroup`` so that choosing
+    does not load every sheet one query at a time."""
+    return (CriteriaSetVersion.objects.defer("data")
+            .filter(state=CriteriaSetVersion.State.ACTIVE)
+            .annotate(applies_subgroup=KT("data__applies_to__subgroup")))
 
 
 def staged_versions() -> QuerySet[CriteriaSetVersion]:
@@ -77,11 +84,17 @@ def load(code: str) -> tuple[CriteriaSetVersion, CriteriaSet]:
     return row, engine_set(row)
 
 
+def _subgroup(row: CriteriaSetVersion) -> str | None:
+    """The 148 sub-group ``row`` is bound to (annotated by ``versions()``, else from its data)."""
+    if hasattr(row, "applies_subgroup"):
+        return row.applies_subgroup
+    return ((row.data or {}).get("applies_to") or {}).get("subgroup")
+
+
 def _applies(row: CriteriaSetVersion, product_set: ProductSet) -> bool:
     if row.product_set:
         return row.product_set == product_set.code
-    applies = (row.data or {}).get("applies_to") or {}
-    return bool(product_set.subgroup_id) and applies.get("subgroup") == product_set.subgroup_id
+    return bool(product_set.subgroup_id) and _subgroup(row) == product_set.subgroup_id
 
 
 def sheet_for(product_set: ProductSet, on: dt.date) -> CriteriaSetVersion | None:
@@ -122,7 +135,7 @@ def product_sets_of(row: CriteriaSetVersion) -> list[str]:
     """Codes of the product sets ``row`` applies to (its own, or those of its sub-group)."""
     if row.product_set:
         return [row.product_set]
-    subgroup = ((row.data or {}).get("applies_to") or {}).get("subgroup")
+    subgroup = _subgroup(row)
     if not subgroup:
         return []
     return list(ProductSet.objects.filter(subgroup_id=subgroup).order_by("code")

@@ -66,10 +66,12 @@ def test_generated_sheets_match_their_generator() -> None:
 
 
 @pytest.mark.django_db
-def test_every_product_set_has_a_sheet_in_force(classification_loaded) -> None:
+def test_every_product_set_has_a_sheet_in_force(classification_loaded,
+                                               django_assert_num_queries) -> None:
     services.load_shipped_sets()
     today = dt.date(2026, 11, 30)
-    rows = selectors.coverage(today)
+    with django_assert_num_queries(2):  # the versions, the product sets: no sheet loaded per row
+        rows = selectors.coverage(today)
     assert len(rows) == ProductSet.objects.count() == 26
     assert [c.product_set.code for c in rows if c.sheet is None] == []
     # Each is the sheet of its own product set (the vegetables sheet binds by 148 sub-group).
