@@ -185,7 +185,7 @@ STORAGES = {
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
-# Stored files are served only by permission-checked views (ocop.web.files); no URL maps
+# Stored files are served only by permission-checked views (ocop.core.files); no URL maps
 # MEDIA_ROOT. SENDFILE_BACKEND: "development" streams through Django, "nginx" hands the transfer
 # to the front server (X-Accel-Redirect to the internal location SENDFILE_URL), "simple" reads
 # the file into the response; any other value is a django-sendfile2 backend module path.

@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from ocop.audit.models import AuditEntry
 from ocop.audit.sentences import sentence_for
 from ocop.audit.services import object_type_of
-from ocop.web.formats import format_decimal
+from ocop.core.formats import format_decimal
 
 HISTORY_LIMIT = 200
 

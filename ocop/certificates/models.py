@@ -23,10 +23,10 @@ from django.db.models import Q
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from ocop.core.files import UnguessableUploadTo
+from ocop.core.search import FoldedSearchText
+from ocop.core.validators import PlainText
 from ocop.dossiers.levels import LEVEL_CHOICES
-from ocop.web.files import UnguessableUploadTo
-from ocop.web.search import FoldedSearchText
-from ocop.web.validators import PlainText
 
 
 def add_months(day: date, months: int) -> date:

@@ -15,8 +15,8 @@ from ocop.accounts.jurisdiction import unit_q
 from ocop.accounts.models import Role, User
 from ocop.certificates.documents import authority
 from ocop.certificates.models import Certificate, CertificateStatus, RecognitionDecision
+from ocop.core.search import search, search_q
 from ocop.units.names import full_address
-from ocop.web.search import search, search_q
 
 _RELATED = (
     "product", "producer", "producer__commune", "producer__commune__current_commune",

@@ -38,11 +38,11 @@ from ocop.certificates.models import (
     add_months,
     validity_months,
 )
+from ocop.core.validators import plain_text_errors
 from ocop.dossiers.levels import CENTRAL, DISTRICT, PROVINCE
 from ocop.notifications.services import notify
 from ocop.registry.models import Product
 from ocop.units.models import Unit
-from ocop.web.validators import plain_text_errors
 
 REMINDER_DAYS = (90, 30)
 CERTIFIABLE = (3, 4, 5)

@@ -17,8 +17,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from ocop.certificates import forms, permissions, selectors, services
 from ocop.certificates.pdf import certificate_pdf
+from ocop.core.files import serve_protected
 from ocop.dossiers.services import StateError
-from ocop.web.files import serve_protected
 
 PUBLIC_CACHE = "public, max-age=60"
 

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import re
 
+from ocop.core.text import fold
 from ocop.demo.catalogue import Template
 from ocop.registry.models import ProductSet
-from ocop.units.text import fold
 
 _NON_WORD = re.compile(r"[^0-9a-z]+")
 

@@ -17,6 +17,8 @@ from django.utils.translation import gettext_lazy
 
 from ocop.accounts.models import User
 from ocop.audit.selectors import history_for
+from ocop.core.formats import format_decimal
+from ocop.core.search import fold, search, search_q
 from ocop.criteria import selectors as criteria_selectors
 from ocop.criteria.templatetags.criteria_tags import localized
 from ocop.dossiers import checklist, permissions
@@ -32,8 +34,6 @@ from ocop.dossiers.models import (
 )
 from ocop.registry.models import EvidenceDocument
 from ocop.units.models import Unit
-from ocop.web.formats import format_decimal
-from ocop.web.search import fold, search, search_q
 
 _RELATED = ("product__product_set", "producer__commune", "round", "requested_round",
             "criteria_set")

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ocop.accounts.models import Role
+from ocop.core.files import serve_protected
 from ocop.criteria import requests as criteria_requests
 from ocop.criteria import selectors as criteria_selectors
 from ocop.criteria.engine import EvaluationError
@@ -33,7 +34,6 @@ from ocop.dossiers.models import Dossier, DossierState, Round
 from ocop.registry import selectors as registry_selectors
 from ocop.registry.models import EvidenceDocument
 from ocop.units.models import Unit
-from ocop.web.files import serve_protected
 
 
 def _errors(exc: Exception) -> list[str]:

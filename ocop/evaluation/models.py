@@ -19,10 +19,10 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from ocop.core.files import UnguessableUploadTo
+from ocop.core.search import FoldedSearchText
+from ocop.core.validators import PlainText
 from ocop.dossiers.levels import LEVEL_CHOICES
-from ocop.web.files import UnguessableUploadTo
-from ocop.web.search import FoldedSearchText
-from ocop.web.validators import PlainText
 
 
 class Council(FoldedSearchText):

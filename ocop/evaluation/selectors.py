@@ -22,6 +22,7 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 
 from ocop.accounts.models import Role, User
+from ocop.core.search import search_q
 from ocop.dossiers import permissions as dossier_permissions
 from ocop.dossiers.models import Dossier, Round
 from ocop.evaluation import services
@@ -34,7 +35,6 @@ from ocop.evaluation.models import (
     MemberRole,
     ScoreSheet,
 )
-from ocop.web.search import search_q
 
 
 def _active(user: Any) -> bool:

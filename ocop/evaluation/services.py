@@ -32,6 +32,8 @@ from ocop.accounts.models import Role, User
 from ocop.audit import services as audit
 from ocop.certificates import services as certificates
 from ocop.certificates.models import RecognitionDecision, add_months, validity_months
+from ocop.core.text import fold
+from ocop.core.validators import plain_text_errors
 from ocop.criteria import publishing as criteria_publishing
 from ocop.criteria import selectors as criteria_selectors
 from ocop.criteria import services as criteria_services
@@ -60,8 +62,6 @@ from ocop.evaluation.models import (
     ScoreSheet,
 )
 from ocop.notifications.services import notify
-from ocop.units.text import fold
-from ocop.web.validators import plain_text_errors
 
 S = DossierState
 

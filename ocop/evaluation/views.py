@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ocop.accounts.models import User
+from ocop.core.files import serve_protected
 from ocop.criteria import selectors as criteria_selectors
 from ocop.criteria.presentation import sheet_sections
 from ocop.dossiers.models import Dossier, DossierState
@@ -23,7 +24,6 @@ from ocop.dossiers.services import StateError
 from ocop.evaluation import selectors, services
 from ocop.evaluation.models import MemberRole
 from ocop.jobs import services as jobs
-from ocop.web.files import serve_protected
 
 
 def _errors(request: HttpRequest, exc: Exception) -> None:

@@ -15,7 +15,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from ocop.web.files import UnguessableUploadTo
+from ocop.core.files import UnguessableUploadTo
 
 
 class Job(models.Model):

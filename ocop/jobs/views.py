@@ -12,9 +12,9 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from ocop.core.files import serve_protected
 from ocop.jobs import selectors
 from ocop.jobs.kinds import KINDS
-from ocop.web.files import serve_protected
 
 POLL_SECONDS = 1
 

@@ -38,14 +38,14 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 
-from ocop import ooxml
 from ocop.accounts.models import User
+from ocop.core import ooxml
+from ocop.core.spreadsheets import restore_cell, safe_row
+from ocop.core.text import fold
 from ocop.registry import selectors, services
 from ocop.registry.models import LegalForm, Producer, Product, ProductSet
 from ocop.registry.uploads import package_message
 from ocop.units.models import Unit
-from ocop.units.text import fold
-from ocop.web.spreadsheets import restore_cell, safe_row
 
 MAX_IMPORT_ROWS = 20_000
 MAX_IMPORT_COLUMNS = 100

@@ -10,8 +10,8 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from ocop.web.files import UnguessableUploadTo
-from ocop.web.validators import PlainText
+from ocop.core.files import UnguessableUploadTo
+from ocop.core.validators import PlainText
 
 
 class ClassificationName:
@@ -210,7 +210,7 @@ class EvidenceDocument(models.Model):
     issued_on = models.DateField(_("ngày cấp"), null=True, blank=True)
     expires_on = models.DateField(_("ngày hết hạn"), null=True, blank=True)
     file = models.FileField(_("tệp"), upload_to=UnguessableUploadTo("documents"), blank=True)
-    # The stored name is random (ocop.web.files); the name the user uploaded comes back only
+    # The stored name is random (ocop.core.files); the name the user uploaded comes back only
     # in the download's Content-Disposition.
     original_name = models.CharField(_("tên tệp gốc"), max_length=255, blank=True)
     uploaded_by = models.ForeignKey(

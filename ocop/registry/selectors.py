@@ -16,9 +16,9 @@ from django.utils import timezone
 
 from ocop.accounts.jurisdiction import scope_by_commune
 from ocop.accounts.models import User
+from ocop.core.search import search
 from ocop.registry.models import EvidenceDocument, LegalForm, Producer, Product
 from ocop.units.selectors import address_related
-from ocop.web.search import search
 
 PRODUCER_ORDERINGS = {
     "name": ("name", "id"),

@@ -18,10 +18,10 @@ from django.utils.translation import ngettext
 
 from ocop.accounts.models import Role, User
 from ocop.audit import services as audit
+from ocop.core.text import fold
 from ocop.registry import permissions, validators
 from ocop.registry.models import EvidenceDocument, Producer, Product
 from ocop.registry.uploads import validate_document_upload, validate_image_upload
-from ocop.units.text import fold
 
 PRODUCER_FIELDS = (
     "legal_form", "name", "tax_code", "business_reg_no", "business_reg_date", "commune",

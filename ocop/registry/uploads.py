@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from PIL import Image, UnidentifiedImageError
 
-from ocop import ooxml
+from ocop.core import ooxml
 
 IMAGE_KINDS = frozenset({"png", "jpeg", "webp"})
 DOCUMENT_KINDS = frozenset({"pdf", "png", "jpeg", "xlsx", "docx"})

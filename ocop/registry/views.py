@@ -23,13 +23,13 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ocop.accounts.models import Role
+from ocop.core.files import serve_protected
 from ocop.jobs import services as jobs
 from ocop.jobs.models import Job
 from ocop.jobs.selectors import job_for
 from ocop.registry import excel, forms, selectors, services
 from ocop.registry.permissions import can
 from ocop.registry.uploads import SPREADSHEET_KINDS, validate_upload
-from ocop.web.files import serve_protected
 
 OUTSIDE_REACH = gettext_lazy("Xã/phường này nằm ngoài địa bàn của bạn.")
 

@@ -9,7 +9,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from ocop.web.search import FoldedSearchText
+from ocop.core.search import FoldedSearchText
 
 
 class CaptureJob(models.Model):

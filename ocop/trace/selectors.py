@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from ocop.accounts.jurisdiction import scope_by_commune
 from ocop.accounts.models import Role, User
+from ocop.core.search import search
 from ocop.trace.epcis import normalise, validation
 from ocop.trace.models import (
     CaptureJob,
@@ -28,7 +29,6 @@ from ocop.trace.models import (
     Zone,
 )
 from ocop.trace.permissions import can_query
-from ocop.web.search import search
 
 
 def _scope(user: User) -> Q | None:

@@ -6,8 +6,8 @@ from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from ocop.core.text import fold
 from ocop.units.models import Succession, Unit
-from ocop.units.text import fold
 
 
 @admin.register(Unit)

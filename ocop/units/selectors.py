@@ -7,8 +7,8 @@ from dataclasses import dataclass
 
 from django.db.models import QuerySet
 
+from ocop.core.text import fold
 from ocop.units.models import Unit
-from ocop.units.text import fold
 
 # What names.full_address() and resolve() walk. Select these (prefixed with the path to the unit,
 # see address_related) and both run without a query.

@@ -31,7 +31,7 @@ from pathlib import Path
 import vietnamadminunits
 from vietnam_provinces import Province, VietNamDivisionType, Ward
 
-from ocop.units.text import fold
+from ocop.core.text import fold
 
 CURRENT_VALID_FROM = date(2025, 7, 1)
 LEGACY_VALID_TO = date(2025, 6, 30)

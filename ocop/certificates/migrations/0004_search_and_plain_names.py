@@ -2,8 +2,8 @@
 
 from django.db import migrations, models
 
-import ocop.web.validators
-from ocop.web.search import TrigramIndex, backfill
+import ocop.core.validators
+from ocop.core.search import TrigramIndex, backfill
 
 
 class Migration(migrations.Migration):
@@ -21,12 +21,12 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='recognitiondecision',
             name='signer_name',
-            field=models.CharField(max_length=150, validators=[ocop.web.validators.PlainText('Người ký')], verbose_name='người ký'),
+            field=models.CharField(max_length=150, validators=[ocop.core.validators.PlainText('Người ký')], verbose_name='người ký'),
         ),
         migrations.AlterField(
             model_name='recognitiondecision',
             name='signer_title',
-            field=models.CharField(max_length=150, validators=[ocop.web.validators.PlainText('Chức vụ người ký')], verbose_name='chức vụ người ký'),
+            field=models.CharField(max_length=150, validators=[ocop.core.validators.PlainText('Chức vụ người ký')], verbose_name='chức vụ người ký'),
         ),
         backfill('certificates.RecognitionDecision', 'number', 'signer_name', 'signer_title'),
         TrigramIndex('recognitiondecision'),

@@ -27,8 +27,8 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ocop import ooxml
-from ocop.web.spreadsheets import restore_cell, safe_row
+from ocop.core import ooxml
+from ocop.core.spreadsheets import restore_cell, safe_row
 
 from .loader import validate_set
 from .model import CriteriaSet, CriteriaSetError, Problem

@@ -7,9 +7,9 @@ from typing import Any
 from django import template
 from django.utils.translation import get_language, gettext
 
+from ocop.core.formats import format_decimal, format_points
 from ocop.criteria.engine import CriteriaSet, Problem
 from ocop.criteria.selectors import previous_answer_changes
-from ocop.web.formats import format_decimal, format_points
 
 register = template.Library()
 

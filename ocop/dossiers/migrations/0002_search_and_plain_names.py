@@ -2,8 +2,8 @@
 
 from django.db import migrations, models
 
-import ocop.web.validators
-from ocop.web.search import TrigramIndex, backfill
+import ocop.core.validators
+from ocop.core.search import TrigramIndex, backfill
 
 
 class Migration(migrations.Migration):
@@ -21,7 +21,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='round',
             name='name',
-            field=models.CharField(max_length=200, validators=[ocop.web.validators.PlainText('Tên đợt')], verbose_name='tên đợt'),
+            field=models.CharField(max_length=200, validators=[ocop.core.validators.PlainText('Tên đợt')], verbose_name='tên đợt'),
         ),
         backfill('dossiers.Round', 'name'),
         TrigramIndex('round'),

@@ -2,8 +2,8 @@
 
 from django.db import migrations, models
 
-import ocop.web.validators
-from ocop.web.search import TrigramIndex, backfill
+import ocop.core.validators
+from ocop.core.search import TrigramIndex, backfill
 
 
 class Migration(migrations.Migration):
@@ -21,7 +21,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='council',
             name='name',
-            field=models.CharField(max_length=200, validators=[ocop.web.validators.PlainText('Tên hội đồng')], verbose_name='tên hội đồng'),
+            field=models.CharField(max_length=200, validators=[ocop.core.validators.PlainText('Tên hội đồng')], verbose_name='tên hội đồng'),
         ),
         backfill('evaluation.Council', 'name', 'decision_number'),
         TrigramIndex('council'),

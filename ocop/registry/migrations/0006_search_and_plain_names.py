@@ -2,8 +2,8 @@
 
 from django.db import migrations, models
 
-import ocop.web.validators
-from ocop.web.search import TrigramIndex
+import ocop.core.validators
+from ocop.core.search import TrigramIndex
 
 
 class Migration(migrations.Migration):
@@ -16,17 +16,17 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='producer',
             name='name',
-            field=models.CharField(max_length=255, validators=[ocop.web.validators.PlainText('Tên chủ thể')], verbose_name='tên chủ thể'),
+            field=models.CharField(max_length=255, validators=[ocop.core.validators.PlainText('Tên chủ thể')], verbose_name='tên chủ thể'),
         ),
         migrations.AlterField(
             model_name='producer',
             name='representative_name',
-            field=models.CharField(max_length=150, validators=[ocop.web.validators.PlainText('Người đại diện')], verbose_name='người đại diện'),
+            field=models.CharField(max_length=150, validators=[ocop.core.validators.PlainText('Người đại diện')], verbose_name='người đại diện'),
         ),
         migrations.AlterField(
             model_name='product',
             name='name',
-            field=models.CharField(max_length=255, validators=[ocop.web.validators.PlainText('Tên sản phẩm')], verbose_name='tên sản phẩm'),
+            field=models.CharField(max_length=255, validators=[ocop.core.validators.PlainText('Tên sản phẩm')], verbose_name='tên sản phẩm'),
         ),
         TrigramIndex('producer'),
         TrigramIndex('product'),

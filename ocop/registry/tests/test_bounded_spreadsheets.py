@@ -16,8 +16,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import Workbook
 
-from ocop import ooxml
 from ocop.accounts.testing import login_client
+from ocop.core import ooxml
 from ocop.criteria.engine.excel import read_excel
 from ocop.criteria.engine.model import CriteriaSetError
 from ocop.registry import excel, uploads

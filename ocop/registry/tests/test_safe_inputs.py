@@ -1,5 +1,5 @@
 """Safe exports (no spreadsheet formula survives an export) and plain-text names (markup is
-refused with a message naming the field): ocop.web.spreadsheets and ocop.web.validators."""
+refused with a message naming the field): ocop.core.spreadsheets and ocop.core.validators."""
 
 from __future__ import annotations
 
@@ -9,10 +9,10 @@ import pytest
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
+from ocop.core.spreadsheets import restore_cell, safe_cell, safe_row
+from ocop.core.validators import has_markup
 from ocop.registry import excel
 from ocop.registry.models import Producer
-from ocop.web.spreadsheets import restore_cell, safe_cell, safe_row
-from ocop.web.validators import has_markup
 
 from .conftest import TAX_CODES
 from .test_api import NEW_PRODUCER

@@ -2,7 +2,7 @@
 
 from django.db import migrations, models
 
-from ocop.web.search import TrigramIndex, backfill
+from ocop.core.search import TrigramIndex, backfill
 
 
 class Migration(migrations.Migration):

@@ -2,7 +2,7 @@ from typing import Any
 
 from django import template
 
-from ocop.web.formats import format_decimal
+from ocop.core.formats import format_decimal
 
 register = template.Library()
 
@@ -10,5 +10,5 @@ register = template.Library()
 @register.filter
 def number(value: Any, places: int = 2) -> str:
     """``{{ r.mean|number }}`` → 88,00 on Vietnamese pages, 88.00 on English ones
-    (``{{ area|number:3 }}`` for three decimals). See ocop.web.formats."""
+    (``{{ area|number:3 }}`` for three decimals). See ocop.core.formats."""
     return format_decimal(value, int(places))

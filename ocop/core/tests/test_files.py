@@ -33,13 +33,13 @@ from PIL import Image
 from ocop.accounts.models import Role
 from ocop.accounts.testing import login_client, make_user
 from ocop.certificates import services as certificate_services
+from ocop.core.files import UnguessableUploadTo
 from ocop.dossiers.models import DossierDocument
 from ocop.dossiers.tests.conftest import PDF, cycle
 from ocop.evaluation import services as evaluation_services
 from ocop.evaluation.models import CouncilResult
 from ocop.evaluation.tests.conftest import EvalWorld, answers_for, ev
 from ocop.registry import services as registry_services
-from ocop.web.files import UnguessableUploadTo
 
 __all__ = ["cycle", "ev"]
 pytestmark = pytest.mark.django_db

@@ -4,7 +4,7 @@ Names of producers, products, people, signers and councils are printed on certif
 decisions and minutes, shown on pages and written to spreadsheets. Markup in them is never
 meant: an HTML tag (``<b>x</b>``) would be shown literally or, in a careless template, run; a
 text starting like a spreadsheet formula (``=HYPERLINK(…)``) is the classic CSV-injection
-payload. Exports neutralise such cells anyway (``ocop.web.spreadsheets``); refusing them at the
+payload. Exports neutralise such cells anyway (``ocop.core.spreadsheets``); refusing them at the
 door tells the person typing what is wrong, with the name of the field.
 
 One validator, used as a model field validator (forms, the API and the Excel import all go
@@ -23,7 +23,7 @@ from django.core.exceptions import ValidationError
 from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext as _
 
-from ocop.web.spreadsheets import FORMULA_TRIGGERS
+from ocop.core.spreadsheets import FORMULA_TRIGGERS
 
 # "<b>", "</b>", "<script", "<!--", "<?xml": a "<" that opens a tag. "a < b" is left alone.
 _TAG = re.compile(r"<\s*[/!?]?\s*[A-Za-z]")

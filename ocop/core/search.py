@@ -2,7 +2,7 @@
 decisions, councils, rounds, zones, lots).
 
 How it works, the same on SQLite and PostgreSQL: each searchable row keeps a *folded* copy of
-its words in a ``search_text`` column (lowercase, no diacritics, đ→d: ``ocop.units.text.fold``),
+its words in a ``search_text`` column (lowercase, no diacritics, đ→d: ``ocop.core.text.fold``),
 and the query is folded the same way, so "vai thieu" finds "Vải thiều" and "dong coc" finds
 "Đồng Cốc". Every word of the query must appear in one of the given columns (a plain
 ``LIKE '%word%'``). Folding in Python rather than with PostgreSQL's ``unaccent`` keeps one
@@ -22,7 +22,7 @@ from django.db import models
 from django.db.migrations.operations.base import Operation
 from django.db.models import Q, QuerySet
 
-from ocop.units.text import fold
+from ocop.core.text import fold
 
 __all__ = ["FoldedSearchText", "TrigramIndex", "fold", "search", "search_q"]
 

@@ -1,4 +1,4 @@
-"""One number format per interface language (ocop.web.formats and the ``number`` filter)."""
+"""One number format per interface language (ocop.core.formats and the ``number`` filter)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import pytest
 from django.template import Context, Template
 from django.utils import translation
 
-from ocop.web.formats import format_decimal, format_points
+from ocop.core.formats import format_decimal, format_points
 
 
 @pytest.mark.parametrize(("language", "whole", "rounded"),

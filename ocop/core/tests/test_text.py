@@ -1,6 +1,6 @@
 import pytest
 
-from ocop.units.text import fold
+from ocop.core.text import fold
 
 
 @pytest.mark.parametrize(

@@ -1,4 +1,4 @@
-"""One diacritic-insensitive search on every list (ocop.web.search), on the demo data.
+"""One diacritic-insensitive search on every list (ocop.core.search), on the demo data.
 
 Runs on SQLite and PostgreSQL alike (set DATABASE_URL); on PostgreSQL it also checks that the
 trigram indexes exist. The demo is built once (it takes a while) and every list is checked.
@@ -17,8 +17,8 @@ from django.db import connection
 from ocop.accounts.models import User
 from ocop.accounts.testing import login_client
 from ocop.certificates.models import RecognitionDecision
+from ocop.core.search import fold
 from ocop.demo.trace import build_demo_trace
-from ocop.web.search import fold
 
 pytestmark = pytest.mark.django_db
 TODAY = date(2026, 11, 29)
