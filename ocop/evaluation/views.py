@@ -21,9 +21,8 @@ from ocop.criteria import selectors as criteria_selectors
 from ocop.criteria.presentation import sheet_sections
 from ocop.dossiers.models import Dossier, DossierState
 from ocop.dossiers.services import StateError
-from ocop.evaluation import selectors, services
+from ocop.evaluation import jobs, selectors, services
 from ocop.evaluation.models import MemberRole
-from ocop.jobs import services as jobs
 
 
 def _errors(request: HttpRequest, exc: Exception) -> None:
