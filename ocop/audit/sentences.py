@@ -9,11 +9,15 @@ from the table still gets a sentence (``FALLBACK``) naming the kind of object, n
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.utils.functional import Promise
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from ocop.accounts.models import Role, User
+if TYPE_CHECKING:
+    from ocop.accounts.models import User
+
 
 # Every sentence takes %(actor)s: the actor's role ("Chủ thể OCOP", "Cán bộ xã", "Hệ thống").
 SENTENCES: dict[str, Promise] = {
@@ -98,9 +102,7 @@ def actor_label(actor: User | None) -> str:
     """The subject of the sentence: the actor's role, or "Hệ thống" for scheduled work."""
     if actor is None:
         return gettext("Hệ thống")
-    if actor.is_superuser and not actor.role:
-        return Role.ADMIN.label
-    return str(Role(actor.role).label) if actor.role in Role.values else gettext("Người dùng")
+    return actor.role_label
 
 
 def sentence_for(action: str, actor: User | None, object_name: str) -> str:

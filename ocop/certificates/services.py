@@ -39,7 +39,9 @@ from ocop.certificates.models import (
     validity_months,
 )
 from ocop.core.validators import plain_text_errors
+from ocop.dossiers import services as dossiers
 from ocop.dossiers.levels import CENTRAL, DISTRICT, PROVINCE
+from ocop.dossiers.models import Dossier, DossierState
 from ocop.notifications.services import notify
 from ocop.registry.models import Product
 from ocop.units.models import Unit
@@ -429,9 +431,6 @@ def open_follow_up_dossier(*, actor: User, certificate: Certificate, upgrade: bo
     Raises ValidationError when no digital dossier exists to start from (certificates entered
     from paper records), and the dossiers app's StateError when the product already has an open
     dossier."""
-    from ocop.dossiers import services as dossiers
-    from ocop.dossiers.models import Dossier, DossierState
-
     _check(permissions.can_renew(actor, certificate))
     if certificate.revoked_on is not None:
         raise ValidationError(_("Giấy chứng nhận đã bị thu hồi; hãy lập hồ sơ đánh giá mới."))
