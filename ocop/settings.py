@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "ocop.trace",
     "ocop.worker",
     "ocop.jobs",
+    "ocop.news",
     "ocop.demo",
     "ocop.api",
     "ocop.web",

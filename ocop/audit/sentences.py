@@ -93,6 +93,12 @@ SENTENCES: dict[str, Promise] = {
     "otp.enable": _("%(actor)s đã bật xác thực hai bước."),
     "units.load": _("%(actor)s đã nạp danh mục đơn vị hành chính."),
     "demo.load": _("%(actor)s đã nạp dữ liệu trình diễn."),
+    "news.article.create": _("%(actor)s đã soạn một bài viết."),
+    "news.article.update": _("%(actor)s đã sửa một bài viết."),
+    "news.article.publish": _("%(actor)s đã đăng một bài viết."),
+    "news.article.withdraw": _("%(actor)s đã gỡ một bài viết khỏi trang công khai."),
+    "news.attachment.add": _("%(actor)s đã đính kèm một tệp vào bài viết."),
+    "news.attachment.delete": _("%(actor)s đã xoá một tệp đính kèm của bài viết."),
 }
 
 FALLBACK = _("%(actor)s đã thực hiện một thao tác trên %(object)s.")
