@@ -23,7 +23,7 @@ def courses_for(user: User) -> QuerySet[Course]:
     producer: of its commune's province)."""
     qs = Course.objects.select_related("province").annotate(
         registered=Count("registrations", filter=~Q(
-            registrations__status=Registration.Status.CANCELLED)))
+            registrations__status=Registration.Status.CANCELLED))).order_by("-starts_on", "-id")
     if not user.is_authenticated:
         return qs.none()
     if user.is_nationwide:

@@ -13,6 +13,7 @@ from ocop.accounts.models import Role
 from ocop.accounts.testing import login_client, make_user
 from ocop.audit.models import AuditEntry
 from ocop.core.refusals import Conflict, Forbidden, Invalid
+from ocop.demo.training import build_demo_training
 from ocop.registry import services as registry
 from ocop.registry.models import LegalForm
 from ocop.training import selectors, services
@@ -202,3 +203,14 @@ def test_a_producer_registers_through_the_page(w, settings):
                            {"producer": w.luc_ngan.pk, "attendee": "Nguyễn Thị B"})
     assert response.status_code == 302
     assert Registration.objects.get().attendee == "Nguyễn Thị B"
+
+
+def test_demo_training_goes_through_the_services(w):
+    make_user(Role.PRODUCER, producer=w.luc_ngan, username="demo-chuthe")
+    Course.objects.all().delete()
+    assert build_demo_training() == 2
+    assert build_demo_training() == 0  # once only
+    assert selectors.producers_trained(w.units.bac_ninh.pk, 2024) == 1
+    assert selectors.support_spent(w.units.bac_ninh.pk, 2024) == Decimal(45_000_000)
+    coming = Course.objects.get(kind=Course.Kind.WORKSHOP)
+    assert coming.starts_on > date.today()  # open for registration in the demo
