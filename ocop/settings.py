@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "ocop.worker",
     "ocop.jobs",
     "ocop.news",
+    "ocop.training",
     "ocop.demo",
     "ocop.api",
     "ocop.web",
