@@ -24,6 +24,7 @@ from ocop.criteria.engine import (
     evaluate,
 )
 from ocop.criteria.models import CriteriaSetVersion
+from ocop.rules.councils import CHAIR_REQUIRED, QUORUM_RATIO, SCORE_SPREAD_LIMIT
 
 
 class RequestError(ValueError):
@@ -133,10 +134,11 @@ def aggregate_payload(payload: Any) -> dict[str, Any]:
     size = council.get("size", len(sheets))
     config = CouncilConfig(
         size=size,
-        quorum_ratio=_decimal(council.get("quorum_ratio"), "quorum_ratio", Decimal("0.75")),
+        quorum_ratio=_decimal(council.get("quorum_ratio"), "quorum_ratio", QUORUM_RATIO),
         quorum_min=council.get("quorum_min"),
-        chair_required=bool(council.get("chair_required", True)),
-        rescore_limit=_decimal(council.get("rescore_limit"), "rescore_limit", Decimal(10)),
+        chair_required=bool(council.get("chair_required", CHAIR_REQUIRED)),
+        rescore_limit=_decimal(council.get("rescore_limit"), "rescore_limit",
+                               SCORE_SPREAD_LIMIT),
     )
     row, criteria_set = selectors.load(code)
     out = aggregate(criteria_set, sheets, config).to_dict()
