@@ -23,6 +23,7 @@ from ocop.criteria.engine import (
     answers_from_pairs,
     evaluate,
 )
+from ocop.criteria.engine.model import MAX_STARS
 from ocop.criteria.models import CriteriaSetVersion
 from ocop.rules.councils import CHAIR_REQUIRED, QUORUM_RATIO, SCORE_SPREAD_LIMIT
 
@@ -90,7 +91,7 @@ def evaluate_payload(code: str, payload: Any,
     # Advice needs every criterion answered (a partial self-assessment gets it once complete),
     # and a 5-star sheet has no next star unless a target is asked for.
     incomplete = result.partial and bool(result.missing)
-    if incomplete or (result.stars >= 5 and target is None):
+    if incomplete or (result.stars >= MAX_STARS and target is None):
         out["advice"] = None
     else:
         out["advice"] = advise(criteria_set, answers, target_stars=target).to_dict()

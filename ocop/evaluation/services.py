@@ -46,6 +46,7 @@ from ocop.criteria.engine import (
     aggregate,
     evaluate,
 )
+from ocop.criteria.engine.model import MAX_STARS, TOTAL_POINTS
 from ocop.criteria.templatetags.criteria_tags import localized
 from ocop.dossiers import permissions as dossier_permissions
 from ocop.dossiers import services as dossiers
@@ -696,7 +697,7 @@ def record_upper_result(*, actor: User | None, dossier: Dossier, mean: Decimal, 
     if round_ is None or dossier.state != S.ACCEPTED:
         raise StateError(_("Hồ sơ phải được tiếp nhận vào đợt của cấp trên trước."))
     _require(_can_manage(actor, round_))
-    if not 1 <= stars <= 5 or not Decimal(0) <= Decimal(mean) <= Decimal(100):
+    if not 1 <= stars <= MAX_STARS or not Decimal(0) <= Decimal(mean) <= TOTAL_POINTS:
         raise ValidationError({"stars": _("Hạng sao 1–5 và điểm 0–100.")})
     _check_result_date(dossier, CouncilResult(finalised_at=_moment(today)))
     dossiers.advance(actor=actor, dossier=dossier, to=S.UNDER_EVALUATION,
