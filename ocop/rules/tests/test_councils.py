@@ -4,6 +4,7 @@ quorum and spread arithmetic."""
 from __future__ import annotations
 
 import math
+import os
 import subprocess
 import sys
 from decimal import Decimal
@@ -68,5 +69,6 @@ def test_stdlib_only_modules_do_not_import_django():
             "print(sorted(m for m in sys.modules if m == 'django' or m.startswith('django.')))")
     root = Path(__file__).resolve().parents[3]
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,  # noqa: S603
-                         check=True, cwd=root, env={"PYTHONPATH": str(root)})
+                         check=False, cwd=root, env={**os.environ, "PYTHONPATH": str(root)})
+    assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "[]"
