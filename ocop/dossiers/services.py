@@ -36,7 +36,6 @@ from ocop.criteria.engine import evaluate
 from ocop.criteria.models import CriteriaSetVersion
 from ocop.dossiers import checklist, permissions
 from ocop.dossiers.forms import clean_form_changes, missing_required
-from ocop.dossiers.levels import LEVEL_LABELS, THREE_LEVEL, TWO_LEVEL, basis, levels_in_force
 from ocop.dossiers.models import (
     AWAITING_REVIEW,
     EVALUATION_STATES,
@@ -53,6 +52,8 @@ from ocop.dossiers.selectors import round_covers
 from ocop.notifications.services import notify
 from ocop.registry.models import EvidenceDocument, Product
 from ocop.registry.uploads import validate_document_upload
+from ocop.rules.certification import MIN_CERTIFIABLE_STARS, is_certifiable
+from ocop.rules.levels import LEVEL_LABELS, THREE_LEVEL, TWO_LEVEL, basis, levels_in_force
 from ocop.units.models import Unit
 
 S = DossierState
@@ -209,7 +210,7 @@ OPEN_STATES = frozenset(TRANSITIONS) - {S.RECOGNISED, S.NOT_RECOGNISED, S.WITHDR
 
 @transaction.atomic
 def open_dossier(
-    *, actor: User | None, product: Product, target_stars: int = 3,
+    *, actor: User | None, product: Product, target_stars: int = MIN_CERTIFIABLE_STARS,
     kind: str = Dossier.Kind.NEW, previous: Dossier | None = None,
     criteria_set: CriteriaSetVersion | None = None, requested_round: Round | None = None,
     today: date | None = None,
@@ -220,7 +221,7 @@ def open_dossier(
     producer = product.producer
     probe = Dossier(producer=producer, product=product)
     _check(actor, permissions.can_edit, probe)
-    if target_stars not in (3, 4, 5):
+    if not is_certifiable(target_stars):
         raise ValidationError({"target_stars": _("Hạng sao đăng ký phải là 3, 4 hoặc 5.")})
     if kind not in Dossier.Kind.values:
         raise ValidationError({"kind": _("Loại hồ sơ không hợp lệ.")})
@@ -314,7 +315,7 @@ def autosave(
             else:
                 new_answers[code] = option
     if target_stars is not None and target_stars != dossier.target_stars:
-        if target_stars not in (3, 4, 5):
+        if not is_certifiable(target_stars):
             raise ValidationError({"target_stars": _("Hạng sao đăng ký phải là 3, 4 hoặc 5.")})
         changes["target_stars"] = [dossier.target_stars, target_stars]
         dossier.target_stars = target_stars
