@@ -167,7 +167,7 @@ def run(job: Job) -> Job:
     message; anything unexpected is logged and shown as a general failure."""
     from django.core.exceptions import ValidationError
 
-    from ocop.trace.actions import ActionError
+    from ocop.trace.services import ActionError
 
     if not mark_running(job):
         return job

@@ -14,7 +14,8 @@ from django.http import HttpRequest, JsonResponse
 from django.utils.translation import gettext as _
 from ninja import Router
 
-from ocop.trace import selectors, services
+from ocop.trace import selectors
+from ocop.trace.capture import CaptureError, max_bytes, parse_document, start_capture, too_large
 from ocop.trace.models import CaptureJob
 from ocop.trace.permissions import can_query
 
@@ -51,10 +52,10 @@ def _problem(status: int, title: str, problems: list[dict] | None = None,
 
 
 def _read_body(request: HttpRequest) -> bytes:
-    limit = services.max_bytes()
+    limit = max_bytes()
     declared = request.META.get("CONTENT_LENGTH") or "0"
     if declared.isdigit() and int(declared) > limit:
-        raise services.CaptureError(413, services.too_large(limit))
+        raise CaptureError(413, too_large(limit))
     return request.read(limit + 1)
 
 
@@ -84,9 +85,9 @@ def capture(request: HttpRequest):
     event-count limit.
     """
     try:
-        document = services.parse_document(_read_body(request))
-        result = services.start_capture(document=document, actor=request.user)
-    except services.CaptureError as exc:
+        document = parse_document(_read_body(request))
+        result = start_capture(document=document, actor=request.user)
+    except CaptureError as exc:
         return _problem(exc.status, exc.message, exc.problems, exc.job)
     location = f"{request.path.rstrip('/')}/{result.job.pk}"
     if result.job.status == CaptureJob.Status.PENDING:

@@ -9,8 +9,8 @@ from django.tasks import TaskResultStatus, task
 from django.tasks.signals import task_finished
 from django.utils.translation import gettext as _
 
+from ocop.trace.capture import CaptureError, capture, mark_failed
 from ocop.trace.models import CaptureJob
-from ocop.trace.services import CaptureError, capture, mark_failed
 
 
 @task()

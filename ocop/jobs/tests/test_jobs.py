@@ -20,7 +20,8 @@ from ocop.audit.models import AuditEntry
 from ocop.jobs import kinds, services
 from ocop.jobs.models import Job
 from ocop.jobs.testing import job_of, start_and_download
-from ocop.trace import actions, stamps
+from ocop.trace import services as trace
+from ocop.trace import stamps
 from ocop.units.models import Unit
 
 pytestmark = pytest.mark.django_db
@@ -80,7 +81,7 @@ def test_refused_range_fails_with_its_own_message(chain, monkeypatch) -> None:
     job = queued_sheet(chain)
 
     def run(job: Job, progress) -> kinds.Output:
-        raise actions.ActionError("Sê-ri 1–30 đã bị huỷ.")
+        raise trace.ActionError("Sê-ri 1–30 đã bị huỷ.")
 
     fake_kind(monkeypatch, run)
     services.run(job)
@@ -107,7 +108,7 @@ def test_start_refuses_users_without_the_permission(chain) -> None:
     for who in ("far_producer", "commune_officer", "hanoi_office"):
         with pytest.raises(services.JobRefused):
             queued_sheet(chain, who)
-    with pytest.raises(actions.ActionError, match="ngoài lô tem"):
+    with pytest.raises(trace.ActionError, match="ngoài lô tem"):
         queued_sheet(chain, first=90, last=120)
     assert not Job.objects.exists()
 
