@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from ocop.accounts.models import User
 from ocop.audit import services as audit
+from ocop.core.refusals import NotFound, Refusal
 from ocop.jobs.kinds import KINDS, Output
 from ocop.jobs.models import Job
 
@@ -30,7 +31,7 @@ logger = logging.getLogger(__name__)
 PROGRESS_EVERY = 1.0  # seconds between two progress writes
 
 
-class JobRefused(Exception):
+class JobRefused(NotFound):
     """The requester may not have this job's result (the view answers 404)."""
 
 
@@ -42,7 +43,7 @@ def retention() -> timedelta:
 def enqueue(*, actor: User, kind: str, params: dict[str, Any], title: str,
             total: int = 0) -> Job:
     if not KINDS[kind].allowed(actor, params):
-        raise JobRefused(kind)
+        raise JobRefused(_("Không tìm thấy (not found)."), code=f"jobs.{kind}.not_allowed")
     job = Job.objects.create(kind=kind, requested_by=actor, params=params, title=title,
                              total=total)
     audit.record(actor=actor, action=f"jobs.{kind}.request", obj=job, object_repr=title,
@@ -54,7 +55,7 @@ def enqueue(*, actor: User, kind: str, params: dict[str, Any], title: str,
 
 
 def start_stamp_sheet(*, actor: User, batch, first: int, last: int) -> Job:
-    """Raises trace's ActionError (Vietnamese message) for a range the batch does not hold."""
+    """Raises a refusal (Vietnamese message) for a range the batch does not hold."""
     from ocop.trace.pdf import check_range, sheet_pages
 
     check_range(batch, first, last)
@@ -167,13 +168,11 @@ def run(job: Job) -> Job:
     message; anything unexpected is logged and shown as a general failure."""
     from django.core.exceptions import ValidationError
 
-    from ocop.trace.services import ActionError
-
     if not mark_running(job):
         return job
     try:
         output = KINDS[job.kind].run(job, ProgressWriter(job))
-    except ActionError as exc:
+    except Refusal as exc:
         fail(job, exc.message)
     except ValidationError as exc:
         fail(job, " ".join(exc.messages))

@@ -15,7 +15,14 @@ from django.utils.translation import gettext as _
 from ninja import Router
 
 from ocop.trace import selectors
-from ocop.trace.capture import CaptureError, max_bytes, parse_document, start_capture, too_large
+from ocop.trace.capture import (
+    CaptureError,
+    CaptureTooLarge,
+    max_bytes,
+    parse_document,
+    start_capture,
+    too_large,
+)
 from ocop.trace.models import CaptureJob
 from ocop.trace.permissions import can_query
 
@@ -55,7 +62,7 @@ def _read_body(request: HttpRequest) -> bytes:
     limit = max_bytes()
     declared = request.META.get("CONTENT_LENGTH") or "0"
     if declared.isdigit() and int(declared) > limit:
-        raise CaptureError(413, too_large(limit))
+        raise CaptureTooLarge(too_large(limit), code="trace.capture_too_large")
     return request.read(limit + 1)
 
 
@@ -126,8 +133,8 @@ def events(request: HttpRequest):
     MATCH_anyEPCClass, perPage (1–1000, default 100), nextPageToken. Several values: separate them
     with "|". The next page is announced in the ``Link`` header (rel="next").
     """
-    if not can_query(request.user):
-        return _problem(403, _("Tài khoản không có quyền truy vấn sự kiện EPCIS."))
+    if not (verdict := can_query(request.user)):
+        return _problem(403, verdict.reason)
     try:
         page = selectors.query_events(request.user, request.GET)
     except selectors.QueryError as exc:

@@ -35,6 +35,7 @@ from django.utils.translation import ngettext
 
 from ocop.accounts.models import Role, User
 from ocop.audit.services import record
+from ocop.core.refusals import Conflict, Forbidden, Invalid, Refusal
 from ocop.trace.epcis import hashing, normalise, validation
 from ocop.trace.models import CaptureJob, EpcisEvent, EventEpc
 from ocop.trace.permissions import can_capture
@@ -57,16 +58,32 @@ def sync_max_events() -> int:
     return int(getattr(settings, "EPCIS_CAPTURE_SYNC_MAX_EVENTS", DEFAULT_SYNC_MAX_EVENTS))
 
 
-class CaptureError(Exception):
-    """A capture that was refused. ``status`` is the HTTP status the API answers with."""
+class CaptureError(Refusal):
+    """A refused capture: raise one of its kinds below. ``problems`` names each fault (event
+    index, path); ``job`` is the failed CaptureJob kept to explain it. The EPCIS API answers
+    with the kind's ``status`` (the statuses of the EPCIS REST binding)."""
 
-    def __init__(self, status: int, message: str, problems: Iterable[dict] = (),
-                 job: CaptureJob | None = None) -> None:
-        super().__init__(message)
-        self.status = status
-        self.message = message
+    def __init__(self, message: str, problems: Iterable[dict] = (),
+                 job: CaptureJob | None = None, *, code: str) -> None:
+        super().__init__(message, code=code)
         self.problems = list(problems)
         self.job = job
+
+
+class CaptureInvalid(CaptureError, Invalid):
+    status = 400  # EPCIS: a ValidationException is a 400
+
+
+class CaptureTooLarge(CaptureInvalid):
+    status = 413
+
+
+class CaptureForbidden(CaptureError, Forbidden):
+    pass
+
+
+class CaptureConflict(CaptureError, Conflict):
+    pass
 
 
 @dataclass
@@ -83,31 +100,33 @@ def too_large(limit: int) -> str:
 
 
 def parse_document(raw: bytes) -> Any:
-    """The request body as JSON; CaptureError 413 when too large, 400 when not JSON."""
+    """The request body as JSON; CaptureTooLarge when too large, CaptureInvalid when not JSON."""
     if len(raw) > max_bytes():
-        raise CaptureError(413, too_large(max_bytes()))
+        raise CaptureTooLarge(too_large(max_bytes()), code="trace.capture_too_large")
     try:
         return json.loads(raw)
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise CaptureError(400, _("JSON không hợp lệ (malformed JSON): %(error)s")
-                           % {"error": exc}) from exc
+        raise CaptureInvalid(_("JSON không hợp lệ (malformed JSON): %(error)s")
+                             % {"error": exc}, code="trace.capture_malformed_json") from exc
 
 
 def _envelope(document: Any) -> list[dict]:
     """The event list of an EPCISDocument; CaptureError for a wrong shape or too many events."""
     if not isinstance(document, dict) or document.get("type") != "EPCISDocument":
-        raise CaptureError(400, _("Cần một EPCISDocument (capture expects type EPCISDocument)."),
-                           [{"eventIndex": None, "path": "type",
-                             "message": "expected 'EPCISDocument'"}])
+        raise CaptureInvalid(_("Cần một EPCISDocument (capture expects type EPCISDocument)."),
+                             [{"eventIndex": None, "path": "type",
+                               "message": "expected 'EPCISDocument'"}],
+                             code="trace.capture_not_a_document")
     body = document.get("epcisBody")
     events = body.get("eventList") if isinstance(body, dict) else None
     if isinstance(events, list) and len(events) > max_events():
-        raise CaptureError(413, ngettext(
+        raise CaptureTooLarge(ngettext(
             "Tài liệu có %(count)s sự kiện, vượt giới hạn %(limit)s "
             "(more than %(limit)s events in one capture).",
             "Tài liệu có %(count)s sự kiện, vượt giới hạn %(limit)s "
             "(more than %(limit)s events in one capture).", len(events),
-        ) % {"count": f"{len(events):,}", "limit": f"{max_events():,}"})
+        ) % {"count": f"{len(events):,}", "limit": f"{max_events():,}"},
+            code="trace.capture_too_many_events")
     return events if isinstance(events, list) else []
 
 
@@ -129,8 +148,8 @@ def start_capture(*, document: Any, actor: User) -> CaptureResult:
 
     A queued job is answered with 202 and finished by ``tasks.process_capture``.
     """
-    if not can_capture(actor):
-        raise CaptureError(403, _("Tài khoản không có quyền ghi nhận sự kiện EPCIS."))
+    if not (verdict := can_capture(actor)):
+        raise CaptureForbidden(verdict.reason, code=verdict.code)
     events = _envelope(document)
     if len(events) <= sync_max_events():
         return capture(document=document, actor=actor)
@@ -145,16 +164,17 @@ def start_capture(*, document: Any, actor: User) -> CaptureResult:
 
 
 def capture(*, document: Any, actor: User, job: CaptureJob | None = None) -> CaptureResult:
-    """Validate and store an EPCISDocument, all or nothing. Raises CaptureError on refusal."""
-    if not can_capture(actor):
-        raise CaptureError(403, _("Tài khoản không có quyền ghi nhận sự kiện EPCIS."))
+    """Validate and store an EPCISDocument, all or nothing. Raises a CaptureError on refusal."""
+    if not (verdict := can_capture(actor)):
+        raise CaptureForbidden(verdict.reason, code=verdict.code)
     events = _envelope(document)
     job = job or CaptureJob(owner=actor, **_jurisdiction(actor))
     problems = [p.as_dict() for p in validation.validate(document)]
     if problems:
         mark_failed(job, actor, problems)
-        raise CaptureError(400, _("Tài liệu EPCIS không đúng lược đồ (schema validation failed)."),
-                           problems, job)
+        raise CaptureInvalid(
+            _("Tài liệu EPCIS không đúng lược đồ (schema validation failed)."), problems, job,
+            code="trace.capture_schema")
 
     context = document.get("@context")
     job.context = extra_context(context)
@@ -197,8 +217,8 @@ def capture(*, document: Any, actor: User, job: CaptureJob | None = None) -> Cap
         problem = {"eventIndex": None, "path": "eventID",
                    "message": "eventID vừa được ghi bởi lượt khác; hãy gửi lại (retry)."}
         mark_failed(job, actor, [problem])
-        raise CaptureError(409, _("Ghi nhận đồng thời trùng eventID (concurrent capture)."),
-                           [problem], job) from exc
+        raise CaptureConflict(_("Ghi nhận đồng thời trùng eventID (concurrent capture)."),
+                              [problem], job, code="trace.capture_concurrent") from exc
     return CaptureResult(
         job=job, event_ids=[r.event_id for r in new_rows], duplicate_event_ids=duplicates
     )
@@ -292,5 +312,5 @@ def _conflict(job: CaptureJob, actor: User, index: int, event_id: str, other: st
                    f"(same eventID, different content)",
     }
     mark_failed(job, actor, [problem])
-    raise CaptureError(409, _("Trùng eventID với nội dung khác (eventID conflict)."), [problem],
-                       job)
+    raise CaptureConflict(_("Trùng eventID với nội dung khác (eventID conflict)."), [problem],
+                          job, code="trace.event_id_conflict")

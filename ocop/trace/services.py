@@ -1,7 +1,8 @@
 """Every write of the trace app: zones, lots, stamps and the EPCIS events the platform writes.
 
-Keyword-only arguments, one transaction per action, an audit entry in that transaction, refusal with ``ActionError`` (a 4xx
-with a message naming the problem) before anything is stored.
+Keyword-only arguments, one transaction per action, an audit entry in that transaction, refusal
+with an ``ActionError`` (a core refusal: a message naming the problem, a stable ``code``, the form
+field at fault) before anything is stored.
 
 The supply-chain steps go through the ordinary capture service, so an event the platform writes
 is validated against the GS1 schema, gets the same indexes and is returned by the EPCIS query
@@ -25,6 +26,7 @@ from django.utils.translation import gettext as _
 
 from ocop.accounts.models import User
 from ocop.audit.services import record
+from ocop.core.refusals import Conflict, Forbidden, Invalid, NotFound, Refusal
 from ocop.registry.models import Producer, Product
 from ocop.trace import geo, stamps, zone_codes
 from ocop.trace.capture import CaptureError, capture
@@ -47,20 +49,38 @@ MAX_STAMPS_PER_BATCH = 1_000_000
 MAX_STAMPS_PER_PACK = 10_000
 
 
-class ActionError(Exception):
-    """A refused action. ``status`` is the HTTP status; ``field`` the form field at fault."""
+class ActionError(Refusal):
+    """A refused trace action: raise one of its kinds below. ``field`` is the form field at
+    fault (also the one key of ``fields``); the pages put the message on it, the trace API
+    answers with the kind's ``status`` and names the field."""
 
-    def __init__(self, message: str, *, status: int = 400, field: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.status = status
+    def __init__(self, message: str, *, code: str, field: str | None = None) -> None:
+        super().__init__(message, code=code, fields={field: message} if field else None)
         self.field = field
+
+
+class ActionInvalid(ActionError, Invalid):
+    # The trace API has answered wrong input with 400 since before the core refusals (422);
+    # its clients keep that answer.
+    status = 400
+
+
+class ActionConflict(ActionError, Conflict):
+    pass
+
+
+class ActionForbidden(ActionError, Forbidden):
+    pass
+
+
+class ActionNotFound(ActionError, NotFound):
+    pass
 
 
 def _allow(actor: User, producer: Producer) -> None:
     # 404, not 403: a producer outside the actor's reach must not be confirmed to exist.
-    if not can_manage_producer(actor, producer):
-        raise ActionError(_("Không tìm thấy (not found)."), status=404)
+    if not (verdict := can_manage_producer(actor, producer)):
+        raise ActionNotFound(verdict.reason, code=verdict.code)
 
 
 def area_tolerance() -> float:
@@ -79,31 +99,33 @@ def _check_zone(data: dict[str, Any]) -> dict[str, Any]:
     try:
         parsed = zone_codes.parse(data["code"])
     except zone_codes.ZoneCodeError as exc:
-        raise ActionError(str(exc), field="code") from exc
+        raise ActionInvalid(str(exc), code="trace.zone_code_invalid", field="code") from exc
     kind = data["crop_kind"]
     declared = Decimal(str(data["declared_area_ha"]))
     if kind not in MIN_AREA_HA:
-        raise ActionError(_("Loại cây không hợp lệ."), field="crop_kind")
+        raise ActionInvalid(_("Loại cây không hợp lệ."), code="trace.crop_kind_invalid",
+                            field="crop_kind")
     if declared < MIN_AREA_HA[kind]:
-        raise ActionError(
+        raise ActionInvalid(
             _("Diện tích tối thiểu cho %(kind)s là %(minimum)s ha (Quyết định 3156/QĐ-BNN-TT).")
             % {"kind": Zone.CropKind(kind).label.lower(), "minimum": MIN_AREA_HA[kind]},
-            field="declared_area_ha")
+            code="trace.zone_area_too_small", field="declared_area_ha")
     computed = None
     boundary = data.get("boundary")
     if boundary:
         try:
             rings = geo.validate_polygon(boundary)
         except geo.BoundaryError as exc:
-            raise ActionError(str(exc), field="boundary") from exc
+            raise ActionInvalid(str(exc), code="trace.boundary_invalid",
+                                field="boundary") from exc
         computed = Decimal(f"{geo.area_ha(rings):.4f}")
         tolerance = area_tolerance()
         if abs(computed - declared) > declared * Decimal(str(tolerance)):
-            raise ActionError(
+            raise ActionInvalid(
                 _("Diện tích theo ranh giới (%(computed)s ha) lệch quá %(tolerance)s so với "
                   "diện tích khai báo (%(declared)s ha).")
                 % {"computed": f"{computed:.2f}", "tolerance": f"{tolerance:.0%}",
-                   "declared": declared}, field="boundary")
+                   "declared": declared}, code="trace.boundary_area_mismatch", field="boundary")
     return {"code": parsed.code, "commune": parsed.commune, "computed_area_ha": computed,
             "declared_area_ha": declared}
 
@@ -120,7 +142,8 @@ def create_zone(*, actor: User, producer: Producer, data: dict[str, Any],
         _allow(actor, product.producer)
     with transaction.atomic():
         if Zone.objects.filter(code=checked["code"]).exists():
-            raise ActionError(_("Mã số vùng trồng đã được dùng."), status=409, field="code")
+            raise ActionConflict(_("Mã số vùng trồng đã được dùng."), code="trace.zone_code_taken",
+                                 field="code")
         zone = Zone.objects.create(
             producer=producer, **checked, **{k: data[k] for k in ZONE_FIELDS if k in data}
         )
@@ -133,9 +156,11 @@ def create_zone(*, actor: User, producer: Producer, data: dict[str, Any],
 def set_zone_status(*, actor: User, zone: Zone, status: str, reason: str = "") -> Zone:
     _allow(actor, zone.producer)
     if status not in Zone.Status.values:
-        raise ActionError(_("Trạng thái không hợp lệ."), field="status")
+        raise ActionInvalid(_("Trạng thái không hợp lệ."), code="trace.zone_status_invalid",
+                            field="status")
     if status != Zone.Status.ISSUED and not reason.strip():
-        raise ActionError(_("Cần nêu lý do tạm dừng hoặc thu hồi."), field="reason")
+        raise ActionInvalid(_("Cần nêu lý do tạm dừng hoặc thu hồi."), code="trace.reason_required",
+                            field="reason")
     with transaction.atomic():
         before = zone.status
         zone.status, zone.status_reason = status, reason.strip()
@@ -174,7 +199,10 @@ def _emit(actor: User, producer: Producer, event: dict[str, Any]) -> EpcisEvent:
         capture(document=document, actor=actor, job=job)
     except CaptureError as exc:
         detail = "; ".join(f"{p.get('path')}: {p.get('message')}" for p in exc.problems)
-        raise ActionError(f"{exc.message} {detail}".strip(), status=exc.status) from exc
+        # The same kind of refusal as the capture's (a schema error is wrong input).
+        kind = (ActionForbidden if isinstance(exc, Forbidden)
+                else ActionConflict if isinstance(exc, Conflict) else ActionInvalid)
+        raise kind(f"{exc.message} {detail}".strip(), code=exc.code) from exc
     return EpcisEvent.objects.get(event_id=event["eventID"], error_declared=False)
 
 
@@ -217,17 +245,20 @@ def journey_cache_key(lot_id: int) -> str:
 def _new_lot(product: Product, code: str, produced_on: date, quantity: Decimal, unit: str,
              expires_on: date | None) -> Lot:
     if not stamps.LOT_CODE.match(code or ""):
-        raise ActionError(
-            _("Số lô chỉ gồm chữ, số, dấu chấm, gạch ngang, gạch dưới (tối đa 20)."), field="code")
+        raise ActionInvalid(
+            _("Số lô chỉ gồm chữ, số, dấu chấm, gạch ngang, gạch dưới (tối đa 20)."),
+            code="trace.lot_code_invalid", field="code")
     if quantity is None or Decimal(quantity) <= 0:
-        raise ActionError(_("Số lượng phải lớn hơn 0."), field="quantity")
+        raise ActionInvalid(_("Số lượng phải lớn hơn 0."), code="trace.quantity_invalid",
+                            field="quantity")
     if unit not in _UOM:
-        raise ActionError(_("Đơn vị tính không hợp lệ."), field="unit")
+        raise ActionInvalid(_("Đơn vị tính không hợp lệ."), code="trace.unit_invalid", field="unit")
     if expires_on and expires_on < produced_on:
-        raise ActionError(_("Hạn sử dụng trước ngày sản xuất."), field="expires_on")
+        raise ActionInvalid(_("Hạn sử dụng trước ngày sản xuất."),
+                            code="trace.expiry_before_production", field="expires_on")
     if Lot.objects.filter(product=product, code=code).exists():
-        raise ActionError(_("Sản phẩm đã có lô %(code)s.") % {"code": code}, status=409,
-                          field="code")
+        raise ActionConflict(_("Sản phẩm đã có lô %(code)s.") % {"code": code},
+                             code="trace.lot_code_taken", field="code")
     return Lot.objects.create(product=product, code=code, produced_on=produced_on,
                               quantity=quantity, unit=unit, expires_on=expires_on)
 
@@ -239,9 +270,9 @@ def record_harvest(*, actor: User, zone: Zone, product: Product, lot_code: str,
     _allow(actor, zone.producer)
     _allow(actor, product.producer)
     if zone.status != Zone.Status.ISSUED:
-        raise ActionError(_("Vùng %(code)s đang %(status)s: không ghi nhận thu hoạch.")
-                          % {"code": zone.code, "status": zone.get_status_display().lower()},
-                          status=409, field="zone")
+        raise ActionConflict(_("Vùng %(code)s đang %(status)s: không ghi nhận thu hoạch.")
+                             % {"code": zone.code, "status": zone.get_status_display().lower()},
+                             code="trace.zone_not_issued", field="zone")
     with transaction.atomic():
         lot = _new_lot(product, lot_code, harvested_at.date(), quantity, unit, expires_on)
         lot.zones.add(zone)
@@ -265,13 +296,15 @@ def record_transformation(*, actor: User, inputs: list[tuple[Lot, Decimal]], pro
                           expires_on: date | None = None, place: str = "") -> Lot:
     """Chế biến: input lots → a new output lot; one TransformationEvent."""
     if not inputs:
-        raise ActionError(_("Cần ít nhất một lô đầu vào."), field="inputs")
+        raise ActionInvalid(_("Cần ít nhất một lô đầu vào."), code="trace.inputs_required",
+                            field="inputs")
     _allow(actor, product.producer)
     for lot, used in inputs:
         _allow(actor, lot.product.producer)
         if used <= 0 or used > lot.quantity:
-            raise ActionError(_("Lượng dùng từ lô %(code)s phải trong (0, %(quantity)s].")
-                              % {"code": lot.code, "quantity": lot.quantity}, field="inputs")
+            raise ActionInvalid(_("Lượng dùng từ lô %(code)s phải trong (0, %(quantity)s].")
+                                % {"code": lot.code, "quantity": lot.quantity},
+                                code="trace.input_quantity_invalid", field="inputs")
     with transaction.atomic():
         out = _new_lot(product, lot_code, produced_at.date(), quantity, unit, expires_on)
         out.inputs.set([lot for lot, _ in inputs])
@@ -294,8 +327,9 @@ def _observe(*, actor: User, lot: Lot, at: datetime, biz_step: str, disposition:
              step: str, place: str, quantity: Decimal | None, extra: dict[str, Any]) -> EpcisEvent:
     _allow(actor, lot.product.producer)
     if quantity is not None and (quantity <= 0 or quantity > lot.quantity):
-        raise ActionError(_("Số lượng phải trong (0, %(quantity)s].") % {"quantity": lot.quantity},
-                          field="quantity")
+        raise ActionInvalid(_("Số lượng phải trong (0, %(quantity)s].")
+                            % {"quantity": lot.quantity}, code="trace.quantity_invalid",
+                            field="quantity")
     with transaction.atomic():
         when, offset = _time(at)
         event = _emit(actor, lot.product.producer, {
@@ -313,7 +347,8 @@ def ship(*, actor: User, lot: Lot, shipped_at: datetime, destination: str,
          quantity: Decimal | None = None) -> EpcisEvent:
     """Xuất hàng: ObjectEvent OBSERVE shipping / in_transit."""
     if not destination.strip():
-        raise ActionError(_("Cần nơi nhận hàng."), field="destination")
+        raise ActionInvalid(_("Cần nơi nhận hàng."), code="trace.place_required",
+                            field="destination")
     return _observe(actor=actor, lot=lot, at=shipped_at, biz_step="shipping",
                     disposition="in_transit", step=LotEvent.Step.SHIP, place=destination,
                     quantity=quantity,
@@ -325,7 +360,7 @@ def receive(*, actor: User, lot: Lot, received_at: datetime, place: str,
             quantity: Decimal | None = None) -> EpcisEvent:
     """Nhận hàng: ObjectEvent OBSERVE receiving / in_progress."""
     if not place.strip():
-        raise ActionError(_("Cần nơi nhận hàng."), field="place")
+        raise ActionInvalid(_("Cần nơi nhận hàng."), code="trace.place_required", field="place")
     return _observe(actor=actor, lot=lot, at=received_at, biz_step="receiving",
                     disposition="in_progress", step=LotEvent.Step.RECEIVE, place=place,
                     quantity=quantity, extra={"ocop:receivedAt": place.strip()[:200]})
@@ -338,8 +373,9 @@ def issue_stamps(*, actor: User, lot: Lot, count: int) -> StampBatch:
     """A batch of ``count`` serials following the product's last issued serial."""
     _allow(actor, lot.product.producer)
     if not 1 <= count <= MAX_STAMPS_PER_BATCH:
-        raise ActionError(_("Số tem phải từ 1 đến %(max)s.") % {"max": f"{MAX_STAMPS_PER_BATCH:,}"},
-                          field="count")
+        raise ActionInvalid(_("Số tem phải từ 1 đến %(max)s.")
+                            % {"max": f"{MAX_STAMPS_PER_BATCH:,}"},
+                            code="trace.stamp_count_invalid", field="count")
     with transaction.atomic():
         # Lock the product row so two batches never share serials (SQLite: IMMEDIATE mode).
         Product.objects.select_for_update().filter(pk=lot.product_id).first()
@@ -367,9 +403,11 @@ def out_of_batch(batch: StampBatch, first: int, last: int) -> str:
 
 def _check_range(batch: StampBatch, first: int, last: int) -> None:
     if first > last:
-        raise ActionError(_("Sê-ri đầu lớn hơn sê-ri cuối."), field="first")
+        raise ActionInvalid(_("Sê-ri đầu lớn hơn sê-ri cuối."), code="trace.serial_range_reversed",
+                            field="first")
     if first < batch.first_serial or last > batch.last_serial:
-        raise ActionError(out_of_batch(batch, first, last), field="first")
+        raise ActionInvalid(out_of_batch(batch, first, last), code="trace.serials_out_of_batch",
+                            field="first")
 
 
 def pack_with_stamps(*, actor: User, batch: StampBatch, first: int, last: int,
@@ -379,16 +417,18 @@ def pack_with_stamps(*, actor: User, batch: StampBatch, first: int, last: int,
     _allow(actor, batch.product.producer)
     _check_range(batch, first, last)
     if last - first + 1 > MAX_STAMPS_PER_PACK:
-        raise ActionError(_("Mỗi lần đóng gói tối đa %(max)s tem.")
-                          % {"max": f"{MAX_STAMPS_PER_PACK:,}"}, field="last")
+        raise ActionInvalid(_("Mỗi lần đóng gói tối đa %(max)s tem.")
+                            % {"max": f"{MAX_STAMPS_PER_PACK:,}"}, code="trace.pack_too_large",
+                            field="last")
     overlapping = set(StampRange.objects.filter(batch=batch, first__lte=last, last__gte=first)
                       .values_list("state", flat=True))
     if StampRange.State.VOID in overlapping:
-        raise ActionError(_("Khoảng sê-ri có tem đã huỷ."), status=409, field="first")
+        raise ActionConflict(_("Khoảng sê-ri có tem đã huỷ."), code="trace.stamps_voided",
+                             field="first")
     if StampRange.State.ACTIVE in overlapping:
         # Each unit is packed once: a second AggregationEvent would duplicate the journey.
-        raise ActionError(_("Khoảng sê-ri có tem đã kích hoạt (đã đóng gói)."), status=409,
-                          field="first")
+        raise ActionConflict(_("Khoảng sê-ri có tem đã kích hoạt (đã đóng gói)."),
+                             code="trace.stamps_already_packed", field="first")
     gtin, pid = batch.product.gtin, batch.product_id
     with transaction.atomic():
         when, offset = _time(packed_at)
@@ -414,7 +454,8 @@ def void_stamps(*, actor: User, batch: StampBatch, first: int, last: int,
     _allow(actor, batch.product.producer)
     _check_range(batch, first, last)
     if not reason.strip():
-        raise ActionError(_("Cần nêu lý do huỷ tem."), field="reason")
+        raise ActionInvalid(_("Cần nêu lý do huỷ tem."), code="trace.reason_required",
+                            field="reason")
     with transaction.atomic():
         voided = StampRange.objects.create(batch=batch, first=first, last=last,
                                            state=StampRange.State.VOID, reason=reason.strip(),
@@ -431,11 +472,12 @@ def clear_suspicion(*, actor: User, batch: StampBatch, serial: int,
     Scans up to now stop counting as evidence for this stamp; new independent evidence flags
     it again (scan._evidence).
     """
-    if not can_clear_suspicion(actor, batch.product.producer):
-        raise ActionError(_("Không tìm thấy (not found)."), status=404)
+    if not (verdict := can_clear_suspicion(actor, batch.product.producer)):
+        raise ActionNotFound(verdict.reason, code=verdict.code)
     _check_range(batch, serial, serial)
     if not reason.strip():
-        raise ActionError(_("Cần nêu lý do gỡ cảnh báo."), field="reason")
+        raise ActionInvalid(_("Cần nêu lý do gỡ cảnh báo."), code="trace.reason_required",
+                            field="reason")
     with transaction.atomic():
         cleared = SuspicionClearance.objects.create(
             batch=batch, serial=serial, cleared_at=timezone.now(), cleared_by=actor,
