@@ -138,7 +138,7 @@ def events(request: HttpRequest):
     try:
         page = selectors.query_events(request.user, request.GET)
     except selectors.QueryError as exc:
-        return _problem(400, str(exc))
+        return _problem(exc.status, exc.message)
     response = JsonResponse(selectors.query_document(page.events))
     response["Content-Type"] = _JSONLD
     if page.next_token:

@@ -9,9 +9,10 @@ from __future__ import annotations
 import json
 
 import pytest
+from django.http import QueryDict
 
 from ocop.core.refusals import Conflict, Forbidden, Invalid, NotFound, Refusal
-from ocop.trace import capture, services
+from ocop.trace import capture, pdf, selectors, services
 from ocop.trace.permissions import can_capture, can_clear_suspicion, can_manage_producer, can_query
 from ocop.trace.tests.conftest import document, object_event
 
@@ -45,8 +46,6 @@ def test_a_producer_outside_reach_is_not_found(chain) -> None:
 
 
 def test_stamp_sheet_range_refusal_carries_its_code(chain) -> None:
-    from ocop.trace import pdf
-
     with pytest.raises(Invalid) as refused:
         pdf.check_range(chain.batch, 90, 120)
     assert refused.value.code == "trace.serials_out_of_batch"
@@ -107,3 +106,17 @@ def test_every_refusal_kind_is_caught_as_a_refusal(chain) -> None:
     with pytest.raises(Refusal):
         services.ship(actor=chain.people["producer"], lot=chain.packed,
                       shipped_at=chain.packed.created_at, destination=" ")
+
+
+def test_query_refusals_carry_their_code(chain) -> None:
+    admin = chain.people["admin"]
+    for query, code, message in [
+        ("perPage=0", "trace.query_per_page_invalid", "perPage phải từ 1 đến"),
+        ("EQ_nope=1", "trace.query_unsupported_parameter", "Tham số không được hỗ trợ"),
+        ("GE_eventTime=2025-07-01T08:00:00", "trace.query_time_zone_missing", "GE_eventTime"),
+    ]:
+        with pytest.raises(Invalid) as refused:
+            selectors.query_events(admin, QueryDict(query))
+        assert isinstance(refused.value, selectors.QueryError)
+        assert (refused.value.code, refused.value.status) == (code, 400)
+        assert refused.value.message.startswith(message)
