@@ -35,6 +35,7 @@ from ocop.certificates.models import (
     RecognitionDecision,
     SigningCapacity,
 )
+from ocop.core.refusals import Verdict
 from ocop.core.validators import plain_text_errors
 from ocop.dossiers import services as dossiers
 from ocop.dossiers.models import Dossier, DossierState
@@ -54,9 +55,10 @@ def _today(today: date | None) -> date:
     return today or timezone.localdate()
 
 
-def _check(allowed: bool) -> None:
-    if not allowed:
-        raise PermissionDenied(_("Bạn không có quyền thực hiện thao tác này."))
+def _check(verdict: Verdict) -> None:
+    # PermissionDenied (not the core Forbidden): the pages and the API answer it with 403.
+    if not verdict:
+        raise PermissionDenied(verdict.reason)
 
 
 # --- Recipients ------------------------------------------------------------------------------
