@@ -31,6 +31,7 @@ from django.utils.translation import ngettext
 from ocop.accounts.models import Role, User
 from ocop.accounts.selectors import commune_officers, producer_users, province_office_users
 from ocop.audit import services as audit
+from ocop.core.refusals import Conflict
 from ocop.criteria import selectors as criteria_selectors
 from ocop.criteria.engine import evaluate
 from ocop.criteria.models import CriteriaSetVersion
@@ -58,7 +59,7 @@ from ocop.units.models import Unit
 S = DossierState
 
 
-class StateError(Exception):
+class StateError(Conflict):
     """A move that the state, procedure, round or a deadline does not allow."""
 
     def __init__(self, message: str) -> None:
