@@ -264,14 +264,11 @@ def create_dossier(request: HttpRequest, payload: DossierIn) -> Status:
         if previous is None:
             raise NotFound(_("Không tìm thấy hồ sơ trước."))
 
-    def run() -> Dossier:
-        d = services.open_dossier(
-            actor=user, product=product, target_stars=payload.target_stars, kind=payload.kind,
-            previous=previous, requested_round=_round(user, payload.requested_round_id),
-        )
-        return _detail(user, d.pk)
-
-    return Status(201, run())
+    d = services.open_dossier(
+        actor=user, product=product, target_stars=payload.target_stars, kind=payload.kind,
+        previous=previous, requested_round=_round(user, payload.requested_round_id),
+    )
+    return Status(201, _detail(user, d.pk))
 
 
 @router.patch("/dossiers/{dossier_id}", response={200: DossierDetailOut, **_RESPONSES},
@@ -280,15 +277,12 @@ def patch_dossier(request: HttpRequest, dossier_id: DbId, payload: DossierPatch)
     user = _user(request)
     dossier = selectors.get_dossier(user, dossier_id)
 
-    def run() -> Dossier:
-        services.autosave(
-            actor=user, dossier=dossier, form=payload.form,
-            self_assessment=payload.self_assessment, target_stars=payload.target_stars,
-            requested_round=_round(user, payload.requested_round_id),
-        )
-        return _detail(user, dossier_id)
-
-    return Status(200, run())
+    services.autosave(
+        actor=user, dossier=dossier, form=payload.form,
+        self_assessment=payload.self_assessment, target_stars=payload.target_stars,
+        requested_round=_round(user, payload.requested_round_id),
+    )
+    return Status(200, _detail(user, dossier_id))
 
 
 @router.post("/dossiers/{dossier_id}/submit", response={200: DossierDetailOut, **_RESPONSES},
@@ -297,14 +291,11 @@ def submit_dossier(request: HttpRequest, dossier_id: DbId) -> Status:
     user = _user(request)
     dossier = selectors.get_dossier(user, dossier_id)
 
-    def run() -> Dossier:
-        if dossier.state == "corrections_requested":
-            services.resubmit(actor=user, dossier=dossier)
-        else:
-            services.submit(actor=user, dossier=dossier)
-        return _detail(user, dossier_id)
-
-    return Status(200, run())
+    if dossier.state == "corrections_requested":
+        services.resubmit(actor=user, dossier=dossier)
+    else:
+        services.submit(actor=user, dossier=dossier)
+    return Status(200, _detail(user, dossier_id))
 
 
 @router.post("/dossiers/{dossier_id}/request-corrections",
@@ -313,13 +304,10 @@ def request_corrections(request: HttpRequest, dossier_id: DbId, payload: Correct
     user = _user(request)
     dossier = selectors.get_dossier(user, dossier_id)
 
-    def run() -> Dossier:
-        services.request_corrections(actor=user, dossier=dossier,
-                                     items=[i.dict() for i in payload.items],
-                                     message=payload.message)
-        return _detail(user, dossier_id)
-
-    return Status(200, run())
+    services.request_corrections(actor=user, dossier=dossier,
+                                 items=[i.dict() for i in payload.items],
+                                 message=payload.message)
+    return Status(200, _detail(user, dossier_id))
 
 
 @router.post("/dossiers/{dossier_id}/accept", response={200: DossierDetailOut, **_RESPONSES},
@@ -328,11 +316,8 @@ def accept_dossier(request: HttpRequest, dossier_id: DbId, payload: AcceptIn) ->
     user = _user(request)
     dossier = selectors.get_dossier(user, dossier_id)
 
-    def run() -> Dossier:
-        services.accept(actor=user, dossier=dossier, round=_round(user, payload.round_id))
-        return _detail(user, dossier_id)
-
-    return Status(200, run())
+    services.accept(actor=user, dossier=dossier, round=_round(user, payload.round_id))
+    return Status(200, _detail(user, dossier_id))
 
 
 @router.get("/rounds", response=RoundPage, summary="Các đợt đánh giá")

@@ -288,12 +288,9 @@ def list_producers(request: HttpRequest, params: Query[ListParams]) -> dict[str,
 @router.post("/producers", response={201: ProducerOut, **_WRITE_RESPONSES},
              summary="Thêm chủ thể")
 def create_producer(request: HttpRequest, payload: ProducerIn) -> Status:
-    def run() -> Producer:
-        data = payload.model_dump()
-        data["commune"] = _commune(data["commune"])
-        return services.create_producer(actor=_user(request), data=data)
-
-    return Status(201, run())
+    data = payload.model_dump()
+    data["commune"] = _commune(data["commune"])
+    return Status(201, services.create_producer(actor=_user(request), data=data))
 
 
 @router.get("/producers/{producer_id}", response=ProducerOut, summary="Chi tiết chủ thể")
@@ -307,14 +304,11 @@ def patch_producer(request: HttpRequest, producer_id: DbId,
                    payload: ProducerPatch) -> Status:
     producer = selectors.producer_detail(_user(request), producer_id)
 
-    def run() -> Producer:
-        data = payload.model_dump(exclude_unset=True)
-        if "commune" in data:
-            data["commune"] = _commune(data["commune"])
-        services.update_producer(actor=_user(request), producer=producer, data=data)
-        return selectors.producer_detail(_user(request), producer_id)
-
-    return Status(200, run())
+    data = payload.model_dump(exclude_unset=True)
+    if "commune" in data:
+        data["commune"] = _commune(data["commune"])
+    services.update_producer(actor=_user(request), producer=producer, data=data)
+    return Status(200, selectors.producer_detail(_user(request), producer_id))
 
 
 @router.get("/producers/{producer_id}/documents", response=DocumentPage,
@@ -348,12 +342,9 @@ def create_product(request: HttpRequest, payload: ProductIn) -> Status:
         raise Invalid(message, code="registry.producer_required", fields={"producer_id": message})
     producer = selectors.producer_detail(user, producer_id)
 
-    def run() -> Product:
-        data["product_set"] = _product_set(data["product_set"])
-        product = services.create_product(actor=user, producer=producer, data=data)
-        return selectors.product_detail(user, product.pk)
-
-    return Status(201, run())
+    data["product_set"] = _product_set(data["product_set"])
+    product = services.create_product(actor=user, producer=producer, data=data)
+    return Status(201, selectors.product_detail(user, product.pk))
 
 
 @router.get("/products/{product_id}", response=ProductOut, summary="Chi tiết sản phẩm")
@@ -367,11 +358,8 @@ def patch_product(request: HttpRequest, product_id: DbId, payload: ProductPatch)
     user = _user(request)
     product = selectors.product_detail(user, product_id)
 
-    def run() -> Product:
-        data = payload.model_dump(exclude_unset=True)
-        if "product_set" in data:
-            data["product_set"] = _product_set(data["product_set"])
-        services.update_product(actor=user, product=product, data=data)
-        return selectors.product_detail(user, product_id)
-
-    return Status(200, run())
+    data = payload.model_dump(exclude_unset=True)
+    if "product_set" in data:
+        data["product_set"] = _product_set(data["product_set"])
+    services.update_product(actor=user, product=product, data=data)
+    return Status(200, selectors.product_detail(user, product_id))
