@@ -40,8 +40,7 @@ _KINDS: dict[int, type[Refusal]] = {403: Forbidden, 404: NotFound, 409: Conflict
 
 
 def _refusal(exc: actions.ActionError) -> Refusal:
-    if isinstance(exc, Refusal):  # already one of the kinds
-        return exc
+    """The kind's own status and generic code (docs/api.md), and the field at fault."""
     return _KINDS.get(exc.status, Invalid)(
         exc.message, fields={exc.field: exc.message} if exc.field else None)
 
