@@ -255,8 +255,26 @@ def _on_http_error(request: HttpRequest, exc: HttpError, api: NinjaAPI) -> HttpR
                               _("Thân yêu cầu không phải JSON hợp lệ."))
     if exc.status_code == 401:
         return _on_authentication(request, exc, api)  # type: ignore[arg-type]
+    if exc.status_code == 403 and "CSRF" in exc.message:
+        # ninja's session auth on an unsafe method without the page's CSRF token.
+        return error_response(request, api, 403, "csrf_failed",
+                              _("Thiếu mã CSRF của phiên đăng nhập: hãy gửi kèm tiêu đề "
+                                "X-CSRFToken, hoặc dùng khoá API."))
+    # ninja's own texts are English ("Too many requests."): the status says it in the user's
+    # language instead.
     code = _CODE_BY_STATUS.get(exc.status_code, "error")
-    return error_response(request, api, exc.status_code, code, str(exc))
+    return error_response(request, api, exc.status_code, code, _http_message(exc.status_code))
+
+
+def _http_message(status: int) -> str:
+    if status == 403:
+        return _("Bạn không có quyền thực hiện thao tác này.")
+    if status == 404:
+        return _("Không tìm thấy.")
+    if status == 429:
+        return _("Bạn đã gửi quá nhiều yêu cầu trong thời gian ngắn. Vui lòng thử lại sau một "
+                 "phút.")
+    return _("Yêu cầu không hợp lệ")
 
 
 def install(api: NinjaAPI) -> None:

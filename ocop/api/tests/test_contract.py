@@ -16,6 +16,7 @@ from django.test import Client
 from django.utils import timezone
 
 from ocop.accounts.services import issue_api_token
+from ocop.accounts.testing import login_client
 from ocop.api.types import DB_ID_MAX
 from ocop.certificates.tests.conftest import cw
 from ocop.criteria.services import load_shipped_sets
@@ -92,6 +93,15 @@ def _json(client: Client, method: str, url: str, body: object) -> Call:
 
 def test_no_token_is_a_401_in_the_one_shape():
     refused(lambda **h: Client().get("/api/v1/producers", **h), 401, "not_authenticated")
+
+
+def test_a_session_without_its_csrf_token_is_a_403_in_the_one_shape(world):
+    client = login_client(world.users["admin"], Client(enforce_csrf_checks=True))
+    producer = world.producers["own"]
+    refused(_json(client, "patch", f"/api/v1/producers/{producer.pk}", {"phone": "0912345678"}),
+            403, "csrf_failed")
+    producer.refresh_from_db()
+    assert producer.phone != "0912345678"
 
 
 def test_a_parameter_refused_by_its_schema_is_a_422_naming_it(world):
