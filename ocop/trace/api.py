@@ -3,6 +3,10 @@
 The capture body is a raw JSON-LD EPCISDocument, read from the request stream here (not through a
 ninja Schema): it may be far larger than Django's DATA_UPLOAD_MAX_MEMORY_SIZE, its limit is
 EPCIS_CAPTURE_MAX_BYTES, and it must reach the JSON Schema validator unchanged.
+
+Refusals are RFC 7807 problems, as the EPCIS REST binding requires, built by the API's one builder
+(``ocop.api.errors.problem_response``): the API's error body (``code``, ``message``, ``fields``)
+with ``type``, ``title``, ``status`` and ``detail``, plus EPCIS's ``errors`` and ``captureID``.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from django.http import HttpRequest, JsonResponse
 from django.utils.translation import gettext as _
 from ninja import Router
 
+from ocop.api.errors import problem_response, refusals
 from ocop.trace import selectors
 from ocop.trace.capture import (
     CaptureError,
@@ -46,16 +51,24 @@ _CAPTURE_BODY = {
 }
 
 
+# The EPCIS exception each status stands for (EPCIS 2.0 REST binding), as the stable code.
+_CODES = {400: "epcis.validation", 403: "epcis.forbidden", 404: "epcis.not_found",
+          409: "epcis.conflict", 413: "epcis.too_large"}
+
+
 def _problem(status: int, title: str, problems: list[dict] | None = None,
              job: CaptureJob | None = None) -> JsonResponse:
-    """RFC 7807 problem body, as the EPCIS REST binding uses."""
-    body: dict[str, Any] = {"type": "epcisException:ValidationException" if status == 400
-                            else "about:blank", "title": title, "status": status}
+    """RFC 7807 problem, as the EPCIS REST binding uses; ``errors`` keeps each problem's event
+    index and path, ``fields`` names the paths."""
+    extra: dict[str, Any] = {
+        "type": "epcisException:ValidationException" if status == 400 else "about:blank"}
     if problems:
-        body["errors"] = problems
+        extra["errors"] = problems
     if job is not None:
-        body["captureID"] = str(job.pk)
-    return JsonResponse(body, status=status, content_type="application/problem+json")
+        extra["captureID"] = str(job.pk)
+    fields = [(str(p.get("path") or "__all__"), str(p.get("message") or title))
+              for p in problems or ()]
+    return problem_response(status, _CODES.get(status, "epcis.error"), title, fields, **extra)
 
 
 def _read_body(request: HttpRequest) -> bytes:
@@ -82,7 +95,7 @@ def _job_json(job: CaptureJob) -> dict[str, Any]:
 
 
 @router.post("/capture", openapi_extra=_CAPTURE_BODY,
-             response={201: dict, 202: dict, 400: dict, 403: dict, 409: dict, 413: dict})
+             response={201: dict, 202: dict, **refusals(400, 403, 409, 413)})
 def capture(request: HttpRequest):
     """Ghi nhận một EPCISDocument (tất cả hoặc không gì cả). Capture an EPCIS document.
 
@@ -109,7 +122,7 @@ def capture(request: HttpRequest):
     return response
 
 
-@router.get("/capture/{capture_id}", response={200: dict, 404: dict})
+@router.get("/capture/{capture_id}", response={200: dict, **refusals(404)})
 def capture_job(request: HttpRequest, capture_id: str):
     """Trạng thái một lượt ghi nhận. State of one capture job."""
     try:
@@ -117,11 +130,11 @@ def capture_job(request: HttpRequest, capture_id: str):
     except ValueError:  # a malformed id is simply "not found"
         job = None
     if job is None:
-        return _problem(404, _("Không tìm thấy (not found)."))
+        return _problem(404, _("Không tìm thấy."))
     return JsonResponse(_job_json(job))
 
 
-@router.get("/events", response={200: dict, 400: dict, 403: dict}, openapi_extra={
+@router.get("/events", response={200: dict, **refusals(400, 403)}, openapi_extra={
     "responses": {200: {"description": "EPCISQueryDocument",
                         "content": {_JSONLD: {"schema": {"type": "object"}}}}}})
 def events(request: HttpRequest):

@@ -117,6 +117,7 @@ def test_public_scan_and_verify_are_rate_limited_per_client(chain, settings) -> 
     assert limited["Retry-After"] == "60"
     api = busy.get("/api/v1/trace/scan", {"uri": "x"})
     assert api.status_code == 429 and "quá nhiều yêu cầu" in api.json()["detail"]
+    assert api.json()["code"] == "throttled" and api.json()["message"] == api.json()["detail"]
     # Another client is not affected.
     assert Client(REMOTE_ADDR="198.51.100.5").get(stamp_path(chain, 16)).status_code == 200
 
