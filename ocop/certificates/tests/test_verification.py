@@ -177,7 +177,8 @@ def test_permission_verdicts_give_the_reason_the_api_shows(cw, certs):
         f"/api/v1/certificates/{target.number}/revoke",
         data={"reason": "Kiểm tra", "decision_number": "5/QĐ"}, content_type="application/json")
     assert response.status_code == 403
-    assert response.json()["detail"] == verdict.reason
+    assert response.json()["message"] == verdict.reason
+    assert response.json()["code"] == "certificates.revoke_forbidden"
 
 
 def test_anonymous_is_sent_to_login(certs):

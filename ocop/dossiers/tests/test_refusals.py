@@ -71,4 +71,5 @@ def test_the_api_shows_the_refusal_message(cycle: Cycle) -> None:
     response = client.post(f"/api/v1/dossiers/{dossier.pk}/submit", {},
                            content_type="application/json")
     assert response.status_code == 409
-    assert response.json()["detail"].startswith("Chỉ nộp được hồ sơ đang soạn")
+    assert response.json()["message"].startswith("Chỉ nộp được hồ sơ đang soạn")
+    assert response.json()["code"] == "dossiers.not_a_draft"
