@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ocop.registry.models import Producer, Product
 from ocop.training.models import Course, Support
+from ocop.units.models import Unit
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -12,10 +13,19 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 class CourseForm(forms.ModelForm):
     class Meta:
         model = Course
-        fields = ["kind", "topic", "title", "starts_on", "ends_on", "registration_closes_on",
-                  "place", "trainers", "capacity", "description"]
+        fields = ["province", "kind", "topic", "title", "starts_on", "ends_on",
+                  "registration_closes_on", "place", "trainers", "capacity", "description"]
         widgets = {"starts_on": DATE, "ends_on": DATE, "registration_closes_on": DATE,
                    "description": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args, choose_province: bool = False, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if choose_province:
+            # Central and admin accounts run a course for any current province.
+            self.fields["province"].queryset = Unit.objects.filter(
+                level=Unit.Level.PROVINCE, era=Unit.Era.CURRENT).order_by("name")
+        else:
+            del self.fields["province"]
 
 
 class RegistrationForm(forms.Form):

@@ -49,12 +49,14 @@ def course_list(request: HttpRequest) -> HttpResponse:
 def course_create(request: HttpRequest) -> HttpResponse:
     user = request.user
     province = _home_province(user)
-    if not manage_training(user, province) or province is None:
+    if not (user.is_nationwide or (province is not None and manage_training(user, province))):
         raise PermissionDenied(_("Chỉ cơ quan thường trực OCOP của tỉnh tạo lớp đào tạo."))
-    form = CourseForm(request.POST or None)
+    form = CourseForm(request.POST or None, choose_province=user.is_nationwide)
     if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        province = data.pop("province", province)
         try:
-            course = services.create_course(actor=user, province=province, **form.cleaned_data)
+            course = services.create_course(actor=user, province=province, **data)
         except Refusal as exc:
             _form_error(form, exc)
         else:

@@ -214,3 +214,14 @@ def test_demo_training_goes_through_the_services(w):
     assert selectors.support_spent(w.units.bac_ninh.pk, 2024) == Decimal(45_000_000)
     coming = Course.objects.get(kind=Course.Kind.WORKSHOP)
     assert coming.starts_on > date.today()  # open for registration in the demo
+
+
+def test_central_creates_a_course_for_a_province_it_chooses(w):
+    client = login_client(w.central)
+    assert client.get(reverse("training:course_create")).status_code == 200
+    response = client.post(reverse("training:course_create"), {
+        "province": w.units.ha_noi.pk, "kind": "course", "topic": "ocop", "title": "Lớp OCOP",
+        "starts_on": "2026-12-10", "ends_on": "2026-12-10", "place": "Hà Nội", "capacity": 0})
+    assert response.status_code == 302
+    assert Course.objects.get(title="Lớp OCOP").province == w.units.ha_noi
+    assert login_client(w.commune).get(reverse("training:course_create")).status_code == 403
