@@ -45,6 +45,7 @@ class InspectionWorld:
     hanoi_certificate: Certificate
     plan: InspectionPlan
     users: dict[str, User]
+    today: date = TODAY
 
     @property
     def product(self):
@@ -54,9 +55,9 @@ class InspectionWorld:
               actor: User | None = None) -> Visit:
         return services.record_visit(
             actor=actor or self.users["inspector"], plan=self.plan, product=self.product,
-            visited_on=TODAY, place="Cơ sở sản xuất tại xã Lục Ngạn",
+            visited_on=self.today, place="Cơ sở sản xuất tại xã Lục Ngạn",
             findings=all_pass(**FAILING) if failing else all_pass(), conclusion=conclusion,
-            today=TODAY)
+            today=self.today)
 
 
 @pytest.fixture
