@@ -246,3 +246,16 @@ def test_an_unknown_visit_or_garbage_id_is_a_404(live):
     assert office.get(reverse("inspections:visit_detail", args=[999])).status_code == 404
     assert office.get(reverse("inspections:plan_create") + "?phan-anh=abc").status_code == 404
     assert date.today()  # the pages above used no fixed clock
+
+
+def test_pages_in_english(live):
+    visit = live.visit(failing=True)
+    office = login_client(live.users["province_office"])
+    office.cookies["django_language"] = "en"
+    html = office.get(reverse("inspections:visit_detail", args=[visit.pk])).content.decode()
+    assert "Inspection report" in html and "Product label and use of the OCOP label" in html
+    assert "Biên bản kiểm tra" not in html
+    public = Client()
+    public.cookies["django_language"] = "en"
+    form = public.get(reverse("inspections:complaint_public")).content.decode()
+    assert "Report a suspected fake or violation" in form and "Gửi phản ánh" not in form
