@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "ocop.certificates",
     "ocop.evaluation",
     "ocop.trace",
+    "ocop.inspections",
     "ocop.worker",
     "ocop.jobs",
     "ocop.news",
@@ -158,6 +159,8 @@ OTP_REQUIRED_ROLES = [
 ]
 # Public scan and verification endpoints: requests per client address (django-ratelimit).
 PUBLIC_RATE_LIMIT = env("PUBLIC_RATE_LIMIT", default="60/m")
+# Consumer complaints sent through the public form (ocop.inspections): per client address.
+COMPLAINT_RATE_LIMIT = env("COMPLAINT_RATE_LIMIT", default="5/h")
 # The rate-limit counters and the scan caches. With several server processes use a shared cache,
 # e.g. CACHE_URL=dbcache://ocop_cache (then `manage.py createcachetable`) or a memcached URL.
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}

@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("ocop.certificates.urls")),
     path("", include("ocop.evaluation.urls")),
     path("", include("ocop.trace.urls")),
+    path("", include("ocop.inspections.urls")),
     path("tieu-chi/", include("ocop.criteria.urls")),
     path("", include("ocop.dossiers.urls")),
     path("thong-bao/", include("ocop.notifications.urls")),

@@ -87,6 +87,17 @@ SENTENCES: dict[str, Promise] = {
     "epcis.capture_queued": _("%(actor)s đã gửi sự kiện truy xuất để xử lý."),
     "epcis.capture": _("%(actor)s đã ghi nhận sự kiện truy xuất."),
     "epcis.capture_failed": _("%(actor)s đã gửi sự kiện truy xuất nhưng bị từ chối."),
+    # Inspections after certification
+    "inspections.plan.create": _("%(actor)s đã lập kế hoạch kiểm tra."),
+    "inspections.visit.record": _("%(actor)s đã ghi nhận lần kiểm tra."),
+    "inspections.visit.conclude": _("%(actor)s đã ghi kết luận kiểm tra."),
+    "inspections.visit.photo": _("%(actor)s đã thêm ảnh kiểm tra."),
+    "inspections.visit.sample": _("%(actor)s đã ghi mẫu kiểm nghiệm."),
+    "inspections.revocation.propose": _("%(actor)s đã đề nghị thu hồi giấy chứng nhận."),
+    "inspections.revocation.complete": _("%(actor)s đã thu hồi giấy chứng nhận theo đề nghị."),
+    "inspections.revocation.decline": _("%(actor)s đã quyết định không thu hồi giấy chứng nhận."),
+    "inspections.complaint.submit": _("%(actor)s đã nhận phản ánh của người tiêu dùng."),
+    "inspections.complaint.close": _("%(actor)s đã đóng phản ánh."),
     # Accounts and data loads
     "token.create": _("%(actor)s đã tạo khoá API."),
     "token.revoke": _("%(actor)s đã thu hồi khoá API."),

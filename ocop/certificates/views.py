@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from ocop.certificates import forms, permissions, selectors, services
+from ocop.certificates import forms, hooks, permissions, selectors, services
 from ocop.certificates.pdf import certificate_pdf
 from ocop.core.files import serve_protected
 from ocop.dossiers.services import StateError
@@ -75,6 +75,7 @@ def certificate_detail(request: HttpRequest, number: str) -> HttpResponse:
         "can_renew": permissions.can_renew(user, certificate) and certificate.revoked_on is None,
         "can_upgrade": can_upgrade(certificate.stars),
         "verify_path": f"/verify/{certificate.number}",
+        "revocation_evidence": hooks.evidence_for(certificate),
     })
 
 
