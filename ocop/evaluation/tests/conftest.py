@@ -16,7 +16,7 @@ from ocop.criteria import selectors as criteria_selectors
 from ocop.criteria.engine import answers_reaching, evaluate
 from ocop.dossiers import services as dossier_services
 from ocop.dossiers.models import Dossier
-from ocop.dossiers.tests.conftest import D2024, Cycle, cycle, submitted
+from ocop.dossiers.testing import D2024, Cycle, cycle, submitted
 from ocop.evaluation import services
 from ocop.evaluation.models import Council, CouncilMember, MemberRole
 
