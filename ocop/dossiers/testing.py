@@ -23,8 +23,7 @@ from ocop.criteria import selectors as criteria_selectors
 from ocop.criteria.services import load_shipped_sets
 from ocop.dossiers import checklist, services
 from ocop.dossiers.models import Dossier, ProgrammeYear, Round
-from ocop.registry.models import Producer, Product, ProductSet
-from ocop.registry.testing import make_vegetable_set, position_producers, products_of
+from ocop.registry.testing import World, make_vegetable_set, position_producers, products_of
 from ocop.units.models import Unit
 
 # The two sheets of the product set "1048-01" the cycle uses (loading all 27 costs ~0.5 s a test).
@@ -39,12 +38,10 @@ def pdf(name: str = "tai-lieu.pdf", body: bytes = b"") -> SimpleUploadedFile:
 
 
 @dataclass
-class Cycle:
-    units: object
-    product_set: ProductSet
-    producers: dict[str, Producer]
-    products: dict[str, Product]
-    users: dict[str, User]
+class Cycle(World):
+    """A registry test world (accounts keyed by the dossiers' roles) with the programme years
+    and rounds."""
+
     year_2024: ProgrammeYear
     year_2025: ProgrammeYear
     district_round: Round  # LD219 Lục Ngạn, 2024 round 1
