@@ -22,9 +22,9 @@ from ocop.certificates.tests.conftest import cw
 from ocop.criteria.services import load_shipped_sets
 from ocop.dossiers import services as dossier_services
 from ocop.dossiers.models import Round
-from ocop.dossiers.tests.conftest import D2025, submitted
+from ocop.dossiers.testing import D2025, submitted
 from ocop.evaluation.tests.conftest import answers_for, cycle, ev
-from ocop.registry.tests.conftest import classification, world
+from ocop.registry.testing import classification, world
 from ocop.trace.tests.conftest import chain, people
 
 __all__ = ["chain", "classification", "cw", "cycle", "ev", "people", "world"]

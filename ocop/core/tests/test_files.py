@@ -35,7 +35,7 @@ from ocop.accounts.testing import login_client, make_user
 from ocop.certificates import services as certificate_services
 from ocop.core.files import UnguessableUploadTo
 from ocop.dossiers.models import DossierDocument
-from ocop.dossiers.tests.conftest import PDF, cycle
+from ocop.dossiers.testing import PDF, cycle
 from ocop.evaluation import services as evaluation_services
 from ocop.evaluation.models import CouncilResult
 from ocop.evaluation.tests.conftest import EvalWorld, answers_for, ev
