@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -95,3 +95,12 @@ ALLOWED = Verdict(True)
 
 def denied(reason: str | Promise, code: str = "forbidden") -> Verdict:
     return Verdict(False, str(reason), code)
+
+
+def show_on_form(form: Any, refusal: Refusal) -> None:
+    """Put a refusal on a Django form: each field's message beside its field (a field the form
+    does not show goes to the top), or the message alone when it names no field."""
+    for name, text in refusal.fields.items():
+        form.add_error(name if name in form.fields else None, text)
+    if not refusal.fields:
+        form.add_error(None, refusal.message)

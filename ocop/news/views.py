@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from ocop.core.files import serve_protected
-from ocop.core.refusals import Conflict, Invalid
+from ocop.core.refusals import Conflict, Invalid, show_on_form
 from ocop.news import selectors, services
 from ocop.news.forms import ArticleForm, AttachmentForm, PublishForm
 from ocop.news.models import Article
@@ -21,12 +21,6 @@ from ocop.units.models import Unit
 
 PAGE_SIZE = 20
 
-
-def _show_invalid(form, exc: Invalid) -> None:
-    for name, text in exc.fields.items():
-        form.add_error(name if name in form.fields else None, text)
-    if not exc.fields:
-        form.add_error(None, exc.message)
 
 
 # --- Public -----------------------------------------------------------------------------------
@@ -88,7 +82,7 @@ def article_create(request: HttpRequest) -> HttpResponse:
         try:
             article = services.create_article(actor=user, province=province, **data)
         except Invalid as exc:
-            _show_invalid(form, exc)
+            show_on_form(form, exc)
         else:
             messages.success(request, _("Đã lưu bản nháp. Thêm tệp đính kèm nếu cần, rồi đăng."))
             return redirect("news:edit", pk=article.pk)
@@ -104,7 +98,7 @@ def article_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.update_article(actor=request.user, article=article, **data)
         except Invalid as exc:
-            _show_invalid(form, exc)
+            show_on_form(form, exc)
         else:
             messages.success(request, _("Đã lưu bài viết."))
             return redirect("news:edit", pk=article.pk)

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from ocop.core.refusals import Refusal
+from ocop.core.refusals import Refusal, show_on_form
 from ocop.registry.selectors import producers_for
 from ocop.training import selectors, services
 from ocop.training.forms import CourseForm, RegistrationForm, SupportForm
@@ -26,12 +26,6 @@ PAGE_SIZE = 20
 def _home_province(user) -> Unit | None:
     return user.unit if user.unit_id and user.unit.level == Unit.Level.PROVINCE else None
 
-
-def _form_error(form, exc: Refusal) -> None:
-    for name, text in exc.fields.items():
-        form.add_error(name if name in form.fields else None, text)
-    if not exc.fields:
-        form.add_error(None, exc.message)
 
 
 @login_required
@@ -58,7 +52,7 @@ def course_create(request: HttpRequest) -> HttpResponse:
         try:
             course = services.create_course(actor=user, province=province, **data)
         except Refusal as exc:
-            _form_error(form, exc)
+            show_on_form(form, exc)
         else:
             messages.success(request, _("Đã tạo lớp. Chủ thể trong tỉnh có thể đăng ký."))
             return redirect("training:course", pk=course.pk)
@@ -75,7 +69,7 @@ def course_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.update_course(actor=request.user, course=course, **form.cleaned_data)
         except Refusal as exc:
-            _form_error(form, exc)
+            show_on_form(form, exc)
         else:
             messages.success(request, _("Đã lưu lớp đào tạo."))
             return redirect("training:course", pk=course.pk)
@@ -94,7 +88,7 @@ def course_detail(request: HttpRequest, pk: int) -> HttpResponse:
             services.register(actor=user, course=course, producer=form.cleaned_data["producer"],
                               attendee=form.cleaned_data["attendee"], today=today)
         except Refusal as exc:
-            _form_error(form, exc)
+            show_on_form(form, exc)
         else:
             messages.success(request, _("Đã đăng ký tham dự."))
             return redirect("training:course", pk=course.pk)
@@ -169,7 +163,7 @@ def support_create(request: HttpRequest) -> HttpResponse:
         try:
             services.record_support(actor=user, **form.cleaned_data)
         except Refusal as exc:
-            _form_error(form, exc)
+            show_on_form(form, exc)
         else:
             messages.success(request, _("Đã ghi nhận hỗ trợ."))
             return redirect("training:supports")
