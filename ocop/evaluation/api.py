@@ -7,12 +7,12 @@ from datetime import datetime
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
 from ocop.api.types import DbId
-from ocop.dossiers.models import Dossier
+from ocop.core.refusals import NotFound, Refusal
 from ocop.dossiers.services import StateError
 from ocop.evaluation import selectors, services
 
@@ -79,9 +79,16 @@ def _sheet_out(page: selectors.ScoringPage) -> dict[str, Any]:
     }
 
 
+def _not_found() -> Status:
+    # The same answer for a dossier that does not exist and one the caller may not score.
+    return Status(404, {"detail": _("Không tìm thấy.")})
+
+
 def _refusal(exc: Exception) -> Status:
     if isinstance(exc, StateError):
         return Status(409, {"detail": exc.message})
+    if isinstance(exc, Refusal):
+        return Status(exc.status, {"detail": exc.message})
     if isinstance(exc, PermissionDenied):
         return Status(403, {"detail": str(exc)})
     detail = exc.message_dict if hasattr(exc, "error_dict") else exc.messages
@@ -93,8 +100,8 @@ def _refusal(exc: Exception) -> Status:
 def get_sheet(request: HttpRequest, dossier_id: DbId):
     try:
         return _sheet_out(selectors.scoring_page(request.auth, dossier_id))
-    except Http404:
-        return Status(404, {"detail": _("Không tìm thấy.")})
+    except NotFound:
+        return _not_found()
 
 
 @router.put("/score-sheets/{dossier_id}",
@@ -102,15 +109,13 @@ def get_sheet(request: HttpRequest, dossier_id: DbId):
                       422: EvaluationErrorOut},
             summary="Lưu nháp phiếu chấm")
 def put_sheet(request: HttpRequest, dossier_id: DbId, payload: SheetIn):
-    dossier = Dossier.objects.filter(pk=dossier_id).first()
     try:
-        if dossier is None:
-            raise Http404
+        dossier = selectors.find_dossier(dossier_id)
         services.save_draft(actor=request.auth, dossier=dossier, answers=payload.answers)
         return _sheet_out(selectors.scoring_page(request.auth, dossier_id))
-    except Http404:
-        return Status(404, {"detail": _("Không tìm thấy.")})
-    except (StateError, ValidationError, PermissionDenied) as exc:
+    except NotFound:
+        return _not_found()
+    except (StateError, ValidationError, PermissionDenied, Refusal) as exc:
         return _refusal(exc)
 
 
@@ -119,15 +124,13 @@ def put_sheet(request: HttpRequest, dossier_id: DbId, payload: SheetIn):
                       422: EvaluationErrorOut},
              summary="Nộp phiếu chấm (một lần)")
 def submit_sheet(request: HttpRequest, dossier_id: DbId):
-    dossier = Dossier.objects.filter(pk=dossier_id).first()
     try:
-        if dossier is None:
-            raise Http404
+        dossier = selectors.find_dossier(dossier_id)
         services.submit_sheet(actor=request.auth, dossier=dossier)
         return _sheet_out(selectors.scoring_page(request.auth, dossier_id))
-    except Http404:
-        return Status(404, {"detail": _("Không tìm thấy.")})
-    except (StateError, ValidationError, PermissionDenied) as exc:
+    except NotFound:
+        return _not_found()
+    except (StateError, ValidationError, PermissionDenied, Refusal) as exc:
         return _refusal(exc)
 
 
@@ -135,30 +138,28 @@ def submit_sheet(request: HttpRequest, dossier_id: DbId):
             response={200: list[SummaryOut], 404: EvaluationErrorOut},
             summary="Tổng hợp của chủ tịch hội đồng (từng hồ sơ được phân công)")
 def council_summary(request: HttpRequest, council_id: DbId):
-    from ocop.evaluation.models import Assignment
-
-    ids = list(Assignment.objects.filter(council_id=council_id).values_list("dossier_id",
-                                                                           flat=True))
+    ids = selectors.council_dossier_ids(council_id)
     out = []
     try:
         if not ids:
-            raise Http404
+            return _not_found()
         for dossier_id in ids:
-            s = selectors.chair_summary(request.auth, council_id, dossier_id)
+            summary = selectors.chair_summary(request.auth, council_id, dossier_id)
             out.append({
-                "council": council_id, "dossier": dossier_id, "revision": s.assignment.revision,
-                "submitted": s.submitted, "expected": s.expected,
-                "progress": [{"member": str(p.member), "role": p.member.role, "state": p.state}
-                             for p in s.progress],
+                "council": council_id, "dossier": dossier_id,
+                "revision": summary.assignment.revision,
+                "submitted": summary.submitted, "expected": summary.expected,
+                "progress": [{"member": str(p.member), "role": p.member.role,
+                              "state": str(p.state)} for p in summary.progress],
                 "results": [{
                     "revision": r.revision, "mean": str(r.mean), "stars": r.stars,
                     "spread": str(r.spread), "rescore_required": r.rescore_required,
                     "quorum_met": r.quorum_met, "final": r.final,
-                    "members": {s.names.get(m["member_id"], m["member_id"]): m["total"]
+                    "members": {summary.names.get(m["member_id"], m["member_id"]): m["total"]
                                 for m in r.data.get("members", [])},
                     "criteria": r.data.get("criteria", []),
-                } for r in s.results],
+                } for r in summary.results],
             })
-    except Http404:
-        return Status(404, {"detail": _("Không tìm thấy.")})
+    except NotFound:
+        return _not_found()
     return out

@@ -31,7 +31,7 @@ from ocop.criteria.engine import CriteriaSet, evaluate
 from ocop.criteria.models import CriteriaSetVersion
 from ocop.dossiers import services as dossiers
 from ocop.dossiers.models import Dossier, DossierState, Round
-from ocop.evaluation import services
+from ocop.evaluation import rules, services
 from ocop.evaluation.models import Council, MemberRole
 from ocop.registry.models import Product
 from ocop.units.names import official_name
@@ -149,12 +149,12 @@ def build_results(*, seed: int = 2024, today: date) -> DemoResults:
             result = services.finalise(actor=chair, council=council, dossier=dossier,
                                        today=round_.evaluation_deadline)
             out.scored += 1
-            target = services.escalation_target(dossier, result)
+            target = rules.escalation_target(dossier, result)
             if target is not None and dossier.target_stars >= 4:
                 services.propose_up(actor=office, dossier=dossier)
                 out.proposed_up += 1
                 upward.append((dossier, result.mean, province_rounds[round_.number]))
-            elif services.awardable_stars(dossier, result) >= 3:
+            elif rules.awardable_stars(dossier, result) >= 3:
                 recognise.append(dossier.pk)
         if recognise:
             services.recognise(

@@ -38,7 +38,7 @@ def minutes_context(result: CouncilResult) -> dict:
                 for c in data.get("criteria", [])]
     return {
         **_document_parts(result),
-        "r": result, "d": dossier, "council": result.council, "data": data, "rows": rows,
+        "result": result, "dossier": dossier, "council": result.council, "data": data, "rows": rows,
         "excluded": excluded, "criteria": criteria, "parts": list(data.get("part_means", {})),
         "level": LEVEL_LABELS.get(result.level, result.level),
         "printed": timezone.localtime(),
