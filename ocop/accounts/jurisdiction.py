@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 
 from ocop.accounts.models import Role, User
+from ocop.units.models import Unit
 
 
 def unit_q(user: User, commune_path: str) -> Q:
@@ -21,7 +22,7 @@ def unit_q(user: User, commune_path: str) -> Q:
     unit = user.unit
     if unit is None:
         return Q(pk__in=[])
-    if unit.level == "province":
+    if unit.level == Unit.Level.PROVINCE:
         return Q(**{f"{commune_path}__current_province_id": unit.pk})
     return Q(**{f"{commune_path}__current_commune_id": unit.pk})
 
@@ -45,6 +46,6 @@ def can_see_unit(user: User, commune) -> bool:
         return True
     if user.unit is None or commune is None:
         return False
-    if user.unit.level == "province":
+    if user.unit.level == Unit.Level.PROVINCE:
         return commune.current_province_id == user.unit_id
     return commune.current_commune_id == user.unit_id

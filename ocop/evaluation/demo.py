@@ -24,12 +24,13 @@ from django.db import transaction
 
 from ocop.accounts.models import User
 from ocop.certificates import services as certificates
-from ocop.certificates.models import Certificate, add_months
+from ocop.certificates.models import Certificate, CertificateStatus, add_months
 from ocop.criteria import publishing as criteria_publishing
 from ocop.criteria import selectors as criteria_selectors
 from ocop.criteria.engine import CriteriaSet, evaluate
 from ocop.criteria.models import CriteriaSetVersion
 from ocop.dossiers import services as dossiers
+from ocop.dossiers.levels import DISTRICT, PROVINCE
 from ocop.dossiers.models import Dossier, DossierState, Round
 from ocop.evaluation import rules, services
 from ocop.evaluation.models import Council, MemberRole
@@ -104,14 +105,14 @@ def build_results(*, seed: int = 2024, today: date) -> DemoResults:
     out = DemoResults()
     chair, members, office = _users()
     district_rounds = list(Round.objects.filter(
-        programme_year__province_id="LP24", programme_year__year=2024, level="district",
+        programme_year__province_id="LP24", programme_year__year=2024, level=DISTRICT,
         dossiers__state=DossierState.ACCEPTED).distinct().order_by("number", "name"))
     if not district_rounds:
         if Council.objects.filter(round__programme_year__province_id="LP24").exists():
             raise DemoResultsError("Demo results are already loaded.")
         raise DemoResultsError("No accepted Bắc Giang 2024 dossiers: run demo_cycle first.")
     province_q = Round.objects.filter(programme_year__province_id="LP24",
-                                      programme_year__year=2024, level="province")
+                                      programme_year__year=2024, level=PROVINCE)
     touched = [r.pk for r in district_rounds] + list(province_q.values_list("pk", flat=True))
     _accept_sheets(office, touched)
     Round.objects.filter(pk__in=touched).update(status=Round.Status.OPEN)
@@ -220,7 +221,7 @@ def _backfill(out: DemoResults, *, today: date, office: User | None) -> None:
             chunk = chunk[:len(EXPIRING_SOON_DAYS)]
         by_unit: dict[str, list[Product]] = {}
         for product in chunk:
-            unit = (product.producer.commune.parent if level == "district"
+            unit = (product.producer.commune.parent if level == DISTRICT
                     else product.producer.commune.parent.parent)
             by_unit.setdefault(unit.pk, []).append(product)
         for _key, items in sorted(by_unit.items()):
@@ -228,7 +229,7 @@ def _backfill(out: DemoResults, *, today: date, office: User | None) -> None:
             decision = certificates.create_decision(
                 actor=None, number=f"{decision_number}/QĐ-UBND", date=issued,
                 signer_name="Trần Quốc Bảo", signer_title="Chủ tịch Ủy ban nhân dân",
-                level=level, issuing_unit=items[0].producer.commune.parent if level == "district"
+                level=level, issuing_unit=items[0].producer.commune.parent if level == DISTRICT
                 else items[0].producer.commune.parent.parent,
             )
             out.decisions += 1
@@ -236,14 +237,15 @@ def _backfill(out: DemoResults, *, today: date, office: User | None) -> None:
                 day = issued
                 if index == len(batches) - 1:
                     day = soon + timedelta(days=EXPIRING_SOON_DAYS[chunk.index(product)])
-                stars = 4 if level == "province" else 3
+                stars = 4 if level == PROVINCE else 3
                 score = Decimal(72 + offset) if stars == 4 else Decimal(55 + 2 * offset)
                 certificate = certificates.issue_certificate(
                     actor=None, decision=decision, product=product, stars=stars,
                     total_score=score, issued_on=day, today=today,
                 )
                 out.backfilled += 1
-                if not revoked and issued.year == 2023 and certificate.status_on(today) == "valid":
+                if (not revoked and issued.year == 2023
+                        and certificate.status_on(today) == CertificateStatus.VALID):
                     certificates.revoke_certificate(
                         actor=office, certificate=certificate,
                         reason="Cơ sở ngừng sản xuất, không duy trì điều kiện bảo đảm an toàn "
