@@ -500,9 +500,11 @@ class CouncilPage:
     waiting: QuerySet[Dossier]  # accepted dossiers of the round, not yet assigned
 
 
-def waiting_dossiers(council: Council) -> QuerySet[Dossier]:
-    """Dossiers of the council's round that may be assigned to it (accepted, not yet scored)."""
-    return Dossier.objects.filter(round=council.round, state=DossierState.ACCEPTED)
+def waiting_dossiers(council: Council, ids: Iterable[int] | None = None) -> QuerySet[Dossier]:
+    """Dossiers of the council's round that may be assigned to it (accepted, not yet scored);
+    ``ids``: only those the person chose."""
+    qs = Dossier.objects.filter(round=council.round, state=DossierState.ACCEPTED)
+    return qs if ids is None else qs.filter(pk__in=list(ids))
 
 
 def council_page(council: Council) -> CouncilPage:

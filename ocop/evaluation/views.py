@@ -249,9 +249,9 @@ def propose(request: HttpRequest, dossier_id: int) -> HttpResponse:
 
 @login_required
 def council_list(request: HttpRequest) -> HttpResponse:
-    q = request.GET.get("q", "").strip()[:100]
+    query = request.GET.get("q", "").strip()[:100]
     return render(request, "evaluation/council_list.html", {
-        "councils": selectors.council_list(request.user, q), "q": q,
+        "councils": selectors.council_list(request.user, query), "query": query,
         "rounds": selectors.open_rounds_for(request.user),
     })
 
@@ -315,7 +315,7 @@ def assign(request: HttpRequest, council_id: int) -> HttpResponse:
     try:
         services.assign_dossiers(
             actor=request.user, council=council,
-            dossiers_to_assign=selectors.waiting_dossiers(council).filter(pk__in=ids),
+            dossiers_to_assign=selectors.waiting_dossiers(council, ids),
         )
     except (StateError, ValidationError) as exc:
         _errors(request, exc)
