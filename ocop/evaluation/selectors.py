@@ -99,17 +99,9 @@ def _member_of(user: User, assignment: Assignment | None) -> CouncilMember | Non
             .filter(council_id=assignment.council_id, user=user).first())
 
 
-def membership(user: User, dossier: Dossier) -> tuple[CouncilMember, Assignment]:
-    """The user's membership in the council scoring ``dossier`` (NotAssigned otherwise)."""
-    assignment = current_assignment(dossier)
-    member = _member_of(user, assignment)
-    if member is None:
-        raise NotAssigned
-    return member, assignment
-
-
 def scoring_member(user: User, dossier: Dossier) -> tuple[CouncilMember, Assignment]:
-    """Like ``membership``, for a member who scores and has no conflict with the dossier."""
+    """The user's membership of the council scoring ``dossier`` and that assignment, for a
+    member who scores and has no conflict with the dossier (NotAssigned otherwise)."""
     assignment = current_assignment(dossier)
     member = _member_of(user, assignment)
     conflicted = member is not None and member.scores and is_conflicted(member, dossier)
