@@ -27,6 +27,9 @@ from ocop.evaluation import rules
 from ocop.evaluation.models import CouncilMember, CouncilResult
 
 NOT_ASSIGNED = "evaluation.not_assigned"
+# Said to anyone outside the council, and for a dossier or council that does not exist: the same
+# words, so that a probe cannot tell which. Members are told why (they know the dossier exists).
+NOT_FOUND_FOR_YOU = _("Không tìm thấy hồ sơ được phân công cho bạn.")
 
 
 class NotAssigned(NotFound):
@@ -35,7 +38,7 @@ class NotAssigned(NotFound):
     default_code = NOT_ASSIGNED
 
     def __init__(self, message: Any = None, **kwargs: Any) -> None:
-        super().__init__(message or _("Không tìm thấy hồ sơ được phân công cho bạn."), **kwargs)
+        super().__init__(message or NOT_FOUND_FOR_YOU, **kwargs)
 
 
 def require(verdict: Verdict) -> None:
@@ -53,7 +56,7 @@ def active(user: Any) -> bool:
 
 
 def _not_assigned() -> Verdict:
-    return denied(_("Hồ sơ này không được phân công cho bạn."), NOT_ASSIGNED)
+    return denied(NOT_FOUND_FOR_YOU, NOT_ASSIGNED)
 
 
 def _own_membership(user: Any, member: CouncilMember | None) -> bool:
@@ -91,7 +94,9 @@ def can_declare(user: Any, member: CouncilMember | None, *, conflicted: bool) ->
 def can_chair(user: Any, member: CouncilMember | None) -> Verdict:
     """See the council's progress, close a revision, open a re-score, finalise: the chair only
     (``member``: the user's membership of that council, or None)."""
-    if not _own_membership(user, member) or not member.is_chair:
+    if not _own_membership(user, member):
+        return _not_assigned()
+    if not member.is_chair:
         return denied(_("Chỉ chủ tịch hội đồng được tổng hợp và chốt kết quả."), NOT_ASSIGNED)
     return ALLOWED
 

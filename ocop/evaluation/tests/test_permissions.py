@@ -18,7 +18,8 @@ from ocop.evaluation.permissions import NOT_ASSIGNED, NotAssigned
 pytestmark = pytest.mark.django_db
 
 ALLOWED = None  # the expected reason of an allowed verdict
-NOT_YOURS = "Hồ sơ này không được phân công cho bạn."
+# The same words for a dossier that is not the person's and one that does not exist.
+NOT_YOURS = "Không tìm thấy hồ sơ được phân công cho bạn."
 ADVISOR = "Tổ tư vấn không chấm điểm hồ sơ."
 CONFLICTED = "Bạn có xung đột lợi ích với hồ sơ này nên không tham gia chấm."
 NOT_CHAIR = "Chỉ chủ tịch hội đồng được tổng hợp và chốt kết quả."
@@ -97,7 +98,7 @@ def test_someone_elses_membership_does_not_count(ev):
     second = ev.members["second"].user
     _assert(permissions.can_score(second, chair_row, conflicted=False), NOT_YOURS)
     _assert(permissions.can_declare(second, chair_row, conflicted=False), NOT_YOURS)
-    _assert(permissions.can_chair(second, chair_row), NOT_CHAIR)
+    _assert(permissions.can_chair(second, chair_row), NOT_YOURS)
 
 
 def test_an_inactive_member_is_not_assigned(ev):
@@ -108,7 +109,8 @@ def test_an_inactive_member_is_not_assigned(ev):
 
 @pytest.mark.parametrize(("who", "expected"), [
     ("chair", ALLOWED),
-    *[(who, NOT_CHAIR) for who in PEOPLE if who != "chair"],
+    *[(who, NOT_CHAIR) for who in ("second", "third", "advisor")],  # members are told why
+    *[(who, NOT_YOURS) for who in PEOPLE if who not in ("chair", "second", "third", "advisor")],
 ])
 def test_can_chair(ev, who, expected):
     _assert(permissions.can_chair(_user(ev, who), _member(ev, who)), expected)
@@ -252,15 +254,32 @@ def test_scoring_member_refuses_with_the_reason(ev, who, situation):
     assert refused.value.code == NOT_ASSIGNED and refused.value.status == 404
 
 
-@pytest.mark.parametrize("who", ["chair", "second", "outsider"])
-def test_chair_summary_refuses_with_the_reason(ev, who):
+@pytest.mark.parametrize(("who", "expected"), [
+    ("chair", ALLOWED), ("second", NOT_CHAIR), ("advisor", NOT_CHAIR), ("outsider", NOT_YOURS),
+    ("province_office", NOT_YOURS),
+])
+def test_chair_summary_refuses_with_the_reason(ev, who, expected):
     user = _user(ev, who)
-    if who == "chair":
+    if expected is ALLOWED:
         assert selectors.chair_summary(user, ev.council.pk, ev.dossier.pk).council == ev.council
         return
     with pytest.raises(NotAssigned) as refused:
         selectors.chair_summary(user, ev.council.pk, ev.dossier.pk)
-    assert refused.value.message == NOT_CHAIR
+    assert refused.value.message == expected
+
+
+def test_outsiders_cannot_tell_an_existing_dossier_from_a_missing_one(ev):
+    outsider = ev.users["outsider"]
+    refusals = []
+    for dossier_id in (ev.dossier.pk, ev.dossier.pk + 10_000):
+        with pytest.raises(NotAssigned) as refused:
+            selectors.scoring_page(outsider, dossier_id)
+        refusals.append((refused.value.message, refused.value.code, refused.value.status))
+    for council_id in (ev.council.pk, ev.council.pk + 10_000):
+        with pytest.raises(NotAssigned) as refused:
+            selectors.chair_summary(outsider, council_id, ev.dossier.pk)
+        refusals.append((refused.value.message, refused.value.code, refused.value.status))
+    assert set(refusals) == {(NOT_YOURS, NOT_ASSIGNED, 404)}
 
 
 def test_a_service_refusal_is_forbidden_with_the_reason(ev):
