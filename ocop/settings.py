@@ -52,9 +52,11 @@ INSTALLED_APPS = [
     "ocop.certificates",
     "ocop.evaluation",
     "ocop.trace",
+    "ocop.inspections",
     "ocop.worker",
     "ocop.jobs",
     "ocop.news",
+    "ocop.training",
     "ocop.demo",
     "ocop.api",
     "ocop.web",
@@ -157,6 +159,8 @@ OTP_REQUIRED_ROLES = [
 ]
 # Public scan and verification endpoints: requests per client address (django-ratelimit).
 PUBLIC_RATE_LIMIT = env("PUBLIC_RATE_LIMIT", default="60/m")
+# Consumer complaints sent through the public form (ocop.inspections): per client address.
+COMPLAINT_RATE_LIMIT = env("COMPLAINT_RATE_LIMIT", default="5/h")
 # The rate-limit counters and the scan caches. With several server processes use a shared cache,
 # e.g. CACHE_URL=dbcache://ocop_cache (then `manage.py createcachetable`) or a memcached URL.
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
@@ -237,9 +241,6 @@ else:
             )
         }
     }
-
-# OCOP certificates are valid 36 calendar months from the date of issue (Decision 148/QĐ-TTg).
-OCOP_CERTIFICATE_VALIDITY_MONTHS = env.int("OCOP_CERTIFICATE_VALIDITY_MONTHS", default=36)
 
 # Public base URL used in QR codes and e-mails.
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")

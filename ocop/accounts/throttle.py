@@ -44,7 +44,10 @@ def _too_many(request: HttpRequest) -> HttpResponse:
     accept = request.headers.get("Accept", "")
     if request.path.startswith("/api/") or request.GET.get("format") == "json" or (
             "application/json" in accept and "text/html" not in accept):
-        response: HttpResponse = JsonResponse({"detail": message, "status": 429}, status=429,
+        # The API's error shape (docs/api.md), with the earlier ``detail``/``status`` kept.
+        body = {"code": "throttled", "message": message, "fields": [], "detail": message,
+                "status": 429}
+        response: HttpResponse = JsonResponse(body, status=429,
                                               json_dumps_params={"ensure_ascii": False})
     else:
         response = render(request, "accounts/too_many.html", {"message": message}, status=429)

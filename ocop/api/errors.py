@@ -1,55 +1,122 @@
-"""What the API answers when a request is refused before (or around) the handler, and the
-OpenAPI entries for those answers.
+"""One contract for every refusal the API sends, and the OpenAPI entries for it.
 
-django-ninja refuses a request itself when the token is missing (401), the body is not JSON
-(400), a parameter or body field fails its schema (422) or a selector raises Http404 (404); none
-of these appears in the document unless an operation declares it. ``document_framework_responses``
-adds them to every operation they can happen on, so that the document lists every status code and
-content type the API sends (the fuzz test in ocop/api/tests/test_fuzz.py holds it to that).
+Every error answer has one JSON shape, whoever refused (a service, a permission check, a selector,
+ninja's own parameter validation, the authentication):
+
+    {"code": "dossiers.not_editable", "message": "…", "fields": [{"field": "name", "message": "…"}]}
+
+``code`` is a stable machine code (see docs/api.md for the table); ``message`` is a sentence in
+the request's language (``Accept-Language``: Vietnamese by default, English with ``en``; the locale
+middleware activates it for /api/); ``fields`` names each input at fault (empty when none).
+
+Routers raise ``ocop.core.refusals`` (``NotFound`` 404, ``Forbidden`` 403, ``Conflict`` 409,
+``Invalid`` 422) or ``BadRequest`` below (400); Django's ``Http404``, ``PermissionDenied`` and
+``ValidationError`` raised by selectors and services are answered in the same shape, so no router
+catches them itself. ``install`` registers the handlers on the NinjaAPI.
+
+The one exception is the EPCIS and trace operations (paths under ``epcis/`` and ``trace/``, tags
+``epcis`` and ``trace``): the EPCIS REST binding answers RFC 7807 problems
+(``application/problem+json``). ``problem_response`` builds them, the only builder: the same
+``code``/``message``/``fields`` plus the RFC 7807 members ``type``, ``title``, ``status`` and
+``detail`` (and EPCIS's ``errors``/``captureID`` where a capture has them).
+
+``document_framework_responses`` gives every error status of every operation the one schema
+component (``ApiError``, or ``ApiProblem`` for the problem operations), and adds the answers the
+framework sends by itself (401, 400, 404, 422) to every operation they can happen on, so that the
+document lists every status code and content type the API sends (the fuzz test in
+ocop/api/tests/test_fuzz.py holds it to that).
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
-from ninja import NinjaAPI
-from ninja.errors import HttpError, ValidationError
+from ninja import NinjaAPI, Schema
+from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.parser import Parser
 
-# Operations of these tags answer their refusals as RFC 7807 problems (application/problem+json).
+from ocop.core.refusals import Refusal
+
+# Operations of these tags (mounted under these paths) answer RFC 7807 problems.
 PROBLEM_JSON_TAGS = frozenset({"trace", "epcis"})
-
-_FIELD_ERROR = "ApiFieldError"
-_VALIDATION_ERROR = "ApiValidationError"
-_DETAIL = "ApiDetail"
-_COMPONENTS: dict[str, dict[str, Any]] = {
-    _FIELD_ERROR: {
-        "title": _FIELD_ERROR, "type": "object", "required": ["field", "message"],
-        "properties": {
-            "field": {"type": "string", "description": "Trường lỗi, ví dụ `page` hoặc `name`"},
-            "message": {"type": "string", "description": "Thông báo lỗi (mặc định tiếng Việt)"},
-        },
-    },
-    _VALIDATION_ERROR: {
-        "title": _VALIDATION_ERROR, "type": "object", "required": ["detail"],
-        "properties": {"detail": {"type": "array",
-                                  "items": {"$ref": f"#/components/schemas/{_FIELD_ERROR}"}}},
-    },
-    _DETAIL: {
-        "title": _DETAIL, "type": "object", "required": ["detail"],
-        "properties": {"detail": {"type": "string"}},
-    },
-}
+PROBLEM_JSON_PATHS = ("epcis/", "trace/")
+PROBLEM_JSON = "application/problem+json"
 
 
-def _ref(name: str) -> dict[str, str]:
-    return {"$ref": f"#/components/schemas/{name}"}
+class BadRequest(Refusal):
+    """The request cannot be read at all (not JSON, a repeated key): 400."""
+
+    status = 400
+    default_code = "bad_request"
 
 
-# Pydantic error types → Vietnamese sentence; anything else gets the generic one.
+class ApiFieldError(Schema):
+    field: str
+    message: str
+
+
+class ApiError(Schema):
+    """The one error body (its OpenAPI component is written out in ``_COMPONENTS``)."""
+
+    code: str
+    message: str
+    fields: list[ApiFieldError]
+
+
+def refusals(*statuses: int) -> dict[int, type[ApiError]]:
+    """``response={200: Out, **refusals(403, 404, 409)}``: the error statuses an operation
+    answers itself, all with the one schema."""
+    return {status: ApiError for status in statuses}
+
+
+Fields = Iterable[tuple[str, str]]
+
+
+def error_body(code: str, message: str, fields: Fields = ()) -> dict[str, Any]:
+    return {"code": code, "message": str(message),
+            "fields": [{"field": str(f), "message": str(m)} for f, m in fields]}
+
+
+def problem_response(status: int, code: str, message: str, fields: Fields = (),
+                     **extra: Any) -> JsonResponse:
+    """The RFC 7807 problem of the EPCIS/trace operations: the one error body plus ``type``,
+    ``title``, ``status`` and ``detail`` (``extra``: EPCIS members such as ``errors``)."""
+    problem_type = extra.pop("type", "about:blank")
+    body = {"type": problem_type, "title": str(message), "status": status,
+            "detail": str(message), **error_body(code, message, fields), **extra}
+    return JsonResponse(body, status=status, content_type=PROBLEM_JSON)
+
+
+def _api_root(api: NinjaAPI) -> str:
+    try:
+        return reverse(f"{api.urls_namespace}:api-root")
+    except NoReverseMatch:  # not mounted (a bare NinjaAPI in a test)
+        return "/"
+
+
+def wants_problem(request: HttpRequest, api: NinjaAPI) -> bool:
+    root = _api_root(api)
+    return any(request.path.startswith(root + prefix) for prefix in PROBLEM_JSON_PATHS)
+
+
+def error_response(request: HttpRequest, api: NinjaAPI, status: int, code: str, message: str,
+                   fields: Fields = ()) -> HttpResponse:
+    if wants_problem(request, api):
+        return problem_response(status, code, message, fields)
+    return api.create_response(request, error_body(code, message, fields), status=status)
+
+
+# --- Field messages of ninja's schema validation ----------------------------------------------
+
+
+# Pydantic error types → sentence in the request's language; anything else gets the generic one.
 def _message(error: dict[str, Any]) -> str:
     kind = error.get("type", "")
     ctx = error.get("ctx") or {}
@@ -107,11 +174,11 @@ def _field(loc: list[Any] | tuple[Any, ...]) -> str:
     return ".".join(str(p) for p in parts) or "__all__"
 
 
-def validation_error(request: HttpRequest, exc: ValidationError, api: NinjaAPI) -> HttpResponse:
-    """A parameter or body refused by its schema: 422 naming each field, like the handlers'
-    own 422s (one error shape, ``{"detail": [{"field", "message"}]}``)."""
-    detail = [{"field": _field(e.get("loc", ())), "message": _message(e)} for e in exc.errors]
-    return api.create_response(request, {"detail": detail}, status=422)
+def django_fields(exc: DjangoValidationError) -> list[tuple[str, str]]:
+    """A Django ValidationError as (field, message) pairs; a non-field error is ``__all__``."""
+    if hasattr(exc, "error_dict"):
+        return [(f, m) for f, ms in exc.message_dict.items() for m in ms]
+    return [("__all__", m) for m in exc.messages]
 
 
 class NotAnObject(ValueError):
@@ -129,41 +196,176 @@ class ObjectBodyParser(Parser):
         return data
 
 
-def http_error(request: HttpRequest, exc: HttpError, api: NinjaAPI) -> HttpResponse:
-    """ninja's HttpError (401, 403, 400 on an unreadable body …), with the body problems said in
-    the user's language; a body of the wrong JSON type is a 422 like any other wrong type."""
+# --- The handlers -------------------------------------------------------------------------------
+
+_CODE_BY_STATUS = {400: "bad_request", 401: "not_authenticated", 403: "forbidden",
+                   404: "not_found", 405: "method_not_allowed", 409: "conflict",
+                   413: "too_large", 422: "invalid", 429: "throttled"}
+
+
+def _invalid_message() -> str:
+    return _("Dữ liệu không hợp lệ.")
+
+
+def _on_refusal(request: HttpRequest, exc: Refusal, api: NinjaAPI) -> HttpResponse:
+    return error_response(request, api, exc.status, exc.code, exc.message, exc.fields.items())
+
+
+def _on_http404(request: HttpRequest, exc: Http404, api: NinjaAPI) -> HttpResponse:
+    # Http404's own text is not for people (Django's is English: "No Product matches the given
+    # query."); the answer is the same whether the record is missing or out of reach.
+    return error_response(request, api, 404, "not_found", _("Không tìm thấy."))
+
+
+def _on_permission_denied(request: HttpRequest, exc: PermissionDenied,
+                          api: NinjaAPI) -> HttpResponse:
+    message = str(exc) or _("Bạn không có quyền thực hiện thao tác này.")
+    return error_response(request, api, 403, "forbidden", message)
+
+
+def _on_django_validation(request: HttpRequest, exc: DjangoValidationError,
+                          api: NinjaAPI) -> HttpResponse:
+    fields = django_fields(exc)
+    # A single rule broken: its own sentence says more than the generic one.
+    message = fields[0][1] if len(fields) == 1 else _invalid_message()
+    return error_response(request, api, 422, "invalid", message, fields)
+
+
+def _on_validation(request: HttpRequest, exc: ValidationError, api: NinjaAPI) -> HttpResponse:
+    """A parameter or body refused by its schema: 422 naming each field."""
+    fields = [(_field(e.get("loc", ())), _message(e)) for e in exc.errors]
+    return error_response(request, api, 422, "invalid", _invalid_message(), fields)
+
+
+def _on_authentication(request: HttpRequest, exc: AuthenticationError,
+                       api: NinjaAPI) -> HttpResponse:
+    message = _("Chưa xác thực: hãy gửi khoá API (Authorization: Bearer …) hoặc đăng nhập.")
+    return error_response(request, api, 401, "not_authenticated", message)
+
+
+def _on_http_error(request: HttpRequest, exc: HttpError, api: NinjaAPI) -> HttpResponse:
+    """ninja's HttpError (400 on an unreadable body …), said in the user's language; a body of
+    the wrong JSON type is a 422 like any other wrong type."""
     cause = exc.__cause__
     if isinstance(cause, NotAnObject):
-        detail = [{"field": "__all__", "message": _("Thân yêu cầu phải là một đối tượng JSON.")}]
-        return api.create_response(request, {"detail": detail}, status=422)
+        message = _("Thân yêu cầu phải là một đối tượng JSON.")
+        return error_response(request, api, 422, "invalid", message, [("__all__", message)])
     if isinstance(cause, ValueError):  # json.JSONDecodeError, UnicodeDecodeError
-        return api.create_response(
-            request, {"detail": _("Thân yêu cầu không phải JSON hợp lệ.")}, status=400)
-    return api.create_response(request, {"detail": str(exc)}, status=exc.status_code)
+        return error_response(request, api, 400, "malformed_json",
+                              _("Thân yêu cầu không phải JSON hợp lệ."))
+    if exc.status_code == 401:
+        return _on_authentication(request, exc, api)  # type: ignore[arg-type]
+    if exc.status_code == 403 and "CSRF" in exc.message:
+        # ninja's session auth on an unsafe method without the page's CSRF token.
+        return error_response(request, api, 403, "csrf_failed",
+                              _("Thiếu mã CSRF của phiên đăng nhập: hãy gửi kèm tiêu đề "
+                                "X-CSRFToken, hoặc dùng khoá API."))
+    # ninja's own texts are English ("Too many requests."): the status says it in the user's
+    # language instead.
+    code = _CODE_BY_STATUS.get(exc.status_code, "error")
+    return error_response(request, api, exc.status_code, code, _http_message(exc.status_code))
 
 
-def _content(schema: dict[str, Any], problem_json: bool) -> dict[str, Any]:
-    media = ["application/json", "application/problem+json"] if problem_json else [
-        "application/json"]
-    return {m: {"schema": schema} for m in media}
+def _http_message(status: int) -> str:
+    if status == 403:
+        return _("Bạn không có quyền thực hiện thao tác này.")
+    if status == 404:
+        return _("Không tìm thấy.")
+    if status == 429:
+        return _("Bạn đã gửi quá nhiều yêu cầu trong thời gian ngắn. Vui lòng thử lại sau một "
+                 "phút.")
+    return _("Yêu cầu không hợp lệ")
 
 
-def _add(responses: dict[str, Any], status: int, description: str, schema: dict[str, Any],
-         problem_json: bool = False) -> None:
+def install(api: NinjaAPI) -> None:
+    """Register the handlers; ninja picks the most specific class of the exception's MRO."""
+    handlers: list[tuple[type[Exception], Any]] = [
+        (Refusal, _on_refusal),
+        (Http404, _on_http404),
+        (PermissionDenied, _on_permission_denied),
+        (DjangoValidationError, _on_django_validation),
+        (ValidationError, _on_validation),
+        (AuthenticationError, _on_authentication),
+        (HttpError, _on_http_error),
+    ]
+    for exc_class, handler in handlers:
+        api.add_exception_handler(
+            exc_class, lambda request, exc, handler=handler: handler(request, exc, api))
+
+
+# --- OpenAPI ----------------------------------------------------------------------------------
+
+_FIELD_ERROR = "ApiFieldError"
+_ERROR = "ApiError"
+_PROBLEM = "ApiProblem"
+_ERROR_PROPERTIES: dict[str, Any] = {
+    "code": {"type": "string", "description": "Mã lỗi ổn định, ví dụ `not_found`, "
+                                              "`dossiers.not_editable` (docs/api.md)"},
+    "message": {"type": "string", "description": "Thông báo theo Accept-Language (mặc định "
+                                                 "tiếng Việt)"},
+    "fields": {"type": "array", "items": {"$ref": f"#/components/schemas/{_FIELD_ERROR}"},
+               "description": "Từng trường lỗi; rỗng khi lỗi không thuộc trường nào"},
+}
+_COMPONENTS: dict[str, dict[str, Any]] = {
+    _FIELD_ERROR: {
+        "title": _FIELD_ERROR, "type": "object", "required": ["field", "message"],
+        "properties": {
+            "field": {"type": "string", "description": "Trường lỗi, ví dụ `page` hoặc `name` "
+                                                       "(`__all__`: cả yêu cầu)"},
+            "message": {"type": "string", "description": "Thông báo lỗi (mặc định tiếng Việt)"},
+        },
+    },
+    _ERROR: {
+        "title": _ERROR, "type": "object", "required": ["code", "message", "fields"],
+        "properties": _ERROR_PROPERTIES,
+    },
+    _PROBLEM: {
+        "title": _PROBLEM, "type": "object",
+        "description": "RFC 7807 (EPCIS, truy xuất nguồn gốc): các trường của ApiError cùng "
+                       "type, title, status, detail",
+        "required": ["type", "title", "status", "code", "message", "fields"],
+        "properties": {
+            "type": {"type": "string"}, "title": {"type": "string"},
+            "status": {"type": "integer"}, "detail": {"type": "string"},
+            **_ERROR_PROPERTIES,
+        },
+    },
+}
+
+
+def _ref(name: str) -> dict[str, str]:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _error_content(problem_json: bool) -> dict[str, Any]:
+    if problem_json:
+        return {media: {"schema": _ref(_PROBLEM)}
+                for media in ("application/json", PROBLEM_JSON)}
+    return {"application/json": {"schema": _ref(_ERROR)}}
+
+
+def _is_error_schema(schema: dict[str, Any] | None) -> bool:
+    return schema in (_ref(_ERROR), _ref(_PROBLEM), {"type": "object"},
+                      {"additionalProperties": True, "type": "object"}, {}, None)
+
+
+def _add(responses: dict[str, Any], status: int, description: str, problem_json: bool) -> None:
     key = str(status)
     if key not in responses:
-        responses[key] = {"description": description, "content": _content(schema, problem_json)}
+        responses[key] = {"description": description, "content": _error_content(problem_json)}
         return
     content = responses[key].setdefault("content", {})
-    for media, body in _content(schema, problem_json).items():
+    for media, body in _error_content(problem_json).items():
         if media not in content:
             content[media] = body
-        elif content[media].get("schema") != schema:
-            content[media]["schema"] = {"anyOf": [content[media]["schema"], schema]}
+        elif content[media].get("schema") != body["schema"]:
+            # A designed answer of its own (a certificate "unknown" is a 404 with a body).
+            content[media]["schema"] = {"anyOf": [content[media]["schema"], body["schema"]]}
 
 
 def document_framework_responses(schema: dict[str, Any]) -> dict[str, Any]:
-    """Add to each operation the answers the framework may send for it (see the module doc)."""
+    """Give each operation's error statuses the one schema and add the answers the framework may
+    send for it (see the module doc)."""
     schema.setdefault("components", {}).setdefault("schemas", {}).update(_COMPONENTS)
     for item in schema.get("paths", {}).values():
         for operation in item.values():
@@ -173,20 +375,19 @@ def document_framework_responses(schema: dict[str, Any]) -> dict[str, Any]:
             responses = operation["responses"] = {
                 str(k): v for k, v in operation["responses"].items()}
             problem_json = bool(PROBLEM_JSON_TAGS & set(operation.get("tags", [])))
-            if problem_json:  # the handlers' own refusals are problems
-                for key, response in responses.items():
-                    if key.startswith("4") and "content" in response:
-                        json_body = response["content"].get("application/json")
-                        if json_body is not None:
-                            response["content"].setdefault("application/problem+json",
-                                                           json_body)
+            for key, response in responses.items():
+                if not key.startswith("4"):
+                    continue
+                content = response.get("content") or {}
+                if all(_is_error_schema(body.get("schema")) for body in content.values()):
+                    response["content"] = _error_content(problem_json)
             params = operation.get("parameters", [])
             if operation.get("security"):
-                _add(responses, 401, _("Chưa xác thực."), _ref(_DETAIL))
+                _add(responses, 401, _("Chưa xác thực."), problem_json)
             if "requestBody" in operation:
-                _add(responses, 400, _("Thân yêu cầu không phải JSON hợp lệ."), _ref(_DETAIL))
+                _add(responses, 400, _("Thân yêu cầu không phải JSON hợp lệ."), problem_json)
             if any(p.get("in") == "path" for p in params):
-                _add(responses, 404, _("Không tìm thấy."), _ref(_DETAIL), problem_json)
+                _add(responses, 404, _("Không tìm thấy."), problem_json)
             if params or "requestBody" in operation:
-                _add(responses, 422, _("Dữ liệu không hợp lệ."), _ref(_VALIDATION_ERROR))
+                _add(responses, 422, _("Dữ liệu không hợp lệ."), problem_json)
     return schema

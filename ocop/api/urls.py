@@ -4,15 +4,9 @@ from typing import Any
 
 from django.http import HttpRequest
 from ninja import NinjaAPI, Schema
-from ninja.errors import HttpError, ValidationError
 
 from ocop.api.auth import token_or_session
-from ocop.api.errors import (
-    ObjectBodyParser,
-    document_framework_responses,
-    http_error,
-    validation_error,
-)
+from ocop.api.errors import ObjectBodyParser, document_framework_responses, install
 from ocop.certificates.api import router as certificates_router
 from ocop.criteria.api import router as criteria_router
 from ocop.dossiers.api import router as dossiers_router
@@ -37,15 +31,15 @@ api = OcopAPI(
     auth=token_or_session,
     description=(
         "API của Nền tảng OCOP. Xác thực bằng khoá API (Authorization: Bearer ocop_…) "
-        "hoặc phiên đăng nhập. Danh sách phân trang bằng `page` và `page_size`."
+        "hoặc phiên đăng nhập. Danh sách phân trang bằng `page` và `page_size`. Mọi lỗi có "
+        "cùng dạng `{code, message, fields}` (EPCIS và truy xuất: RFC 7807)."
     ),
     docs_url="/docs",
     openapi_url="/openapi.json",
     parser=ObjectBodyParser(),
 )
 
-api.add_exception_handler(ValidationError, lambda request, exc: validation_error(request, exc, api))
-api.add_exception_handler(HttpError, lambda request, exc: http_error(request, exc, api))
+install(api)  # one error shape for every refusal (ocop/api/errors.py)
 
 
 class MeOut(Schema):

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
+from ocop.api.errors import refusals
 from ocop.api.types import PlausibleDate
 from ocop.certificates import selectors, services
 from ocop.certificates.views import PUBLIC_CACHE
+from ocop.core.refusals import Forbidden
 
 router = Router(tags=["certificates"])
 
@@ -54,10 +56,6 @@ class RevokeIn(Schema):
     revoked_on: PlausibleDate | None = Field(None, description="Mặc định: hôm nay")
 
 
-class CertificateErrorOut(Schema):
-    detail: str | dict[str, list[str]]
-
-
 @router.get(
     "/certificates/{number}", auth=None, response={200: VerificationOut, 404: UnknownOut},
     summary="Kiểm tra giấy chứng nhận OCOP (công khai)",
@@ -72,23 +70,18 @@ def verify(request: HttpRequest, number: str, response: HttpResponse):
 
 @router.post(
     "/certificates/{number}/revoke",
-    response={200: VerificationOut, 403: CertificateErrorOut, 404: CertificateErrorOut,
-              422: CertificateErrorOut},
+    response={200: VerificationOut, **refusals(403, 404, 422)},
     summary="Thu hồi giấy chứng nhận (cơ quan thường trực)",
 )
 def revoke(request: HttpRequest, number: str, payload: RevokeIn):
     user = request.auth
-    try:
-        certificate = selectors.certificate_detail(user, number)
-    except Http404:  # outside the caller's reach: existence is not revealed
-        return Status(404, {"detail": _("Không tìm thấy.")})
+    # Outside the caller's reach: Http404, answered as any 404 (existence is not revealed).
+    certificate = selectors.certificate_detail(user, number)
     try:
         services.revoke_certificate(actor=user, certificate=certificate, reason=payload.reason,
                                     decision_number=payload.decision_number,
                                     revoked_on=payload.revoked_on)
-    except PermissionDenied:
-        return Status(403, {"detail": _("Bạn không có quyền thu hồi giấy chứng nhận này.")})
-    except ValidationError as exc:
-        detail = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
-        return Status(422, {"detail": detail})
+    except PermissionDenied as exc:  # the reason permissions.can_revoke gives
+        raise Forbidden(str(exc) or _("Bạn không có quyền thu hồi giấy chứng nhận này."),
+                        code="certificates.revoke_forbidden") from exc
     return selectors.public_data(selectors.verification(number), timezone.localdate())

@@ -1,16 +1,24 @@
 """Criteria API: the sheets are public reference data and evaluation is a calculator, so no login.
 
 Bodies are read raw (``requests.parse_json``) so that a repeated criterion key is refused rather
-than silently collapsed by a dict.
+than silently collapsed by a dict. The engine's refusals are answered in the API's one error shape
+(ocop/api/errors.py): an unknown set 404, an unreadable request 400, answers the sheet cannot
+score 422; each problem the engine names becomes one entry of ``fields`` (the engine's own text,
+in English, as on the command line).
 """
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 
+from ocop.api.errors import BadRequest, refusals
+from ocop.core.refusals import Invalid, NotFound, Refusal
 from ocop.criteria import requests, selectors
-from ocop.criteria.engine import CriteriaSetError, EvaluationError
+from ocop.criteria.engine import CriteriaSetError, EvaluationError, Problem
+from ocop.rules.councils import CHAIR_REQUIRED, QUORUM_RATIO, SCORE_SPREAD_LIMIT
 
 router = Router(tags=["criteria"])
 
@@ -28,11 +36,6 @@ class SetSummary(Schema):
     effective_to: str | None
     locked: bool
     sha256: str
-
-
-class CriteriaErrorOut(Schema):
-    error: str
-    problems: list[dict[str, Any]]
 
 
 def _summary(row) -> dict[str, Any]:
@@ -54,9 +57,27 @@ def _summary(row) -> dict[str, Any]:
     }
 
 
-def _not_found(code: str) -> Status:
-    problem = {"message": f"unknown criteria set {code!r}", "field": "code"}
-    return Status(404, {"error": "UnknownCriteriaSet", "problems": [problem]})
+def _not_found(code: str) -> NotFound:
+    message = _("Không có bộ tiêu chí mã “%(code)s”.") % {"code": code}
+    return NotFound(message, code="criteria.unknown_set", fields={"code": message})
+
+
+def _problems(problems: Iterable[Problem]) -> dict[str, str]:
+    """The engine's problems by field (the criterion when no field is named); several on one
+    field are joined."""
+    by_field: dict[str, list[str]] = {}
+    for problem in problems:
+        by_field.setdefault(problem.field or problem.criterion or "__all__", []).append(
+            str(problem))
+    return {name: "; ".join(texts) for name, texts in by_field.items()}
+
+
+def _refusal(exc: Exception) -> Refusal:
+    if isinstance(exc, requests.RequestError):
+        return BadRequest(_("Yêu cầu không đọc được."), code="criteria.bad_request",
+                          fields=_problems(exc.problems))
+    return Invalid(_("Không chấm được điểm với các câu trả lời này."),
+                   code="criteria.not_scorable", fields=_problems(exc.problems))
 
 
 EVALUATE_BODY = {
@@ -97,10 +118,11 @@ AGGREGATE_BODY = {
                             "type": "object",
                             "properties": {
                                 "size": {"type": "integer"},
-                                "quorum_ratio": {"type": "string", "default": "0.75"},
+                                "quorum_ratio": {"type": "string", "default": str(QUORUM_RATIO)},
                                 "quorum_min": {"type": "integer"},
-                                "chair_required": {"type": "boolean", "default": True},
-                                "rescore_limit": {"type": "string", "default": "10"},
+                                "chair_required": {"type": "boolean", "default": CHAIR_REQUIRED},
+                                "rescore_limit": {"type": "string",
+                                                  "default": str(SCORE_SPREAD_LIMIT)},
                             },
                         },
                         "members": {
@@ -132,21 +154,20 @@ def list_sets(request: HttpRequest):
 
 
 @router.get(
-    "/criteria-sets/{code}", response={200: dict[str, Any], 404: CriteriaErrorOut}, auth=None
+    "/criteria-sets/{code}", response={200: dict[str, Any], **refusals(404)}, auth=None
 )
 def get_set(request: HttpRequest, code: str):
     """Toàn bộ phiếu đánh giá. ``code`` may name a version: ``CODE@v2``."""
     try:
         row = selectors.get_version(code)
-    except selectors.UnknownCriteriaSet:
-        return _not_found(code)
+    except selectors.UnknownCriteriaSet as exc:
+        raise _not_found(code) from exc
     return Status(200, {**_summary(row), "sheet": row.data})
 
 
 @router.post(
     "/criteria-sets/{code}/evaluate",
-    response={200: dict[str, Any], 400: CriteriaErrorOut, 404: CriteriaErrorOut,
-              422: CriteriaErrorOut},
+    response={200: dict[str, Any], **refusals(400, 404, 422)},
     auth=None,
     openapi_extra=EVALUATE_BODY,
 )
@@ -156,18 +177,15 @@ def evaluate(request: HttpRequest, code: str):
     try:
         payload = requests.parse_json(request.body)
         return Status(200, requests.evaluate_payload(code, payload))
-    except selectors.UnknownCriteriaSet:
-        return _not_found(code)
-    except requests.RequestError as exc:
-        return Status(400, exc.to_dict())
-    except (EvaluationError, CriteriaSetError) as exc:
-        return Status(422, exc.to_dict())
+    except selectors.UnknownCriteriaSet as exc:
+        raise _not_found(code) from exc
+    except (requests.RequestError, EvaluationError, CriteriaSetError) as exc:
+        raise _refusal(exc) from exc
 
 
 @router.post(
     "/councils/aggregate",
-    response={200: dict[str, Any], 400: CriteriaErrorOut, 404: CriteriaErrorOut,
-              422: CriteriaErrorOut},
+    response={200: dict[str, Any], **refusals(400, 404, 422)},
     auth=None,
     openapi_extra=AGGREGATE_BODY,
 )
@@ -177,8 +195,6 @@ def aggregate(request: HttpRequest):
         payload = requests.parse_json(request.body)
         return Status(200, requests.aggregate_payload(payload))
     except selectors.UnknownCriteriaSet as exc:
-        return _not_found(str(exc))
-    except requests.RequestError as exc:
-        return Status(400, exc.to_dict())
-    except EvaluationError as exc:
-        return Status(422, exc.to_dict())
+        raise _not_found(str(exc)) from exc
+    except (requests.RequestError, EvaluationError) as exc:
+        raise _refusal(exc) from exc

@@ -1,6 +1,7 @@
 """Dossier API (mounted at /api/v1/). Thin: the same selectors, services and permissions as the
 pages. Outside the caller's jurisdiction → 404; visible but not allowed → 403; a move the state,
-round or deadline forbids → 409; bad field values → 422."""
+round or deadline forbids → 409; bad field values → 422. The services' refusals (StateError,
+PermissionDenied, ValidationError) reach the API's handlers as they are (ocop/api/errors.py)."""
 
 from __future__ import annotations
 
@@ -8,15 +9,15 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Any
 
-from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import QuerySet
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
 from ocop.accounts.models import User
-from ocop.api.types import DbId, Page, PageSize
+from ocop.api.errors import refusals
+from ocop.api.pagination import PageOut, PageParams, paginate
+from ocop.api.types import DbId
+from ocop.core.refusals import Invalid, NotFound
 from ocop.dossiers import selectors, services
 from ocop.dossiers.models import Dossier, Round
 from ocop.registry import selectors as registry_selectors
@@ -25,15 +26,6 @@ router = Router(tags=["dossiers"])
 
 
 # --- Schemas ---------------------------------------------------------------------------------
-
-
-class ErrorItem(Schema):
-    field: str
-    message: str
-
-
-class ErrorOut(Schema):
-    detail: list[ErrorItem] | str
 
 
 class RoundOut(Schema):
@@ -150,21 +142,15 @@ class DossierDetailOut(DossierOut):
         return obj.api_corrections  # type: ignore[attr-defined]
 
 
-class DossierPage(Schema):
-    count: int
-    page: int
-    page_size: int
+class DossierPage(PageOut):
     results: list[DossierOut]
 
 
-class RoundPage(Schema):
-    count: int
-    page: int
-    page_size: int
+class RoundPage(PageOut):
     results: list[RoundOut]
 
 
-class DossierListParams(Schema):
+class DossierListParams(PageParams):
     q: str = Field("", description="Tìm theo tên sản phẩm, chủ thể (không dấu được) hoặc số "
                                    "hồ sơ")
     state: str = Field("", description="Trạng thái, ví dụ `submitted`")
@@ -173,8 +159,6 @@ class DossierListParams(Schema):
     product_set: str = Field("", description="Mã bộ sản phẩm, ví dụ `1048-01`")
     kind: str = Field("", description="new, re_recognition, upgrade")
     ordering: str = Field("", description="new, old, product, score (mặc định: mới sửa trước)")
-    page: Page = 1
-    page_size: PageSize = settings.PAGE_SIZE
 
 
 class DossierIn(Schema):
@@ -215,29 +199,7 @@ def _user(request: HttpRequest) -> User:
     return request.auth  # type: ignore[attr-defined, return-value]
 
 
-def _paginate(qs: QuerySet, page: int, page_size: int) -> dict[str, Any]:
-    start = (page - 1) * page_size
-    return {"count": qs.count(), "page": page, "page_size": page_size,
-            "results": list(qs[start:start + page_size])}
-
-
-_RESPONSES = {403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
-
-
-def _call(fn: Any, ok_status: int = 200) -> Status:
-    try:
-        return Status(ok_status, fn())
-    except ValidationError as exc:
-        if hasattr(exc, "error_dict"):
-            detail = [{"field": f, "message": m} for f, ms in exc.message_dict.items()
-                      for m in ms]
-        else:
-            detail = [{"field": "__all__", "message": m} for m in exc.messages]
-        return Status(422, {"detail": detail})
-    except services.StateError as exc:
-        return Status(409, {"detail": exc.message})
-    except PermissionDenied as exc:
-        return Status(403, {"detail": str(exc) or _("Không có quyền.")})
+_RESPONSES = refusals(403, 404, 409, 422)
 
 
 def _detail(user: User, pk: int) -> Dossier:
@@ -268,7 +230,8 @@ def _round(user: User, pk: int | None) -> Round | None:
         return None
     found = selectors.rounds_for(user).filter(pk=pk).first()
     if found is None:
-        raise ValidationError({"round_id": _("Không có đợt đánh giá mã %(pk)d.") % {"pk": pk}})
+        message = _("Không có đợt đánh giá mã %(pk)d.") % {"pk": pk}
+        raise Invalid(message, code="dossiers.unknown_round", fields={"round_id": message})
     return found
 
 
@@ -280,7 +243,7 @@ def list_dossiers(request: HttpRequest, params: Query[DossierListParams]) -> dic
     f = selectors.DossierFilters(round=params.round, state=params.state, commune=params.commune,
                                  product_set=params.product_set, kind=params.kind, q=params.q,
                                  ordering=params.ordering)
-    return _paginate(selectors.dossier_list(_user(request), f), params.page, params.page_size)
+    return paginate(selectors.dossier_list(_user(request), f), params)
 
 
 @router.get("/dossiers/{dossier_id}", response=DossierDetailOut, summary="Chi tiết hồ sơ")
@@ -294,21 +257,18 @@ def create_dossier(request: HttpRequest, payload: DossierIn) -> Status:
     user = _user(request)
     product = registry_selectors.products_for(user).filter(pk=payload.product_id).first()
     if product is None:
-        raise Http404(_("Không tìm thấy sản phẩm."))
+        raise NotFound(_("Không tìm thấy sản phẩm."))
     previous = None
     if payload.previous_id is not None:
         previous = selectors.dossiers_for(user).filter(pk=payload.previous_id).first()
         if previous is None:
-            raise Http404(_("Không tìm thấy hồ sơ trước."))
+            raise NotFound(_("Không tìm thấy hồ sơ trước."))
 
-    def run() -> Dossier:
-        d = services.open_dossier(
-            actor=user, product=product, target_stars=payload.target_stars, kind=payload.kind,
-            previous=previous, requested_round=_round(user, payload.requested_round_id),
-        )
-        return _detail(user, d.pk)
-
-    return _call(run, 201)
+    d = services.open_dossier(
+        actor=user, product=product, target_stars=payload.target_stars, kind=payload.kind,
+        previous=previous, requested_round=_round(user, payload.requested_round_id),
+    )
+    return Status(201, _detail(user, d.pk))
 
 
 @router.patch("/dossiers/{dossier_id}", response={200: DossierDetailOut, **_RESPONSES},
@@ -317,15 +277,12 @@ def patch_dossier(request: HttpRequest, dossier_id: DbId, payload: DossierPatch)
     user = _user(request)
     dossier = selectors.get_dossier(user, dossier_id)
 
-    def run() -> Dossier:
-        services.autosave(
-            actor=user, dossier=dossier, form=payload.form,
-            self_assessment=payload.self_assessment, target_stars=payload.target_stars,
-            requested_round=_round(user, payload.requested_round_id),
-        )
-        return _detail(user, dossier_id)
-
-    return _call(run)
+    services.autosave(
+        actor=user, dossier=dossier, form=payload.form,
+        self_assessment=payload.self_assessment, target_stars=payload.target_stars,
+        requested_round=_round(user, payload.requested_round_id),
+    )
+    return Status(200, _detail(user, dossier_id))
 
 
 @router.post("/dossiers/{dossier_id}/submit", response={200: DossierDetailOut, **_RESPONSES},
@@ -334,14 +291,11 @@ def submit_dossier(request: HttpRequest, dossier_id: DbId) -> Status:
     user = _user(request)
     dossier = selectors.get_dossier(user, dossier_id)
 
-    def run() -> Dossier:
-        if dossier.state == "corrections_requested":
-            services.resubmit(actor=user, dossier=dossier)
-        else:
-            services.submit(actor=user, dossier=dossier)
-        return _detail(user, dossier_id)
-
-    return _call(run)
+    if dossier.state == "corrections_requested":
+        services.resubmit(actor=user, dossier=dossier)
+    else:
+        services.submit(actor=user, dossier=dossier)
+    return Status(200, _detail(user, dossier_id))
 
 
 @router.post("/dossiers/{dossier_id}/request-corrections",
@@ -350,13 +304,10 @@ def request_corrections(request: HttpRequest, dossier_id: DbId, payload: Correct
     user = _user(request)
     dossier = selectors.get_dossier(user, dossier_id)
 
-    def run() -> Dossier:
-        services.request_corrections(actor=user, dossier=dossier,
-                                     items=[i.dict() for i in payload.items],
-                                     message=payload.message)
-        return _detail(user, dossier_id)
-
-    return _call(run)
+    services.request_corrections(actor=user, dossier=dossier,
+                                 items=[i.dict() for i in payload.items],
+                                 message=payload.message)
+    return Status(200, _detail(user, dossier_id))
 
 
 @router.post("/dossiers/{dossier_id}/accept", response={200: DossierDetailOut, **_RESPONSES},
@@ -365,18 +316,14 @@ def accept_dossier(request: HttpRequest, dossier_id: DbId, payload: AcceptIn) ->
     user = _user(request)
     dossier = selectors.get_dossier(user, dossier_id)
 
-    def run() -> Dossier:
-        services.accept(actor=user, dossier=dossier, round=_round(user, payload.round_id))
-        return _detail(user, dossier_id)
-
-    return _call(run)
+    services.accept(actor=user, dossier=dossier, round=_round(user, payload.round_id))
+    return Status(200, _detail(user, dossier_id))
 
 
 @router.get("/rounds", response=RoundPage, summary="Các đợt đánh giá")
-def list_rounds(request: HttpRequest, status: str = "", level: str = "",
-                year: Annotated[int, Field(ge=2000, le=2100)] | None = None,
-                q: Annotated[str, Field(max_length=100)] = "", page: Page = 1,
-                page_size: PageSize = settings.PAGE_SIZE) -> dict[str, Any]:
+def list_rounds(request: HttpRequest, pages: Query[PageParams], status: str = "",
+                level: str = "", year: Annotated[int, Field(ge=2000, le=2100)] | None = None,
+                q: Annotated[str, Field(max_length=100)] = "") -> dict[str, Any]:
     qs = selectors.search_rounds(selectors.rounds_for(_user(request)), q).order_by(
         "-opens_on", "level", "number")
     if status:
@@ -385,4 +332,4 @@ def list_rounds(request: HttpRequest, status: str = "", level: str = "",
         qs = qs.filter(level=level)
     if year is not None:
         qs = qs.filter(programme_year__year=year)
-    return _paginate(qs, page, page_size)
+    return paginate(qs, pages)

@@ -1,20 +1,20 @@
 """Evaluation API: a member's own score sheet and the chair's summary. Same blind-scoring and
-conflict rules as the pages (selectors.py): anything not the caller's answers 404."""
+conflict rules as the pages (selectors.py): anything not the caller's answers 404. The services'
+refusals (StateError 409, Forbidden 403, NotAssigned 404, ValidationError 422) reach the API's
+handlers as they are (ocop/api/errors.py)."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest
-from django.utils.translation import gettext as _
-from ninja import Field, Router, Schema, Status
+from ninja import Field, Router, Schema
 
+from ocop.api.errors import refusals
 from ocop.api.types import DbId
-from ocop.core.refusals import NotFound, Refusal
-from ocop.dossiers.services import StateError
 from ocop.evaluation import selectors, services
+from ocop.evaluation.permissions import NotAssigned
 
 router = Router(tags=["evaluation"])
 
@@ -33,10 +33,6 @@ class SheetOut(Schema):
 class SheetIn(Schema):
     answers: dict[str, str | None] = Field(
         description="Mã tiêu chí → mã phương án; rỗng/null để bỏ chọn")
-
-
-class EvaluationErrorOut(Schema):
-    detail: Any
 
 
 class ProgressOut(Schema):
@@ -79,87 +75,52 @@ def _sheet_out(page: selectors.ScoringPage) -> dict[str, Any]:
     }
 
 
-def _not_found() -> Status:
-    # The same answer for a dossier that does not exist and one the caller may not score.
-    return Status(404, {"detail": _("Không tìm thấy.")})
-
-
-def _refusal(exc: Exception) -> Status:
-    if isinstance(exc, StateError):
-        return Status(409, {"detail": exc.message})
-    if isinstance(exc, Refusal):
-        return Status(exc.status, {"detail": exc.message})
-    if isinstance(exc, PermissionDenied):
-        return Status(403, {"detail": str(exc)})
-    detail = exc.message_dict if hasattr(exc, "error_dict") else exc.messages
-    return Status(422, {"detail": detail})
-
-
-@router.get("/score-sheets/{dossier_id}", response={200: SheetOut, 404: EvaluationErrorOut},
+@router.get("/score-sheets/{dossier_id}", response={200: SheetOut, **refusals(404)},
             summary="Phiếu chấm của chính thành viên")
 def get_sheet(request: HttpRequest, dossier_id: DbId):
-    try:
-        return _sheet_out(selectors.scoring_page(request.auth, dossier_id))
-    except NotFound:
-        return _not_found()
+    return _sheet_out(selectors.scoring_page(request.auth, dossier_id))
 
 
 @router.put("/score-sheets/{dossier_id}",
-            response={200: SheetOut, 404: EvaluationErrorOut, 409: EvaluationErrorOut,
-                      422: EvaluationErrorOut},
+            response={200: SheetOut, **refusals(403, 404, 409, 422)},
             summary="Lưu nháp phiếu chấm")
 def put_sheet(request: HttpRequest, dossier_id: DbId, payload: SheetIn):
-    try:
-        dossier = selectors.find_dossier(dossier_id)
-        services.save_draft(actor=request.auth, dossier=dossier, answers=payload.answers)
-        return _sheet_out(selectors.scoring_page(request.auth, dossier_id))
-    except NotFound:
-        return _not_found()
-    except (StateError, ValidationError, PermissionDenied, Refusal) as exc:
-        return _refusal(exc)
+    services.save_draft(actor=request.auth, dossier=selectors.find_dossier(dossier_id),
+                        answers=payload.answers)
+    return _sheet_out(selectors.scoring_page(request.auth, dossier_id))
 
 
 @router.post("/score-sheets/{dossier_id}/submit",
-             response={200: SheetOut, 404: EvaluationErrorOut, 409: EvaluationErrorOut,
-                      422: EvaluationErrorOut},
+             response={200: SheetOut, **refusals(403, 404, 409, 422)},
              summary="Nộp phiếu chấm (một lần)")
 def submit_sheet(request: HttpRequest, dossier_id: DbId):
-    try:
-        dossier = selectors.find_dossier(dossier_id)
-        services.submit_sheet(actor=request.auth, dossier=dossier)
-        return _sheet_out(selectors.scoring_page(request.auth, dossier_id))
-    except NotFound:
-        return _not_found()
-    except (StateError, ValidationError, PermissionDenied, Refusal) as exc:
-        return _refusal(exc)
+    services.submit_sheet(actor=request.auth, dossier=selectors.find_dossier(dossier_id))
+    return _sheet_out(selectors.scoring_page(request.auth, dossier_id))
 
 
 @router.get("/councils/{council_id}/summary",
-            response={200: list[SummaryOut], 404: EvaluationErrorOut},
+            response={200: list[SummaryOut], **refusals(404)},
             summary="Tổng hợp của chủ tịch hội đồng (từng hồ sơ được phân công)")
 def council_summary(request: HttpRequest, council_id: DbId):
     ids = selectors.council_dossier_ids(council_id)
+    if not ids:
+        raise NotAssigned
     out = []
-    try:
-        if not ids:
-            return _not_found()
-        for dossier_id in ids:
-            summary = selectors.chair_summary(request.auth, council_id, dossier_id)
-            out.append({
-                "council": council_id, "dossier": dossier_id,
-                "revision": summary.assignment.revision,
-                "submitted": summary.submitted, "expected": summary.expected,
-                "progress": [{"member": str(p.member), "role": p.member.role,
-                              "state": str(p.state)} for p in summary.progress],
-                "results": [{
-                    "revision": r.revision, "mean": str(r.mean), "stars": r.stars,
-                    "spread": str(r.spread), "rescore_required": r.rescore_required,
-                    "quorum_met": r.quorum_met, "final": r.final,
-                    "members": {summary.names.get(m["member_id"], m["member_id"]): m["total"]
-                                for m in r.data.get("members", [])},
-                    "criteria": r.data.get("criteria", []),
-                } for r in summary.results],
-            })
-    except NotFound:
-        return _not_found()
+    for dossier_id in ids:
+        summary = selectors.chair_summary(request.auth, council_id, dossier_id)
+        out.append({
+            "council": council_id, "dossier": dossier_id,
+            "revision": summary.assignment.revision,
+            "submitted": summary.submitted, "expected": summary.expected,
+            "progress": [{"member": str(p.member), "role": p.member.role, "state": str(p.state)}
+                         for p in summary.progress],
+            "results": [{
+                "revision": r.revision, "mean": str(r.mean), "stars": r.stars,
+                "spread": str(r.spread), "rescore_required": r.rescore_required,
+                "quorum_met": r.quorum_met, "final": r.final,
+                "members": {summary.names.get(m["member_id"], m["member_id"]): m["total"]
+                            for m in r.data.get("members", [])},
+                "criteria": r.data.get("criteria", []),
+            } for r in summary.results],
+        })
     return out

@@ -8,8 +8,9 @@ member's declaration, the result row); selectors load them, services and views c
 Two kinds of no:
 - ``NOT_ASSIGNED`` verdicts (``evaluation.not_assigned``): the person is not a member of the
   dossier's council, does not score, has a conflict of interest, or is not the chair. Callers
-  raise ``NotAssigned`` (a ``NotFound``): pages and API answer 404, so a probe cannot tell a
-  dossier it may not see from one that does not exist (blind scoring, rule 4 in selectors.py);
+  raise ``NotAssigned`` (a ``NotFound``, code ``not_found``): pages and API answer 404, so a
+  probe cannot tell a dossier it may not see from one that does not exist (blind scoring,
+  rule 4 in selectors.py);
 - the others: the person sees the record but may not do this (``Forbidden``, 403).
 """
 
@@ -33,9 +34,8 @@ NOT_FOUND_FOR_YOU = _("Không tìm thấy hồ sơ được phân công cho bạ
 
 
 class NotAssigned(NotFound):
-    """The person is not a non-conflicted member (or the chair) for this: answer 404."""
-
-    default_code = NOT_ASSIGNED
+    """The person is not a non-conflicted member (or the chair) for this: answer 404, with the
+    API's ``not_found`` code like any record out of reach."""
 
     def __init__(self, message: Any = None, **kwargs: Any) -> None:
         super().__init__(message or NOT_FOUND_FOR_YOU, **kwargs)

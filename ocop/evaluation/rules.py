@@ -24,7 +24,6 @@ from django.utils.translation import ngettext
 from ocop.core.text import fold
 from ocop.criteria.engine import CouncilConfig, CriteriaSet, Problem
 from ocop.criteria.templatetags.criteria_tags import localized
-from ocop.dossiers.levels import basis, levels_in_force
 from ocop.dossiers.models import Dossier, DossierState, Round
 from ocop.evaluation.models import (
     ConflictDeclaration,
@@ -33,6 +32,7 @@ from ocop.evaluation.models import (
     CouncilResult,
     ScoreSheet,
 )
+from ocop.rules.levels import basis, levels_in_force
 
 # Dossier states in which the evaluation has started (the round's results page lists these).
 EVALUATED_STATES = (DossierState.UNDER_EVALUATION, DossierState.SCORED, DossierState.RECOGNISED,

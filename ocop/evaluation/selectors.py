@@ -42,6 +42,7 @@ from ocop.evaluation.models import (
     ScoreSheet,
 )
 from ocop.evaluation.permissions import NotAssigned, active, require
+from ocop.rules.certification import is_certifiable
 
 _LOOKUP: Any = object()
 
@@ -524,10 +525,14 @@ class RoundRow:
     awardable: int | None
 
     @property
+    def certifiable(self) -> bool:
+        """The stars this level may recognise earn a certificate (3★ or more)."""
+        return self.awardable is not None and is_certifiable(self.awardable)
+
+    @property
     def recognisable(self) -> bool:
-        """Offered for the recognition decision: scored, and the level may award 3★ or more."""
-        return (self.dossier.state == DossierState.SCORED and self.awardable is not None
-                and self.awardable >= 3)
+        """Offered for the recognition decision: scored, and certifiable at this level."""
+        return self.dossier.state == DossierState.SCORED and self.certifiable
 
     @property
     def may_escalate(self) -> bool:

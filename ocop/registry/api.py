@@ -1,22 +1,23 @@
 """Registry API (mounted at /api/v1/). Thin: same selectors, services and permission matrix as
 the pages. Objects outside the caller's jurisdiction answer 404; visible objects that the caller
-may not change answer 403; rule violations answer 422 naming the fields."""
+may not change answer 403; rule violations answer 422 naming the fields (the services' refusals
+reach the API's handlers as they are, ocop/api/errors.py)."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
 from typing import Annotated, Any
 
-from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
 from ocop.accounts.models import Role, User
-from ocop.api.types import Count, DbId, Page, PageSize, PatchSchema, PlausibleDate
+from ocop.api.errors import refusals
+from ocop.api.pagination import PageOut, PageParams, paginate
+from ocop.api.types import Count, DbId, PatchSchema, PlausibleDate
+from ocop.core.refusals import Invalid
 from ocop.registry import selectors, services
 from ocop.registry.models import EvidenceDocument, Producer, Product, ProductSet
 from ocop.units.models import Unit
@@ -27,16 +28,7 @@ router = Router(tags=["registry"])
 # --- Schemas ---------------------------------------------------------------------------------
 
 
-class FieldError(Schema):
-    field: str = Field(description="Tên trường lỗi (`__all__` nếu lỗi chung)")
-    message: str = Field(description="Thông báo lỗi theo ngôn ngữ yêu cầu (mặc định tiếng Việt)")
-
-
-class ErrorOut(Schema):
-    detail: list[FieldError] | str
-
-
-class ListParams(Schema):
+class ListParams(PageParams):
     q: str = Field("", description="Tìm kiếm không phân biệt dấu: tên, mã số thuế, xã, GTIN…")
     province: str = Field("", description="Mã tỉnh hiện nay, dạng khoá đơn vị, ví dụ `P24`")
     commune: str = Field("", description="Mã xã/phường hiện nay, ví dụ `C07582`")
@@ -52,8 +44,6 @@ class ListParams(Schema):
     ethnic_minority_owner: bool | None = Field(None, description="Chủ thể là người DTTS")
     ordering: str = Field("", description="name, -name, new, old, tax_code; sản phẩm thêm "
                                           "stars, producer")
-    page: Page = 1
-    page_size: PageSize = settings.PAGE_SIZE
 
 
 class ProducerOut(Schema):
@@ -247,57 +237,34 @@ class DocumentOut(Schema):
         return reverse("registry:document_file", args=[obj.producer_id, obj.pk])
 
 
-class ProducerPage(Schema):
-    count: int
-    page: int
-    page_size: int
+class ProducerPage(PageOut):
     results: list[ProducerOut]
 
 
-class ProductPage(Schema):
-    count: int
-    page: int
-    page_size: int
+class ProductPage(PageOut):
     results: list[ProductOut]
 
 
-class DocumentPage(Schema):
-    count: int
-    page: int
-    page_size: int
+class DocumentPage(PageOut):
     results: list[DocumentOut]
 
 
 # --- Helpers ---------------------------------------------------------------------------------
 
 
-def _paginate(qs: QuerySet, page: int, page_size: int) -> dict[str, Any]:
-    start = (page - 1) * page_size
-    return {"count": qs.count(), "page": page, "page_size": page_size,
-            "results": list(qs[start:start + page_size])}
-
-
-def _errors(exc: ValidationError) -> Status:
-    if hasattr(exc, "error_dict"):
-        detail = [{"field": f, "message": m} for f, ms in exc.message_dict.items() for m in ms]
-    else:
-        detail = [{"field": "__all__", "message": m} for m in exc.messages]
-    return Status(422, {"detail": detail})
-
-
 def _commune(key: str | None) -> Unit:
     unit = Unit.objects.filter(pk=key or "", level=Unit.Level.COMMUNE).first()
     if unit is None:
-        raise ValidationError({"commune": _("Không có xã/phường mã “%(code)s”.") % {"code": key}})
+        message = _("Không có xã/phường mã “%(code)s”.") % {"code": key}
+        raise Invalid(message, code="registry.unknown_commune", fields={"commune": message})
     return unit
 
 
 def _product_set(code: str) -> ProductSet:
     found = ProductSet.objects.filter(pk=code).first()
     if found is None:
-        raise ValidationError(
-            {"product_set": _("Không có bộ sản phẩm mã “%(code)s”.") % {"code": code}}
-        )
+        message = _("Không có bộ sản phẩm mã “%(code)s”.") % {"code": code}
+        raise Invalid(message, code="registry.unknown_product_set", fields={"product_set": message})
     return found
 
 
@@ -305,16 +272,7 @@ def _user(request: HttpRequest) -> User:
     return request.auth  # type: ignore[attr-defined, return-value]
 
 
-_WRITE_RESPONSES = {403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
-
-
-def _call(fn: Any, ok_status: int, *args: Any, **kwargs: Any) -> Status:
-    try:
-        return Status(ok_status, fn(*args, **kwargs))
-    except ValidationError as exc:
-        return _errors(exc)
-    except PermissionDenied as exc:
-        return Status(403, {"detail": str(exc) or _("Không có quyền.")})
+_WRITE_RESPONSES = refusals(403, 404, 422)
 
 
 # --- Producers -------------------------------------------------------------------------------
@@ -324,18 +282,15 @@ def _call(fn: Any, ok_status: int, *args: Any, **kwargs: Any) -> Status:
 def list_producers(request: HttpRequest, params: Query[ListParams]) -> dict[str, Any]:
     f = selectors.RegistryFilter.from_params(params.model_dump())
     qs = selectors.producer_list(_user(request), f)
-    return _paginate(qs, params.page, params.page_size)
+    return paginate(qs, params)
 
 
 @router.post("/producers", response={201: ProducerOut, **_WRITE_RESPONSES},
              summary="Thêm chủ thể")
 def create_producer(request: HttpRequest, payload: ProducerIn) -> Status:
-    def run() -> Producer:
-        data = payload.model_dump()
-        data["commune"] = _commune(data["commune"])
-        return services.create_producer(actor=_user(request), data=data)
-
-    return _call(run, 201)
+    data = payload.model_dump()
+    data["commune"] = _commune(data["commune"])
+    return Status(201, services.create_producer(actor=_user(request), data=data))
 
 
 @router.get("/producers/{producer_id}", response=ProducerOut, summary="Chi tiết chủ thể")
@@ -349,22 +304,19 @@ def patch_producer(request: HttpRequest, producer_id: DbId,
                    payload: ProducerPatch) -> Status:
     producer = selectors.producer_detail(_user(request), producer_id)
 
-    def run() -> Producer:
-        data = payload.model_dump(exclude_unset=True)
-        if "commune" in data:
-            data["commune"] = _commune(data["commune"])
-        services.update_producer(actor=_user(request), producer=producer, data=data)
-        return selectors.producer_detail(_user(request), producer_id)
-
-    return _call(run, 200)
+    data = payload.model_dump(exclude_unset=True)
+    if "commune" in data:
+        data["commune"] = _commune(data["commune"])
+    services.update_producer(actor=_user(request), producer=producer, data=data)
+    return Status(200, selectors.producer_detail(_user(request), producer_id))
 
 
 @router.get("/producers/{producer_id}/documents", response=DocumentPage,
             summary="Giấy tờ của chủ thể")
-def list_documents(request: HttpRequest, producer_id: DbId, page: Page = 1,
-                   page_size: PageSize = settings.PAGE_SIZE) -> dict[str, Any]:
+def list_documents(request: HttpRequest, producer_id: DbId,
+                   pages: Query[PageParams]) -> dict[str, Any]:
     producer = selectors.producer_detail(_user(request), producer_id)
-    return _paginate(selectors.document_list(_user(request), producer), page, page_size)
+    return paginate(selectors.document_list(_user(request), producer), pages)
 
 
 # --- Products --------------------------------------------------------------------------------
@@ -374,7 +326,7 @@ def list_documents(request: HttpRequest, producer_id: DbId, page: Page = 1,
 def list_products(request: HttpRequest, params: Query[ListParams]) -> dict[str, Any]:
     f = selectors.RegistryFilter.from_params(params.model_dump())
     qs = selectors.product_list(_user(request), f)
-    return _paginate(qs, params.page, params.page_size)
+    return paginate(qs, params)
 
 
 @router.post("/products", response={201: ProductOut, **_WRITE_RESPONSES},
@@ -386,17 +338,13 @@ def create_product(request: HttpRequest, payload: ProductIn) -> Status:
     if user.role == Role.PRODUCER and producer_id is None:
         producer_id = user.producer_id
     if producer_id is None:
-        return Status(
-            422, {"detail": [{"field": "producer_id", "message": _("Hãy chọn chủ thể.")}]}
-        )
+        message = _("Hãy chọn chủ thể.")
+        raise Invalid(message, code="registry.producer_required", fields={"producer_id": message})
     producer = selectors.producer_detail(user, producer_id)
 
-    def run() -> Product:
-        data["product_set"] = _product_set(data["product_set"])
-        product = services.create_product(actor=user, producer=producer, data=data)
-        return selectors.product_detail(user, product.pk)
-
-    return _call(run, 201)
+    data["product_set"] = _product_set(data["product_set"])
+    product = services.create_product(actor=user, producer=producer, data=data)
+    return Status(201, selectors.product_detail(user, product.pk))
 
 
 @router.get("/products/{product_id}", response=ProductOut, summary="Chi tiết sản phẩm")
@@ -410,11 +358,8 @@ def patch_product(request: HttpRequest, product_id: DbId, payload: ProductPatch)
     user = _user(request)
     product = selectors.product_detail(user, product_id)
 
-    def run() -> Product:
-        data = payload.model_dump(exclude_unset=True)
-        if "product_set" in data:
-            data["product_set"] = _product_set(data["product_set"])
-        services.update_product(actor=user, product=product, data=data)
-        return selectors.product_detail(user, product_id)
-
-    return _call(run, 200)
+    data = payload.model_dump(exclude_unset=True)
+    if "product_set" in data:
+        data["product_set"] = _product_set(data["product_set"])
+    services.update_product(actor=user, product=product, data=data)
+    return Status(200, selectors.product_detail(user, product_id))

@@ -3,6 +3,10 @@
 The capture body is a raw JSON-LD EPCISDocument, read from the request stream here (not through a
 ninja Schema): it may be far larger than Django's DATA_UPLOAD_MAX_MEMORY_SIZE, its limit is
 EPCIS_CAPTURE_MAX_BYTES, and it must reach the JSON Schema validator unchanged.
+
+Refusals are RFC 7807 problems, as the EPCIS REST binding requires, built by the API's one builder
+(``ocop.api.errors.problem_response``): the API's error body (``code``, ``message``, ``fields``)
+with ``type``, ``title``, ``status`` and ``detail``, plus EPCIS's ``errors`` and ``captureID``.
 """
 
 from __future__ import annotations
@@ -14,7 +18,16 @@ from django.http import HttpRequest, JsonResponse
 from django.utils.translation import gettext as _
 from ninja import Router
 
-from ocop.trace import selectors, services
+from ocop.api.errors import problem_response, refusals
+from ocop.trace import selectors
+from ocop.trace.capture import (
+    CaptureError,
+    CaptureTooLarge,
+    max_bytes,
+    parse_document,
+    start_capture,
+    too_large,
+)
 from ocop.trace.models import CaptureJob
 from ocop.trace.permissions import can_query
 
@@ -38,23 +51,31 @@ _CAPTURE_BODY = {
 }
 
 
+# The EPCIS exception each status stands for (EPCIS 2.0 REST binding), as the stable code.
+_CODES = {400: "epcis.validation", 403: "epcis.forbidden", 404: "epcis.not_found",
+          409: "epcis.conflict", 413: "epcis.too_large"}
+
+
 def _problem(status: int, title: str, problems: list[dict] | None = None,
              job: CaptureJob | None = None) -> JsonResponse:
-    """RFC 7807 problem body, as the EPCIS REST binding uses."""
-    body: dict[str, Any] = {"type": "epcisException:ValidationException" if status == 400
-                            else "about:blank", "title": title, "status": status}
+    """RFC 7807 problem, as the EPCIS REST binding uses; ``errors`` keeps each problem's event
+    index and path, ``fields`` names the paths."""
+    extra: dict[str, Any] = {
+        "type": "epcisException:ValidationException" if status == 400 else "about:blank"}
     if problems:
-        body["errors"] = problems
+        extra["errors"] = problems
     if job is not None:
-        body["captureID"] = str(job.pk)
-    return JsonResponse(body, status=status, content_type="application/problem+json")
+        extra["captureID"] = str(job.pk)
+    fields = [(str(p.get("path") or "__all__"), str(p.get("message") or title))
+              for p in problems or ()]
+    return problem_response(status, _CODES.get(status, "epcis.error"), title, fields, **extra)
 
 
 def _read_body(request: HttpRequest) -> bytes:
-    limit = services.max_bytes()
+    limit = max_bytes()
     declared = request.META.get("CONTENT_LENGTH") or "0"
     if declared.isdigit() and int(declared) > limit:
-        raise services.CaptureError(413, services.too_large(limit))
+        raise CaptureTooLarge(too_large(limit), code="trace.capture_too_large")
     return request.read(limit + 1)
 
 
@@ -74,7 +95,7 @@ def _job_json(job: CaptureJob) -> dict[str, Any]:
 
 
 @router.post("/capture", openapi_extra=_CAPTURE_BODY,
-             response={201: dict, 202: dict, 400: dict, 403: dict, 409: dict, 413: dict})
+             response={201: dict, 202: dict, **refusals(400, 403, 409, 413)})
 def capture(request: HttpRequest):
     """Ghi nhận một EPCISDocument (tất cả hoặc không gì cả). Capture an EPCIS document.
 
@@ -84,9 +105,9 @@ def capture(request: HttpRequest):
     event-count limit.
     """
     try:
-        document = services.parse_document(_read_body(request))
-        result = services.start_capture(document=document, actor=request.user)
-    except services.CaptureError as exc:
+        document = parse_document(_read_body(request))
+        result = start_capture(document=document, actor=request.user)
+    except CaptureError as exc:
         return _problem(exc.status, exc.message, exc.problems, exc.job)
     location = f"{request.path.rstrip('/')}/{result.job.pk}"
     if result.job.status == CaptureJob.Status.PENDING:
@@ -101,7 +122,7 @@ def capture(request: HttpRequest):
     return response
 
 
-@router.get("/capture/{capture_id}", response={200: dict, 404: dict})
+@router.get("/capture/{capture_id}", response={200: dict, **refusals(404)})
 def capture_job(request: HttpRequest, capture_id: str):
     """Trạng thái một lượt ghi nhận. State of one capture job."""
     try:
@@ -109,11 +130,11 @@ def capture_job(request: HttpRequest, capture_id: str):
     except ValueError:  # a malformed id is simply "not found"
         job = None
     if job is None:
-        return _problem(404, _("Không tìm thấy (not found)."))
+        return _problem(404, _("Không tìm thấy."))
     return JsonResponse(_job_json(job))
 
 
-@router.get("/events", response={200: dict, 400: dict, 403: dict}, openapi_extra={
+@router.get("/events", response={200: dict, **refusals(400, 403)}, openapi_extra={
     "responses": {200: {"description": "EPCISQueryDocument",
                         "content": {_JSONLD: {"schema": {"type": "object"}}}}}})
 def events(request: HttpRequest):
@@ -125,12 +146,12 @@ def events(request: HttpRequest):
     MATCH_anyEPCClass, perPage (1–1000, default 100), nextPageToken. Several values: separate them
     with "|". The next page is announced in the ``Link`` header (rel="next").
     """
-    if not can_query(request.user):
-        return _problem(403, _("Tài khoản không có quyền truy vấn sự kiện EPCIS."))
+    if not (verdict := can_query(request.user)):
+        return _problem(403, verdict.reason)
     try:
         page = selectors.query_events(request.user, request.GET)
     except selectors.QueryError as exc:
-        return _problem(400, str(exc))
+        return _problem(exc.status, exc.message)
     response = JsonResponse(selectors.query_document(page.events))
     response["Content-Type"] = _JSONLD
     if page.next_token:

@@ -1,8 +1,10 @@
 """JSON API for zones, lots, supply-chain events and stamps (mounted at /api/v1/trace/).
 
-Thin: bodies are parsed by ninja schemas, ``actions`` decide and write, ``selectors`` find objects
-within the caller's jurisdiction (outside it: 404). Refusals are RFC 7807 problems whose
-``detail`` names the problem and ``field`` the input at fault; nothing is stored on refusal.
+Thin: bodies are parsed by ninja schemas, ``services`` decide and write, ``selectors`` find objects
+within the caller's jurisdiction (outside it: 404). Refusals are raised as ``ocop.core.refusals``
+and answered by the API's handlers as RFC 7807 problems (``application/problem+json``) carrying
+the one error body, ``code``, ``message`` and ``fields`` (ocop/api/errors.py); nothing is stored
+on refusal.
 """
 
 from __future__ import annotations
@@ -16,32 +18,41 @@ from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 
 from ocop.accounts.client_ip import client_ip
+from ocop.api.errors import refusals
 from ocop.api.types import DB_ID_MAX, Count, DbId, PlausibleDate, PlausibleDateTime
+from ocop.core.refusals import Conflict, Forbidden, Invalid, NotFound, Refusal
 from ocop.registry.selectors import producers_for, products_for
-from ocop.trace import actions, scan, selectors, stamps
+from ocop.trace import scan, selectors, services, stamps
 from ocop.trace.models import Lot, StampBatch, Zone
 from ocop.trace.permissions import can_print_stamps
 
 router = Router(tags=["trace"])
 
 
-def _problem(status: int, detail: str, field: str | None = None) -> JsonResponse:
-    body: dict[str, Any] = {"type": "about:blank", "title": detail, "status": status,
-                            "detail": detail}
-    if field:
-        body["field"] = field
-    return JsonResponse(body, status=status, content_type="application/problem+json")
+def _not_found(field: str | None = None) -> NotFound:
+    message = _("Không tìm thấy.")
+    return NotFound(message, fields={field: message} if field else None)
 
 
-def _not_found() -> JsonResponse:
-    return _problem(404, _("Không tìm thấy (not found)."))
+# An ActionError's status says what kind of refusal it is; a wrong input (400 in the actions) is
+# Invalid, 422, as everywhere in the API.
+_KINDS: dict[int, type[Refusal]] = {403: Forbidden, 404: NotFound, 409: Conflict}
+
+
+def _refusal(exc: services.ActionError) -> Refusal:
+    """The kind's own status and generic code (docs/api.md), and the field at fault."""
+    return _KINDS.get(exc.status, Invalid)(
+        exc.message, fields={exc.field: exc.message} if exc.field else None)
 
 
 def _call(fn, *args, **kwargs) -> Any:
     try:
-        return fn(*args, **kwargs), None
-    except actions.ActionError as exc:
-        return None, _problem(exc.status, exc.message, exc.field)
+        return fn(*args, **kwargs)
+    except services.ActionError as exc:
+        raise _refusal(exc) from exc
+
+
+_WRITE = refusals(403, 404, 409, 422)
 
 
 # Physical bounds, within what the columns hold (Zone.declared_area_ha: 10 digits, 4 decimals;
@@ -76,22 +87,21 @@ class ZoneIn(Schema):
     products: list[DbId] = []
 
 
-@router.post("/zones", response={201: dict, 400: dict, 404: dict, 409: dict})
+@router.post("/zones", response={201: dict, **_WRITE})
 def create_zone(request: HttpRequest, body: ZoneIn):
     """Thêm vùng nguyên liệu (mã số vùng trồng, ranh giới GeoJSON Polygon được kiểm tra)."""
     producer = producers_for(request.user).filter(pk=body.producer).select_related(
         "commune").first()
     if producer is None:
-        return _not_found()
+        raise _not_found()
     data = body.dict(exclude={"producer", "products"})
     products = list(products_for(request.user).filter(pk__in=body.products)
                     .select_related("producer__commune"))
     if len(products) != len(set(body.products)):
-        return _problem(404, _("Không tìm thấy sản phẩm (product not found)."), "products")
-    zone, error = _call(actions.create_zone, actor=request.user, producer=producer, data=data,
-                        products=products)
-    if error:
-        return error
+        message = _("Không tìm thấy sản phẩm.")
+        raise NotFound(message, fields={"products": message})
+    zone = _call(services.create_zone, actor=request.user, producer=producer, data=data,
+                 products=products)
     return JsonResponse({"id": zone.pk, "code": zone.code,
                          "computedAreaHa": str(zone.computed_area_ha)}, status=201)
 
@@ -105,16 +115,16 @@ class HarvestIn(Schema):
     expires_on: PlausibleDate | None = None
 
 
-@router.post("/zones/{zone_id}/harvest", response={201: dict, 400: dict, 404: dict, 409: dict})
+@router.post("/zones/{zone_id}/harvest", response={201: dict, **_WRITE})
 def harvest(request: HttpRequest, zone_id: DbId, body: HarvestIn):
     """Ghi nhận thu hoạch: tạo lô và sự kiện EPCIS ObjectEvent ADD (commissioning, ILMD)."""
     zone = selectors.zones_for(request.user).filter(pk=zone_id).first()
     product = products_for(request.user).filter(pk=body.product).first()
     if zone is None or product is None:
-        return _not_found()
-    lot, error = _call(actions.record_harvest, actor=request.user, zone=zone, product=product,
-                       **body.dict(exclude={"product"}))
-    return error or JsonResponse(_lot_json(lot), status=201)
+        raise _not_found()
+    lot = _call(services.record_harvest, actor=request.user, zone=zone, product=product,
+                **body.dict(exclude={"product"}))
+    return JsonResponse(_lot_json(lot), status=201)
 
 
 class InputIn(Schema):
@@ -132,24 +142,24 @@ class TransformIn(Schema):
     expires_on: PlausibleDate | None = None
 
 
-@router.post("/transformations", response={201: dict, 400: dict, 404: dict, 409: dict})
+@router.post("/transformations", response={201: dict, **_WRITE})
 def transform(request: HttpRequest, body: TransformIn):
     """Chế biến: lô đầu vào → lô đầu ra (TransformationEvent)."""
     lots = selectors.lots_for(request.user).in_bulk([i.lot for i in body.inputs])
     product = products_for(request.user).filter(pk=body.product).first()
     if product is None or len(lots) != len({i.lot for i in body.inputs}):
-        return _not_found()
-    lot, error = _call(actions.record_transformation, actor=request.user,
-                       inputs=[(lots[i.lot], i.quantity) for i in body.inputs], product=product,
-                       **body.dict(exclude={"inputs", "product"}))
-    return error or JsonResponse(_lot_json(lot), status=201)
+        raise _not_found()
+    lot = _call(services.record_transformation, actor=request.user,
+                inputs=[(lots[i.lot], i.quantity) for i in body.inputs], product=product,
+                **body.dict(exclude={"inputs", "product"}))
+    return JsonResponse(_lot_json(lot), status=201)
 
 
 class StampsIn(Schema):
-    count: Count = Field(description="Số tem (1 – 1 000 000; ngoài khoảng: 400)")
+    count: Count = Field(description="Số tem (1 – 1 000 000; ngoài khoảng: 422)")
 
 
-@router.post("/lots/{lot_id}/stamps", response={201: dict, 400: dict, 404: dict})
+@router.post("/lots/{lot_id}/stamps", response={201: dict, **_WRITE})
 def issue_stamps(request: HttpRequest, lot_id: DbId, body: StampsIn):
     """Phát hành một lô tem (dải sê-ri) cho lô sản xuất.
 
@@ -158,10 +168,8 @@ def issue_stamps(request: HttpRequest, lot_id: DbId, body: StampsIn):
     """
     lot = selectors.lots_for(request.user).filter(pk=lot_id).first()
     if lot is None:
-        return _not_found()
-    batch, error = _call(actions.issue_stamps, actor=request.user, lot=lot, count=body.count)
-    if error:
-        return error
+        raise _not_found()
+    batch = _call(services.issue_stamps, actor=request.user, lot=lot, count=body.count)
     product = lot.product
     body: dict[str, Any] = {"id": batch.pk, "firstSerial": batch.first_serial,
                             "lastSerial": batch.last_serial}
@@ -178,26 +186,26 @@ class MoveIn(Schema):
     quantity: Quantity | None = None
 
 
-@router.post("/lots/{lot_id}/ship", response={201: dict, 400: dict, 404: dict})
+@router.post("/lots/{lot_id}/ship", response={201: dict, **_WRITE})
 def ship(request: HttpRequest, lot_id: DbId, body: MoveIn):
     """Xuất hàng (ObjectEvent OBSERVE, shipping)."""
     lot = selectors.lots_for(request.user).filter(pk=lot_id).first()
     if lot is None:
-        return _not_found()
-    event, error = _call(actions.ship, actor=request.user, lot=lot, shipped_at=body.at,
-                         destination=body.place, quantity=body.quantity)
-    return error or JsonResponse({"eventID": event.event_id}, status=201)
+        raise _not_found()
+    event = _call(services.ship, actor=request.user, lot=lot, shipped_at=body.at,
+                  destination=body.place, quantity=body.quantity)
+    return JsonResponse({"eventID": event.event_id}, status=201)
 
 
-@router.post("/lots/{lot_id}/receive", response={201: dict, 400: dict, 404: dict})
+@router.post("/lots/{lot_id}/receive", response={201: dict, **_WRITE})
 def receive(request: HttpRequest, lot_id: DbId, body: MoveIn):
     """Nhận hàng (ObjectEvent OBSERVE, receiving)."""
     lot = selectors.lots_for(request.user).filter(pk=lot_id).first()
     if lot is None:
-        return _not_found()
-    event, error = _call(actions.receive, actor=request.user, lot=lot, received_at=body.at,
-                         place=body.place, quantity=body.quantity)
-    return error or JsonResponse({"eventID": event.event_id}, status=201)
+        raise _not_found()
+    event = _call(services.receive, actor=request.user, lot=lot, received_at=body.at,
+                  place=body.place, quantity=body.quantity)
+    return JsonResponse({"eventID": event.event_id}, status=201)
 
 
 class RangeIn(Schema):
@@ -211,34 +219,36 @@ def _batch(request: HttpRequest, batch_id: DbId) -> StampBatch | None:
     return selectors.batches_for(request.user).filter(pk=batch_id).first()
 
 
-@router.post("/stamp-batches/{batch_id}/pack", response={201: dict, 400: dict, 404: dict,
-                                                          409: dict})
+@router.post("/stamp-batches/{batch_id}/pack", response={201: dict, **_WRITE})
 def pack(request: HttpRequest, batch_id: DbId, body: RangeIn):
     """Đóng gói, kích hoạt dải tem (AggregationEvent ADD, packing)."""
     batch = _batch(request, batch_id)
-    if batch is None or body.at is None:
-        return _not_found() if batch is None else _problem(400, _("Cần thời điểm (at)."), "at")
-    event, error = _call(actions.pack_with_stamps, actor=request.user, batch=batch,
-                         first=body.first, last=body.last, packed_at=body.at)
-    return error or JsonResponse({"eventID": event.event_id}, status=201)
+    if batch is None:
+        raise _not_found()
+    if body.at is None:
+        message = _("Cần thời điểm (at).")
+        raise Invalid(message, fields={"at": message})
+    event = _call(services.pack_with_stamps, actor=request.user, batch=batch,
+                  first=body.first, last=body.last, packed_at=body.at)
+    return JsonResponse({"eventID": event.event_id}, status=201)
 
 
-@router.post("/stamp-batches/{batch_id}/void", response={201: dict, 400: dict, 404: dict})
+@router.post("/stamp-batches/{batch_id}/void", response={201: dict, **_WRITE})
 def void(request: HttpRequest, batch_id: DbId, body: RangeIn):
     """Huỷ một dải tem."""
     batch = _batch(request, batch_id)
     if batch is None:
-        return _not_found()
-    voided, error = _call(actions.void_stamps, actor=request.user, batch=batch, first=body.first,
-                          last=body.last, reason=body.reason)
-    return error or JsonResponse({"first": voided.first, "last": voided.last}, status=201)
+        raise _not_found()
+    voided = _call(services.void_stamps, actor=request.user, batch=batch, first=body.first,
+                   last=body.last, reason=body.reason)
+    return JsonResponse({"first": voided.first, "last": voided.last}, status=201)
 
 
-@router.get("/zones/{zone_id}", response={200: dict, 404: dict})
+@router.get("/zones/{zone_id}", response={200: dict, **refusals(404)})
 def zone_detail(request: HttpRequest, zone_id: DbId):
     zone: Zone | None = selectors.zones_for(request.user).filter(pk=zone_id).first()
     if zone is None:
-        return _not_found()
+        raise _not_found()
     return JsonResponse({
         "id": zone.pk, "code": zone.code, "name": zone.name, "crop": zone.crop,
         "status": zone.status, "declaredAreaHa": str(zone.declared_area_ha),
@@ -247,7 +257,7 @@ def zone_detail(request: HttpRequest, zone_id: DbId):
     })
 
 
-@router.get("/scan", auth=None, response={200: dict, 400: dict})
+@router.get("/scan", auth=None, response={200: dict, **refusals(422)})
 def scan_uri(request: HttpRequest, uri: str, lat: str | None = None, lon: str | None = None):
     """Kiểm tra một tem theo đường dẫn trong mã QR (không cần đăng nhập; được ghi nhận)."""
     try:
@@ -260,8 +270,8 @@ def scan_uri(request: HttpRequest, uri: str, lat: str | None = None, lon: str | 
     # StampFormatError is a ValueError; so is what urlsplit and the GS1 parser raise on a string
     # that is no URL at all (e.g. an unbalanced "[", read as an IPv6 host).
     except ValueError as exc:
-        return _problem(400, _("Mã trên tem không đúng định dạng: %(error)s") % {"error": exc},
-                        "uri")
+        message = _("Mã trên tem không đúng định dạng: %(error)s") % {"error": exc}
+        raise Invalid(message, fields={"uri": message}) from exc
     outcome = scan.resolve(parsed, parse_qs(parts.query).get("s", [""])[0],
                            place=scan.coarse_place(lat, lon),
                            source=scan.source_key(client_ip(request)))

@@ -6,8 +6,9 @@ from django.http import HttpRequest
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from ninja import Router, Schema
-from ninja.errors import HttpError
 
+from ocop.api.errors import refusals
+from ocop.core.refusals import NotFound
 from ocop.units import selectors
 from ocop.units.models import Unit
 from ocop.units.names import full_address
@@ -56,23 +57,24 @@ def list_provinces(request: HttpRequest, era: Unit.Era = Unit.Era.CURRENT):
 
 @router.get(
     "/provinces/{key}/communes",
-    response=list[UnitOut],
+    response={200: list[UnitOut], **refusals(404)},
     summary="Xã/phường của một tỉnh (trước 01/07/2025: xã/phường/thị trấn của tỉnh cũ)",
 )
 def list_communes(request: HttpRequest, key: str):
     province = selectors.get_unit(key)
     if province is None or province.level != Unit.Level.PROVINCE:
-        raise HttpError(404, _("Không tìm thấy tỉnh/thành phố"))
+        raise NotFound(_("Không tìm thấy tỉnh/thành phố"), code="units.unknown_province")
     if province.is_current:
         return selectors.communes(key)
     return selectors.legacy_communes_of_province(key)
 
 
-@router.get("/{key}", response=UnitDetail, summary="Một đơn vị hành chính, kèm nơi nó thuộc về nay")
+@router.get("/{key}", response={200: UnitDetail, **refusals(404)},
+            summary="Một đơn vị hành chính, kèm nơi nó thuộc về nay")
 def get_unit(request: HttpRequest, key: str):
     unit = selectors.get_unit(key)
     if unit is None:
-        raise HttpError(404, _("Không tìm thấy đơn vị hành chính"))
+        raise NotFound(_("Không tìm thấy đơn vị hành chính"), code="units.unknown_unit")
     successions = unit.successions.select_related("successor").order_by("successor_id")
     return UnitDetail(
         key=unit.key,

@@ -29,7 +29,9 @@ def admin(world) -> Client:
 
 
 def _fields(response) -> set[str]:
-    return {item["field"] for item in response.json()["detail"]}
+    body = response.json()
+    assert body["code"] == "invalid"
+    return {item["field"] for item in body["fields"]}
 
 
 # --- 1. An unbounded page overflowed SQLite's OFFSET (OverflowError → 500) --------------------
@@ -72,7 +74,7 @@ def test_patch_producer_refuses_null_for_a_required_field(admin, world, field):
                            content_type="application/json")
     assert response.status_code == 422
     assert _fields(response) == {field}
-    assert "null" in response.json()["detail"][0]["message"]
+    assert "null" in response.json()["fields"][0]["message"]
 
 
 def test_patch_producer_accepts_null_where_the_model_does(admin, world):
@@ -123,7 +125,7 @@ def test_zone_with_a_product_id_over_64_bits_is_a_422(admin, world):
 def test_path_ids_outside_the_database_range_are_a_422(admin, url, value):
     response = admin.get(url.format(id=value))
     assert response.status_code == 422
-    assert response.json()["detail"][0]["field"] in {
+    assert response.json()["fields"][0]["field"] in {
         "producer_id", "product_id", "dossier_id", "zone_id"}
 
 
@@ -163,7 +165,7 @@ def test_implausible_years_are_refused(admin, at):
                           content_type="application/json")
     assert response.status_code == 422
     assert _fields(response) == {"at"}
-    assert "1900–2100" in response.json()["detail"][0]["message"]
+    assert "1900–2100" in response.json()["fields"][0]["message"]
 
 
 # --- Bodies of the wrong shape ----------------------------------------------------------------
@@ -174,24 +176,25 @@ def test_an_array_instead_of_an_object_is_a_422(admin, world):
     response = admin.patch(f"/api/v1/producers/{producer.pk}", "[1, 2]",
                            content_type="application/json")
     assert response.status_code == 422
-    assert response.json()["detail"]
+    assert _fields(response) == {"__all__"}
 
 
 def test_malformed_json_is_a_400(admin, world):
     response = admin.post("/api/v1/products", "{", content_type="application/json")
     assert response.status_code == 400
-    assert "detail" in response.json()
+    assert response.json() == {"code": "malformed_json", "fields": [],
+                               "message": "Thân yêu cầu không phải JSON hợp lệ."}
 
 
-def test_scan_of_a_string_that_is_no_url_is_a_400_problem():
+def test_scan_of_a_string_that_is_no_url_is_a_422_problem():
     response = Client().get("/api/v1/trace/scan", {"uri": "[h\x93"})
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert response["Content-Type"] == "application/problem+json"
-    assert response.json()["field"] == "uri"
+    assert _fields(response) == {"uri"}
 
 
 def test_validation_messages_are_vietnamese_by_default(admin):
-    message = admin.get("/api/v1/producers", {"page": 0}).json()["detail"][0]["message"]
+    message = admin.get("/api/v1/producers", {"page": 0}).json()["fields"][0]["message"]
     assert message == "Giá trị phải từ 1 trở lên."
 
 
@@ -212,8 +215,9 @@ def test_openapi_documents_401_404_422_and_400_where_they_can_happen(admin):
     assert {"application/json", "application/problem+json"} <= set(zone)
     events = paths["/api/v1/epcis/events"]["get"]["responses"]["200"]["content"]
     assert "application/ld+json" in events
-    # One component per error shape: the apps' ErrorOut classes no longer overwrite each other.
+    # One error component for every app (and its RFC 7807 form for trace and EPCIS).
     schemas = document["components"]["schemas"]
-    assert {"ErrorOut", "CriteriaErrorOut", "CertificateErrorOut", "EvaluationErrorOut",
-            "ApiValidationError"} <= set(schemas)
-    assert set(schemas["CriteriaErrorOut"]["properties"]) == {"error", "problems"}
+    assert set(schemas["ApiError"]["properties"]) == {"code", "message", "fields"}
+    assert set(schemas["ApiProblem"]["properties"]) >= {"code", "message", "fields", "type",
+                                                          "title", "status"}
+    assert not [name for name in schemas if "ErrorOut" in name or name == "ApiDetail"]

@@ -99,7 +99,8 @@ def test_unknown_option_is_named(client, shipped):
     first = next(iter(answers))
     answers[first] = "khong-co"
     body = _post(client, f"/api/v1/criteria-sets/{SET_148}/evaluate", {"answers": answers}).json()
-    texts = " ".join(p["text"] for p in body["problems"])
+    assert body["code"] == "criteria.not_scorable"
+    texts = " ".join(p["message"] for p in body["fields"])
     assert first in texts and "khong-co" in texts
 
 

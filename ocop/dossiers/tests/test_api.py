@@ -31,13 +31,13 @@ def test_create_patch_submit_correct_accept(cycle: Cycle) -> None:
         assert body["reference"] == f"HS-{pk:06d}"
         # Not ready: 409 with the reasons in Vietnamese.
         r = producer.post(f"/api/v1/dossiers/{pk}/submit")
-        assert r.status_code == 409 and "Thiếu tài liệu bắt buộc" in r.json()["detail"]
+        assert r.status_code == 409 and "Thiếu tài liệu bắt buộc" in r.json()["message"]
         r = producer.patch(f"/api/v1/dossiers/{pk}", {"form": {"main_market": "Hà Nội"}},
                            content_type="application/json")
         assert r.status_code == 200 and r.json()["form"]["main_market"] == "Hà Nội"
         r = producer.patch(f"/api/v1/dossiers/{pk}", {"self_assessment": {"A1": "nope"}},
                            content_type="application/json")
-        assert r.status_code == 422 and r.json()["detail"][0]["field"] == "A1"
+        assert r.status_code == 422 and r.json()["fields"][0]["field"] == "A1"
         from ocop.dossiers.models import Dossier
 
         complete(Dossier.objects.get(pk=pk))

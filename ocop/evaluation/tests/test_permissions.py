@@ -9,11 +9,11 @@ from decimal import Decimal
 import pytest
 
 from ocop.core.refusals import Forbidden
-from ocop.dossiers.levels import DISTRICT
 from ocop.dossiers.models import DossierState
 from ocop.evaluation import permissions, selectors, services
 from ocop.evaluation.models import CouncilResult
 from ocop.evaluation.permissions import NOT_ASSIGNED, NotAssigned
+from ocop.rules.levels import DISTRICT
 
 pytestmark = pytest.mark.django_db
 
@@ -251,7 +251,7 @@ def test_scoring_member_refuses_with_the_reason(ev, who, situation):
     with pytest.raises(NotAssigned) as refused:
         selectors.scoring_member(user, ev.dossier)
     assert refused.value.message == expected
-    assert refused.value.code == NOT_ASSIGNED and refused.value.status == 404
+    assert refused.value.code == "not_found" and refused.value.status == 404
 
 
 @pytest.mark.parametrize(("who", "expected"), [
@@ -279,7 +279,7 @@ def test_outsiders_cannot_tell_an_existing_dossier_from_a_missing_one(ev):
         with pytest.raises(NotAssigned) as refused:
             selectors.chair_summary(outsider, council_id, ev.dossier.pk)
         refusals.append((refused.value.message, refused.value.code, refused.value.status))
-    assert set(refusals) == {(NOT_YOURS, NOT_ASSIGNED, 404)}
+    assert set(refusals) == {(NOT_YOURS, "not_found", 404)}
 
 
 def test_a_service_refusal_is_forbidden_with_the_reason(ev):

@@ -57,11 +57,11 @@ def test_create_producer_validation_422_names_fields(world, client):
            "business_reg_date": str(timezone.localdate() + timedelta(days=3))}
     response = client.post("/api/v1/producers", bad, content_type="application/json")
     assert response.status_code == 422
-    fields = {e["field"] for e in response.json()["detail"]}
+    fields = {e["field"] for e in response.json()["fields"]}
     assert fields == {"tax_code", "local_employees", "business_reg_date"}
     response = client.post("/api/v1/producers", {**NEW_PRODUCER, "commune": "C99999"},
                            content_type="application/json")
-    assert response.json()["detail"][0]["field"] == "commune"
+    assert response.json()["fields"][0]["field"] == "commune"
     # Schema-level problems (missing field, negative number) are 422 too.
     response = client.post("/api/v1/producers", {"name": "x", "employees": -1},
                            content_type="application/json")
@@ -87,7 +87,7 @@ def test_patch_producer_only_sent_fields(world, client):
     response = client.patch(f"/api/v1/producers/{own.pk}", {"tax_code": "2914177765"},
                             content_type="application/json")
     assert response.status_code == 422
-    assert response.json()["detail"][0]["field"] == "tax_code"
+    assert response.json()["fields"][0]["field"] == "tax_code"
 
 
 def test_products_create_and_patch(world, client):
@@ -106,10 +106,10 @@ def test_products_create_and_patch(world, client):
     response = client.patch(f"/api/v1/products/{body['id']}", {"gtin": "8934567890121"},
                             content_type="application/json")
     assert response.status_code == 422
-    assert response.json()["detail"][0]["field"] == "gtin"
+    assert response.json()["fields"][0]["field"] == "gtin"
     response = client.patch(f"/api/v1/products/{body['id']}", {"product_set": "nope"},
                             content_type="application/json")
-    assert response.json()["detail"][0]["field"] == "product_set"
+    assert response.json()["fields"][0]["field"] == "product_set"
 
 
 def test_documents_endpoint_has_expired_flag(world, client):

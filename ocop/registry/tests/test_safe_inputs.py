@@ -102,10 +102,10 @@ def test_api_refuses_markup_with_the_field_named(world, client):
     response = client.post("/api/v1/producers", {**NEW_PRODUCER, "name": "<b>x</b>"},
                            content_type="application/json")
     assert response.status_code == 422
-    detail = {e["field"]: e["message"] for e in response.json()["detail"]}
+    detail = {e["field"]: e["message"] for e in response.json()["fields"]}
     assert detail["name"].startswith("Tên chủ thể chỉ được ghi chữ thường")
     client.force_login(world.users["producer"])
     response = client.post("/api/v1/products", {"name": HYPERLINK, "product_set": "1048-01"},
                            content_type="application/json")
     assert response.status_code == 422, response.content
-    assert response.json()["detail"][0]["message"].startswith("Tên sản phẩm chỉ được")
+    assert response.json()["fields"][0]["message"].startswith("Tên sản phẩm chỉ được")

@@ -11,7 +11,7 @@ from django.test import Client
 
 from ocop.accounts.testing import login_client as login
 from ocop.jobs.testing import start_and_download
-from ocop.trace import actions
+from ocop.trace import services
 from ocop.trace.models import EpcisEvent, Lot, StampBatch, Zone
 from ocop.trace.tests.conftest import zone_data
 
@@ -25,11 +25,11 @@ REFUSED = {"hanoi_office", "commune_officer", "council_member", "far_producer"}
 def test_issue_stamps_matrix(chain, who) -> None:
     actor = chain.people[who]
     if who in ALLOWED:
-        batch = actions.issue_stamps(actor=actor, lot=chain.packed, count=3)
+        batch = services.issue_stamps(actor=actor, lot=chain.packed, count=3)
         assert batch.first_serial == 101
     else:
-        with pytest.raises(actions.ActionError) as refused:
-            actions.issue_stamps(actor=actor, lot=chain.packed, count=3)
+        with pytest.raises(services.ActionError) as refused:
+            services.issue_stamps(actor=actor, lot=chain.packed, count=3)
         assert refused.value.status == 404
         assert StampBatch.objects.count() == 1
 
@@ -38,18 +38,18 @@ def test_issue_stamps_matrix(chain, who) -> None:
 def test_zone_creation_matrix(people, who) -> None:
     own = people["producer"].producer
     if who in ALLOWED:
-        actions.create_zone(actor=people[who], producer=own, data=zone_data())
+        services.create_zone(actor=people[who], producer=own, data=zone_data())
         assert Zone.objects.count() == 1
     else:
-        with pytest.raises(actions.ActionError):
-            actions.create_zone(actor=people[who], producer=own, data=zone_data())
+        with pytest.raises(services.ActionError):
+            services.create_zone(actor=people[who], producer=own, data=zone_data())
         assert not Zone.objects.exists()
 
 
 def test_office_records_for_a_producer_and_the_event_stays_the_producers(chain) -> None:
     office = chain.people["province_office"]
-    actions.ship(actor=office, lot=chain.packed, shipped_at=datetime(2025, 7, 1, tzinfo=TZ),
-                 destination="Đà Nẵng")
+    services.ship(actor=office, lot=chain.packed, shipped_at=datetime(2025, 7, 1, tzinfo=TZ),
+                  destination="Đà Nẵng")
     event = EpcisEvent.objects.filter(biz_step__endswith="shipping").last()
     assert event.producer_id == chain.people["producer"].producer_id
 
@@ -169,17 +169,18 @@ def test_api_chain(people, classification, api_for) -> None:
         "inputs": [{"lot": lot_id, "quantity": "9999"}], "product": fruit.pk,
         "lot_code": "NA-SAY-02", "produced_at": "2025-08-05T07:00:00+07:00",
         "quantity": "50", "unit": "kg"})
-    assert response.status_code == 400 and response.json()["field"] == "inputs"
+    assert response.status_code == 422
+    assert [f["field"] for f in response.json()["fields"]] == ["inputs"]
 
 
 @pytest.mark.parametrize(("path", "body", "status", "text"), [
-    ("/stamp-batches/{batch}/void", {"first": 99, "last": 120, "reason": "x"}, 400,
+    ("/stamp-batches/{batch}/void", {"first": 99, "last": 120, "reason": "x"}, 422,
      "ngoài lô tem"),
-    ("/stamp-batches/{batch}/pack", {"first": 1, "last": 2}, 400, "thời điểm"),
-    ("/lots/{lot}/stamps", {"count": 0}, 400, "Số tem"),
+    ("/stamp-batches/{batch}/pack", {"first": 1, "last": 2}, 422, "thời điểm"),
+    ("/lots/{lot}/stamps", {"count": 0}, 422, "Số tem"),
     ("/zones", {**zone_data(code="VN-24-219-07591-002-23",
                             boundary={"type": "Polygon", "coordinates": [[[1, 2], [3, 4]]]}),
-                "producer": "{producer}"}, 400, "ít nhất 4 điểm"),
+                "producer": "{producer}"}, 422, "ít nhất 4 điểm"),
 ])
 def test_api_refusals_name_the_problem(chain, api_for, path, body, status, text) -> None:
     ids = {"batch": chain.batch.pk, "lot": chain.packed.pk,
@@ -189,7 +190,8 @@ def test_api_refusals_name_the_problem(chain, api_for, path, body, status, text)
     events = EpcisEvent.objects.count()
     response = post(api_for("producer"), path.format(**ids), body)
     assert response.status_code == status, response.content
-    assert text in response.json()["detail"]
+    assert response["Content-Type"] == "application/problem+json"
+    assert text in response.json()["detail"] and text in response.json()["message"]
     assert EpcisEvent.objects.count() == events
 
 
@@ -209,7 +211,7 @@ def test_api_malformed_json(chain, api_for) -> None:
 
 def test_api_scan_is_public(chain) -> None:
     response = Client().get("/api/v1/trace/scan", {"uri": "https://x/01/1/10/L/21/1?s=A"})
-    assert response.status_code == 400 and "định dạng" in response.json()["detail"]
+    assert response.status_code == 422 and "định dạng" in response.json()["detail"]
 
 
 def test_zone_form_creates_a_zone_with_its_map(people, classification) -> None:

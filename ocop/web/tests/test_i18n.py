@@ -241,9 +241,12 @@ def test_excel_import_reads_vietnamese_values_and_reports_in_english(
 @pytest.mark.django_db
 def test_api_error_messages_follow_accept_language(client, units):
     url = "/api/v1/units/provinces/P99/communes"
-    assert client.get(url).json() == {"detail": "Không tìm thấy tỉnh/thành phố"}
+    assert client.get(url).json() == {"code": "units.unknown_province", "fields": [],
+                                      "message": "Không tìm thấy tỉnh/thành phố"}
     response = client.get(url, HTTP_ACCEPT_LANGUAGE="en")
-    assert response.status_code == 404 and response.json() == {"detail": "Province/city not found"}
+    assert response.status_code == 404
+    assert response.json() == {"code": "units.unknown_province", "fields": [],
+                               "message": "Province/city not found"}
 
 
 # --- The catalogue --------------------------------------------------------------------------

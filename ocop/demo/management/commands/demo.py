@@ -7,15 +7,18 @@ from typing import Any
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
+from ocop.demo.inspections import build_demo_inspections
 from ocop.demo.news import build_demo_news
 from ocop.demo.trace import build_demo_trace
+from ocop.demo.training import build_demo_training
 from ocop.registry.models import Producer
 
 
 class Command(BaseCommand):
     help = (
         "Build the full demo: registry (demo_data), the 2024 and 2025–2026 cycles (demo_cycle), "
-        "council results and certificates (demo_results), and a traced lot with stamps."
+        "council results and certificates (demo_results), a traced lot with stamps, and the 2024 "
+        "post-certification inspections."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -32,6 +35,11 @@ class Command(BaseCommand):
         call_command("demo_results", stdout=self.stdout)
         traced = build_demo_trace()
         self.stdout.write(f"Demo news: {build_demo_news()} articles.")
+        self.stdout.write(f"Demo training: {build_demo_training()} courses.")
+        inspected = build_demo_inspections()
+        if inspected is not None:
+            self.stdout.write(f"Demo inspections: plan {inspected.plan_id}, "
+                              f"{len(inspected.visits)} visits, complaint {inspected.complaint}.")
         self.stdout.write(
             f"Demo trace: zone {traced.zone_code}, lot {traced.lot_code}.\n"
             f"  Scan a valid stamp:  {traced.valid_stamp}\n"
