@@ -1,15 +1,19 @@
-"""The database a benchmark runs against: a fresh SQLite file under var/bench/, or a throw-away
-PostgreSQL database named in the URL (created first, dropped at the end), migrated and loaded
-with the administrative map and the product classification."""
+"""What the benchmarks share: the database they run against (a fresh SQLite file under
+var/bench/, or a throw-away PostgreSQL database named in the URL, created first and dropped at
+the end), the timed request loop with its percentiles, and the printing of a measures table."""
 
 from __future__ import annotations
 
 import io
 import os
+import statistics
+import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, TextIO
 from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -58,22 +62,34 @@ def _drop_postgres(url: str, name: str) -> None:
 
 
 @contextmanager
-def bench_database(url: str | None, *, sqlite_name: str) -> Iterator[None]:
-    """Boot Django on a fresh benchmark database; drop a PostgreSQL one afterwards."""
+def throwaway_database(url: str | None, *, sqlite_name: str) -> Iterator[str]:
+    """The DATABASE_URL of a fresh, empty database (not migrated, Django not booted): for
+    benchmarks that set up Django themselves; a PostgreSQL one is dropped afterwards."""
     url, drop = _prepare(url, sqlite_name)
-    os.environ["DATABASE_URL"] = url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ocop.settings")
-    import django
-
-    django.setup()
-    from django.conf import settings
-    from django.core.management import call_command
-    from django.db import connection
-
-    # Production-like request handling (no debug query log, no template debug info); set after
-    # settings load so that static files still resolve without collectstatic.
-    settings.DEBUG = False
     try:
+        yield url
+    finally:
+        if drop:
+            _drop_postgres(url, drop)
+
+
+@contextmanager
+def bench_database(url: str | None, *, sqlite_name: str) -> Iterator[None]:
+    """Boot Django on a fresh benchmark database, migrated and loaded with the administrative
+    map and the product classification; drop a PostgreSQL one afterwards."""
+    with throwaway_database(url, sqlite_name=sqlite_name) as url:
+        os.environ["DATABASE_URL"] = url
+        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ocop.settings")
+        import django
+
+        django.setup()
+        from django.conf import settings
+        from django.core.management import call_command
+        from django.db import connection
+
+        # Production-like request handling (no debug query log, no template debug info); set
+        # after settings load so that static files still resolve without collectstatic.
+        settings.DEBUG = False
         started = time.perf_counter()
         call_command("migrate", verbosity=0)
         call_command("load_units", stdout=io.StringIO())
@@ -81,6 +97,51 @@ def bench_database(url: str | None, *, sqlite_name: str) -> Iterator[None]:
         print(f"database: {connection.vendor} {connection.settings_dict['NAME']}; "
               f"migrate + map + classification in {time.perf_counter() - started:.1f} s")
         yield
-    finally:
-        if drop:
-            _drop_postgres(url, drop)
+
+
+def percentile(values: list[float], pct: float) -> float:
+    """The nearest-rank percentile (``pct`` in 0–100) of ``values``."""
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, round(pct / 100 * len(ordered)) - 1))
+    return ordered[index]
+
+
+@dataclass(frozen=True)
+class Timing:
+    p50_ms: float
+    p95_ms: float
+    queries: int  # the most seen in any one request
+
+
+def time_get(client: Any, url: str, requests: int, who: str) -> Timing:
+    """GET ``url`` ``requests`` times with a Django test client after one warm-up request
+    (session, caches, first template compile): p50/p95 milliseconds and SQL queries per
+    request. Any answer but 200 stops the benchmark: a timed error page measures nothing."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    response = client.get(url)
+    if response.status_code != 200:
+        raise SystemExit(f"{url} as {who}: HTTP {response.status_code}")
+    times: list[float] = []
+    queries = 0
+    for _ in range(requests):
+        with CaptureQueriesContext(connection) as ctx:
+            started = time.perf_counter()
+            response = client.get(url)
+            times.append((time.perf_counter() - started) * 1000)
+        if response.status_code != 200:
+            raise SystemExit(f"{url} as {who}: HTTP {response.status_code}")
+        queries = max(queries, len(ctx.captured_queries))
+    return Timing(statistics.median(times), percentile(times, 95), queries)
+
+
+def print_measures(rows: Iterable[tuple[str, str]], *, value_width: int,
+                   out: TextIO = sys.stdout) -> None:
+    """A two-column "measure / value" table."""
+    rows = list(rows)
+    width = max(len(k) for k, _ in rows)
+    out.write(f"{'measure'.ljust(width)}  value\n")
+    out.write(f"{'-' * width}  {'-' * value_width}\n")
+    for key, value in rows:
+        out.write(f"{key.ljust(width)}  {value}\n")

@@ -36,7 +36,7 @@ for path in (str(ROOT), str(HERE)):
         sys.path.insert(0, path)
 
 import benchdb  # noqa: E402
-import registry_bench  # noqa: E402 — shares the product seeding and percentiles
+import registry_bench  # noqa: E402 — shares the product seeding
 
 # 8 of 10 dossiers are at or past evaluation, each scored by a 10-member council:
 # 40,000 × 10 = 400,000 sheets.
@@ -168,24 +168,8 @@ def seed_cycle(scale: float = 1.0, *, log=print) -> Seeded:
 
 
 def _time(client, url: str, requests: int, who: str, label: str) -> Row:
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    response = client.get(url)  # warm-up
-    if response.status_code != 200:
-        raise SystemExit(f"{url} as {who}: HTTP {response.status_code}")
-    times: list[float] = []
-    queries = 0
-    for _ in range(requests):
-        with CaptureQueriesContext(connection) as ctx:
-            started = time.perf_counter()
-            response = client.get(url)
-            times.append((time.perf_counter() - started) * 1000)
-        if response.status_code != 200:
-            raise SystemExit(f"{url} as {who}: HTTP {response.status_code}")
-        queries = max(queries, len(ctx.captured_queries))
-    return Row(who, label, statistics.median(times), registry_bench._percentile(times, 95),
-               queries)
+    timing = benchdb.time_get(client, url, requests, who)
+    return Row(who, label, timing.p50_ms, timing.p95_ms, timing.queries)
 
 
 def measure(requests: int) -> tuple[list[Row], float]:

@@ -1,6 +1,6 @@
 """EPCIS capture and query benchmark.
 
-    .venv/bin/python bench/epcis_bench.py                      # SQLite (a throwaway file)
+    .venv/bin/python bench/epcis_bench.py                      # SQLite (a fresh file in var/bench/)
     .venv/bin/python bench/epcis_bench.py --database-url postgres://postgres@127.0.0.1:5432/ocop_bench
 
 Measures, on a fresh database:
@@ -12,7 +12,8 @@ Measures, on a fresh database:
 * latency of ``GET /api/v1/epcis/events?MATCH_epc=…`` through the whole HTTP stack (token auth,
   query, EPCISQueryDocument), p50/p95 over random EPCs.
 
-The PostgreSQL database named in the URL is created first and dropped at the end.
+The PostgreSQL database named in the URL is created first and dropped at the end (an SQLite
+file under var/bench/ by default; ``benchdb.throwaway_database``).
 """
 
 from __future__ import annotations
@@ -22,13 +23,15 @@ import os
 import random
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
-from urllib.parse import urlparse
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+import benchdb  # noqa: E402
+
 CONTEXT = "https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld"
 
 
@@ -55,30 +58,6 @@ def build_document(n: int) -> dict:
         "@context": [CONTEXT], "type": "EPCISDocument", "schemaVersion": "2.0",
         "creationDate": "2025-07-01T00:00:00Z", "epcisBody": {"eventList": events},
     }
-
-
-def _pg_admin(url: str):
-    import psycopg
-
-    parsed = urlparse(url)
-    admin = parsed._replace(path="/postgres").geturl()
-    return psycopg.connect(admin, autocommit=True), parsed.path.lstrip("/")
-
-
-def create_pg(url: str) -> None:
-    conn, name = _pg_admin(url)
-    with conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        conn.execute(f'CREATE DATABASE "{name}"')
-
-
-def drop_pg(url: str) -> None:
-    from django.db import connections
-
-    connections.close_all()
-    conn, name = _pg_admin(url)
-    with conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def run(n: int, queries: int) -> list[tuple[str, str]]:
@@ -169,26 +148,10 @@ def main() -> None:
     os.environ["DJANGO_DEBUG"] = "false"  # no SQL logging in the timings
     os.environ.setdefault("DJANGO_SECRET_KEY", "bench-only-" + "x" * 40)
     os.environ["DJANGO_SECURE_SSL_REDIRECT"] = "false"
-    tmp = None
-    if args.database_url:
-        create_pg(args.database_url)
-        os.environ["DATABASE_URL"] = args.database_url
-    else:
-        tmp = tempfile.TemporaryDirectory()
-        os.environ["DATABASE_URL"] = f"sqlite:///{tmp.name}/epcis-bench.sqlite3"
-    try:
+    with benchdb.throwaway_database(args.database_url, sqlite_name="epcis.sqlite3") as url:
+        os.environ["DATABASE_URL"] = url
         rows = run(args.events, args.queries)
-    finally:
-        if args.database_url:
-            drop_pg(args.database_url)
-        if tmp is not None:
-            tmp.cleanup()
-    width = max(len(k) for k, _ in rows)
-    print(f"{'measure'.ljust(width)}  value")
-    print(f"{'-' * width}  {'-' * 34}")
-    for key, value in rows:
-        print(f"{key.ljust(width)}  {value}")
-
+    benchdb.print_measures(rows, value_width=34)
 
 if __name__ == "__main__":
     main()

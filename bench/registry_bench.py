@@ -20,7 +20,6 @@ from __future__ import annotations
 import argparse
 import os
 import platform
-import statistics
 import sys
 import time
 from collections.abc import Iterable
@@ -67,17 +66,9 @@ def seed(products: int, *, provinces: int | None = None, log=print) -> None:
     log(f"seeded {products:,} products in {time.perf_counter() - started:.1f} s")
 
 
-def _percentile(values: list[float], pct: float) -> float:
-    ordered = sorted(values)
-    index = min(len(ordered) - 1, max(0, round(pct / 100 * len(ordered)) - 1))
-    return ordered[index]
-
-
 def measure(size: int, requests: int) -> list[Row]:
-    """Time each endpoint for each benchmark user; the first request of each is a warm-up."""
-    from django.db import connection
+    """Time each endpoint for each benchmark user (``benchdb.time_get``)."""
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext
     from django.urls import reverse
 
     from ocop.accounts.models import User
@@ -104,21 +95,9 @@ def measure(size: int, requests: int) -> list[Row]:
             .count()
         )
         for label, url in endpoints:
-            response = client.get(url)  # warm-up: session, caches, first template compile
-            if response.status_code != 200:
-                raise SystemExit(f"{url} as {user.username}: HTTP {response.status_code}")
-            times: list[float] = []
-            queries = 0
-            for _ in range(requests):
-                with CaptureQueriesContext(connection) as ctx:
-                    started = time.perf_counter()
-                    response = client.get(url)
-                    times.append((time.perf_counter() - started) * 1000)
-                if response.status_code != 200:
-                    raise SystemExit(f"{url} as {user.username}: HTTP {response.status_code}")
-                queries = max(queries, len(ctx.captured_queries))
-            rows.append(Row(size, who, label, statistics.median(times),
-                            _percentile(times, 95), queries, visible))
+            timing = benchdb.time_get(client, url, requests, user.username)
+            rows.append(Row(size, who, label, timing.p50_ms, timing.p95_ms, timing.queries,
+                            visible))
     return rows
 
 

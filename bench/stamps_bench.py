@@ -62,12 +62,13 @@ def measure(user, batch, count: int) -> Row:
 
     from ocop.jobs import services
     from ocop.jobs.models import Job
+    from ocop.trace import jobs as trace_jobs
 
     with override_settings(TASKS={"default": {
             "BACKEND": "django.tasks.backends.dummy.DummyBackend"}}):
         started = time.perf_counter()
-        job = services.start_stamp_sheet(actor=user, batch=batch, first=batch.first_serial,
-                                          last=batch.first_serial + count - 1)
+        job = trace_jobs.start_stamp_sheet(actor=user, batch=batch, first=batch.first_serial,
+                                            last=batch.first_serial + count - 1)
         services.run(job)
         seconds = time.perf_counter() - started
     job.refresh_from_db()

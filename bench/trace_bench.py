@@ -1,6 +1,6 @@
 """Traceability benchmark: 1,000,000 stamps, 5,000,000 events, the public scan page under gunicorn.
 
-    .venv/bin/python bench/trace_bench.py                      # SQLite (a throwaway file)
+    .venv/bin/python bench/trace_bench.py                      # SQLite (a fresh file in var/bench/)
     .venv/bin/python bench/trace_bench.py --database-url postgres://postgres@127.0.0.1:5432/ocop_trace_bench
     .venv/bin/python bench/trace_bench.py --events 200000 --duration 5   # a quick run
 
@@ -20,7 +20,8 @@ Steps, on a fresh database:
    (c) one scan-log INSERT against enqueueing a django.tasks job (database backend) — why the
    scan log is written directly.
 
-The PostgreSQL database named in the URL is created first and dropped at the end.
+The PostgreSQL database named in the URL is created first and dropped at the end
+(``benchdb.throwaway_database``).
 """
 
 from __future__ import annotations
@@ -47,7 +48,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from epcis_bench import build_document, create_pg, drop_pg  # noqa: E402
+import benchdb  # noqa: E402
+from epcis_bench import build_document  # noqa: E402
 
 GTIN = "8930000000019"
 BATCHES = 100
@@ -454,27 +456,11 @@ def main() -> None:
         # One load generator on one address measures the scan itself, not the per-client limit.
         "PUBLIC_RATE_LIMIT": "100000000/m",
     })
-    tmp = None
-    if args.database_url:
-        create_pg(args.database_url)
-        env["DATABASE_URL"] = args.database_url
-    else:
-        tmp = tempfile.TemporaryDirectory()
-        env["DATABASE_URL"] = f"sqlite:///{tmp.name}/trace-bench.sqlite3"
-    os.environ.update(env)
-    try:
+    with benchdb.throwaway_database(args.database_url, sqlite_name="trace.sqlite3") as url:
+        env["DATABASE_URL"] = url
+        os.environ.update(env)
         rows = run(args, env)
-    finally:
-        if args.database_url:
-            drop_pg(args.database_url)
-        if tmp is not None:
-            tmp.cleanup()
-    width = max(len(k) for k, _ in rows)
-    print(f"{'measure'.ljust(width)}  value")
-    print(f"{'-' * width}  {'-' * 40}")
-    for key, value in rows:
-        print(f"{key.ljust(width)}  {value}")
-
+    benchdb.print_measures(rows, value_width=40)
 
 if __name__ == "__main__":
     main()

@@ -1,35 +1,22 @@
 """Valid identifiers for synthetic data: Vietnamese tax codes and GS1 Vietnam GTIN-13.
 
 Generated codes must pass the same checks as real ones (the registry validates both), so the
-demo and the scale generator never store something a form would reject.
+demo and the scale generator never store something a form would reject; the tax-code check
+digit is the registry's own (``ocop.registry.validators``), not a copy of its weights.
 """
 
 from __future__ import annotations
 
 import random
 
-# Weights of the 10-digit enterprise tax code (mã số thuế); the 10th digit is the check digit.
-TAX_WEIGHTS = (31, 29, 23, 19, 17, 13, 7, 5, 3)
-
-
-def tax_check_digit(first_nine: str) -> int | None:
-    """Check digit for the first 9 digits, or None when that base cannot carry one (10)."""
-    total = sum(int(d) * w for d, w in zip(first_nine, TAX_WEIGHTS, strict=True))
-    check = 10 - (total % 11)
-    return None if check == 10 else check
-
-
-def is_valid_tax_code(code: str) -> bool:
-    if len(code) != 10 or not code.isdigit():
-        return False
-    return tax_check_digit(code[:9]) == int(code[9])
+from ocop.registry.validators import tax_code_check_digit
 
 
 def make_tax_code(rng: random.Random, prefix: str) -> str:
     """A valid 10-digit tax code starting with ``prefix`` (the issuing province's 2 digits)."""
     while True:
         base = prefix + "".join(str(rng.randrange(10)) for _ in range(9 - len(prefix)))
-        check = tax_check_digit(base)
+        check = tax_code_check_digit(base)
         if check is not None:
             return base + str(check)
 

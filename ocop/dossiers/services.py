@@ -33,6 +33,7 @@ from ocop.accounts.selectors import commune_officers, producer_users, province_o
 from ocop.audit import services as audit
 from ocop.core.refusals import Conflict, Verdict
 from ocop.criteria import selectors as criteria_selectors
+from ocop.criteria.answers import clean_answer_changes
 from ocop.criteria.engine import evaluate
 from ocop.criteria.models import CriteriaSetVersion
 from ocop.dossiers import checklist, permissions
@@ -162,29 +163,6 @@ def _evaluate_partial(dossier: Dossier) -> Any:
     return evaluate(engine_set, dict(dossier.self_assessment), partial=True)
 
 
-def _clean_answers(dossier: Dossier, changes: Mapping[str, Any]) -> dict[str, str | None]:
-    """Validate answer changes against the dossier's criteria set; "" or None clears one."""
-    engine_set = criteria_selectors.engine_set(dossier.criteria_set)
-    out: dict[str, str | None] = {}
-    errors: dict[str, str] = {}
-    for code, option in changes.items():
-        criterion = engine_set.criterion(code)
-        if criterion is None:
-            errors[code] = _("Tiêu chí “%(code)s” không có trong bộ tiêu chí của hồ sơ.") % {
-                "code": code}
-            continue
-        if option in (None, ""):
-            out[code] = None
-        elif not isinstance(option, str) or criterion.option(option) is None:
-            errors[code] = _("Tiêu chí %(code)s: phương án “%(option)s” không hợp lệ.") % {
-                "code": code, "option": option}
-        else:
-            out[code] = option
-    if errors:
-        raise ValidationError(errors)
-    return out
-
-
 def _refresh_self_score(dossier: Dossier) -> None:
     result = _evaluate_partial(dossier)
     dossier.self_score = Decimal(result.total)
@@ -305,7 +283,9 @@ def autosave(
     if not dossier.is_editable:
         raise _not_editable(dossier)
     form_changes = clean_form_changes(dict(form or {}))
-    answer_changes = _clean_answers(dossier, dict(self_assessment or {}))
+    answer_changes = clean_answer_changes(
+        dossier.criteria_set, dict(self_assessment or {}),
+        unknown=_("Tiêu chí “%(code)s” không có trong bộ tiêu chí của hồ sơ."))
     changes: dict[str, Any] = {}
     new_form = dict(dossier.form)
     for key, value in form_changes.items():

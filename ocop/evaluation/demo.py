@@ -27,7 +27,7 @@ from ocop.certificates import services as certificates
 from ocop.certificates.models import Certificate, CertificateStatus
 from ocop.criteria import publishing as criteria_publishing
 from ocop.criteria import selectors as criteria_selectors
-from ocop.criteria.engine import CriteriaSet, evaluate
+from ocop.criteria.engine import answers_reaching
 from ocop.criteria.models import CriteriaSetVersion
 from ocop.dossiers import services as dossiers
 from ocop.dossiers.models import Dossier, DossierState, Round
@@ -59,24 +59,6 @@ class DemoResults:
     backfilled: int = 0
     revoked: int = 0
     states: dict[str, int] = field(default_factory=dict)
-
-
-def answers_reaching(engine_set: CriteriaSet, target: Decimal | int) -> dict[str, str]:
-    """Answers whose total is the first reached ≥ ``target`` raising criteria in sheet order,
-    with every mandatory criterion at its best option (so the band alone decides the stars)."""
-    answers = {c.code: min(c.options, key=lambda o: o.points).code for c in engine_set.criteria}
-    ruled = {rule.criterion for rule in engine_set.mandatory}
-    for criterion in engine_set.criteria:
-        if criterion.code in ruled:
-            answers[criterion.code] = max(criterion.options, key=lambda o: o.points).code
-    for criterion in engine_set.criteria:
-        if criterion.code in ruled:
-            continue
-        for option in sorted(criterion.options, key=lambda o: o.points):
-            if evaluate(engine_set, answers).total >= Decimal(target):
-                return answers
-            answers[criterion.code] = option.code
-    return answers
 
 
 def _users() -> tuple[User, list[User], User | None]:

@@ -44,6 +44,7 @@ from ocop.core.validators import plain_text_errors
 from ocop.criteria import publishing as criteria_publishing
 from ocop.criteria import selectors as criteria_selectors
 from ocop.criteria import services as criteria_services
+from ocop.criteria.answers import clean_answer_changes
 from ocop.criteria.engine import EvaluationError, MemberSheet, aggregate, evaluate
 from ocop.criteria.engine.model import MAX_STARS, TOTAL_POINTS
 from ocop.dossiers import services as dossiers
@@ -214,27 +215,6 @@ def _check_open(member: CouncilMember, assignment: Assignment, dossier: Dossier)
         raise StateError(_("Có dấu hiệu xung đột lợi ích: hãy kê khai trước khi chấm."))
 
 
-def _clean_answers(dossier: Dossier, answers: Mapping[str, Any]) -> dict[str, str | None]:
-    engine_set = criteria_selectors.engine_set(dossier.criteria_set)
-    out: dict[str, str | None] = {}
-    errors: dict[str, str] = {}
-    for code, option in answers.items():
-        criterion = engine_set.criterion(code)
-        if criterion is None:
-            errors[str(code)] = (_("Tiêu chí “%(code)s” không có trong bộ tiêu chí.")
-                                 % {"code": code})
-        elif option in (None, ""):
-            out[code] = None
-        elif not isinstance(option, str) or criterion.option(option) is None:
-            errors[code] = _("Tiêu chí %(code)s: phương án “%(option)s” không hợp lệ.") % {
-                "code": code, "option": option}
-        else:
-            out[code] = option
-    if errors:
-        raise ValidationError(errors)
-    return out
-
-
 @transaction.atomic
 def save_draft(*, actor: User, dossier: Dossier, answers: Mapping[str, Any]) -> ScoreSheet:
     """Autosave: merge answer changes into the member's draft ("" or None clears one).
@@ -243,7 +223,7 @@ def save_draft(*, actor: User, dossier: Dossier, answers: Mapping[str, Any]) -> 
     dossier = _fresh(dossier)
     member, assignment = selectors.scoring_member(actor, dossier)
     _check_open(member, assignment, dossier)
-    changes = _clean_answers(dossier, answers)
+    changes = clean_answer_changes(dossier.criteria_set, answers)
     sheet, _created = ScoreSheet.objects.select_for_update().get_or_create(
         member=member, dossier=dossier, revision=assignment.revision,
         defaults={"criteria_set_id": dossier.criteria_set_id},

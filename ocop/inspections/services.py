@@ -17,11 +17,11 @@ from urllib.parse import unquote, urlsplit
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ocop.accounts.models import Role, User
+from ocop.accounts.models import User
+from ocop.accounts.selectors import central_office_users, province_office_users
 from ocop.audit import services as audit
 from ocop.certificates import services as certificate_services
 from ocop.certificates.models import Certificate
@@ -56,10 +56,11 @@ def _today(today: date | None) -> date:
 
 
 def _office_accounts(province_id: str | None) -> list[User]:
+    """Who hears of a complaint or a proposal: the province's standing office, or the central
+    office when the province is not known."""
     if province_id is None:
-        return list(User.objects.filter(role=Role.CENTRAL, is_active=True))
-    return list(User.objects.filter(role=Role.PROVINCE_OFFICE, unit_id=province_id,
-                                    is_active=True))
+        return central_office_users()
+    return province_office_users(province_id)
 
 
 def _long_text(errors: dict[str, str], field: str, value: str, label: str, *,
@@ -124,9 +125,8 @@ def create_plan(*, actor: User, province: Unit, kind: str, title: str, starts_on
         "kind": kind, "province": province.pk, "title": title, "starts_on": starts_on,
         "ends_on": ends_on, "inspectors": sorted(p.pk for p in inspectors),
         "complaints": [c.pk for c in complaints]})
-    notify([p for p in inspectors if p.pk != actor.pk],
-           _("Bạn được giao kiểm tra theo kế hoạch “%(title)s”.") % {"title": title}, plan,
-           reverse("inspections:plan_detail", args=[plan.pk]))
+    notify([p for p in inspectors if p.pk != actor.pk], "inspection.assigned",
+           {"title": title, "plan_id": plan.pk}, plan)
     return plan
 
 
@@ -341,11 +341,9 @@ def propose_revocation(*, actor: User, visit: Visit, reason: str,
     audit.record(actor=actor, action="inspections.revocation.propose", obj=proposal, changes={
         "visit": visit.pk, "certificate": certificate.number, "reason": reason,
         "failing": [f.item for f in failing]})
-    notify(_office_accounts(certificate.administered_by_id),
-           _("Đề nghị thu hồi giấy chứng nhận %(number)s (“%(product)s”) sau kiểm tra %(ref)s.")
-           % {"number": certificate.number, "product": visit.product.name,
-              "ref": visit.reference},
-           proposal, reverse("inspections:proposal_detail", args=[proposal.pk]))
+    notify(_office_accounts(certificate.administered_by_id), "inspection.revocation_proposed",
+           {"number": certificate.number, "product": visit.product.name,
+            "ref": visit.reference, "proposal_id": proposal.pk}, proposal)
     return proposal
 
 
@@ -489,11 +487,12 @@ def submit_complaint(*, text: str, contact: str = "", stamp: str = "",
     audit.record(actor=None, action="inspections.complaint.submit", obj=complaint, changes={
         "province": province_id, "product": product.pk if product else None,
         "certificate": certificate.number if certificate else None, "photo": bool(original)})
-    message = (_("Phản ánh mới của người tiêu dùng (%(ref)s) về “%(product)s”.")
-               % {"ref": complaint.reference, "product": product.name} if product else
-               _("Phản ánh mới của người tiêu dùng (%(ref)s).") % {"ref": complaint.reference})
-    notify(_office_accounts(province_id), message, complaint,
-           reverse("inspections:complaint_detail", args=[complaint.pk]))
+    data = {"ref": complaint.reference, "complaint_id": complaint.pk}
+    if product is not None:
+        notify(_office_accounts(province_id), "inspection.complaint",
+               {**data, "product": product.name}, complaint)
+    else:
+        notify(_office_accounts(province_id), "inspection.complaint_unnamed", data, complaint)
     return complaint
 
 

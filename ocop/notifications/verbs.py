@@ -116,6 +116,19 @@ VERBS: dict[str, Verb] = {
         _("Giấy chứng nhận OCOP số %(number)s (“%(product)s”) đã hết hiệu lực từ ngày "
           "%(day)s; sản phẩm không được dùng nhãn OCOP cho đến khi được công nhận lại."),
         *_CERTIFICATE),
+    # Inspections after certification
+    "inspection.assigned": Verb(
+        _("Bạn được giao kiểm tra theo kế hoạch “%(title)s”."),
+        "inspections:plan_detail", ("plan_id",)),
+    "inspection.revocation_proposed": Verb(
+        _("Đề nghị thu hồi giấy chứng nhận %(number)s (“%(product)s”) sau kiểm tra %(ref)s."),
+        "inspections:proposal_detail", ("proposal_id",)),
+    "inspection.complaint": Verb(
+        _("Phản ánh mới của người tiêu dùng (%(ref)s) về “%(product)s”."),
+        "inspections:complaint_detail", ("complaint_id",)),
+    "inspection.complaint_unnamed": Verb(
+        _("Phản ánh mới của người tiêu dùng (%(ref)s)."),
+        "inspections:complaint_detail", ("complaint_id",)),
 }
 
 # Evaluation levels as they read inside a sentence ("được đề nghị cấp tỉnh đánh giá"), keyed by

@@ -4,6 +4,7 @@ services (403 when the user may see but not do), rules in permissions.py."""
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from typing import Any
 from uuid import UUID
 
@@ -37,8 +38,62 @@ def _detail_url(producer: Any) -> str:
     return reverse("registry:producer_detail", args=[producer.pk])
 
 
+def _product_url(product: Any) -> str:
+    return reverse("registry:product_detail", args=[product.pk])
+
+
 def _page(request: HttpRequest, qs: QuerySet) -> Any:
     return Paginator(qs, settings.PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+def _require(request: HttpRequest, entity: str, action: str, obj: Any = None) -> None:
+    if not can(request.user, entity, action, obj):
+        raise PermissionDenied
+
+
+def _form_page(
+    request: HttpRequest, form: Any, save: Callable[[], Any], *,
+    done: Callable[[Any], tuple[str, str]], title: str, cancel: str,
+    commune_refusal: bool = False, **extra: Any,
+) -> HttpResponse:
+    """The create/edit page of every registry form: on a valid POST ``save()`` runs the service,
+    its field errors land on the form, and ``done(saved)`` gives the success message and the
+    page to go to. ``commune_refusal``: the view checked the right to the object itself, so a
+    service's PermissionDenied can only be about the chosen commune (producer forms)."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = save()
+        except ValidationError as exc:
+            form.add_service_errors(exc)
+        except PermissionDenied:
+            if not commune_refusal:
+                raise
+            form.add_error("commune", OUTSIDE_REACH)
+        else:
+            message, url = done(saved)
+            messages.success(request, message)
+            return redirect(url)
+    return render(request, "registry/form.html",
+                  {"form": form, "title": title, "cancel": cancel, **extra})
+
+
+def _delete_page(
+    request: HttpRequest, obj: Any, delete: Callable[[], object], *, kind: str, cancel: str,
+    message: str, then: str,
+) -> HttpResponse:
+    """Confirm, then delete; a refusal of the service (ValidationError) goes back to ``cancel``
+    with its messages, success to ``then``."""
+    if request.method == "POST":
+        try:
+            delete()
+        except ValidationError as exc:
+            for text in exc.messages:
+                messages.error(request, text)
+            return redirect(cancel)
+        messages.success(request, message)
+        return redirect(then)
+    return render(request, "registry/confirm_delete.html",
+                  {"obj": obj, "kind": kind, "cancel": cancel})
 
 
 def _list(request: HttpRequest, entity: str) -> HttpResponse:
@@ -94,66 +149,43 @@ def producer_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def producer_create(request: HttpRequest) -> HttpResponse:
-    if not can(request.user, "producer", "create"):
-        raise PermissionDenied
+    _require(request, "producer", "create")
     form = forms.ProducerForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            producer = services.create_producer(actor=request.user, data=form.service_data())
-        except ValidationError as exc:
-            form.add_service_errors(exc)
-        except PermissionDenied:
-            # The view checked the right to create somewhere; so this is the chosen commune.
-            form.add_error("commune", OUTSIDE_REACH)
-        else:
-            messages.success(request, _("Đã thêm chủ thể “%(name)s”.") % {"name": producer.name})
-            return redirect("registry:producer_detail", pk=producer.pk)
-    return render(request, "registry/form.html", {
-        "form": form, "title": _("Thêm chủ thể"), "cancel": reverse("registry:producer_list"),
-    })
+    return _form_page(
+        request, form,
+        lambda: services.create_producer(actor=request.user, data=form.service_data()),
+        done=lambda producer: (_("Đã thêm chủ thể “%(name)s”.") % {"name": producer.name},
+                               _detail_url(producer)),
+        title=_("Thêm chủ thể"), cancel=reverse("registry:producer_list"),
+        commune_refusal=True)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def producer_edit(request: HttpRequest, pk: int) -> HttpResponse:
     producer = selectors.producer_detail(request.user, pk)
-    if not can(request.user, "producer", "change", producer):
-        raise PermissionDenied
+    _require(request, "producer", "change", producer)
     form = forms.ProducerForm(request.POST or None, instance=producer, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.update_producer(actor=request.user, producer=producer,
-                                     data=form.service_data())
-        except ValidationError as exc:
-            form.add_service_errors(exc)
-        except PermissionDenied:
-            # The right to change this producer was checked above: the new commune is the issue.
-            form.add_error("commune", OUTSIDE_REACH)
-        else:
-            messages.success(request, _("Đã lưu thông tin chủ thể."))
-            return redirect("registry:producer_detail", pk=producer.pk)
-    return render(request, "registry/form.html",
-                  {"form": form, "title": _("Sửa chủ thể: %(name)s") % {"name": producer.name},
-                   "cancel": _detail_url(producer)})
+    return _form_page(
+        request, form,
+        lambda: services.update_producer(actor=request.user, producer=producer,
+                                         data=form.service_data()),
+        done=lambda _saved: (_("Đã lưu thông tin chủ thể."), _detail_url(producer)),
+        title=_("Sửa chủ thể: %(name)s") % {"name": producer.name},
+        cancel=_detail_url(producer), commune_refusal=True)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def producer_delete(request: HttpRequest, pk: int) -> HttpResponse:
     producer = selectors.producer_detail(request.user, pk)
-    if not can(request.user, "producer", "delete", producer):
-        raise PermissionDenied
-    if request.method == "POST":
-        try:
-            services.delete_producer(actor=request.user, producer=producer)
-        except ValidationError as exc:
-            for message in exc.messages:
-                messages.error(request, message)
-            return redirect("registry:producer_detail", pk=producer.pk)
-        messages.success(request, _("Đã xoá chủ thể “%(name)s”.") % {"name": producer.name})
-        return redirect("registry:producer_list")
-    return render(request, "registry/confirm_delete.html",
-                  {"obj": producer, "kind": _("chủ thể"), "cancel": _detail_url(producer)})
+    _require(request, "producer", "delete", producer)
+    return _delete_page(
+        request, producer,
+        lambda: services.delete_producer(actor=request.user, producer=producer),
+        kind=_("chủ thể"), cancel=_detail_url(producer),
+        message=_("Đã xoá chủ thể “%(name)s”.") % {"name": producer.name},
+        then=reverse("registry:producer_list"))
 
 
 @login_required
@@ -186,68 +218,45 @@ def product_create(request: HttpRequest) -> HttpResponse:
         producer = selectors.producer_detail(user, int(producer_id))
     except ValueError:
         raise Http404 from None
-    if not can(user, "product", "create", producer):
-        raise PermissionDenied
+    _require(request, "product", "create", producer)
     form = forms.ProductForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            product = services.create_product(actor=user, producer=producer,
-                                              data=form.service_data(),
-                                              image=form.cleaned_data.get("image") or None)
-        except ValidationError as exc:
-            form.add_service_errors(exc)
-        else:
-            messages.success(request, _("Đã thêm sản phẩm “%(name)s”.") % {"name": product.name})
-            return redirect("registry:product_detail", pk=product.pk)
-    return render(request, "registry/form.html", {
-        "form": form, "title": _("Thêm sản phẩm của %(name)s") % {"name": producer.name},
-        "multipart": True,
-        "hidden": {"chu_the": producer.pk}, "cancel": _detail_url(producer),
-    })
+    return _form_page(
+        request, form,
+        lambda: services.create_product(actor=user, producer=producer, data=form.service_data(),
+                                        image=form.cleaned_data.get("image") or None),
+        done=lambda product: (_("Đã thêm sản phẩm “%(name)s”.") % {"name": product.name},
+                              _product_url(product)),
+        title=_("Thêm sản phẩm của %(name)s") % {"name": producer.name},
+        cancel=_detail_url(producer), multipart=True, hidden={"chu_the": producer.pk})
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def product_edit(request: HttpRequest, pk: int) -> HttpResponse:
     product = selectors.product_detail(request.user, pk)
-    if not can(request.user, "product", "change", product):
-        raise PermissionDenied
+    _require(request, "product", "change", product)
     form = forms.ProductForm(request.POST or None, request.FILES or None, instance=product)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.update_product(actor=request.user, product=product, data=form.service_data(),
-                                    image=form.cleaned_data.get("image") or None)
-        except ValidationError as exc:
-            form.add_service_errors(exc)
-        else:
-            messages.success(request, _("Đã lưu sản phẩm."))
-            return redirect("registry:product_detail", pk=product.pk)
-    return render(request, "registry/form.html", {
-        "form": form, "title": _("Sửa sản phẩm: %(name)s") % {"name": product.name},
-        "multipart": True,
-        "cancel": reverse("registry:product_detail", args=[product.pk]),
-    })
+    return _form_page(
+        request, form,
+        lambda: services.update_product(actor=request.user, product=product,
+                                        data=form.service_data(),
+                                        image=form.cleaned_data.get("image") or None),
+        done=lambda _saved: (_("Đã lưu sản phẩm."), _product_url(product)),
+        title=_("Sửa sản phẩm: %(name)s") % {"name": product.name},
+        cancel=_product_url(product), multipart=True)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def product_delete(request: HttpRequest, pk: int) -> HttpResponse:
     product = selectors.product_detail(request.user, pk)
-    if not can(request.user, "product", "delete", product):
-        raise PermissionDenied
-    if request.method == "POST":
-        try:
-            services.delete_product(actor=request.user, product=product)
-        except ValidationError as exc:
-            for message in exc.messages:
-                messages.error(request, message)
-            return redirect("registry:product_detail", pk=product.pk)
-        messages.success(request, _("Đã xoá sản phẩm “%(name)s”.") % {"name": product.name})
-        return redirect("registry:producer_detail", pk=product.producer_id)
-    return render(request, "registry/confirm_delete.html", {
-        "obj": product, "kind": _("sản phẩm"),
-        "cancel": reverse("registry:product_detail", args=[product.pk]),
-    })
+    _require(request, "product", "delete", product)
+    return _delete_page(
+        request, product,
+        lambda: services.delete_product(actor=request.user, product=product),
+        kind=_("sản phẩm"), cancel=_product_url(product),
+        message=_("Đã xoá sản phẩm “%(name)s”.") % {"name": product.name},
+        then=reverse("registry:producer_detail", args=[product.producer_id]))
 
 
 # --- Evidence documents ----------------------------------------------------------------------
@@ -257,24 +266,16 @@ def product_delete(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def document_create(request: HttpRequest, producer_pk: int) -> HttpResponse:
     producer = selectors.producer_detail(request.user, producer_pk)
-    if not can(request.user, "document", "create", producer):
-        raise PermissionDenied
+    _require(request, "document", "create", producer)
     form = forms.DocumentForm(request.POST or None, request.FILES or None, producer=producer)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.create_document(actor=request.user, producer=producer,
-                                     data=form.service_data(),
-                                     file=form.cleaned_data.get("file") or None)
-        except ValidationError as exc:
-            form.add_service_errors(exc)
-        else:
-            messages.success(request, _("Đã thêm giấy tờ."))
-            return redirect("registry:producer_detail", pk=producer.pk)
-    return render(request, "registry/form.html", {
-        "form": form, "title": _("Thêm giấy tờ của %(name)s") % {"name": producer.name},
-        "multipart": True,
-        "cancel": _detail_url(producer),
-    })
+    return _form_page(
+        request, form,
+        lambda: services.create_document(actor=request.user, producer=producer,
+                                         data=form.service_data(),
+                                         file=form.cleaned_data.get("file") or None),
+        done=lambda _saved: (_("Đã thêm giấy tờ."), _detail_url(producer)),
+        title=_("Thêm giấy tờ của %(name)s") % {"name": producer.name},
+        cancel=_detail_url(producer), multipart=True)
 
 
 @login_required
@@ -282,25 +283,17 @@ def document_create(request: HttpRequest, producer_pk: int) -> HttpResponse:
 def document_edit(request: HttpRequest, producer_pk: int, pk: int) -> HttpResponse:
     producer = selectors.producer_detail(request.user, producer_pk)
     document = selectors.document_detail(request.user, producer, pk)
-    if not can(request.user, "document", "change", document):
-        raise PermissionDenied
+    _require(request, "document", "change", document)
     form = forms.DocumentForm(request.POST or None, request.FILES or None, instance=document,
                               producer=producer)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.update_document(actor=request.user, document=document,
-                                     data=form.service_data(),
-                                     file=form.cleaned_data.get("file") or None)
-        except ValidationError as exc:
-            form.add_service_errors(exc)
-        else:
-            messages.success(request, _("Đã lưu giấy tờ."))
-            return redirect("registry:producer_detail", pk=producer.pk)
-    return render(request, "registry/form.html", {
-        "form": form, "title": _("Sửa giấy tờ: %(name)s") % {"name": document},
-        "multipart": True,
-        "cancel": _detail_url(producer),
-    })
+    return _form_page(
+        request, form,
+        lambda: services.update_document(actor=request.user, document=document,
+                                         data=form.service_data(),
+                                         file=form.cleaned_data.get("file") or None),
+        done=lambda _saved: (_("Đã lưu giấy tờ."), _detail_url(producer)),
+        title=_("Sửa giấy tờ: %(name)s") % {"name": document},
+        cancel=_detail_url(producer), multipart=True)
 
 
 @login_required
@@ -308,14 +301,12 @@ def document_edit(request: HttpRequest, producer_pk: int, pk: int) -> HttpRespon
 def document_delete(request: HttpRequest, producer_pk: int, pk: int) -> HttpResponse:
     producer = selectors.producer_detail(request.user, producer_pk)
     document = selectors.document_detail(request.user, producer, pk)
-    if not can(request.user, "document", "delete", document):
-        raise PermissionDenied
-    if request.method == "POST":
-        services.delete_document(actor=request.user, document=document)
-        messages.success(request, _("Đã xoá giấy tờ."))
-        return redirect("registry:producer_detail", pk=producer.pk)
-    return render(request, "registry/confirm_delete.html",
-                  {"obj": document, "kind": _("giấy tờ"), "cancel": _detail_url(producer)})
+    _require(request, "document", "delete", document)
+    return _delete_page(
+        request, document,
+        lambda: services.delete_document(actor=request.user, document=document),
+        kind=_("giấy tờ"), cancel=_detail_url(producer), message=_("Đã xoá giấy tờ."),
+        then=_detail_url(producer))
 
 
 @login_required
@@ -361,8 +352,7 @@ def _import(request: HttpRequest, kind: str) -> HttpResponse:
     a second job that checks again and writes. See docs/registry.md, Excel import."""
     columns, title, sheet_name = _IMPORTS[kind]
     user = request.user
-    if not can(user, kind, "create"):
-        raise PermissionDenied
+    _require(request, kind, "create")
     if request.GET.get("mau"):
         content = excel.template_workbook(columns, sheet_name)
         return FileResponse(ContentFile(content), as_attachment=True,

@@ -22,9 +22,9 @@ from ocop.certificates.tests.conftest import cw
 from ocop.criteria.services import load_shipped_sets
 from ocop.dossiers import services as dossier_services
 from ocop.dossiers.models import Round
-from ocop.dossiers.tests.conftest import D2025, submitted
+from ocop.dossiers.testing import D2025, submitted
 from ocop.evaluation.tests.conftest import answers_for, cycle, ev
-from ocop.registry.tests.conftest import classification, world
+from ocop.registry.testing import classification, world
 from ocop.trace.tests.conftest import chain, people
 
 __all__ = ["chain", "classification", "cw", "cycle", "ev", "people", "world"]
@@ -150,8 +150,9 @@ def test_dossier_refusals(cycle):
     owner = producer
     refused(_json(owner, "patch", f"/api/v1/dossiers/{draft.pk}",
                   {"self_assessment": {"A1": "nope"}}), 422, "invalid", fields={"A1"})
-    # Not complete: the state does not allow submitting.
-    refused(lambda **h: owner.post(f"/api/v1/dossiers/{draft.pk}/submit", **h), 409, "conflict")
+    # No round chosen yet: the state does not allow submitting, and the code names the rule.
+    refused(lambda **h: owner.post(f"/api/v1/dossiers/{draft.pk}/submit", **h), 409,
+            "dossiers.round_missing")
     refused(_json(owner, "post", "/api/v1/dossiers",
                   {"product_id": cycle.products["own"].pk, "requested_round_id": DB_ID_MAX}),
             422, "dossiers.unknown_round", fields={"round_id"})

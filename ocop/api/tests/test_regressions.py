@@ -10,7 +10,7 @@ from django.test import Client
 
 from ocop.accounts.services import issue_api_token
 from ocop.api.types import API_MAX_PAGE, DB_ID_MAX
-from ocop.registry.tests.conftest import classification, world
+from ocop.registry.testing import classification, world
 from ocop.trace.models import Zone
 
 __all__ = ["classification", "world"]

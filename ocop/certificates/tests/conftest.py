@@ -14,7 +14,7 @@ from ocop.accounts.testing import make_user
 from ocop.certificates import services
 from ocop.certificates.models import Certificate, RecognitionDecision
 from ocop.registry.models import Producer, Product
-from ocop.registry.tests.conftest import TAX_CODES, classification, make_producer, make_product
+from ocop.registry.testing import TAX_CODES, classification, make_producer, products_of
 from ocop.units.models import Unit
 
 __all__ = ["classification"]
@@ -53,8 +53,7 @@ def cw(units, classification) -> CertWorld:
         "legacy": make_producer("HTX Mật ong Đồng Cốc", units.legacy_dong_coc, TAX_CODES[1]),
         "hanoi": make_producer("HTX Trà Hoàn Kiếm", hoan_kiem, TAX_CODES[3]),
     }
-    products = {k: make_product(p, f"Sản phẩm của {p.name}", classification)
-                for k, p in producers.items()}
+    products = products_of(producers, classification, prefix="Sản phẩm của")
     users = {
         "admin": make_user(Role.ADMIN),
         "central": make_user(Role.CENTRAL),

@@ -35,7 +35,7 @@ from ocop.accounts.testing import login_client, make_user
 from ocop.certificates import services as certificate_services
 from ocop.core.files import UnguessableUploadTo
 from ocop.dossiers.models import DossierDocument
-from ocop.dossiers.tests.conftest import PDF, cycle
+from ocop.dossiers.testing import PDF, cycle
 from ocop.evaluation import services as evaluation_services
 from ocop.evaluation.models import CouncilResult
 from ocop.evaluation.tests.conftest import EvalWorld, answers_for, ev
@@ -255,7 +255,7 @@ def test_every_stored_file_gets_an_unguessable_name(ev):
         "registry.Product.image", "registry.EvidenceDocument.file",
         "dossiers.DossierDocument.file", "evaluation.CouncilResult.minutes",
         "certificates.RecognitionDecision.file", "jobs.Job.result",
-        "news.Attachment.file"}
+        "news.Attachment.file", "inspections.VisitPhoto.file", "inspections.Complaint.photo"}
     assert all(isinstance(f.upload_to, UnguessableUploadTo) for f in fields)
     docs = list(ev.dossier.documents.exclude(file=""))
     names = [d.file.name for d in docs]

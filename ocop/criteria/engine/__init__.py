@@ -17,6 +17,7 @@ Public API::
     star_for_total(total) -> int                        # 1..5, exact comparison
 
     advise(criteria_set, answers, target_stars=None) -> Advice
+    answers_reaching(criteria_set, target) -> dict[str, str]  # demo/test sheets reaching a total
 
     aggregate(criteria_set, sheets: list[MemberSheet], council: CouncilConfig) -> CouncilResult
 
@@ -31,7 +32,7 @@ Every result has ``to_dict()`` (JSON-able, Decimals as strings with 2 decimals) 
 the command line and the web page print the same thing.
 """
 
-from .advice import Advice, AdviceChange, advise
+from .advice import Advice, AdviceChange, advise, answers_reaching
 from .classification import Classification, load_classification
 from .council import (
     CouncilConfig,
@@ -88,6 +89,7 @@ __all__ = [
     "advise",
     "aggregate",
     "answers_from_pairs",
+    "answers_reaching",
     "dump_set_yaml",
     "evaluate",
     "list_shipped_sets",

@@ -34,7 +34,7 @@ from .model import (
     star_threshold,
 )
 from .numbers import dec_str, from_units, to_units, vi_points, vi_total
-from .scoring import band_text_vi, evaluate_chosen, resolve_answers
+from .scoring import band_text_vi, evaluate, evaluate_chosen, resolve_answers
 
 # A path is a persistent linked list (criterion, option, previous) so that extending a DP
 # state is O(1) instead of copying a tuple of choices.
@@ -317,6 +317,28 @@ def advise(
             )
         ),
     )
+
+
+def answers_reaching(criteria_set: CriteriaSet, target: Decimal | int) -> dict[str, str]:
+    """Answers whose total is the first reached ≥ ``target`` raising criteria in sheet order,
+    with every mandatory criterion at its best option (so the band alone decides the stars).
+
+    Not advice to a producer (that is :func:`advise`): the demo data and the tests use it to fill
+    a sheet that lands on a chosen total. A ``target`` above the best total gives the best answers.
+    """
+    answers = {c.code: min(c.options, key=lambda o: o.points).code for c in criteria_set.criteria}
+    ruled = {rule.criterion for rule in criteria_set.mandatory}
+    for criterion in criteria_set.criteria:
+        if criterion.code in ruled:
+            answers[criterion.code] = max(criterion.options, key=lambda o: o.points).code
+    for criterion in criteria_set.criteria:
+        if criterion.code in ruled:
+            continue
+        for option in sorted(criterion.options, key=lambda o: o.points):
+            if evaluate(criteria_set, answers).total >= Decimal(target):
+                return answers
+            answers[criterion.code] = option.code
+    return answers
 
 
 def _search(

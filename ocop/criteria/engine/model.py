@@ -400,6 +400,31 @@ class CriteriaSet:
         """Rules that must pass to reach ``stars``."""
         return tuple(r for r in self.mandatory if r.min_stars <= stars)
 
+    def answer_changes(
+        self, changes: Mapping[Any, Any]
+    ) -> tuple[dict[str, str | None], list[Problem]]:
+        """Check answer changes as a sheet form sends them (criterion code → option code, ""
+        or None to clear one) against this set: the clean changes (None for a cleared answer)
+        and a problem for each criterion not in the set (``field="criterion"``) or option not
+        of its criterion (``field="option"``). Shared by the producer's self-assessment and the
+        council member's sheet, whose callers word the problems for their users.
+        """
+        clean: dict[str, str | None] = {}
+        problems: list[Problem] = []
+        for code, option in changes.items():
+            criterion = self.criterion(code) if isinstance(code, str) else None
+            if criterion is None:
+                problems.append(Problem(f"unknown criterion {code!r} in set {self.key}",
+                                        criterion=str(code), field="criterion"))
+            elif option in (None, ""):
+                clean[code] = None
+            elif not isinstance(option, str) or criterion.option(option) is None:
+                problems.append(Problem(f"unknown option {option!r}", criterion=code,
+                                        option=str(option), field="option"))
+            else:
+                clean[code] = option
+        return clean, problems
+
     def to_data(self) -> dict[str, Any]:
         """The YAML file format as a plain dict (dates stay ``date``; YAML dumps them)."""
         data: dict[str, Any] = {

@@ -16,6 +16,7 @@ from ocop.criteria.engine import (
     EvaluationError,
     Option,
     advise,
+    answers_reaching,
     evaluate,
     star_threshold,
 )
@@ -241,3 +242,19 @@ def test_advice_is_fast_on_the_31_criterion_sheet() -> None:
         timings.append(time.perf_counter() - start)
     timings.sort()
     assert timings[len(timings) // 2] < 0.010, timings
+
+
+@pytest.mark.parametrize("target", [0, 50, 61, 70, 85, 100])
+def test_answers_reaching_land_on_the_first_total_at_or_above_the_target(target: int) -> None:
+    criteria_set = set_1048()
+    answers = answers_reaching(criteria_set, target)
+    result = evaluate(criteria_set, answers)
+    assert set(answers) == {c.code for c in criteria_set.criteria}
+    assert not result.failed_rules
+    best = evaluate(criteria_set, best_answers(criteria_set)).total
+    if target > best:
+        assert result.total == best
+    else:
+        assert result.total >= target
+        # Each step raises one criterion by one option: the total overshoots by less than one.
+        assert result.total - target < max(c.max_points for c in criteria_set.criteria)

@@ -17,7 +17,7 @@ from ocop.accounts.testing import login_client
 from ocop.criteria import selectors
 from ocop.criteria.tests import workbooks as wb
 from ocop.dossiers.models import Dossier
-from ocop.dossiers.tests.conftest import cycle
+from ocop.dossiers.testing import cycle
 
 __all__ = ["cycle"]
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -13,7 +13,7 @@ from ocop.criteria import publishing, selectors
 from ocop.criteria.models import CriteriaSetVersion, SheetAcceptance
 from ocop.criteria.services import parse_upload
 from ocop.criteria.tests import workbooks as wb
-from ocop.dossiers.tests.conftest import cycle
+from ocop.dossiers.testing import cycle
 
 __all__ = ["cycle"]
 

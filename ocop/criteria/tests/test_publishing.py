@@ -19,7 +19,7 @@ from ocop.criteria import diff, publishing, selectors, services
 from ocop.criteria.engine import list_shipped_sets
 from ocop.criteria.models import CriteriaSetVersion, SheetAcceptance
 from ocop.criteria.tests import workbooks as wb
-from ocop.dossiers.tests.conftest import cycle
+from ocop.dossiers.testing import cycle
 from ocop.evaluation import services as evaluation
 from ocop.evaluation.tests.conftest import answers_for, ev
 

@@ -8,7 +8,7 @@ import pytest
 
 from ocop.accounts.testing import login_client
 from ocop.audit.models import AuditEntry
-from ocop.dossiers.tests.conftest import D2024, D2025, Cycle, complete, submitted
+from ocop.dossiers.testing import D2024, D2025, Cycle, complete, submitted
 
 pytestmark = pytest.mark.django_db
 

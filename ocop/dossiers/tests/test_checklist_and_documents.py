@@ -8,7 +8,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from ocop.dossiers import checklist, services
-from ocop.dossiers.tests.conftest import D2024, Cycle, fake_pdf, open_ready, pdf
+from ocop.dossiers.testing import D2024, Cycle, fake_pdf, open_ready, pdf
 from ocop.registry.models import EvidenceDocument, ProductSet
 
 pytestmark = pytest.mark.django_db

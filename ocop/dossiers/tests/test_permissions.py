@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from ocop.accounts.testing import login_client
-from ocop.dossiers.tests.conftest import D2025, Cycle, submitted
+from ocop.dossiers.testing import D2025, Cycle, submitted
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied
 from ocop.accounts.testing import login_client
 from ocop.core.refusals import Conflict, Forbidden
 from ocop.dossiers import permissions, services
-from ocop.dossiers.tests.conftest import D2024, D2025, Cycle, submitted
+from ocop.dossiers.testing import D2024, D2025, Cycle, submitted
 
 pytestmark = pytest.mark.django_db
 

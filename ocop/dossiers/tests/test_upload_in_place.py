@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from ocop.accounts.testing import login_client
 from ocop.dossiers import checklist, services
-from ocop.dossiers.tests.conftest import D2024, Cycle, pdf
+from ocop.dossiers.testing import D2024, Cycle, pdf
 
 pytestmark = pytest.mark.django_db
 

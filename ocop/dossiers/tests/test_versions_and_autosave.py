@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from ocop.audit.models import AuditEntry
 from ocop.criteria import selectors as criteria_selectors
 from ocop.dossiers import checklist, selectors, services
-from ocop.dossiers.tests.conftest import D2024, Cycle, pdf, submitted
+from ocop.dossiers.testing import D2024, Cycle, pdf, submitted
 
 pytestmark = pytest.mark.django_db
 

@@ -11,7 +11,7 @@ from ocop.accounts.testing import login_client
 from ocop.criteria import selectors as criteria_selectors
 from ocop.dossiers import services
 from ocop.dossiers.models import Dossier, ProgrammeYear, Round
-from ocop.dossiers.tests.conftest import D2025, Cycle, fake_pdf, pdf, submitted
+from ocop.dossiers.testing import D2025, Cycle, fake_pdf, pdf, submitted
 
 pytestmark = pytest.mark.django_db
 HTMX = {"HTTP_HX_REQUEST": "true"}
@@ -99,7 +99,7 @@ def test_review_page_requests_corrections_and_producer_answers(cycle: Cycle) -> 
 
 
 def test_submit_after_deadline_shows_the_message(cycle: Cycle) -> None:
-    from ocop.dossiers.tests.conftest import open_ready
+    from ocop.dossiers.testing import open_ready
 
     dossier = open_ready(cycle)  # district round 1 of 2024, closed for submission long ago
     client = login_client(cycle.users["producer"])

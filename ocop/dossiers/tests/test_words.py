@@ -8,7 +8,7 @@ import pytest
 from ocop.accounts.testing import login_client
 from ocop.criteria import selectors as criteria_selectors
 from ocop.dossiers import services
-from ocop.dossiers.tests.conftest import D2024, Cycle, open_ready
+from ocop.dossiers.testing import D2024, Cycle, open_ready
 
 pytestmark = pytest.mark.django_db
 

@@ -13,10 +13,10 @@ from ocop.accounts.models import Role, User
 from ocop.accounts.testing import make_user
 from ocop.criteria import publishing as criteria_publishing
 from ocop.criteria import selectors as criteria_selectors
-from ocop.criteria.engine import evaluate
+from ocop.criteria.engine import answers_reaching, evaluate
 from ocop.dossiers import services as dossier_services
 from ocop.dossiers.models import Dossier
-from ocop.dossiers.tests.conftest import D2024, Cycle, cycle, submitted
+from ocop.dossiers.testing import D2024, Cycle, cycle, submitted
 from ocop.evaluation import services
 from ocop.evaluation.models import Council, CouncilMember, MemberRole
 
@@ -26,20 +26,7 @@ __all__ = ["cycle"]
 def answers_for(dossier: Dossier, target: Decimal | int) -> dict[str, str]:
     """Answers reaching ``target`` (lowest total ≥ it in sheet order) that pass every mandatory
     rule, so that the star band alone decides the stars."""
-    engine_set = criteria_selectors.engine_set(dossier.criteria_set)
-    answers = {c.code: min(c.options, key=lambda o: o.points).code for c in engine_set.criteria}
-    ruled = {rule.criterion for rule in engine_set.mandatory}
-    for criterion in engine_set.criteria:
-        if criterion.code in ruled:
-            answers[criterion.code] = max(criterion.options, key=lambda o: o.points).code
-    for criterion in engine_set.criteria:
-        if criterion.code in ruled:
-            continue
-        for option in sorted(criterion.options, key=lambda o: o.points):
-            if evaluate(engine_set, answers).total >= Decimal(target):
-                return answers
-            answers[criterion.code] = option.code
-    return answers
+    return answers_reaching(criteria_selectors.engine_set(dossier.criteria_set), target)
 
 
 def total_of(dossier: Dossier, answers: dict[str, str]) -> Decimal:

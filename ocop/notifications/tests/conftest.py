@@ -1,3 +1,3 @@
 """Reuse the dossier cycle fixture for the notification flow tests."""
 
-from ocop.dossiers.tests.conftest import cycle  # noqa: F401 — re-exported fixture
+from ocop.dossiers.testing import cycle  # noqa: F401 — re-exported fixture

@@ -12,7 +12,7 @@ from django.utils import translation
 from ocop.accounts.models import Role
 from ocop.accounts.testing import login_client, make_user
 from ocop.dossiers import services as dossier_services
-from ocop.dossiers.tests.conftest import D2025, submitted
+from ocop.dossiers.testing import D2025, submitted
 from ocop.notifications.models import Notification
 from ocop.notifications.services import mark_read, notify
 from ocop.notifications.tasks import send_notification_emails

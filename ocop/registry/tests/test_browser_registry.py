@@ -15,7 +15,7 @@ from playwright.sync_api import Page, expect
 from ocop.accounts.models import Role
 from ocop.accounts.testing import DEFAULT_PASSWORD, confirmed_device, make_user, totp_code
 from ocop.registry.models import LegalForm, Producer, Product
-from ocop.registry.tests.conftest import TAX_CODES, make_producer, make_product
+from ocop.registry.testing import TAX_CODES, make_producer, make_product
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -313,7 +313,7 @@ def test_exported_producers_can_be_reimported(world):
 def test_export_product_whose_set_has_no_subgroup(world):
     """A set without a 148 sub-group still exports its group."""
     from ocop.registry.models import ProductSet
-    from ocop.registry.tests.conftest import make_product
+    from ocop.registry.testing import make_product
 
     unlinked = ProductSet.objects.get(code="1048-07")
     product = make_product(world.producers["own"], "Mứt vải", unlinked)

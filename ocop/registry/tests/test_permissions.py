@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from ocop.accounts.testing import login_client
 from ocop.registry import permissions
-from ocop.registry.tests.conftest import POSITIONS, ROLES
+from ocop.registry.testing import POSITIONS, ROLES
 
 EVERYWHERE = set(POSITIONS)
 PROVINCE = {"own", "other_producer", "other_commune"}
@@ -82,7 +82,7 @@ def test_inactive_and_anonymous_users_have_no_rights(world):
 def test_legacy_commune_producer_is_in_todays_commune(world):
     """A producer registered under xã Đồng Cốc (huyện Lục Ngạn, Bắc Giang cũ) belongs to
     today's Xã Lục Ngạn: its commune officer sees and edits it, Hà Nội does not."""
-    from ocop.registry.tests.conftest import make_producer
+    from ocop.registry.testing import make_producer
 
     legacy = make_producer("HTX Đồng Cốc", world.units.legacy_dong_coc, "0636083770")
     assert permissions.can(world.users["commune_officer"], "producer", "change", legacy)

@@ -13,8 +13,8 @@ from ocop.core.spreadsheets import restore_cell, safe_cell, safe_row
 from ocop.core.validators import has_markup
 from ocop.registry import excel
 from ocop.registry.models import Producer
+from ocop.registry.testing import TAX_CODES
 
-from .conftest import TAX_CODES
 from .test_api import NEW_PRODUCER
 
 HYPERLINK = '=HYPERLINK("http://x","y")'

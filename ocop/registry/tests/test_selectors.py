@@ -9,7 +9,7 @@ from django.utils import timezone
 from ocop.accounts.testing import login_client
 from ocop.registry import selectors, services
 from ocop.registry.selectors import RegistryFilter
-from ocop.registry.tests.conftest import make_producer, make_product
+from ocop.registry.testing import make_producer, make_product
 
 
 def names(qs) -> set[str]:

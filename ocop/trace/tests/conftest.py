@@ -14,8 +14,7 @@ from django.test import Client
 from ocop.accounts.models import ApiToken, Role
 from ocop.accounts.testing import make_user
 from ocop.registry import services as registry
-from ocop.registry.models import LegalForm
-from ocop.registry.tests.conftest import classification
+from ocop.registry.testing import TAX_CODES, classification, make_producer
 from ocop.units.models import Unit
 
 # GS1's EPCIS 2.0 example documents, vendored with their licence (data/gs1-epcis/README.md).
@@ -82,13 +81,9 @@ class Api:
 @pytest.fixture
 def people(units) -> dict:
     hoan_kiem = Unit.objects.get(pk="C00070")
-    own = registry.create_producer(actor=None, data={
-        "legal_form": LegalForm.COOPERATIVE, "name": "HTX Vải thiều Lục Ngạn",
-        "tax_code": "0100109106", "commune": units.xa_luc_ngan,
-        "representative_name": "Nguyễn Văn A"})
-    far = registry.create_producer(actor=None, data={
-        "legal_form": LegalForm.COOPERATIVE, "name": "HTX Trà Hoàn Kiếm",
-        "tax_code": "0101243150", "commune": hoan_kiem, "representative_name": "Trần Thị B"})
+    own = make_producer("HTX Vải thiều Lục Ngạn", units.xa_luc_ngan, TAX_CODES[0])
+    far = make_producer("HTX Trà Hoàn Kiếm", hoan_kiem, TAX_CODES[1],
+                        representative_name="Trần Thị B")
     return {
         "admin": make_user(Role.ADMIN),
         "central": make_user(Role.CENTRAL),

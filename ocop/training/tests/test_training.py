@@ -14,18 +14,11 @@ from ocop.accounts.testing import login_client, make_user
 from ocop.audit.models import AuditEntry
 from ocop.core.refusals import Conflict, Forbidden, Invalid
 from ocop.demo.training import build_demo_training
-from ocop.registry import services as registry
-from ocop.registry.models import LegalForm
+from ocop.registry.testing import TAX_CODES, make_producer
 from ocop.training import selectors, services
 from ocop.training.models import Course, Registration, Support, Topic
 
 TODAY = date(2026, 3, 2)
-
-
-def _producer(name, commune, tax_code):
-    return registry.create_producer(actor=None, data={
-        "legal_form": LegalForm.COOPERATIVE, "name": name, "tax_code": tax_code,
-        "commune": commune, "representative_name": "Nguyễn Văn A"})
 
 
 @pytest.fixture
@@ -34,10 +27,10 @@ def w(units):
         pass
     w = W()
     w.units = units
-    w.luc_ngan = _producer("HTX Vải thiều Lục Ngạn", units.xa_luc_ngan, "0100109106")
-    w.bac_giang = _producer("HTX Gà đồi Bắc Giang", units.phuong_bac_giang, "0101243150")
+    w.luc_ngan = make_producer("HTX Vải thiều Lục Ngạn", units.xa_luc_ngan, TAX_CODES[0])
+    w.bac_giang = make_producer("HTX Gà đồi Bắc Giang", units.phuong_bac_giang, TAX_CODES[1])
     hoan_kiem = units.ha_noi.children.filter(level="commune").first()
-    w.hanoi = _producer("HTX Hà Nội", hoan_kiem, "0102100740")
+    w.hanoi = make_producer("HTX Hà Nội", hoan_kiem, TAX_CODES[2])
     w.office = make_user(Role.PROVINCE_OFFICE, unit=units.bac_ninh)
     w.hanoi_office = make_user(Role.PROVINCE_OFFICE, unit=units.ha_noi)
     w.central = make_user(Role.CENTRAL)
@@ -97,7 +90,7 @@ def test_registration_closes_fills_up_and_refuses_twice(w):
         services.register(actor=w.office, course=w.course, producer=w.luc_ngan,
                           attendee="Người khác", today=TODAY)
     assert twice.value.code == "training.already_registered"
-    third = _producer("HTX Thứ ba", w.units.xa_luc_ngan, "0300588569")
+    third = make_producer("HTX Thứ ba", w.units.xa_luc_ngan, TAX_CODES[3])
     services.register(actor=w.office, course=w.course, producer=w.bac_giang, attendee="C",
                       today=TODAY)
     with pytest.raises(Conflict) as full:

@@ -22,7 +22,7 @@ from ocop.criteria import selectors as criteria_selectors
 from ocop.criteria import services as criteria_services
 from ocop.jobs.testing import start_and_download
 from ocop.registry.models import LegalForm, ProductGroup, ProductSet
-from ocop.registry.tests.conftest import TAX_CODES, make_producer, make_product
+from ocop.registry.testing import TAX_CODES, make_producer, make_product
 from ocop.registry.tests.test_excel import check, producer_row, xlsx
 
 PO_FILE = Path(settings.BASE_DIR) / "ocop" / "locale" / "en" / "LC_MESSAGES" / "django.po"
