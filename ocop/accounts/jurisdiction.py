@@ -3,6 +3,9 @@
 A province account sees rows whose commune lies (today) in its province; a commune account sees
 rows whose commune is (or became) its commune; a producer account sees its own producer's rows.
 Rows registered under a legacy (pre-2025) commune are matched through its current successor.
+
+Unit levels are compared with the unit's own ``Level`` choices, read from the instance: accounts
+and units are sibling apps and do not import each other.
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ def unit_q(user: User, commune_path: str) -> Q:
     unit = user.unit
     if unit is None:
         return Q(pk__in=[])
-    if unit.level == "province":
+    if unit.level == unit.Level.PROVINCE:
         return Q(**{f"{commune_path}__current_province_id": unit.pk})
     return Q(**{f"{commune_path}__current_commune_id": unit.pk})
 
@@ -45,6 +48,6 @@ def can_see_unit(user: User, commune) -> bool:
         return True
     if user.unit is None or commune is None:
         return False
-    if user.unit.level == "province":
+    if user.unit.level == user.unit.Level.PROVINCE:
         return commune.current_province_id == user.unit_id
     return commune.current_commune_id == user.unit_id

@@ -142,9 +142,9 @@ def validate_decision(*, number: str, signer_name: str, signer_title: str, level
     errors: dict[str, str] = {}
     if level == CENTRAL and issuing_unit is not None:
         errors["issuing_unit"] = _("Quyết định cấp trung ương do Bộ ban hành, không gắn tỉnh.")
-    if level == PROVINCE and (issuing_unit is None or issuing_unit.level != "province"):
+    if level == PROVINCE and (issuing_unit is None or issuing_unit.level != Unit.Level.PROVINCE):
         errors["issuing_unit"] = _("Quyết định cấp tỉnh phải do một tỉnh/thành phố ban hành.")
-    if level == DISTRICT and (issuing_unit is None or issuing_unit.level != "district"):
+    if level == DISTRICT and (issuing_unit is None or issuing_unit.level != Unit.Level.DISTRICT):
         errors["issuing_unit"] = _("Quyết định cấp huyện phải do một huyện (trước 2025) ban hành.")
     if not number.strip():
         errors["number"] = _("Hãy nhập số quyết định.")
@@ -170,7 +170,7 @@ def number_prefix(decision: RecognitionDecision, issued_on: date) -> str:
     unit = decision.issuing_unit
     if unit is None:
         code = "TW"
-    elif unit.level == "province":
+    elif unit.level == Unit.Level.PROVINCE:
         code = unit.code
     else:
         code = unit.parent.code if unit.parent_id else unit.current_province.code

@@ -1,7 +1,7 @@
 """Evaluation API: a member's own score sheet and the chair's summary. Same blind-scoring and
 conflict rules as the pages (selectors.py): anything not the caller's answers 404. The services'
-refusals (StateError 409, PermissionDenied 403, ValidationError 422) reach the API's handlers
-as they are (ocop/api/errors.py)."""
+refusals (StateError 409, Forbidden 403, NotAssigned 404, ValidationError 422) reach the API's
+handlers as they are (ocop/api/errors.py)."""
 
 from __future__ import annotations
 
@@ -9,14 +9,12 @@ from datetime import datetime
 from typing import Any
 
 from django.http import HttpRequest
-from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 
 from ocop.api.errors import refusals
 from ocop.api.types import DbId
-from ocop.core.refusals import NotFound
-from ocop.dossiers.models import Dossier
 from ocop.evaluation import selectors, services
+from ocop.evaluation.permissions import NotAssigned
 
 router = Router(tags=["evaluation"])
 
@@ -77,14 +75,6 @@ def _sheet_out(page: selectors.ScoringPage) -> dict[str, Any]:
     }
 
 
-def _dossier(dossier_id: int) -> Dossier:
-    # The services decide whether the caller is a member of its council (otherwise 404 too).
-    dossier = Dossier.objects.filter(pk=dossier_id).first()
-    if dossier is None:
-        raise NotFound(_("Không tìm thấy."))
-    return dossier
-
-
 @router.get("/score-sheets/{dossier_id}", response={200: SheetOut, **refusals(404)},
             summary="Phiếu chấm của chính thành viên")
 def get_sheet(request: HttpRequest, dossier_id: DbId):
@@ -95,7 +85,7 @@ def get_sheet(request: HttpRequest, dossier_id: DbId):
             response={200: SheetOut, **refusals(403, 404, 409, 422)},
             summary="Lưu nháp phiếu chấm")
 def put_sheet(request: HttpRequest, dossier_id: DbId, payload: SheetIn):
-    services.save_draft(actor=request.auth, dossier=_dossier(dossier_id),
+    services.save_draft(actor=request.auth, dossier=selectors.find_dossier(dossier_id),
                         answers=payload.answers)
     return _sheet_out(selectors.scoring_page(request.auth, dossier_id))
 
@@ -104,7 +94,7 @@ def put_sheet(request: HttpRequest, dossier_id: DbId, payload: SheetIn):
              response={200: SheetOut, **refusals(403, 404, 409, 422)},
              summary="Nộp phiếu chấm (một lần)")
 def submit_sheet(request: HttpRequest, dossier_id: DbId):
-    services.submit_sheet(actor=request.auth, dossier=_dossier(dossier_id))
+    services.submit_sheet(actor=request.auth, dossier=selectors.find_dossier(dossier_id))
     return _sheet_out(selectors.scoring_page(request.auth, dossier_id))
 
 
@@ -112,27 +102,25 @@ def submit_sheet(request: HttpRequest, dossier_id: DbId):
             response={200: list[SummaryOut], **refusals(404)},
             summary="Tổng hợp của chủ tịch hội đồng (từng hồ sơ được phân công)")
 def council_summary(request: HttpRequest, council_id: DbId):
-    from ocop.evaluation.models import Assignment
-
-    ids = list(Assignment.objects.filter(council_id=council_id).values_list("dossier_id",
-                                                                           flat=True))
+    ids = selectors.council_dossier_ids(council_id)
     if not ids:
-        raise NotFound(_("Không tìm thấy."))
+        raise NotAssigned
     out = []
     for dossier_id in ids:
-        s = selectors.chair_summary(request.auth, council_id, dossier_id)
+        summary = selectors.chair_summary(request.auth, council_id, dossier_id)
         out.append({
-            "council": council_id, "dossier": dossier_id, "revision": s.assignment.revision,
-            "submitted": s.submitted, "expected": s.expected,
-            "progress": [{"member": str(p.member), "role": p.member.role, "state": p.state}
-                         for p in s.progress],
+            "council": council_id, "dossier": dossier_id,
+            "revision": summary.assignment.revision,
+            "submitted": summary.submitted, "expected": summary.expected,
+            "progress": [{"member": str(p.member), "role": p.member.role, "state": str(p.state)}
+                         for p in summary.progress],
             "results": [{
                 "revision": r.revision, "mean": str(r.mean), "stars": r.stars,
                 "spread": str(r.spread), "rescore_required": r.rescore_required,
                 "quorum_met": r.quorum_met, "final": r.final,
-                "members": {s.names.get(m["member_id"], m["member_id"]): m["total"]
+                "members": {summary.names.get(m["member_id"], m["member_id"]): m["total"]
                             for m in r.data.get("members", [])},
                 "criteria": r.data.get("criteria", []),
-            } for r in s.results],
+            } for r in summary.results],
         })
     return out

@@ -24,14 +24,14 @@ from django.db import transaction
 
 from ocop.accounts.models import User
 from ocop.certificates import services as certificates
-from ocop.certificates.models import Certificate
+from ocop.certificates.models import Certificate, CertificateStatus
 from ocop.criteria import publishing as criteria_publishing
 from ocop.criteria import selectors as criteria_selectors
 from ocop.criteria.engine import answers_reaching
 from ocop.criteria.models import CriteriaSetVersion
 from ocop.dossiers import services as dossiers
 from ocop.dossiers.models import Dossier, DossierState, Round
-from ocop.evaluation import services
+from ocop.evaluation import rules, services
 from ocop.evaluation.models import Council, MemberRole
 from ocop.registry.models import Product
 from ocop.rules.certification import (
@@ -40,6 +40,7 @@ from ocop.rules.certification import (
     add_months,
     is_certifiable,
 )
+from ocop.rules.levels import DISTRICT, PROVINCE
 from ocop.units.names import official_name
 
 
@@ -92,14 +93,14 @@ def build_results(*, seed: int = 2024, today: date) -> DemoResults:
     out = DemoResults()
     chair, members, office = _users()
     district_rounds = list(Round.objects.filter(
-        programme_year__province_id="LP24", programme_year__year=2024, level="district",
+        programme_year__province_id="LP24", programme_year__year=2024, level=DISTRICT,
         dossiers__state=DossierState.ACCEPTED).distinct().order_by("number", "name"))
     if not district_rounds:
         if Council.objects.filter(round__programme_year__province_id="LP24").exists():
             raise DemoResultsError("Demo results are already loaded.")
         raise DemoResultsError("No accepted Bắc Giang 2024 dossiers: run demo_cycle first.")
     province_q = Round.objects.filter(programme_year__province_id="LP24",
-                                      programme_year__year=2024, level="province")
+                                      programme_year__year=2024, level=PROVINCE)
     touched = [r.pk for r in district_rounds] + list(province_q.values_list("pk", flat=True))
     _accept_sheets(office, touched)
     Round.objects.filter(pk__in=touched).update(status=Round.Status.OPEN)
@@ -137,12 +138,12 @@ def build_results(*, seed: int = 2024, today: date) -> DemoResults:
             result = services.finalise(actor=chair, council=council, dossier=dossier,
                                        today=round_.evaluation_deadline)
             out.scored += 1
-            target = services.escalation_target(dossier, result)
+            target = rules.escalation_target(dossier, result)
             if target is not None and dossier.target_stars >= 4:
                 services.propose_up(actor=office, dossier=dossier)
                 out.proposed_up += 1
                 upward.append((dossier, result.mean, province_rounds[round_.number]))
-            elif is_certifiable(services.awardable_stars(dossier, result)):
+            elif is_certifiable(rules.awardable_stars(dossier, result)):
                 recognise.append(dossier.pk)
         if recognise:
             services.recognise(
@@ -179,9 +180,9 @@ def build_results(*, seed: int = 2024, today: date) -> DemoResults:
 
 # Paper-era recognitions of Bắc Giang products: (issue date, level).
 PAPER_BATCHES = (
-    (date(2021, 6, 15), "district"), (date(2021, 12, 20), "province"),
-    (date(2022, 6, 15), "district"), (date(2022, 12, 20), "province"),
-    (date(2023, 6, 15), "district"), (date(2023, 12, 20), "district"),
+    (date(2021, 6, 15), DISTRICT), (date(2021, 12, 20), PROVINCE),
+    (date(2022, 6, 15), DISTRICT), (date(2022, 12, 20), PROVINCE),
+    (date(2023, 6, 15), DISTRICT), (date(2023, 12, 20), DISTRICT),
 )
 PER_BATCH = 5
 EXPIRING_SOON_DAYS = (15, 35, 60, 85)
@@ -199,7 +200,7 @@ def _backfill(out: DemoResults, *, today: date, office: User | None) -> None:
     batches = list(PAPER_BATCHES)
     # Issued 36 months before "today + n days": valid until about n days from now.
     soon = add_months(today, -CERTIFICATE_VALIDITY_MONTHS)
-    batches.append((soon + timedelta(days=EXPIRING_SOON_DAYS[0]), "district"))
+    batches.append((soon + timedelta(days=EXPIRING_SOON_DAYS[0]), DISTRICT))
     decision_number = 100
     revoked = False
     for index, (issued, level) in enumerate(batches):
@@ -208,7 +209,7 @@ def _backfill(out: DemoResults, *, today: date, office: User | None) -> None:
             chunk = chunk[:len(EXPIRING_SOON_DAYS)]
         by_unit: dict[str, list[Product]] = {}
         for product in chunk:
-            unit = (product.producer.commune.parent if level == "district"
+            unit = (product.producer.commune.parent if level == DISTRICT
                     else product.producer.commune.parent.parent)
             by_unit.setdefault(unit.pk, []).append(product)
         for _key, items in sorted(by_unit.items()):
@@ -216,7 +217,7 @@ def _backfill(out: DemoResults, *, today: date, office: User | None) -> None:
             decision = certificates.create_decision(
                 actor=None, number=f"{decision_number}/QĐ-UBND", date=issued,
                 signer_name="Trần Quốc Bảo", signer_title="Chủ tịch Ủy ban nhân dân",
-                level=level, issuing_unit=items[0].producer.commune.parent if level == "district"
+                level=level, issuing_unit=items[0].producer.commune.parent if level == DISTRICT
                 else items[0].producer.commune.parent.parent,
             )
             out.decisions += 1
@@ -224,14 +225,15 @@ def _backfill(out: DemoResults, *, today: date, office: User | None) -> None:
                 day = issued
                 if index == len(batches) - 1:
                     day = soon + timedelta(days=EXPIRING_SOON_DAYS[chunk.index(product)])
-                stars = 4 if level == "province" else 3
+                stars = 4 if level == PROVINCE else 3
                 score = Decimal(72 + offset) if stars == 4 else Decimal(55 + 2 * offset)
                 certificate = certificates.issue_certificate(
                     actor=None, decision=decision, product=product, stars=stars,
                     total_score=score, issued_on=day, today=today,
                 )
                 out.backfilled += 1
-                if not revoked and issued.year == 2023 and certificate.status_on(today) == "valid":
+                if (not revoked and issued.year == 2023
+                        and certificate.status_on(today) == CertificateStatus.VALID):
                     certificates.revoke_certificate(
                         actor=office, certificate=certificate,
                         reason="Cơ sở ngừng sản xuất, không duy trì điều kiện bảo đảm an toàn "

@@ -39,7 +39,7 @@ def minutes_context(result: CouncilResult) -> dict:
                 for c in data.get("criteria", [])]
     return {
         **_document_parts(result),
-        "r": result, "d": dossier, "council": result.council, "data": data, "rows": rows,
+        "result": result, "dossier": dossier, "council": result.council, "data": data, "rows": rows,
         "excluded": excluded, "criteria": criteria, "parts": list(data.get("part_means", {})),
         "level": LEVEL_LABELS.get(result.level, result.level),
         "spread_limit": SCORE_SPREAD_LIMIT,  # for a result recorded without a council

@@ -12,20 +12,26 @@ Blind scoring, precisely:
    minutes (member by member) go to the standing office, nation-wide accounts and the council.
 4. A member with a conflict of interest (declared, or their account belongs to the applicant)
    is treated as not assigned: 404 on the pages and the API, the dossier leaves their lists.
+
+The decisions themselves are pure functions in ``rules.py`` and, about people, predicates in
+``permissions.py``; this module loads the facts they need and raises ``NotAssigned`` (404) when
+a predicate says no. Nothing here writes; ``services.py`` uses these reads, never the reverse.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 
 from ocop.accounts.models import Role, User
+from ocop.core.refusals import Verdict
 from ocop.core.search import search_q
 from ocop.dossiers import permissions as dossier_permissions
-from ocop.dossiers.models import Dossier, Round
-from ocop.evaluation import services
+from ocop.dossiers.models import Dossier, DossierDocument, DossierState, Round
+from ocop.evaluation import permissions, rules
 from ocop.evaluation.models import (
     Assignment,
     ConflictDeclaration,
@@ -35,17 +41,16 @@ from ocop.evaluation.models import (
     MemberRole,
     ScoreSheet,
 )
+from ocop.evaluation.permissions import NotAssigned, active, require
 from ocop.rules.certification import is_certifiable
 
-
-def _active(user: Any) -> bool:
-    return bool(getattr(user, "is_authenticated", False) and user.is_active)
+_LOOKUP: Any = object()
 
 
 def assigned_dossier_ids(user: User) -> set[int]:
     """Dossiers given to a council the user sits on, minus those the user is conflicted with
     (declared, or the user's own producer). Used by the dossiers app's visibility rules."""
-    if not _active(user):
+    if not active(user):
         return set()
     members = dict(CouncilMember.objects.filter(user=user).values_list("id", "council_id"))
     if not members:
@@ -65,12 +70,101 @@ def assigned_dossier_ids(user: User) -> set[int]:
     return ids
 
 
+# --- Membership: who sits on the council scoring a dossier ------------------------------------
+
+
+def declaration_of(member: CouncilMember, dossier: Dossier) -> ConflictDeclaration | None:
+    return ConflictDeclaration.objects.filter(member=member, dossier=dossier).first()
+
+
+def is_conflicted(member: CouncilMember, dossier: Dossier,
+                  declaration: ConflictDeclaration | None = _LOOKUP) -> bool:
+    """``rules.is_conflicted``, reading the member's declaration unless the caller passes it
+    (or None when there is none), so that lists do not query once per member."""
+    if declaration is _LOOKUP:
+        declaration = (None if rules.hard_conflict(member, dossier)
+                       else declaration_of(member, dossier))
+    return rules.is_conflicted(member, dossier, declaration)
+
+
+def current_assignment(dossier: Dossier) -> Assignment | None:
+    """The assignment of the council of the dossier's current round."""
+    return (Assignment.objects.select_related("council", "council__round")
+            .filter(dossier=dossier, council__round_id=dossier.round_id).first())
+
+
+def _member_of(user: User, assignment: Assignment | None) -> CouncilMember | None:
+    if assignment is None or not active(user):
+        return None
+    return (CouncilMember.objects.select_related("user", "home_commune", "council")
+            .filter(council_id=assignment.council_id, user=user).first())
+
+
+def scoring_member(user: User, dossier: Dossier) -> tuple[CouncilMember, Assignment]:
+    """The user's membership of the council scoring ``dossier`` and that assignment, for a
+    member who scores and has no conflict with the dossier (NotAssigned otherwise)."""
+    assignment = current_assignment(dossier)
+    member = _member_of(user, assignment)
+    conflicted = member is not None and member.scores and is_conflicted(member, dossier)
+    require(permissions.can_score(user, member, conflicted=conflicted))
+    return member, assignment
+
+
+def chair_of(user: User, council: Council) -> CouncilMember:
+    """The user's chair membership of ``council`` (NotAssigned otherwise)."""
+    member = council.members.filter(user=user).first() if active(user) else None
+    require(permissions.can_chair(user, member))
+    return member
+
+
+def scoring_members(assignment: Assignment) -> list[tuple[CouncilMember, bool]]:
+    """(member, conflicted) for the council's scoring members, in a fixed order."""
+    members = list(assignment.council.members.select_related("user", "home_commune")
+                   .filter(role__in=[r.value for r in MemberRole if r != MemberRole.ADVISOR])
+                   .order_by("id"))
+    declarations = {d.member_id: d for d in ConflictDeclaration.objects.filter(
+        dossier_id=assignment.dossier_id, member__in=members)}
+    dossier = assignment.dossier
+    return [(m, rules.is_conflicted(m, dossier, declarations.get(m.pk))) for m in members]
+
+
+def member_names(assignment: Assignment) -> dict[str, str]:
+    """Engine member id → display name, for the figures of closed revisions."""
+    return {str(m.pk): str(m) for m, _conflicted in scoring_members(assignment)}
+
+
+def revision_closed(assignment: Assignment) -> bool:
+    return CouncilResult.objects.filter(dossier_id=assignment.dossier_id,
+                                        council_id=assignment.council_id,
+                                        revision=assignment.revision).exists()
+
+
+def submitted_members(assignment: Assignment, member_ids: Iterable[int]) -> set[int]:
+    """Which of ``member_ids`` submitted their sheet of the current revision."""
+    return set(ScoreSheet.objects.filter(
+        dossier_id=assignment.dossier_id, revision=assignment.revision,
+        state=ScoreSheet.State.SUBMITTED, member_id__in=list(member_ids),
+    ).values_list("member_id", flat=True))
+
+
+def find_dossier(dossier_id: int) -> Dossier:
+    """The dossier by id for a council member's action (NotAssigned when there is none, the
+    same answer as for a dossier that is not theirs)."""
+    dossier = Dossier.objects.filter(pk=dossier_id).first()
+    if dossier is None:
+        raise NotAssigned
+    return dossier
+
+
+# --- Council member's pages -------------------------------------------------------------------
+
+
 @dataclass
 class AssignedRow:
     assignment: Assignment
     member: CouncilMember
     dossier: Dossier
-    status: str  # "conflicted", "declare", "advisor", "open", "submitted", "closed", "final"
+    status: rules.AssignedStatus
     hints: list[str] = field(default_factory=list)
 
     @property
@@ -82,7 +176,7 @@ class AssignedRow:
 
 def my_assignments(user: User) -> list[AssignedRow]:
     """"Hồ sơ được phân công": the user's dossiers with only the user's own status."""
-    if not _active(user):
+    if not active(user):
         return []
     members = {m.council_id: m for m in CouncilMember.objects.select_related(
         "home_commune", "user").filter(user=user)}
@@ -102,25 +196,20 @@ def my_assignments(user: User) -> list[AssignedRow]:
                for r in CouncilResult.objects.filter(dossier_id__in=dossier_ids).only(
                    "council_id", "dossier_id", "revision", "final")}
     rows = []
-    for a in assignments:
-        member = members[a.council_id]
-        dossier = a.dossier
+    for assignment in assignments:
+        member = members[assignment.council_id]
+        dossier = assignment.dossier
         declaration = declarations.get((member.pk, dossier.pk))
-        if services.is_conflicted(member, dossier, declaration):
+        if rules.is_conflicted(member, dossier, declaration):
             continue  # a conflicted member does not see the dossier at all
-        hints = services.conflict_hints(member, dossier)
-        closed = results.get((a.council_id, dossier.pk, a.revision))
-        if not member.scores:
-            status = "advisor"
-        elif closed is not None:
-            status = "final" if closed else "closed"
-        elif hints and declaration is None:
-            status = "declare"
-        elif sheets.get((member.pk, dossier.pk, a.revision)) == ScoreSheet.State.SUBMITTED:
-            status = "submitted"
-        else:
-            status = "open"
-        rows.append(AssignedRow(a, member, dossier, status, hints))
+        hints = rules.conflict_hints(member, dossier)
+        status = rules.assigned_status(
+            scores=member.scores,
+            result_final=results.get((assignment.council_id, dossier.pk, assignment.revision)),
+            must_declare=rules.must_declare(hints, declaration),
+            sheet_state=sheets.get((member.pk, dossier.pk, assignment.revision)),
+        )
+        rows.append(AssignedRow(assignment, member, dossier, status, hints))
     return rows
 
 
@@ -140,6 +229,19 @@ class ScoringPage:
     results: list[CouncilResult]  # closed revisions: visible to members (rule 2)
     revision_closed: bool
 
+    @property
+    def must_declare(self) -> bool:
+        return rules.must_declare(self.hints, self.declaration)
+
+    @property
+    def submitted(self) -> bool:
+        return rules.sheet_submitted(self.sheet)
+
+    @property
+    def locked(self) -> bool:
+        return rules.sheet_locked(sheet=self.sheet, revision_closed=self.revision_closed,
+                                  dossier=self.dossier)
+
 
 def scoring_page(user: User, dossier_id: int) -> ScoringPage:
     """The member's page for one dossier (404 unless a non-conflicted scoring member)."""
@@ -147,36 +249,48 @@ def scoring_page(user: User, dossier_id: int) -> ScoringPage:
                                               "criteria_set", "round")
                .filter(pk=dossier_id).first())
     if dossier is None:
-        raise services.NotAssigned
-    member, assignment = services.scoring_member(user, dossier)
+        raise NotAssigned
+    member, assignment = scoring_member(user, dossier)
     sheet = ScoreSheet.objects.filter(member=member, dossier=dossier,
                                       revision=assignment.revision).first()
     results = closed_results(assignment.council_id, dossier.pk)
     return ScoringPage(
         member=member, assignment=assignment, dossier=dossier, sheet=sheet,
-        hints=services.conflict_hints(member, dossier),
-        declaration=ConflictDeclaration.objects.filter(member=member, dossier=dossier).first(),
+        hints=rules.conflict_hints(member, dossier),
+        declaration=declaration_of(member, dossier),
         results=results,
-        revision_closed=any(r.revision == assignment.revision for r in results),
+        revision_closed=rules.revision_is_closed(results, assignment.revision),
     )
+
+
+def evidence_by_criterion(dossier: Dossier) -> dict[str, list[DossierDocument]]:
+    """The dossier's documents under each criterion code they support (the scoring page)."""
+    by_code: dict[str, list[DossierDocument]] = {}
+    for document in dossier.documents.select_related("evidence"):
+        for code in document.criteria or ():
+            by_code.setdefault(code, []).append(document)
+    return by_code
 
 
 def declaration_context(user: User, dossier_id: int) -> tuple[CouncilMember, Dossier]:
     """For the declaration form: any member (even one about to declare a conflict)."""
     dossier = Dossier.objects.select_related("producer__commune").filter(pk=dossier_id).first()
     if dossier is None:
-        raise services.NotAssigned
-    member, _ = services.membership(user, dossier)
-    if services.is_conflicted(member, dossier):
-        raise services.NotAssigned
+        raise NotAssigned
+    member = _member_of(user, current_assignment(dossier))
+    conflicted = member is not None and is_conflicted(member, dossier)
+    require(permissions.can_declare(user, member, conflicted=conflicted))
     return member, dossier
+
+
+# --- Chair ------------------------------------------------------------------------------------
 
 
 @dataclass
 class ProgressRow:
     member: CouncilMember
     conflicted: bool
-    state: str  # "submitted", "draft", "none", "conflicted"
+    state: rules.ProgressState
 
 
 @dataclass
@@ -191,36 +305,48 @@ class ChairSummary:
 
     @property
     def submitted(self) -> int:
-        return sum(1 for p in self.progress if p.state == "submitted")
+        return sum(1 for p in self.progress if p.state == rules.ProgressState.SUBMITTED)
 
     @property
     def expected(self) -> int:
         return sum(1 for p in self.progress if not p.conflicted)
 
+    @property
+    def can_close(self) -> bool:
+        """The current revision is still open and the dossier is being scored."""
+        return self.current is None and self.dossier.state == DossierState.UNDER_EVALUATION
+
 
 def chair_summary(user: User, council_id: int, dossier_id: int) -> ChairSummary:
     """The chair's page: progress without scores while open; figures once closed (rule 2)."""
     council = Council.objects.select_related("round").filter(pk=council_id).first()
-    if council is None or not _active(user):
-        raise services.NotAssigned
-    if not council.members.filter(user=user, role=MemberRole.CHAIR).exists():
-        raise services.NotAssigned
+    if council is None:
+        raise NotAssigned
+    chair_of(user, council)
     assignment = (Assignment.objects
                   .select_related("dossier__product", "dossier__producer__commune",
                                   "dossier__criteria_set")
                   .filter(council=council, dossier_id=dossier_id).first())
     if assignment is None:
-        raise services.NotAssigned
-    members = services.scoring_members(assignment)
+        raise NotAssigned
+    members = scoring_members(assignment)
     states = dict(ScoreSheet.objects.filter(
         dossier_id=dossier_id, revision=assignment.revision).values_list("member_id", "state"))
     progress = [
-        ProgressRow(m, c, "conflicted" if c else states.get(m.pk, "none")) for m, c in members
+        ProgressRow(member, conflicted,
+                    rules.progress_state(conflicted=conflicted, sheet_state=states.get(member.pk)))
+        for member, conflicted in members
     ]
     results = closed_results(council.pk, dossier_id)
     current = next((r for r in results if r.revision == assignment.revision), None)
     names = {str(m.pk): str(m) for m, _ in members}
     return ChairSummary(council, assignment, assignment.dossier, progress, results, names, current)
+
+
+def council_dossier_ids(council_id: int) -> list[int]:
+    """The dossiers assigned to a council (the chair's API lists a summary for each)."""
+    return list(Assignment.objects.filter(council_id=council_id)
+                .values_list("dossier_id", flat=True))
 
 
 # --- Final results (producer, office) --------------------------------------------------------
@@ -236,18 +362,21 @@ def final_results(dossier: Dossier) -> list[CouncilResult]:
                 .select_related("council").order_by("finalised_at", "id"))
 
 
+def final_result(dossier: Dossier) -> CouncilResult | None:
+    """The latest final result of the dossier (any level)."""
+    return (CouncilResult.objects.filter(dossier=dossier, final=True)
+            .order_by("-finalised_at", "-id").first())
+
+
+def sits_on_council(user: User, result: CouncilResult) -> bool:
+    return bool(result.council_id) and active(user) and CouncilMember.objects.filter(
+        council_id=result.council_id, user=user).exists()
+
+
 def may_read_minutes(user: User, result: CouncilResult) -> bool:
-    """Minutes name each member's total: the standing office, nation-wide accounts and the
-    council's own members — not the producer, not commune officers."""
-    if not _active(user) or not result.final:
-        return False
-    if user.is_nationwide:
-        return True
-    if result.council_id and CouncilMember.objects.filter(council_id=result.council_id,
-                                                          user=user).exists():
-        return True
-    return user.role == Role.PROVINCE_OFFICE and dossier_permissions.can_review(
-        user, result.dossier)
+    """Minutes name each member's total (``permissions.can_read_minutes``)."""
+    return bool(permissions.can_read_minutes(
+        user, result, sits_on_council=sits_on_council(user, result)))
 
 
 def final_result_for_download(user: User, dossier_id: int, result_id: int) -> CouncilResult | None:
@@ -261,12 +390,41 @@ def final_result_for_download(user: User, dossier_id: int, result_id: int) -> Co
     return found if found is not None and may_read_minutes(user, found) else None
 
 
+def proposal_verdict(user: User, result: CouncilResult) -> Verdict:
+    return permissions.can_download_proposal(user, result,
+                                             sits_on_council=sits_on_council(user, result))
+
+
 def may_download_proposal(user: User, dossier_id: int, result_id: int) -> CouncilResult | None:
     """The proposal (minutes + dossier documents) goes up from the reviewing office only."""
     found = final_result_for_download(user, dossier_id, result_id)
-    if found is None or not dossier_permissions.can_review(user, found.dossier):
+    if found is None or not proposal_verdict(user, found):
         return None
     return found
+
+
+@dataclass
+class ResultPage:
+    dossier: Dossier
+    results: list[CouncilResult]  # final only (rule 3)
+    minutes_allowed: set[int]
+    escalation: Any
+    propose: Verdict
+
+
+def result_page(user: User, dossier_id: int) -> ResultPage:
+    """The dossier's final results for anyone who may see the dossier (404 otherwise)."""
+    dossier = visible_dossier(user, dossier_id)
+    if dossier is None:
+        raise NotAssigned
+    results = final_results(dossier)
+    latest = results[-1] if results else None
+    return ResultPage(
+        dossier=dossier, results=results,
+        minutes_allowed={r.pk for r in results if may_read_minutes(user, r)},
+        escalation=rules.escalation_target(dossier, latest) if latest else None,
+        propose=permissions.can_propose_up(user, dossier, latest),
+    )
 
 
 # --- Standing office: councils and round results ---------------------------------------------
@@ -282,10 +440,15 @@ def rounds_for(user: User) -> QuerySet[Round]:
                      | Q(programme_year__province__current_province_id=user.unit_id))
 
 
+def open_rounds_for(user: User) -> QuerySet[Round]:
+    """Rounds the user may found a council for."""
+    return rounds_for(user).filter(status=Round.Status.OPEN)
+
+
 def managed_round(user: User, round_id: int) -> Round:
     found = rounds_for(user).filter(pk=round_id).first()
-    if found is None or not dossier_permissions.can_manage_rounds(user, found.programme_year):
-        raise services.NotAssigned
+    if found is None or not permissions.can_manage_round(user, found):
+        raise NotAssigned
     return found
 
 
@@ -294,7 +457,7 @@ def councils_for(user: User) -> QuerySet[Council]:
     qs = Council.objects.select_related("round").annotate(
         member_count=Count("members", distinct=True),
         dossier_count=Count("assignments", distinct=True))
-    if not _active(user):
+    if not active(user):
         return qs.none()
     if user.is_nationwide:
         return qs
@@ -316,10 +479,42 @@ def council_list(user: User, q: str = "") -> QuerySet[Council]:
 
 def managed_council(user: User, council_id: int) -> Council:
     council = Council.objects.select_related("round__programme_year").filter(pk=council_id).first()
-    if council is None or not dossier_permissions.can_manage_rounds(
-            user, council.round.programme_year):
-        raise services.NotAssigned
+    if council is None or not permissions.can_manage_round(user, council.round):
+        raise NotAssigned
     return council
+
+
+@dataclass
+class CouncilPage:
+    council: Council
+    members: QuerySet[CouncilMember]
+    assignments: QuerySet[Assignment]
+    waiting: QuerySet[Dossier]  # accepted dossiers of the round, not yet assigned
+
+
+def waiting_dossiers(council: Council, ids: Iterable[int] | None = None) -> QuerySet[Dossier]:
+    """Dossiers of the council's round that may be assigned to it (accepted, not yet scored);
+    ``ids``: only those the person chose."""
+    qs = Dossier.objects.filter(round=council.round, state=DossierState.ACCEPTED)
+    return qs if ids is None else qs.filter(pk__in=list(ids))
+
+
+def council_page(council: Council) -> CouncilPage:
+    return CouncilPage(
+        council=council,
+        members=council.members.select_related("user"),
+        assignments=council.assignments.select_related("dossier__product", "dossier__producer"),
+        waiting=waiting_dossiers(council).select_related("product", "producer"),
+    )
+
+
+def user_by_username(username: str) -> User | None:
+    return User.objects.filter(username=username).first()
+
+
+def round_dossier(round_: Round, dossier_id: int) -> Dossier | None:
+    """A dossier of the round, or None."""
+    return Dossier.objects.filter(pk=dossier_id, round=round_).first()
 
 
 @dataclass
@@ -334,13 +529,21 @@ class RoundRow:
         """The stars this level may recognise earn a certificate (3★ or more)."""
         return self.awardable is not None and is_certifiable(self.awardable)
 
+    @property
+    def recognisable(self) -> bool:
+        """Offered for the recognition decision: scored, and certifiable at this level."""
+        return self.dossier.state == DossierState.SCORED and self.certifiable
+
+    @property
+    def may_escalate(self) -> bool:
+        return self.escalation is not None and self.dossier.state == DossierState.SCORED
+
 
 def round_results(round_: Round) -> list[RoundRow]:
     """Dossiers of the round in evaluation or after, with their final result; constant number
     of queries."""
     dossiers = list(
-        Dossier.objects.filter(round=round_, state__in=[
-            "under_evaluation", "scored", "recognised", "not_recognised", "proposed_up"])
+        Dossier.objects.filter(round=round_, state__in=rules.EVALUATED_STATES)
         .select_related("product", "producer__commune").defer("criteria_set__data")
         .order_by("id")
     )
@@ -350,11 +553,11 @@ def round_results(round_: Round) -> list[RoundRow]:
                                           level=round_.level).order_by("finalised_at", "id"):
         finals[r.dossier_id] = r
     rows = []
-    for d in dossiers:
-        result = finals.get(d.pk)
+    for dossier in dossiers:
+        result = finals.get(dossier.pk)
         rows.append(RoundRow(
-            d, result,
-            services.escalation_target(d, result) if result else None,
-            services.awardable_stars(d, result) if result else None,
+            dossier, result,
+            rules.escalation_target(dossier, result) if result else None,
+            rules.awardable_stars(dossier, result) if result else None,
         ))
     return rows

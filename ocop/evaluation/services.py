@@ -5,10 +5,15 @@ Keyword-only arguments, one transaction, audit entry in that transaction, notifi
 whoever must act next. Dossier states are moved only through ``ocop.dossiers.services.advance``
 (and ``accept`` for the upper level), never written here.
 
+Who may act is decided by the predicates of ``permissions.py`` (their reason is the refusal);
+the pure decisions (conflicts, re-score, escalation, dates) are in ``rules.py``; reads, including
+the membership checks, come from ``selectors.py``.
+
 Errors: ``StateError`` (from the dossiers app) for a move the state, round or revision does not
-allow; ``ValidationError`` for bad input; ``PermissionDenied`` for a visible action the actor may
-not take; ``NotAssigned`` (an Http404) when the actor is not a non-conflicted scoring member of
-the dossier's council, so that pages and API answer 404 without revealing the dossier.
+allow; ``ValidationError`` for bad input; ``Forbidden`` (``ocop.core.refusals``) for a visible
+action the actor may not take; ``permissions.NotAssigned`` (a ``NotFound``) when the actor is not
+a non-conflicted scoring member (or the chair) of the dossier's council, so that pages and API
+answer 404 without revealing the dossier.
 """
 
 from __future__ import annotations
@@ -19,13 +24,11 @@ from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.http import Http404
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from ocop.accounts.models import Role, User
 from ocop.accounts.selectors import (
@@ -37,27 +40,17 @@ from ocop.accounts.selectors import (
 from ocop.audit import services as audit
 from ocop.certificates import services as certificates
 from ocop.certificates.models import RecognitionDecision
-from ocop.core.text import fold
 from ocop.core.validators import plain_text_errors
 from ocop.criteria import publishing as criteria_publishing
 from ocop.criteria import selectors as criteria_selectors
 from ocop.criteria import services as criteria_services
 from ocop.criteria.answers import clean_answer_changes
-from ocop.criteria.engine import (
-    CouncilConfig,
-    CriteriaSet,
-    EvaluationError,
-    MemberSheet,
-    Problem,
-    aggregate,
-    evaluate,
-)
+from ocop.criteria.engine import EvaluationError, MemberSheet, aggregate, evaluate
 from ocop.criteria.engine.model import MAX_STARS, TOTAL_POINTS
-from ocop.criteria.templatetags.criteria_tags import localized
-from ocop.dossiers import permissions as dossier_permissions
 from ocop.dossiers import services as dossiers
 from ocop.dossiers.models import Dossier, DossierState, Round
 from ocop.dossiers.services import StateError
+from ocop.evaluation import rules, selectors
 from ocop.evaluation.models import (
     Assignment,
     ConflictDeclaration,
@@ -67,25 +60,14 @@ from ocop.evaluation.models import (
     MemberRole,
     ScoreSheet,
 )
+from ocop.evaluation.permissions import NotAssigned, can_decide, can_manage_round, require
+from ocop.evaluation.rules import dmy, result_date, submission_date
 from ocop.notifications.services import notify
 from ocop.rules.certification import certificate_valid_until, is_certifiable
 from ocop.rules.councils import CHAIR_REQUIRED, QUORUM_RATIO, SCORE_SPREAD_LIMIT
-from ocop.rules.levels import CENTRAL, basis, default_quorum_min, levels_in_force
+from ocop.rules.levels import CENTRAL, default_quorum_min
 
 S = DossierState
-
-
-class NotAssigned(Http404):
-    """The actor is not a non-conflicted scoring member for this dossier (answer 404)."""
-
-
-def _require(ok: bool, message: str | None = None) -> None:
-    if not ok:
-        raise PermissionDenied(message or _("Bạn không có quyền thực hiện thao tác này."))
-
-
-def _can_manage(actor: User | None, round_: Round) -> bool:
-    return actor is None or dossier_permissions.can_manage_rounds(actor, round_.programme_year)
 
 
 def _fresh(dossier: Dossier) -> Dossier:
@@ -114,7 +96,7 @@ def create_council(
     rescore_limit: Decimal = SCORE_SPREAD_LIMIT, quorum_ratio: Decimal = QUORUM_RATIO,
     quorum_min: int | None = None, chair_required: bool = CHAIR_REQUIRED,
 ) -> Council:
-    _require(_can_manage(actor, round))
+    require(can_manage_round(actor, round))
     if not name.strip():
         raise ValidationError({"name": _("Hãy nhập tên hội đồng.")})
     if markup := plain_text_errors({"name": (_("Tên hội đồng"), name)}):
@@ -138,7 +120,7 @@ def add_member(
     title: str = "", home_commune: Any = None, declared_relatives: str = "",
     organisations: Sequence[str] = (),
 ) -> CouncilMember:
-    _require(_can_manage(actor, council.round))
+    require(can_manage_round(actor, council.round))
     if role not in MemberRole.values:
         raise ValidationError({"role": _("Vai trò không hợp lệ.")})
     if role == MemberRole.CHAIR and council.members.filter(role=MemberRole.CHAIR).exists():
@@ -161,7 +143,7 @@ def add_member(
 def assign_dossiers(*, actor: User | None, council: Council,
                     dossiers_to_assign: Iterable[Dossier]) -> list[Assignment]:
     """Give accepted dossiers of the council's round to the council (→ under evaluation)."""
-    _require(_can_manage(actor, council.round))
+    require(can_manage_round(actor, council.round))
     created = []
     for dossier in dossiers_to_assign:
         if dossier.round_id != council.round_id:
@@ -188,50 +170,6 @@ def assign_dossiers(*, actor: User | None, council: Council,
 # --- Conflicts of interest -------------------------------------------------------------------
 
 
-def _folded_lines(text: str) -> set[str]:
-    return {fold(line) for line in text.splitlines() if line.strip()}
-
-
-def hard_conflict(member: CouncilMember, dossier: Dossier) -> bool:
-    """The member's own account belongs to the applicant: never allowed to score it."""
-    return member.user.producer_id is not None and member.user.producer_id == dossier.producer_id
-
-
-def conflict_hints(member: CouncilMember, dossier: Dossier) -> list[str]:
-    """Reasons to suspect a conflict of interest (the member confirms or explains them)."""
-    producer = dossier.producer
-    hints = []
-    if hard_conflict(member, dossier):
-        hints.append(_("Tài khoản của thành viên thuộc chính chủ thể nộp hồ sơ."))
-    name = fold(producer.name)
-    for organisation in member.organisations or ():
-        if fold(organisation) and (fold(organisation) in name or name in fold(organisation)):
-            hints.append(_("Thành viên đã kê khai tham gia “%(organisation)s”, trùng với chủ thể.")
-                         % {"organisation": organisation})
-    if member.home_commune_id is not None:
-        own = member.home_commune.current_commune_id or member.home_commune_id
-        if own == producer.commune.current_commune_id:
-            hints.append(_("Thành viên cư trú cùng xã/phường với chủ thể."))
-    representative = fold(producer.representative_name)
-    if representative and representative in _folded_lines(member.declared_relatives):
-        hints.append(_("Người đại diện của chủ thể có tên trong danh sách người thân đã kê khai."))
-    return hints
-
-
-_LOOKUP: Any = object()
-
-
-def is_conflicted(member: CouncilMember, dossier: Dossier,
-                  declaration: ConflictDeclaration | None = _LOOKUP) -> bool:
-    """``declaration``: pass the member's declaration (or None when there is none) if already
-    loaded, so that lists do not query once per member."""
-    if hard_conflict(member, dossier):
-        return True
-    if declaration is _LOOKUP:
-        declaration = ConflictDeclaration.objects.filter(member=member, dossier=dossier).first()
-    return declaration is not None and declaration.declared
-
-
 @transaction.atomic
 def declare_conflict(*, actor: User, member: CouncilMember, dossier: Dossier, declared: bool,
                      reason: str = "") -> ConflictDeclaration:
@@ -241,8 +179,8 @@ def declare_conflict(*, actor: User, member: CouncilMember, dossier: Dossier, de
         raise NotAssigned
     if not Assignment.objects.filter(council_id=member.council_id, dossier=dossier).exists():
         raise NotAssigned
-    hints = conflict_hints(member, dossier)
-    if not declared and hard_conflict(member, dossier):
+    hints = rules.conflict_hints(member, dossier)
+    if not declared and rules.hard_conflict(member, dossier):
         raise ValidationError(
             {"declared": _("Tài khoản thuộc chính chủ thể: bắt buộc tránh chấm.")})
     if not declared and hints and not reason.strip():
@@ -263,40 +201,6 @@ def declare_conflict(*, actor: User, member: CouncilMember, dossier: Dossier, de
 # --- Scoring ---------------------------------------------------------------------------------
 
 
-def current_assignment(dossier: Dossier) -> Assignment | None:
-    """The assignment of the council of the dossier's current round."""
-    return (Assignment.objects.select_related("council", "council__round")
-            .filter(dossier=dossier, council__round_id=dossier.round_id).first())
-
-
-def membership(user: User, dossier: Dossier) -> tuple[CouncilMember, Assignment]:
-    """The user's membership in the council scoring ``dossier`` (NotAssigned otherwise)."""
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        raise NotAssigned
-    assignment = current_assignment(dossier)
-    if assignment is None:
-        raise NotAssigned
-    member = (CouncilMember.objects.select_related("user", "home_commune", "council")
-              .filter(council_id=assignment.council_id, user=user).first())
-    if member is None:
-        raise NotAssigned
-    return member, assignment
-
-
-def scoring_member(user: User, dossier: Dossier) -> tuple[CouncilMember, Assignment]:
-    """Like ``membership``, for a member who scores and has no conflict with the dossier."""
-    member, assignment = membership(user, dossier)
-    if not member.scores or is_conflicted(member, dossier):
-        raise NotAssigned
-    return member, assignment
-
-
-def revision_closed(assignment: Assignment) -> bool:
-    return CouncilResult.objects.filter(dossier_id=assignment.dossier_id,
-                                        council_id=assignment.council_id,
-                                        revision=assignment.revision).exists()
-
-
 def _check_open(member: CouncilMember, assignment: Assignment, dossier: Dossier) -> None:
     if dossier.state != S.UNDER_EVALUATION:
         raise StateError(_("Hồ sơ %(ref)s không còn trong giai đoạn chấm điểm.")
@@ -304,10 +208,10 @@ def _check_open(member: CouncilMember, assignment: Assignment, dossier: Dossier)
     if assignment.council.round.status != Round.Status.OPEN:
         raise StateError(_("%(round)s đã đóng: không chấm điểm được nữa.")
                          % {"round": assignment.council.round.name})
-    if revision_closed(assignment):
+    if selectors.revision_closed(assignment):
         raise StateError(_("Chủ tịch hội đồng đã khoá lượt chấm này."))
-    hints = conflict_hints(member, dossier)
-    if hints and not ConflictDeclaration.objects.filter(member=member, dossier=dossier).exists():
+    if rules.must_declare(rules.conflict_hints(member, dossier),
+                          selectors.declaration_of(member, dossier)):
         raise StateError(_("Có dấu hiệu xung đột lợi ích: hãy kê khai trước khi chấm."))
 
 
@@ -317,7 +221,7 @@ def save_draft(*, actor: User, dossier: Dossier, answers: Mapping[str, Any]) -> 
 
     Drafts are not audited (they change on every click); the submission is."""
     dossier = _fresh(dossier)
-    member, assignment = scoring_member(actor, dossier)
+    member, assignment = selectors.scoring_member(actor, dossier)
     _check_open(member, assignment, dossier)
     changes = clean_answer_changes(dossier.criteria_set, answers)
     sheet, _created = ScoreSheet.objects.select_for_update().get_or_create(
@@ -340,7 +244,7 @@ def submit_sheet(*, actor: User, dossier: Dossier) -> ScoreSheet:
     (member, dossier, revision) constraint holds, so a double click or two tabs submitting at
     once give one submission and one refusal."""
     dossier = _fresh(dossier)
-    member, assignment = scoring_member(actor, dossier)
+    member, assignment = selectors.scoring_member(actor, dossier)
     _check_open(member, assignment, dossier)
     sheet = (ScoreSheet.objects.select_for_update()
              .filter(member=member, dossier=dossier, revision=assignment.revision).first())
@@ -352,7 +256,7 @@ def submit_sheet(*, actor: User, dossier: Dossier) -> ScoreSheet:
     try:
         result = evaluate(engine_set, dict(sheet.answers), partial=False)
     except EvaluationError as exc:
-        raise ValidationError({"answers": sheet_problems(engine_set, exc.problems)}) from exc
+        raise ValidationError({"answers": rules.sheet_problems(engine_set, exc.problems)}) from exc
     sheet.state = ScoreSheet.State.SUBMITTED
     sheet.submitted_at = timezone.now()
     sheet.total = Decimal(result.total)
@@ -367,51 +271,10 @@ def submit_sheet(*, actor: User, dossier: Dossier) -> ScoreSheet:
     return sheet
 
 
-def sheet_problems(engine_set: CriteriaSet, problems: Sequence[Problem]) -> list[str]:
-    """The engine's problems with a sheet, for the member: one message naming every unanswered
-    criterion once by its code and label, and one per criterion whose answer is not an option
-    (the engine's own texts are English and name no criterion)."""
-    unanswered = {p.criterion for p in problems if p.criterion and p.option is None}
-    missing = [c for c in engine_set.criteria if c.code in unanswered]
-    out = []
-    if missing:
-        out.append(ngettext("Phiếu còn %(count)d tiêu chí chưa chấm: %(criteria)s.",
-                            "Phiếu còn %(count)d tiêu chí chưa chấm: %(criteria)s.",
-                            len(missing))
-                   % {"count": len(missing),
-                      "criteria": "; ".join(f"{c.code} {localized(c, 'label')}"
-                                            for c in missing)})
-    for code in sorted({p.criterion for p in problems if p.criterion and p.option is not None}):
-        out.append(_("Lựa chọn cho tiêu chí %(code)s không có trong bộ tiêu chí.")
-                   % {"code": code})
-    return out or [_("Phiếu chấm chưa hợp lệ.")]
-
-
-def scoring_members(assignment: Assignment) -> list[tuple[CouncilMember, bool]]:
-    """(member, conflicted) for the council's scoring members, in a fixed order."""
-    members = list(assignment.council.members.select_related("user", "home_commune")
-                   .filter(role__in=[r.value for r in MemberRole if r != MemberRole.ADVISOR])
-                   .order_by("id"))
-    declarations = {d.member_id: d for d in ConflictDeclaration.objects.filter(
-        dossier_id=assignment.dossier_id, member__in=members)}
-    dossier = assignment.dossier
-    return [(m, is_conflicted(m, dossier, declarations.get(m.pk))) for m in members]
-
-
 def _all_submitted(assignment: Assignment) -> bool:
-    expected = {m.pk for m, conflicted in scoring_members(assignment) if not conflicted}
-    done = set(ScoreSheet.objects.filter(
-        dossier_id=assignment.dossier_id, revision=assignment.revision,
-        state=ScoreSheet.State.SUBMITTED, member_id__in=expected,
-    ).values_list("member_id", flat=True))
-    return bool(expected) and done == expected
-
-
-def _chair_of(actor: User, council: Council) -> CouncilMember:
-    member = council.members.filter(user=actor, role=MemberRole.CHAIR).first()
-    if member is None:
-        raise NotAssigned
-    return member
+    expected = {m.pk for m, conflicted in selectors.scoring_members(assignment)
+                if not conflicted}
+    return bool(expected) and selectors.submitted_members(assignment, expected) == expected
 
 
 def _assignment_for(council: Council, dossier: Dossier) -> Assignment:
@@ -422,27 +285,20 @@ def _assignment_for(council: Council, dossier: Dossier) -> Assignment:
     return assignment
 
 
-def council_config(council: Council, size: int) -> CouncilConfig:
-    return CouncilConfig(size=size, quorum_ratio=council.quorum_ratio,
-                         quorum_min=min(council.quorum_min, size) if council.quorum_min else None,
-                         chair_required=council.chair_required,
-                         rescore_limit=council.rescore_limit)
-
-
 @transaction.atomic
 def close_scoring(*, actor: User | None, council: Council, dossier: Dossier) -> CouncilResult:
     """The chair closes the current revision: the council's figures are computed and become
     visible to the members (not yet to the producer)."""
     dossier = _fresh(dossier)
     if actor is not None:
-        _chair_of(actor, council)
+        selectors.chair_of(actor, council)
     assignment = _assignment_for(council, dossier)
     if dossier.state != S.UNDER_EVALUATION:
         raise StateError(_("Hồ sơ %(ref)s không ở giai đoạn chấm điểm.")
                          % {"ref": dossier.reference})
-    if revision_closed(assignment):
+    if selectors.revision_closed(assignment):
         raise StateError(_("Lượt chấm này đã được khoá."))
-    members = scoring_members(assignment)
+    members = selectors.scoring_members(assignment)
     by_id = {m.pk: (m, c) for m, c in members}
     submitted = ScoreSheet.objects.filter(dossier=dossier, revision=assignment.revision,
                                           state=ScoreSheet.State.SUBMITTED,
@@ -457,7 +313,7 @@ def close_scoring(*, actor: User | None, council: Council, dossier: Dossier) -> 
         ]
     engine_set = criteria_selectors.engine_set(dossier.criteria_set)
     try:
-        result = aggregate(engine_set, sheets, council_config(council, len(members)))
+        result = aggregate(engine_set, sheets, rules.council_config(council, len(members)))
     except EvaluationError as exc:
         # Sheets are complete (submit_sheet) and one per member (the table's constraint), so
         # what is left is a council where no member without a conflict of interest has
@@ -487,13 +343,13 @@ def start_rescore(*, actor: User | None, council: Council, dossier: Dossier) -> 
     """Open a new revision (chấm lại) after a spread beyond the limit or a missing quorum.
     Each member's new draft starts from their previous answers; the old sheets stay."""
     if actor is not None:
-        _chair_of(actor, council)
+        selectors.chair_of(actor, council)
     assignment = _assignment_for(council, dossier)
     last = CouncilResult.objects.filter(dossier=dossier, council=council,
                                         revision=assignment.revision).first()
     if last is None:
         raise StateError(_("Hãy khoá lượt chấm hiện tại trước khi mở lượt chấm lại."))
-    if last.final or not (last.rescore_required or not last.quorum_met):
+    if last.final or not rules.needs_rescore(last):
         raise StateError(_("Kết quả lượt chấm này không cần chấm lại."))
     previous = {s.member_id: s.answers for s in ScoreSheet.objects.filter(
         dossier=dossier, revision=assignment.revision)}
@@ -502,13 +358,13 @@ def start_rescore(*, actor: User | None, council: Council, dossier: Dossier) -> 
     ScoreSheet.objects.bulk_create(
         ScoreSheet(member=m, dossier=dossier, revision=assignment.revision,
                    criteria_set_id=dossier.criteria_set_id, answers=previous.get(m.pk, {}))
-        for m, conflicted in scoring_members(assignment) if not conflicted
+        for m, conflicted in selectors.scoring_members(assignment) if not conflicted
     )
     audit.record(actor=actor, action="evaluation.rescore", obj=assignment,
                  changes={"revision": [assignment.revision - 1, assignment.revision],
                           "spread": last.spread})
-    notify([m.user for m, c in scoring_members(assignment) if not c], "evaluation.rescore",
-           _about(dossier, revision=assignment.revision), dossier)
+    notify([m.user for m, c in selectors.scoring_members(assignment) if not c],
+           "evaluation.rescore", _about(dossier, revision=assignment.revision), dossier)
     return assignment
 
 
@@ -521,7 +377,7 @@ def finalise(*, actor: User | None, council: Council, dossier: Dossier,
     an audit entry (``late_evaluation``)."""
     dossier = _fresh(dossier)
     if actor is not None:
-        _chair_of(actor, council)
+        selectors.chair_of(actor, council)
     assignment = _assignment_for(council, dossier)
     row = CouncilResult.objects.select_for_update().filter(
         dossier=dossier, council=council, revision=assignment.revision).first()
@@ -529,7 +385,7 @@ def finalise(*, actor: User | None, council: Council, dossier: Dossier,
         raise StateError(_("Hãy khoá lượt chấm trước khi chốt kết quả."))
     if row.final:
         raise StateError(_("Kết quả đã được chốt."))
-    if not row.quorum_met:
+    if not row.quorum_met:  # (rules.needs_rescore, each case with its own reason)
         raise StateError(_("Không đủ số thành viên theo quy định: kết quả chưa có giá trị."))
     if row.rescore_required:
         raise StateError(_("Điểm các thành viên chênh lệch quá giới hạn: cần chấm lại."))
@@ -552,14 +408,7 @@ def finalise(*, actor: User | None, council: Council, dossier: Dossier,
     return row
 
 
-# --- Escalation, upper-level results and recognition -----------------------------------------
-
-
-# --- Dates that follow the workflow ----------------------------------------------------------
-# submission ≤ council result ≤ recognition decision ≤ certificate issue: refused when out of
-# order. The round's evaluation and recognition deadlines come from the province's plan; the
-# law fixes no per-round timeline (ocop-facts §1.7), so a late council or a late decision is
-# recorded with a warning and an audit entry, never refused (docs/evaluation-and-certificates).
+# --- Dates that follow the workflow (the rule and its messages: rules.py) ---------------------
 
 
 def _moment(today: date | None) -> datetime:
@@ -569,84 +418,33 @@ def _moment(today: date | None) -> datetime:
     return timezone.make_aware(datetime.combine(today, time(16)))
 
 
-def _dmy(day: date) -> str:
-    return day.strftime("%d/%m/%Y")
-
-
-def submission_date(dossier: Dossier) -> date | None:
-    return timezone.localdate(dossier.submitted_at) if dossier.submitted_at else None
-
-
-def result_date(result: CouncilResult) -> date:
-    return timezone.localdate(result.finalised_at or timezone.now())
-
-
 def _check_result_date(dossier: Dossier, result: CouncilResult) -> None:
     submitted = submission_date(dossier)
     if submitted is not None and result_date(result) < submitted:
         raise ValidationError({"date": _(
             "Ngày hội đồng chốt kết quả (%(result)s) không được trước ngày nộp hồ sơ "
-            "(%(submitted)s).") % {"result": _dmy(result_date(result)),
-                                   "submitted": _dmy(submitted)}})
-
-
-def late_evaluation_message(result: CouncilResult, round_: Round | None) -> str | None:
-    """A warning when the result came after the round's evaluation deadline, else None."""
-    if round_ is None or result_date(result) <= round_.evaluation_deadline:
-        return None
-    return _("Kết quả được chốt ngày %(day)s, sau hạn đánh giá của đợt (%(deadline)s): đã ghi "
-             "nhận và lưu vào nhật ký.") % {"day": _dmy(result_date(result)),
-                                            "deadline": _dmy(round_.evaluation_deadline)}
+            "(%(submitted)s).") % {"result": dmy(result_date(result)),
+                                   "submitted": dmy(submitted)}})
 
 
 def _record_if_late(actor: User | None, result: CouncilResult, round_: Round | None) -> None:
-    if late_evaluation_message(result, round_) is not None:
+    if rules.late_evaluation_message(result, round_) is not None:
         audit.record(actor=actor, action="evaluation.result.late", obj=result, changes={
             "finalised_on": result_date(result), "evaluation_deadline": round_.evaluation_deadline,
         })
 
 
-def late_recognition_message(round_: Round, decision_date: date) -> str | None:
-    if decision_date <= round_.recognition_deadline:
-        return None
-    return _("Ngày quyết định (%(day)s) sau hạn công nhận của đợt (%(deadline)s): quyết định "
-             "vẫn được ban hành và việc trễ hạn được lưu vào nhật ký.") % {
-        "day": _dmy(decision_date), "deadline": _dmy(round_.recognition_deadline)}
-
-
-def procedure_basis(dossier: Dossier):
-    return basis(dossier.procedure) if dossier.procedure else levels_in_force(
-        dossier.submitted_at.date() if dossier.submitted_at else timezone.localdate())
-
-
-def final_result(dossier: Dossier) -> CouncilResult | None:
-    """The latest final result of the dossier (any level)."""
-    return (CouncilResult.objects.filter(dossier=dossier, final=True)
-            .order_by("-finalised_at", "-id").first())
-
-
-def escalation_target(dossier: Dossier, result: CouncilResult):
-    """The next level when the result reaches the stars that level recognises (e.g. ≥90 points
-    → centre for 5★; before 2025 a district result ≥70 → province for 4★), else None."""
-    legal = procedure_basis(dossier)
-    try:
-        nxt = legal.next_level(result.level)
-    except ValueError:
-        return None
-    if nxt is None or result.stars < min(nxt.stars):
-        return None
-    return nxt
+# --- Escalation, upper-level results and recognition -----------------------------------------
 
 
 @transaction.atomic
 def propose_up(*, actor: User | None, dossier: Dossier) -> Dossier:
     dossier = _fresh(dossier)
-    if actor is not None:
-        _require(dossier_permissions.can_review(actor, dossier))
-    result = final_result(dossier)
+    require(can_decide(actor, dossier))
+    result = selectors.final_result(dossier)
     if dossier.state != S.SCORED or result is None:
         raise StateError(_("Chỉ đề nghị cấp trên khi hồ sơ đã có kết quả chấm cuối cùng."))
-    target = escalation_target(dossier, result)
+    target = rules.escalation_target(dossier, result)
     if target is None:
         raise StateError(_("Kết quả chưa đạt ngưỡng của cấp trên."))
     dossier = dossiers.advance(actor=actor, dossier=dossier, to=S.PROPOSED_UP,
@@ -667,7 +465,7 @@ def record_upper_result(*, actor: User | None, dossier: Dossier, mean: Decimal, 
     round_ = dossier.round
     if round_ is None or dossier.state != S.ACCEPTED:
         raise StateError(_("Hồ sơ phải được tiếp nhận vào đợt của cấp trên trước."))
-    _require(_can_manage(actor, round_))
+    require(can_manage_round(actor, round_))
     if not 1 <= stars <= MAX_STARS or not Decimal(0) <= Decimal(mean) <= TOTAL_POINTS:
         raise ValidationError({"stars": _("Hạng sao 1–5 và điểm 0–100.")})
     _check_result_date(dossier, CouncilResult(finalised_at=_moment(today)))
@@ -685,13 +483,6 @@ def record_upper_result(*, actor: User | None, dossier: Dossier, mean: Decimal, 
                  changes={"mean": row.mean, "stars": stars, "level": row.level, "note": note})
     _record_if_late(actor, row, round_)
     return row
-
-
-def awardable_stars(dossier: Dossier, result: CouncilResult) -> int:
-    """The stars the level may recognise: a district council (before 2025) recognises 3★ even
-    when the product scored higher but was not proposed up."""
-    level = procedure_basis(dossier).level(result.level)
-    return min(result.stars, max(level.stars))
 
 
 @dataclass
@@ -730,12 +521,12 @@ def plan_recognition(*, round: Round, dossier_ids: Iterable[int], decision_date:
     lines: list[RecognitionLine] = []
     errors: list[str] = []
     for dossier in chosen:
-        result = final_result(dossier)
+        result = selectors.final_result(dossier)
         if dossier.state != S.SCORED or result is None or result.level != round.level:
             raise StateError(_("Hồ sơ %(ref)s chưa có kết quả cuối cùng ở cấp này.")
                              % {"ref": dossier.reference})
         criteria_publishing.require_accepted(dossier)
-        stars = awardable_stars(dossier, result)
+        stars = rules.awardable_stars(dossier, result)
         if not is_certifiable(stars):
             raise StateError(_("Hồ sơ %(ref)s đạt %(stars)d sao: không đủ điều kiện công nhận "
                                "(từ 3 sao).") % {"ref": dossier.reference, "stars": result.stars})
@@ -743,18 +534,18 @@ def plan_recognition(*, round: Round, dossier_ids: Iterable[int], decision_date:
         if submitted is not None and decision_date < submitted:
             errors.append(_("Ngày quyết định (%(day)s) không được trước ngày nộp hồ sơ "
                             "%(ref)s (%(submitted)s).") % {
-                "day": _dmy(decision_date), "ref": dossier.reference,
-                "submitted": _dmy(submitted)})
+                "day": dmy(decision_date), "ref": dossier.reference,
+                "submitted": dmy(submitted)})
         elif decision_date < result_date(result):
             errors.append(_("Ngày quyết định (%(day)s) không được trước ngày hội đồng chốt kết "
                             "quả hồ sơ %(ref)s (%(result)s).") % {
-                "day": _dmy(decision_date), "ref": dossier.reference,
-                "result": _dmy(result_date(result))})
+                "day": dmy(decision_date), "ref": dossier.reference,
+                "result": dmy(result_date(result))})
         lines.append(RecognitionLine(dossier, result, stars,
                                      certificate_valid_until(decision_date)))
     if errors:
         raise ValidationError({"date": errors})
-    late = late_recognition_message(round, decision_date)
+    late = rules.late_recognition_message(round, decision_date)
     return RecognitionPlan(decision_date, lines, [late] if late else [])
 
 
@@ -789,9 +580,8 @@ def recognise(
 @transaction.atomic
 def not_recognised(*, actor: User | None, dossier: Dossier, reason: str = "") -> Dossier:
     dossier = _fresh(dossier)
-    if actor is not None:
-        _require(dossier_permissions.can_review(actor, dossier))
-    if final_result(dossier) is None:
+    require(can_decide(actor, dossier))
+    if selectors.final_result(dossier) is None:
         raise StateError(_("Hồ sơ chưa có kết quả chấm cuối cùng."))
     dossier = dossiers.advance(actor=actor, dossier=dossier, to=S.NOT_RECOGNISED,
                                note=reason.strip()[:500])

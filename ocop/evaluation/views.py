@@ -1,10 +1,13 @@
 """Evaluation pages. Thin: selectors read (404 outside the user's reach, and for conflicted
-members), services write. Scoring autosaves through htmx; every page works without it."""
+members), permissions decide who may act, services write. One POST view per action, each with
+its own URL. Scoring autosaves through htmx; every page works without it."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from decimal import InvalidOperation
+from functools import wraps
 from typing import Any
 
 from django.contrib import messages
@@ -15,19 +18,35 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from ocop.accounts.models import User
 from ocop.core.files import serve_protected
+from ocop.core.refusals import Forbidden, NotFound, Refusal
 from ocop.criteria import selectors as criteria_selectors
 from ocop.criteria.presentation import sheet_sections
-from ocop.dossiers.models import Dossier, DossierState
-from ocop.dossiers.permissions import can_review
 from ocop.dossiers.services import StateError
-from ocop.evaluation import jobs, selectors, services
+from ocop.evaluation import jobs, rules, selectors, services
 from ocop.evaluation.models import MemberRole
+
+View = Callable[..., HttpResponse]
+
+
+def _refusals_as_http(view: View) -> View:
+    """A refusal that is not shown on the page answers as Django would: ``NotFound`` (also
+    ``NotAssigned``: not a member, conflicted, not the chair) is a 404, ``Forbidden`` a 403."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            return view(request, *args, **kwargs)
+        except NotFound as exc:
+            raise Http404(exc.message) from exc
+        except Forbidden as exc:
+            raise PermissionDenied(exc.message) from exc
+
+    return wrapper
 
 
 def _errors(request: HttpRequest, exc: Exception) -> None:
-    if isinstance(exc, StateError):
+    if isinstance(exc, (StateError, Refusal)):
         messages.error(request, exc.message)
     elif isinstance(exc, ValidationError):
         for message in exc.messages:
@@ -43,27 +62,23 @@ def assigned(request: HttpRequest) -> HttpResponse:
                   {"rows": selectors.my_assignments(request.user)})
 
 
-def _evidence_by_criterion(dossier: Dossier) -> dict[str, list[Any]]:
-    by_code: dict[str, list[Any]] = {}
-    for document in dossier.documents.select_related("evidence"):
-        for code in document.criteria or ():
-            by_code.setdefault(code, []).append(document)
-    return by_code
+def _answers(request: HttpRequest) -> dict[str, str]:
+    """The sheet's radio buttons are named ``c-<criterion code>``."""
+    return {k[2:]: v for k, v in request.POST.items() if k.startswith("c-")}
 
 
 @login_required
+@_refusals_as_http
 @require_http_methods(["GET", "POST"])
 def score(request: HttpRequest, dossier_id: int) -> HttpResponse:
+    """The member's sheet; a POST saves the draft (htmx autosave on every click, or the
+    "Lưu nháp" button)."""
     page = selectors.scoring_page(request.user, dossier_id)
     dossier = page.dossier
     if request.method == "POST":
-        answers = {k[2:]: v for k, v in request.POST.items() if k.startswith("c-")}
         try:
-            sheet = services.save_draft(actor=request.user, dossier=dossier, answers=answers)
-            if request.POST.get("action") == "submit":
-                services.submit_sheet(actor=request.user, dossier=dossier)
-                messages.success(request, _("Đã nộp phiếu chấm."))
-                return redirect("evaluation:score", dossier_id=dossier.pk)
+            sheet = services.save_draft(actor=request.user, dossier=dossier,
+                                        answers=_answers(request))
         except (StateError, ValidationError) as exc:
             if request.htmx:
                 return render(request, "evaluation/_saved.html", {"error": exc}, status=409)
@@ -74,23 +89,38 @@ def score(request: HttpRequest, dossier_id: int) -> HttpResponse:
         messages.success(request, _("Đã lưu bản nháp."))
         return redirect("evaluation:score", dossier_id=dossier.pk)
     engine_set = criteria_selectors.engine_set(dossier.criteria_set)
-    submitted = page.sheet is not None and page.sheet.state == "submitted"
-    names = {str(m.pk): str(m) for m, _conflicted in services.scoring_members(page.assignment)}
     return render(request, "evaluation/score.html", {
-        "p": page, "d": dossier, "set": engine_set, "parts": sheet_sections(engine_set),
+        "page": page, "dossier": dossier, "criteria_set": engine_set,
+        "parts": sheet_sections(engine_set),
         "answers": page.sheet.answers if page.sheet else {},
-        "evidence": _evidence_by_criterion(dossier),
-        "must_declare": bool(page.hints) and page.declaration is None,
-        "locked": submitted or page.revision_closed or dossier.state != "under_evaluation",
-        "submitted": submitted, "names": names,
+        "evidence": selectors.evidence_by_criterion(dossier),
+        "names": selectors.member_names(page.assignment),
     })
 
 
 @login_required
+@_refusals_as_http
+@require_POST
+def submit(request: HttpRequest, dossier_id: int) -> HttpResponse:
+    """Save the answers on the form, then submit the sheet (once)."""
+    page = selectors.scoring_page(request.user, dossier_id)
+    dossier = page.dossier
+    try:
+        services.save_draft(actor=request.user, dossier=dossier, answers=_answers(request))
+        services.submit_sheet(actor=request.user, dossier=dossier)
+    except (StateError, ValidationError) as exc:
+        _errors(request, exc)
+    else:
+        messages.success(request, _("Đã nộp phiếu chấm."))
+    return redirect("evaluation:score", dossier_id=dossier.pk)
+
+
+@login_required
+@_refusals_as_http
 @require_http_methods(["GET", "POST"])
 def declare(request: HttpRequest, dossier_id: int) -> HttpResponse:
     member, dossier = selectors.declaration_context(request.user, dossier_id)
-    hints = services.conflict_hints(member, dossier)
+    hints = rules.conflict_hints(member, dossier)
     if request.method == "POST":
         declared = request.POST.get("declared") == "1"
         try:
@@ -105,36 +135,58 @@ def declare(request: HttpRequest, dossier_id: int) -> HttpResponse:
             messages.success(request, _("Đã ghi nhận kê khai."))
             return redirect("evaluation:score", dossier_id=dossier.pk)
     return render(request, "evaluation/declare.html",
-                  {"member": member, "d": dossier, "hints": hints})
+                  {"member": member, "dossier": dossier, "hints": hints})
 
 
 # --- Chair ------------------------------------------------------------------------------------
 
 
 @login_required
+@_refusals_as_http
 def summary(request: HttpRequest, council_id: int, dossier_id: int) -> HttpResponse:
-    s = selectors.chair_summary(request.user, council_id, dossier_id)
-    return render(request, "evaluation/summary.html", {"s": s})
+    return render(request, "evaluation/summary.html",
+                  {"summary": selectors.chair_summary(request.user, council_id, dossier_id)})
+
+
+def _chair_step(request: HttpRequest, council_id: int, dossier_id: int,
+                step: Callable[..., Any]) -> tuple[selectors.ChairSummary, Any]:
+    """Run one of the chair's steps (404 for anyone but the chair); a refusal is shown on the
+    summary page and the outcome is None."""
+    chair_summary = selectors.chair_summary(request.user, council_id, dossier_id)
+    try:
+        outcome = step(actor=request.user, council=chair_summary.council,
+                       dossier=chair_summary.dossier)
+    except (StateError, ValidationError) as exc:
+        _errors(request, exc)
+        return chair_summary, None
+    messages.success(request, _("Đã cập nhật."))
+    return chair_summary, outcome
 
 
 @login_required
+@_refusals_as_http
 @require_POST
-def chair_action(request: HttpRequest, council_id: int, dossier_id: int,
-                 action: str) -> HttpResponse:
-    s = selectors.chair_summary(request.user, council_id, dossier_id)
-    run = {"khoa": services.close_scoring, "cham-lai": services.start_rescore,
-           "chot": services.finalise}.get(action)
-    if run is None:
-        raise Http404
-    try:
-        outcome = run(actor=request.user, council=s.council, dossier=s.dossier)
-    except (StateError, ValidationError) as exc:
-        _errors(request, exc)
-    else:
-        messages.success(request, _("Đã cập nhật."))
-        if run is services.finalise and (
-                late := services.late_evaluation_message(outcome, s.council.round)):
-            messages.warning(request, late)
+def close_scoring(request: HttpRequest, council_id: int, dossier_id: int) -> HttpResponse:
+    _chair_step(request, council_id, dossier_id, services.close_scoring)
+    return redirect("evaluation:summary", council_id=council_id, dossier_id=dossier_id)
+
+
+@login_required
+@_refusals_as_http
+@require_POST
+def start_rescore(request: HttpRequest, council_id: int, dossier_id: int) -> HttpResponse:
+    _chair_step(request, council_id, dossier_id, services.start_rescore)
+    return redirect("evaluation:summary", council_id=council_id, dossier_id=dossier_id)
+
+
+@login_required
+@_refusals_as_http
+@require_POST
+def finalise(request: HttpRequest, council_id: int, dossier_id: int) -> HttpResponse:
+    chair_summary, result = _chair_step(request, council_id, dossier_id, services.finalise)
+    if result is not None and (
+            late := rules.late_evaluation_message(result, chair_summary.council.round)):
+        messages.warning(request, late)
     return redirect("evaluation:summary", council_id=council_id, dossier_id=dossier_id)
 
 
@@ -142,20 +194,10 @@ def chair_action(request: HttpRequest, council_id: int, dossier_id: int,
 
 
 @login_required
+@_refusals_as_http
 def result(request: HttpRequest, dossier_id: int) -> HttpResponse:
-    dossier = selectors.visible_dossier(request.user, dossier_id)
-    if dossier is None:
-        raise Http404
-    results = selectors.final_results(dossier)
-    latest = results[-1] if results else None
-    return render(request, "evaluation/result.html", {
-        "d": dossier, "results": results,
-        "minutes_allowed": {r.pk for r in results if selectors.may_read_minutes(request.user, r)},
-        "escalation": services.escalation_target(dossier, latest) if latest else None,
-        "can_propose": dossier.state == DossierState.SCORED and latest is not None
-        and services.escalation_target(dossier, latest) is not None
-        and can_review(request.user, dossier),
-    })
+    return render(request, "evaluation/result.html",
+                  {"page": selectors.result_page(request.user, dossier_id)})
 
 
 def _final_for_download(request: HttpRequest, dossier_id: int, result_id: int):
@@ -176,17 +218,18 @@ def minutes(request: HttpRequest, dossier_id: int, result_id: int) -> HttpRespon
 
 
 @login_required
+@_refusals_as_http
 @require_POST
 def proposal(request: HttpRequest, dossier_id: int, result_id: int) -> HttpResponse:
     """The proposal ZIP is built in the background (it carries every dossier document)."""
     found = _final_for_download(request, dossier_id, result_id)
-    if not can_review(request.user, found.dossier):
-        raise PermissionDenied
+    selectors.proposal_verdict(request.user, found).check()
     job = jobs.start_proposal_zip(actor=request.user, result=found)
     return redirect("jobs:detail", pk=job.pk)
 
 
 @login_required
+@_refusals_as_http
 @require_POST
 def propose(request: HttpRequest, dossier_id: int) -> HttpResponse:
     dossier = selectors.visible_dossier(request.user, dossier_id)
@@ -206,14 +249,15 @@ def propose(request: HttpRequest, dossier_id: int) -> HttpResponse:
 
 @login_required
 def council_list(request: HttpRequest) -> HttpResponse:
-    q = request.GET.get("q", "").strip()[:100]
+    query = request.GET.get("q", "").strip()[:100]
     return render(request, "evaluation/council_list.html", {
-        "councils": selectors.council_list(request.user, q), "q": q,
-        "rounds": selectors.rounds_for(request.user).filter(status="open"),
+        "councils": selectors.council_list(request.user, query), "query": query,
+        "rounds": selectors.open_rounds_for(request.user),
     })
 
 
 @login_required
+@_refusals_as_http
 @require_POST
 def council_create(request: HttpRequest) -> HttpResponse:
     try:
@@ -229,82 +273,146 @@ def council_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@_refusals_as_http
+@require_GET
 def council_detail(request: HttpRequest, council_id: int) -> HttpResponse:
     council = selectors.managed_council(request.user, council_id)
-    if request.method == "POST":
-        try:
-            if request.POST.get("action") == "member":
-                user = User.objects.filter(username=request.POST.get("username", "")).first()
-                if user is None:
-                    raise ValidationError({"username": _("Không tìm thấy tài khoản.")})
-                services.add_member(
-                    actor=request.user, council=council, user=user,
-                    role=request.POST.get("role", MemberRole.MEMBER),
-                    title=request.POST.get("title", ""),
-                    declared_relatives=request.POST.get("relatives", ""),
-                    organisations=request.POST.get("organisations", "").splitlines(),
-                )
-            else:
-                ids = [int(i) for i in request.POST.getlist("dossier") if i.isdigit()]
-                services.assign_dossiers(
-                    actor=request.user, council=council,
-                    dossiers_to_assign=Dossier.objects.filter(
-                        pk__in=ids, round=council.round, state=DossierState.ACCEPTED),
-                )
-        except (StateError, ValidationError) as exc:
-            _errors(request, exc)
-        else:
-            messages.success(request, _("Đã cập nhật hội đồng."))
-        return redirect("evaluation:council", council_id=council.pk)
     return render(request, "evaluation/council_detail.html", {
-        "council": council,
-        "members": council.members.select_related("user"),
-        "assignments": council.assignments.select_related("dossier__product",
-                                                          "dossier__producer"),
-        "waiting": Dossier.objects.filter(round=council.round, state=DossierState.ACCEPTED)
-        .select_related("product", "producer"),
-        "roles": MemberRole.choices,
+        "page": selectors.council_page(council), "roles": MemberRole.choices,
+        "default_role": MemberRole.MEMBER,
     })
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@_refusals_as_http
+@require_POST
+def add_member(request: HttpRequest, council_id: int) -> HttpResponse:
+    council = selectors.managed_council(request.user, council_id)
+    try:
+        user = selectors.user_by_username(request.POST.get("username", ""))
+        if user is None:
+            raise ValidationError({"username": _("Không tìm thấy tài khoản.")})
+        services.add_member(
+            actor=request.user, council=council, user=user,
+            role=request.POST.get("role", MemberRole.MEMBER),
+            title=request.POST.get("title", ""),
+            declared_relatives=request.POST.get("relatives", ""),
+            organisations=request.POST.get("organisations", "").splitlines(),
+        )
+    except (StateError, ValidationError) as exc:
+        _errors(request, exc)
+    else:
+        messages.success(request, _("Đã cập nhật hội đồng."))
+    return redirect("evaluation:council", council_id=council.pk)
+
+
+@login_required
+@_refusals_as_http
+@require_POST
+def assign(request: HttpRequest, council_id: int) -> HttpResponse:
+    council = selectors.managed_council(request.user, council_id)
+    ids = [int(i) for i in request.POST.getlist("dossier") if i.isdigit()]
+    try:
+        services.assign_dossiers(
+            actor=request.user, council=council,
+            dossiers_to_assign=selectors.waiting_dossiers(council, ids),
+        )
+    except (StateError, ValidationError) as exc:
+        _errors(request, exc)
+    else:
+        messages.success(request, _("Đã cập nhật hội đồng."))
+    return redirect("evaluation:council", council_id=council.pk)
+
+
+@login_required
+@_refusals_as_http
+@require_GET
 def recognition(request: HttpRequest, round_id: int) -> HttpResponse:
     """The standing office's page: final results of a round → recognition decision."""
     round_ = selectors.managed_round(request.user, round_id)
-    if request.method == "POST":
-        try:
-            if request.POST.get("action") == "reject":
-                dossier = Dossier.objects.get(pk=int(request.POST["dossier"]), round=round_)
-                services.not_recognised(actor=request.user, dossier=dossier,
-                                        reason=request.POST.get("reason", ""))
-                messages.success(request, _("Đã ghi nhận hồ sơ %(ref)s không được công nhận.")
-                                 % {"ref": dossier.reference})
-            else:
-                ids = [int(i) for i in request.POST.getlist("dossier") if i.isdigit()]
-                fields = {k: request.POST.get(k, "").strip()
-                          for k in ("number", "signer_name", "signer_title")}
-                decision_date = date.fromisoformat(request.POST.get("date", ""))
-                plan = services.plan_recognition(round=round_, dossier_ids=ids,
-                                                 decision_date=decision_date, **fields)
-                if request.POST.get("confirm") != "1":
-                    # Nothing is issued before the person has seen exactly what will be.
-                    return render(request, "evaluation/recognition_confirm.html", {
-                        "round": round_, "plan": plan, "fields": fields,
-                        "date_value": decision_date.isoformat(),
-                    })
-                decision = services.recognise(actor=request.user, round=round_, dossier_ids=ids,
-                                              decision_date=decision_date, **fields)
-                messages.success(request, _("Đã ban hành %(decision)s và cấp giấy chứng nhận.")
-                                 % {"decision": decision})
-                for warning in plan.warnings:
-                    messages.warning(request, warning)
-                return redirect("certificates:decision_detail", pk=decision.pk)
-        except (ValueError, KeyError, Dossier.DoesNotExist, InvalidOperation) as exc:
-            messages.error(request, _("Dữ liệu không hợp lệ: %(error)s") % {"error": exc})
-        except (StateError, ValidationError) as exc:
-            _errors(request, exc)
-        return redirect("evaluation:recognition", round_id=round_.pk)
     return render(request, "evaluation/recognition.html",
                   {"round": round_, "rows": selectors.round_results(round_)})
+
+
+_DECISION_FIELDS = ("number", "signer_name", "signer_title")
+
+
+def _decision_form(request: HttpRequest) -> tuple[list[int], dict[str, str], date]:
+    """The chosen dossiers, the decision's number and signer, and its date (ValueError when the
+    date is not one)."""
+    ids = [int(i) for i in request.POST.getlist("dossier") if i.isdigit()]
+    fields = {k: request.POST.get(k, "").strip() for k in _DECISION_FIELDS}
+    return ids, fields, date.fromisoformat(request.POST.get("date", ""))
+
+
+def _invalid(request: HttpRequest, exc: Exception) -> None:
+    messages.error(request, _("Dữ liệu không hợp lệ: %(error)s") % {"error": exc})
+
+
+@login_required
+@_refusals_as_http
+@require_POST
+def recognition_preview(request: HttpRequest, round_id: int) -> HttpResponse:
+    """Check the decision and show exactly what it will issue; nothing is issued here."""
+    round_ = selectors.managed_round(request.user, round_id)
+    try:
+        ids, fields, decision_date = _decision_form(request)
+        plan = services.plan_recognition(round=round_, dossier_ids=ids,
+                                         decision_date=decision_date, **fields)
+    except (ValueError, InvalidOperation) as exc:
+        _invalid(request, exc)
+    except (StateError, ValidationError) as exc:
+        _errors(request, exc)
+    else:
+        return render(request, "evaluation/recognition_confirm.html", {
+            "round": round_, "plan": plan, "fields": fields,
+            "date_value": decision_date.isoformat(),
+        })
+    return redirect("evaluation:recognition", round_id=round_.pk)
+
+
+@login_required
+@_refusals_as_http
+@require_POST
+def recognise(request: HttpRequest, round_id: int) -> HttpResponse:
+    """Issue the decision the person confirmed (the preview's form posts here)."""
+    round_ = selectors.managed_round(request.user, round_id)
+    try:
+        ids, fields, decision_date = _decision_form(request)
+        plan = services.plan_recognition(round=round_, dossier_ids=ids,
+                                         decision_date=decision_date, **fields)
+        decision = services.recognise(actor=request.user, round=round_, dossier_ids=ids,
+                                      decision_date=decision_date, **fields)
+    except (ValueError, InvalidOperation) as exc:
+        _invalid(request, exc)
+    except (StateError, ValidationError) as exc:
+        _errors(request, exc)
+    else:
+        messages.success(request, _("Đã ban hành %(decision)s và cấp giấy chứng nhận.")
+                         % {"decision": decision})
+        for warning in plan.warnings:
+            messages.warning(request, warning)
+        return redirect("certificates:decision_detail", pk=decision.pk)
+    return redirect("evaluation:recognition", round_id=round_.pk)
+
+
+@login_required
+@_refusals_as_http
+@require_POST
+def not_recognised(request: HttpRequest, round_id: int) -> HttpResponse:
+    """Close a scored dossier of the round as not recognised."""
+    round_ = selectors.managed_round(request.user, round_id)
+    dossier_id = request.POST.get("dossier", "")
+    dossier = selectors.round_dossier(round_, int(dossier_id)) if dossier_id.isdigit() else None
+    if dossier is None:
+        messages.error(request, _("Hồ sơ không thuộc đợt đánh giá này."))
+        return redirect("evaluation:recognition", round_id=round_.pk)
+    try:
+        services.not_recognised(actor=request.user, dossier=dossier,
+                                reason=request.POST.get("reason", ""))
+    except (StateError, ValidationError) as exc:
+        _errors(request, exc)
+    else:
+        messages.success(request, _("Đã ghi nhận hồ sơ %(ref)s không được công nhận.")
+                         % {"ref": dossier.reference})
+    return redirect("evaluation:recognition", round_id=round_.pk)

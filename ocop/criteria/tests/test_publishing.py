@@ -309,7 +309,7 @@ def test_the_recognition_page_says_who_must_accept_the_sheet(ev):
     SheetAcceptance.objects.all().delete()
     _scored(ev)
     client = login_client(ev.users["province_office"])
-    response = client.post(f"/dot-danh-gia/{ev.cycle.district_round.pk}/cong-nhan/", {
+    response = client.post(f"/dot-danh-gia/{ev.cycle.district_round.pk}/cong-nhan/xem-truoc/", {
         "dossier": [ev.dossier.pk], "number": "321/QĐ-UBND", "date": "2024-12-10",
         "signer_name": "Trần Văn Ký", "signer_title": "Chủ tịch"}, follow=True)
     page = response.content.decode()

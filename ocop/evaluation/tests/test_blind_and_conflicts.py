@@ -9,7 +9,7 @@ from django.urls import reverse
 from ocop.accounts.selectors import council_members
 from ocop.accounts.testing import login_client
 from ocop.dossiers.services import StateError
-from ocop.evaluation import selectors, services
+from ocop.evaluation import rules, selectors, services
 from ocop.evaluation.models import CouncilMember, MemberRole
 from ocop.evaluation.tests.conftest import answers_for
 
@@ -78,8 +78,9 @@ def test_only_the_chair_reaches_the_summary(ev, who):
     url = reverse("evaluation:summary", args=[ev.council.pk, ev.dossier.pk])
     assert client.get(url).status_code == 404
     assert client.get(f"/api/v1/councils/{ev.council.pk}/summary").status_code == 404
-    assert client.post(reverse("evaluation:chair_action",
-                               args=[ev.council.pk, ev.dossier.pk, "khoa"])).status_code == 404
+    for step in ("close_scoring", "start_rescore", "finalise"):
+        assert client.post(reverse(f"evaluation:{step}",
+                                   args=[ev.council.pk, ev.dossier.pk])).status_code == 404
 
 
 @pytest.mark.parametrize("who", ["advisor", "outsider", "province_office", "producer"])
@@ -98,7 +99,7 @@ def test_hint_requires_a_declaration_and_a_declared_conflict_hides_everything(ev
     # The member lives in the producer's commune: a hint, so they must declare first.
     CouncilMember.objects.filter(pk=member.pk).update(home_commune=ev.cycle.units.xa_luc_ngan)
     member.refresh_from_db()
-    assert "Thành viên cư trú cùng xã/phường với chủ thể." in services.conflict_hints(
+    assert "Thành viên cư trú cùng xã/phường với chủ thể." in rules.conflict_hints(
         member, ev.dossier)
     with pytest.raises(StateError):
         ev.score("third", answers_for(ev.dossier, 60))
@@ -141,7 +142,7 @@ def test_relatives_match_the_representative(ev):
     member = ev.members["chair"]
     CouncilMember.objects.filter(pk=member.pk).update(declared_relatives="Nguyen Van A\n")
     member.refresh_from_db()
-    assert any("người thân" in h for h in services.conflict_hints(member, ev.dossier))
+    assert any("người thân" in h for h in rules.conflict_hints(member, ev.dossier))
 
 
 def test_minutes_are_not_for_the_producer(ev):

@@ -8,12 +8,13 @@ from datetime import date
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 
 from ocop.accounts.testing import login_client
 from ocop.audit.models import AuditEntry
 from ocop.certificates import services as certificates
 from ocop.certificates.models import Certificate
-from ocop.evaluation import services
+from ocop.evaluation import rules, services
 from ocop.evaluation.tests.conftest import answers_for
 
 pytestmark = pytest.mark.django_db
@@ -57,7 +58,7 @@ def test_council_result_not_before_submission(ev):
 def test_late_council_result_is_recorded_with_a_warning_and_audited(ev):
     result = _finalise(ev, date(2024, 6, 20))
     assert result.final
-    assert services.late_evaluation_message(result, ev.cycle.district_round) == (
+    assert rules.late_evaluation_message(result, ev.cycle.district_round) == (
         "Kết quả được chốt ngày 20/06/2024, sau hạn đánh giá của đợt (15/06/2024): đã ghi nhận "
         "và lưu vào nhật ký.")
     entry = AuditEntry.objects.get(action="evaluation.result.late")
@@ -66,7 +67,7 @@ def test_late_council_result_is_recorded_with_a_warning_and_audited(ev):
 
 def test_council_result_on_the_deadline_is_not_late(ev):
     result = _finalise(ev, DEADLINE)
-    assert services.late_evaluation_message(result, ev.cycle.district_round) is None
+    assert rules.late_evaluation_message(result, ev.cycle.district_round) is None
     assert not AuditEntry.objects.filter(action="evaluation.result.late").exists()
 
 
@@ -104,7 +105,7 @@ def test_late_decision_is_issued_with_a_warning_and_audited(ev):
     assert decision.certificates.count() == 1
     assert AuditEntry.objects.filter(action="evaluation.recognition.late").count() == 1
     # On the deadline itself: no warning.
-    assert services.late_recognition_message(ev.cycle.district_round,
+    assert rules.late_recognition_message(ev.cycle.district_round,
                                              RECOGNITION_DEADLINE) is None
 
 
@@ -124,12 +125,12 @@ def test_certificate_not_issued_before_the_decision(ev):
     assert certificate.issued_on == decision.date
 
 
-def _post(client, ev, **extra):
-    data = {"action": "recognise", "dossier": [ev.dossier.pk], "number": "77/QĐ-UBND",
-            "date": "2024-12-10", "signer_name": "Trần Văn Ký", "signer_title": "Chủ tịch",
-            **extra}
-    return client.post(f"/dot-danh-gia/{ev.cycle.district_round.pk}/cong-nhan/", data,
-                       follow=True)
+def _post(client, ev, *, confirm=False, **extra):
+    """The recognition form: the preview step, or (``confirm``) the confirmed issue."""
+    data = {"dossier": [ev.dossier.pk], "number": "77/QĐ-UBND", "date": "2024-12-10",
+            "signer_name": "Trần Văn Ký", "signer_title": "Chủ tịch", **extra}
+    step = "evaluation:recognise" if confirm else "evaluation:recognition_preview"
+    return client.post(reverse(step, args=[ev.cycle.district_round.pk]), data, follow=True)
 
 
 def test_issuing_asks_for_confirmation_first(ev):
@@ -140,10 +141,12 @@ def test_issuing_asks_for_confirmation_first(ev):
     assert "Xác nhận ban hành quyết định" in html
     assert ev.dossier.product.name in html and ev.dossier.producer.name in html
     assert "3 sao" in html and "10/12/2024 – 10/12/2027" in html  # 36 months
-    assert 'name="confirm" value="1"' in html
+    # The confirmation form posts to the issuing step, which nothing else reaches.
+    issue_url = reverse("evaluation:recognise", args=[ev.cycle.district_round.pk])
+    assert f'action="{issue_url}"' in html
     assert not Certificate.objects.exists()  # nothing issued before the confirmation
 
-    page = _post(client, ev, confirm="1")
+    page = _post(client, ev, confirm=True)
     assert page.redirect_chain[-1][0].startswith("/quyet-dinh-cong-nhan/")
     assert Certificate.objects.filter(source_dossier=ev.dossier).count() == 1
 
@@ -151,7 +154,7 @@ def test_issuing_asks_for_confirmation_first(ev):
 def test_out_of_order_date_message_on_the_page(ev):
     _finalise(ev, DEADLINE)
     client = login_client(ev.users["province_office"])
-    html = _post(client, ev, date="2024-06-01", confirm="1").content.decode()
+    html = _post(client, ev, date="2024-06-01", confirm=True).content.decode()
     assert (f"Ngày quyết định (01/06/2024) không được trước ngày hội đồng chốt kết quả hồ sơ "
             f"{ev.dossier.reference} (15/06/2024).") in html
     assert not Certificate.objects.exists()
@@ -164,6 +167,6 @@ def test_signer_name_with_markup_refused_on_the_decision_form(ev):
     assert "Người ký chỉ được ghi chữ thường" in html
     assert "Xác nhận ban hành quyết định" not in html  # refused before the confirmation step
     html = _post(client, ev, signer_title='=HYPERLINK("http://x","y")',
-                 confirm="1").content.decode()
+                 confirm=True).content.decode()
     assert "Chức vụ người ký chỉ được ghi chữ thường" in html
     assert not Certificate.objects.exists()

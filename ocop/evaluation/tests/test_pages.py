@@ -28,10 +28,12 @@ def test_scoring_page_autosave_and_submit(ev):
     bad = client.post(url, {f"c-{code}": "zzz"}, headers={"HX-Request": "true"})
     assert bad.status_code == 409
     form = {f"c-{c}": o for c, o in answers.items()}
-    response = client.post(url, {**form, "action": "submit"})
+    submit_url = reverse("evaluation:submit", args=[ev.dossier.pk])
+    assert f'formaction="{submit_url}"' in html
+    response = client.post(submit_url, form)
     assert response.status_code == 302
     assert ScoreSheet.objects.get(member=member).state == "submitted"
-    again = client.post(url, {**form, "action": "submit"}, follow=True)
+    again = client.post(submit_url, form, follow=True)
     assert "đã nộp" in again.content.decode().lower()
     assert ScoreSheet.objects.filter(member=member).count() == 1
     assert "disabled" in client.get(url).content.decode()

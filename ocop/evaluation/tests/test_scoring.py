@@ -19,7 +19,7 @@ from ocop.certificates.models import Certificate
 from ocop.criteria.models import CriteriaSetVersion
 from ocop.dossiers.models import DossierState, Round
 from ocop.dossiers.services import StateError
-from ocop.evaluation import services
+from ocop.evaluation import rules, services
 from ocop.evaluation.models import CouncilResult, ScoreSheet
 from ocop.evaluation.pdf import minutes_pdf, proposal_zip
 from ocop.evaluation.tests.conftest import answers_for, total_of
@@ -169,10 +169,10 @@ def test_escalation_and_proposal_zip(ev):
     final = services.finalise(actor=chair, council=ev.council, dossier=ev.dossier,
                               today=SCORED_ON)
     assert final.stars >= 4
-    target = services.escalation_target(ev.refresh(), final)
+    target = rules.escalation_target(ev.refresh(), final)
     assert target is not None and target.code == "province"
     # A product that could go up may still be recognised 3★ by the district.
-    assert services.awardable_stars(ev.dossier, final) == 3
+    assert rules.awardable_stars(ev.dossier, final) == 3
     services.propose_up(actor=ev.users["province_office"], dossier=ev.dossier)
     assert ev.refresh().state == DossierState.PROPOSED_UP
     archive = zipfile.ZipFile(io.BytesIO(proposal_zip(final)))

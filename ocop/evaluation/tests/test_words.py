@@ -45,8 +45,7 @@ def test_incomplete_sheet_gives_one_message_naming_each_missing_criterion(ev):
     answers = answers_for(ev.dossier, 60)
     first = next(iter(answers))
     client = login_client(ev.members["second"].user)
-    response = client.post(f"/cham-diem/{ev.dossier.pk}/",
-                           {f"c-{first}": answers[first], "action": "submit"})
+    response = client.post(f"/cham-diem/{ev.dossier.pk}/nop/", {f"c-{first}": answers[first]})
     shown = [str(m) for m in get_messages(response.wsgi_request)]
     assert len(shown) == 1, shown
     criteria = criteria_selectors.engine_set(ev.dossier.criteria_set).criteria
