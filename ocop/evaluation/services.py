@@ -60,6 +60,7 @@ from ocop.evaluation.models import (
     MemberRole,
     ScoreSheet,
 )
+from ocop.evaluation.pdf import minutes_pdf
 from ocop.evaluation.permissions import NotAssigned, can_decide, can_manage_round, require
 from ocop.evaluation.rules import dmy, result_date, submission_date
 from ocop.notifications.services import notify
@@ -392,8 +393,6 @@ def finalise(*, actor: User | None, council: Council, dossier: Dossier,
     row.final = True
     row.finalised_at = _moment(today)
     _check_result_date(dossier, row)
-    from ocop.evaluation.pdf import minutes_pdf
-
     row.minutes.save(f"bien-ban-{dossier.reference}-lan-{row.revision}.pdf",
                      ContentFile(minutes_pdf(row)), save=False)
     row.save(update_fields=["final", "finalised_at", "minutes"])
