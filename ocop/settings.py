@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "ocop.certificates",
     "ocop.evaluation",
     "ocop.trace",
+    "ocop.planning",
     "ocop.worker",
     "ocop.jobs",
     "ocop.demo",

@@ -8,13 +8,15 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
 from ocop.demo.trace import build_demo_trace
+from ocop.planning.demo import build_demo_plan
 from ocop.registry.models import Producer
 
 
 class Command(BaseCommand):
     help = (
         "Build the full demo: registry (demo_data), the 2024 and 2025–2026 cycles (demo_cycle), "
-        "council results and certificates (demo_results), and a traced lot with stamps."
+        "council results and certificates (demo_results), a traced lot with stamps, and the "
+        "2024 Bắc Giang annual plan."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -30,6 +32,9 @@ class Command(BaseCommand):
         call_command("demo_cycle", stdout=self.stdout)
         call_command("demo_results", stdout=self.stdout)
         traced = build_demo_trace()
+        plan = build_demo_plan()
+        if plan is not None:
+            self.stdout.write(f"Demo plan: {plan.title} ({plan.decision_number}).")
         self.stdout.write(
             f"Demo trace: zone {traced.zone_code}, lot {traced.lot_code}.\n"
             f"  Scan a valid stamp:  {traced.valid_stamp}\n"
