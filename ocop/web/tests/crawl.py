@@ -21,6 +21,7 @@ from django.core.management import call_command
 from django.test import Client, override_settings
 
 from ocop.demo.trace import build_demo_trace
+from ocop.planning.demo import build_demo_plan
 
 # Marker for TEMPLATES OPTIONS string_if_invalid in the crawl: it lands in the HTML wherever a
 # template variable does not resolve, naming the variable.
@@ -74,6 +75,7 @@ def build_demo() -> None:
         call_command("demo_cycle", stdout=quiet)
         call_command("demo_results", stdout=quiet)
         build_demo_trace()
+        build_demo_plan()
 
 
 def strict_templates() -> override_settings:
