@@ -75,9 +75,9 @@ def plan_list(user: User) -> QuerySet[AnnualPlan]:
 
 
 def plan_detail(user: User, pk: int) -> AnnualPlan:
-    """The plan, or ``NotFound`` when it does not exist or lies outside the user's reach;
-    ``Forbidden`` for an account with no access to plans at all."""
-    permissions.can_use(user).check()
+    """The plan, or ``NotFound`` when it does not exist or lies outside the user's reach (the
+    same answer for both, and for an account with no access to plans at all: the API documents
+    a 404; the pages check ``permissions.can_use`` first and show the 403 page)."""
     plan = plans_for(user).filter(pk=pk).first()
     if plan is None:
         raise NotFound(_("Không tìm thấy kế hoạch."), code="planning.not_found")

@@ -37,8 +37,13 @@ def refusals_as_http(view: Callable[..., HttpResponse]) -> Callable[..., HttpRes
     return login_required(wrapped)
 
 
+def _readable(request: HttpRequest, pk: int) -> AnnualPlan:
+    permissions.can_use(request.user).check()
+    return selectors.plan_detail(request.user, pk)
+
+
 def _editable(request: HttpRequest, pk: int) -> AnnualPlan:
-    plan = selectors.plan_detail(request.user, pk)
+    plan = _readable(request, pk)
     selectors.ensure_editable(request.user, plan)
     return plan
 
@@ -56,7 +61,7 @@ def plan_list(request: HttpRequest) -> HttpResponse:
 @refusals_as_http
 @require_GET
 def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    plan = selectors.plan_detail(request.user, pk)
+    plan = _readable(request, pk)
     today = timezone.localdate()
     rows = selectors.indicator_rows(plan, today)
     return render(request, "planning/detail.html", {
@@ -126,7 +131,7 @@ def plan_approve(request: HttpRequest, pk: int) -> HttpResponse:
 @refusals_as_http
 @require_GET
 def plan_file(request: HttpRequest, pk: int) -> HttpResponse:
-    plan = selectors.plan_detail(request.user, pk)
+    plan = _readable(request, pk)
     return serve_protected(request, plan.decision_file,
                            plan.decision_file_name or f"ke-hoach-{plan.pk}.pdf")
 

@@ -53,3 +53,16 @@ def test_the_legacy_plan_belongs_to_the_province_it_lies_in_today(world, bg_plan
     assert permissions.can_edit(world.users["province_office"], bg_plan)
     assert not permissions.can_view(world.users["other_province_office"], bg_plan)
     assert not permissions.can_view(world.users["other_commune_officer"], bg_plan)
+
+
+@pytest.mark.parametrize("role", ["producer", "council_member", "other_province_office"])
+def test_plan_detail_answers_not_found_out_of_reach(world, bg_plan, role):
+    """The API's detail gives the same answer for a missing plan and one out of reach."""
+    from ocop.core.refusals import NotFound
+    from ocop.planning import selectors
+
+    with pytest.raises(NotFound):
+        selectors.plan_detail(world.users[role], bg_plan.pk)
+    with pytest.raises(NotFound):
+        selectors.plan_detail(world.users["admin"], bg_plan.pk + 1000)
+    assert selectors.plan_detail(world.users["inspector"], bg_plan.pk) == bg_plan
