@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "ocop.planning",
     "ocop.worker",
     "ocop.jobs",
+    "ocop.news",
     "ocop.demo",
     "ocop.api",
     "ocop.web",

@@ -17,6 +17,7 @@ urlpatterns = [
     path("don-vi/", include("ocop.units.urls")),
     path("tac-vu/", include("ocop.jobs.urls")),
     path("ke-hoach/", include("ocop.planning.urls")),
+    path("tin-tuc/", include("ocop.news.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
     path("healthz", healthz, name="healthz"),

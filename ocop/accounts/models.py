@@ -9,6 +9,7 @@ from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.functional import Promise
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -84,6 +85,14 @@ class User(AbstractUser):
     @property
     def is_staff_role(self) -> bool:
         return self.role in STAFF_ROLES
+
+    @property
+    def role_label(self) -> str:
+        """The role as a person reads it ("Văn phòng điều phối tỉnh"); a superuser without a
+        role reads as the administrator. The audit trail's sentences start with it."""
+        if self.is_superuser and not self.role:
+            return str(Role.ADMIN.label)
+        return str(Role(self.role).label) if self.role in Role.values else gettext("Người dùng")
 
     @property
     def is_nationwide(self) -> bool:

@@ -9,11 +9,15 @@ from the table still gets a sentence (``FALLBACK``) naming the kind of object, n
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.utils.functional import Promise
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from ocop.accounts.models import Role, User
+if TYPE_CHECKING:
+    from ocop.accounts.models import User
+
 
 # Every sentence takes %(actor)s: the actor's role ("Chủ thể OCOP", "Cán bộ xã", "Hệ thống").
 SENTENCES: dict[str, Promise] = {
@@ -89,6 +93,12 @@ SENTENCES: dict[str, Promise] = {
     "otp.enable": _("%(actor)s đã bật xác thực hai bước."),
     "units.load": _("%(actor)s đã nạp danh mục đơn vị hành chính."),
     "demo.load": _("%(actor)s đã nạp dữ liệu trình diễn."),
+    "news.article.create": _("%(actor)s đã soạn một bài viết."),
+    "news.article.update": _("%(actor)s đã sửa một bài viết."),
+    "news.article.publish": _("%(actor)s đã đăng một bài viết."),
+    "news.article.withdraw": _("%(actor)s đã gỡ một bài viết khỏi trang công khai."),
+    "news.attachment.add": _("%(actor)s đã đính kèm một tệp vào bài viết."),
+    "news.attachment.delete": _("%(actor)s đã xoá một tệp đính kèm của bài viết."),
 }
 
 FALLBACK = _("%(actor)s đã thực hiện một thao tác trên %(object)s.")
@@ -98,9 +108,7 @@ def actor_label(actor: User | None) -> str:
     """The subject of the sentence: the actor's role, or "Hệ thống" for scheduled work."""
     if actor is None:
         return gettext("Hệ thống")
-    if actor.is_superuser and not actor.role:
-        return Role.ADMIN.label
-    return str(Role(actor.role).label) if actor.role in Role.values else gettext("Người dùng")
+    return actor.role_label
 
 
 def sentence_for(action: str, actor: User | None, object_name: str) -> str:

@@ -9,3 +9,7 @@ class CertificatesConfig(AppConfig):
     def ready(self) -> None:
         # Registers certificates.view_certificate / certificates.revoke_certificate with `rules`.
         from ocop.certificates import permissions  # noqa: F401
+        from ocop.certificates.selectors import public_products_q
+        from ocop.registry import hooks as registry_hooks
+
+        registry_hooks.public_products_q.provide(public_products_q)

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
@@ -24,6 +24,12 @@ _RELATED = (
     "administered_by",
 )  # fmt: skip
 _AREA_ROLES = {Role.PROVINCE_OFFICE, Role.INSPECTOR, Role.COUNCIL_MEMBER, Role.COMMUNE_OFFICER}
+
+
+def public_products_q(today: date) -> Q:
+    """Products the public may see (their photo, their name on /verify/): those holding a
+    certificate valid ``today``. Answers the registry's ``public_products_q`` hook."""
+    return Q(Exists(Certificate.objects.valid_on(today).filter(product=OuterRef("pk"))))
 
 
 def certificates_for(user: User) -> QuerySet[Certificate]:

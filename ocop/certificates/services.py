@@ -21,12 +21,11 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, Max, OuterRef
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
-from ocop.accounts.models import Role, User
+from ocop.accounts.models import User
+from ocop.accounts.selectors import producer_users, province_office_users
 from ocop.audit import services as audit
 from ocop.certificates import permissions
 from ocop.certificates.models import (
@@ -39,7 +38,9 @@ from ocop.certificates.models import (
     validity_months,
 )
 from ocop.core.validators import plain_text_errors
+from ocop.dossiers import services as dossiers
 from ocop.dossiers.levels import CENTRAL, DISTRICT, PROVINCE
+from ocop.dossiers.models import Dossier, DossierState
 from ocop.notifications.services import notify
 from ocop.registry.models import Product
 from ocop.units.models import Unit
@@ -60,14 +61,11 @@ def _check(allowed: bool) -> None:
 # --- Recipients ------------------------------------------------------------------------------
 
 
-def producer_accounts(producer_id: int) -> list[User]:
-    return list(User.objects.filter(producer_id=producer_id, role=Role.PRODUCER, is_active=True))
-
-
-def office_accounts(province: Unit | None) -> list[User]:
-    if province is None:
-        return []
-    return list(User.objects.filter(role=Role.PROVINCE_OFFICE, unit=province, is_active=True))
+def _holders(certificate: Certificate) -> list[User]:
+    """Who hears about a certificate's life: the producer's accounts and the standing office
+    of the province that administers it."""
+    return (producer_users(certificate.producer_id)
+            + province_office_users(certificate.administered_by_id))
 
 
 # --- Product stars ---------------------------------------------------------------------------
@@ -231,12 +229,8 @@ def issue_certificate(
     audit.record(actor=actor, action="certificates.issue", obj=certificate,
                  changes=audit.snapshot(certificate))
     sync_product_stars(product, today=today, actor=actor)
-    notify(
-        producer_accounts(product.producer_id),
-        _("Sản phẩm “%(product)s” được công nhận %(stars)d sao, giấy chứng nhận số %(number)s.")
-        % {"product": product.name, "stars": stars, "number": number},
-        certificate, reverse("certificates:detail", args=[number]),
-    )
+    notify(producer_users(product.producer_id), "certificate.issued",
+           {"product": product.name, "stars": stars, "number": number}, certificate)
     return certificate
 
 
@@ -284,13 +278,9 @@ def revoke_certificate(
         "decision_number": locked.revocation_decision_number,
     })
     sync_product_stars(locked.product, today=today, actor=actor)
-    notify(
-        producer_accounts(locked.producer_id) + office_accounts(locked.administered_by),
-        _("Giấy chứng nhận OCOP số %(number)s (“%(product)s”) đã bị thu hồi theo quyết định số "
-          "%(decision)s.") % {"number": locked.number, "product": locked.product.name,
-                               "decision": locked.revocation_decision_number},
-        locked, reverse("certificates:detail", args=[locked.number]),
-    )
+    notify(_holders(locked), "certificate.revoked",
+           {"number": locked.number, "product": locked.product.name,
+            "decision": locked.revocation_decision_number}, locked)
     for name in ("revoked_on", "revocation_reason", "revocation_decision_number"):
         setattr(certificate, name, getattr(locked, name))
     return locked
@@ -344,21 +334,11 @@ def _send_reminder(certificate: Certificate, days_before: int, today: date) -> b
             reminder = ExpiryReminder.objects.create(
                 certificate=certificate, days_before=days_before, sent_on=today
             )
-            users = producer_accounts(certificate.producer_id) + office_accounts(
-                certificate.administered_by
-            )
-            days_left = certificate.days_left_on(today)
             rows = notify(
-                users,
-                ngettext(
-                    "Giấy chứng nhận OCOP số %(number)s (“%(product)s”) hết hiệu lực sau ngày "
-                    "%(day)s (còn %(days)d ngày). Chủ thể có thể nộp hồ sơ đánh giá lại.",
-                    "Giấy chứng nhận OCOP số %(number)s (“%(product)s”) hết hiệu lực sau ngày "
-                    "%(day)s (còn %(days)d ngày). Chủ thể có thể nộp hồ sơ đánh giá lại.",
-                    days_left,
-                ) % {"number": certificate.number, "product": certificate.product.name,
-                     "day": f"{certificate.valid_until:%d/%m/%Y}", "days": days_left},
-                certificate, reverse("certificates:detail", args=[certificate.number]),
+                _holders(certificate), "certificate.expiry_reminder",
+                {"number": certificate.number, "product": certificate.product.name,
+                 "day": certificate.valid_until, "days": certificate.days_left_on(today)},
+                certificate,
             )
             reminder.recipients = len(rows)
             reminder.save(update_fields=["recipients"])
@@ -390,13 +370,10 @@ def _record_expiry(certificate: Certificate, today: date) -> bool:
                      changes={"valid_until": certificate.valid_until, "on": today})
         sync_product_stars(certificate.product, today=today)
         notify(
-            producer_accounts(certificate.producer_id) + office_accounts(
-                certificate.administered_by),
-            _("Giấy chứng nhận OCOP số %(number)s (“%(product)s”) đã hết hiệu lực từ ngày "
-              "%(day)s; sản phẩm không được dùng nhãn OCOP cho đến khi được công nhận lại.")
-            % {"number": certificate.number, "product": certificate.product.name,
-               "day": f"{date.fromordinal(certificate.valid_until.toordinal() + 1):%d/%m/%Y}"},
-            certificate, reverse("certificates:detail", args=[certificate.number]),
+            _holders(certificate), "certificate.expired",
+            {"number": certificate.number, "product": certificate.product.name,
+             "day": date.fromordinal(certificate.valid_until.toordinal() + 1)},
+            certificate,
         )
     return True
 
@@ -429,9 +406,6 @@ def open_follow_up_dossier(*, actor: User, certificate: Certificate, upgrade: bo
     Raises ValidationError when no digital dossier exists to start from (certificates entered
     from paper records), and the dossiers app's StateError when the product already has an open
     dossier."""
-    from ocop.dossiers import services as dossiers
-    from ocop.dossiers.models import Dossier, DossierState
-
     _check(permissions.can_renew(actor, certificate))
     if certificate.revoked_on is not None:
         raise ValidationError(_("Giấy chứng nhận đã bị thu hồi; hãy lập hồ sơ đánh giá mới."))

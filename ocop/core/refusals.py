@@ -86,7 +86,8 @@ class Verdict:
     def check(self) -> None:
         """Raise ``Forbidden`` with the reason when not allowed."""
         if not self.allowed:
-            raise Forbidden(self.reason or _("Bạn không có quyền thực hiện thao tác này."), code=self.code)
+            raise Forbidden(self.reason or _("Bạn không có quyền thực hiện thao tác này."),
+                            code=self.code)
 
 
 ALLOWED = Verdict(True)

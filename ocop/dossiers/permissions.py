@@ -4,7 +4,7 @@ Visibility (``visible_q``): a producer account sees its own producer's dossiers;
 officer those of producers whose commune is (today) its commune; the standing office and
 inspectors their province; central and admin accounts everything; council members only the
 dossiers the evaluation app assigns to them without a conflict
-(``ocop.evaluation.selectors.assigned_dossier_ids``; none while that app is absent).
+(``hooks.council_dossier_ids``, answered by the evaluation app; none while no app answers).
 
 Actions, each a small predicate registered with ``rules`` as ``dossiers.<name>``:
 - ``edit_dossier``: fill in the form, documents, submit, answer corrections, withdraw — the
@@ -18,30 +18,14 @@ Actions, each a small predicate registered with ``rules`` as ``dossiers.<name>``
 
 from __future__ import annotations
 
-import importlib
-from typing import Any
-
 import rules
 from django.db.models import Q
 
 from ocop.accounts.jurisdiction import unit_q
 from ocop.accounts.models import Role, User
+from ocop.dossiers import hooks
 from ocop.dossiers.models import Dossier, ProgrammeYear
 from ocop.units.models import Unit
-
-
-def _council_dossier_ids(user: User) -> Any:
-    """Dossiers assigned to a council member, from the evaluation app when it is installed."""
-    try:
-        module = importlib.import_module("ocop.evaluation.selectors")
-    except ModuleNotFoundError as exc:
-        # Only the absence of the evaluation app means "none yet"; a broken import inside it
-        # must not silently hide dossiers, so it propagates.
-        if exc.name not in ("ocop.evaluation", "ocop.evaluation.selectors"):
-            raise
-        return []
-    func = getattr(module, "assigned_dossier_ids", None)
-    return func(user) if func is not None else []
 
 
 def visible_q(user: User) -> Q:
@@ -53,7 +37,7 @@ def visible_q(user: User) -> Q:
     if user.role == Role.PRODUCER:
         return Q(producer_id=user.producer_id) if user.producer_id else Q(pk__in=[])
     if user.role == Role.COUNCIL_MEMBER:
-        return Q(pk__in=_council_dossier_ids(user))
+        return Q(pk__in=hooks.council_dossier_ids(user))
     if user.role in (Role.PROVINCE_OFFICE, Role.COMMUNE_OFFICER, Role.INSPECTOR):
         return unit_q(user, "producer__commune")
     return Q(pk__in=[])

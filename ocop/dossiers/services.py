@@ -24,12 +24,12 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from ocop.accounts.models import Role, User
+from ocop.accounts.selectors import commune_officers, producer_users, province_office_users
 from ocop.audit import services as audit
 from ocop.criteria import selectors as criteria_selectors
 from ocop.criteria.engine import evaluate
@@ -91,10 +91,6 @@ def _check(actor: User | None, predicate: Any, obj: Any) -> None:
         _require(predicate(actor, obj))
 
 
-def _link(dossier: Dossier) -> str:
-    return reverse("dossiers:detail", args=[dossier.pk])
-
-
 def _locked(dossier: Dossier) -> Dossier:
     """Re-read the row under a lock so that concurrent writes apply one after the other."""
     return (Dossier.objects.select_for_update(of=("self",))
@@ -120,19 +116,10 @@ def _move(dossier: Dossier, to: str, actor: User | None, action: str,
                  changes={"state": [before, to], **(changes or {})})
 
 
-def producer_accounts(dossier: Dossier) -> list[User]:
-    return list(User.objects.filter(role=Role.PRODUCER, producer_id=dossier.producer_id,
-                                    is_active=True))
-
-
-def commune_officers(dossier: Dossier) -> list[User]:
-    commune = dossier.producer.commune.current_commune_id
-    return list(User.objects.filter(role=Role.COMMUNE_OFFICER, unit_id=commune, is_active=True))
-
-
-def standing_office(dossier: Dossier) -> list[User]:
-    province = dossier.producer.commune.current_province_id
-    return list(User.objects.filter(role=Role.PROVINCE_OFFICE, unit_id=province, is_active=True))
+def _about(dossier: Dossier, **more: Any) -> dict[str, Any]:
+    """The values of a notification about the dossier (its sentence is worded when read)."""
+    return {"ref": dossier.reference, "product": dossier.product.name,
+            "dossier_id": dossier.pk, **more}
 
 
 def needs_commune_check(dossier: Dossier) -> bool:
@@ -284,10 +271,8 @@ def open_dossier(
         "criteria_set": criteria_set.pk, "previous": previous.pk if previous else None,
     })
     if actor is not None and actor.role != Role.PRODUCER:
-        notify(producer_accounts(dossier),
-               _("%(actor)s đã lập hồ sơ OCOP %(ref)s cho sản phẩm “%(product)s”.") % {
-                   "actor": actor.get_full_name() or actor.username, "ref": dossier.reference,
-                   "product": product.name}, dossier, _link(dossier))
+        notify(producer_users(dossier.producer_id), "dossier.opened",
+               _about(dossier, actor=actor.get_full_name() or actor.username), dossier)
     return dossier
 
 
@@ -498,11 +483,12 @@ def _freeze(dossier: Dossier, actor: User | None) -> DossierVersion:
                                          created_by=actor)
 
 
-def _notify_reviewers(dossier: Dossier, verb: str) -> None:
+def _notify_reviewers(dossier: Dossier, verb: str, data: dict[str, Any]) -> None:
+    commune = dossier.producer.commune
     if needs_commune_check(dossier):
-        notify(commune_officers(dossier), verb, dossier, _link(dossier))
+        notify(commune_officers(commune.current_commune_id), verb, data, dossier)
     else:
-        notify(standing_office(dossier), verb, dossier, _link(dossier))
+        notify(province_office_users(commune.current_province_id), verb, data, dossier)
 
 
 @transaction.atomic
@@ -528,10 +514,8 @@ def submit(*, actor: User | None, dossier: Dossier, today: date | None = None) -
           {"procedure": dossier.procedure, "round": dossier.requested_round_id},
           extra_fields=("procedure", "submitted_at"))
     version = _freeze(dossier, actor)
-    _notify_reviewers(dossier, _("Hồ sơ %(ref)s — “%(product)s” của %(producer)s vừa được nộp, "
-                                 "cần kiểm tra.") % {"ref": dossier.reference,
-                                                     "product": dossier.product.name,
-                                                     "producer": dossier.producer.name})
+    _notify_reviewers(dossier, "dossier.submitted",
+                      _about(dossier, producer=dossier.producer.name))
     return version
 
 
@@ -575,10 +559,8 @@ def commune_precheck(
     dossier.commune_checked_by = actor
     _move(dossier, S.COMMUNE_CHECKED, actor, "dossier.commune_check", {"results": clean},
           extra_fields=("commune_check", "commune_checked_at", "commune_checked_by"))
-    notify(standing_office(dossier),
-           _("Xã đã kiểm tra hồ sơ %(ref)s — “%(product)s”; chờ kiểm tra tính đầy đủ.")
-           % {"ref": dossier.reference, "product": dossier.product.name},
-           dossier, _link(dossier))
+    notify(province_office_users(dossier.producer.commune.current_province_id),
+           "dossier.commune_checked", _about(dossier), dossier)
     return dossier
 
 
@@ -603,15 +585,11 @@ def _request(actor: User | None, dossier: Dossier, items: list[dict[str, str]], 
     )
     _move(dossier, S.CORRECTIONS_REQUESTED, actor, "dossier.request_corrections",
           {"stage": stage, "version": version.number, "items": items, "message": message})
-    recipients = producer_accounts(dossier)
+    recipients = producer_users(dossier.producer_id)
     if dossier.created_by_id and dossier.created_by.role == Role.COMMUNE_OFFICER:
         recipients.append(dossier.created_by)
-    notify(recipients,
-           ngettext("Hồ sơ %(ref)s — “%(product)s” cần bổ sung %(count)d nội dung.",
-                    "Hồ sơ %(ref)s — “%(product)s” cần bổ sung %(count)d nội dung.", len(items))
-           % {"ref": dossier.reference, "product": dossier.product.name, "count": len(items)},
-           dossier,
-           reverse("dossiers:corrections", args=[dossier.pk]))
+    notify(recipients, "dossier.corrections_requested", _about(dossier, count=len(items)),
+           dossier)
     return request
 
 
@@ -679,10 +657,7 @@ def resubmit(
         open_request.save(update_fields=["answered_at", "answered_by", "answer"])
     _move(dossier, S.RESUBMITTED, actor, "dossier.resubmit", {"answer": clean_answer})
     version = _freeze(dossier, actor)
-    _notify_reviewers(dossier, _("Hồ sơ %(ref)s — “%(product)s” đã được bổ sung (phiên bản "
-                                 "%(version)d), cần kiểm tra lại.")
-                      % {"ref": dossier.reference, "product": dossier.product.name,
-                         "version": version.number})
+    _notify_reviewers(dossier, "dossier.resubmitted", _about(dossier, version=version.number))
     return version
 
 
@@ -725,10 +700,8 @@ def accept(*, actor: User | None, dossier: Dossier, round: Round | None = None) 
     dossier.accepted_at = timezone.now()
     _move(dossier, S.ACCEPTED, actor, "dossier.accept", {"round": [before, round_.pk]},
           extra_fields=("round", "accepted_at"))
-    notify(producer_accounts(dossier),
-           _("Hồ sơ %(ref)s — “%(product)s” đã được tiếp nhận vào %(round)s.")
-           % {"ref": dossier.reference, "product": dossier.product.name, "round": round_.name},
-           dossier, _link(dossier))
+    notify(producer_users(dossier.producer_id), "dossier.accepted",
+           _about(dossier, round=round_.name), dossier)
     return dossier
 
 
@@ -740,10 +713,8 @@ def withdraw(*, actor: User | None, dossier: Dossier, reason: str = "") -> Dossi
     was_submitted = dossier.state != S.DRAFT
     _move(dossier, S.WITHDRAWN, actor, "dossier.withdraw", {"reason": reason.strip()[:1000]})
     if was_submitted:
-        notify(standing_office(dossier),
-               _("Chủ thể đã rút hồ sơ %(ref)s — “%(product)s”.")
-               % {"ref": dossier.reference, "product": dossier.product.name},
-               dossier, _link(dossier))
+        notify(province_office_users(dossier.producer.commune.current_province_id),
+               "dossier.withdrawn", _about(dossier), dossier)
     return dossier
 
 

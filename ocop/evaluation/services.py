@@ -23,12 +23,17 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.http import Http404
-from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from ocop.accounts.models import Role, User
+from ocop.accounts.selectors import (
+    central_office_users,
+    council_members,
+    producer_users,
+    province_office_users,
+)
 from ocop.audit import services as audit
 from ocop.certificates import services as certificates
 from ocop.certificates.models import RecognitionDecision, add_months, validity_months
@@ -85,12 +90,15 @@ def _fresh(dossier: Dossier) -> Dossier:
                                           "round").get(pk=dossier.pk)
 
 
-def _dossier_link(dossier: Dossier) -> str:
-    return reverse("evaluation:score", args=[dossier.pk])
+def _about(dossier: Dossier, **more: Any) -> dict[str, Any]:
+    """The values of a notification about the dossier (its sentence is worded when read)."""
+    return {"ref": dossier.reference, "product": dossier.product.name,
+            "dossier_id": dossier.pk, **more}
 
 
-def _summary_link(council: Council, dossier: Dossier) -> str:
-    return reverse("evaluation:summary", args=[council.pk, dossier.pk])
+def _producer_and_office(dossier: Dossier) -> list[User]:
+    return (province_office_users(dossier.producer.commune.current_province_id)
+            + producer_users(dossier.producer_id))
 
 
 # --- Councils and members --------------------------------------------------------------------
@@ -168,12 +176,8 @@ def assign_dossiers(*, actor: User | None, council: Council,
                      changes={"council": council.pk, "dossier": dossier.pk})
         created.append(assignment)
     if created:
-        users = [m.user for m in council.members.select_related("user")]
-        notify(users,
-               ngettext("%(council)s: %(count)d hồ sơ mới được phân công để đánh giá.",
-                        "%(council)s: %(count)d hồ sơ mới được phân công để đánh giá.",
-                        len(created)) % {"council": council.name, "count": len(created)},
-               council, reverse("evaluation:assigned"))
+        notify(council_members(council), "evaluation.assigned",
+               {"council": council.name, "count": len(created)}, council)
     return created
 
 
@@ -245,11 +249,10 @@ def declare_conflict(*, actor: User, member: CouncilMember, dossier: Dossier, de
     audit.record(actor=actor, action="evaluation.conflict.declare", obj=declaration,
                  changes={"declared": declared, "reason": reason.strip(), "hints": hints})
     if declared:
-        chair = member.council.members.filter(role=MemberRole.CHAIR).select_related("user")
-        notify([m.user for m in chair],
-               _("%(member)s kê khai xung đột lợi ích với hồ sơ %(ref)s, không tham gia chấm hồ "
-                 "sơ này.") % {"member": member, "ref": dossier.reference}, dossier,
-               _summary_link(member.council, dossier))
+        notify(council_members(member.council_id, roles=(MemberRole.CHAIR,)),
+               "evaluation.conflict_declared",
+               _about(dossier, member=member.user.get_full_name() or member.user.username,
+                      council_id=member.council_id), dossier)
     return declaration
 
 
@@ -375,11 +378,9 @@ def submit_sheet(*, actor: User, dossier: Dossier) -> ScoreSheet:
                  changes={"dossier": dossier.pk, "revision": sheet.revision,
                           "total": sheet.total, "answers": sheet.answers})
     if _all_submitted(assignment):
-        chair = [m.user for m in assignment.council.members.filter(role=MemberRole.CHAIR)
-                 .select_related("user")]
-        notify(chair, _("Tất cả thành viên đã nộp phiếu chấm hồ sơ %(ref)s; chủ tịch có thể "
-                        "khoá lượt chấm.") % {"ref": dossier.reference}, dossier,
-               _summary_link(assignment.council, dossier))
+        notify(council_members(assignment.council_id, roles=(MemberRole.CHAIR,)),
+               "evaluation.all_sheets_submitted",
+               _about(dossier, council_id=assignment.council_id), dossier)
     return sheet
 
 
@@ -492,11 +493,9 @@ def close_scoring(*, actor: User | None, council: Council, dossier: Dossier) -> 
         "counted": list(result.counted),
     })
     notify([m.user for m, _conflicted in members],
-           (_("Chủ tịch đã khoá lượt chấm %(revision)d của hồ sơ %(ref)s: điểm chênh lệch quá "
-              "giới hạn, hội đồng cần chấm lại.") if row.rescore_required
-            else _("Chủ tịch đã khoá lượt chấm %(revision)d của hồ sơ %(ref)s."))
-           % {"revision": row.revision, "ref": dossier.reference},
-           dossier, _dossier_link(dossier))
+           "evaluation.scoring_closed_rescore" if row.rescore_required
+           else "evaluation.scoring_closed",
+           _about(dossier, revision=row.revision), dossier)
     return row
 
 
@@ -525,10 +524,8 @@ def start_rescore(*, actor: User | None, council: Council, dossier: Dossier) -> 
     audit.record(actor=actor, action="evaluation.rescore", obj=assignment,
                  changes={"revision": [assignment.revision - 1, assignment.revision],
                           "spread": last.spread})
-    notify([m.user for m, c in scoring_members(assignment) if not c],
-           _("Hội đồng chấm lại hồ sơ %(ref)s (lượt %(revision)d).")
-           % {"ref": dossier.reference, "revision": assignment.revision},
-           dossier, _dossier_link(dossier))
+    notify([m.user for m, c in scoring_members(assignment) if not c], "evaluation.rescore",
+           _about(dossier, revision=assignment.revision), dossier)
     return assignment
 
 
@@ -567,11 +564,8 @@ def finalise(*, actor: User | None, council: Council, dossier: Dossier,
     audit.record(actor=actor, action="evaluation.result.finalise", obj=row,
                  changes={"mean": row.mean, "stars": row.stars, "revision": row.revision})
     _record_if_late(actor, row, council.round)
-    notify(dossiers.standing_office(dossier) + dossiers.producer_accounts(dossier),
-           _("Kết quả đánh giá hồ sơ %(ref)s — “%(product)s”: %(mean)s điểm, %(stars)d sao.")
-           % {"ref": dossier.reference, "product": dossier.product.name, "mean": row.mean,
-              "stars": row.stars}, dossier,
-           reverse("evaluation:result", args=[dossier.pk]))
+    notify(_producer_and_office(dossier), "evaluation.result",
+           _about(dossier, mean=row.mean, stars=row.stars), dossier)
     return row
 
 
@@ -674,13 +668,10 @@ def propose_up(*, actor: User | None, dossier: Dossier) -> Dossier:
         raise StateError(_("Kết quả chưa đạt ngưỡng của cấp trên."))
     dossier = dossiers.advance(actor=actor, dossier=dossier, to=S.PROPOSED_UP,
                                changes={"to_level": target.code, "result": result.pk})
-    recipients = (list(User.objects.filter(role=Role.CENTRAL, is_active=True))
-                  if target.code == CENTRAL else dossiers.standing_office(dossier))
-    notify(recipients + dossiers.producer_accounts(dossier),
-           _("Hồ sơ %(ref)s — “%(product)s” (%(mean)s điểm) được đề nghị %(level)s đánh giá.")
-           % {"ref": dossier.reference, "product": dossier.product.name, "mean": result.mean,
-              "level": target.label_vi.lower()}, dossier,
-           reverse("evaluation:result", args=[dossier.pk]))
+    recipients = (central_office_users() if target.code == CENTRAL
+                  else province_office_users(dossier.producer.commune.current_province_id))
+    notify(recipients + producer_users(dossier.producer_id), "evaluation.proposed_up",
+           _about(dossier, mean=result.mean, level=target.code), dossier)
     return dossier
 
 
@@ -821,10 +812,8 @@ def not_recognised(*, actor: User | None, dossier: Dossier, reason: str = "") ->
         raise StateError(_("Hồ sơ chưa có kết quả chấm cuối cùng."))
     dossier = dossiers.advance(actor=actor, dossier=dossier, to=S.NOT_RECOGNISED,
                                note=reason.strip()[:500])
-    notify(dossiers.producer_accounts(dossier),
-           (_("Sản phẩm “%(product)s” chưa được công nhận OCOP: %(reason)s")
-            % {"product": dossier.product.name, "reason": reason.strip()} if reason.strip()
-            else _("Sản phẩm “%(product)s” chưa được công nhận OCOP.")
-            % {"product": dossier.product.name}), dossier,
-           reverse("evaluation:result", args=[dossier.pk]))
+    notify(producer_users(dossier.producer_id),
+           "evaluation.not_recognised_reason" if reason.strip() else "evaluation.not_recognised",
+           _about(dossier, reason=reason.strip()) if reason.strip() else _about(dossier),
+           dossier)
     return dossier

@@ -20,10 +20,10 @@ from ocop.core.files import serve_protected
 from ocop.criteria import selectors as criteria_selectors
 from ocop.criteria.presentation import sheet_sections
 from ocop.dossiers.models import Dossier, DossierState
+from ocop.dossiers.permissions import can_review
 from ocop.dossiers.services import StateError
-from ocop.evaluation import selectors, services
+from ocop.evaluation import jobs, selectors, services
 from ocop.evaluation.models import MemberRole
-from ocop.jobs import services as jobs
 
 
 def _errors(request: HttpRequest, exc: Exception) -> None:
@@ -154,14 +154,8 @@ def result(request: HttpRequest, dossier_id: int) -> HttpResponse:
         "escalation": services.escalation_target(dossier, latest) if latest else None,
         "can_propose": dossier.state == DossierState.SCORED and latest is not None
         and services.escalation_target(dossier, latest) is not None
-        and _can_review(request.user, dossier),
+        and can_review(request.user, dossier),
     })
-
-
-def _can_review(user: User, dossier: Dossier) -> bool:
-    from ocop.dossiers.permissions import can_review
-
-    return can_review(user, dossier)
 
 
 def _final_for_download(request: HttpRequest, dossier_id: int, result_id: int):
@@ -186,7 +180,7 @@ def minutes(request: HttpRequest, dossier_id: int, result_id: int) -> HttpRespon
 def proposal(request: HttpRequest, dossier_id: int, result_id: int) -> HttpResponse:
     """The proposal ZIP is built in the background (it carries every dossier document)."""
     found = _final_for_download(request, dossier_id, result_id)
-    if not _can_review(request.user, found.dossier):
+    if not can_review(request.user, found.dossier):
         raise PermissionDenied
     job = jobs.start_proposal_zip(actor=request.user, result=found)
     return redirect("jobs:detail", pk=job.pk)

@@ -14,14 +14,16 @@ from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile, File
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from ocop.accounts.models import User
 from ocop.audit import services as audit
+from ocop.core.refusals import Refusal
+from ocop.jobs import tasks  # tasks imports this module back; each uses the other only at call time
 from ocop.jobs.kinds import KINDS, Output
 from ocop.jobs.models import Job
 
@@ -47,67 +49,7 @@ def enqueue(*, actor: User, kind: str, params: dict[str, Any], title: str,
                              total=total)
     audit.record(actor=actor, action=f"jobs.{kind}.request", obj=job, object_repr=title,
                  changes={"params": params})
-    from ocop.jobs.tasks import run_job
-
-    transaction.on_commit(lambda: run_job.enqueue(str(job.pk)))
-    return job
-
-
-def start_stamp_sheet(*, actor: User, batch, first: int, last: int) -> Job:
-    """Raises trace's ActionError (Vietnamese message) for a range the batch does not hold."""
-    from ocop.trace.pdf import check_range, sheet_pages
-
-    check_range(batch, first, last)
-    return enqueue(actor=actor, kind=Job.Kind.STAMP_SHEET,
-                   params={"batch": batch.pk, "first": first, "last": last},
-                   title=_("Tờ tem lô %(lot)s, sê-ri %(first)s–%(last)s") % {
-                       "lot": batch.lot.code, "first": first, "last": last},
-                   total=sheet_pages(first, last))
-
-
-def start_proposal_zip(*, actor: User, result) -> Job:
-    return enqueue(actor=actor, kind=Job.Kind.PROPOSAL_ZIP,
-                   params={"dossier": result.dossier_id, "result": result.pk},
-                   title=_("Hồ sơ đề nghị %(ref)s") % {"ref": result.dossier.reference})
-
-
-def start_registry_export(*, actor: User, entity: str, filters: dict[str, str]) -> Job:
-    """The registry list as Excel; exports leave the platform, so the audit entry keeps the
-    filters (the same entry the direct download wrote)."""
-    title = (_("Xuất danh sách chủ thể (Excel)") if entity == "producers"
-             else _("Xuất danh sách sản phẩm (Excel)"))
-    with transaction.atomic():
-        job = enqueue(actor=actor, kind=Job.Kind.REGISTRY_EXPORT,
-                      params={"entity": entity, "filters": filters}, title=title)
-        audit.record(actor=actor, action=f"registry.{entity}.export",
-                     object_type=f"registry.{entity}", object_repr=title,
-                     changes={"filters": filters})
-    return job
-
-
-def start_registry_import(*, actor: User, entity: str, upload: str, name: str,
-                          commit: bool = False) -> Job:
-    """Check an uploaded workbook (stored at ``upload``) in the background; ``commit`` checks it
-    again and writes every row or none (see docs/registry.md, Excel import)."""
-    title = (_("Ghi dữ liệu từ “%(name)s”") if commit
-             else _("Kiểm tra tệp “%(name)s”")) % {"name": name}
-    return enqueue(actor=actor, kind=Job.Kind.REGISTRY_IMPORT,
-                   params={"entity": entity, "upload": upload, "name": name, "commit": commit,
-                           "language": get_language()},
-                   title=title)
-
-
-@transaction.atomic
-def confirm_registry_import(*, actor: User, check: Job) -> Job:
-    """The write job for a check that passed; asked twice (a double click), the same job."""
-    check = Job.objects.select_for_update().get(pk=check.pk)
-    if check.outcome.get("confirmed"):
-        return Job.objects.get(pk=check.outcome["confirmed"])
-    job = start_registry_import(actor=actor, entity=check.params["entity"],
-                                upload=check.params["upload"], name=check.params["name"],
-                                commit=True)
-    check.outcome["confirmed"] = str(job.pk)
-    check.save(update_fields=["outcome"])
+    transaction.on_commit(lambda: tasks.run_job.enqueue(str(job.pk)))
     return job
 
 
@@ -165,15 +107,11 @@ def fail(job: Job, message: str) -> None:
 def run(job: Job) -> Job:
     """Do the job's work (called by the task). Known refusals keep their own Vietnamese
     message; anything unexpected is logged and shown as a general failure."""
-    from django.core.exceptions import ValidationError
-
-    from ocop.trace.actions import ActionError
-
     if not mark_running(job):
         return job
     try:
         output = KINDS[job.kind].run(job, ProgressWriter(job))
-    except ActionError as exc:
+    except Refusal as exc:
         fail(job, exc.message)
     except ValidationError as exc:
         fail(job, " ".join(exc.messages))

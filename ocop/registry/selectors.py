@@ -17,6 +17,7 @@ from django.utils import timezone
 from ocop.accounts.jurisdiction import scope_by_commune
 from ocop.accounts.models import User
 from ocop.core.search import search
+from ocop.registry import hooks
 from ocop.registry.models import EvidenceDocument, LegalForm, Producer, Product
 from ocop.units.selectors import address_related
 
@@ -210,10 +211,8 @@ def product_image(user: User, pk: int) -> tuple[Product, bool]:
     sees that product on /verify/. Any other photo goes with the product itself (the same
     reach as its page); outside both, 404.
     """
-    from ocop.certificates.models import Certificate  # certificates builds on the registry
-
-    valid = Certificate.objects.valid_on(timezone.localdate()).filter(product=OuterRef("pk"))
-    product = Product.objects.filter(Exists(valid), pk=pk).first()
+    product = Product.objects.filter(hooks.public_products_q(timezone.localdate()),
+                                     pk=pk).first()
     if product is not None:
         return product, True
     return get_object_or_404(products_for(user), pk=pk), False

@@ -24,10 +24,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from ocop.accounts.models import Role
 from ocop.core.files import serve_protected
-from ocop.jobs import services as jobs
 from ocop.jobs.models import Job
 from ocop.jobs.selectors import job_for
-from ocop.registry import excel, forms, selectors, services
+from ocop.registry import excel, forms, jobs, selectors, services
 from ocop.registry.permissions import can
 from ocop.registry.uploads import SPREADSHEET_KINDS, validate_upload
 

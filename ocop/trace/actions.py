@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 
 from ocop.accounts.models import User
 from ocop.audit.services import record
+from ocop.core.refusals import Refusal
 from ocop.registry.models import Producer, Product
 from ocop.trace import geo, services, stamps, zone_codes
 from ocop.trace.models import (
@@ -47,13 +48,12 @@ MAX_STAMPS_PER_BATCH = 1_000_000
 MAX_STAMPS_PER_PACK = 10_000
 
 
-class ActionError(Exception):
+class ActionError(Refusal):
     """A refused action. ``status`` is the HTTP status; ``field`` the form field at fault."""
 
     def __init__(self, message: str, *, status: int = 400, field: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.status = status
+        super().__init__(message, code="trace.refused")
+        self.status = status  # type: ignore[misc]
         self.field = field
 
 

@@ -8,5 +8,9 @@ class TraceConfig(AppConfig):
     verbose_name = _("Truy xuất nguồn gốc (EPCIS)")
 
     def ready(self) -> None:
-        # Connects the receiver that fails a capture job whose task failed (worker lost).
-        from ocop.trace import tasks  # noqa: F401
+        # Registers the stamp-sheet job kind with the jobs app (ocop/jobs/kinds.py) and connects
+        # the receiver that fails a capture job whose task failed (worker lost).
+        from ocop.trace import (
+            jobs,  # noqa: F401
+            tasks,  # noqa: F401
+        )

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from ocop.accounts.jurisdiction import scope_by_commune
 from ocop.accounts.models import Role, User
+from ocop.certificates.models import Certificate
 from ocop.core.search import search
 from ocop.trace.epcis import normalise, validation
 from ocop.trace.models import (
@@ -257,12 +258,7 @@ def query_document(events: list[EpcisEvent], *, query_name: str = "SimpleEventQu
 
 def current_certificate_for(product: Any) -> Any:
     """The product's (a Product or its id) most recently issued OCOP certificate, whatever its
-    status, or None.
-
-    ocop.certificates is imported here, lazily, so the trace app does not load it at start-up
-    and the scan page depends on one small function only.
-    """
-    from ocop.certificates.models import Certificate
+    status, or None."""
     return Certificate.objects.filter(product=product).order_by("-issued_on", "-id").first()
 
 

@@ -18,9 +18,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from ocop.jobs import services as jobs
 from ocop.registry.selectors import producers_for, products_for
-from ocop.trace import actions, charts, forms, geo, pdf, selectors, stamps
+from ocop.trace import actions, charts, forms, geo, jobs, pdf, selectors, stamps
 from ocop.trace.models import LotEvent, StampRange
 from ocop.trace.permissions import (
     can_clear_suspicion_anywhere,

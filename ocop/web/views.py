@@ -6,6 +6,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from ocop.news import selectors as news_selectors
 from ocop.registry import selectors as registry_selectors
 
 logger = logging.getLogger(__name__)
@@ -13,7 +14,7 @@ logger = logging.getLogger(__name__)
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    context: dict = {}
+    context: dict = {"news": news_selectors.latest(3)}
     user = request.user
     if user.is_authenticated:
         context["counts"] = {

@@ -148,7 +148,7 @@ def test_withdraw_allowed_until_evaluation(cycle: Cycle) -> None:
     assert dossier.state == S.WITHDRAWN
     # The office heard about the withdrawal of a submitted dossier.
     assert cycle.users["province_office"].notifications.filter(
-        verb__contains="rút hồ sơ").exists()
+        verb="dossier.withdrawn").exists()
     with pytest.raises(services.StateError):
         services.withdraw(actor=producer, dossier=dossier)
 

@@ -6,10 +6,11 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
+from ocop.accounts.selectors import council_members
 from ocop.accounts.testing import login_client
 from ocop.dossiers.services import StateError
 from ocop.evaluation import selectors, services
-from ocop.evaluation.models import CouncilMember
+from ocop.evaluation.models import CouncilMember, MemberRole
 from ocop.evaluation.tests.conftest import answers_for
 
 pytestmark = pytest.mark.django_db
@@ -173,3 +174,18 @@ def test_council_management_pages(ev):
         assert client.get(reverse("evaluation:council", args=[ev.council.pk])).status_code == 404
         assert client.get(reverse("evaluation:recognition",
                                   args=[ev.cycle.district_round.pk])).status_code == 404
+
+
+def test_council_members_selector_counts_active_accounts_of_that_council(ev) -> None:
+    other = services.create_council(actor=None, round=ev.cycle.district_round,
+                                    name="Hội đồng khác")
+    services.add_member(actor=None, council=other, user=ev.users["outsider"],
+                        role=MemberRole.CHAIR)
+    names = ("chair", "second", "third", "advisor")
+    assert council_members(ev.council) == sorted((ev.users[n] for n in names),
+                                                 key=lambda u: u.pk)
+    assert council_members(ev.council, roles=(MemberRole.CHAIR,)) == [ev.users["chair"]]
+    assert council_members(other) == [ev.users["outsider"]]
+    ev.users["second"].is_active = False
+    ev.users["second"].save(update_fields=["is_active"])
+    assert ev.users["second"] not in council_members(ev.council)

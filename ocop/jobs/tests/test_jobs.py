@@ -21,6 +21,7 @@ from ocop.jobs import kinds, services
 from ocop.jobs.models import Job
 from ocop.jobs.testing import job_of, start_and_download
 from ocop.trace import actions, stamps
+from ocop.trace import jobs as trace_jobs
 from ocop.units.models import Unit
 
 pytestmark = pytest.mark.django_db
@@ -34,8 +35,8 @@ def poppler(tool: str, *args) -> str:
 
 def queued_sheet(chain, who: str = "producer", first: int = 1, last: int = 30) -> Job:
     """A stamp sheet job left in the queue (its on-commit hand-over is not run)."""
-    return services.start_stamp_sheet(actor=chain.people[who], batch=chain.batch, first=first,
-                                      last=last)
+    return trace_jobs.start_stamp_sheet(actor=chain.people[who], batch=chain.batch, first=first,
+                                        last=last)
 
 
 def fake_kind(monkeypatch, run) -> None:

@@ -7,6 +7,7 @@ from typing import Any
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
+from ocop.demo.news import build_demo_news
 from ocop.demo.trace import build_demo_trace
 from ocop.planning.demo import build_demo_plan
 from ocop.registry.models import Producer
@@ -35,6 +36,7 @@ class Command(BaseCommand):
         plan = build_demo_plan()
         if plan is not None:
             self.stdout.write(f"Demo plan: {plan.title} ({plan.decision_number}).")
+        self.stdout.write(f"Demo news: {build_demo_news()} articles.")
         self.stdout.write(
             f"Demo trace: zone {traced.zone_code}, lot {traced.lot_code}.\n"
             f"  Scan a valid stamp:  {traced.valid_stamp}\n"
