@@ -30,6 +30,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from ocop.accounts.models import User
+from ocop.audit.selectors import HistoryItem, history_for
 from ocop.certificates.models import Certificate
 from ocop.core.refusals import Forbidden, NotFound
 from ocop.dossiers.levels import CENTRAL, PROVINCE
@@ -377,6 +378,11 @@ def rounds_of(plan: AnnualPlan) -> QuerySet[Round]:
     else:
         qs = qs.filter(programme_year__province_id=plan.province_id)
     return qs.order_by("level", "issuing_unit_id", "number")
+
+
+def plan_history(plan: AnnualPlan) -> list[HistoryItem]:
+    """The plan's own audit entries (creation, changes, approval), newest first."""
+    return history_for(plan)
 
 
 def ensure_editable(user: User, plan: AnnualPlan) -> None:

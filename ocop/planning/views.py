@@ -73,6 +73,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_edit": bool(permissions.can_edit(request.user, plan)),
         "today": today,
         "no_training": selectors.NO_TRAINING_DATA,
+        "history": selectors.plan_history(plan),
     })
 
 

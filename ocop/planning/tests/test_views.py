@@ -43,6 +43,7 @@ def test_list_and_detail_for_the_province_office(world, filled):
     assert "20.900.000.000" in page  # Vietnamese thousands
     assert "<progress" in page and "Sửa kế hoạch" in page
     assert "Đợt trung ương 2024" in page  # the year's rounds
+    assert "Hệ thống đã lập kế hoạch năm." in page  # the plan's history
 
 
 @pytest.mark.parametrize("role", ["inspector", "commune_officer"])
