@@ -233,7 +233,7 @@ def count_reevaluations(plan: AnnualPlan, spans: list[Period],
 
 def count_zones(plan: AnnualPlan, spans: list[Period], today: date) -> Counts:
     qs = Zone.objects.filter(area_q(plan, "commune"), status=Zone.Status.ISSUED)
-    return {p.key: qs.filter(created_at__date__lte=p.as_of(today)).count() for p in spans}
+    return _stock(qs, lambda day: Q(created_at__date__lte=day), spans, today, distinct="pk")
 
 
 # --- Indicator table -------------------------------------------------------------------------

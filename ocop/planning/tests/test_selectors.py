@@ -202,3 +202,12 @@ def test_budget_totals(bg_plan):
     assert summary.total.disbursement_rate == Decimal("38.8")
     by_source = {label: t.approved for label, t in summary.by_source}
     assert by_source == {"Ngân sách tỉnh": 7_500, "Xã hội hoá, vốn của chủ thể": 1_000}
+
+
+def test_one_query_per_indicator(world, plans, django_assert_max_num_queries):
+    """The table costs one aggregate per indicator (two for 5★ candidates), whatever the
+    number of records."""
+    plan = _plan_with_everything(world, plans["bg_2024"])
+    items = list(plan.indicators.select_related("product_group"))
+    with django_assert_max_num_queries(len(items) + 1):
+        selectors.indicator_rows(plan, TODAY, items)
