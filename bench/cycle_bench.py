@@ -68,12 +68,13 @@ def seed_cycle(scale: float = 1.0, *, log=print) -> Seeded:
     from django.db import transaction
 
     from ocop.accounts.models import Role, User
-    from ocop.certificates.models import Certificate, RecognitionDecision, add_months
+    from ocop.certificates.models import Certificate, RecognitionDecision
     from ocop.criteria.models import CriteriaSetVersion
     from ocop.criteria.services import load_shipped_sets
     from ocop.dossiers.models import Dossier, ProgrammeYear, Round
     from ocop.evaluation.models import Assignment, Council, CouncilMember, ScoreSheet
     from ocop.registry.models import Product
+    from ocop.rules.certification import certificate_valid_until
 
     started = time.perf_counter()
     products_wanted = max(50, round(PRODUCTS * scale))
@@ -156,7 +157,8 @@ def seed_cycle(scale: float = 1.0, *, log=print) -> Seeded:
                 product_id=d.product_id, producer_id=d.producer_id,
                 decision=decisions[province], stars=3, total_score=Decimal("64.50"),
                 issued_on=issued - timedelta(days=len(certificates) % 1000),
-                valid_until=add_months(issued - timedelta(days=len(certificates) % 1000), 36),
+                valid_until=certificate_valid_until(
+                    issued - timedelta(days=len(certificates) % 1000)),
                 administered_by_id=province, source_dossier=d))
         Certificate.objects.bulk_create(certificates, batch_size=BATCH)
     seconds = time.perf_counter() - started

@@ -5,7 +5,7 @@
 
 Measures, on a fresh database:
 * capture of one EPCISDocument with N ObjectEvents (default 10,000; 2 EPCs each) through
-  ``ocop.trace.services.capture`` (schema validation + CBV hash IDs + duplicate check + bulk insert,
+  ``ocop.trace.capture.capture`` (schema validation + CBV hash IDs + duplicate check + bulk insert,
   one transaction), with the validation and hashing phases timed on their own as well;
 * a plain ``bulk_create`` of exactly the rows that capture stored (events + EPC rows) into the same
   database — the floor any capture path is compared with (the "ratio" column);
@@ -90,7 +90,7 @@ def run(n: int, queries: int) -> list[tuple[str, str]]:
     from django.test import Client
 
     from ocop.accounts.models import ApiToken, Role, User
-    from ocop.trace import services
+    from ocop.trace import capture
     from ocop.trace.epcis import hashing, validation
     from ocop.trace.models import EpcisEvent, EventEpc
 
@@ -109,7 +109,7 @@ def run(n: int, queries: int) -> list[tuple[str, str]]:
     t_hash = time.perf_counter() - started
 
     started = time.perf_counter()
-    result = services.capture(document=doc, actor=admin)
+    result = capture.capture(document=doc, actor=admin)
     t_capture = time.perf_counter() - started
     assert len(result.event_ids) == n
 

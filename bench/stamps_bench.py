@@ -48,11 +48,11 @@ def make_batch(count: int):
     """A stamp batch of ``count`` stamps on the bench supply chain's packed lot."""
     from trace_bench import setup_chain
 
-    from ocop.trace import actions
+    from ocop.trace import services
 
     chain = setup_chain()
-    return chain["user"], actions.issue_stamps(actor=chain["user"], lot=chain["lots"][0],
-                                               count=count)
+    return chain["user"], services.issue_stamps(actor=chain["user"], lot=chain["lots"][0],
+                                                count=count)
 
 
 def measure(user, batch, count: int) -> Row:

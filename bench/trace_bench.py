@@ -15,7 +15,7 @@ Steps, on a fresh database:
    scan URIs of random stamps with ``wrk`` (when installed; else Python threads), then a static
    file of the same size as the scan page through the same server (WhiteNoise) — requests/s,
    p99 latency, and the ratio;
-   (b) captures one 10,000-event document through ``services.capture`` and inserts the same rows
+   (b) captures one 10,000-event document through ``capture.capture`` and inserts the same rows
    with a plain bulk insert — the ratio;
    (c) one scan-log INSERT against enqueueing a django.tasks job (database backend) — why the
    scan log is written directly.
@@ -67,7 +67,7 @@ def setup_chain() -> dict:
     from ocop.certificates import services as certificates
     from ocop.registry import services as registry
     from ocop.registry.models import LegalForm, ProductGroup, ProductSet
-    from ocop.trace import actions
+    from ocop.trace import services
     from ocop.units.models import Unit
 
     call_command("load_units", provinces="24", verbosity=0)
@@ -90,20 +90,20 @@ def setup_chain() -> dict:
     square = {"type": "Polygon", "coordinates": [[
         [106.5500, 21.3800], [106.5512, 21.3800], [106.5512, 21.3811], [106.5500, 21.3811],
         [106.5500, 21.3800]]]}
-    zone = actions.create_zone(actor=user, producer=producer, products=[fruit], data={
+    zone = services.create_zone(actor=user, producer=producer, products=[fruit], data={
         "code": "VN-24-219-07591-001-23", "name": "Vùng vải Đồng Cốc", "crop": "Vải thiều",
         "crop_kind": "perennial", "declared_area_ha": "1.5", "boundary": square})
     t0 = datetime(2025, 6, 10, 0, 0, tzinfo=UTC)
-    harvest = actions.record_harvest(actor=user, zone=zone, product=fruit, lot_code="VT-01",
-                                     harvested_at=t0, quantity=Decimal(50_000), unit="kg")
+    harvest = services.record_harvest(actor=user, zone=zone, product=fruit, lot_code="VT-01",
+                                      harvested_at=t0, quantity=Decimal(50_000), unit="kg")
     lots = []
     for i in range(LOTS):
-        lot = actions.record_transformation(
+        lot = services.record_transformation(
             actor=user, inputs=[(harvest, Decimal(1000))], product=dried,
             lot_code=f"VS-{i:02d}", produced_at=t0 + timedelta(days=5, hours=i),
             quantity=Decimal(100_000), unit="hộp")
-        actions.ship(actor=user, lot=lot, shipped_at=t0 + timedelta(days=7, hours=i),
-                     destination="Siêu thị OCOP Hà Nội")
+        services.ship(actor=user, lot=lot, shipped_at=t0 + timedelta(days=7, hours=i),
+                      destination="Siêu thị OCOP Hà Nội")
         lots.append(lot)
     decision = certificates.create_decision(
         actor=None, number="56/QĐ-UBND", date=date(2025, 9, 1), signer_name="Lê Văn Tỉnh",
@@ -209,7 +209,7 @@ def measure_capture(admin) -> dict:
     """(b) one 10,000-event document through capture, then the same rows by plain bulk insert."""
     from django.db import transaction
 
-    from ocop.trace import services
+    from ocop.trace import capture
     from ocop.trace.epcis import validation
     from ocop.trace.models import EpcisEvent, EventEpc
 
@@ -219,7 +219,7 @@ def measure_capture(admin) -> dict:
     validation.validate(doc)
     t_validate = time.perf_counter() - started
     started = time.perf_counter()
-    result = services.capture(document=doc, actor=admin)
+    result = capture.capture(document=doc, actor=admin)
     t_capture = time.perf_counter() - started
     job = result.job
     event_rows = list(EpcisEvent.objects.filter(capture=job).values())

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "ocop.worker",
     "ocop.jobs",
     "ocop.news",
+    "ocop.training",
     "ocop.demo",
     "ocop.api",
     "ocop.web",
@@ -238,9 +239,6 @@ else:
             )
         }
     }
-
-# OCOP certificates are valid 36 calendar months from the date of issue (Decision 148/QĐ-TTg).
-OCOP_CERTIFICATE_VALIDITY_MONTHS = env.int("OCOP_CERTIFICATE_VALIDITY_MONTHS", default=36)
 
 # Public base URL used in QR codes and e-mails.
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")

@@ -86,8 +86,8 @@ def revoke(request: HttpRequest, number: str, payload: RevokeIn):
         services.revoke_certificate(actor=user, certificate=certificate, reason=payload.reason,
                                     decision_number=payload.decision_number,
                                     revoked_on=payload.revoked_on)
-    except PermissionDenied:
-        return Status(403, {"detail": _("Bạn không có quyền thu hồi giấy chứng nhận này.")})
+    except PermissionDenied as exc:  # the reason permissions.can_revoke gives
+        return Status(403, {"detail": str(exc)})
     except ValidationError as exc:
         detail = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
         return Status(422, {"detail": detail})

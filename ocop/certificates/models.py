@@ -1,10 +1,10 @@
 """Recognition decisions (quyết định công nhận) and OCOP certificates (giấy chứng nhận).
 
 Validity (ocop-facts.md §1.3, §1.8): a certificate for a 3–5★ product is valid for 36 months
-from its date of issue (``settings.OCOP_CERTIFICATE_VALIDITY_MONTHS``). Months are calendar
-months, the way the Civil Code counts periods (a period ending on a day the month lacks ends on
-the last day of that month): issued 29/02/2024 → valid until 28/02/2027. ``valid_until`` is the
-*last* day of validity; the certificate is expired from the next day on.
+from its date of issue (``ocop.rules.certification.certificate_valid_until``). Months are
+calendar months, the way the Civil Code counts periods (a period ending on a day the month lacks
+ends on the last day of that month): issued 29/02/2024 → valid until 28/02/2027. ``valid_until``
+is the *last* day of validity; the certificate is expired from the next day on.
 
 The status is computed against a date (``status_on``), never stored, so that a page rendered
 today, a test with a controlled clock and the daily job all agree; the daily job only keeps the
@@ -13,7 +13,6 @@ denormalised ``Product.stars`` in step and records that it did so (``expiry_reco
 
 from __future__ import annotations
 
-import calendar
 from datetime import date
 from decimal import Decimal
 
@@ -26,18 +25,8 @@ from django.utils.translation import gettext_lazy as _
 from ocop.core.files import UnguessableUploadTo
 from ocop.core.search import FoldedSearchText
 from ocop.core.validators import PlainText
-from ocop.dossiers.levels import LEVEL_CHOICES
-
-
-def add_months(day: date, months: int) -> date:
-    """``day`` plus calendar months, clamped to the month's last day (29/02 + 12 → 28/02)."""
-    index = day.month - 1 + months
-    year, month = day.year + index // 12, index % 12 + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
-
-
-def validity_months() -> int:
-    return getattr(settings, "OCOP_CERTIFICATE_VALIDITY_MONTHS", 36)
+from ocop.rules.certification import MIN_CERTIFIABLE_STARS, TOP_STARS
+from ocop.rules.levels import LEVEL_CHOICES
 
 
 class SigningCapacity(models.TextChoices):
@@ -182,7 +171,8 @@ class Certificate(models.Model):
         ordering = ["-issued_on", "-id"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(stars__gte=3) & Q(stars__lte=5), name="certificate_stars_3_to_5"
+                condition=Q(stars__gte=MIN_CERTIFIABLE_STARS) & Q(stars__lte=TOP_STARS),
+                name="certificate_stars_3_to_5",
             ),
             models.CheckConstraint(
                 condition=Q(total_score__gte=Decimal(0)) & Q(total_score__lte=Decimal(100)),

@@ -16,6 +16,7 @@ from ocop.accounts.models import Role, User
 from ocop.certificates.documents import authority
 from ocop.certificates.models import Certificate, CertificateStatus, RecognitionDecision
 from ocop.core.search import search, search_q
+from ocop.rules.certification import is_certifiable
 from ocop.units.names import full_address
 
 _RELATED = (
@@ -77,7 +78,7 @@ def certificate_list(user: User, f: CertificateFilter, today: date) -> QuerySet[
                     codes=("number",))
     if f.status:
         qs = qs.filter(status_value=f.status)
-    if f.stars in (3, 4, 5):
+    if f.stars is not None and is_certifiable(f.stars):
         qs = qs.filter(stars=f.stars)
     if f.expiring_within is not None and f.expiring_within >= 0:
         qs = qs.filter(status_value=CertificateStatus.VALID,

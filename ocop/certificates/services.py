@@ -34,28 +34,31 @@ from ocop.certificates.models import (
     ExpiryReminder,
     RecognitionDecision,
     SigningCapacity,
-    add_months,
-    validity_months,
 )
+from ocop.core.refusals import Verdict
 from ocop.core.validators import plain_text_errors
 from ocop.dossiers import services as dossiers
-from ocop.dossiers.levels import CENTRAL, DISTRICT, PROVINCE
 from ocop.dossiers.models import Dossier, DossierState
 from ocop.notifications.services import notify
 from ocop.registry.models import Product
+from ocop.rules.certification import (
+    REMINDER_DAYS_BEFORE_EXPIRY,
+    can_upgrade,
+    certificate_valid_until,
+    is_certifiable,
+)
+from ocop.rules.levels import CENTRAL, DISTRICT, PROVINCE
 from ocop.units.models import Unit
-
-REMINDER_DAYS = (90, 30)
-CERTIFIABLE = (3, 4, 5)
 
 
 def _today(today: date | None) -> date:
     return today or timezone.localdate()
 
 
-def _check(allowed: bool) -> None:
-    if not allowed:
-        raise PermissionDenied(_("Bạn không có quyền thực hiện thao tác này."))
+def _check(verdict: Verdict) -> None:
+    # PermissionDenied (not the core Forbidden): the pages and the API answer it with 403.
+    if not verdict:
+        raise PermissionDenied(verdict.reason)
 
 
 # --- Recipients ------------------------------------------------------------------------------
@@ -207,7 +210,7 @@ def issue_certificate(
     """Issue one certificate under ``decision`` (issued on the decision's date by default)."""
     today = _today(today)
     issued_on = issued_on or decision.date
-    if stars not in CERTIFIABLE:
+    if not is_certifiable(stars):
         raise ValidationError(
             {"stars": _("Chỉ sản phẩm đạt 3 đến 5 sao được cấp giấy chứng nhận.")})
     if not Decimal(0) <= Decimal(total_score) <= Decimal(100):
@@ -223,7 +226,7 @@ def issue_certificate(
     certificate = Certificate.objects.create(
         number=number, product=product, producer_id=product.producer_id, decision=decision,
         stars=stars, total_score=Decimal(total_score).quantize(Decimal("0.01")),
-        issued_on=issued_on, valid_until=add_months(issued_on, validity_months()),
+        issued_on=issued_on, valid_until=certificate_valid_until(issued_on),
         administered_by=province, source_dossier=source_dossier,
     )
     audit.record(actor=actor, action="certificates.issue", obj=certificate,
@@ -292,7 +295,8 @@ def revoke_certificate(
 @dataclass
 class DailyReport:
     today: date
-    reminders: dict[int, list[str]] = field(default_factory=lambda: {d: [] for d in REMINDER_DAYS})
+    reminders: dict[int, list[str]] = field(
+        default_factory=lambda: {d: [] for d in REMINDER_DAYS_BEFORE_EXPIRY})
     expired: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
@@ -314,7 +318,7 @@ def reminders_due(today: date, days_before: int) -> Iterable[Certificate]:
 
     Due from the day exactly ``days_before`` days before ``valid_until``; if the job missed that
     day it catches up later, but never sends the 90-day reminder once the 30-day one is due."""
-    shorter = [d for d in REMINDER_DAYS if d < days_before]
+    shorter = [d for d in REMINDER_DAYS_BEFORE_EXPIRY if d < days_before]
     low = (max(shorter) + 1) if shorter else 0
     qs = (
         Certificate.objects.valid_on(today)
@@ -385,7 +389,7 @@ def run_daily(*, today: date | None = None) -> DailyReport:
     and a re-run the same day does nothing more."""
     today = _today(today)
     report = DailyReport(today=today)
-    for days in REMINDER_DAYS:
+    for days in REMINDER_DAYS_BEFORE_EXPIRY:
         for certificate in reminders_due(today, days):
             if _send_reminder(certificate, days, today):
                 report.reminders[days].append(certificate.number)
@@ -417,7 +421,7 @@ def open_follow_up_dossier(*, actor: User, certificate: Certificate, upgrade: bo
         raise ValidationError(
             _("Chưa có hồ sơ điện tử của lần công nhận trước; hãy lập hồ sơ mới cho sản phẩm.")
         )
-    if upgrade and certificate.stars >= 5:
+    if upgrade and not can_upgrade(certificate.stars):
         raise ValidationError(_("Sản phẩm đã đạt 5 sao, không thể nâng hạng."))
     return dossiers.open_dossier(
         actor=actor, product=certificate.product, previous=previous,

@@ -19,6 +19,7 @@ from ocop.certificates import forms, permissions, selectors, services
 from ocop.certificates.pdf import certificate_pdf
 from ocop.core.files import serve_protected
 from ocop.dossiers.services import StateError
+from ocop.rules.certification import CERTIFIABLE_STARS, can_upgrade
 
 PUBLIC_CACHE = "public, max-age=60"
 
@@ -52,7 +53,7 @@ def certificate_list(request: HttpRequest) -> HttpResponse:
     f = selectors.CertificateFilter.from_params(request.GET)
     page = Paginator(selectors.certificate_list(request.user, f, today),
                      settings.PAGE_SIZE).get_page(request.GET.get("page"))
-    context = {"page": page, "f": f, "today": today}
+    context = {"page": page, "f": f, "today": today, "star_choices": CERTIFIABLE_STARS}
     if request.htmx and request.htmx.target == "results":
         return render(request, "certificates/list.html#results", context)
     return render(request, "certificates/list.html", context)
@@ -72,6 +73,7 @@ def certificate_detail(request: HttpRequest, number: str) -> HttpResponse:
         "can_revoke": permissions.can_revoke(user, certificate)
         and certificate.revoked_on is None,
         "can_renew": permissions.can_renew(user, certificate) and certificate.revoked_on is None,
+        "can_upgrade": can_upgrade(certificate.stars),
         "verify_path": f"/verify/{certificate.number}",
     })
 

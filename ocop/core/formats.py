@@ -11,7 +11,8 @@ from __future__ import annotations
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
-from django.utils.formats import number_format
+from django.utils import numberformat
+from django.utils.formats import get_format, number_format
 
 
 def format_decimal(value: Any, places: int = 2) -> str:
@@ -40,3 +41,17 @@ def format_points(value: Any) -> str:
         return value
     places = max(0, -number.normalize().as_tuple().exponent)
     return format_decimal(number, places)
+
+
+def format_money(value: Any) -> str:
+    """A whole amount of đồng with its thousands grouped: ``45.000.000`` (vi) / ``45,000,000``
+    (en). Django's Vietnamese locale sets no grouping, which leaves budget figures unreadable."""
+    if isinstance(value, bool) or value is None or value == "":
+        return value
+    try:
+        number = Decimal(str(value)).quantize(Decimal(1), rounding=ROUND_HALF_UP)
+    except InvalidOperation:
+        return value
+    return numberformat.format(number, get_format("DECIMAL_SEPARATOR"), decimal_pos=0,
+                               grouping=3, thousand_sep=get_format("THOUSAND_SEPARATOR"),
+                               force_grouping=True)

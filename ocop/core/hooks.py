@@ -43,3 +43,23 @@ class Hook[F: Callable[..., Any]]:
 
     def __repr__(self) -> str:
         return f"<Hook {self.name} provided={self.provided}>"
+
+
+class HookList[F: Callable[..., Any]]:
+    """One question many apps may answer; calling it returns every answer, in the order the
+    apps provided them (their order in INSTALLED_APPS)."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self._providers: list[F] = []
+
+    def provide(self, provider: F) -> F:
+        if provider not in self._providers:
+            self._providers.append(provider)
+        return provider
+
+    def __call__(self, *args: Any, **kwargs: Any) -> list[Any]:
+        return [provider(*args, **kwargs) for provider in self._providers]
+
+    def __repr__(self) -> str:
+        return f"<HookList {self.name} providers={len(self._providers)}>"

@@ -11,6 +11,7 @@ from ninja import Router, Schema, Status
 
 from ocop.criteria import requests, selectors
 from ocop.criteria.engine import CriteriaSetError, EvaluationError
+from ocop.rules.councils import CHAIR_REQUIRED, QUORUM_RATIO, SCORE_SPREAD_LIMIT
 
 router = Router(tags=["criteria"])
 
@@ -97,10 +98,11 @@ AGGREGATE_BODY = {
                             "type": "object",
                             "properties": {
                                 "size": {"type": "integer"},
-                                "quorum_ratio": {"type": "string", "default": "0.75"},
+                                "quorum_ratio": {"type": "string", "default": str(QUORUM_RATIO)},
                                 "quorum_min": {"type": "integer"},
-                                "chair_required": {"type": "boolean", "default": True},
-                                "rescore_limit": {"type": "string", "default": "10"},
+                                "chair_required": {"type": "boolean", "default": CHAIR_REQUIRED},
+                                "rescore_limit": {"type": "string",
+                                                  "default": str(SCORE_SPREAD_LIMIT)},
                             },
                         },
                         "members": {

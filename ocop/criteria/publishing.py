@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from ocop.accounts.models import User
 from ocop.audit import services as audit
+from ocop.core.refusals import Invalid
 from ocop.criteria import permissions, selectors
 from ocop.criteria.engine import CriteriaSet, CriteriaSetError, Problem
 from ocop.criteria.engine.excel import excel_bytes
@@ -35,13 +36,13 @@ State = CriteriaSetVersion.State
 OFFICIAL = "official"
 
 
-class SheetRefused(Exception):
+class SheetRefused(Invalid):
     """An upload that cannot be staged: ``problems`` names each place (sheet/row/column for the
-    Excel template, the field for YAML)."""
+    Excel template, the field for YAML); the message joins them."""
 
-    def __init__(self, problems: list[Problem]) -> None:
+    def __init__(self, problems: list[Problem], *, code: str) -> None:
         self.problems = problems
-        super().__init__("; ".join(str(p) for p in problems))
+        super().__init__("; ".join(str(p) for p in problems), code=code)
 
 
 def _check(allowed: bool) -> None:
@@ -49,8 +50,8 @@ def _check(allowed: bool) -> None:
         raise PermissionDenied(_("Bạn không có quyền thực hiện thao tác này."))
 
 
-def _refuse(name: str, message: str, field: str | None = None) -> SheetRefused:
-    return SheetRefused([Problem(message, source=name, field=field)])
+def _refuse(name: str, message: str, field: str | None = None, *, code: str) -> SheetRefused:
+    return SheetRefused([Problem(message, source=name, field=field)], code=code)
 
 
 def read_upload(file: File) -> CriteriaSet:
@@ -62,14 +63,16 @@ def read_upload(file: File) -> CriteriaSet:
         size = file.size if file.size is not None else len(file.read())
         if size > settings.UPLOAD_MAX_BYTES:
             raise _refuse(name, _("Tệp quá lớn; tối đa %(max).0f MB.")
-                          % {"max": settings.UPLOAD_MAX_BYTES / 1048576})
+                          % {"max": settings.UPLOAD_MAX_BYTES / 1048576},
+                          code="criteria.file_too_large")
         file.seek(0)
         return _parse(name.rsplit(".", 1)[0] + ".yaml", file.read())
     try:
         uploads.validate_upload(file, frozenset({"xlsx"}))
     except ValidationError as exc:
         messages = [str(m) for m in exc.messages]
-        raise SheetRefused([Problem(m, source=name) for m in messages]) from None
+        raise SheetRefused([Problem(m, source=name) for m in messages],
+                           code="criteria.file_refused") from None
     file.seek(0)
     return _parse(name.rsplit(".", 1)[0] + ".xlsx", file.read())
 
@@ -78,7 +81,7 @@ def _parse(name: str, content: bytes) -> CriteriaSet:
     try:
         return parse_upload(name, content)
     except CriteriaSetError as exc:
-        raise SheetRefused(list(exc.problems)) from None
+        raise SheetRefused(list(exc.problems), code="criteria.sheet_invalid") from None
 
 
 def _applies_to_known(criteria_set: CriteriaSet) -> None:
@@ -88,12 +91,12 @@ def _applies_to_known(criteria_set: CriteriaSet) -> None:
         if not ProductSet.objects.filter(code=applies.product_set).exists():
             raise _refuse(source, _("Bộ sản phẩm “%(code)s” (applies_to.product_set) không có "
                                     "trong danh mục.") % {"code": applies.product_set},
-                          "applies_to.product_set")
+                          "applies_to.product_set", code="criteria.product_set_unknown")
     elif not (applies.subgroup and ProductSet.objects.filter(subgroup_id=applies.subgroup)
               .exists()):
         raise _refuse(source, _("Tệp phải nêu bộ sản phẩm áp dụng (applies_to.product_set) "
                                 "hoặc một phân nhóm có bộ sản phẩm (applies_to.subgroup)."),
-                      "applies_to")
+                      "applies_to", code="criteria.applies_to_missing")
 
 
 @transaction.atomic
@@ -113,7 +116,8 @@ def stage(*, actor: User, file: File) -> CriteriaSetVersion:
                    _("Bộ “%(code)s” đã có phiên bản %(version)d đang áp dụng; hãy đặt số phiên "
                      "bản %(next)d."))
         raise _refuse(source, message % {"code": criteria_set.code, "version": newest.version,
-                                         "next": newest.version + 1}, "version")
+                                         "next": newest.version + 1}, "version",
+                      code="criteria.version_in_use")
     fields = {**version_fields(criteria_set), "source_name": source[:200],
               "imported_by": actor, "state": State.STAGED}
     row, created = CriteriaSetVersion.objects.select_for_update().update_or_create(

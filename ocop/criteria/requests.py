@@ -23,7 +23,9 @@ from ocop.criteria.engine import (
     answers_from_pairs,
     evaluate,
 )
+from ocop.criteria.engine.model import MAX_STARS
 from ocop.criteria.models import CriteriaSetVersion
+from ocop.rules.councils import CHAIR_REQUIRED, QUORUM_RATIO, SCORE_SPREAD_LIMIT
 
 
 class RequestError(ValueError):
@@ -89,7 +91,7 @@ def evaluate_payload(code: str, payload: Any,
     # Advice needs every criterion answered (a partial self-assessment gets it once complete),
     # and a 5-star sheet has no next star unless a target is asked for.
     incomplete = result.partial and bool(result.missing)
-    if incomplete or (result.stars >= 5 and target is None):
+    if incomplete or (result.stars >= MAX_STARS and target is None):
         out["advice"] = None
     else:
         out["advice"] = advise(criteria_set, answers, target_stars=target).to_dict()
@@ -133,10 +135,11 @@ def aggregate_payload(payload: Any) -> dict[str, Any]:
     size = council.get("size", len(sheets))
     config = CouncilConfig(
         size=size,
-        quorum_ratio=_decimal(council.get("quorum_ratio"), "quorum_ratio", Decimal("0.75")),
+        quorum_ratio=_decimal(council.get("quorum_ratio"), "quorum_ratio", QUORUM_RATIO),
         quorum_min=council.get("quorum_min"),
-        chair_required=bool(council.get("chair_required", True)),
-        rescore_limit=_decimal(council.get("rescore_limit"), "rescore_limit", Decimal(10)),
+        chair_required=bool(council.get("chair_required", CHAIR_REQUIRED)),
+        rescore_limit=_decimal(council.get("rescore_limit"), "rescore_limit",
+                               SCORE_SPREAD_LIMIT),
     )
     row, criteria_set = selectors.load(code)
     out = aggregate(criteria_set, sheets, config).to_dict()

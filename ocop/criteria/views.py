@@ -92,7 +92,8 @@ def manage(request: HttpRequest) -> HttpResponse:
         try:
             if upload is None:
                 raise publishing.SheetRefused([Problem(_("Hãy chọn một tệp Excel (.xlsx) hoặc "
-                                                         "YAML."), source="")])
+                                                         "YAML."), source="")],
+                                              code="criteria.file_missing")
             row = publishing.stage(actor=request.user, file=upload)
         except publishing.SheetRefused as exc:
             refused = exc

@@ -1,7 +1,7 @@
 """Demo traceability: one planting-area zone, a harvest lot and a stamp roll for the demo
 producer, so that a newcomer can open a valid and a voided stamp right after `make run`.
 
-Everything goes through ocop.trace.actions, so the EPCIS events, stamp ranges and audit entries
+Everything goes through ocop.trace.services, so the EPCIS events, stamp ranges and audit entries
 are the ones a real producer would create.
 """
 
@@ -14,7 +14,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from ocop.accounts.models import User
-from ocop.trace import actions, stamps
+from ocop.trace import services, stamps
 
 # A 5-hectare square of lychee orchard near Phì Điền (Lục Ngạn): 0.002024° of latitude and
 # 0.002162° of longitude are both about 224 m at 21.4° N.
@@ -44,7 +44,7 @@ def build_demo_trace(*, today: datetime | None = None) -> DemoTrace:
     district = commune.parent
     # The legacy layout VN–province–district–commune–facility–year (Decision 3156/QĐ-BNN-TT).
     code = f"VN-{district.parent.code}-{district.code}-{commune.code}-001-23"
-    zone = actions.create_zone(
+    zone = services.create_zone(
         actor=owner,
         producer=producer,
         data={
@@ -58,17 +58,17 @@ def build_demo_trace(*, today: datetime | None = None) -> DemoTrace:
     now = today or timezone.now()
     harvested = now - timedelta(days=20)
     lot_code = f"PD{harvested:%y%m%d}"
-    lot = actions.record_harvest(
+    lot = services.record_harvest(
         actor=owner, zone=zone, product=product, lot_code=lot_code, harvested_at=harvested,
         quantity=Decimal("2000"), unit="kg", expires_on=(now + timedelta(days=30)).date(),
     )
-    batch = actions.issue_stamps(actor=owner, lot=lot, count=200)
-    actions.pack_with_stamps(actor=owner, batch=batch, first=1, last=150,
-                             packed_at=harvested + timedelta(days=1))
-    actions.void_stamps(actor=owner, batch=batch, first=151, last=160,
-                        reason="Cuộn tem bị hỏng khi in")
-    actions.ship(actor=owner, lot=lot, shipped_at=harvested + timedelta(days=2),
-                 destination="Chợ đầu mối nông sản Bắc Ninh")
+    batch = services.issue_stamps(actor=owner, lot=lot, count=200)
+    services.pack_with_stamps(actor=owner, batch=batch, first=1, last=150,
+                              packed_at=harvested + timedelta(days=1))
+    services.void_stamps(actor=owner, batch=batch, first=151, last=160,
+                         reason="Cuộn tem bị hỏng khi in")
+    services.ship(actor=owner, lot=lot, shipped_at=harvested + timedelta(days=2),
+                  destination="Chợ đầu mối nông sản Bắc Ninh")
 
     def uri(serial: int) -> str:
         return stamps.stamp_uri(product.gtin, product.pk, lot.code, serial)

@@ -18,8 +18,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from ocop.dossiers.levels import LEVEL_CHOICES
 from ocop.dossiers.models import ProgrammeYear, Round
+from ocop.rules.levels import LEVEL_CHOICES
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 

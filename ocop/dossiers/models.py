@@ -16,7 +16,8 @@ from django.utils.translation import gettext_lazy as _
 from ocop.core.files import UnguessableUploadTo
 from ocop.core.search import FoldedSearchText
 from ocop.core.validators import PlainText
-from ocop.dossiers.levels import LEVEL_CHOICES, PROCEDURE_CHOICES
+from ocop.rules.certification import MIN_CERTIFIABLE_STARS
+from ocop.rules.levels import LEVEL_CHOICES, PROCEDURE_CHOICES
 
 
 class ProgrammeYear(models.Model):
@@ -168,7 +169,8 @@ class Dossier(models.Model):
         Round, verbose_name=_("đợt đánh giá"), null=True, blank=True, on_delete=models.PROTECT,
         related_name="dossiers",
     )
-    target_stars = models.PositiveSmallIntegerField(_("hạng sao đăng ký"), default=3)
+    target_stars = models.PositiveSmallIntegerField(_("hạng sao đăng ký"),
+                                                    default=MIN_CERTIFIABLE_STARS)
     kind = models.CharField(_("loại hồ sơ"), max_length=16, choices=Kind.choices, default=Kind.NEW)
     previous = models.ForeignKey(
         "self", verbose_name=_("hồ sơ trước"), null=True, blank=True, on_delete=models.PROTECT,

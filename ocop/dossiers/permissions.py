@@ -14,15 +14,20 @@ Actions, each a small predicate registered with ``rules`` as ``dossiers.<name>``
   office of the producer's province, and central/admin accounts;
 - ``manage_rounds``: programme years and rounds — the standing office of that province,
   central/admin.
+
+The action predicates answer a ``Verdict``: truthy when allowed, otherwise the refusal the person
+reads and its code (``rules`` reads it as a bool).
 """
 
 from __future__ import annotations
 
 import rules
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
 from ocop.accounts.jurisdiction import unit_q
 from ocop.accounts.models import Role, User
+from ocop.core.refusals import ALLOWED, Verdict, denied
 from ocop.dossiers import hooks
 from ocop.dossiers.models import Dossier, ProgrammeYear
 from ocop.units.models import Unit
@@ -47,13 +52,22 @@ def _commune_of(dossier: Dossier) -> Unit:
     return dossier.producer.commune
 
 
+def _verdict(allowed: bool, code: str) -> Verdict:
+    return ALLOWED if allowed else denied(
+        _("Bạn không có quyền thực hiện thao tác này với hồ sơ."), code)
+
+
 @rules.predicate
 def can_view(user: User, dossier: Dossier) -> bool:
     return Dossier.objects.filter(visible_q(user), pk=dossier.pk).exists()
 
 
 @rules.predicate
-def can_edit(user: User, dossier: Dossier) -> bool:
+def can_edit(user: User, dossier: Dossier) -> Verdict:
+    return _verdict(_edits(user, dossier), "dossiers.edit_forbidden")
+
+
+def _edits(user: User, dossier: Dossier) -> bool:
     if not user.is_authenticated or not user.is_active:
         return False
     if user.role == Role.ADMIN or user.is_superuser:
@@ -66,7 +80,11 @@ def can_edit(user: User, dossier: Dossier) -> bool:
 
 
 @rules.predicate
-def can_precheck(user: User, dossier: Dossier) -> bool:
+def can_precheck(user: User, dossier: Dossier) -> Verdict:
+    return _verdict(_prechecks(user, dossier), "dossiers.precheck_forbidden")
+
+
+def _prechecks(user: User, dossier: Dossier) -> bool:
     if not user.is_authenticated or not user.is_active:
         return False
     if user.role == Role.COMMUNE_OFFICER:
@@ -75,7 +93,11 @@ def can_precheck(user: User, dossier: Dossier) -> bool:
 
 
 @rules.predicate
-def can_review(user: User, dossier: Dossier) -> bool:
+def can_review(user: User, dossier: Dossier) -> Verdict:
+    return _verdict(_reviews(user, dossier), "dossiers.review_forbidden")
+
+
+def _reviews(user: User, dossier: Dossier) -> bool:
     if not user.is_authenticated or not user.is_active:
         return False
     if user.is_nationwide:
@@ -92,7 +114,11 @@ def current_province_of(year: ProgrammeYear) -> str | None:
 
 
 @rules.predicate
-def can_manage_rounds(user: User, year: ProgrammeYear | None = None) -> bool:
+def can_manage_rounds(user: User, year: ProgrammeYear | None = None) -> Verdict:
+    return _verdict(_manages_rounds(user, year), "dossiers.rounds_forbidden")
+
+
+def _manages_rounds(user: User, year: ProgrammeYear | None) -> bool:
     if not user.is_authenticated or not user.is_active:
         return False
     if user.is_nationwide:

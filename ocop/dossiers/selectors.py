@@ -23,7 +23,6 @@ from ocop.criteria import selectors as criteria_selectors
 from ocop.criteria.templatetags.criteria_tags import localized
 from ocop.dossiers import checklist, permissions
 from ocop.dossiers.forms import FIELDS_BY_KEY
-from ocop.dossiers.levels import LEVEL_LABELS, levels_in_force
 from ocop.dossiers.models import (
     CorrectionRequest,
     Dossier,
@@ -33,6 +32,7 @@ from ocop.dossiers.models import (
     Round,
 )
 from ocop.registry.models import EvidenceDocument
+from ocop.rules.levels import LEVEL_LABELS, levels_in_force
 from ocop.units.models import Unit
 
 _RELATED = ("product__product_set", "producer__commune", "round", "requested_round",

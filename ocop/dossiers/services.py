@@ -31,12 +31,12 @@ from django.utils.translation import ngettext
 from ocop.accounts.models import Role, User
 from ocop.accounts.selectors import commune_officers, producer_users, province_office_users
 from ocop.audit import services as audit
+from ocop.core.refusals import Conflict, Verdict
 from ocop.criteria import selectors as criteria_selectors
 from ocop.criteria.engine import evaluate
 from ocop.criteria.models import CriteriaSetVersion
 from ocop.dossiers import checklist, permissions
 from ocop.dossiers.forms import clean_form_changes, missing_required
-from ocop.dossiers.levels import LEVEL_LABELS, THREE_LEVEL, TWO_LEVEL, basis, levels_in_force
 from ocop.dossiers.models import (
     AWAITING_REVIEW,
     EVALUATION_STATES,
@@ -53,17 +53,19 @@ from ocop.dossiers.selectors import round_covers
 from ocop.notifications.services import notify
 from ocop.registry.models import EvidenceDocument, Product
 from ocop.registry.uploads import validate_document_upload
+from ocop.rules.certification import MIN_CERTIFIABLE_STARS, is_certifiable
+from ocop.rules.levels import LEVEL_LABELS, THREE_LEVEL, TWO_LEVEL, basis, levels_in_force
 from ocop.units.models import Unit
 
 S = DossierState
 
 
-class StateError(Exception):
-    """A move that the state, procedure, round or a deadline does not allow."""
+class StateError(Conflict):
+    """A move that the state, procedure, round or a deadline does not allow. Raise it with a
+    ``code`` naming the rule (``dossiers.not_editable``); callers that name none get this
+    default."""
 
-    def __init__(self, message: str) -> None:
-        self.message = message
-        super().__init__(message)
+    default_code = "dossiers.state"
 
 
 # --- helpers ---------------------------------------------------------------------------------
@@ -81,9 +83,10 @@ def _state_label(state: str) -> str:
     return str(S(state).label)
 
 
-def _require(ok: bool) -> None:
-    if not ok:
-        raise PermissionDenied(_("Bạn không có quyền thực hiện thao tác này với hồ sơ."))
+def _require(verdict: Verdict) -> None:
+    # PermissionDenied (not the core Forbidden): the pages and the API answer it with 403.
+    if not verdict:
+        raise PermissionDenied(verdict.reason)
 
 
 def _check(actor: User | None, predicate: Any, obj: Any) -> None:
@@ -107,7 +110,8 @@ def _move(dossier: Dossier, to: str, actor: User | None, action: str,
     if to not in TRANSITIONS[before]:
         raise StateError(
             _("Không thể chuyển hồ sơ từ trạng thái “%(before)s” sang “%(to)s”.")
-            % {"before": _state_label(before), "to": _state_label(to)}
+            % {"before": _state_label(before), "to": _state_label(to)},
+            code="dossiers.transition_not_allowed"
         )
     dossier.state = to
     dossier.state_changed_at = timezone.now()
@@ -147,7 +151,8 @@ def default_criteria_set(product: Product, on: date) -> CriteriaSetVersion:
             _("Chưa có bộ tiêu chí nào áp dụng cho bộ sản phẩm “%(set)s” vào ngày %(day)s. "
               "Văn phòng Điều phối OCOP Trung ương hoặc quản trị viên nạp bộ tiêu chí; xem "
               "bộ sản phẩm nào đã có phiếu tại trang “Bộ tiêu chí” (/tieu-chi/).")
-            % {"set": product.product_set.name_vi, "day": _fmt(on)}
+            % {"set": product.product_set.name_vi, "day": _fmt(on)},
+            code="dossiers.no_criteria_set"
         )
     return found
 
@@ -209,7 +214,7 @@ OPEN_STATES = frozenset(TRANSITIONS) - {S.RECOGNISED, S.NOT_RECOGNISED, S.WITHDR
 
 @transaction.atomic
 def open_dossier(
-    *, actor: User | None, product: Product, target_stars: int = 3,
+    *, actor: User | None, product: Product, target_stars: int = MIN_CERTIFIABLE_STARS,
     kind: str = Dossier.Kind.NEW, previous: Dossier | None = None,
     criteria_set: CriteriaSetVersion | None = None, requested_round: Round | None = None,
     today: date | None = None,
@@ -220,7 +225,7 @@ def open_dossier(
     producer = product.producer
     probe = Dossier(producer=producer, product=product)
     _check(actor, permissions.can_edit, probe)
-    if target_stars not in (3, 4, 5):
+    if not is_certifiable(target_stars):
         raise ValidationError({"target_stars": _("Hạng sao đăng ký phải là 3, 4 hoặc 5.")})
     if kind not in Dossier.Kind.values:
         raise ValidationError({"kind": _("Loại hồ sơ không hợp lệ.")})
@@ -236,7 +241,8 @@ def open_dossier(
     busy = Dossier.objects.filter(product=product, state__in=OPEN_STATES).first()
     if busy is not None:
         raise StateError(_("Sản phẩm này đang có hồ sơ %(ref)s chưa kết thúc (“%(state)s”).")
-                         % {"ref": busy.reference, "state": _state_label(busy.state)})
+                         % {"ref": busy.reference, "state": _state_label(busy.state)},
+                         code="dossiers.product_busy")
     if criteria_set is None:
         criteria_set = default_criteria_set(product, day)
     dossier = Dossier(
@@ -280,7 +286,8 @@ def _not_editable(dossier: Dossier) -> StateError:
     return StateError(
         _("Hồ sơ %(ref)s đang ở trạng thái “%(state)s” nên không sửa được. Chỉ sửa khi hồ sơ "
           "đang soạn hoặc đang được yêu cầu bổ sung.")
-        % {"ref": dossier.reference, "state": _state_label(dossier.state)}
+        % {"ref": dossier.reference, "state": _state_label(dossier.state)},
+        code="dossiers.not_editable"
     )
 
 
@@ -314,7 +321,7 @@ def autosave(
             else:
                 new_answers[code] = option
     if target_stars is not None and target_stars != dossier.target_stars:
-        if target_stars not in (3, 4, 5):
+        if not is_certifiable(target_stars):
             raise ValidationError({"target_stars": _("Hạng sao đăng ký phải là 3, 4 hoặc 5.")})
         changes["target_stars"] = [dossier.target_stars, target_stars]
         dossier.target_stars = target_stars
@@ -439,24 +446,29 @@ def submission_problems(dossier: Dossier, on: date) -> list[str]:
 
 def _check_round_for_submission(dossier: Dossier, round_: Round | None, day: date) -> None:
     if round_ is None:
-        raise StateError(_("Chưa chọn đợt đánh giá để nộp hồ sơ."))
+        raise StateError(_("Chưa chọn đợt đánh giá để nộp hồ sơ."), code="dossiers.round_missing")
     if round_.status != Round.Status.OPEN:
-        raise StateError(_("%(round)s đã đóng, không nhận hồ sơ.") % {"round": round_.name})
+        raise StateError(_("%(round)s đã đóng, không nhận hồ sơ.") % {"round": round_.name},
+                         code="dossiers.round_closed")
     if day < round_.opens_on:
         raise StateError(_("%(round)s bắt đầu nhận hồ sơ từ ngày %(day)s.")
-                         % {"round": round_.name, "day": _fmt(round_.opens_on)})
+                         % {"round": round_.name, "day": _fmt(round_.opens_on)},
+                         code="dossiers.round_not_open_yet")
     if day > round_.submission_deadline:
         raise StateError(
             _("Đã quá hạn nộp hồ sơ của %(round)s: hạn cuối là ngày %(day)s. Hãy chọn một đợt "
-              "đánh giá khác.") % {"round": round_.name, "day": _fmt(round_.submission_deadline)}
+              "đánh giá khác.") % {"round": round_.name, "day": _fmt(round_.submission_deadline)},
+            code="dossiers.deadline_passed"
         )
     entry = levels_in_force(day).entry_level
     if round_.level != entry.code:
         raise StateError(_("Hồ sơ mới phải nộp vào đợt %(expected)s; %(round)s là đợt %(level)s.")
                          % {"expected": entry.label_vi.lower(), "round": round_.name,
-                            "level": LEVEL_LABELS[round_.level].lower()})
+                            "level": LEVEL_LABELS[round_.level].lower()},
+                            code="dossiers.round_wrong_level")
     if not round_covers(round_, dossier):
-        raise StateError(_("%(round)s không thuộc địa bàn của chủ thể.") % {"round": round_.name})
+        raise StateError(_("%(round)s không thuộc địa bàn của chủ thể.") % {"round": round_.name},
+                         code="dossiers.round_outside_area")
 
 
 def _freeze(dossier: Dossier, actor: User | None) -> DossierVersion:
@@ -500,12 +512,12 @@ def submit(*, actor: User | None, dossier: Dossier, today: date | None = None) -
     dossier = _locked(dossier)
     if dossier.state != S.DRAFT:
         raise StateError(_("Chỉ nộp được hồ sơ đang soạn; hồ sơ đang ở trạng thái “%(state)s”.")
-                         % {"state": _state_label(dossier.state)})
+                         % {"state": _state_label(dossier.state)}, code="dossiers.not_a_draft")
     _check_round_for_submission(dossier, dossier.requested_round, day)
     problems = submission_problems(dossier, day)
     if problems:
         raise StateError(_("Hồ sơ chưa đủ điều kiện nộp: %(problems)s")
-                         % {"problems": " ".join(problems)})
+                         % {"problems": " ".join(problems)}, code="dossiers.incomplete")
     dossier.procedure = levels_in_force(day).procedure
     # ``today`` (demo data, tests) dates the submission too, so later dates can follow it.
     dossier.submitted_at = timezone.now() if today is None else timezone.make_aware(
@@ -530,10 +542,11 @@ def commune_precheck(
     dossier = _locked(dossier)
     if dossier.procedure != TWO_LEVEL:
         raise StateError(_("Hồ sơ theo Quyết định 148 (trước 01/07/2025) không qua bước xã "
-                           "kiểm tra."))
+                           "kiểm tra."), code="dossiers.no_commune_check")
     if not commune_may_check(dossier):
         raise StateError(_("Hồ sơ đang ở trạng thái “%(state)s”, không chờ xã kiểm tra.")
-                         % {"state": _state_label(dossier.state)})
+                         % {"state": _state_label(dossier.state)},
+                         code="dossiers.not_awaiting_commune_check")
     items = basis(TWO_LEVEL).commune_precheck
     clean: dict[str, dict[str, Any]] = {}
     errors: dict[str, str] = {}
@@ -578,7 +591,7 @@ def _request(actor: User | None, dossier: Dossier, items: list[dict[str, str]], 
              stage: str) -> CorrectionRequest:
     version = dossier.versions.order_by("-number").first()
     if version is None:  # every submitted dossier has one; guard the invariant loudly
-        raise StateError(_("Hồ sơ chưa có phiên bản đã nộp."))
+        raise StateError(_("Hồ sơ chưa có phiên bản đã nộp."), code="dossiers.no_submitted_version")
     request = CorrectionRequest.objects.create(
         dossier=dossier, version=version, stage=stage, requested_by=actor, items=items,
         message=message,
@@ -609,12 +622,13 @@ def request_corrections(
     if actor is not None and actor.role == Role.COMMUNE_OFFICER:
         _require(permissions.can_precheck(actor, dossier))
         if not commune_may_check(dossier):
-            raise StateError(_("Xã chỉ yêu cầu bổ sung khi hồ sơ đang chờ xã kiểm tra."))
+            raise StateError(_("Xã chỉ yêu cầu bổ sung khi hồ sơ đang chờ xã kiểm tra."),
+                             code="dossiers.not_awaiting_commune_check")
         stage = CorrectionRequest.Stage.COMMUNE
     else:
         _check(actor, permissions.can_review, dossier)
         if not province_may_review(dossier):
-            raise StateError(_review_refusal(dossier))
+            raise StateError(_review_refusal(dossier), code="dossiers.not_awaiting_review")
         stage = CorrectionRequest.Stage.PROVINCE
     return _request(actor, dossier, clean, message, stage)
 
@@ -638,11 +652,12 @@ def resubmit(
     _check(actor, permissions.can_edit, dossier)
     dossier = _locked(dossier)
     if dossier.state != S.CORRECTIONS_REQUESTED:
-        raise StateError(_("Hồ sơ không ở trạng thái chờ bổ sung."))
+        raise StateError(_("Hồ sơ không ở trạng thái chờ bổ sung."),
+                         code="dossiers.not_awaiting_correction")
     problems = submission_problems(dossier, day)
     if problems:
         raise StateError(_("Hồ sơ chưa đủ điều kiện nộp lại: %(problems)s")
-                         % {"problems": " ".join(problems)})
+                         % {"problems": " ".join(problems)}, code="dossiers.incomplete")
     open_request = dossier.corrections.filter(answered_at__isnull=True).first()
     answer = dict(answer or {})
     clean_answer = {
@@ -664,22 +679,24 @@ def resubmit(
 def _check_round_for_acceptance(dossier: Dossier, round_: Round) -> None:
     if round_.status != Round.Status.OPEN:
         raise StateError(_("%(round)s đã đóng, không tiếp nhận thêm hồ sơ.")
-                         % {"round": round_.name})
+                         % {"round": round_.name}, code="dossiers.round_closed")
     procedure = dossier.procedure or THREE_LEVEL
     legal = basis(procedure)
     if dossier.state == S.PROPOSED_UP:
         current = dossier.round.level if dossier.round else legal.entry_level.code
         expected = legal.next_level(current)
         if expected is None:
-            raise StateError(_("Hồ sơ đã ở cấp cao nhất."))
+            raise StateError(_("Hồ sơ đã ở cấp cao nhất."), code="dossiers.highest_level")
     else:
         expected = legal.entry_level
     if round_.level != expected.code:
         raise StateError(_("Hồ sơ này phải vào một đợt %(expected)s; %(round)s là đợt %(level)s.")
                          % {"expected": expected.label_vi.lower(), "round": round_.name,
-                            "level": LEVEL_LABELS[round_.level].lower()})
+                            "level": LEVEL_LABELS[round_.level].lower()},
+                            code="dossiers.round_wrong_level")
     if not round_covers(round_, dossier):
-        raise StateError(_("%(round)s không thuộc địa bàn của chủ thể.") % {"round": round_.name})
+        raise StateError(_("%(round)s không thuộc địa bàn của chủ thể.") % {"round": round_.name},
+                         code="dossiers.round_outside_area")
 
 
 @transaction.atomic
@@ -690,10 +707,10 @@ def accept(*, actor: User | None, dossier: Dossier, round: Round | None = None) 
     _check(actor, permissions.can_review, dossier)
     dossier = _locked(dossier)
     if dossier.state != S.PROPOSED_UP and not province_may_review(dossier):
-        raise StateError(_review_refusal(dossier))
+        raise StateError(_review_refusal(dossier), code="dossiers.not_awaiting_review")
     round_ = round or dossier.requested_round
     if round_ is None:
-        raise StateError(_("Chọn đợt đánh giá để tiếp nhận hồ sơ."))
+        raise StateError(_("Chọn đợt đánh giá để tiếp nhận hồ sơ."), code="dossiers.round_missing")
     _check_round_for_acceptance(dossier, round_)
     before = dossier.round_id
     dossier.round = round_
@@ -726,7 +743,7 @@ def advance(*, actor: User | None, dossier: Dossier, to: str, note: str = "",
     evaluation app knows who chairs a council); the table of allowed moves is checked here."""
     if to not in EVALUATION_STATES:
         raise StateError(_("Trạng thái “%(state)s” không do hội đồng đánh giá quyết định.")
-                         % {"state": _state_label(to)})
+                         % {"state": _state_label(to)}, code="dossiers.not_a_council_decision")
     dossier = _locked(dossier)
     _move(dossier, to, actor, f"dossier.{to}", {"note": note, **dict(changes or {})})
     return dossier

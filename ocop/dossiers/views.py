@@ -29,10 +29,11 @@ from ocop.criteria.engine import EvaluationError
 from ocop.criteria.templatetags.criteria_tags import localized
 from ocop.dossiers import checklist, permissions, selectors, services
 from ocop.dossiers.forms import REGISTRATION_FIELDS, ProgrammeYearForm, RoundForm
-from ocop.dossiers.levels import TWO_LEVEL, basis
 from ocop.dossiers.models import Dossier, DossierState, Round
 from ocop.registry import selectors as registry_selectors
 from ocop.registry.models import EvidenceDocument
+from ocop.rules.certification import CERTIFIABLE_STARS, MIN_CERTIFIABLE_STARS
+from ocop.rules.levels import TWO_LEVEL, basis
 from ocop.units.models import Unit
 
 
@@ -108,7 +109,7 @@ def dossier_create(request: HttpRequest) -> HttpResponse:
                 previous = (selectors.dossiers_for(user)
                             .filter(product=product, state=DossierState.RECOGNISED)
                             .order_by("-accepted_at", "-id").first())
-            stars_raw = request.POST.get("target_stars") or "3"
+            stars_raw = request.POST.get("target_stars") or str(MIN_CERTIFIABLE_STARS)
             created: dict[str, Dossier] = {}
 
             def run() -> None:
@@ -121,6 +122,7 @@ def dossier_create(request: HttpRequest) -> HttpResponse:
                 return redirect("dossiers:edit", created["d"].pk)
     return render(request, "dossiers/dossier_create.html", {
         "products": products.order_by("name")[:500], "kinds": Dossier.Kind.choices,
+        "star_choices": CERTIFIABLE_STARS,
     })
 
 

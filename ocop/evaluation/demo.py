@@ -24,7 +24,7 @@ from django.db import transaction
 
 from ocop.accounts.models import User
 from ocop.certificates import services as certificates
-from ocop.certificates.models import Certificate, add_months
+from ocop.certificates.models import Certificate
 from ocop.criteria import publishing as criteria_publishing
 from ocop.criteria import selectors as criteria_selectors
 from ocop.criteria.engine import CriteriaSet, evaluate
@@ -34,6 +34,12 @@ from ocop.dossiers.models import Dossier, DossierState, Round
 from ocop.evaluation import services
 from ocop.evaluation.models import Council, MemberRole
 from ocop.registry.models import Product
+from ocop.rules.certification import (
+    CERTIFICATE_VALIDITY_MONTHS,
+    MIN_CERTIFIABLE_STARS,
+    add_months,
+    is_certifiable,
+)
 from ocop.units.names import official_name
 
 
@@ -154,7 +160,7 @@ def build_results(*, seed: int = 2024, today: date) -> DemoResults:
                 services.propose_up(actor=office, dossier=dossier)
                 out.proposed_up += 1
                 upward.append((dossier, result.mean, province_rounds[round_.number]))
-            elif services.awardable_stars(dossier, result) >= 3:
+            elif is_certifiable(services.awardable_stars(dossier, result)):
                 recognise.append(dossier.pk)
         if recognise:
             services.recognise(
@@ -201,8 +207,8 @@ EXPIRING_SOON_DAYS = (15, 35, 60, 85)
 
 def _backfill(out: DemoResults, *, today: date, office: User | None) -> None:
     products = list(
-        Product.objects.filter(stars__gte=3, dossiers__isnull=True, certificates__isnull=True,
-                               producer__commune__era="legacy",
+        Product.objects.filter(stars__gte=MIN_CERTIFIABLE_STARS, dossiers__isnull=True,
+                               certificates__isnull=True, producer__commune__era="legacy",
                                producer__commune__parent__parent_id="LP24")
         .select_related("producer__commune__parent").order_by("id")[:PER_BATCH * 7]
     )
@@ -210,7 +216,7 @@ def _backfill(out: DemoResults, *, today: date, office: User | None) -> None:
         return
     batches = list(PAPER_BATCHES)
     # Issued 36 months before "today + n days": valid until about n days from now.
-    soon = add_months(today, -36)
+    soon = add_months(today, -CERTIFICATE_VALIDITY_MONTHS)
     batches.append((soon + timedelta(days=EXPIRING_SOON_DAYS[0]), "district"))
     decision_number = 100
     revoked = False

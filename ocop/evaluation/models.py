@@ -22,7 +22,8 @@ from django.utils.translation import gettext_lazy as _
 from ocop.core.files import UnguessableUploadTo
 from ocop.core.search import FoldedSearchText
 from ocop.core.validators import PlainText
-from ocop.dossiers.levels import LEVEL_CHOICES
+from ocop.rules.councils import CHAIR_REQUIRED, QUORUM_RATIO, SCORE_SPREAD_LIMIT
+from ocop.rules.levels import LEVEL_CHOICES
 
 
 class Council(FoldedSearchText):
@@ -34,15 +35,16 @@ class Council(FoldedSearchText):
     name = models.CharField(_("tên hội đồng"), max_length=200,
                             validators=[PlainText(_("Tên hội đồng"))])
     decision_number = models.CharField(_("quyết định thành lập"), max_length=60, blank=True)
-    # Provincial practice (ocop-facts.md §1.7): members may differ by at most 10 points, a
-    # meeting needs 75 % of members with the chair; the central council 5 of 7 (quorum_min).
+    # Defaults from the rulebook (ocop.rules.councils, provincial practice, ocop-facts.md §1.7):
+    # members may differ by at most 10 points, a meeting needs 75 % of members with the chair;
+    # the central council 5 of 7 (quorum_min). Each council keeps its own values.
     rescore_limit = models.DecimalField(_("chênh lệch tối đa (điểm)"), max_digits=5,
-                                        decimal_places=2, default=Decimal("10"))
+                                        decimal_places=2, default=SCORE_SPREAD_LIMIT)
     quorum_ratio = models.DecimalField(_("tỷ lệ tối thiểu"), max_digits=3, decimal_places=2,
-                                       default=Decimal("0.75"))
+                                       default=QUORUM_RATIO)
     quorum_min = models.PositiveSmallIntegerField(_("số thành viên tối thiểu"), null=True,
                                                   blank=True)
-    chair_required = models.BooleanField(_("cần có chủ tịch"), default=True)
+    chair_required = models.BooleanField(_("cần có chủ tịch"), default=CHAIR_REQUIRED)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )

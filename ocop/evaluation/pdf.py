@@ -13,8 +13,9 @@ from django.utils import timezone, translation
 from ocop.certificates.documents import authority, date_line
 from ocop.certificates.pdf import html_to_pdf
 from ocop.criteria import selectors as criteria_selectors
-from ocop.dossiers.levels import LEVEL_LABELS
 from ocop.evaluation.models import CouncilMember, CouncilResult, MemberRole
+from ocop.rules.councils import SCORE_SPREAD_LIMIT
+from ocop.rules.levels import LEVEL_LABELS
 
 
 def minutes_context(result: CouncilResult) -> dict:
@@ -41,6 +42,7 @@ def minutes_context(result: CouncilResult) -> dict:
         "r": result, "d": dossier, "council": result.council, "data": data, "rows": rows,
         "excluded": excluded, "criteria": criteria, "parts": list(data.get("part_means", {})),
         "level": LEVEL_LABELS.get(result.level, result.level),
+        "spread_limit": SCORE_SPREAD_LIMIT,  # for a result recorded without a council
         "printed": timezone.localtime(),
     }
 

@@ -35,6 +35,7 @@ from ocop.evaluation.models import (
     MemberRole,
     ScoreSheet,
 )
+from ocop.rules.certification import is_certifiable
 
 
 def _active(user: Any) -> bool:
@@ -327,6 +328,11 @@ class RoundRow:
     result: CouncilResult | None  # final only (rule 3)
     escalation: Any
     awardable: int | None
+
+    @property
+    def certifiable(self) -> bool:
+        """The stars this level may recognise earn a certificate (3★ or more)."""
+        return self.awardable is not None and is_certifiable(self.awardable)
 
 
 def round_results(round_: Round) -> list[RoundRow]:

@@ -36,7 +36,7 @@ from ocop.accounts.selectors import (
 )
 from ocop.audit import services as audit
 from ocop.certificates import services as certificates
-from ocop.certificates.models import RecognitionDecision, add_months, validity_months
+from ocop.certificates.models import RecognitionDecision
 from ocop.core.text import fold
 from ocop.core.validators import plain_text_errors
 from ocop.criteria import publishing as criteria_publishing
@@ -51,10 +51,10 @@ from ocop.criteria.engine import (
     aggregate,
     evaluate,
 )
+from ocop.criteria.engine.model import MAX_STARS, TOTAL_POINTS
 from ocop.criteria.templatetags.criteria_tags import localized
 from ocop.dossiers import permissions as dossier_permissions
 from ocop.dossiers import services as dossiers
-from ocop.dossiers.levels import CENTRAL, basis, levels_in_force
 from ocop.dossiers.models import Dossier, DossierState, Round
 from ocop.dossiers.services import StateError
 from ocop.evaluation.models import (
@@ -67,6 +67,9 @@ from ocop.evaluation.models import (
     ScoreSheet,
 )
 from ocop.notifications.services import notify
+from ocop.rules.certification import certificate_valid_until, is_certifiable
+from ocop.rules.councils import CHAIR_REQUIRED, QUORUM_RATIO, SCORE_SPREAD_LIMIT
+from ocop.rules.levels import CENTRAL, basis, default_quorum_min, levels_in_force
 
 S = DossierState
 
@@ -107,16 +110,16 @@ def _producer_and_office(dossier: Dossier) -> list[User]:
 @transaction.atomic
 def create_council(
     *, actor: User | None, round: Round, name: str, decision_number: str = "",
-    rescore_limit: Decimal = Decimal("10"), quorum_ratio: Decimal = Decimal("0.75"),
-    quorum_min: int | None = None, chair_required: bool = True,
+    rescore_limit: Decimal = SCORE_SPREAD_LIMIT, quorum_ratio: Decimal = QUORUM_RATIO,
+    quorum_min: int | None = None, chair_required: bool = CHAIR_REQUIRED,
 ) -> Council:
     _require(_can_manage(actor, round))
     if not name.strip():
         raise ValidationError({"name": _("Hãy nhập tên hội đồng.")})
     if markup := plain_text_errors({"name": (_("Tên hội đồng"), name)}):
         raise ValidationError(markup)
-    if quorum_min is None and round.level == CENTRAL:
-        quorum_min = 5  # the national council: valid with at least 5 of its 7 members
+    if quorum_min is None:
+        quorum_min = default_quorum_min(round.level)  # the central council: 5 of its 7
     council = Council.objects.create(
         round=round, level=round.level, name=name.strip(), decision_number=decision_number,
         rescore_limit=Decimal(rescore_limit), quorum_ratio=Decimal(quorum_ratio),
@@ -685,7 +688,7 @@ def record_upper_result(*, actor: User | None, dossier: Dossier, mean: Decimal, 
     if round_ is None or dossier.state != S.ACCEPTED:
         raise StateError(_("Hồ sơ phải được tiếp nhận vào đợt của cấp trên trước."))
     _require(_can_manage(actor, round_))
-    if not 1 <= stars <= 5 or not Decimal(0) <= Decimal(mean) <= Decimal(100):
+    if not 1 <= stars <= MAX_STARS or not Decimal(0) <= Decimal(mean) <= TOTAL_POINTS:
         raise ValidationError({"stars": _("Hạng sao 1–5 và điểm 0–100.")})
     _check_result_date(dossier, CouncilResult(finalised_at=_moment(today)))
     dossiers.advance(actor=actor, dossier=dossier, to=S.UNDER_EVALUATION,
@@ -753,7 +756,7 @@ def plan_recognition(*, round: Round, dossier_ids: Iterable[int], decision_date:
                              % {"ref": dossier.reference})
         criteria_publishing.require_accepted(dossier)
         stars = awardable_stars(dossier, result)
-        if stars < 3:
+        if not is_certifiable(stars):
             raise StateError(_("Hồ sơ %(ref)s đạt %(stars)d sao: không đủ điều kiện công nhận "
                                "(từ 3 sao).") % {"ref": dossier.reference, "stars": result.stars})
         submitted = submission_date(dossier)
@@ -768,7 +771,7 @@ def plan_recognition(*, round: Round, dossier_ids: Iterable[int], decision_date:
                 "day": _dmy(decision_date), "ref": dossier.reference,
                 "result": _dmy(result_date(result))})
         lines.append(RecognitionLine(dossier, result, stars,
-                                     add_months(decision_date, validity_months())))
+                                     certificate_valid_until(decision_date)))
     if errors:
         raise ValidationError({"date": errors})
     late = late_recognition_message(round, decision_date)

@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 
 from ocop.accounts.models import User
 from ocop.audit import services as audit
-from ocop.core.refusals import Refusal
+from ocop.core.refusals import NotFound, Refusal
 from ocop.jobs import tasks  # tasks imports this module back; each uses the other only at call time
 from ocop.jobs.kinds import KINDS, Output
 from ocop.jobs.models import Job
@@ -32,7 +32,7 @@ logger = logging.getLogger(__name__)
 PROGRESS_EVERY = 1.0  # seconds between two progress writes
 
 
-class JobRefused(Exception):
+class JobRefused(NotFound):
     """The requester may not have this job's result (the view answers 404)."""
 
 
@@ -44,7 +44,7 @@ def retention() -> timedelta:
 def enqueue(*, actor: User, kind: str, params: dict[str, Any], title: str,
             total: int = 0) -> Job:
     if not KINDS[kind].allowed(actor, params):
-        raise JobRefused(kind)
+        raise JobRefused(_("Không tìm thấy (not found)."), code=f"jobs.{kind}.not_allowed")
     job = Job.objects.create(kind=kind, requested_by=actor, params=params, title=title,
                              total=total)
     audit.record(actor=actor, action=f"jobs.{kind}.request", obj=job, object_repr=title,

@@ -26,6 +26,7 @@ from django.utils.translation import gettext, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from ocop.core.formats import format_decimal
+from ocop.rules.levels import CENTRAL, DISTRICT, PROVINCE
 
 log = logging.getLogger(__name__)
 
@@ -117,12 +118,12 @@ VERBS: dict[str, Verb] = {
         *_CERTIFICATE),
 }
 
-# Evaluation levels as they read inside a sentence ("được đề nghị cấp tỉnh đánh giá"). The codes
-# are those of ocop.dossiers.levels, which this lower app may not import.
+# Evaluation levels as they read inside a sentence ("được đề nghị cấp tỉnh đánh giá"), keyed by
+# the codes of the rulebook's levels table.
 LEVELS: dict[str, Promise] = {
-    "district": _("cấp huyện"),
-    "province": _("cấp tỉnh"),
-    "central": _("cấp trung ương"),
+    DISTRICT: _("cấp huyện"),
+    PROVINCE: _("cấp tỉnh"),
+    CENTRAL: _("cấp trung ương"),
 }
 
 GENERIC = _("Bạn có một thông báo mới.")

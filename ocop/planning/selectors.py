@@ -33,7 +33,6 @@ from ocop.accounts.models import User
 from ocop.audit.selectors import HistoryItem, history_for
 from ocop.certificates.models import Certificate
 from ocop.core.refusals import Forbidden, NotFound
-from ocop.dossiers.levels import CENTRAL, PROVINCE
 from ocop.dossiers.models import Dossier, Round
 from ocop.evaluation.models import CouncilResult
 from ocop.planning import permissions
@@ -46,6 +45,7 @@ from ocop.planning.models import (
     IndicatorKind,
 )
 from ocop.registry.models import Product
+from ocop.rules.levels import CENTRAL, PROVINCE
 from ocop.trace.models import Zone
 from ocop.units.models import Succession, Unit
 

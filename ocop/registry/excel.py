@@ -40,6 +40,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 
 from ocop.accounts.models import User
 from ocop.core import ooxml
+from ocop.core.refusals import Conflict, Invalid
 from ocop.core.spreadsheets import restore_cell, safe_row
 from ocop.core.text import fold
 from ocop.registry import selectors, services
@@ -60,8 +61,11 @@ def _vi_labels(choices: Iterable[tuple[str, Any]]) -> str:
         return "; ".join(str(label) for _code, label in choices)
 
 
-class ImportFileError(Exception):
+class ImportFileError(Invalid):
     """The file as a whole cannot be read (not xlsx, no header, missing columns)."""
+
+    def __init__(self, message: str, *, code: str) -> None:
+        super().__init__(message, code=code)
 
 
 @dataclass(frozen=True)
@@ -323,19 +327,21 @@ def read_rows(file: IO[bytes], columns: Iterable[Column]) -> tuple[list[str], li
     # Refuse a decompression bomb or a macro workbook before openpyxl inflates anything.
     problem = ooxml.inspect(file)
     if problem is not None:
-        raise ImportFileError(package_message(problem))
+        raise ImportFileError(package_message(problem), code="registry.import_unsafe_file")
     try:
         wb = load_workbook(file, read_only=True, data_only=True)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
         raise ImportFileError(
-            _("Không đọc được tệp: đây không phải bảng tính Excel .xlsx hợp lệ.")
+            _("Không đọc được tệp: đây không phải bảng tính Excel .xlsx hợp lệ."),
+            code="registry.import_not_xlsx",
         ) from exc
     try:
         sheet = wb.worksheets[0]
         header_row = next(sheet.iter_rows(max_row=1, max_col=MAX_IMPORT_COLUMNS,
                                           values_only=True), None)
         if not header_row or not any(header_row):
-            raise ImportFileError(_("Trang tính đầu tiên không có dòng tiêu đề (dòng 1)."))
+            raise ImportFileError(_("Trang tính đầu tiên không có dòng tiêu đề (dòng 1)."),
+                                  code="registry.import_no_header")
         # Only the header's columns are read: a row stretched to column XFD costs nothing.
         width = max(i for i, h in enumerate(header_row) if h not in (None, "")) + 1
         header_row = header_row[:width]
@@ -351,7 +357,8 @@ def read_rows(file: IO[bytes], columns: Iterable[Column]) -> tuple[list[str], li
                 missing.append(c.header)
         if missing:
             raise ImportFileError(
-                _("Thiếu cột bắt buộc: %(columns)s.") % {"columns": ", ".join(missing)}
+                _("Thiếu cột bắt buộc: %(columns)s.") % {"columns": ", ".join(missing)},
+                code="registry.import_missing_columns",
             )
         out: list[ImportRow] = []
         for number, raw in enumerate(rows, start=2):
@@ -359,21 +366,24 @@ def read_rows(file: IO[bytes], columns: Iterable[Column]) -> tuple[list[str], li
                 continue
             if len(out) >= MAX_IMPORT_ROWS:
                 raise ImportFileError(
-                    _("Tệp có quá %(max)d dòng; hãy chia nhỏ.") % {"max": MAX_IMPORT_ROWS}
+                    _("Tệp có quá %(max)d dòng; hãy chia nhỏ.") % {"max": MAX_IMPORT_ROWS},
+                    code="registry.import_too_many_rows",
                 )
             for column, value in enumerate(raw, start=1):
                 if isinstance(value, str) and len(value) > MAX_CELL_CHARS:
                     raise ImportFileError(
                         _("Ô %(cell)s có %(length)d ký tự, vượt giới hạn %(max)d.")
                         % {"cell": f"{get_column_letter(column)}{number}", "length": len(value),
-                           "max": MAX_CELL_CHARS}
+                           "max": MAX_CELL_CHARS},
+                        code="registry.import_cell_too_long",
                     )
             # restore_cell undoes the export's formula neutralisation: exports import back.
             cells = {h: restore_cell(raw[i]) if i < len(raw) else None
                      for h, i in index.items()}
             out.append(ImportRow(number=number, cells=cells))
         if not out:
-            raise ImportFileError(_("Tệp không có dòng dữ liệu nào (từ dòng 2)."))
+            raise ImportFileError(_("Tệp không có dòng dữ liệu nào (từ dòng 2)."),
+                                  code="registry.import_no_rows")
         return [c.header for c in columns if c.header in index], out
     finally:
         wb.close()
@@ -455,10 +465,10 @@ def _run(
             for obj in prepared:
                 save(user, obj)
     except IntegrityError as exc:
-        raise ImportFileError(_(
+        raise Conflict(_(
             "Dữ liệu vừa thay đổi trong lúc nhập (một mã số thuế hoặc mã GTIN trong tệp vừa "
             "được tạo ở nơi khác); không dòng nào được nhập. Hãy kiểm tra lại tệp."
-        )) from exc
+        ), code="registry.import_changed_meanwhile") from exc
     result.committed = True
     return result
 

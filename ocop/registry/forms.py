@@ -22,6 +22,7 @@ from ocop.registry.models import (
     ProductGroup,
     ProductSet,
 )
+from ocop.rules.certification import CERTIFIABLE_STARS
 from ocop.units import selectors as unit_selectors
 from ocop.units.forms import CommuneChoiceField
 from ocop.units.models import Unit
@@ -133,5 +134,5 @@ def filter_choices(user: User) -> dict[str, Any]:
         "legal_forms": LegalForm.choices,
         "groups": list(ProductGroup.objects.order_by("code")),
         "sets": list(ProductSet.objects.order_by("code")),
-        "star_choices": [3, 4, 5],
+        "star_choices": list(CERTIFIABLE_STARS),
     }

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import QuerySet
@@ -59,14 +58,12 @@ def _import_run(job: Job, progress: Progress) -> None:
     """Check (``commit`` false) or check again and write (true) the stored upload. The row
     errors go to ``job.outcome``; a file that cannot be read at all fails the job."""
     params = job.params
-    # The messages are in the requester's language, not the worker's.
+    # The messages are in the requester's language, not the worker's. A file that cannot be
+    # read raises a core refusal, which fails the job with its message (jobs.services.run).
     with translation.override(params["language"]):
-        try:
-            with default_storage.open(params["upload"], "rb") as fh:
-                result = excel.IMPORTERS[params["entity"]](
-                    job.requested_by, fh, commit=params["commit"], progress=progress)
-        except excel.ImportFileError as exc:
-            raise ValidationError(str(exc)) from exc
+        with default_storage.open(params["upload"], "rb") as fh:
+            result = excel.IMPORTERS[params["entity"]](
+                job.requested_by, fh, commit=params["commit"], progress=progress)
         job.outcome = excel.outcome(result)
     if result.committed:
         default_storage.delete(params["upload"])

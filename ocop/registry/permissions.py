@@ -9,6 +9,8 @@
 For ``create`` the target is the commune of the new producer, or the producer that will own the
 new product/document. The same predicates are registered with ``rules`` as
 ``registry.<action>_<entity>`` so that templates and ``user.has_perm`` agree with the code.
+``can`` answers a ``Verdict``: truthy when allowed, otherwise the refusal the person reads and its
+code ``registry.<action>_<entity>_forbidden`` (``rules`` reads it as a bool).
 """
 
 from __future__ import annotations
@@ -16,9 +18,11 @@ from __future__ import annotations
 from typing import Any, Literal
 
 import rules
+from django.utils.translation import gettext as _
 
 from ocop.accounts.jurisdiction import can_see_unit
 from ocop.accounts.models import Role, User
+from ocop.core.refusals import ALLOWED, Verdict, denied
 from ocop.registry.models import EvidenceDocument, Producer, Product
 from ocop.units.models import Unit
 
@@ -82,11 +86,18 @@ def reach(user: User, entity: Entity, action: Action) -> str | None:
     return MATRIX[(entity, action)].get(user.role)
 
 
-def can(user: User, entity: Entity, action: Action, target: Any = None) -> bool:
+def can(user: User, entity: Entity, action: Action, target: Any = None) -> Verdict:
     """Whether ``user`` may do ``action`` on ``target`` (object, owning producer or commune).
 
     With ``target=None`` it answers "may the user do this anywhere at all" (to show a button).
     """
+    if _reaches(user, entity, action, target):
+        return ALLOWED
+    return denied(_("Bạn không có quyền thực hiện thao tác này."),
+                  f"registry.{action}_{entity}_forbidden")
+
+
+def _reaches(user: User, entity: Entity, action: Action, target: Any) -> bool:
     scope = reach(user, entity, action)
     if scope is None:
         return False
@@ -100,7 +111,7 @@ def can(user: User, entity: Entity, action: Action, target: Any = None) -> bool:
 
 
 def _predicate(entity: Entity, action: Action) -> rules.Predicate:
-    def check(user: User, target: Any = None) -> bool:
+    def check(user: User, target: Any = None) -> Verdict:
         return can(user, entity, action, target)
 
     return rules.predicate(check, name=f"{action}_{entity}")

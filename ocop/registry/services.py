@@ -39,8 +39,9 @@ DOCUMENT_FIELDS = ("doc_type", "number", "issuer", "issued_on", "expires_on", "p
 
 def _check(actor: User | None, entity: permissions.Entity, action: permissions.Action,
            target: Any) -> None:
-    if actor is not None and not permissions.can(actor, entity, action, target):
-        raise PermissionDenied(_("Bạn không có quyền thực hiện thao tác này."))
+    # PermissionDenied (not the core Forbidden): the pages and the API answer it with 403.
+    if actor is not None and not (verdict := permissions.can(actor, entity, action, target)):
+        raise PermissionDenied(verdict.reason)
 
 
 def _only(data: Mapping[str, Any], allowed: tuple[str, ...]) -> dict[str, Any]:

@@ -26,7 +26,7 @@ from ocop.accounts.models import Role
 from ocop.core.files import serve_protected
 from ocop.jobs.models import Job
 from ocop.jobs.selectors import job_for
-from ocop.registry import excel, forms, jobs, selectors, services
+from ocop.registry import excel, forms, hooks, jobs, selectors, services
 from ocop.registry.permissions import can
 from ocop.registry.uploads import SPREADSHEET_KINDS, validate_upload
 
@@ -86,6 +86,8 @@ def producer_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_add_document": can(user, "document", "create", producer),
         "can_change_document": can(user, "document", "change", producer),
         "can_delete_document": can(user, "document", "delete", producer),
+        # What the apps above the registry add (training and support received, …).
+        "sections": [s for s in hooks.producer_sections(user, producer) if s is not None],
     })
 
 

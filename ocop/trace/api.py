@@ -14,7 +14,15 @@ from django.http import HttpRequest, JsonResponse
 from django.utils.translation import gettext as _
 from ninja import Router
 
-from ocop.trace import selectors, services
+from ocop.trace import selectors
+from ocop.trace.capture import (
+    CaptureError,
+    CaptureTooLarge,
+    max_bytes,
+    parse_document,
+    start_capture,
+    too_large,
+)
 from ocop.trace.models import CaptureJob
 from ocop.trace.permissions import can_query
 
@@ -51,10 +59,10 @@ def _problem(status: int, title: str, problems: list[dict] | None = None,
 
 
 def _read_body(request: HttpRequest) -> bytes:
-    limit = services.max_bytes()
+    limit = max_bytes()
     declared = request.META.get("CONTENT_LENGTH") or "0"
     if declared.isdigit() and int(declared) > limit:
-        raise services.CaptureError(413, services.too_large(limit))
+        raise CaptureTooLarge(too_large(limit), code="trace.capture_too_large")
     return request.read(limit + 1)
 
 
@@ -84,9 +92,9 @@ def capture(request: HttpRequest):
     event-count limit.
     """
     try:
-        document = services.parse_document(_read_body(request))
-        result = services.start_capture(document=document, actor=request.user)
-    except services.CaptureError as exc:
+        document = parse_document(_read_body(request))
+        result = start_capture(document=document, actor=request.user)
+    except CaptureError as exc:
         return _problem(exc.status, exc.message, exc.problems, exc.job)
     location = f"{request.path.rstrip('/')}/{result.job.pk}"
     if result.job.status == CaptureJob.Status.PENDING:
@@ -125,12 +133,12 @@ def events(request: HttpRequest):
     MATCH_anyEPCClass, perPage (1–1000, default 100), nextPageToken. Several values: separate them
     with "|". The next page is announced in the ``Link`` header (rel="next").
     """
-    if not can_query(request.user):
-        return _problem(403, _("Tài khoản không có quyền truy vấn sự kiện EPCIS."))
+    if not (verdict := can_query(request.user)):
+        return _problem(403, verdict.reason)
     try:
         page = selectors.query_events(request.user, request.GET)
     except selectors.QueryError as exc:
-        return _problem(400, str(exc))
+        return _problem(exc.status, exc.message)
     response = JsonResponse(selectors.query_document(page.events))
     response["Content-Type"] = _JSONLD
     if page.next_token:

@@ -1,6 +1,6 @@
 """JSON API for zones, lots, supply-chain events and stamps (mounted at /api/v1/trace/).
 
-Thin: bodies are parsed by ninja schemas, ``actions`` decide and write, ``selectors`` find objects
+Thin: bodies are parsed by ninja schemas, ``services`` decide and write, ``selectors`` find objects
 within the caller's jurisdiction (outside it: 404). Refusals are RFC 7807 problems whose
 ``detail`` names the problem and ``field`` the input at fault; nothing is stored on refusal.
 """
@@ -18,7 +18,7 @@ from ninja import Field, Router, Schema
 from ocop.accounts.client_ip import client_ip
 from ocop.api.types import DB_ID_MAX, Count, DbId, PlausibleDate, PlausibleDateTime
 from ocop.registry.selectors import producers_for, products_for
-from ocop.trace import actions, scan, selectors, stamps
+from ocop.trace import scan, selectors, services, stamps
 from ocop.trace.models import Lot, StampBatch, Zone
 from ocop.trace.permissions import can_print_stamps
 
@@ -40,7 +40,7 @@ def _not_found() -> JsonResponse:
 def _call(fn, *args, **kwargs) -> Any:
     try:
         return fn(*args, **kwargs), None
-    except actions.ActionError as exc:
+    except services.ActionError as exc:
         return None, _problem(exc.status, exc.message, exc.field)
 
 
@@ -88,7 +88,7 @@ def create_zone(request: HttpRequest, body: ZoneIn):
                     .select_related("producer__commune"))
     if len(products) != len(set(body.products)):
         return _problem(404, _("Không tìm thấy sản phẩm (product not found)."), "products")
-    zone, error = _call(actions.create_zone, actor=request.user, producer=producer, data=data,
+    zone, error = _call(services.create_zone, actor=request.user, producer=producer, data=data,
                         products=products)
     if error:
         return error
@@ -112,7 +112,7 @@ def harvest(request: HttpRequest, zone_id: DbId, body: HarvestIn):
     product = products_for(request.user).filter(pk=body.product).first()
     if zone is None or product is None:
         return _not_found()
-    lot, error = _call(actions.record_harvest, actor=request.user, zone=zone, product=product,
+    lot, error = _call(services.record_harvest, actor=request.user, zone=zone, product=product,
                        **body.dict(exclude={"product"}))
     return error or JsonResponse(_lot_json(lot), status=201)
 
@@ -139,7 +139,7 @@ def transform(request: HttpRequest, body: TransformIn):
     product = products_for(request.user).filter(pk=body.product).first()
     if product is None or len(lots) != len({i.lot for i in body.inputs}):
         return _not_found()
-    lot, error = _call(actions.record_transformation, actor=request.user,
+    lot, error = _call(services.record_transformation, actor=request.user,
                        inputs=[(lots[i.lot], i.quantity) for i in body.inputs], product=product,
                        **body.dict(exclude={"inputs", "product"}))
     return error or JsonResponse(_lot_json(lot), status=201)
@@ -159,7 +159,7 @@ def issue_stamps(request: HttpRequest, lot_id: DbId, body: StampsIn):
     lot = selectors.lots_for(request.user).filter(pk=lot_id).first()
     if lot is None:
         return _not_found()
-    batch, error = _call(actions.issue_stamps, actor=request.user, lot=lot, count=body.count)
+    batch, error = _call(services.issue_stamps, actor=request.user, lot=lot, count=body.count)
     if error:
         return error
     product = lot.product
@@ -184,7 +184,7 @@ def ship(request: HttpRequest, lot_id: DbId, body: MoveIn):
     lot = selectors.lots_for(request.user).filter(pk=lot_id).first()
     if lot is None:
         return _not_found()
-    event, error = _call(actions.ship, actor=request.user, lot=lot, shipped_at=body.at,
+    event, error = _call(services.ship, actor=request.user, lot=lot, shipped_at=body.at,
                          destination=body.place, quantity=body.quantity)
     return error or JsonResponse({"eventID": event.event_id}, status=201)
 
@@ -195,7 +195,7 @@ def receive(request: HttpRequest, lot_id: DbId, body: MoveIn):
     lot = selectors.lots_for(request.user).filter(pk=lot_id).first()
     if lot is None:
         return _not_found()
-    event, error = _call(actions.receive, actor=request.user, lot=lot, received_at=body.at,
+    event, error = _call(services.receive, actor=request.user, lot=lot, received_at=body.at,
                          place=body.place, quantity=body.quantity)
     return error or JsonResponse({"eventID": event.event_id}, status=201)
 
@@ -218,7 +218,7 @@ def pack(request: HttpRequest, batch_id: DbId, body: RangeIn):
     batch = _batch(request, batch_id)
     if batch is None or body.at is None:
         return _not_found() if batch is None else _problem(400, _("Cần thời điểm (at)."), "at")
-    event, error = _call(actions.pack_with_stamps, actor=request.user, batch=batch,
+    event, error = _call(services.pack_with_stamps, actor=request.user, batch=batch,
                          first=body.first, last=body.last, packed_at=body.at)
     return error or JsonResponse({"eventID": event.event_id}, status=201)
 
@@ -229,7 +229,7 @@ def void(request: HttpRequest, batch_id: DbId, body: RangeIn):
     batch = _batch(request, batch_id)
     if batch is None:
         return _not_found()
-    voided, error = _call(actions.void_stamps, actor=request.user, batch=batch, first=body.first,
+    voided, error = _call(services.void_stamps, actor=request.user, batch=batch, first=body.first,
                           last=body.last, reason=body.reason)
     return error or JsonResponse({"first": voided.first, "last": voided.last}, status=201)
 

@@ -1,4 +1,4 @@
-"""Forms of the trace pages. They only parse input; the rules live in ``actions``."""
+"""Forms of the trace pages. They only parse input; the rules live in ``services``."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from django import forms
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
-from ocop.trace.actions import UNITS
 from ocop.trace.models import Zone
+from ocop.trace.services import UNITS
 
 _DT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 _D = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")

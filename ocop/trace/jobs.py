@@ -40,7 +40,7 @@ def _run(job: Job, progress: Progress) -> Output:
 
 
 def start_stamp_sheet(*, actor: User, batch: StampBatch, first: int, last: int) -> Job:
-    """Raises ActionError (Vietnamese message) for a range the batch does not hold."""
+    """Raises a refusal (Vietnamese message) for a range the batch does not hold."""
     check_range(batch, first, last)
     return jobs.enqueue(actor=actor, kind=Job.Kind.STAMP_SHEET,
                         params={"batch": batch.pk, "first": first, "last": last},

@@ -31,7 +31,7 @@ from django.utils.translation import gettext as _
 from fontTools import subset
 from fontTools.ttLib import TTFont
 
-from ocop.trace import actions, stamps
+from ocop.trace import services, stamps
 from ocop.trace.models import StampBatch
 from ocop.trace.selectors import current_certificate_for
 
@@ -280,9 +280,11 @@ def sheet_pages(first: int, last: int) -> int:
 def check_range(batch: StampBatch, first: int, last: int) -> None:
     """Refuse serials outside the batch or more than one file holds (Vietnamese message)."""
     if first > last or first < batch.first_serial or last > batch.last_serial:
-        raise actions.ActionError(actions.out_of_batch(batch, first, last))
+        raise services.ActionInvalid(services.out_of_batch(batch, first, last),
+                                     code="trace.serials_out_of_batch")
     if last - first + 1 > MAX_PER_PDF:
-        raise actions.ActionError(_("Mỗi tệp PDF tối đa %(max)s tem.") % {"max": MAX_PER_PDF})
+        raise services.ActionInvalid(_("Mỗi tệp PDF tối đa %(max)s tem.") % {"max": MAX_PER_PDF},
+                                     code="trace.sheet_too_large")
 
 
 def stamp_sheet(batch: StampBatch, first: int, last: int,

@@ -5,13 +5,18 @@ Capture: admin and central (nation-wide), province offices (their province) and 
 officers, council members and inspectors read but do not write supply-chain events.
 Query: every role that may view registry rows, each limited to its jurisdiction by
 ``selectors.events_for``.
+
+The rules whose refusal the person reads answer a ``Verdict`` (truthy when allowed, otherwise the
+reason and its code), so the text is written here once; ``rules`` reads it as a bool.
 """
 
 from __future__ import annotations
 
 import rules
+from django.utils.translation import gettext as _
 
 from ocop.accounts.models import Role, User
+from ocop.core.refusals import ALLOWED, Verdict, denied
 
 CAPTURE_ROLES = frozenset({Role.ADMIN, Role.CENTRAL, Role.PROVINCE_OFFICE, Role.PRODUCER})
 QUERY_ROLES = frozenset(
@@ -20,8 +25,7 @@ QUERY_ROLES = frozenset(
 )
 
 
-@rules.predicate
-def can_capture(user: User) -> bool:
+def _captures(user: User) -> bool:
     if not user.is_authenticated or not user.is_active:
         return False
     if user.is_superuser:
@@ -36,10 +40,18 @@ def can_capture(user: User) -> bool:
 
 
 @rules.predicate
-def can_query(user: User) -> bool:
-    if not user.is_authenticated or not user.is_active:
-        return False
-    return user.is_superuser or user.role in QUERY_ROLES
+def can_capture(user: User) -> Verdict:
+    if _captures(user):
+        return ALLOWED
+    return denied(_("Tài khoản không có quyền ghi nhận sự kiện EPCIS."), "trace.capture_forbidden")
+
+
+@rules.predicate
+def can_query(user: User) -> Verdict:
+    if user.is_authenticated and user.is_active and (
+            user.is_superuser or user.role in QUERY_ROLES):
+        return ALLOWED
+    return denied(_("Tài khoản không có quyền truy vấn sự kiện EPCIS."), "trace.query_forbidden")
 
 
 rules.add_perm("trace.capture_epcis", can_capture)
@@ -71,13 +83,20 @@ def _office_in_charge(user: User, producer) -> bool:
         and producer.commune.current_province_id == user.unit_id
 
 
-def can_manage_producer(user: User, producer) -> bool:
+def _outside_reach() -> Verdict:
+    # "Not found", not "forbidden": a producer outside the user's reach must not be confirmed
+    # to exist.
+    return denied(_("Không tìm thấy (not found)."), "trace.not_found")
+
+
+def can_manage_producer(user: User, producer) -> Verdict:
     """Producers manage only their own zones, lots, events and stamps; a province office those of
     producers in its province (it records on their behalf); admin/central all. Commune officers,
     council members and inspectors read only."""
-    if not _active(user) or producer is None:
-        return False
-    return _supervisor(user) or _owner(user, producer) or _office_in_charge(user, producer)
+    if _active(user) and producer is not None and (
+            _supervisor(user) or _owner(user, producer) or _office_in_charge(user, producer)):
+        return ALLOWED
+    return _outside_reach()
 
 
 def can_view_analytics(user: User) -> bool:
@@ -104,13 +123,14 @@ def can_print_stamps(user: User, producer) -> bool:
     return _owner(user, producer) or _office_in_charge(user, producer)
 
 
-def can_clear_suspicion(user: User, producer) -> bool:
+def can_clear_suspicion(user: User, producer) -> Verdict:
     """Who may clear a stamp's counterfeit warning (with a reason, audited): the province office
     with jurisdiction, and the central office and administrators above it. Not the producer —
     the warning protects buyers from the producer's copies as much as from anyone's."""
-    if not _active(user) or producer is None:
-        return False
-    return _supervisor(user) or _office_in_charge(user, producer)
+    if _active(user) and producer is not None and (
+            _supervisor(user) or _office_in_charge(user, producer)):
+        return ALLOWED
+    return _outside_reach()
 
 
 def can_clear_suspicion_anywhere(user: User) -> bool:

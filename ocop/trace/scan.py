@@ -22,7 +22,7 @@ server-observed client network, which a client cannot choose freely) on distinct
 coordinates a client sends are stored as a coarse hint for analytics and never decide the
 verdict: anyone can type them. Three requests with made-up coordinates from one machine are one
 source on one day — no signal. An office can clear a flagged stamp with a reason
-(``actions.clear_suspicion``); evidence up to then stops counting.
+(``services.clear_suspicion``); evidence up to then stops counting.
 """
 
 from __future__ import annotations
@@ -47,7 +47,6 @@ from django.utils.translation import gettext_lazy
 from ocop.audit.services import record
 from ocop.registry.models import Product
 from ocop.trace import geo, stamps
-from ocop.trace.actions import journey_cache_key
 from ocop.trace.models import (
     Lot,
     LotEvent,
@@ -59,6 +58,7 @@ from ocop.trace.models import (
     Zone,
 )
 from ocop.trace.selectors import current_certificate_for
+from ocop.trace.services import journey_cache_key
 
 WARNINGS = {
     Scan.Result.UNKNOWN: gettext_lazy("Tem không tồn tại trong hệ thống: không xác minh được sản "
@@ -142,7 +142,7 @@ class ScanOutcome:
 def _directory(parsed: stamps.ParsedStamp) -> dict[str, Any] | None:
     """The product (public data) and its batches sorted by first serial, cached per product.
 
-    Batches never change once issued; a new batch clears the entry (actions.issue_stamps).
+    Batches never change once issued; a new batch clears the entry (services.issue_stamps).
     """
     key = stamps.directory_cache_key(parsed.ref)
     found = cache.get(key)

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from ocop.accounts.jurisdiction import scope_by_commune
 from ocop.accounts.models import Role, User
 from ocop.certificates.models import Certificate
+from ocop.core.refusals import Invalid
 from ocop.core.search import search
 from ocop.trace.epcis import normalise, validation
 from ocop.trace.models import (
@@ -96,8 +97,13 @@ SUPPORTED_PARAMETERS = frozenset(
 )
 
 
-class QueryError(ValueError):
-    """A query parameter the repository cannot honour (answered with 400)."""
+class QueryError(Invalid):
+    """A query parameter the repository cannot honour: a core refusal with a stable code."""
+
+    status = 400  # EPCIS: a QueryParameterException is a 400
+
+    def __init__(self, message: str, *, code: str) -> None:
+        super().__init__(message, code=code)
 
 
 @dataclass
@@ -111,7 +117,7 @@ def _values(params: QueryDict, name: str) -> list[str]:
     out = [v for raw in params.getlist(name) for v in raw.split("|") if v.strip()]
     if name in params and not out:
         raise QueryError(_("%(name)s: cần ít nhất một giá trị (at least one value).")
-                         % {"name": name})
+                         % {"name": name}, code="trace.query_value_missing")
     return [v.strip() for v in out]
 
 
@@ -136,7 +142,8 @@ def query_events(user: User, params: QueryDict) -> EventPage:
     unknown = sorted(set(params) - SUPPORTED_PARAMETERS)
     if unknown:
         raise QueryError(_("Tham số không được hỗ trợ (unsupported query parameter): "
-                           "%(names)s") % {"names": ", ".join(unknown)})
+                           "%(names)s") % {"names": ", ".join(unknown)},
+                         code="trace.query_unsupported_parameter")
     qs = events_for(user)
     types = _values(params, "eventType") + _values(params, "EQ_eventType")
     if types:
@@ -164,10 +171,12 @@ def query_events(user: User, params: QueryDict) -> EventPage:
                 moment = validation.parse_time(raw)
             except ValueError as exc:
                 raise QueryError(_("%(name)s: không phải thời điểm (not a date-time): %(value)s")
-                                 % {"name": name, "value": raw}) from exc
+                                 % {"name": name, "value": raw},
+                                 code="trace.query_time_invalid") from exc
             if moment.tzinfo is None:
                 raise QueryError(_("%(name)s: cần múi giờ (time zone offset required): "
-                                   "%(value)s") % {"name": name, "value": raw})
+                                   "%(value)s") % {"name": name, "value": raw},
+                                 code="trace.query_time_zone_missing")
             qs = qs.filter(**{lookup: moment})
     for name in _EPC_KINDS:
         if name in params:
@@ -181,9 +190,11 @@ def query_events(user: User, params: QueryDict) -> EventPage:
         try:
             state = signing.loads(token, salt="epcis.events")
         except signing.BadSignature as exc:
-            raise QueryError(_("nextPageToken không hợp lệ (invalid nextPageToken).")) from exc
+            raise QueryError(_("nextPageToken không hợp lệ (invalid nextPageToken)."),
+                             code="trace.query_token_invalid") from exc
         if state.get("q") != digest:
-            raise QueryError(_("nextPageToken thuộc truy vấn khác (token from another query)."))
+            raise QueryError(_("nextPageToken thuộc truy vấn khác (token from another query)."),
+                             code="trace.query_token_mismatch")
         qs = qs.filter(pk__gt=int(state["after"]))
     rows = list(qs.select_related("capture").order_by("pk")[: per_page + 1])
     next_token = None
@@ -199,9 +210,11 @@ def _per_page(raw: str | None) -> int:
     try:
         value = int(raw)
     except ValueError as exc:
-        raise QueryError(_("perPage phải là số nguyên (perPage must be an integer).")) from exc
+        raise QueryError(_("perPage phải là số nguyên (perPage must be an integer)."),
+                         code="trace.query_per_page_invalid") from exc
     if not 1 <= value <= MAX_PER_PAGE:
-        raise QueryError(_("perPage phải từ 1 đến %(max)s.") % {"max": MAX_PER_PAGE})
+        raise QueryError(_("perPage phải từ 1 đến %(max)s.") % {"max": MAX_PER_PAGE},
+                         code="trace.query_per_page_invalid")
     return value
 
 

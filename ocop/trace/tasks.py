@@ -9,8 +9,10 @@ from django.tasks import TaskResultStatus, task
 from django.tasks.signals import task_finished
 from django.utils.translation import gettext as _
 
+from ocop.trace import (
+    capture,  # capture imports this module back; each uses the other only when called
+)
 from ocop.trace.models import CaptureJob
-from ocop.trace.services import CaptureError, capture, mark_failed
 
 
 @task()
@@ -22,11 +24,12 @@ def process_capture(job_id: str) -> str:
     if job.status != CaptureJob.Status.PENDING or job.document is None:
         return job.status
     try:
-        capture(document=job.document, actor=job.owner, job=job)
-    except CaptureError as exc:
+        capture.capture(document=job.document, actor=job.owner, job=job)
+    except capture.CaptureError as exc:
         # Schema errors and conflicts are already on the job; anything refused earlier is not.
         if job.status == CaptureJob.Status.PENDING:
-            mark_failed(job, job.owner, [{"eventIndex": None, "path": "", "message": exc.message}])
+            capture.mark_failed(job, job.owner,
+                                [{"eventIndex": None, "path": "", "message": exc.message}])
     return job.status
 
 
@@ -40,7 +43,7 @@ def capture_task_failed(sender: Any, task_result: Any, **kwargs: Any) -> None:
     job = CaptureJob.objects.select_related("owner").filter(
         pk=task_result.args[0], status=CaptureJob.Status.PENDING).first()
     if job is not None:
-        mark_failed(job, job.owner, [{
+        capture.mark_failed(job, job.owner, [{
             "eventIndex": None, "path": "",
             "message": _("Xử lý bị gián đoạn (tiến trình nền dừng đột ngột hoặc gặp lỗi); "
                          "không sự kiện nào được lưu. Hãy gửi lại tài liệu."),

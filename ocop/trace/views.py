@@ -1,6 +1,6 @@
 """Management pages for zones, lots, events and stamps, and the scan analytics (login needed).
 
-Thin: forms parse, ``actions`` decide and write, ``selectors`` read within the user's
+Thin: forms parse, ``services`` decide and write, ``selectors`` read within the user's
 jurisdiction (an object outside it is a 404).
 """
 
@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ocop.registry.selectors import producers_for, products_for
-from ocop.trace import actions, charts, forms, geo, jobs, pdf, selectors, stamps
+from ocop.trace import charts, forms, geo, jobs, pdf, selectors, services, stamps
 from ocop.trace.models import LotEvent, StampRange
 from ocop.trace.permissions import (
     can_clear_suspicion_anywhere,
@@ -39,7 +39,7 @@ def _run(request: HttpRequest, form, call: Callable[[], Any], done: str) -> Any:
     """Call an action; an ActionError becomes a form error (or a 404)."""
     try:
         result = call()
-    except actions.ActionError as exc:
+    except services.ActionError as exc:
         if exc.status == 404:
             raise Http404 from exc
         form.add_error(exc.field if exc.field in form.fields else None, exc.message)
@@ -67,7 +67,7 @@ def zone_create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         producer, products = data.pop("producer"), list(data.pop("products"))
-        zone = _run(request, form, lambda: actions.create_zone(
+        zone = _run(request, form, lambda: services.create_zone(
             actor=request.user, producer=producer, data=data, products=products),
             _("Đã thêm vùng nguyên liệu."))
         if zone is not None:
@@ -91,14 +91,14 @@ def zone_detail(request: HttpRequest, pk: int) -> HttpResponse:
         if request.POST.get("form") == "status":
             status_form = forms.ZoneStatusForm(request.POST)
             if status_form.is_valid() and _run(
-                    request, status_form, lambda: actions.set_zone_status(
+                    request, status_form, lambda: services.set_zone_status(
                         actor=request.user, zone=zone, **status_form.cleaned_data),
                     _("Đã cập nhật trạng thái vùng.")):
                 return redirect("trace:zone_detail", pk=pk)
         else:
             harvest_form = forms.HarvestForm(request.POST, products=products)
             if harvest_form.is_valid():
-                lot = _run(request, harvest_form, lambda: actions.record_harvest(
+                lot = _run(request, harvest_form, lambda: services.record_harvest(
                     actor=request.user, zone=zone, **harvest_form.cleaned_data),
                     _("Đã ghi nhận thu hoạch (sự kiện EPCIS)."))
                 if lot is not None:
@@ -151,15 +151,15 @@ def lot_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     if form.is_valid():
         d, user = form.cleaned_data, request.user
         calls = {
-            "transform": lambda: actions.record_transformation(
+            "transform": lambda: services.record_transformation(
                 actor=user, inputs=[(lot, d["used"])], product=d["product"],
                 lot_code=d["lot_code"], produced_at=d["produced_at"], quantity=d["quantity"],
                 unit=d["unit"], expires_on=d["expires_on"]),
-            "stamps": lambda: actions.issue_stamps(actor=user, lot=lot, count=d["count"]),
-            "ship": lambda: actions.ship(actor=user, lot=lot, shipped_at=d["at"],
-                                         destination=d["place"], quantity=d["quantity"]),
-            "receive": lambda: actions.receive(actor=user, lot=lot, received_at=d["at"],
-                                               place=d["place"], quantity=d["quantity"]),
+            "stamps": lambda: services.issue_stamps(actor=user, lot=lot, count=d["count"]),
+            "ship": lambda: services.ship(actor=user, lot=lot, shipped_at=d["at"],
+                                          destination=d["place"], quantity=d["quantity"]),
+            "receive": lambda: services.receive(actor=user, lot=lot, received_at=d["at"],
+                                                place=d["place"], quantity=d["quantity"]),
         }
         result = _run(request, form, calls[action], _("Đã ghi nhận."))
         if result is not None:
@@ -182,11 +182,11 @@ def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
         if form.is_valid():
             d = form.cleaned_data
             if request.POST.get("op") == "void":
-                call = lambda: actions.void_stamps(  # noqa: E731
+                call = lambda: services.void_stamps(  # noqa: E731
                     actor=request.user, batch=batch, first=d["first"], last=d["last"],
                     reason=d["reason"])
             else:
-                call = lambda: actions.pack_with_stamps(  # noqa: E731
+                call = lambda: services.pack_with_stamps(  # noqa: E731
                     actor=request.user, batch=batch, first=d["first"], last=d["last"],
                     packed_at=d["at"] or timezone.now())
             if _run(request, form, call, _("Đã cập nhật tem.")):
@@ -220,7 +220,7 @@ def batch_pdf(request: HttpRequest, pk: int) -> HttpResponse:
         job = jobs.start_stamp_sheet(actor=request.user, batch=batch, first=first, last=last)
     except ValueError:
         messages.error(request, _("Khoảng sê-ri không hợp lệ: hãy nhập số."))
-    except actions.ActionError as exc:
+    except services.ActionError as exc:
         messages.error(request, exc.message)
     else:
         return redirect("jobs:detail", pk=job.pk)
@@ -251,7 +251,7 @@ def clear_suspicion(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         d = form.cleaned_data
         batch = get_object_or_404(selectors.batches_for(request.user), pk=d["batch"])
-        if _run(request, form, lambda: actions.clear_suspicion(
+        if _run(request, form, lambda: services.clear_suspicion(
                 actor=request.user, batch=batch, serial=d["serial"], reason=d["reason"]),
                 _("Đã gỡ cảnh báo hàng giả cho tem.")):
             return redirect("trace:analytics")

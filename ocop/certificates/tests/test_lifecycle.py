@@ -11,10 +11,11 @@ from django.core.management import call_command
 
 from ocop.audit.models import AuditEntry
 from ocop.certificates import services
-from ocop.certificates.models import Certificate, ExpiryReminder, add_months
+from ocop.certificates.models import Certificate, ExpiryReminder
 from ocop.certificates.tasks import certificates_daily
 from ocop.notifications.models import Notification
 from ocop.registry.models import Product
+from ocop.rules.certification import add_months
 
 pytestmark = pytest.mark.django_db
 

@@ -160,6 +160,26 @@ def test_permission_matrix_pages_and_api(cw, certs, role):
     assert response.status_code == expected, (role, response.content)
 
 
+def test_permission_verdicts_give_the_reason_the_api_shows(cw, certs):
+    from ocop.certificates import permissions
+
+    inspector, target = cw.users["inspector"], certs["valid"]
+    verdict = permissions.can_revoke(inspector, target)
+    assert not verdict
+    assert (verdict.reason, verdict.code) == ("Bạn không có quyền thu hồi giấy chứng nhận này.",
+                                              "certificates.revoke_forbidden")
+    assert permissions.can_revoke(cw.users["province_office"], target)
+    assert permissions.can_renew(inspector, target).code == "certificates.renew_forbidden"
+    assert permissions.can_issue(inspector, None).code == "certificates.issue_forbidden"
+    assert inspector.has_perm("certificates.revoke_certificate", target) is False
+    assert cw.users["province_office"].has_perm("certificates.revoke_certificate", target) is True
+    response = login_client(inspector).post(
+        f"/api/v1/certificates/{target.number}/revoke",
+        data={"reason": "Kiểm tra", "decision_number": "5/QĐ"}, content_type="application/json")
+    assert response.status_code == 403
+    assert response.json()["detail"] == verdict.reason
+
+
 def test_anonymous_is_sent_to_login(certs):
     response = Client().get("/giay-chung-nhan/")
     assert response.status_code == 302

@@ -37,3 +37,17 @@ def test_points_drop_useless_zeros(language, half):
     with translation.override(language):
         assert format_points(Decimal("10.00")) == "10"
         assert format_points(Decimal("2.50")) == half
+
+
+def test_money_groups_thousands_in_each_language():
+    from django.utils import translation
+
+    from ocop.core.formats import format_money
+
+    with translation.override("vi"):
+        assert format_money(45_000_000) == "45.000.000"
+        assert format_money("20900000000") == "20.900.000.000"
+        assert format_money(999) == "999"
+    with translation.override("en"):
+        assert format_money(45_000_000) == "45,000,000"
+    assert format_money(None) is None

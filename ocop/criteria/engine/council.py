@@ -3,7 +3,8 @@
 Practice found in provincial regulations (ocop-facts.md §1.7): each member scores alone; the
 product's score is the arithmetic mean of the members' totals; members may not differ by more
 than 10 points, otherwise the council discusses and re-scores; a meeting needs ≥ 75 % of the
-members including the chair (the central council: 5 of 7). All of it is configurable here
+members including the chair (the central council: 5 of 7). The numbers and the quorum and
+spread tests are the rulebook's (``ocop.rules.councils``); all of it is configurable here
 because 148 itself was not found to state these numbers.
 
 Exactness: the mean of totals like 66.36 over 7 members does not terminate in decimal, so the
@@ -18,12 +19,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from decimal import ROUND_CEILING, Decimal, localcontext
+from decimal import Decimal, localcontext
 from itertools import combinations
 from typing import Any
 
+from ocop.rules import councils as council_rules
+from ocop.rules.certification import is_certifiable
+
 from .model import (
-    CERTIFIABLE_STARS,
     STAR_BANDS,
     CriteriaSet,
     EvaluationError,
@@ -51,20 +54,19 @@ class MemberSheet:
 
 @dataclass(frozen=True)
 class CouncilConfig:
-    """Council size and rules; defaults follow the provincial practice (75 %, chair, 10 pts)."""
+    """Council size and rules; defaults are the rulebook's (``ocop.rules.councils``: the
+    provincial practice of 75 %, the chair, 10 points)."""
 
     size: int
-    quorum_ratio: Decimal = Decimal("0.75")
+    quorum_ratio: Decimal = council_rules.QUORUM_RATIO
     quorum_min: int | None = None
-    chair_required: bool = True
-    rescore_limit: Decimal = Decimal("10")
+    chair_required: bool = council_rules.CHAIR_REQUIRED
+    rescore_limit: Decimal = council_rules.SCORE_SPREAD_LIMIT
 
     @property
     def required_quorum(self) -> int:
         """Members who must score: ``quorum_min`` if given, else ceil(ratio × size)."""
-        if self.quorum_min is not None:
-            return self.quorum_min
-        return int((self.quorum_ratio * self.size).to_integral_value(rounding=ROUND_CEILING))
+        return council_rules.required_quorum(self.size, self.quorum_ratio, self.quorum_min)
 
     def problems(self) -> list[Problem]:
         found: list[Problem] = []
@@ -331,7 +333,7 @@ def aggregate(
     pairs = tuple(
         RescorePair(a.member_id, b.member_id, abs(a.total - b.total))
         for a, b in combinations(members, 2)
-        if abs(a.total - b.total) > council.rescore_limit
+        if council_rules.too_far_apart(a.total, b.total, council.rescore_limit)
     )
 
     criteria: list[CriterionConsensus] = []
@@ -364,10 +366,12 @@ def aggregate(
 
     counted_ids = tuple(m.member_id for m in members)
     chair_present = any(m.is_chair for m in members)
-    quorum_met = count >= council.required_quorum and (chair_present or not council.chair_required)
+    quorum_met = council_rules.quorum_met(
+        count, council.size, chair_present=chair_present, ratio=council.quorum_ratio,
+        quorum_min=council.quorum_min, chair_required=council.chair_required)
     rescore = bool(pairs)
     final = quorum_met and not rescore
-    certifiable = final and stars >= CERTIFIABLE_STARS
+    certifiable = final and is_certifiable(stars)
 
     result = CouncilResult(
         set_code=criteria_set.code,

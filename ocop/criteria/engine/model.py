@@ -25,8 +25,7 @@ STAR_BANDS: tuple[tuple[int, Decimal], ...] = (
     (2, Decimal(30)),
     (1, Decimal(0)),
 )
-#: Only 3–5★ products receive a certificate (giấy chứng nhận).
-CERTIFIABLE_STARS = 3
+# Which of these bands receive a certificate is the rulebook's (ocop.rules.certification).
 MAX_STARS = 5
 TOTAL_POINTS = Decimal(100)
 

@@ -16,8 +16,13 @@ from decimal import Decimal
 from functools import cached_property
 from typing import Any
 
+from ocop.rules.certification import (
+    CERTIFICATE_VALIDITY_MONTHS,
+    MIN_CERTIFIABLE_STARS,
+    is_certifiable,
+)
+
 from .model import (
-    CERTIFIABLE_STARS,
     MAX_STARS,
     CriteriaSet,
     Criterion,
@@ -372,7 +377,7 @@ def evaluate_chosen(
         stars=stars,
         # A provisional (partial) score can only understate the total, but pending
         # mandatory rules may still cap it, so it never counts as certifiable.
-        certifiable=stars >= CERTIFIABLE_STARS and not is_partial,
+        certifiable=is_certifiable(stars) and not is_partial,
         rules=rules,
         partial=is_partial,
         missing=tuple(missing),
@@ -437,11 +442,13 @@ def _explain(ev: Evaluation) -> list[str]:
     elif ev.certifiable:
         lines.append(
             "Sản phẩm đủ điều kiện đề nghị công nhận và cấp giấy chứng nhận OCOP "
-            "(hạng từ 3 sao trở lên, hiệu lực 36 tháng)."
+            f"(hạng từ {MIN_CERTIFIABLE_STARS} sao trở lên, "
+            f"hiệu lực {CERTIFICATE_VALIDITY_MONTHS} tháng)."
         )
     else:
         lines.append(
-            "Sản phẩm chưa đủ điều kiện cấp giấy chứng nhận OCOP (cần đạt từ 3 sao trở lên)."
+            "Sản phẩm chưa đủ điều kiện cấp giấy chứng nhận OCOP "
+            f"(cần đạt từ {MIN_CERTIFIABLE_STARS} sao trở lên)."
         )
     if ev.stars < MAX_STARS and not ev.partial:
         nxt = ev.stars + 1

@@ -14,6 +14,7 @@ from ocop.accounts.models import Role
 from ocop.accounts.testing import login_client, make_user
 from ocop.audit.models import AuditEntry
 from ocop.certificates.models import Certificate, RecognitionDecision
+from ocop.core.refusals import Invalid
 from ocop.criteria import diff, publishing, selectors, services
 from ocop.criteria.engine import list_shipped_sets
 from ocop.criteria.models import CriteriaSetVersion, SheetAcceptance
@@ -115,6 +116,8 @@ def test_a_locked_version_stays_locked(cycle):
     with pytest.raises(publishing.SheetRefused, match="đã dùng để chấm") as refused:
         _stage(cycle, wb.cheaper_a1_c, wb.version(1))
     assert refused.value.problems[0].field == "version"
+    assert refused.value.code == "criteria.version_in_use"
+    assert isinstance(refused.value, Invalid) and "Phiên bản 1 của bộ" in refused.value.message
     v1.refresh_from_db()
     assert v1.locked and v1.sha256 == sha and not selectors.staged_versions().exists()
 
@@ -132,20 +135,23 @@ def test_bad_templates_are_refused_with_the_place_named(cycle, edit, place, text
     with pytest.raises(publishing.SheetRefused) as refused:
         _stage(cycle, edit)
     problems = refused.value.problems
+    assert refused.value.code == "criteria.sheet_invalid"
     assert any((p.location or "").startswith(place) and text in p.message for p in problems), \
         [str(p) for p in problems]
     assert CriteriaSetVersion.objects.filter(code=CODE).count() == 1
     assert not AuditEntry.objects.filter(action__startswith="criteria.stage").exists()
 
 
-@pytest.mark.parametrize(("content", "text"), [
-    (b"%PDF-1.7 not a workbook", "nội dung thực tế là PDF"),
-    (b"PK\x03\x04broken zip", "không được chấp nhận"),
-    (b"\x00\x01\x02binary", "not valid YAML"),  # decodes as text: read as YAML, refused
+@pytest.mark.parametrize(("content", "text", "code"), [
+    (b"%PDF-1.7 not a workbook", "nội dung thực tế là PDF", "criteria.file_refused"),
+    (b"PK\x03\x04broken zip", "không được chấp nhận", "criteria.file_refused"),
+    # decodes as text: read as YAML, refused
+    (b"\x00\x01\x02binary", "not valid YAML", "criteria.sheet_invalid"),
 ])
-def test_a_file_that_is_not_a_workbook_is_refused(cycle, content, text):
-    with pytest.raises(publishing.SheetRefused, match=text):
+def test_a_file_that_is_not_a_workbook_is_refused(cycle, content, text, code):
+    with pytest.raises(publishing.SheetRefused, match=text) as refused:
         publishing.stage(actor=cycle.users["central"], file=wb.upload(content))
+    assert refused.value.code == code
     assert not selectors.staged_versions().exists()
 
 
@@ -160,8 +166,9 @@ def test_a_yaml_file_is_staged_too(cycle):
 def test_an_unknown_product_set_is_refused(cycle):
     def elsewhere(book):
         book["meta"].append(["applies_to.product_set", "9999-99"])
-    with pytest.raises(publishing.SheetRefused, match="9999-99"):
+    with pytest.raises(publishing.SheetRefused, match="9999-99") as refused:
         _stage(cycle, elsewhere)
+    assert refused.value.code == "criteria.product_set_unknown"
 
 
 def test_discarding_a_staged_upload(cycle):

@@ -10,11 +10,20 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ocop.criteria.engine import (
+    STAR_BANDS,
     CriteriaSet,
     EvaluationError,
     answers_from_pairs,
     evaluate,
     star_for_total,
+    star_threshold,
+)
+from ocop.criteria.engine.model import MAX_STARS
+from ocop.rules.certification import (
+    CERTIFIABLE_STARS,
+    MIN_CERTIFIABLE_STARS,
+    TOP_STARS,
+    is_certifiable,
 )
 
 from .helpers import (
@@ -60,6 +69,17 @@ def test_band_is_monotonic_and_matches_the_table(total: Decimal) -> None:
     low = {1: 0, 2: 30, 3: 50, 4: 70, 5: 90}[stars]
     high = {1: 30, 2: 50, 3: 70, 4: 90, 5: 101}[stars]
     assert low <= total < high
+
+
+def test_the_bands_and_the_rulebook_agree() -> None:
+    """The engine owns the bands, the rulebook which bands are certified: every certified
+    rating is a band, the top band is the top rating, and under 50 points is not certified."""
+    bands = {stars for stars, _low in STAR_BANDS}
+    assert set(CERTIFIABLE_STARS) <= bands
+    assert max(bands) == MAX_STARS == TOP_STARS
+    assert star_threshold(MIN_CERTIFIABLE_STARS) == Decimal(50)
+    assert not is_certifiable(star_for_total(Decimal("49.99")))
+    assert is_certifiable(star_for_total(Decimal(50)))
 
 
 # ------------------------------------------------------------------ properties

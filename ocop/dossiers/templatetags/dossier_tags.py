@@ -3,8 +3,8 @@ from typing import Any
 from django import template
 
 from ocop.criteria.templatetags.criteria_tags import localized
-from ocop.dossiers.levels import LEVEL_LABELS
 from ocop.dossiers.models import DossierState
+from ocop.rules.levels import LEVEL_LABELS
 
 register = template.Library()
 

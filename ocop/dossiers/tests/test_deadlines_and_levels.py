@@ -8,9 +8,9 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from ocop.dossiers import services
-from ocop.dossiers.levels import REFORM_DATE, THREE_LEVEL, TWO_LEVEL, levels_in_force
 from ocop.dossiers.models import DossierState
 from ocop.dossiers.tests.conftest import D2025, Cycle, open_ready
+from ocop.rules.levels import REFORM_DATE, THREE_LEVEL, TWO_LEVEL, levels_in_force
 
 pytestmark = pytest.mark.django_db
 

@@ -9,9 +9,9 @@ from django.core.exceptions import PermissionDenied
 
 from ocop.audit.models import AuditEntry
 from ocop.dossiers import services
-from ocop.dossiers.levels import THREE_LEVEL, TWO_LEVEL
 from ocop.dossiers.models import TRANSITIONS, CorrectionRequest, Dossier, DossierState
 from ocop.dossiers.tests.conftest import D2024, D2025, Cycle, submitted
+from ocop.rules.levels import THREE_LEVEL, TWO_LEVEL
 
 S = DossierState
 pytestmark = pytest.mark.django_db

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import pytest
@@ -18,7 +19,11 @@ HTMX = {"HTTP_HX_REQUEST": "true"}
 
 def test_create_and_edit_pages(cycle: Cycle) -> None:
     client = login_client(cycle.users["producer"])
-    assert "Lập hồ sơ" in client.get("/ho-so/tao/").content.decode()
+    create = client.get("/ho-so/tao/").content.decode()
+    assert "Lập hồ sơ" in create
+    # The ratings one may apply for are the certified ones, 3★ first (the default).
+    select = re.search(r'<select id="target_stars".*?</select>', create, re.S).group(0)
+    assert re.findall(r'<option value="(\d)"', select) == ["3", "4", "5"]
     r = client.post("/ho-so/tao/", {"product": cycle.products["own"].pk, "kind": "new",
                                     "target_stars": "3"})
     dossier = Dossier.objects.get()

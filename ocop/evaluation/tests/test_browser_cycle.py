@@ -32,12 +32,12 @@ from ocop.criteria import publishing as criteria_publishing
 from ocop.criteria import selectors as criteria_selectors
 from ocop.dossiers import checklist
 from ocop.dossiers import services as dossier_services
-from ocop.dossiers.levels import LEVEL_LABELS, TWO_LEVEL, basis
 from ocop.dossiers.models import Dossier, DossierState, ProgrammeYear, Round
 from ocop.dossiers.tests.conftest import Cycle, complete, pdf
 from ocop.evaluation import services
 from ocop.evaluation.models import Council, CouncilMember, MemberRole
 from ocop.evaluation.tests.conftest import answers_for, total_of
+from ocop.rules.levels import LEVEL_LABELS, TWO_LEVEL, basis
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -17,11 +17,13 @@ from PIL import Image
 
 from ocop.accounts.testing import login_client
 from ocop.audit.models import AuditEntry
+from ocop.core.refusals import Conflict, Invalid, NotFound
 from ocop.jobs import kinds, services
 from ocop.jobs.models import Job
 from ocop.jobs.testing import job_of, start_and_download
-from ocop.trace import actions, stamps
 from ocop.trace import jobs as trace_jobs
+from ocop.trace import services as trace
+from ocop.trace import stamps
 from ocop.units.models import Unit
 
 pytestmark = pytest.mark.django_db
@@ -81,7 +83,7 @@ def test_refused_range_fails_with_its_own_message(chain, monkeypatch) -> None:
     job = queued_sheet(chain)
 
     def run(job: Job, progress) -> kinds.Output:
-        raise actions.ActionError("Sê-ri 1–30 đã bị huỷ.")
+        raise Conflict("Sê-ri 1–30 đã bị huỷ.", code="trace.stamps_voided")
 
     fake_kind(monkeypatch, run)
     services.run(job)
@@ -108,9 +110,20 @@ def test_start_refuses_users_without_the_permission(chain) -> None:
     for who in ("far_producer", "commune_officer", "hanoi_office"):
         with pytest.raises(services.JobRefused):
             queued_sheet(chain, who)
-    with pytest.raises(actions.ActionError, match="ngoài lô tem"):
+    with pytest.raises(trace.ActionError, match="ngoài lô tem"):
         queued_sheet(chain, first=90, last=120)
     assert not Job.objects.exists()
+
+
+def test_refusals_are_core_refusals_with_code_and_message(chain) -> None:
+    with pytest.raises(NotFound) as refused:
+        queued_sheet(chain, "far_producer")
+    assert isinstance(refused.value, services.JobRefused)
+    assert refused.value.code == "jobs.stamp_sheet.not_allowed"
+    assert refused.value.message == "Không tìm thấy (not found)."
+    with pytest.raises(Invalid) as out_of_batch:
+        queued_sheet(chain, first=90, last=120)
+    assert out_of_batch.value.code == "trace.serials_out_of_batch"
 
 
 def test_stamp_sheet_job_produces_the_real_pdf(chain, django_capture_on_commit_callbacks,

@@ -10,7 +10,7 @@ count the expected figures by plain Python over what was created (an independent
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -18,13 +18,14 @@ import pytest
 
 from ocop.accounts.models import Role, User
 from ocop.accounts.testing import make_user
-from ocop.certificates.models import Certificate, RecognitionDecision, add_months
+from ocop.certificates.models import Certificate, RecognitionDecision
 from ocop.criteria.models import CriteriaSetVersion
 from ocop.criteria.services import load_shipped_sets
 from ocop.dossiers.models import Dossier, DossierState, ProgrammeYear, Round
 from ocop.evaluation.models import CouncilResult
 from ocop.registry.models import Product, ProductGroup, ProductSet
 from ocop.registry.tests.conftest import TAX_CODES, classification, make_producer, make_product
+from ocop.rules.certification import certificate_valid_until
 from ocop.trace.models import Zone
 from ocop.units.models import Unit
 
@@ -107,7 +108,7 @@ def world(units, classification) -> World:
         signer_title="Chủ tịch", level="district", issuing_unit=units.legacy_luc_ngan)
 
     def cert(key: str, stars: int, issued: date, revoked: date | None = None) -> None:
-        valid_until = add_months(issued, 36) - timedelta(days=1)
+        valid_until = certificate_valid_until(issued)
         product = products[key]
         Certificate.objects.create(
             number=f"OCOP-24-{issued.year}-{len(w.certs) + 1:05d}", product=product,

@@ -12,6 +12,7 @@ from openpyxl import Workbook, load_workbook
 
 from ocop.accounts.testing import login_client
 from ocop.audit.models import AuditEntry
+from ocop.core.refusals import Conflict
 from ocop.jobs.models import Job
 from ocop.jobs.testing import job_of, start_and_download
 from ocop.registry import excel
@@ -364,8 +365,9 @@ def test_tax_code_taken_between_check_and_write_imports_nothing(world, monkeypat
         return real(actor=actor, producer=producer)
 
     monkeypatch.setattr(excel.services, "save_prepared_producer", racing)
-    with pytest.raises(excel.ImportFileError, match="không dòng nào được nhập"):
+    with pytest.raises(Conflict, match="không dòng nào được nhập") as refused:
         excel.import_producers(world.users["admin"], io.BytesIO(content), commit=True)
+    assert refused.value.code == "registry.import_changed_meanwhile"
     assert Producer.objects.count() == before
     assert not Producer.objects.filter(tax_code="2914177765").exists()
 

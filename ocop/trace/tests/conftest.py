@@ -149,7 +149,7 @@ def chain(people, classification) -> Chain:
     from zoneinfo import ZoneInfo
 
     from ocop.certificates import services as certificates
-    from ocop.trace import actions
+    from ocop.trace import services
 
     tz = ZoneInfo("Asia/Ho_Chi_Minh")
     producer_user = people["producer"]
@@ -158,21 +158,22 @@ def chain(people, classification) -> Chain:
         "name": "Vải thiều tươi Lục Ngạn", "product_set": classification})
     dried = registry.create_product(actor=None, producer=own, data={
         "name": "Vải sấy khô Lục Ngạn", "product_set": classification, "gtin": GTIN})
-    zone = actions.create_zone(actor=producer_user, producer=own, data=zone_data(),
-                               products=[fruit])
-    harvest = actions.record_harvest(
+    zone = services.create_zone(actor=producer_user, producer=own, data=zone_data(),
+                                products=[fruit])
+    harvest = services.record_harvest(
         actor=producer_user, zone=zone, product=fruit, lot_code="VT-2025-01",
         harvested_at=datetime(2025, 6, 10, 7, 0, tzinfo=tz), quantity=Decimal("1200"),
         unit="kg")
-    packed = actions.record_transformation(
+    packed = services.record_transformation(
         actor=producer_user, inputs=[(harvest, Decimal("1000"))], product=dried,
         lot_code="VS-2025-01", produced_at=datetime(2025, 6, 15, 9, 0, tzinfo=tz),
         quantity=Decimal("400"), unit="hộp", expires_on=date(2026, 6, 15))
-    batch = actions.issue_stamps(actor=producer_user, lot=packed, count=100)
-    actions.pack_with_stamps(actor=producer_user, batch=batch, first=1, last=50,
-                             packed_at=datetime(2025, 6, 16, 8, 0, tzinfo=tz))
-    actions.ship(actor=producer_user, lot=packed, shipped_at=datetime(2025, 6, 17, 8, 0, tzinfo=tz),
-                 destination="Siêu thị OCOP Hà Nội")
+    batch = services.issue_stamps(actor=producer_user, lot=packed, count=100)
+    services.pack_with_stamps(actor=producer_user, batch=batch, first=1, last=50,
+                              packed_at=datetime(2025, 6, 16, 8, 0, tzinfo=tz))
+    services.ship(actor=producer_user, lot=packed,
+                  shipped_at=datetime(2025, 6, 17, 8, 0, tzinfo=tz),
+                  destination="Siêu thị OCOP Hà Nội")
     decision = certificates.create_decision(
         actor=None, number="56/QĐ-UBND", date=date(2025, 9, 1), signer_name="Lê Văn Tỉnh",
         signer_title="Phó Chủ tịch", level="province", issuing_unit=Unit.objects.get(pk="P24"))

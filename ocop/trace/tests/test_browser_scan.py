@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
-from ocop.trace import actions
+from ocop.trace import services
 from ocop.trace.tests.test_stamps_scan import stamp_path
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -22,8 +22,8 @@ def phone(page: Page) -> Page:
 
 
 def test_valid_voided_and_forged_stamps(phone: Page, live_server, chain) -> None:
-    actions.void_stamps(actor=chain.people["producer"], batch=chain.batch, first=20, last=29,
-                        reason="Cuộn tem bị mất")
+    services.void_stamps(actor=chain.people["producer"], batch=chain.batch, first=20, last=29,
+                         reason="Cuộn tem bị mất")
 
     phone.goto(live_server.url + stamp_path(chain, 7))
     expect(phone.locator("html")).to_have_attribute("lang", "vi")

@@ -179,12 +179,12 @@ def test_openapi_documents_the_raw_capture_body(api_for) -> None:
 
 def test_race_with_a_concurrent_capture_is_409_not_500(api_for, monkeypatch) -> None:
     """Another capture stores the same eventID between our duplicate check and our insert."""
-    from ocop.trace import services
+    from ocop.trace import capture
 
     api = api_for("admin")
     event = object_event(1, eventID="urn:uuid:6f1c2a52-0000-4000-8000-000000000004")
     assert api.capture(document(event)).status_code == 201
-    monkeypatch.setattr(services, "_stored_events", lambda ids: {})  # the check saw nothing yet
+    monkeypatch.setattr(capture, "_stored_events", lambda ids: {})  # the check saw nothing yet
     response = api.capture(document(object_event(2), event))
     assert response.status_code == 409
     assert EpcisEvent.objects.count() == 1

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from ocop.accounts.testing import login_client
 from ocop.audit.models import AuditEntry
-from ocop.trace import actions, scan, stamps
+from ocop.trace import scan, services, stamps
 from ocop.trace.models import Scan, ScanDay, SuspicionClearance
 from ocop.trace.tests.test_stamps_scan import stamp_path
 
@@ -102,9 +102,9 @@ def test_only_offices_in_charge_clear_flags(chain, who) -> None:
     response = client.post(CLEAR, {"batch": chain.batch.pk, "serial": 15, "reason": "x"})
     assert response.status_code == 404
     assert not SuspicionClearance.objects.exists()
-    with pytest.raises(actions.ActionError):
-        actions.clear_suspicion(actor=chain.people[who], batch=chain.batch, serial=15,
-                                reason="x")
+    with pytest.raises(services.ActionError):
+        services.clear_suspicion(actor=chain.people[who], batch=chain.batch, serial=15,
+                                 reason="x")
 
 
 def test_public_scan_and_verify_are_rate_limited_per_client(chain, settings) -> None:

@@ -11,7 +11,7 @@ from django.test import Client
 
 from ocop.accounts.testing import login_client as login
 from ocop.jobs.testing import start_and_download
-from ocop.trace import actions
+from ocop.trace import services
 from ocop.trace.models import EpcisEvent, Lot, StampBatch, Zone
 from ocop.trace.tests.conftest import zone_data
 
@@ -25,11 +25,11 @@ REFUSED = {"hanoi_office", "commune_officer", "council_member", "far_producer"}
 def test_issue_stamps_matrix(chain, who) -> None:
     actor = chain.people[who]
     if who in ALLOWED:
-        batch = actions.issue_stamps(actor=actor, lot=chain.packed, count=3)
+        batch = services.issue_stamps(actor=actor, lot=chain.packed, count=3)
         assert batch.first_serial == 101
     else:
-        with pytest.raises(actions.ActionError) as refused:
-            actions.issue_stamps(actor=actor, lot=chain.packed, count=3)
+        with pytest.raises(services.ActionError) as refused:
+            services.issue_stamps(actor=actor, lot=chain.packed, count=3)
         assert refused.value.status == 404
         assert StampBatch.objects.count() == 1
 
@@ -38,18 +38,18 @@ def test_issue_stamps_matrix(chain, who) -> None:
 def test_zone_creation_matrix(people, who) -> None:
     own = people["producer"].producer
     if who in ALLOWED:
-        actions.create_zone(actor=people[who], producer=own, data=zone_data())
+        services.create_zone(actor=people[who], producer=own, data=zone_data())
         assert Zone.objects.count() == 1
     else:
-        with pytest.raises(actions.ActionError):
-            actions.create_zone(actor=people[who], producer=own, data=zone_data())
+        with pytest.raises(services.ActionError):
+            services.create_zone(actor=people[who], producer=own, data=zone_data())
         assert not Zone.objects.exists()
 
 
 def test_office_records_for_a_producer_and_the_event_stays_the_producers(chain) -> None:
     office = chain.people["province_office"]
-    actions.ship(actor=office, lot=chain.packed, shipped_at=datetime(2025, 7, 1, tzinfo=TZ),
-                 destination="Đà Nẵng")
+    services.ship(actor=office, lot=chain.packed, shipped_at=datetime(2025, 7, 1, tzinfo=TZ),
+                  destination="Đà Nẵng")
     event = EpcisEvent.objects.filter(biz_step__endswith="shipping").last()
     assert event.producer_id == chain.people["producer"].producer_id
 

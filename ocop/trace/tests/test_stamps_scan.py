@@ -9,7 +9,7 @@ from django.test import Client
 from django.utils import timezone
 
 from ocop.certificates import services as certificates
-from ocop.trace import actions, scan, stamps
+from ocop.trace import scan, services, stamps
 from ocop.trace.models import Scan, StampRange
 from ocop.trace.tests.conftest import GTIN
 
@@ -65,26 +65,26 @@ def test_platform_uri_for_products_without_gtin(settings) -> None:
 
 def test_batches_get_consecutive_ranges_and_reject_bad_counts(chain) -> None:
     producer = chain.people["producer"]
-    second = actions.issue_stamps(actor=producer, lot=chain.packed, count=10)
+    second = services.issue_stamps(actor=producer, lot=chain.packed, count=10)
     assert (second.first_serial, second.last_serial) == (101, 110)
-    with pytest.raises(actions.ActionError, match="Số tem"):
-        actions.issue_stamps(actor=producer, lot=chain.packed, count=0)
+    with pytest.raises(services.ActionError, match="Số tem"):
+        services.issue_stamps(actor=producer, lot=chain.packed, count=0)
 
 
 def test_ranges_outside_the_batch_are_refused_and_nothing_stored(chain) -> None:
     producer = chain.people["producer"]
     before = StampRange.objects.count()
-    with pytest.raises(actions.ActionError, match="ngoài lô tem"):
-        actions.void_stamps(actor=producer, batch=chain.batch, first=90, last=101, reason="mất")
-    with pytest.raises(actions.ActionError, match="lý do"):
-        actions.void_stamps(actor=producer, batch=chain.batch, first=60, last=61, reason=" ")
-    actions.void_stamps(actor=producer, batch=chain.batch, first=60, last=61, reason="rách")
-    with pytest.raises(actions.ActionError, match="đã huỷ"):
-        actions.pack_with_stamps(actor=producer, batch=chain.batch, first=55, last=65,
-                                 packed_at=chain.packed.created_at)
-    with pytest.raises(actions.ActionError, match="đã kích hoạt"):
-        actions.pack_with_stamps(actor=producer, batch=chain.batch, first=50, last=52,
-                                 packed_at=chain.packed.created_at)
+    with pytest.raises(services.ActionError, match="ngoài lô tem"):
+        services.void_stamps(actor=producer, batch=chain.batch, first=90, last=101, reason="mất")
+    with pytest.raises(services.ActionError, match="lý do"):
+        services.void_stamps(actor=producer, batch=chain.batch, first=60, last=61, reason=" ")
+    services.void_stamps(actor=producer, batch=chain.batch, first=60, last=61, reason="rách")
+    with pytest.raises(services.ActionError, match="đã huỷ"):
+        services.pack_with_stamps(actor=producer, batch=chain.batch, first=55, last=65,
+                                  packed_at=chain.packed.created_at)
+    with pytest.raises(services.ActionError, match="đã kích hoạt"):
+        services.pack_with_stamps(actor=producer, batch=chain.batch, first=50, last=52,
+                                  packed_at=chain.packed.created_at)
     assert StampRange.objects.count() == before + 1
 
 
@@ -135,8 +135,8 @@ def test_unknown_serial_with_a_valid_signature(chain) -> None:
 
 
 def test_voided_and_inactive_stamps(chain) -> None:
-    actions.void_stamps(actor=chain.people["producer"], batch=chain.batch, first=7, last=9,
-                        reason="Cuộn tem bị mất")
+    services.void_stamps(actor=chain.people["producer"], batch=chain.batch, first=7, last=9,
+                         reason="Cuộn tem bị mất")
     html = Client().get(stamp_path(chain, 8)).content.decode()
     assert 'data-result="void"' in html and "Tem đã bị huỷ" in html
     assert "Sản phẩm chính hãng" not in html and "Vải sấy khô" not in html
@@ -220,9 +220,9 @@ def test_malformed_uri_is_a_400_naming_the_problem(chain) -> None:
 
 def test_platform_uri_scan(chain) -> None:
     producer = chain.people["producer"]
-    batch = actions.issue_stamps(actor=producer, lot=chain.harvest, count=5)
-    actions.pack_with_stamps(actor=producer, batch=batch, first=1, last=5,
-                             packed_at=chain.harvest.created_at)
+    batch = services.issue_stamps(actor=producer, lot=chain.harvest, count=5)
+    services.pack_with_stamps(actor=producer, batch=batch, first=1, last=5,
+                              packed_at=chain.harvest.created_at)
     uri = stamps.stamp_uri(None, chain.fruit.pk, chain.harvest.code, 2)
     response = Client().get("/" + uri.split("://", 1)[1].split("/", 1)[1])
     html = response.content.decode()
@@ -235,5 +235,5 @@ def test_stamp_pdf(chain) -> None:
 
     content = stamp_sheet(chain.batch, 1, 30)
     assert content.startswith(b"%PDF")
-    with pytest.raises(actions.ActionError, match="ngoài lô tem"):
+    with pytest.raises(services.ActionError, match="ngoài lô tem"):
         stamp_sheet(chain.batch, 95, 105)

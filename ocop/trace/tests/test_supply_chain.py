@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from ocop.trace import actions, stamps
+from ocop.trace import services, stamps
 from ocop.trace.epcis import validation
 from ocop.trace.models import EpcisEvent, Lot, LotEvent
 from ocop.trace.selectors import event_json
@@ -77,8 +77,8 @@ def test_events_found_by_the_epcis_query(chain, api_for) -> None:
 
 
 def test_receive(chain) -> None:
-    actions.receive(actor=chain.people["producer"], lot=chain.packed,
-                    received_at=datetime(2025, 6, 18, 10, tzinfo=TZ), place="Kho Hà Nội")
+    services.receive(actor=chain.people["producer"], lot=chain.packed,
+                     received_at=datetime(2025, 6, 18, 10, tzinfo=TZ), place="Kho Hà Nội")
     last = LotEvent.objects.order_by("-occurred_at").first()
     assert (last.step, last.place) == ("receive", "Kho Hà Nội")
     assert EpcisEvent.objects.filter(biz_step__endswith="receiving").count() == 1
@@ -98,16 +98,16 @@ def test_refused_transformations_store_nothing(chain, kwargs, message) -> None:
             "produced_at": datetime(2025, 7, 1, tzinfo=TZ), "quantity": Decimal("5"),
             "unit": "hộp", **kwargs}
     counts = (Lot.objects.count(), EpcisEvent.objects.count(), LotEvent.objects.count())
-    with pytest.raises(actions.ActionError, match=message):
-        actions.record_transformation(**args)
+    with pytest.raises(services.ActionError, match=message):
+        services.record_transformation(**args)
     assert (Lot.objects.count(), EpcisEvent.objects.count(), LotEvent.objects.count()) == counts
 
 
 def test_ship_needs_a_destination_and_a_sane_quantity(chain) -> None:
     producer = chain.people["producer"]
-    with pytest.raises(actions.ActionError, match="nơi nhận"):
-        actions.ship(actor=producer, lot=chain.packed, shipped_at=datetime.now(TZ),
-                     destination=" ")
-    with pytest.raises(actions.ActionError, match="Số lượng"):
-        actions.ship(actor=producer, lot=chain.packed, shipped_at=datetime.now(TZ),
-                     destination="Hà Nội", quantity=Decimal("401"))
+    with pytest.raises(services.ActionError, match="nơi nhận"):
+        services.ship(actor=producer, lot=chain.packed, shipped_at=datetime.now(TZ),
+                      destination=" ")
+    with pytest.raises(services.ActionError, match="Số lượng"):
+        services.ship(actor=producer, lot=chain.packed, shipped_at=datetime.now(TZ),
+                      destination="Hà Nội", quantity=Decimal("401"))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from ocop.trace import actions, geo, zone_codes
+from ocop.trace import geo, services, zone_codes
 from ocop.trace.models import Zone
 from ocop.trace.tests.conftest import SQUARE, zone_data
 from ocop.units.models import Unit
@@ -87,7 +87,7 @@ def test_svg_path_fits_the_view_box() -> None:
 
 def test_create_zone_stores_code_commune_and_area(people) -> None:
     producer = people["producer"]
-    zone = actions.create_zone(actor=producer, producer=producer.producer, data=zone_data())
+    zone = services.create_zone(actor=producer, producer=producer.producer, data=zone_data())
     assert zone.commune_id == "LC07591" and zone.status == Zone.Status.ISSUED
     assert float(zone.computed_area_ha) == pytest.approx(1.514, rel=0.01)
 
@@ -104,35 +104,35 @@ def test_create_zone_stores_code_commune_and_area(people) -> None:
 ])
 def test_refused_zones_store_nothing(people, extra, field, message) -> None:
     producer = people["producer"]
-    with pytest.raises(actions.ActionError, match=message) as refused:
-        actions.create_zone(actor=producer, producer=producer.producer, data=zone_data(**extra))
+    with pytest.raises(services.ActionError, match=message) as refused:
+        services.create_zone(actor=producer, producer=producer.producer, data=zone_data(**extra))
     assert refused.value.field == field
     assert not Zone.objects.exists()
 
 
 def test_annual_crop_minimum_is_a_tenth_of_a_hectare(people) -> None:
     producer = people["producer"]
-    zone = actions.create_zone(actor=producer, producer=producer.producer, data=zone_data(
+    zone = services.create_zone(actor=producer, producer=producer.producer, data=zone_data(
         crop_kind="annual", declared_area_ha="0.1", boundary=None, crop="Rau cải"))
     assert str(zone.declared_area_ha) == "0.1"
 
 
 def test_duplicate_code_is_a_conflict(people) -> None:
     producer = people["producer"]
-    actions.create_zone(actor=producer, producer=producer.producer, data=zone_data())
-    with pytest.raises(actions.ActionError) as refused:
-        actions.create_zone(actor=producer, producer=producer.producer, data=zone_data())
+    services.create_zone(actor=producer, producer=producer.producer, data=zone_data())
+    with pytest.raises(services.ActionError) as refused:
+        services.create_zone(actor=producer, producer=producer.producer, data=zone_data())
     assert refused.value.status == 409
 
 
 def test_suspended_zone_needs_a_reason_and_blocks_harvests(chain) -> None:
     producer = chain.people["producer"]
-    with pytest.raises(actions.ActionError, match="lý do"):
-        actions.set_zone_status(actor=producer, zone=chain.zone, status="suspended")
-    actions.set_zone_status(actor=producer, zone=chain.zone, status="suspended",
-                            reason="Dư lượng thuốc BVTV vượt ngưỡng")
-    with pytest.raises(actions.ActionError, match="tạm dừng") as refused:
-        actions.record_harvest(actor=producer, zone=chain.zone, product=chain.fruit,
-                               lot_code="VT-2025-02", harvested_at=chain.harvest.created_at,
-                               quantity=10, unit="kg")
+    with pytest.raises(services.ActionError, match="lý do"):
+        services.set_zone_status(actor=producer, zone=chain.zone, status="suspended")
+    services.set_zone_status(actor=producer, zone=chain.zone, status="suspended",
+                             reason="Dư lượng thuốc BVTV vượt ngưỡng")
+    with pytest.raises(services.ActionError, match="tạm dừng") as refused:
+        services.record_harvest(actor=producer, zone=chain.zone, product=chain.fruit,
+                                lot_code="VT-2025-02", harvested_at=chain.harvest.created_at,
+                                quantity=10, unit="kg")
     assert refused.value.status == 409

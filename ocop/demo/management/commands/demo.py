@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandParser
 
 from ocop.demo.news import build_demo_news
 from ocop.demo.trace import build_demo_trace
+from ocop.demo.training import build_demo_training
 from ocop.planning.demo import build_demo_plan
 from ocop.registry.models import Producer
 
@@ -33,10 +34,11 @@ class Command(BaseCommand):
         call_command("demo_cycle", stdout=self.stdout)
         call_command("demo_results", stdout=self.stdout)
         traced = build_demo_trace()
+        self.stdout.write(f"Demo news: {build_demo_news()} articles.")
+        self.stdout.write(f"Demo training: {build_demo_training()} courses.")
         plan = build_demo_plan()
         if plan is not None:
             self.stdout.write(f"Demo plan: {plan.title} ({plan.decision_number}).")
-        self.stdout.write(f"Demo news: {build_demo_news()} articles.")
         self.stdout.write(
             f"Demo trace: zone {traced.zone_code}, lot {traced.lot_code}.\n"
             f"  Scan a valid stamp:  {traced.valid_stamp}\n"

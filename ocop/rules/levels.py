@@ -10,6 +10,8 @@
 
 The switch date is the day the two-tier map took effect (01/07/2025); 1489 was signed on
 06/07/2025 but addresses that map, so dossiers submitted from 01/07/2025 follow it.
+
+Part of the rulebook (``ocop.rules``); the dossiers, evaluation and certificates apps read it.
 """
 
 from __future__ import annotations
@@ -18,6 +20,8 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.utils.translation import gettext_lazy as _
+
+from ocop.rules.councils import CENTRAL_COUNCIL_QUORUM_MIN
 
 REFORM_DATE = date(2025, 7, 1)
 
@@ -129,3 +133,10 @@ def levels_in_force(on: date) -> LegalBasis:
 
 def basis(procedure: str) -> LegalBasis:
     return _BY_PROCEDURE[procedure]
+
+
+def default_quorum_min(level: str) -> int | None:
+    """The fixed quorum of a council at ``level``, when the level has one: the central council
+    meets with at least 5 of its 7 members (``ocop.rules.councils``); other councils use the
+    75 % ratio (None)."""
+    return CENTRAL_COUNCIL_QUORUM_MIN if level == CENTRAL else None

@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class TrainingConfig(AppConfig):
+    name = "ocop.training"
+    verbose_name = _("Đào tạo, hỗ trợ chủ thể")
+
+    def ready(self) -> None:
+        # Adds "what this producer received" to the registry's producer page.
+        from ocop.registry import hooks as registry_hooks
+        from ocop.training.selectors import producer_section
+
+        registry_hooks.producer_sections.provide(producer_section)
