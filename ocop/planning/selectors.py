@@ -47,12 +47,15 @@ from ocop.planning.models import (
 from ocop.registry.models import Product
 from ocop.rules.levels import CENTRAL, PROVINCE
 from ocop.trace.models import Zone
+from ocop.training.models import Registration
 from ocop.units.models import Succession, Unit
 
 K = IndicatorKind
 # Kinds whose value is a stock on a day (the period's last day), not a flow within the period.
 STOCK_KINDS = frozenset({K.RECOGNISED_CUMULATIVE, K.VALID_PRODUCTS, K.PRODUCTS_BY_GROUP,
                          K.ZONES})
+# Shown beside the 0 when the area has no training registration at all, so that "nobody was
+# trained" and "training is not recorded on the platform" are not confused.
 NO_TRAINING_DATA = gettext_lazy("chưa có dữ liệu đào tạo")
 
 
@@ -236,6 +239,19 @@ def count_zones(plan: AnnualPlan, spans: list[Period], today: date) -> Counts:
     return _stock(qs, lambda day: Q(created_at__date__lte=day), spans, today, distinct="pk")
 
 
+def count_trained(plan: AnnualPlan, spans: list[Period], today: date) -> tuple[Counts, bool]:
+    """(producers who attended a training course that ended within the period, whether the
+    area has any training registration at all). Registrations that were only made, cancelled
+    or missed do not count; the area is the producer's."""
+    qs = Registration.objects.filter(area_q(plan, "producer__commune"))
+    figures = qs.aggregate(
+        any=Count("pk"),
+        **{p.key: Count("producer_id", distinct=True, filter=Q(
+            status=Registration.Status.ATTENDED, course__ends_on__gte=p.start,
+            course__ends_on__lte=p.as_of(today))) for p in spans})
+    return {p.key: figures[p.key] for p in spans}, figures["any"] == 0
+
+
 # --- Indicator table -------------------------------------------------------------------------
 
 
@@ -316,8 +332,8 @@ def indicator_rows(plan: AnnualPlan, today: date | None = None,
             counts, due = count_reevaluations(plan, started, today)
         elif item.kind == K.ZONES:
             counts = count_zones(plan, started, today)
-        else:  # producers trained: no training records exist on the platform yet
-            counts, no_data = {}, True
+        else:  # producers trained
+            counts, no_data = count_trained(plan, started, today)
         cells = [Cell(p, counts.get(p.key), due.get(p.key)) for p in all_spans]
         rows.append(IndicatorRow(item, cells, no_data=no_data, stock=item.kind in STOCK_KINDS))
     return rows

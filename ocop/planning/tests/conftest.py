@@ -27,6 +27,7 @@ from ocop.registry.models import Product, ProductGroup, ProductSet
 from ocop.registry.tests.conftest import TAX_CODES, classification, make_producer, make_product
 from ocop.rules.certification import certificate_valid_until
 from ocop.trace.models import Zone
+from ocop.training.models import Course, Registration
 from ocop.units.models import Unit
 
 __all__ = ["classification"]
@@ -61,6 +62,8 @@ class World:
     certs: list[Cert] = field(default_factory=list)
     zones: list[tuple[str, date, str]] = field(default_factory=list)  # (area, created, status)
     five_star: list[tuple[str, date]] = field(default_factory=list)  # (product, day)
+    # (producer, area, course end, status) of each training registration
+    trained: list[tuple[str, str, date, str]] = field(default_factory=list)
     group2: ProductGroup | None = None
 
 
@@ -163,6 +166,22 @@ def world(units, classification) -> World:
                                 declared_area_ha=Decimal("5"), status=status)
         Zone.objects.filter(pk=z.pk).update(created_at=_at(created))
         w.zones.append((area, created, status))
+
+    areas = {"dong_coc": BG, "luc_ngan": BG, "bac_giang": BG, "bn_old": BN_OLD, "hanoi": HN}
+
+    def course(title: str, ends: date, *registrations: tuple[str, str]) -> None:
+        c = Course.objects.create(province=units.bac_ninh, topic="digital", title=title,
+                                  starts_on=ends, ends_on=ends, place="Bắc Giang")
+        for key, status in registrations:
+            Registration.objects.create(course=c, producer=producers[key], attendee="Người học",
+                                        status=status)
+            w.trained.append((key, areas[key], ends, status))
+
+    attended, registered = Registration.Status.ATTENDED, Registration.Status.REGISTERED
+    course("Kỹ năng số", date(2024, 6, 12), ("dong_coc", attended), ("luc_ngan", registered),
+           ("hanoi", attended), ("bn_old", attended))
+    course("Bao bì", date(2024, 10, 3), ("dong_coc", attended), ("bac_giang", attended),
+           ("luc_ngan", Registration.Status.ABSENT))
 
     zone("VN-24-219-07591-001", units.legacy_dong_coc, BG, date(2024, 5, 1))
     zone("VN-24-07582-002", units.xa_luc_ngan, BG, date(2024, 10, 1))

@@ -55,6 +55,9 @@ def _expected(w: World, plan, kind: str, period: selectors.Period, group: str | 
         return len(found)
     if kind == K.FIVE_STAR_CANDIDATES:
         return len({p for p, d in w.five_star if w.areas[p] in areas and within(d)})
+    if kind == K.PRODUCERS_TRAINED:
+        return len({key for key, area, ends, status in w.trained
+                    if area in areas and status == "attended" and within(ends)})
     if kind == K.ZONES:
         return sum(1 for area, created, status in w.zones
                    if area in areas and status == "issued" and created <= day)
@@ -89,9 +92,6 @@ def _check(w: World, plan) -> dict:
     for row in rows:
         kind = row.indicator.kind
         for cell in row.cells:
-            if kind == K.PRODUCERS_TRAINED:
-                assert cell.value is None and row.no_data
-                continue
             if kind == K.REEVALUATIONS:
                 assert (cell.value, cell.due) == _reevaluation(w, plan, cell.period), cell.period
             else:
@@ -134,6 +134,8 @@ def test_bac_giang_2024_figures_by_quarter(world, plans):
     assert seen[(K.ZONES, None)] == [0, 1, 1, 2, 2]
     assert seen[(K.PRODUCTS_BY_GROUP, "2")] == [0, 0, 0, 1, 1]
     assert seen[(K.REEVALUATIONS, None)] == [1, 0, 0, 0, 1]
+    # Đồng Cốc twice (once per course), Bắc Giang once; registered or absent is not trained.
+    assert seen[(K.PRODUCERS_TRAINED, None)] == [0, 1, 0, 2, 2]
     row = next(r for r in selectors.indicator_rows(plans["bg_2024"], TODAY)
                if r.indicator.kind == K.REEVALUATIONS)
     assert row.year.due == 2 and row.year.share == 50
@@ -152,6 +154,10 @@ def test_no_figure_counts_another_province(world, plans):
     # Upgrades 2024: A (Bắc Giang) and E (old Bắc Ninh); the legacy plan sees A only.
     assert bg[(K.UPGRADES, None)][-1] == 1 and nation[(K.UPGRADES, None)][-1] == 2
     assert nation[(K.FIVE_STAR_CANDIDATES, None)][-1] == 4  # C, E, F, A
+    # 2024: Đồng Cốc, Bắc Giang (LP24), the old Bắc Ninh's producer and Hà Nội's; none in 2025.
+    assert bg[(K.PRODUCERS_TRAINED, None)][-1] == 2
+    assert nation[(K.PRODUCERS_TRAINED, None)][-1] == 4
+    assert hn[(K.PRODUCERS_TRAINED, None)][-1] == bn[(K.PRODUCERS_TRAINED, None)][-1] == 0
 
 
 def test_future_quarters_have_no_actual(world, units):
@@ -211,3 +217,18 @@ def test_one_query_per_indicator(world, plans, django_assert_max_num_queries):
     items = list(plan.indicators.select_related("product_group"))
     with django_assert_max_num_queries(len(items) + 1):
         selectors.indicator_rows(plan, TODAY, items)
+
+
+def test_trained_says_when_there_is_no_training_data(world, units):
+    """Hà Nội 2026: no registration of its producers in 2026 is not the same as no training
+    records at all (the label); a province without any registration gets the label."""
+    from ocop.training.models import Registration
+
+    plan = services.create_plan(actor=None, data={"province": units.ha_noi, "year": 2026,
+                                                  "title": "Hà Nội 2026"})
+    services.save_indicator(actor=None, plan=plan, data={"kind": K.PRODUCERS_TRAINED})
+    [row] = selectors.indicator_rows(plan, TODAY)
+    assert row.actual == 0 and not row.no_data
+    Registration.objects.filter(producer__commune__current_province=units.ha_noi).delete()
+    [row] = selectors.indicator_rows(plan, TODAY)
+    assert row.actual == 0 and row.no_data

@@ -14,6 +14,7 @@ from ocop.accounts.services import issue_api_token
 from ocop.accounts.testing import login_client
 from ocop.planning import services
 from ocop.planning.models import AnnualPlan, BudgetLine, Indicator
+from ocop.training.models import Registration
 
 pytestmark = pytest.mark.django_db
 
@@ -41,7 +42,10 @@ def test_list_and_detail_for_the_province_office(world, filled):
     assert "Sản phẩm OCOP từ 3 sao trở lên (luỹ kế được công nhận)" in page
     assert "350" in page and "253" in page
     assert "<strong>5</strong>" in page  # A B C D G recognised by the end of 2024
-    assert "chưa có dữ liệu đào tạo" in page
+    assert "chưa có dữ liệu đào tạo" not in page  # Đồng Cốc and Bắc Giang attended in 2024
+    Registration.objects.all().delete()
+    page = client.get(reverse("planning:detail", args=[filled.pk])).content.decode()
+    assert "0 (chưa có dữ liệu đào tạo)" in page
     assert "20.900.000.000" in page  # Vietnamese thousands
     assert "<progress" in page and "Sửa kế hoạch" in page
     assert "Đợt trung ương 2024" in page  # the year's rounds
@@ -161,6 +165,7 @@ def test_approve_then_only_execution_changes(world, filled):
 
 
 def test_english_page(world, filled):
+    Registration.objects.all().delete()
     client = login_client(world.users["province_office"])
     client.cookies["django_language"] = "en"
     page = client.get(reverse("planning:detail", args=[filled.pk])).content.decode()
