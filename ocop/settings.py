@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "ocop.evaluation",
     "ocop.trace",
     "ocop.inspections",
+    "ocop.planning",
     "ocop.worker",
     "ocop.jobs",
     "ocop.news",

@@ -11,6 +11,7 @@ from ocop.certificates.api import router as certificates_router
 from ocop.criteria.api import router as criteria_router
 from ocop.dossiers.api import router as dossiers_router
 from ocop.evaluation.api import router as evaluation_router
+from ocop.planning.api import router as planning_router
 from ocop.registry.api import router as registry_router
 from ocop.trace.api import router as trace_router
 from ocop.trace.api_supply import router as trace_supply_router
@@ -69,6 +70,7 @@ api.add_router("/", criteria_router)
 api.add_router("/", dossiers_router)
 api.add_router("/", certificates_router)
 api.add_router("/", evaluation_router)
+api.add_router("/", planning_router)
 api.add_router("/units", units_router)
 api.add_router("/epcis", trace_router)
 api.add_router("/trace", trace_supply_router)

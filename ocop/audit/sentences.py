@@ -116,6 +116,16 @@ SENTENCES: dict[str, Promise] = {
     "news.article.withdraw": _("%(actor)s đã gỡ một bài viết khỏi trang công khai."),
     "news.attachment.add": _("%(actor)s đã đính kèm một tệp vào bài viết."),
     "news.attachment.delete": _("%(actor)s đã xoá một tệp đính kèm của bài viết."),
+    # Annual plans
+    "planning.plan.create": _("%(actor)s đã lập kế hoạch năm."),
+    "planning.plan.update": _("%(actor)s đã sửa kế hoạch năm."),
+    "planning.plan.approve": _("%(actor)s đã ghi nhận kế hoạch được phê duyệt."),
+    "planning.indicator.create": _("%(actor)s đã thêm chỉ tiêu kế hoạch."),
+    "planning.indicator.update": _("%(actor)s đã sửa chỉ tiêu kế hoạch."),
+    "planning.indicator.delete": _("%(actor)s đã xoá chỉ tiêu kế hoạch."),
+    "planning.budget.create": _("%(actor)s đã thêm dòng kinh phí."),
+    "planning.budget.update": _("%(actor)s đã cập nhật dòng kinh phí."),
+    "planning.budget.delete": _("%(actor)s đã xoá dòng kinh phí."),
 }
 
 FALLBACK = _("%(actor)s đã thực hiện một thao tác trên %(object)s.")

@@ -255,7 +255,8 @@ def test_every_stored_file_gets_an_unguessable_name(ev):
         "registry.Product.image", "registry.EvidenceDocument.file",
         "dossiers.DossierDocument.file", "evaluation.CouncilResult.minutes",
         "certificates.RecognitionDecision.file", "jobs.Job.result",
-        "news.Attachment.file", "inspections.VisitPhoto.file", "inspections.Complaint.photo"}
+        "news.Attachment.file", "inspections.VisitPhoto.file", "inspections.Complaint.photo",
+        "planning.AnnualPlan.decision_file"}
     assert all(isinstance(f.upload_to, UnguessableUploadTo) for f in fields)
     docs = list(ev.dossier.documents.exclude(file=""))
     names = [d.file.name for d in docs]

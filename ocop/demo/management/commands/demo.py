@@ -11,14 +11,16 @@ from ocop.demo.inspections import build_demo_inspections
 from ocop.demo.news import build_demo_news
 from ocop.demo.trace import build_demo_trace
 from ocop.demo.training import build_demo_training
+from ocop.planning.demo import build_demo_plan
 from ocop.registry.models import Producer
 
 
 class Command(BaseCommand):
     help = (
         "Build the full demo: registry (demo_data), the 2024 and 2025–2026 cycles (demo_cycle), "
-        "council results and certificates (demo_results), a traced lot with stamps, and the 2024 "
-        "post-certification inspections."
+        "council results and certificates (demo_results), a traced lot with stamps, news, "
+        "training and support, the 2024 post-certification inspections and the 2024 Bắc Giang "
+        "annual plan."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -40,6 +42,9 @@ class Command(BaseCommand):
         if inspected is not None:
             self.stdout.write(f"Demo inspections: plan {inspected.plan_id}, "
                               f"{len(inspected.visits)} visits, complaint {inspected.complaint}.")
+        plan = build_demo_plan()
+        if plan is not None:
+            self.stdout.write(f"Demo plan: {plan.title} ({plan.decision_number}).")
         self.stdout.write(
             f"Demo trace: zone {traced.zone_code}, lot {traced.lot_code}.\n"
             f"  Scan a valid stamp:  {traced.valid_stamp}\n"
