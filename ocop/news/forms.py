@@ -11,8 +11,11 @@ class ArticleForm(forms.ModelForm):
     class Meta:
         model = Article
         fields = ["kind", "province", "title", "body", "title_en", "body_en"]
+        # The English fields hold English text: lang="en" tells browsers, screen readers and
+        # spell checkers (and the crawler's English-word check) so.
         widgets = {"body": forms.Textarea(attrs={"rows": 14}),
-                   "body_en": forms.Textarea(attrs={"rows": 8})}
+                   "title_en": forms.TextInput(attrs={"lang": "en"}),
+                   "body_en": forms.Textarea(attrs={"rows": 8, "lang": "en"})}
 
     def __init__(self, *args, choose_province: bool, **kwargs) -> None:
         super().__init__(*args, **kwargs)

@@ -22,6 +22,8 @@ URL_SCHEMES = frozenset({"http", "https", "mailto"})
 
 
 def render(text: str) -> SafeString:
+    # A lone surrogate cannot come through a form, but would make the sanitiser raise.
+    text = text.encode("utf-8", "replace").decode("utf-8")
     html = md.markdown(text, extensions=["tables", "sane_lists"], output_format="html")
     # Headings start at h2: the page's own h1 is the article's title.
     html = html.replace("<h1>", "<h2>").replace("</h1>", "</h2>")

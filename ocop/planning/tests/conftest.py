@@ -24,7 +24,7 @@ from ocop.criteria.services import load_shipped_sets
 from ocop.dossiers.models import Dossier, DossierState, ProgrammeYear, Round
 from ocop.evaluation.models import CouncilResult
 from ocop.registry.models import Product, ProductGroup, ProductSet
-from ocop.registry.tests.conftest import TAX_CODES, classification, make_producer, make_product
+from ocop.registry.testing import TAX_CODES, classification, make_producer, make_product
 from ocop.rules.certification import certificate_valid_until
 from ocop.trace.models import Zone
 from ocop.training.models import Course, Registration
