@@ -8,11 +8,12 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.conf import settings
 from django.http import HttpRequest
-from ninja import Field, Router, Schema
+from ninja import Field, Query, Router, Schema
 
-from ocop.api.types import DbId, Page, PageSize
+from ocop.api.errors import refusals
+from ocop.api.pagination import PageOut, PageParams, paginate
+from ocop.api.types import DbId
 from ocop.planning import selectors
 from ocop.planning.models import AnnualPlan
 
@@ -31,10 +32,7 @@ class PlanOut(Schema):
     status: str = Field(description="draft hoặc approved")
 
 
-class PlanPage(Schema):
-    count: int
-    page: int
-    page_size: int
+class PlanPage(PageOut):
     results: list[PlanOut]
 
 
@@ -89,15 +87,12 @@ def _plan(plan: AnnualPlan) -> dict[str, Any]:
 
 
 @router.get("/plans", response=PlanPage, summary="Danh sách kế hoạch năm")
-def list_plans(request: HttpRequest, page: Page = 1,
-               page_size: PageSize = settings.PAGE_SIZE) -> dict[str, Any]:
-    qs = selectors.plan_list(request.auth)
-    start = (page - 1) * page_size
-    return {"count": qs.count(), "page": page, "page_size": page_size,
-            "results": [_plan(p) for p in qs[start:start + page_size]]}
+def list_plans(request: HttpRequest, params: Query[PageParams]) -> dict[str, Any]:
+    page = paginate(selectors.plan_list(request.auth), params)
+    return {**page, "results": [_plan(plan) for plan in page["results"]]}
 
 
-@router.get("/plans/{plan_id}", response=PlanDetailOut,
+@router.get("/plans/{plan_id}", response={200: PlanDetailOut, **refusals(404)},
             summary="Kế hoạch năm: chỉ tiêu (thực hiện tính từ dữ liệu) và kinh phí")
 def get_plan(request: HttpRequest, plan_id: DbId) -> dict[str, Any]:
     plan = selectors.plan_detail(request.auth, plan_id)

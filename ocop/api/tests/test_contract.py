@@ -15,8 +15,9 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
+from ocop.accounts.models import Role
 from ocop.accounts.services import issue_api_token
-from ocop.accounts.testing import login_client
+from ocop.accounts.testing import login_client, make_user
 from ocop.api.types import DB_ID_MAX
 from ocop.certificates.tests.conftest import cw
 from ocop.criteria.services import load_shipped_sets
@@ -24,6 +25,7 @@ from ocop.dossiers import services as dossier_services
 from ocop.dossiers.models import Round
 from ocop.dossiers.testing import D2025, submitted
 from ocop.evaluation.tests.conftest import answers_for, cycle, ev
+from ocop.planning import services as planning
 from ocop.registry.testing import classification, world
 from ocop.trace.tests.conftest import chain, people
 
@@ -226,6 +228,21 @@ def test_unit_refusals(units):
     refused(lambda **h: client.get("/api/v1/units/KHONG-CO", **h), 404, "units.unknown_unit")
     refused(lambda **h: client.get("/api/v1/units/provinces", {"era": "x"}, **h), 422,
             "invalid", fields={"era"})
+
+
+def test_planning_refusals(units):
+    hanoi_plan = planning.create_plan(actor=None, data={
+        "province": units.ha_noi, "year": 2026, "title": "Kế hoạch OCOP Hà Nội 2026"})
+    office = _client(make_user(Role.PROVINCE_OFFICE, unit=units.bac_ninh))
+    # Another province's plan is out of reach: the same 404 as a plan that does not exist.
+    refused(lambda **h: office.get(f"/api/v1/plans/{hanoi_plan.pk}", **h), 404,
+            "planning.not_found")
+    refused(lambda **h: office.get(f"/api/v1/plans/{DB_ID_MAX}", **h), 404,
+            "planning.not_found")
+    refused(lambda **h: office.get("/api/v1/plans", {"page": 0}, **h), 422, "invalid",
+            fields={"page"})
+    own = _client(make_user(Role.PROVINCE_OFFICE, unit=units.ha_noi))
+    assert own.get("/api/v1/plans").json()["count"] == 1
 
 
 # --- Trace supply and EPCIS: the same members inside an RFC 7807 problem ----------------------
