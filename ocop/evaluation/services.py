@@ -149,10 +149,11 @@ def assign_dossiers(*, actor: User | None, council: Council,
     for dossier in dossiers_to_assign:
         if dossier.round_id != council.round_id:
             raise StateError(_("Hồ sơ %(ref)s không thuộc %(round)s.")
-                             % {"ref": dossier.reference, "round": council.round.name})
+                             % {"ref": dossier.reference, "round": council.round.name},
+                             code="evaluation.wrong_round")
         if Assignment.objects.filter(council=council, dossier=dossier).exists():
             raise StateError(_("Hồ sơ %(ref)s đã được phân công cho hội đồng này.")
-                             % {"ref": dossier.reference})
+                             % {"ref": dossier.reference}, code="evaluation.already_assigned")
         dossiers.advance(actor=actor, dossier=dossier, to=S.UNDER_EVALUATION,
                          changes={"council": council.pk})
         assignment = Assignment.objects.create(
@@ -205,15 +206,17 @@ def declare_conflict(*, actor: User, member: CouncilMember, dossier: Dossier, de
 def _check_open(member: CouncilMember, assignment: Assignment, dossier: Dossier) -> None:
     if dossier.state != S.UNDER_EVALUATION:
         raise StateError(_("Hồ sơ %(ref)s không còn trong giai đoạn chấm điểm.")
-                         % {"ref": dossier.reference})
+                         % {"ref": dossier.reference}, code="evaluation.not_scoring")
     if assignment.council.round.status != Round.Status.OPEN:
         raise StateError(_("%(round)s đã đóng: không chấm điểm được nữa.")
-                         % {"round": assignment.council.round.name})
+                         % {"round": assignment.council.round.name}, code="evaluation.round_closed")
     if selectors.revision_closed(assignment):
-        raise StateError(_("Chủ tịch hội đồng đã khoá lượt chấm này."))
+        raise StateError(_("Chủ tịch hội đồng đã khoá lượt chấm này."),
+                         code="evaluation.revision_closed")
     if rules.must_declare(rules.conflict_hints(member, dossier),
                           selectors.declaration_of(member, dossier)):
-        raise StateError(_("Có dấu hiệu xung đột lợi ích: hãy kê khai trước khi chấm."))
+        raise StateError(_("Có dấu hiệu xung đột lợi ích: hãy kê khai trước khi chấm."),
+                         code="evaluation.declare_first")
 
 
 @transaction.atomic
@@ -230,7 +233,7 @@ def save_draft(*, actor: User, dossier: Dossier, answers: Mapping[str, Any]) -> 
         defaults={"criteria_set_id": dossier.criteria_set_id},
     )
     if sheet.state == ScoreSheet.State.SUBMITTED:
-        raise StateError(_("Phiếu đã nộp, không sửa được."))
+        raise StateError(_("Phiếu đã nộp, không sửa được."), code="evaluation.sheet_submitted")
     merged = {**sheet.answers, **{k: v for k, v in changes.items() if v is not None}}
     for code in (k for k, v in changes.items() if v is None):
         merged.pop(code, None)
@@ -252,7 +255,8 @@ def submit_sheet(*, actor: User, dossier: Dossier) -> ScoreSheet:
     if sheet is None:
         raise ValidationError({"answers": _("Phiếu chưa có điểm nào.")})
     if sheet.state == ScoreSheet.State.SUBMITTED:
-        raise StateError(_("Phiếu đã được nộp trước đó; mỗi thành viên chỉ nộp một lần."))
+        raise StateError(_("Phiếu đã được nộp trước đó; mỗi thành viên chỉ nộp một lần."),
+                         code="evaluation.sheet_submitted")
     engine_set = criteria_selectors.engine_set(dossier.criteria_set)
     try:
         result = evaluate(engine_set, dict(sheet.answers), partial=False)
@@ -296,9 +300,9 @@ def close_scoring(*, actor: User | None, council: Council, dossier: Dossier) -> 
     assignment = _assignment_for(council, dossier)
     if dossier.state != S.UNDER_EVALUATION:
         raise StateError(_("Hồ sơ %(ref)s không ở giai đoạn chấm điểm.")
-                         % {"ref": dossier.reference})
+                         % {"ref": dossier.reference}, code="evaluation.not_scoring")
     if selectors.revision_closed(assignment):
-        raise StateError(_("Lượt chấm này đã được khoá."))
+        raise StateError(_("Lượt chấm này đã được khoá."), code="evaluation.revision_closed")
     members = selectors.scoring_members(assignment)
     by_id = {m.pk: (m, c) for m, c in members}
     submitted = ScoreSheet.objects.filter(dossier=dossier, revision=assignment.revision,
@@ -320,7 +324,8 @@ def close_scoring(*, actor: User | None, council: Council, dossier: Dossier) -> 
         # what is left is a council where no member without a conflict of interest has
         # submitted; the engine's own texts are English and meant for developers.
         raise StateError(_("Chưa có phiếu hợp lệ nào để tổng hợp: cần ít nhất một thành viên "
-                           "không có xung đột lợi ích nộp phiếu.")) from exc
+                           "không có xung đột lợi ích nộp phiếu."),
+                         code="evaluation.no_valid_sheet") from exc
     row = CouncilResult.objects.create(
         dossier=dossier, council=council, level=council.level, revision=assignment.revision,
         mean=result.mean_display, stars=result.stars, spread=result.spread,
@@ -349,9 +354,11 @@ def start_rescore(*, actor: User | None, council: Council, dossier: Dossier) -> 
     last = CouncilResult.objects.filter(dossier=dossier, council=council,
                                         revision=assignment.revision).first()
     if last is None:
-        raise StateError(_("Hãy khoá lượt chấm hiện tại trước khi mở lượt chấm lại."))
+        raise StateError(_("Hãy khoá lượt chấm hiện tại trước khi mở lượt chấm lại."),
+                         code="evaluation.close_first")
     if last.final or not rules.needs_rescore(last):
-        raise StateError(_("Kết quả lượt chấm này không cần chấm lại."))
+        raise StateError(_("Kết quả lượt chấm này không cần chấm lại."),
+                         code="evaluation.no_rescore_needed")
     previous = {s.member_id: s.answers for s in ScoreSheet.objects.filter(
         dossier=dossier, revision=assignment.revision)}
     assignment.revision += 1
@@ -383,13 +390,16 @@ def finalise(*, actor: User | None, council: Council, dossier: Dossier,
     row = CouncilResult.objects.select_for_update().filter(
         dossier=dossier, council=council, revision=assignment.revision).first()
     if row is None:
-        raise StateError(_("Hãy khoá lượt chấm trước khi chốt kết quả."))
+        raise StateError(_("Hãy khoá lượt chấm trước khi chốt kết quả."),
+                         code="evaluation.close_first")
     if row.final:
-        raise StateError(_("Kết quả đã được chốt."))
+        raise StateError(_("Kết quả đã được chốt."), code="evaluation.already_final")
     if not row.quorum_met:  # (rules.needs_rescore, each case with its own reason)
-        raise StateError(_("Không đủ số thành viên theo quy định: kết quả chưa có giá trị."))
+        raise StateError(_("Không đủ số thành viên theo quy định: kết quả chưa có giá trị."),
+                         code="evaluation.no_quorum")
     if row.rescore_required:
-        raise StateError(_("Điểm các thành viên chênh lệch quá giới hạn: cần chấm lại."))
+        raise StateError(_("Điểm các thành viên chênh lệch quá giới hạn: cần chấm lại."),
+                         code="evaluation.rescore_required")
     row.final = True
     row.finalised_at = _moment(today)
     _check_result_date(dossier, row)
@@ -442,10 +452,12 @@ def propose_up(*, actor: User | None, dossier: Dossier) -> Dossier:
     require(can_decide(actor, dossier))
     result = selectors.final_result(dossier)
     if dossier.state != S.SCORED or result is None:
-        raise StateError(_("Chỉ đề nghị cấp trên khi hồ sơ đã có kết quả chấm cuối cùng."))
+        raise StateError(_("Chỉ đề nghị cấp trên khi hồ sơ đã có kết quả chấm cuối cùng."),
+                         code="evaluation.not_final")
     target = rules.escalation_target(dossier, result)
     if target is None:
-        raise StateError(_("Kết quả chưa đạt ngưỡng của cấp trên."))
+        raise StateError(_("Kết quả chưa đạt ngưỡng của cấp trên."),
+                         code="evaluation.below_next_level")
     dossier = dossiers.advance(actor=actor, dossier=dossier, to=S.PROPOSED_UP,
                                changes={"to_level": target.code, "result": result.pk})
     recipients = (central_office_users() if target.code == CENTRAL
@@ -463,7 +475,8 @@ def record_upper_result(*, actor: User | None, dossier: Dossier, mean: Decimal, 
     dossier = _fresh(dossier)
     round_ = dossier.round
     if round_ is None or dossier.state != S.ACCEPTED:
-        raise StateError(_("Hồ sơ phải được tiếp nhận vào đợt của cấp trên trước."))
+        raise StateError(_("Hồ sơ phải được tiếp nhận vào đợt của cấp trên trước."),
+                         code="evaluation.not_in_upper_round")
     require(can_manage_round(actor, round_))
     if not 1 <= stars <= MAX_STARS or not Decimal(0) <= Decimal(mean) <= TOTAL_POINTS:
         raise ValidationError({"stars": _("Hạng sao 1–5 và điểm 0–100.")})
@@ -523,12 +536,13 @@ def plan_recognition(*, round: Round, dossier_ids: Iterable[int], decision_date:
         result = selectors.final_result(dossier)
         if dossier.state != S.SCORED or result is None or result.level != round.level:
             raise StateError(_("Hồ sơ %(ref)s chưa có kết quả cuối cùng ở cấp này.")
-                             % {"ref": dossier.reference})
+                             % {"ref": dossier.reference}, code="evaluation.not_final")
         criteria_publishing.require_accepted(dossier)
         stars = rules.awardable_stars(dossier, result)
         if not is_certifiable(stars):
             raise StateError(_("Hồ sơ %(ref)s đạt %(stars)d sao: không đủ điều kiện công nhận "
-                               "(từ 3 sao).") % {"ref": dossier.reference, "stars": result.stars})
+                               "(từ 3 sao).") % {"ref": dossier.reference, "stars": result.stars},
+                             code="evaluation.not_certifiable")
         submitted = submission_date(dossier)
         if submitted is not None and decision_date < submitted:
             errors.append(_("Ngày quyết định (%(day)s) không được trước ngày nộp hồ sơ "
@@ -581,7 +595,7 @@ def not_recognised(*, actor: User | None, dossier: Dossier, reason: str = "") ->
     dossier = _fresh(dossier)
     require(can_decide(actor, dossier))
     if selectors.final_result(dossier) is None:
-        raise StateError(_("Hồ sơ chưa có kết quả chấm cuối cùng."))
+        raise StateError(_("Hồ sơ chưa có kết quả chấm cuối cùng."), code="evaluation.not_final")
     dossier = dossiers.advance(actor=actor, dossier=dossier, to=S.NOT_RECOGNISED,
                                note=reason.strip()[:500])
     notify(producer_users(dossier.producer_id),

@@ -172,13 +172,14 @@ def test_evaluation_refusals(ev):
     refused(_json(member, "put", url, {"answers": {"ZZ9": "x"}}), 422, "invalid",
             fields={"ZZ9"})
     ev.score("second", answers_for(ev.dossier, 60))  # submitted: one sheet per member
-    refused(lambda **h: member.post(f"{url}/submit", **h), 409, "dossiers.state")
-    refused(_json(member, "put", url, {"answers": {}}), 409, "dossiers.state")
+    refused(lambda **h: member.post(f"{url}/submit", **h), 409, "evaluation.sheet_submitted")
+    refused(_json(member, "put", url, {"answers": {}}), 409, "evaluation.sheet_submitted")
     # A closed round: the same code (the sentence names the round, so it is not compared).
     Round.objects.filter(pk=ev.cycle.district_round.pk).update(status=Round.Status.CLOSED)
     chair = _client(ev.members["chair"].user)
     response = _json(chair, "put", url, {"answers": {}})()
-    assert _shape(response, 409, "dossiers.state", problem=False)["message"].endswith("nữa.")
+    assert _shape(response, 409, "evaluation.round_closed",
+                  problem=False)["message"].endswith("nữa.")
 
 
 # --- Certificates ----------------------------------------------------------------------------
