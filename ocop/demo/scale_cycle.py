@@ -45,6 +45,7 @@ from typing import Any
 from django.db import models, transaction
 from django.utils import timezone
 
+from ocop.accounts.models import Role, User
 from ocop.certificates.models import (
     Certificate,
     CertificateSequence,
@@ -64,9 +65,18 @@ from ocop.dossiers.models import (
     ProgrammeYear,
     Round,
 )
+from ocop.evaluation.models import Assignment, Council, CouncilMember, MemberRole
 from ocop.registry.models import Product, ProductSet
 from ocop.rules.certification import TOP_STARS, certificate_valid_until
-from ocop.rules.levels import BASES, CENTRAL, DISTRICT, PROVINCE, REFORM_DATE, levels_in_force
+from ocop.rules.levels import (
+    BASES,
+    CENTRAL,
+    DISTRICT,
+    PROVINCE,
+    REFORM_DATE,
+    default_quorum_min,
+    levels_in_force,
+)
 from ocop.units.models import Unit
 
 S = DossierState
@@ -75,8 +85,9 @@ BATCH = 2000
 DOSSIERS_FROM = date(2021, 1, 1)
 FIRST_CERTIFIED = ((2019, 6), (2020, 9), (2021, 12), (2022, 15), (2023, 17), (2024, 18),
                    (2025, 15), (2026, 8))
-# Sep 2025: 72.1% 3★, 27.1% 4★, the rest (126 products) 5★.
-STARS = ((3, 721), (4, 271), (5, 8))
+# Ratings at first recognition, chosen so that after upgrades (3★ → 4★ → 5★) the stars
+# products hold today come near the national shares of Sep 2025: 72.1% 3★, 27.1% 4★, 0.8% 5★.
+STARS = ((3, 830), (4, 167), (5, 3))
 DOSSIERS_PER_PRODUCT = 3  # 50,000 dossiers for 17,000 products
 CANDIDATE_SHARE = 0.08  # products not certified yet: a first dossier, maybe failed attempts
 REVOKE_SHARE = 0.025
@@ -189,6 +200,17 @@ class _CertSpec:
     revoked: date | None = None
 
 
+# Councils of this year's open rounds: seven members (chair, vice chair, four members, a
+# secretary), or — one council in six — only two members and no chair, a council that cannot
+# meet its quorum (the chair is required) until the office completes it.
+FULL_COUNCIL = (MemberRole.CHAIR, MemberRole.VICE_CHAIR, MemberRole.MEMBER, MemberRole.MEMBER,
+                MemberRole.MEMBER, MemberRole.MEMBER, MemberRole.SECRETARY)
+SHORT_COUNCIL = (MemberRole.MEMBER, MemberRole.SECRETARY)
+SHORT_COUNCIL_SHARE = 1 / 6
+COUNCIL_USER_PREFIX = "scale-hoidong-"
+ON_COUNCIL = frozenset({S.UNDER_EVALUATION, S.SCORED, S.PROPOSED_UP})
+
+
 @dataclass
 class CycleReport:
     programme_years: int = 0
@@ -196,6 +218,7 @@ class CycleReport:
     dossiers: int = 0
     decisions: int = 0
     certificates: int = 0
+    councils: int = 0
     states: dict[str, int] = field(default_factory=dict)
 
 
@@ -586,6 +609,7 @@ class CycleGenerator:
         for spec in kept:
             report.states[spec.state] = report.states.get(spec.state, 0) + 1
         report.decisions, report.certificates = self.write_certificates(certs)
+        report.councils = self.councils()
 
     def write_dossiers(self, kept: list[_DossierSpec], rounds: dict[tuple, int],
                        present: int) -> None:
@@ -740,3 +764,70 @@ class CycleGenerator:
         if unit in self.codes:
             return self.codes[unit]
         return self.codes[self.parents[unit]]
+
+    def councils(self) -> int:
+        """A council for each open round holding accepted dossiers that has none yet; the
+        dossiers under evaluation, scored or proposed up are assigned to it (accepted ones wait
+        for their assignment)."""
+        rounds = list(
+            Round.objects.filter(status=Round.Status.OPEN, councils__isnull=True,
+                                 dossiers__state__in=ON_COUNCIL | {S.ACCEPTED})
+            .distinct().order_by("pk").values_list("pk", "level", "name",
+                                                   "programme_year__province_id")
+        )
+        if not rounds:
+            return 0
+        pools = self._council_users({(CENTRAL if level == CENTRAL else province)
+                                     for _pk, level, _name, province in rounds})
+        rng = self._rng("councils", Council.objects.count())
+        councils, members = [], []
+        short_made = False
+        for index, (pk, level, name, province) in enumerate(rounds):
+            title = f"Hội đồng đánh giá, phân hạng sản phẩm OCOP — {name}"
+            number = f"{rng.randint(10, 990)}/QĐ-UBND"
+            councils.append(Council(round_id=pk, level=level, name=title,
+                                    decision_number=number, quorum_min=default_quorum_min(level),
+                                    search_text=fold(f"{title} {number}")))
+            # At least one short council, so that even a small world shows the case.
+            short = rng.random() < SHORT_COUNCIL_SHARE or (
+                index == len(rounds) - 1 and not short_made)
+            short_made |= short
+            roles = SHORT_COUNCIL if short else FULL_COUNCIL
+            pool = pools[CENTRAL if level == CENTRAL else province]
+            members.append([(user, role) for user, role in zip(rng.sample(pool, len(roles)),
+                                                                roles, strict=True)])
+        with transaction.atomic():
+            Council.objects.bulk_create(councils, batch_size=BATCH)
+            CouncilMember.objects.bulk_create([
+                CouncilMember(council_id=council.pk, user_id=user, role=role)
+                for council, chosen in zip(councils, members, strict=True)
+                for user, role in chosen
+            ], batch_size=BATCH)
+            by_round = {c.round_id: c.pk for c in councils}
+            Assignment.objects.bulk_create([
+                Assignment(council_id=by_round[round_id], dossier_id=dossier_id)
+                for dossier_id, round_id in Dossier.objects.filter(
+                    round_id__in=by_round, state__in=ON_COUNCIL).values_list("pk", "round_id")
+            ], batch_size=BATCH)
+        return len(councils)
+
+    def _council_users(self, pools: set[str]) -> dict[str, list[int]]:
+        """Nine council-member accounts per province (and for the centre), made once."""
+        # The scale accounts' shared hash of the demo password (made once by ``users``).
+        password = User.objects.filter(username__startswith="scale-").values_list(
+            "password", flat=True).first() or "!"
+        wanted = {f"{COUNCIL_USER_PREFIX}{pool.lower()}-{i}": pool
+                  for pool in sorted(pools) for i in range(1, 10)}
+        have = set(User.objects.filter(username__in=wanted).values_list("username", flat=True))
+        rng = self._rng("council-users")
+        User.objects.bulk_create([
+            User(username=name, role=Role.COUNCIL_MEMBER, password=password,
+                 unit_id=None if pool == CENTRAL else pool,
+                 first_name=person_name(rng, woman=rng.random() < 0.4))
+            for name, pool in wanted.items() if name not in have
+        ], batch_size=BATCH)
+        out: dict[str, list[int]] = defaultdict(list)
+        for pk, name in User.objects.filter(username__in=wanted).order_by("username") \
+                .values_list("pk", "username"):
+            out[wanted[name]].append(pk)
+        return out

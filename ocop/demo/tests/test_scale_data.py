@@ -35,6 +35,7 @@ from ocop.dossiers.models import (
     Round,
 )
 from ocop.dossiers.selectors import round_covers
+from ocop.evaluation.models import Assignment, Council, MemberRole
 from ocop.registry.models import EvidenceDocument, Producer, Product
 from ocop.registry.services import producer_search_text, product_search_text
 from ocop.registry.validators import normalise_tax_code
@@ -68,8 +69,8 @@ def _counts() -> tuple[int, ...]:
 
 
 def _wipe() -> None:
-    for model in (Certificate, CertificateSequence, RecognitionDecision, CorrectionRequest,
-                  DossierVersion):
+    for model in (Assignment, Council, Certificate, CertificateSequence, RecognitionDecision,
+                  CorrectionRequest, DossierVersion):
         model.objects.all().delete()
     Dossier.objects.update(previous=None)
     for model in (Dossier, Round, ProgrammeYear, EvidenceDocument, Product, Producer):
@@ -137,6 +138,22 @@ def test_national_history(reference_data):
     _dossiers_valid()
     _certificates_consistent()
     _stars_derived()
+    _councils()
+
+
+def _councils() -> None:
+    councils = list(Council.objects.prefetch_related("members"))
+    assert councils
+    for council in councils:
+        assert council.round.status == Round.Status.OPEN and council.level == council.round.level
+        assert council.members.count() in (2, 7)
+    # Some councils cannot meet their quorum: no chair appointed yet.
+    assert any(not c.members.filter(role=MemberRole.CHAIR).exists() for c in councils)
+    on_council = Dossier.objects.filter(round__councils__isnull=False,
+                                        state__in=[S.UNDER_EVALUATION, S.SCORED])
+    assert on_council.exists()
+    for dossier in on_council:
+        assert Assignment.objects.get(dossier=dossier).council.round_id == dossier.round_id
 
 
 def _spread() -> None:
@@ -258,7 +275,9 @@ def test_same_seed_same_rows(reference_data):
                                               "state_changed_at", "state").values_list(
             "product__producer__tax_code", "product__name", "state", "kind", "target_stars",
             "state_changed_at", "round__name"))
-        return products, certs, files
+        councils = list(Council.objects.order_by("name").values_list(
+            "name", "decision_number", "members__user__username", "members__role"))
+        return products, certs, files, councils
 
     generate(products=30, producers=20, seed=5, today=TODAY)
     first = rows()
