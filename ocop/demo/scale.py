@@ -328,10 +328,13 @@ def derive_product_stars(today: date) -> int:
 def generate(*, products: int, producers: int, provinces: int | None = None,
              users: int | None = None, documents: int | None = None,
              dossiers: int | None = None, seed: int = 2025, today: date | None = None,
+             history: bool = True,
              log: Callable[[str], None] = lambda _m: None) -> ScaleReport:
     """Top the database up to the totals asked for. ``dossiers`` defaults to
     ``DOSSIERS_PER_PRODUCT`` per product; ``today`` (default: the local date) is the day the
-    history leads up to — certificates valid, expiring or lapsed, this year's open round."""
+    history leads up to — certificates valid, expiring or lapsed, this year's open round.
+    ``history=False`` writes the registry rows only (no rounds, dossiers, decisions,
+    certificates, councils; stars stay unset), for benchmarks that build a cycle of their own."""
     if not ProductSet.objects.exists():
         raise ValueError("No product sets: run load_classification first.")
     today = today or timezone.localdate()
@@ -342,6 +345,8 @@ def generate(*, products: int, producers: int, provinces: int | None = None,
     report.documents = gen.documents(documents if documents is not None else products)
     report.users = gen.users(users if users is not None else
                              1 + len(gen.provinces) + producers // 20)
+    if not history:
+        return report
     cycle = CycleGenerator(seed=seed, today=today, log=log)
     cycle.run(dossiers if dossiers is not None else DOSSIERS_PER_PRODUCT * products,
               report.cycle)
