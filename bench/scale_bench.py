@@ -64,6 +64,7 @@ def seed(products: int, producers: int, dossiers: int | None) -> list[tuple[str,
         ("recognition decisions added", f"{cycle.decisions:,}"),
         ("certificates added", f"{cycle.certificates:,}"),
         ("councils added (this year's open rounds)", f"{cycle.councils:,}"),
+        ("inspection visits added (this year)", f"{cycle.visits:,}"),
         (f"certificates on {today:%d/%m/%Y}",
          ", ".join(f"{k} {v:,}" for k, v in sorted(statuses.items()))),
         ("products by stars", ", ".join(f"{k}★ {v:,}" if k else f"none {v:,}"

@@ -66,6 +66,14 @@ from ocop.dossiers.models import (
     Round,
 )
 from ocop.evaluation.models import Assignment, Council, CouncilMember, MemberRole
+from ocop.inspections.models import (
+    CHECKLIST,
+    Finding,
+    FindingResult,
+    InspectionPlan,
+    PlanKind,
+    Visit,
+)
 from ocop.registry.models import Product, ProductSet
 from ocop.rules.certification import TOP_STARS, certificate_valid_until
 from ocop.rules.levels import (
@@ -211,6 +219,13 @@ COUNCIL_USER_PREFIX = "scale-hoidong-"
 ON_COUNCIL = frozenset({S.UNDER_EVALUATION, S.SCORED, S.PROPOSED_UP})
 
 
+# Post-certification inspections: this year's annual plan per province, visits to about one
+# certified product in thirty, a third of them with a failed item and a remedy deadline.
+VISIT_SHARE = 1 / 30
+FOLLOW_UP_SHARE = 1 / 3
+INSPECTOR_PREFIX = "scale-thanhtra-"
+
+
 @dataclass
 class CycleReport:
     programme_years: int = 0
@@ -219,6 +234,7 @@ class CycleReport:
     decisions: int = 0
     certificates: int = 0
     councils: int = 0
+    visits: int = 0
     states: dict[str, int] = field(default_factory=dict)
 
 
@@ -610,6 +626,7 @@ class CycleGenerator:
             report.states[spec.state] = report.states.get(spec.state, 0) + 1
         report.decisions, report.certificates = self.write_certificates(certs)
         report.councils = self.councils()
+        report.visits = self.inspections()
 
     def write_dossiers(self, kept: list[_DossierSpec], rounds: dict[tuple, int],
                        present: int) -> None:
@@ -810,6 +827,72 @@ class CycleGenerator:
                     round_id__in=by_round, state__in=ON_COUNCIL).values_list("pk", "round_id")
             ], batch_size=BATCH)
         return len(councils)
+
+    def inspections(self) -> int:
+        """This year's annual inspection plan for each province holding valid certificates that
+        has none yet, with one inspector, and its visits so far (concluded, findings for every
+        checklist item)."""
+        year = self.today.year
+        covered = set(InspectionPlan.objects.filter(kind=PlanKind.ANNUAL, starts_on__year=year)
+                      .values_list("province_id", flat=True))
+        valid = list(
+            Certificate.objects.valid_on(self.today).exclude(administered_by_id__in=covered)
+            .order_by("pk").values_list("pk", "product_id", "administered_by_id", "issued_on",
+                                        "product__producer__commune__name")
+        )
+        provinces = sorted({row[2] for row in valid})
+        if not provinces:
+            return 0
+        password = User.objects.filter(username__startswith="scale-").values_list(
+            "password", flat=True).first() or "!"
+        names = {p: f"{INSPECTOR_PREFIX}{p.lower()}" for p in provinces}
+        have = set(User.objects.filter(username__in=names.values())
+                   .values_list("username", flat=True))
+        rng = self._rng("inspections", InspectionPlan.objects.count())
+        people = self._rng("inspectors")  # apart: accounts are made only once
+        start, end = date(year, 1, 1), date(year, 12, 31)
+        with transaction.atomic():
+            User.objects.bulk_create([
+                User(username=name, role=Role.INSPECTOR, unit_id=p, password=password,
+                     first_name=person_name(people, woman=people.random() < 0.4))
+                for p, name in names.items() if name not in have])
+            inspector = dict(User.objects.filter(username__in=names.values())
+                             .values_list("unit_id", "pk"))
+            plans = {p: InspectionPlan(
+                kind=PlanKind.ANNUAL, province_id=p, starts_on=start, ends_on=end,
+                title=f"Kế hoạch kiểm tra định kỳ sản phẩm OCOP năm {year} — {self.names[p]}")
+                for p in provinces}
+            InspectionPlan.objects.bulk_create(plans.values())
+            InspectionPlan.inspectors.through.objects.bulk_create([
+                InspectionPlan.inspectors.through(inspectionplan_id=plan.pk,
+                                                  user_id=inspector[p])
+                for p, plan in plans.items()])
+            visits, findings = [], []
+            for cert, product, province, issued, commune in valid:
+                if rng.random() >= VISIT_SHARE:
+                    continue
+                first = max(start, issued)
+                visited = first + _days(rng, 0, (self.today - first).days)
+                failing = rng.random() < FOLLOW_UP_SHARE
+                visits.append(Visit(
+                    plan=plans[province], product_id=product, certificate_id=cert,
+                    inspector_id=inspector[province], visited_on=visited,
+                    place=f"Cơ sở sản xuất tại {commune}",
+                    conclusion=("Nhãn chưa ghi đủ thông tin bắt buộc; yêu cầu khắc phục."
+                                if failing else "Cơ sở duy trì các điều kiện đã được công nhận."),
+                    concluded_at=_at(visited, 16),
+                    # A remedy deadline 30–90 days on: some still ahead, some passed.
+                    follow_up_by=visited + _days(rng, 30, 90) if failing else None,
+                ))
+                findings.append([
+                    (item, FindingResult.FAIL if failing and item == "label" else
+                     FindingResult.PASS) for item in CHECKLIST])
+            Visit.objects.bulk_create(visits, batch_size=BATCH)
+            Finding.objects.bulk_create([
+                Finding(visit_id=visit.pk, item=item, result=result)
+                for visit, items in zip(visits, findings, strict=True) for item, result in items
+            ], batch_size=BATCH)
+        return len(visits)
 
     def _council_users(self, pools: set[str]) -> dict[str, list[int]]:
         """Nine council-member accounts per province (and for the centre), made once."""

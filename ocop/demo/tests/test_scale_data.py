@@ -36,6 +36,7 @@ from ocop.dossiers.models import (
 )
 from ocop.dossiers.selectors import round_covers
 from ocop.evaluation.models import Assignment, Council, MemberRole
+from ocop.inspections.models import CHECKLIST, Finding, InspectionPlan, Visit
 from ocop.registry.models import EvidenceDocument, Producer, Product
 from ocop.registry.services import producer_search_text, product_search_text
 from ocop.registry.validators import normalise_tax_code
@@ -69,8 +70,8 @@ def _counts() -> tuple[int, ...]:
 
 
 def _wipe() -> None:
-    for model in (Assignment, Council, Certificate, CertificateSequence, RecognitionDecision,
-                  CorrectionRequest, DossierVersion):
+    for model in (Finding, Visit, InspectionPlan, Assignment, Council, Certificate,
+                  CertificateSequence, RecognitionDecision, CorrectionRequest, DossierVersion):
         model.objects.all().delete()
     Dossier.objects.update(previous=None)
     for model in (Dossier, Round, ProgrammeYear, EvidenceDocument, Product, Producer):
@@ -139,6 +140,22 @@ def test_national_history(reference_data):
     _certificates_consistent()
     _stars_derived()
     _councils()
+    _inspections()
+
+
+def _inspections() -> None:
+    plans = InspectionPlan.objects.all()
+    assert {p.province_id for p in plans} == {"P01", "P24"}
+    visits = list(Visit.objects.select_related("plan", "certificate", "product__producer__commune"))
+    assert visits
+    for visit in visits:
+        assert visit.plan.starts_on <= visit.visited_on <= TODAY
+        assert visit.certificate.product_id == visit.product_id
+        assert visit.certificate.status_on(visit.visited_on) == CertificateStatus.VALID
+        assert visit.product.producer.commune.current_province_id == visit.plan.province_id
+        assert visit.plan.inspectors.filter(pk=visit.inspector_id, role=Role.INSPECTOR).exists()
+        assert visit.findings.count() == len(CHECKLIST)
+        assert (visit.follow_up_by is not None) == visit.findings.filter(result="fail").exists()
 
 
 def _councils() -> None:
@@ -275,9 +292,11 @@ def test_same_seed_same_rows(reference_data):
                                               "state_changed_at", "state").values_list(
             "product__producer__tax_code", "product__name", "state", "kind", "target_stars",
             "state_changed_at", "round__name"))
-        councils = list(Council.objects.order_by("name").values_list(
+        councils = list(Council.objects.order_by("name", "members__user__username").values_list(
             "name", "decision_number", "members__user__username", "members__role"))
-        return products, certs, files, councils
+        visits = list(Visit.objects.order_by("certificate__number").values_list(
+            "certificate__number", "visited_on", "follow_up_by"))
+        return products, certs, files, councils, visits
 
     generate(products=30, producers=20, seed=5, today=TODAY)
     first = rows()

@@ -51,7 +51,8 @@ class Command(BaseCommand):
             f"{report.products:,} products, {report.documents:,} documents, {report.users:,} "
             f"accounts; {cycle.programme_years:,} programme years, {cycle.rounds:,} rounds, "
             f"{cycle.dossiers:,} dossiers, {cycle.decisions:,} recognition decisions, "
-            f"{cycle.certificates:,} certificates, {cycle.councils:,} councils "
+            f"{cycle.certificates:,} certificates, {cycle.councils:,} councils, "
+            f"{cycle.visits:,} inspection visits "
             f"({time.monotonic() - started:.1f} s)."
         )
         if cycle.states:
