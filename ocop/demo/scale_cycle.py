@@ -303,14 +303,15 @@ class CycleGenerator:
         return out
 
     def sheet(self, place: _Place, day: date) -> int | None:
-        """The criteria set a dossier of this product filed on ``day`` is scored on; the one in
-        force today for days before any sheet (1048-era dossiers of sets shipped only as 148)."""
+        """The criteria set a dossier of this product filed on ``day`` is scored on: the 1048
+        sheet before Decision 148, the sheet in force today after it (the shipped sets have one
+        148 version each), and today's for a 1048-era day of a set shipped only as 148."""
         after_148 = day >= BASES[0].valid_from
         key = (place.product_set_id, after_148)
         if key not in self._sheets:
             product_set = self._sets[place.product_set_id]
             found = criteria_selectors.sheet_for(
-                product_set, day if after_148 else BASES[0].valid_from - timedelta(days=1)
+                product_set, self.today if after_148 else BASES[0].valid_from - timedelta(days=1)
             ) or criteria_selectors.sheet_for(product_set, self.today)
             self._sheets[key] = found.pk if found else None
         return self._sheets[key]
@@ -328,12 +329,6 @@ class CycleGenerator:
         else:
             year_province = place.province
         return (None if level == CENTRAL else year_province), year_province
-
-    def level_for(self, stars: int, day: date) -> str:
-        level = levels_in_force(day).level_for_stars(stars).code
-        if level == DISTRICT:
-            return DISTRICT if day < REFORM_DATE else PROVINCE
-        return level
 
     def decision_day(self, unit: str | None, day: date) -> date:
         """The day in ``day``'s month on which ``unit`` signs its recognition decisions (one
@@ -375,7 +370,7 @@ class CycleGenerator:
         kind = Dossier.Kind.NEW
         behind: _DossierSpec | None = None
         while True:
-            level = self.level_for(stars, day)
+            level = levels_in_force(day).level_for_stars(stars).code
             unit, _py = self.issuer(place, level, day)
             day = self.decision_day(unit, day)
             source = None

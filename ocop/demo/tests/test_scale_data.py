@@ -66,7 +66,7 @@ def _scale(**kwargs) -> str:
 def _counts() -> tuple[int, ...]:
     return tuple(m.objects.count() for m in (
         Producer, Product, Dossier, DossierVersion, CorrectionRequest, Round, ProgrammeYear,
-        RecognitionDecision, Certificate))
+        RecognitionDecision, Council, Visit, Certificate))
 
 
 def _wipe() -> None:
