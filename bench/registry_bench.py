@@ -50,15 +50,17 @@ class Row:
     rows: int
 
 
-def seed(products: int, *, provinces: int | None = None, log=print) -> None:
-    """Top the database up to ``products`` products with the matching number of producers."""
+def seed(products: int, *, provinces: int | None = None, history: bool = True,
+         log=print) -> None:
+    """Top the database up to ``products`` products with the matching number of producers
+    (and, with ``history``, their dossiers and certificates: ``scale.generate``)."""
     from django.db import connection
 
     from ocop.demo.scale import generate
 
     started = time.perf_counter()
     generate(products=products, producers=max(1, round(products * PRODUCER_RATIO)),
-             provinces=provinces, documents=products)
+             provinces=provinces, documents=products, history=history)
     # Fresh planner statistics, as autovacuum (PostgreSQL) or a nightly ANALYZE would give a
     # live database; without them the planner guesses on tables that grew 17-fold.
     with connection.cursor() as cursor:

@@ -1,4 +1,6 @@
-"""National-scale synthetic data: producers, products, documents and accounts in all provinces.
+"""National-scale synthetic data: producers, products, documents and accounts in all provinces,
+and their OCOP cycle history — rounds, dossiers in every state, recognition decisions and
+certificates (``ocop.demo.scale_cycle``), from which each product's stars are derived.
 
 Built for benchmarks and load tests, so it trades the registry services for ``bulk_create`` in
 batches: 17,000 products through the services (one transaction and one audit entry each) would
@@ -9,25 +11,29 @@ check digits), so the data looks to every page exactly like data entered by hand
 
 It tops up: the counts asked for are totals in the database, and a run only adds what is
 missing. The random stream is seeded with the seed and the counts already present, so the same
-sequence of runs on the same map always gives the same rows.
+sequence of runs on the same map always gives the same rows. Certificates are not a count: every
+product without a history gets one (``scale_cycle``), so a run that adds products adds theirs.
 """
 
 from __future__ import annotations
 
 import random
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, Max, OuterRef, Subquery
+from django.utils import timezone
 
 from ocop.accounts.models import Role, User
+from ocop.certificates.models import Certificate
 from ocop.demo import catalogue
 from ocop.demo.classification import SetResolver
 from ocop.demo.codes import make_company_prefix, make_gtin13, make_tax_code
 from ocop.demo.names import person_name
+from ocop.demo.scale_cycle import DOSSIERS_PER_PRODUCT, CycleGenerator, CycleReport, pick
 from ocop.demo.world import DEMO_PASSWORD, ISSUERS, TITLES, VALIDITY_YEARS, VILLAGES
 from ocop.registry.models import (
     DocumentType,
@@ -50,8 +56,6 @@ LEGAL_FORMS = (
 )  # fmt: skip
 WOMEN = 0.40
 MINORITY = 0.171
-# Sep 2025: 72.1% 3★, 27.1% 4★, the rest (126 products) 5★.
-STARS = ((3, 721), (4, 271), (5, 8))
 # Most certified products predate the July 2025 reform and stay under their legacy commune.
 LEGACY_SHARE = 0.65
 # Hà Nội alone holds about a sixth of the country's OCOP products (2,711 of ~12,000 in 2024),
@@ -70,6 +74,7 @@ class ScaleReport:
     documents: int = 0
     users: int = 0
     provinces: int = 0
+    cycle: CycleReport = field(default_factory=CycleReport)
 
 
 @dataclass
@@ -102,10 +107,6 @@ def _provinces(limit: int | None) -> list[_Province]:
     if not out:
         raise ValueError("No provinces with communes: run load_units first.")
     return out
-
-
-def _pick(rng: random.Random, pairs: tuple[tuple, ...]):
-    return rng.choices([k for k, _ in pairs], weights=[w for _, w in pairs], k=1)[0]
 
 
 class ScaleGenerator:
@@ -152,7 +153,7 @@ class ScaleGenerator:
         pool = province.legacy if province.legacy and rng.random() < LEGACY_SHARE \
             else province.current
         commune = rng.choice(pool)
-        legal_form = _pick(rng, LEGAL_FORMS)
+        legal_form = pick(rng, LEGAL_FORMS)
         woman = rng.random() < WOMEN
         minority = rng.random() < MINORITY
         person = person_name(rng, woman=woman, minority=minority)
@@ -234,7 +235,7 @@ class ScaleGenerator:
             ingredients=template.ingredients,
             packaging=rng.choice(template.packaging) if template.packaging else "",
             shelf_life_days=rng.randint(*template.shelf_life) if template.shelf_life else None,
-            gtin=gtin, stars=_pick(rng, STARS),
+            gtin=gtin,
         )
         product.search_text = product_search_text(product)
         return product
@@ -312,11 +313,31 @@ def big_province() -> str | None:
     return row["producer__commune__current_province"] if row else None
 
 
+def derive_product_stars(today: date) -> int:
+    """Set every product's stars to the best rating among its certificates valid on ``today``
+    (None without one), in one UPDATE. Mirrors ``certificates.services.sync_product_stars``,
+    the rule every issue, revocation and expiry applies to one product, without its audit
+    entry: the generator's rows are not acts anyone must answer for."""
+    best = (
+        Certificate.objects.filter(product_id=OuterRef("pk")).valid_on(today)
+        .values("product_id").annotate(best=Max("stars")).values("best")
+    )
+    return Product.objects.update(stars=Subquery(best))
+
+
 def generate(*, products: int, producers: int, provinces: int | None = None,
-             users: int | None = None, documents: int | None = None, seed: int = 2025,
+             users: int | None = None, documents: int | None = None,
+             dossiers: int | None = None, seed: int = 2025, today: date | None = None,
+             history: bool = True,
              log: Callable[[str], None] = lambda _m: None) -> ScaleReport:
+    """Top the database up to the totals asked for. ``dossiers`` defaults to
+    ``DOSSIERS_PER_PRODUCT`` per product; ``today`` (default: the local date) is the day the
+    history leads up to — certificates valid, expiring or lapsed, this year's open round.
+    ``history=False`` writes the registry rows only (no rounds, dossiers, decisions,
+    certificates, councils; stars stay unset), for benchmarks that build a cycle of their own."""
     if not ProductSet.objects.exists():
         raise ValueError("No product sets: run load_classification first.")
+    today = today or timezone.localdate()
     gen = ScaleGenerator(seed=seed, provinces=provinces, log=log)
     report = ScaleReport(provinces=len(gen.provinces))
     report.producers = gen.producers(producers)
@@ -324,4 +345,10 @@ def generate(*, products: int, producers: int, provinces: int | None = None,
     report.documents = gen.documents(documents if documents is not None else products)
     report.users = gen.users(users if users is not None else
                              1 + len(gen.provinces) + producers // 20)
+    if not history:
+        return report
+    cycle = CycleGenerator(seed=seed, today=today, log=log)
+    cycle.run(dossiers if dossiers is not None else DOSSIERS_PER_PRODUCT * products,
+              report.cycle)
+    derive_product_stars(today)
     return report

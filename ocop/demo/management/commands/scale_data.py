@@ -1,5 +1,5 @@
 """python manage.py scale_data --products 17000 --producers 10000 [--provinces 34] [--users N]
-[--documents N] [--seed N]"""
+[--documents N] [--dossiers N] [--seed N]"""
 
 from __future__ import annotations
 
@@ -28,6 +28,9 @@ class Command(BaseCommand):
                                  "province + one commune officer per 20 producers).")
         parser.add_argument("--documents", type=int, default=None,
                             help="Total evidence documents wanted (default: one per product).")
+        parser.add_argument("--dossiers", type=int, default=None,
+                            help="Total dossiers wanted (default: three per product); "
+                                 "certificates follow the products.")
         parser.add_argument("--seed", type=int, default=2025)
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -36,13 +39,22 @@ class Command(BaseCommand):
             report = generate(
                 products=options["products"], producers=options["producers"],
                 provinces=options["provinces"], users=options["users"],
-                documents=options["documents"], seed=options["seed"],
+                documents=options["documents"], dossiers=options["dossiers"],
+                seed=options["seed"],
                 log=self.stdout.write if options["verbosity"] > 1 else lambda _m: None,
             )
         except ValueError as exc:
             raise CommandError(str(exc)) from exc
+        cycle = report.cycle
         self.stdout.write(
             f"Scale data over {report.provinces} provinces: added {report.producers:,} producers, "
             f"{report.products:,} products, {report.documents:,} documents, {report.users:,} "
-            f"accounts ({time.monotonic() - started:.1f} s)."
+            f"accounts; {cycle.programme_years:,} programme years, {cycle.rounds:,} rounds, "
+            f"{cycle.dossiers:,} dossiers, {cycle.decisions:,} recognition decisions, "
+            f"{cycle.certificates:,} certificates, {cycle.councils:,} councils, "
+            f"{cycle.visits:,} inspection visits "
+            f"({time.monotonic() - started:.1f} s)."
         )
+        if cycle.states:
+            self.stdout.write("Dossiers added by state: " + ", ".join(
+                f"{state} {n:,}" for state, n in sorted(cycle.states.items())))
