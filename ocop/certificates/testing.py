@@ -1,6 +1,7 @@
 """Test helpers that look at a rendered PDF the way a reader does: where each line of text lies
 on the page (``pdftotext -bbox-layout``) and where the certificate's frame is drawn (the page
-rendered to PNG by ``pdftoppm``). Both tools come from poppler-utils (see the Makefile)."""
+rendered to PNG by ``pdftoppm``). Both tools come from poppler-utils (see the Makefile). And
+``stars_mismatches``: products whose stored stars disagree with their certificates."""
 
 from __future__ import annotations
 
@@ -8,9 +9,13 @@ import shutil
 import subprocess
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 from PIL import Image
+
+from ocop.certificates import services
+from ocop.registry.models import Product
 
 _NS = {"x": "http://www.w3.org/1999/xhtml"}
 RENDER_DPI = 144
@@ -100,3 +105,11 @@ def frame_interior(content: bytes, tmp_path: Path) -> Box:
     scale = 72 / RENDER_DPI
     return Box((left + 1) * scale, (top + 1) * scale, right * scale, bottom * scale)
 
+
+
+def stars_mismatches(today: date) -> list[tuple[int, int | None, int | None]]:
+    """(product id, ``Product.stars``, best rating valid on ``today``) for every product whose
+    stored stars disagree with its certificates: empty when the one truth holds."""
+    rows = Product.objects.annotate(best=services.best_valid_stars(today)).values_list(
+        "pk", "stars", "best")
+    return [(pk, stars, best) for pk, stars, best in rows if stars != best]
