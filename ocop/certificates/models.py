@@ -103,11 +103,16 @@ class CertificateStatus(models.TextChoices):
     REVOKED = "revoked", _("Đã thu hồi")
 
 
+def valid_q(day: date, prefix: str = "") -> Q:
+    """Certificates (through ``prefix``, e.g. ``"certificates__"``) valid on ``day``: issued,
+    not past their end, not revoked by then. The one definition of "valid"."""
+    return (Q(**{f"{prefix}issued_on__lte": day, f"{prefix}valid_until__gte": day})
+            & ~Q(**{f"{prefix}revoked_on__lte": day}))
+
+
 class CertificateQuerySet(models.QuerySet):
     def valid_on(self, day: date) -> CertificateQuerySet:
-        return self.filter(issued_on__lte=day, valid_until__gte=day).exclude(
-            revoked_on__lte=day
-        )
+        return self.filter(valid_q(day))
 
     def with_status(self, day: date) -> CertificateQuerySet:
         """Annotate ``status_value`` (valid/expired/revoked on ``day``) for lists and filters."""

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
@@ -14,8 +14,14 @@ from django.utils.translation import gettext as _
 from ocop.accounts.jurisdiction import unit_q
 from ocop.accounts.models import Role, User
 from ocop.certificates.documents import authority
-from ocop.certificates.models import Certificate, CertificateStatus, RecognitionDecision
+from ocop.certificates.models import (
+    Certificate,
+    CertificateStatus,
+    RecognitionDecision,
+    valid_q,
+)
 from ocop.core.search import search, search_q
+from ocop.registry.models import Product
 from ocop.rules.certification import is_certifiable
 from ocop.units.names import full_address
 
@@ -27,10 +33,53 @@ _RELATED = (
 _AREA_ROLES = {Role.PROVINCE_OFFICE, Role.INSPECTOR, Role.COUNCIL_MEMBER, Role.COMMUNE_OFFICER}
 
 
+# --- Recognised and valid: the one truth for stars ------------------------------------------
+#
+# A product is OCOP while a certificate of it is valid; it counts as "recognised" (the plans'
+# "luỹ kế") from its first certificate on, valid or not. Stars are the best rating among those
+# certificates. Dashboards, reports and plans count with these, never with ``Product.stars``
+# (a copy for lists and filters, kept by the certificates services).
+
+
+def recognised_q(day: date, prefix: str = "") -> Q:
+    """Certificates (through ``prefix``, e.g. ``"certificates__"``) issued on or before ``day``."""
+    return Q(**{f"{prefix}issued_on__lte": day})
+
+
+def _products(certificates: QuerySet[Certificate], stars: int | None) -> QuerySet[Product]:
+    best = Subquery(certificates.filter(product_id=OuterRef("pk")).order_by()
+                    .values("product_id").annotate(best=Max("stars")).values("best")[:1])
+    qs = Product.objects.filter(Exists(certificates.filter(product_id=OuterRef("pk"))))
+    qs = qs.annotate(best_stars=best)
+    return qs.filter(best_stars=stars) if stars is not None else qs
+
+
+def recognised_products(day: date, *, area: Q | None = None,
+                        stars: int | None = None) -> QuerySet[Product]:
+    """Products with a certificate issued on or before ``day`` (cumulative: expired and revoked
+    ones still count), annotated ``best_stars``, the best rating ever recognised. ``area``: a
+    ``Q`` on the certificate (its ``producer__commune``…, e.g. ``unit_q(user,
+    "producer__commune")`` or a plan's area); ``stars``: only products whose best is that."""
+    return _products(Certificate.objects.filter(recognised_q(day), area or Q()), stars)
+
+
+def valid_products(day: date, *, area: Q | None = None,
+                   stars: int | None = None) -> QuerySet[Product]:
+    """Products holding a certificate valid on ``day`` (OCOP products on that day), annotated
+    ``best_stars``, the best rating valid that day (what ``Product.stars`` holds for today)."""
+    return _products(Certificate.objects.filter(valid_q(day), area or Q()), stars)
+
+
+def count_by_stars(products: QuerySet[Product]) -> dict[int, int]:
+    """{stars: products} of ``recognised_products`` or ``valid_products``."""
+    rows = products.order_by().values("best_stars").annotate(n=Count("pk"))
+    return {row["best_stars"]: row["n"] for row in rows}
+
+
 def public_products_q(today: date) -> Q:
     """Products the public may see (their photo, their name on /verify/): those holding a
     certificate valid ``today``. Answers the registry's ``public_products_q`` hook."""
-    return Q(Exists(Certificate.objects.valid_on(today).filter(product=OuterRef("pk"))))
+    return Q(Exists(Certificate.objects.filter(valid_q(today), product=OuterRef("pk"))))
 
 
 def certificates_for(user: User) -> QuerySet[Certificate]:

@@ -6,13 +6,16 @@ injectable: the daily job, the tests and the demo pass their own clock; callers 
 pass it get ``timezone.localdate()`` (Asia/Ho_Chi_Minh).
 
 ``Product.stars`` is a denormalised copy: the highest star rating among the product's
-certificates valid today. Every change that can move it (issue, revoke, expiry) recomputes it
-from the certificates, so a missed job run is repaired by the next one.
+certificates valid today. This module is the only code that writes it (a test,
+``ocop/certificates/tests/test_one_truth.py``, refuses any other writer): every change that can
+move it (issue, revoke, expiry, paper records entered) recomputes it from the certificates, so a
+missed job run is repaired by the next one (docs/evaluation-and-certificates.md, "One truth for
+stars").
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -20,7 +23,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, Max, OuterRef
+from django.db.models import Exists, Max, OuterRef, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -74,18 +77,45 @@ def _holders(certificate: Certificate) -> list[User]:
 # --- Product stars ---------------------------------------------------------------------------
 
 
+def best_valid_stars(day: date) -> Subquery:
+    """The best rating among the certificates of the outer product (``OuterRef("pk")``) valid
+    on ``day``; NULL without one."""
+    return Subquery(
+        Certificate.objects.valid_on(day).filter(product_id=OuterRef("pk")).order_by()
+        .values("product_id").annotate(best=Max("stars")).values("best")[:1]
+    )
+
+
+def refresh_product_stars(products: QuerySet[Product] | Iterable[int], *, today: date,
+                          actor: Any = None, audited: bool = True) -> int:
+    """Set ``stars`` of each product to its best rating valid on ``today`` (None without a
+    valid certificate), in one UPDATE for all those that differ, each change audited.
+    ``products``: a queryset of products or their ids. Returns how many changed.
+    ``audited=False`` is for generated benchmark rows (national-scale data), which are no act
+    anyone must answer for and would otherwise write one audit entry per product."""
+    ids = products.values("pk") if isinstance(products, QuerySet) else list(products)
+    best = best_valid_stars(today)
+    changed = [
+        (pk, name, current, new)
+        for pk, name, current, new in Product.objects.filter(pk__in=ids).annotate(best=best)
+        .values_list("pk", "name", "stars", "best").order_by("pk")
+        if current != new
+    ]
+    if not changed:
+        return 0
+    Product.objects.filter(pk__in=[row[0] for row in changed]).update(
+        stars=best_valid_stars(today), updated_at=timezone.now())
+    for pk, name, current, new in changed if audited else ():
+        audit.record(actor=actor, action="registry.product.stars",
+                     obj=Product(pk=pk, name=name), changes={"stars": [current, new], "on": today})
+    return len(changed)
+
+
 def sync_product_stars(product: Product, *, today: date, actor: Any = None) -> int | None:
     """Set ``product.stars`` to the best rating valid on ``today`` (None: no valid certificate)."""
-    best = Certificate.objects.filter(product_id=product.pk).valid_on(today).aggregate(
-        best=Max("stars")
-    )["best"]
-    current = Product.objects.filter(pk=product.pk).values_list("stars", flat=True).first()
-    if current != best:
-        Product.objects.filter(pk=product.pk).update(stars=best, updated_at=timezone.now())
-        audit.record(actor=actor, action="registry.product.stars", obj=product,
-                     changes={"stars": [current, best], "on": today})
-    product.stars = best
-    return best
+    refresh_product_stars([product.pk], today=today, actor=actor)
+    product.stars = Product.objects.filter(pk=product.pk).values_list("stars", flat=True).first()
+    return product.stars
 
 
 # --- Decisions -------------------------------------------------------------------------------
@@ -165,6 +195,19 @@ def validate_decision(*, number: str, signer_name: str, signer_title: str, level
 # --- Issuing ---------------------------------------------------------------------------------
 
 
+def _validate_issue(decision: RecognitionDecision, stars: int, total_score: Decimal,
+                    issued_on: date) -> None:
+    if not is_certifiable(stars):
+        raise ValidationError(
+            {"stars": _("Chỉ sản phẩm đạt 3 đến 5 sao được cấp giấy chứng nhận.")})
+    if not Decimal(0) <= Decimal(total_score) <= Decimal(100):
+        raise ValidationError({"total_score": _("Tổng điểm phải từ 0 đến 100.")})
+    if issued_on < decision.date:
+        raise ValidationError({"issued_on": _(
+            "Ngày cấp giấy chứng nhận (%(issued)s) không được trước ngày quyết định (%(day)s).")
+            % {"issued": f"{issued_on:%d/%m/%Y}", "day": f"{decision.date:%d/%m/%Y}"}})
+
+
 def number_prefix(decision: RecognitionDecision, issued_on: date) -> str:
     """``OCOP-<province code>-<year>``; the legacy province for a pre-2025 district decision."""
     unit = decision.issuing_unit
@@ -177,13 +220,19 @@ def number_prefix(decision: RecognitionDecision, issued_on: date) -> str:
     return f"OCOP-{code}-{issued_on.year}"
 
 
-def _next_number(prefix: str) -> str:
+def _take_numbers(prefix: str, count: int) -> list[str]:
+    """``count`` consecutive certificate numbers of ``prefix``."""
     # The row lock serialises concurrent issuers of one province and year (PostgreSQL); SQLite
     # serialises all writers anyway (transaction_mode IMMEDIATE).
     seq, _created = CertificateSequence.objects.select_for_update().get_or_create(prefix=prefix)
-    seq.last += 1
+    first = seq.last + 1
+    seq.last += count
     seq.save(update_fields=["last"])
-    return f"{prefix}-{seq.last:05d}"
+    return [f"{prefix}-{n:05d}" for n in range(first, seq.last + 1)]
+
+
+def _next_number(prefix: str) -> str:
+    return _take_numbers(prefix, 1)[0]
 
 
 def administering_province(decision: RecognitionDecision, product: Product) -> Unit:
@@ -210,15 +259,7 @@ def issue_certificate(
     """Issue one certificate under ``decision`` (issued on the decision's date by default)."""
     today = _today(today)
     issued_on = issued_on or decision.date
-    if not is_certifiable(stars):
-        raise ValidationError(
-            {"stars": _("Chỉ sản phẩm đạt 3 đến 5 sao được cấp giấy chứng nhận.")})
-    if not Decimal(0) <= Decimal(total_score) <= Decimal(100):
-        raise ValidationError({"total_score": _("Tổng điểm phải từ 0 đến 100.")})
-    if issued_on < decision.date:
-        raise ValidationError({"issued_on": _(
-            "Ngày cấp giấy chứng nhận (%(issued)s) không được trước ngày quyết định (%(day)s).")
-            % {"issued": f"{issued_on:%d/%m/%Y}", "day": f"{decision.date:%d/%m/%Y}"}})
+    _validate_issue(decision, stars, total_score, issued_on)
     if actor is not None:
         _check(permissions.can_issue(actor, _decision_province(decision.issuing_unit)))
     province = administering_province(decision, product)
@@ -235,6 +276,55 @@ def issue_certificate(
     notify(producer_users(product.producer_id), "certificate.issued",
            {"product": product.name, "stars": stars, "number": number}, certificate)
     return certificate
+
+
+@dataclass(frozen=True)
+class PaperCertificate:
+    """One certificate of the archive: signed and handed over on paper before the platform."""
+
+    decision: RecognitionDecision
+    product: Product
+    stars: int
+    total_score: Decimal
+    issued_on: date
+
+
+@transaction.atomic
+def enter_paper_certificates(*, actor: User | None, records: Sequence[PaperCertificate],
+                             today: date | None = None) -> list[Certificate]:
+    """Enter certificates from paper records (a province's archive of earlier decisions):
+    the checks and numbers of ``issue_certificate``, one audit entry each, but no notification
+    (the holder received the paper certificate at the time). A certificate already past its
+    end on ``today`` is entered with its expiry recorded, so the daily job does not announce an
+    expiry years late. Stars are refreshed once for every product concerned."""
+    today = _today(today)
+    for record in records:
+        _validate_issue(record.decision, record.stars, record.total_score, record.issued_on)
+    if actor is not None:
+        for province in {_decision_province(r.decision.issuing_unit) for r in records}:
+            _check(permissions.can_issue(actor, province))
+    ordered = sorted(records, key=lambda r: (r.issued_on, r.decision.pk, r.product.pk))
+    by_prefix: dict[str, list[PaperCertificate]] = {}
+    for record in ordered:
+        by_prefix.setdefault(number_prefix(record.decision, record.issued_on), []).append(record)
+    rows = []
+    for prefix, items in sorted(by_prefix.items()):
+        for record, number in zip(items, _take_numbers(prefix, len(items)), strict=True):
+            valid_until = certificate_valid_until(record.issued_on)
+            rows.append(Certificate(
+                number=number, product=record.product, producer_id=record.product.producer_id,
+                decision=record.decision, stars=record.stars,
+                total_score=Decimal(record.total_score).quantize(Decimal("0.01")),
+                issued_on=record.issued_on, valid_until=valid_until,
+                administered_by=administering_province(record.decision, record.product),
+                expiry_recorded_on=today if valid_until < today else None,
+            ))
+    created = Certificate.objects.bulk_create(rows)
+    for certificate in created:
+        audit.record(actor=actor, action="certificates.issue", obj=certificate,
+                     changes={**audit.snapshot(certificate), "paper_record": True})
+    refresh_product_stars({r.product.pk for r in records}, today=today, actor=actor)
+    return created
 
 
 # --- Revocation ------------------------------------------------------------------------------

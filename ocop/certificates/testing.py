@@ -1,6 +1,8 @@
 """Test helpers that look at a rendered PDF the way a reader does: where each line of text lies
 on the page (``pdftotext -bbox-layout``) and where the certificate's frame is drawn (the page
-rendered to PNG by ``pdftoppm``). Both tools come from poppler-utils (see the Makefile)."""
+rendered to PNG by ``pdftoppm``). Both tools come from poppler-utils (see the Makefile). And
+for stars: ``certify`` (a product gets stars the only way there is, a certificate) and
+``stars_mismatches`` (products whose stored stars disagree with their certificates)."""
 
 from __future__ import annotations
 
@@ -8,9 +10,15 @@ import shutil
 import subprocess
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
 from pathlib import Path
 
 from PIL import Image
+
+from ocop.certificates import services
+from ocop.certificates.models import Certificate, RecognitionDecision
+from ocop.registry.models import Product
 
 _NS = {"x": "http://www.w3.org/1999/xhtml"}
 RENDER_DPI = 144
@@ -100,3 +108,26 @@ def frame_interior(content: bytes, tmp_path: Path) -> Box:
     scale = 72 / RENDER_DPI
     return Box((left + 1) * scale, (top + 1) * scale, right * scale, bottom * scale)
 
+
+
+def stars_mismatches(today: date) -> list[tuple[int, int | None, int | None]]:
+    """(product id, ``Product.stars``, best rating valid on ``today``) for every product whose
+    stored stars disagree with its certificates: empty when the one truth holds."""
+    rows = Product.objects.annotate(best=services.best_valid_stars(today)).values_list(
+        "pk", "stars", "best")
+    return [(pk, stars, best) for pk, stars, best in rows if stars != best]
+
+
+def certify(product: Product, stars: int, *, issued_on: date, today: date | None = None,
+            score: str | None = None) -> Certificate:
+    """Give ``product`` a certificate (a decision of its province signed on ``issued_on``):
+    how a test gives a product stars, since only certificates do."""
+    province = product.producer.commune.current_province
+    number = f"{RecognitionDecision.objects.count() + 1}/QĐ-UBND-TEST"
+    decision = services.create_decision(
+        actor=None, number=number, date=issued_on, signer_name="Trần Văn Ký",
+        signer_title="Chủ tịch", level="province", issuing_unit=province)
+    return services.issue_certificate(
+        actor=None, decision=decision, product=product, stars=stars,
+        total_score=Decimal(score or {3: "60", 4: "75", 5: "92"}[stars]), issued_on=issued_on,
+        today=today or issued_on)

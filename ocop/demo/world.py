@@ -3,8 +3,10 @@
 Everything is drawn from one ``random.Random(seed)`` and from database rows read in key order,
 so the same seed on the same map gives the same producers, tax codes and products.
 Producers, products and documents go through the registry services (validation and audit entries
-as for a real user); only what no service writes — the star rating (kept by the certificates
-app) and the historical ``created_at`` dates — is set afterwards with plain updates.
+as for a real user); only what no service writes — the historical ``created_at`` dates — is set
+afterwards with plain updates. Stars are never written here: each rated product gets its
+certificate history from paper records (``ocop.demo.paper``), and the certificates app derives
+the stars from it.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.db import transaction
+from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from ocop.accounts.models import Role, User
@@ -27,8 +30,10 @@ from ocop.demo.catalogue import Area, Template
 from ocop.demo.classification import SetResolver
 from ocop.demo.codes import make_company_prefix, make_gtin13, make_tax_code
 from ocop.demo.names import person_name
+from ocop.demo.paper import EXPIRING_SOON_DAYS, PaperHistory, Rated, build_paper_history
 from ocop.registry import services as registry
 from ocop.registry.models import LegalForm, Producer, Product, ProductSet
+from ocop.rules.certification import add_months
 from ocop.units.models import Unit
 from ocop.units.names import official_name
 
@@ -122,6 +127,7 @@ class DemoResult:
     users: int = 0
     skipped_areas: list[str] = field(default_factory=list)
     flagships: dict[str, Producer] = field(default_factory=dict)
+    paper: PaperHistory = field(default_factory=PaperHistory)
 
 
 def area_communes(area: Area, *, province: str) -> list[Unit]:
@@ -242,9 +248,10 @@ def _product_name(rng: random.Random, template: Template, area: Area, commune: U
 
 
 class DemoBuilder:
-    def __init__(self, *, seed: int) -> None:
+    def __init__(self, *, seed: int, today: date) -> None:
         # A seeded generator on purpose: the demo must be reproducible, not secret.
         self.rng = random.Random(seed)  # noqa: S311
+        self.today = today
         self.result = DemoResult()
         self.names = _Names()
         self.used_tax: set[str] = set(Producer.objects.values_list("tax_code", flat=True))
@@ -435,14 +442,28 @@ class DemoBuilder:
                 self.documents(producer, product, template, plan, recognised)
             if first_date is not None:
                 Producer.objects.filter(pk=producer.pk).update(created_at=_at(first_date))
+        ratings = self.rate(by_region)
+        rated = [Rated(p, ratings[p.pk], day) for p, day in dated if p.pk in ratings]
+        soon = self.expiring_soon(rated, by_region["bg"])
+        soon_ids = {r.product.pk for r in soon}
+        for item in soon:
+            # Their only certificate expires soon (``ocop.demo.paper``): recognised then.
+            item.first = add_months(self.today, -36) + timedelta(days=EXPIRING_SOON_DAYS[
+                soon.index(item)])
+        first = {r.product.pk: r.first for r in soon}
         for product, day in dated:
-            product.created_at = _at(day)
+            product.created_at = _at(first.get(product.pk, day))
         Product.objects.bulk_update([p for p, _ in dated], ["created_at"], batch_size=500)
-        self.rate(by_region)
+        self.result.paper = build_paper_history(
+            self.rng, [r for r in rated if r.product.pk not in soon_ids], today=self.today,
+            soon=soon)
         return self.result
 
-    def rate(self, by_region: dict[str, list[Product]]) -> None:
-        """Star ratings, set directly: in real use the certificates app owns ``stars``."""
+    def rate(self, by_region: dict[str, list[Product]]) -> dict[int, int]:
+        """The best rating each product reaches (its certificates say when and how long):
+        Bắc Giang as in the 2024 plan, old Bắc Ninh 38 % 4★; new registrations await
+        evaluation."""
+        ratings: dict[int, int] = {}
         bac_giang = by_region["bg"]
         if bac_giang:
             flagship_ids = {f.pk for f in self.result.flagships.values()}
@@ -453,16 +474,23 @@ class DemoBuilder:
             n_four = round(FOUR_STAR * len(bac_giang) / 334)
             four, three = rest[:n_four], rest[n_four:]
             for stars, group in ((5, five), (4, four), (3, three)):
-                Product.objects.filter(pk__in=[p.pk for p in group]).update(stars=stars)
+                ratings.update({p.pk: stars for p in group})
             for product in four[:POTENTIAL_FIVE_STAR]:
                 Product.objects.filter(pk=product.pk).update(
                     description=f"{product.description} Sản phẩm tiềm năng 5 sao (2024)."
                 )
-        # Old Bắc Ninh: 66 of 174 were 4★ in mid 2024. New registrations await evaluation.
-        rated = by_region["bn"]
-        for product in rated:
-            product.stars = 4 if self.rng.random() < 0.38 else 3
-        Product.objects.bulk_update(rated, ["stars"])
+        # Old Bắc Ninh: 66 of 174 were 4★ in mid 2024.
+        for product in by_region["bn"]:
+            ratings[product.pk] = 4 if self.rng.random() < 0.38 else 3
+        return ratings
+
+    def expiring_soon(self, rated: list[Rated], bac_giang: list[Product]) -> list[Rated]:
+        """A few 3★ Bắc Giang products recognised in 2023–2024, not the demo accounts'."""
+        ids = {p.pk for p in bac_giang}
+        flagship_ids = {f.pk for f in self.result.flagships.values()}
+        pool = [r for r in rated if r.stars == 3 and r.product.pk in ids
+                and r.first.year >= 2023 and r.product.producer_id not in flagship_ids]
+        return pool[:len(EXPIRING_SOON_DAYS)]
 
 
 def _at(day: date) -> datetime:
@@ -538,12 +566,15 @@ def demo_users(flagships: dict[str, Producer]) -> list[tuple[str, str, str]]:
 
 
 @transaction.atomic
-def build_demo(*, seed: int = DEFAULT_SEED) -> DemoResult:
-    builder = DemoBuilder(seed=seed)
+def build_demo(*, seed: int = DEFAULT_SEED, today: date | None = None) -> DemoResult:
+    """The demo world; ``today`` (default: today) cuts the certificate history and dates the
+    few certificates that expire soon."""
+    builder = DemoBuilder(seed=seed, today=today or timezone.localdate())
     result = builder.build()
     result.users = len(demo_users(result.flagships))
     audit.record(actor=None, action="demo.load", object_type="demo", object_id=str(seed),
                  object_repr=f"Dữ liệu mẫu (seed {seed})",
                  changes={"producers": result.producers, "products": result.products,
-                          "documents": result.documents, "users": result.users})
+                          "documents": result.documents, "users": result.users,
+                          "certificates": result.paper.certificates})
     return result

@@ -4,27 +4,27 @@
   (demo-hoidong1 chairs, 2 and 3 score) — one dossier needs a re-score (spread > 10 points) to
   show the history; 4★ candidates are proposed to the province, whose result is recorded back;
   recognition decisions are issued (district for 3★, province for 4★) with their certificates.
-- Certificates from paper records before the platform (products demo_data rated earlier):
-  some long expired, some valid, four expiring within 90 days of the day the command runs (so
-  the reminders have something to do), one revoked.
+- The daily certificates job then runs for the given day: the paper-era certificates that
+  demo_data entered (``ocop.demo.paper``: every rated product's history, some expiring within
+  90 days of that day) get their expiry reminders.
 
-Deterministic for a given seed and day: member scores come from ``random.Random(seed, …)``; the
-"expiring soon" batch is dated relative to the day the command runs. The demo rounds are closed
-by demo_cycle; they are reopened only while the councils score and closed again.
+Deterministic for a given seed: member scores come from ``random.Random(seed, …)``. The demo
+rounds are closed by demo_cycle; they are reopened only while the councils score and closed
+again.
 """
 
 from __future__ import annotations
 
 import random
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 
 from django.db import transaction
 
 from ocop.accounts.models import User
 from ocop.certificates import services as certificates
-from ocop.certificates.models import Certificate, CertificateStatus
+from ocop.certificates.models import Certificate
 from ocop.criteria import publishing as criteria_publishing
 from ocop.criteria import selectors as criteria_selectors
 from ocop.criteria.engine import answers_reaching
@@ -33,13 +33,7 @@ from ocop.dossiers import services as dossiers
 from ocop.dossiers.models import Dossier, DossierState, Round
 from ocop.evaluation import rules, services
 from ocop.evaluation.models import Council, MemberRole
-from ocop.registry.models import Product
-from ocop.rules.certification import (
-    CERTIFICATE_VALIDITY_MONTHS,
-    MIN_CERTIFIABLE_STARS,
-    add_months,
-    is_certifiable,
-)
+from ocop.rules.certification import is_certifiable
 from ocop.rules.levels import DISTRICT, PROVINCE
 from ocop.units.names import official_name
 
@@ -56,8 +50,6 @@ class DemoResults:
     proposed_up: int = 0
     decisions: int = 0
     certificates: int = 0
-    backfilled: int = 0
-    revoked: int = 0
     states: dict[str, int] = field(default_factory=dict)
 
 
@@ -170,79 +162,8 @@ def build_results(*, seed: int = 2024, today: date) -> DemoResults:
         )
         out.decisions += 1
     Round.objects.filter(pk__in=touched).update(status=Round.Status.CLOSED)
-    _backfill(out, today=today, office=office)
     certificates.run_daily(today=today)
     out.certificates = Certificate.objects.count()
     for state in Dossier.objects.filter(round_id__in=touched).values_list("state", flat=True):
         out.states[state] = out.states.get(state, 0) + 1
     return out
-
-
-# Paper-era recognitions of Bắc Giang products: (issue date, level).
-PAPER_BATCHES = (
-    (date(2021, 6, 15), DISTRICT), (date(2021, 12, 20), PROVINCE),
-    (date(2022, 6, 15), DISTRICT), (date(2022, 12, 20), PROVINCE),
-    (date(2023, 6, 15), DISTRICT), (date(2023, 12, 20), DISTRICT),
-)
-PER_BATCH = 5
-EXPIRING_SOON_DAYS = (15, 35, 60, 85)
-
-
-def _backfill(out: DemoResults, *, today: date, office: User | None) -> None:
-    products = list(
-        Product.objects.filter(stars__gte=MIN_CERTIFIABLE_STARS, dossiers__isnull=True,
-                               certificates__isnull=True, producer__commune__era="legacy",
-                               producer__commune__parent__parent_id="LP24")
-        .select_related("producer__commune__parent").order_by("id")[:PER_BATCH * 7]
-    )
-    if len(products) < PER_BATCH * 2:
-        return
-    batches = list(PAPER_BATCHES)
-    # Issued 36 months before "today + n days": valid until about n days from now.
-    soon = add_months(today, -CERTIFICATE_VALIDITY_MONTHS)
-    batches.append((soon + timedelta(days=EXPIRING_SOON_DAYS[0]), DISTRICT))
-    decision_number = 100
-    revoked = False
-    for index, (issued, level) in enumerate(batches):
-        chunk = products[index * PER_BATCH:(index + 1) * PER_BATCH]
-        if index == len(batches) - 1:
-            chunk = chunk[:len(EXPIRING_SOON_DAYS)]
-        by_unit: dict[str, list[Product]] = {}
-        for product in chunk:
-            unit = (product.producer.commune.parent if level == DISTRICT
-                    else product.producer.commune.parent.parent)
-            by_unit.setdefault(unit.pk, []).append(product)
-        for _key, items in sorted(by_unit.items()):
-            decision_number += 1
-            decision = certificates.create_decision(
-                actor=None, number=f"{decision_number}/QĐ-UBND", date=issued,
-                signer_name="Trần Quốc Bảo", signer_title="Chủ tịch Ủy ban nhân dân",
-                level=level, issuing_unit=items[0].producer.commune.parent if level == DISTRICT
-                else items[0].producer.commune.parent.parent,
-            )
-            out.decisions += 1
-            for offset, product in enumerate(items):
-                day = issued
-                if index == len(batches) - 1:
-                    day = soon + timedelta(days=EXPIRING_SOON_DAYS[chunk.index(product)])
-                stars = 4 if level == PROVINCE else 3
-                score = Decimal(72 + offset) if stars == 4 else Decimal(55 + 2 * offset)
-                certificate = certificates.issue_certificate(
-                    actor=None, decision=decision, product=product, stars=stars,
-                    total_score=score, issued_on=day, today=today,
-                )
-                out.backfilled += 1
-                if (not revoked and issued.year == 2023
-                        and certificate.status_on(today) == CertificateStatus.VALID):
-                    certificates.revoke_certificate(
-                        actor=office, certificate=certificate,
-                        reason="Cơ sở ngừng sản xuất, không duy trì điều kiện bảo đảm an toàn "
-                               "thực phẩm (kết quả kiểm tra định kỳ).",
-                        decision_number="45/QĐ-UBND", revoked_on=min(today, date(2026, 3, 10)),
-                        today=today,
-                    )
-                    revoked = True
-                    out.revoked += 1
-    # A product left without a valid certificate keeps no stars.
-    for product in Product.objects.filter(pk__in=[p.pk for p in products]):
-        certificates.sync_product_stars(product, today=today)

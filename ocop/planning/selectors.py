@@ -13,7 +13,9 @@ plan's year and each quarter, within the plan's area:
 
 "Products" are products, not certificates: a product with two certificates counts once. A product
 is OCOP while it holds a certificate valid on the day; "luỹ kế" (cumulative recognised) counts
-every product ever recognised up to the day, valid or not. Neither reads ``Product.stars``.
+every product ever recognised up to the day, valid or not. Neither reads ``Product.stars``: both
+count with the certificates app's definitions (``recognised_q``, ``valid_q``), the ones its
+``recognised_products`` and ``valid_products`` use for dashboards and reports.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from django.utils.translation import gettext_lazy
 from ocop.accounts.models import User
 from ocop.audit.selectors import HistoryItem, history_for
 from ocop.certificates.models import Certificate
+from ocop.certificates.selectors import recognised_q, valid_q
 from ocop.core.refusals import Forbidden, NotFound
 from ocop.dossiers.models import Dossier, Round
 from ocop.evaluation.models import CouncilResult
@@ -160,13 +163,11 @@ def count_recognised(plan: AnnualPlan, spans: list[Period], today: date,
     qs = _certificates(plan)
     if group is not None:
         qs = qs.filter(product__product_set__group_id=group)
-    return _stock(qs, lambda day: Q(issued_on__lte=day), spans, today)
+    return _stock(qs, recognised_q, spans, today)
 
 
 def count_valid(plan: AnnualPlan, spans: list[Period], today: date) -> Counts:
-    return _stock(_certificates(plan),
-                  lambda day: Q(issued_on__lte=day, valid_until__gte=day)
-                  & ~Q(revoked_on__lte=day), spans, today)
+    return _stock(_certificates(plan), valid_q, spans, today)
 
 
 def count_new(plan: AnnualPlan, spans: list[Period], today: date) -> Counts:

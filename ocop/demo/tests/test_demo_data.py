@@ -2,18 +2,27 @@
 
 from __future__ import annotations
 
+import re
+from datetime import date, timedelta
+from itertools import pairwise
+
 import pytest
 from biip.gtin import Gtin
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db.models import Q
 
 from ocop.accounts.models import Role, User
 from ocop.audit.models import AuditEntry
+from ocop.certificates import selectors as certificate_selectors
+from ocop.certificates.models import Certificate, CertificateSequence, RecognitionDecision
+from ocop.certificates.testing import stars_mismatches
 from ocop.demo.world import DEMO_PASSWORD
 from ocop.registry.models import EvidenceDocument, Producer, Product
 from ocop.registry.validators import normalise_tax_code
 
 SUBSET = "01,24,27"
+TODAY = date(2026, 11, 29)
 BAC_GIANG = {"commune__parent__parent_id": "LP24"}
 
 pytestmark = pytest.mark.django_db
@@ -26,7 +35,8 @@ def _fast_hasher(settings):
 
 
 def _build(seed: int = 2024) -> None:
-    call_command("demo_data", seed=seed, units_subset=SUBSET, stdout=_Sink())
+    call_command("demo_data", seed=seed, units_subset=SUBSET, date=TODAY.isoformat(),
+                 stdout=_Sink())
 
 
 class _Sink:
@@ -50,6 +60,9 @@ def _wipe() -> None:
     # Accounts stay (demo_data updates them in place); only their producer link must go.
     User.objects.filter(username__startswith="demo-").update(producer=None)
     EvidenceDocument.objects.all().delete()
+    Certificate.objects.all().delete()
+    RecognitionDecision.objects.all().delete()
+    CertificateSequence.objects.all().delete()
     Product.objects.all().delete()
     Producer.objects.all().delete()
 
@@ -60,11 +73,21 @@ def test_world_counts_codes_accounts_and_if_empty():
     bg_products = Product.objects.filter(**{f"producer__{k}": v for k, v in BAC_GIANG.items()})
     assert bg_producers.count() == 250
     assert bg_products.count() == 334
-    # Stars as in the 2024 plan: one 5★, mostly 3★, some 4★ (two flagged potential 5★).
-    assert bg_products.filter(stars=5).count() == 1
-    assert 30 <= bg_products.filter(stars=4).count() <= 60
-    assert bg_products.filter(stars=3).count() > 250
+    # Ratings as in the 2024 plan, recognised by the end of 2024 (certificates, valid or not):
+    # one 5★, mostly 3★, some 4★ (two flagged potential 5★).
+    bac_giang = Q(producer__commune__parent__parent_id="LP24")
+    recognised = certificate_selectors.count_by_stars(
+        certificate_selectors.recognised_products(date(2024, 12, 31), area=bac_giang))
+    assert recognised[5] == 1
+    assert 30 <= recognised[4] <= 60
+    assert recognised[3] > 250
+    assert sum(recognised.values()) == 334
     assert bg_products.filter(description__contains="tiềm năng 5 sao").count() == 2
+    # Today fewer are OCOP: certificates expired and were not renewed; stars follow the valid.
+    valid = certificate_selectors.count_by_stars(
+        certificate_selectors.valid_products(TODAY, area=bac_giang))
+    assert valid[5] == 1 and 150 < sum(valid.values()) < 300
+    assert bg_products.filter(stars__isnull=False).count() == sum(valid.values())
     # Mostly cooperatives (about 85%), about 40% women owners, some ethnic-minority owners.
     share_coop = bg_producers.filter(legal_form="cooperative").count() / 250
     assert 0.75 <= share_coop <= 0.92
@@ -127,3 +150,45 @@ def test_same_seed_gives_the_same_world():
     _build(seed=7)
     assert _fingerprint() == first
     assert len(first) > 334
+
+
+def test_certificate_history_from_paper_records():
+    """Every rated product's stars come from its certificates: decisions of the right level
+    and unit, re-recognitions, upgrades, products that did not come back, some expiring soon,
+    one revoked."""
+    _build()
+    assert stars_mismatches(TODAY) == []
+    rated = Product.objects.exclude(producer__commune__era="current")
+    assert not rated.filter(certificates__isnull=True).exists()
+    assert not Product.objects.filter(producer__commune__era="current",
+                                      certificates__isnull=False).exists()
+    for cert in Certificate.objects.select_related("decision__issuing_unit"):
+        decision = cert.decision
+        assert cert.issued_on == decision.date
+        assert re.fullmatch(rf"OCOP-(24|27|TW)-{cert.issued_on.year}-\d{{5}}", cert.number)
+        unit = decision.issuing_unit
+        if cert.stars == 5:
+            assert decision.level == "central" and unit is None
+        elif cert.issued_on < date(2025, 7, 1):
+            level, unit_level = ("district", "district") if cert.stars == 3 else (
+                "province", "province")
+            assert (decision.level, unit.level, unit.era) == (level, unit_level, "legacy")
+        else:
+            assert (decision.level, unit.pk) == ("province", "P24")
+    # Re-recognised, upgraded, not back (expired, no later certificate), revoked.
+    by_product: dict[int, list[Certificate]] = {}
+    for cert in Certificate.objects.order_by("issued_on", "pk"):
+        by_product.setdefault(cert.product_id, []).append(cert)
+    chains = list(by_product.values())
+    assert sum(1 for c in chains if any(b.stars == a.stars for a, b in pairwise(c))) > 50
+    assert sum(1 for c in chains if any(b.stars > a.stars for a, b in pairwise(c))) > 5
+    not_back = sum(1 for c in chains if c[-1].valid_until < TODAY)
+    assert 0.2 < not_back / len(chains) < 0.6
+    assert Certificate.objects.filter(revoked_on__isnull=False).count() == 1
+    # Expiry counts the dashboards and reminders show are never empty.
+    valid = Certificate.objects.valid_on(TODAY)
+    for days in (30, 90, 180):
+        assert valid.filter(valid_until__lte=TODAY + timedelta(days=days)).exists(), days
+    # Paper records: already-expired certificates are not announced again by the daily job.
+    assert not Certificate.objects.filter(valid_until__lt=TODAY,
+                                          expiry_recorded_on__isnull=True).exists()

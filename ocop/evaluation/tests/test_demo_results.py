@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from io import StringIO
 
 import pytest
@@ -10,6 +10,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from ocop.certificates.models import Certificate, ExpiryReminder
+from ocop.certificates.testing import stars_mismatches
 from ocop.dossiers.models import Dossier
 from ocop.evaluation.models import CouncilResult
 
@@ -18,7 +19,8 @@ TODAY = date(2026, 11, 29)
 
 
 def test_demo_results() -> None:
-    call_command("demo_data", seed=2024, units_subset="01,24,27", stdout=StringIO())
+    call_command("demo_data", seed=2024, units_subset="01,24,27", date=TODAY.isoformat(),
+                 stdout=StringIO())
     call_command("demo_cycle", stdout=StringIO())
     out = StringIO()
     call_command("demo_results", date=TODAY.isoformat(), stdout=out)
@@ -31,9 +33,13 @@ def test_demo_results() -> None:
     statuses = [c.status_on(TODAY) for c in Certificate.objects.all()]
     assert {"valid", "expired", "revoked"} <= set(statuses)
     assert statuses.count("revoked") == 1
-    soon = [c for c in Certificate.objects.valid_on(TODAY) if c.days_left_on(TODAY) <= 90]
+    # Reminders for every certificate ending within 90 days, unless a later one takes over.
+    soon = [c for c in Certificate.objects.valid_on(TODAY) if c.days_left_on(TODAY) <= 90
+            and not Certificate.objects.valid_on(c.valid_until + timedelta(days=1))
+            .filter(product_id=c.product_id).exists()]
     assert len(soon) >= 4
     assert ExpiryReminder.objects.count() == len(soon)
+    assert stars_mismatches(TODAY) == []
     assert Certificate.objects.filter(source_dossier__isnull=False).count() == 11
     first = sorted(Certificate.objects.values_list("number", "product__name", "stars",
                                                    "issued_on"))

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from ocop.accounts.testing import login_client
+from ocop.certificates.testing import certify
 from ocop.registry import selectors, services
 from ocop.registry.selectors import RegistryFilter
 from ocop.registry.testing import make_producer, make_product
@@ -67,8 +68,7 @@ def test_filters(world):
     assert selectors.product_list(admin, RegistryFilter(product_group="1")).count() == 4
     assert selectors.product_list(admin, RegistryFilter(product_set="1048-07")).count() == 0
     p = world.products["other_commune"]
-    p.stars = 4
-    p.save(update_fields=["stars"])
+    certify(p, 4, issued_on=timezone.localdate())
     assert names(selectors.product_list(admin, RegistryFilter(stars=4))) == {p.name}
     # Producers having a 4-star product.
     assert names(selectors.producer_list(admin, RegistryFilter(stars=4))) == {p.producer.name}

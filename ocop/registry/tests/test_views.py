@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from ocop.accounts.testing import login_client
+from ocop.certificates.testing import certify
 from ocop.registry import services
 from ocop.registry.models import EvidenceDocument, Producer, Product
 from ocop.registry.tests.test_uploads import PDF, png_bytes
@@ -62,9 +63,7 @@ def test_htmx_search_returns_only_the_results_partial(world, client):
 
 
 def test_product_list_shows_stars(world, client):
-    product = world.products["own"]
-    product.stars = 4
-    product.save(update_fields=["stars"])
+    certify(world.products["own"], 4, issued_on=timezone.localdate())
     login_client(world.users["admin"], client)
     body = client.get(reverse("registry:product_list")).content.decode()
     assert '<span class="stars" aria-label="4 sao">★★★★☆</span>' in body

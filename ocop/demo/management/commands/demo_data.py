@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from datetime import date
 from typing import Any
 
 from django.core.management import call_command
@@ -24,6 +25,8 @@ class Command(BaseCommand):
                             help="Do nothing when producers already exist.")
         parser.add_argument("--seed", type=int, default=DEFAULT_SEED,
                             help="Random seed; the same seed on the same map gives the same data.")
+        parser.add_argument("--date", help="Day the certificate history runs up to (YYYY-MM-DD; "
+                                            "default: today).")
         parser.add_argument(
             "--units-subset",
             help="Province codes passed to load_units when the map is empty (e.g. 24,27,01); "
@@ -45,7 +48,8 @@ class Command(BaseCommand):
         if not ProductSet.objects.exists():
             call_command("load_classification", stdout=self.stdout)
         try:
-            result = build_demo(seed=options["seed"])
+            today = date.fromisoformat(options["date"]) if options["date"] else None
+            result = build_demo(seed=options["seed"], today=today)
         except ValueError as exc:
             raise CommandError(str(exc)) from exc
         if result.skipped_areas:
@@ -55,3 +59,4 @@ class Command(BaseCommand):
             f"{result.documents} documents, {result.users} accounts "
             f"({time.monotonic() - started:.1f} s)."
         )
+        self.stdout.write(result.paper.summary())
