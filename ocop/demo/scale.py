@@ -24,11 +24,11 @@ from datetime import date, timedelta
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
-from django.db.models import Count, Max, OuterRef, Subquery
+from django.db.models import Count
 from django.utils import timezone
 
 from ocop.accounts.models import Role, User
-from ocop.certificates.models import Certificate
+from ocop.certificates.services import refresh_product_stars
 from ocop.demo import catalogue
 from ocop.demo.classification import SetResolver
 from ocop.demo.codes import make_company_prefix, make_gtin13, make_tax_code
@@ -313,18 +313,6 @@ def big_province() -> str | None:
     return row["producer__commune__current_province"] if row else None
 
 
-def derive_product_stars(today: date) -> int:
-    """Set every product's stars to the best rating among its certificates valid on ``today``
-    (None without one), in one UPDATE. Mirrors ``certificates.services.sync_product_stars``,
-    the rule every issue, revocation and expiry applies to one product, without its audit
-    entry: the generator's rows are not acts anyone must answer for."""
-    best = (
-        Certificate.objects.filter(product_id=OuterRef("pk")).valid_on(today)
-        .values("product_id").annotate(best=Max("stars")).values("best")
-    )
-    return Product.objects.update(stars=Subquery(best))
-
-
 def generate(*, products: int, producers: int, provinces: int | None = None,
              users: int | None = None, documents: int | None = None,
              dossiers: int | None = None, seed: int = 2025, today: date | None = None,
@@ -350,5 +338,6 @@ def generate(*, products: int, producers: int, provinces: int | None = None,
     cycle = CycleGenerator(seed=seed, today=today, log=log)
     cycle.run(dossiers if dossiers is not None else DOSSIERS_PER_PRODUCT * products,
               report.cycle)
-    derive_product_stars(today)
+    # Stars only ever come from certificates (docs/architecture.md, one truth for stars).
+    refresh_product_stars(Product.objects.all(), today=today, audited=False)
     return report
