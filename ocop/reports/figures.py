@@ -129,8 +129,8 @@ def _unit_rows(counts: dict[str, Counter], *, with_parent: bool) -> list[StarRow
     rows = []
     for key, c in counts.items():
         unit = units.get(key)
-        parent = unit.parent.name if with_parent and unit and unit.parent else ""
-        rows.append(StarRow(key, unit.name if unit else "—", parent, c))
+        parent = unit.parent.full_name if with_parent and unit and unit.parent else ""
+        rows.append(StarRow(key, unit.full_name if unit else "—", parent, c))
     return sorted(rows, key=lambda r: (r.parent, r.label, r.key))
 
 
