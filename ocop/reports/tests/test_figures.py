@@ -123,7 +123,7 @@ def test_certificates_within_the_period(world, scope, period):
 def test_q3_2024_of_bac_ninh(world):
     got = figures.certificates_within(world.units.bac_ninh, periods.quarter(2024, 3))
     assert got.counts == {"issued": 0, "expired": 1, "revoked": 0}
-    assert got.expired[0]["product__name"] == "Sản phẩm B"  # valid until 31/07/2024
+    assert got.expired[0]["product__name"] == "Sản phẩm B"  # valid until 01/08/2024
 
 
 def test_plan_progress_reads_the_legacy_plan_of_the_province(world, bg_plan):
