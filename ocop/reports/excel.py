@@ -119,6 +119,9 @@ def _products(wb: Workbook, content: Content) -> None:
            [None, COUNT])
     _table(wb, "Theo nhóm sản phẩm", ["Mã nhóm", "Nhóm sản phẩm", *STAR_HEADERS, "Tổng"],
            ([r.key, r.label, *_star_cells(r)] for r in p.by_group), [None, None, *star_formats])
+    if content.scope is None:
+        _table(wb, "Theo tỉnh thành phố", ["Tỉnh/thành phố", *STAR_HEADERS, "Tổng"],
+               ([r.label, *_star_cells(r)] for r in p.by_province), [None, *star_formats])
     _table(wb, "Theo xã phường", ["Tỉnh/thành phố", "Xã/phường (hiện nay)", *STAR_HEADERS,
                                   "Tổng"],
            ([r.parent, r.label, *_star_cells(r)] for r in p.by_commune),

@@ -79,16 +79,19 @@ class ProductFigures:
     valid_total: int
     recognised_cumulative: int
     by_group: list[StarRow]
+    by_province: list[StarRow]
     by_commune: list[StarRow]
     by_legacy_district: list[StarRow]
 
 
 def products_on(scope: Unit | None, day: date) -> ProductFigures:
-    """OCOP products of ``scope`` on ``day``: by stars, by product group, by current commune,
+    """OCOP products of ``scope`` on ``day``: by stars, by product group, by current province
+    and commune,
     and (for products registered under a pre-2025 commune) by the legacy district of that
     commune; plus the cumulative count of products ever recognised up to ``day``."""
     rows = (certificates_in(scope).valid_on(day)
             .values("product_id", "product__product_set__group_id",
+                    "producer__commune__current_province_id",
                     "producer__commune__current_commune_id", "producer__commune__era",
                     "producer__commune__parent_id")
             .annotate(top=Max("stars")).order_by())
@@ -100,10 +103,12 @@ def products_on(scope: Unit | None, day: date) -> ProductFigures:
             best[row["product_id"]] = row
     by_stars = Counter(row["top"] for row in best.values())
     groups: dict[str, Counter] = defaultdict(Counter)
+    provinces: dict[str, Counter] = defaultdict(Counter)
     communes: dict[str, Counter] = defaultdict(Counter)
     districts: dict[str, Counter] = defaultdict(Counter)
     for row in best.values():
         groups[row["product__product_set__group_id"] or ""][row["top"]] += 1
+        provinces[row["producer__commune__current_province_id"] or ""][row["top"]] += 1
         communes[row["producer__commune__current_commune_id"] or ""][row["top"]] += 1
         if row["producer__commune__era"] == Unit.Era.LEGACY:
             districts[row["producer__commune__parent_id"] or ""][row["top"]] += 1
@@ -112,6 +117,7 @@ def products_on(scope: Unit | None, day: date) -> ProductFigures:
     return ProductFigures(
         day=day, by_stars={s: by_stars[s] for s in STARS}, valid_total=len(best),
         recognised_cumulative=cumulative, by_group=_group_rows(groups),
+        by_province=_unit_rows(provinces, with_parent=False),
         by_commune=_unit_rows(communes, with_parent=scope is None or
                               scope.level == Unit.Level.PROVINCE),
         by_legacy_district=_unit_rows(districts, with_parent=True))

@@ -1,9 +1,13 @@
 """The report as a PDF (WeasyPrint, A4 portrait), Vietnamese like every official document.
 
 Charts are the same pygal SVGs the pages use (``ocop/core/charts.py``), embedded as ``data:``
-URIs; each sits above a table of the same figures. The certificate lists are cut at
-``LIST_LIMIT`` rows in the PDF (a national month can hold hundreds): the Excel file always
-holds every row, and the PDF says so where it cuts.
+URIs; each sits above a table of the same figures.
+
+WeasyPrint lays a table out at roughly 15 ms a row on the 2-core benchmark machine, so the PDF
+stays a summary: the certificate lists are cut at ``LIST_LIMIT`` rows, and the nation's PDF
+breaks products down by province (34 rows) instead of by commune (thousands) and legacy
+district. The Excel file always holds every row and every table, and the PDF says so where it
+leaves something out (bench/reports_bench.py measures both).
 """
 
 from __future__ import annotations
@@ -16,7 +20,7 @@ from ocop.core import charts
 from ocop.reports import figures
 from ocop.reports.content import Content
 
-LIST_LIMIT = 200
+LIST_LIMIT = 100
 
 
 def _charts(content: Content) -> dict[str, str]:

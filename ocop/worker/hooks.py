@@ -9,9 +9,30 @@ idempotent: several workers may call it at once.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from datetime import datetime
 
 from ocop.core.hooks import HookList
 
-periodic: HookList[Callable[[datetime], object]] = HookList("worker.periodic")
+logger = logging.getLogger("ocop.worker")
+
+PeriodicCheck = Callable[[datetime], object]
+
+
+class PeriodicChecks(HookList[PeriodicCheck]):
+    def run_each(self, now: datetime) -> int:
+        """Call every provider; one that fails is logged and the others still run (each is
+        tried again at the next period). Returns how many failed."""
+        failed = 0
+        for provider in self._providers:
+            try:
+                provider(now)
+            except Exception:
+                failed += 1
+                logger.exception("periodic check %s failed; it runs again next period",
+                                 getattr(provider, "__qualname__", provider))
+        return failed
+
+
+periodic = PeriodicChecks("worker.periodic")

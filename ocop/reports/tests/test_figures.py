@@ -62,6 +62,8 @@ def test_two_provinces_do_not_leak(world):
     assert {r.parent for r in p01.by_commune} == {"Thành phố Hà Nội"}
     assert "Thành phố Hà Nội" not in {r.parent for r in p24.by_commune}
     assert p01.by_stars == {3: 0, 4: 0, 5: 1}  # F, upgraded to 5 stars in March 2025
+    provinces = {r.label: r.total for r in nation.by_province}
+    assert provinces == {"Thành phố Bắc Ninh": p24.valid_total, "Thành phố Hà Nội": 1}
 
 
 def test_groups_communes_and_legacy_districts(world):

@@ -93,6 +93,19 @@ def test_pdf_is_vietnamese_with_the_figures(q3_report, tmp_path):
     assert "Hà Nội" not in text  # nothing of the other province
 
 
+def test_the_nations_report_breaks_down_by_province(world, tmp_path):
+    report = Report.objects.create(scope=None, start=date(2025, 1, 1), end=date(2025, 6, 30))
+    services.build(report, today=TODAY)
+    wb = load_workbook(BytesIO(report.excel.read()))
+    provinces = list(wb["Theo tỉnh thành phố"].iter_rows(min_row=2, values_only=True))
+    assert sorted(provinces) == [("Thành phố Bắc Ninh", 1, 3, 0, 4),
+                                 ("Thành phố Hà Nội", 0, 0, 1, 1)]
+    assert "Theo xã phường" in wb.sheetnames
+    text = pdf_text(report.pdf.read(), tmp_path)
+    assert "Theo tỉnh/thành phố" in text and "Thành phố Hà Nội" in text
+    assert "Theo xã/phường" not in text  # thousands of rows nationally: in the Excel file only
+
+
 def test_progress_is_reported_step_by_step(world):
     report = Report.objects.create(scope=world.units.ha_noi, start=date(2024, 1, 1),
                                    end=date(2024, 12, 31))

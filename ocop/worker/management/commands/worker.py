@@ -65,11 +65,7 @@ class Command(db_worker.Command):
     def _periodic(self) -> None:
         """The higher apps' periodic checks (ocop/worker/hooks.py). A failing one is logged and
         tried again next time: it must never stop the heartbeat or the worker."""
-        try:
-            hooks.periodic(timezone.now())
-        except Exception:
-            logger.exception("a periodic check failed; it runs again in %s s",
-                             settings.WORKER_PERIODIC_SECONDS)
+        hooks.periodic.run_each(timezone.now())
 
     def _recover(self) -> None:
         report = services.recover_orphaned_tasks()
