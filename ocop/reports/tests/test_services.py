@@ -201,3 +201,18 @@ def test_management_command_builds_in_process(world):
     call_command("reports_monthly", "--date", "2024-10-01", "--now", stdout=out)
     assert "3 monthly report(s) created, built here." in out.getvalue()
     assert set(Report.objects.values_list("status", flat=True)) == {ReportStatus.DONE}
+
+
+@pytest.mark.parametrize(("kind", "sheets", "steps"), [
+    ("products", ["Tổng hợp", "Theo hạng sao", "Theo nhóm sản phẩm", "Theo xã phường",
+                  "Theo huyện cũ"], 3),
+    ("certificates", ["Tổng hợp", "GCN cấp mới", "GCN hết hiệu lực", "GCN bị thu hồi"], 3),
+    ("plan", ["Tổng hợp", "Kế hoạch năm", "Kinh phí"], 3),
+])
+def test_each_kind_holds_its_sections_only(world, kind, sheets, steps):
+    report = Report.objects.create(kind=kind, scope=world.units.bac_ninh, start=Q3_2024.start,
+                                   end=Q3_2024.end)
+    seen: list[int] = []
+    services.build(report, lambda done, total: seen.append(total), today=TODAY)
+    assert load_workbook(BytesIO(report.excel.read())).sheetnames == sheets
+    assert set(seen) == {steps}
