@@ -14,6 +14,7 @@ from datetime import date, datetime
 
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -22,6 +23,7 @@ from ocop.audit import services as audit
 from ocop.core.refusals import Invalid
 from ocop.jobs import services as jobs
 from ocop.jobs.models import Job
+from ocop.registry.models import Producer
 from ocop.reports import content as report_content
 from ocop.reports import excel, pdf, periods, tasks
 from ocop.reports.models import Report, ReportKind, ReportStatus
@@ -105,17 +107,20 @@ def build(report: Report, progress: Progress | None = None, *,
 
 
 def ensure_monthly(today: date, *, enqueue: bool = True) -> list[Report]:
-    """Last month's summary report for the nation and for each current province, each made
-    once: the ones that exist are left alone (built, being built or failed), the missing ones
-    are created and handed to the worker. Safe to call any number of times, from several
+    """Last month's summary report for the nation and for each current province that has
+    producers on the platform (a province not using it yet would get an empty return every
+    month, and the demo's worker would spend its first minutes on them), each made once: the
+    ones that exist are left alone (built, being built or failed), the missing ones are created
+    and handed to the worker. Safe to call any number of times, from several
     workers at once (the database's unique constraint decides a race). Returns those created;
     ``enqueue`` false leaves their build to the caller (``reports_monthly --now``)."""
     period = periods.previous_month(today)
     existing = set(Report.objects.filter(scheduled=True, kind=ReportKind.SUMMARY,
                                          start=period.start, end=period.end)
                    .values_list("scope_id", flat=True))
+    in_use = Producer.objects.filter(commune__current_province_id=OuterRef("pk"))
     scopes: list[Unit | None] = [None, *Unit.objects.filter(
-        era=Unit.Era.CURRENT, level=Unit.Level.PROVINCE).order_by("pk")]
+        Exists(in_use), era=Unit.Era.CURRENT, level=Unit.Level.PROVINCE).order_by("pk")]
     created = []
     for scope in scopes:
         if (scope.pk if scope else None) in existing:

@@ -177,6 +177,11 @@ def test_monthly_reports_are_made_once(world, django_capture_on_commit_callbacks
         assert len(services.ensure_monthly(date(2024, 11, 2))) == 3
 
 
+def test_provinces_without_producers_get_no_monthly_report(units):
+    created = services.ensure_monthly(date(2024, 10, 1), enqueue=False)
+    assert [r.scope_id for r in created] == [None]  # the nation's, even when empty
+
+
 def test_a_race_between_workers_is_decided_by_the_database(world):
     from django.db import IntegrityError, transaction
 
