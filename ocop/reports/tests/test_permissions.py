@@ -85,3 +85,12 @@ def test_a_moved_officer_loses_the_old_province(world, reports):
     office.save()
     assert not permissions.can_read(office, reports["P24"])
     assert permissions.can_read(office, reports["P01"])
+
+
+@pytest.mark.parametrize("role", ["producer", "council_member", "inspector"])
+def test_accounts_without_reports_cannot_request_one(world, role):
+    client = login_client(world.users[role])
+    response = client.post("/bao-cao/", {"kind": "summary", "period_type": "quy", "year": "2024",
+                                         "quarter": "3"})
+    assert response.status_code == 403
+    assert Report.objects.count() == 0
