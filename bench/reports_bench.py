@@ -8,8 +8,8 @@ Creates a fresh database (an SQLite file under var/bench/ by default, or a throw
 PostgreSQL database given postgres://…), loads the whole administrative map and the
 classification, seeds national-scale producers and products with ``ocop.demo.scale.generate``
 (about 17,000 OCOP products, ocop-facts §3.1) and their certificates: through the generator when
-it makes them (its ``certificates=`` argument), otherwise here, one or two per product issued
-over the last four years with a few revoked. Then builds last month's summary report for the
+it makes them (its cycle history), otherwise here, one or two per product issued over the last
+four years with a few revoked. Then builds last month's summary report for the
 nation and for the province with the most products exactly as the worker does
 (``services.build``), printing the time of each step (figures, Excel, PDF) and the sizes.
 """
@@ -40,18 +40,22 @@ PRODUCER_RATIO = 10_000 / 17_000  # producers per product nationally (ocop-facts
 
 def seed(products: int, *, today: date, log=print) -> None:
     """National-scale producers, products and certificates."""
+    from ocop.certificates.models import Certificate
     from ocop.demo import scale
 
     started = time.perf_counter()
     options = {"products": products, "producers": max(1, round(products * PRODUCER_RATIO)),
                "documents": 0}
     accepts = inspect.signature(scale.generate).parameters
+    # Newer generators write the programme's history (rounds, dossiers, decisions and
+    # certificates up to ``today``); an older one only the registry, and the certificates are
+    # issued here instead.
+    if "today" in accepts:
+        options["today"] = today
     if "certificates" in accepts:
         options["certificates"] = products
-    if "dossiers" in accepts:
-        options["dossiers"] = 0
     scale.generate(**options)
-    if "certificates" not in accepts:
+    if not Certificate.objects.exists():
         issue_certificates(today)
     log(f"seeded {products:,} products in {time.perf_counter() - started:.1f} s")
 
