@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "ocop.jobs",
     "ocop.news",
     "ocop.training",
+    "ocop.reports",
     "ocop.demo",
     "ocop.api",
     "ocop.web",
@@ -296,3 +297,5 @@ API_MAX_PAGE_SIZE = 200
 WORKER_HEARTBEAT_SECONDS = env.float("WORKER_HEARTBEAT_SECONDS", default=5)
 WORKER_LEASE_SECONDS = env.float("WORKER_LEASE_SECONDS", default=30)
 WORKER_MAX_ATTEMPTS = env.int("WORKER_MAX_ATTEMPTS", default=3)
+# How often a worker runs the apps' periodic checks (ocop/worker/hooks.py): last month's reports.
+WORKER_PERIODIC_SECONDS = env.float("WORKER_PERIODIC_SECONDS", default=3600)

@@ -24,6 +24,7 @@ class Job(models.Model):
         PROPOSAL_ZIP = "proposal_zip", _("Hồ sơ đề nghị (ZIP)")
         REGISTRY_EXPORT = "registry_export", _("Xuất danh sách (Excel)")
         REGISTRY_IMPORT = "registry_import", _("Nhập từ Excel")
+        REPORT = "report", _("Báo cáo định kỳ (Excel và PDF)")
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("Đang chờ")

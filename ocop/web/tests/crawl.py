@@ -25,6 +25,7 @@ from ocop.demo.news import build_demo_news
 from ocop.demo.trace import build_demo_trace
 from ocop.demo.training import build_demo_training
 from ocop.planning.demo import build_demo_plan
+from ocop.reports.demo import build_demo_report
 
 # Marker for TEMPLATES OPTIONS string_if_invalid in the crawl: it lands in the HTML wherever a
 # template variable does not resolve, naming the variable.
@@ -82,6 +83,7 @@ def build_demo() -> None:
         build_demo_plan()
         build_demo_news()
         build_demo_training()
+        build_demo_report()
 
 
 def strict_templates() -> override_settings:

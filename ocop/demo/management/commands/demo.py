@@ -13,6 +13,7 @@ from ocop.demo.trace import build_demo_trace
 from ocop.demo.training import build_demo_training
 from ocop.planning.demo import build_demo_plan
 from ocop.registry.models import Producer
+from ocop.reports.demo import build_demo_report
 
 
 class Command(BaseCommand):
@@ -45,6 +46,9 @@ class Command(BaseCommand):
         plan = build_demo_plan()
         if plan is not None:
             self.stdout.write(f"Demo plan: {plan.title} ({plan.decision_number}).")
+        report = build_demo_report()
+        if report is not None:
+            self.stdout.write(f"Demo report: {report.period.label} of {report.scope_name}.")
         self.stdout.write(
             f"Demo trace: zone {traced.zone_code}, lot {traced.lot_code}.\n"
             f"  Scan a valid stamp:  {traced.valid_stamp}\n"

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from typing import Any
 
 from django.conf import settings
@@ -18,7 +19,7 @@ from django.db import DatabaseError, connection
 from django.utils import timezone
 from django_tasks_db.management.commands import db_worker
 
-from ocop.worker import services
+from ocop.worker import hooks, services
 
 logger = logging.getLogger("ocop.worker")
 
@@ -33,6 +34,7 @@ class Command(db_worker.Command):
         started = timezone.now()
         services.beat(worker_id, started_at=started)
         self._recover()
+        self._periodic()
         thread = threading.Thread(target=self._heartbeat, args=(worker_id, stopping),
                                   name="ocop-heartbeat", daemon=True)
         thread.start()
@@ -44,17 +46,26 @@ class Command(db_worker.Command):
             services.stop(worker_id)
 
     def _heartbeat(self, worker_id: str, stopping: threading.Event) -> None:
+        last_periodic = time.monotonic()
         try:
             while not stopping.wait(settings.WORKER_HEARTBEAT_SECONDS):
                 try:
                     services.beat(worker_id)
                     self._recover()
+                    if time.monotonic() - last_periodic >= settings.WORKER_PERIODIC_SECONDS:
+                        last_periodic = time.monotonic()
+                        self._periodic()
                 except DatabaseError:
                     # A locked or restarting database: beat again next time; the lease is
                     # several beats long.
                     logger.warning("heartbeat of worker %s failed", worker_id, exc_info=True)
         finally:
             connection.close()
+
+    def _periodic(self) -> None:
+        """The higher apps' periodic checks (ocop/worker/hooks.py). A failing one is logged and
+        tried again next time: it must never stop the heartbeat or the worker."""
+        hooks.periodic.run_each(timezone.now())
 
     def _recover(self) -> None:
         report = services.recover_orphaned_tasks()
