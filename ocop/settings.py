@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "ocop.jobs",
     "ocop.news",
     "ocop.training",
+    "ocop.maps",
     "ocop.demo",
     "ocop.api",
     "ocop.web",
@@ -181,6 +182,12 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "var" / "static"
+STATICFILES_FINDERS = [
+    "django.contrib.staticfiles.finders.FileSystemFinder",
+    "django.contrib.staticfiles.finders.AppDirectoriesFinder",
+    # Leaflet's JS/CSS from the django-leaflet package, for the map page (ocop/maps/finders.py).
+    "ocop.maps.finders.LeafletFinder",
+]
 MEDIA_URL = "/media/"  # required by FileSystemStorage; nothing is served there
 MEDIA_ROOT = Path(env("MEDIA_ROOT", default=str(BASE_DIR / "var" / "media")))
 STORAGES = {

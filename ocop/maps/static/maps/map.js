@@ -1,0 +1,136 @@
+/* The map page (ocop/maps): Leaflet from django-leaflet's static files, no tile layer.
+ *
+ * The base layer is the app's schematic province map (a static GeoJSON file); the data layers
+ * come from the page's JSON endpoints. Every text the reader sees comes from the page (data-t-*
+ * attributes, translated by Django) or from the data, and is put in with textContent, never as
+ * HTML: a product or producer name cannot inject markup. Links are only the app's own paths.
+ */
+(function () {
+  "use strict";
+
+  var el = document.getElementById("ocop-map");
+  if (!el || !window.L) { return; }
+  var L = window.L;
+  var VIETNAM = [[8.2, 102.1], [23.5, 114.6]];
+
+  function t(name, values) {
+    var text = el.getAttribute("data-t-" + name) || "";
+    Object.keys(values || {}).forEach(function (key) {
+      text = text.split("%(" + key + ")s").join(String(values[key]));
+    });
+    return text;
+  }
+
+  function node(tag, text, className) {
+    var n = document.createElement(tag);
+    if (text !== undefined && text !== null) { n.textContent = text; }
+    if (className) { n.className = className; }
+    return n;
+  }
+
+  function link(url, text) {
+    var a = node("a", text);
+    // Only the app's own paths: the data never carries another site's address.
+    if (typeof url === "string" && url.charAt(0) === "/" && url.charAt(1) !== "/") { a.href = url; }
+    return a;
+  }
+
+  function getJSON(url) {
+    return fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
+      .then(function (r) { if (!r.ok) { throw new Error(r.status); } return r.json(); });
+  }
+
+  function showError() {
+    if (el.querySelector(".map-error")) { return; }
+    el.appendChild(node("p", t("error"), "map-error"));
+  }
+
+  function radius(count) { return Math.min(6 + 2.5 * Math.sqrt(count), 24); }
+
+  function areaPopup(area, kind) {
+    var box = node("div");
+    box.appendChild(node("strong", area.name));
+    if (area.key !== area.province_key) { box.appendChild(node("div", area.province_name, "muted")); }
+    if (kind === "public") {
+      box.appendChild(node("div", t("count-products", { n: area.count })));
+    } else {
+      box.appendChild(node("div", t("count-producers", { n: area.count, z: area.zones })));
+    }
+    var list = node("ul");
+    area.items.forEach(function (item) {
+      var li = node("li");
+      li.appendChild(link(item.url, item.name));
+      if (item.stars) { li.appendChild(document.createTextNode(" (" + t("stars", { n: item.stars }) + ")")); }
+      list.appendChild(li);
+    });
+    if (area.items.length) { box.appendChild(list); }
+    if (kind === "public" && area.more > 0) { box.appendChild(node("div", t("more", { n: area.more }), "muted")); }
+    if (kind === "staff" && area.count > 0 && area.more_url) {
+      box.appendChild(link(area.more_url, t("all-producers", { n: area.count })));
+    }
+    return box;
+  }
+
+  function circles(areas, kind, style) {
+    var group = L.featureGroup();
+    areas.forEach(function (area) {
+      if (area.lat === null || area.lon === null) { return; }
+      var size = kind === "public" ? area.count : area.count + area.zones;
+      L.circleMarker([area.lat, area.lon], L.extend({ radius: radius(size), className: "ocop-marker ocop-marker-" + kind }, style))
+        .bindPopup(areaPopup(area, kind), { maxWidth: 280 })
+        .addTo(group);
+    });
+    return group;
+  }
+
+  function zonePopup(feature) {
+    var p = feature.properties, box = node("div");
+    box.appendChild(link(p.url, p.name));
+    box.appendChild(node("div", t("zone", { code: p.code, status: p.status })));
+    box.appendChild(node("div", p.producer, "muted"));
+    return box;
+  }
+
+  var map = L.map(el, { attributionControl: false, zoomSnap: 0.5, minZoom: 4, maxZoom: 13, maxBounds: [[0, 90], [30, 125]] });
+  map.fitBounds(VIETNAM);
+  var overlays = {};
+  var control = L.control.layers(null, overlays, { collapsed: window.innerWidth < 600 }).addTo(map);
+
+  var base = getJSON(el.getAttribute("data-boundaries")).then(function (data) {
+    L.geoJSON(data, {
+      style: { color: "#8a6d3b", weight: 1, fillColor: "#fbf7ec", fillOpacity: 1 },
+      interactive: false
+    }).addTo(map);
+  });
+
+  var pub = getJSON(el.getAttribute("data-public")).then(function (data) {
+    var layer = circles(data.areas, "public", { color: "#b71c1c", weight: 1.5, fillColor: "#f2b705", fillOpacity: 0.85 });
+    layer.addTo(map);
+    control.addOverlay(layer, t("products"));
+    el.setAttribute("data-public-markers", String(layer.getLayers().length));
+  });
+
+  var staffUrl = el.getAttribute("data-staff");
+  var staff = !staffUrl ? Promise.resolve() : getJSON(staffUrl).then(function (data) {
+    var producers = circles(data.areas, "staff", { color: "#0b57a4", weight: 1.5, fillColor: "#9ec5f0", fillOpacity: 0.7 });
+    var zones = L.geoJSON(data.zones, {
+      style: { color: "#1b7f3b", weight: 2, fillColor: "#7cc48f", fillOpacity: 0.5, className: "ocop-zone" },
+      onEachFeature: function (feature, layer) { layer.bindPopup(zonePopup(feature), { maxWidth: 280 }); }
+    });
+    producers.addTo(map);
+    zones.addTo(map);
+    control.addOverlay(producers, t("producers"));
+    control.addOverlay(zones, t("zones"));
+    el.setAttribute("data-staff-markers", String(producers.getLayers().length));
+    el.setAttribute("data-zone-shapes", String(zones.getLayers().length));
+    // An office sees its own area first: zoom to what it manages.
+    var bounds = producers.getBounds();
+    if (zones.getLayers().length) { bounds.extend(zones.getBounds()); }
+    if (bounds.isValid() && data.areas.length) { map.fitBounds(bounds.pad(0.3), { maxZoom: 10 }); }
+  });
+
+  Promise.all([base, pub, staff]).then(
+    function () { el.setAttribute("data-ready", "1"); },
+    function () { showError(); el.setAttribute("data-ready", "error"); }
+  );
+})();
