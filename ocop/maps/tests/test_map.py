@@ -184,11 +184,14 @@ def test_page_is_public_and_has_the_table_of_the_same_counts(map_world):
     assert "Sản phẩm HTX Trà Hoàn Kiếm" in html and "Hộ kinh doanh Mật ong Đồng Cốc" not in html
 
 
-def test_staff_page_lists_producers_with_links(map_world):
+def test_staff_page_lists_producers_with_links(map_world, monkeypatch):
+    monkeypatch.setattr(selectors, "ITEMS_PER_AREA", 2)
     html = login_client(map_world.users["province_office"]).get(PAGE).content.decode()
     own = map_world.world.producers["own"]
     assert f'<a href="/chu-the/{own.pk}/">HTX Vải thiều Lục Ngạn</a>' in html
-    assert "/chu-the/?commune=C07582" in html
+    # Xã Lục Ngạn has 3 producers: past the 2 listed, a link to the registry's list of all.
+    assert '<a href="/chu-the/?commune=C07582">Xem tất cả 3 chủ thể</a>' in html
+    assert "/chu-the/?commune=C07210" not in html  # Phường Bắc Giang's one is listed
     assert "HTX Trà Hoàn Kiếm</a>" in html  # its certified product, in the public table …
     assert f'href="/chu-the/{map_world.world.producers["other_province"].pk}/"' not in html
 

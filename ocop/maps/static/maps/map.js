@@ -16,7 +16,7 @@
   function t(name, values) {
     var text = el.getAttribute("data-t-" + name) || "";
     Object.keys(values || {}).forEach(function (key) {
-      text = text.split("%(" + key + ")s").join(String(values[key]));
+      text = text.split("{" + key + "}").join(String(values[key]));
     });
     return text;
   }
@@ -65,7 +65,7 @@
     });
     if (area.items.length) { box.appendChild(list); }
     if (kind === "public" && area.more > 0) { box.appendChild(node("div", t("more", { n: area.more }), "muted")); }
-    if (kind === "staff" && area.count > 0 && area.more_url) {
+    if (kind === "staff" && area.more > 0 && area.more_url) {
       box.appendChild(link(area.more_url, t("all-producers", { n: area.count })));
     }
     return box;
@@ -103,8 +103,9 @@
     }).addTo(map);
   });
 
+  var publicLayer = null;
   var pub = getJSON(el.getAttribute("data-public")).then(function (data) {
-    var layer = circles(data.areas, "public", { color: "#b71c1c", weight: 1.5, fillColor: "#f2b705", fillOpacity: 0.85 });
+    var layer = publicLayer = circles(data.areas, "public", { color: "#b71c1c", weight: 1.5, fillColor: "#f2b705", fillOpacity: 0.85 });
     layer.addTo(map);
     control.addOverlay(layer, t("products"));
     el.setAttribute("data-public-markers", String(layer.getLayers().length));
@@ -112,9 +113,10 @@
 
   var staffUrl = el.getAttribute("data-staff");
   var staff = !staffUrl ? Promise.resolve() : getJSON(staffUrl).then(function (data) {
-    var producers = circles(data.areas, "staff", { color: "#0b57a4", weight: 1.5, fillColor: "#9ec5f0", fillOpacity: 0.7 });
+    var producers = circles(data.areas, "staff", { color: "#0b57a4", weight: 2, fillColor: "#9ec5f0", fillOpacity: 0.35 });
     var zones = L.geoJSON(data.zones, {
-      style: { color: "#1b7f3b", weight: 2, fillColor: "#7cc48f", fillOpacity: 0.5, className: "ocop-zone" },
+      className: "ocop-zone",  // handed to each polygon when it is made
+      style: { color: "#1b7f3b", weight: 2, fillColor: "#7cc48f", fillOpacity: 0.5 },
       onEachFeature: function (feature, layer) { layer.bindPopup(zonePopup(feature), { maxWidth: 280 }); }
     });
     producers.addTo(map);
@@ -126,11 +128,15 @@
     // An office sees its own area first: zoom to what it manages.
     var bounds = producers.getBounds();
     if (zones.getLayers().length) { bounds.extend(zones.getBounds()); }
-    if (bounds.isValid() && data.areas.length) { map.fitBounds(bounds.pad(0.3), { maxZoom: 10 }); }
+    if (bounds.isValid() && data.areas.length) { map.fitBounds(bounds.pad(0.5), { maxZoom: 9 }); }
   });
 
   Promise.all([base, pub, staff]).then(
-    function () { el.setAttribute("data-ready", "1"); },
+    function () {
+      // The products' circles stay clickable above a producers' circle in the same commune.
+      if (publicLayer) { publicLayer.bringToFront(); }
+      el.setAttribute("data-ready", "1");
+    },
     function () { showError(); el.setAttribute("data-ready", "error"); }
   );
 })();
