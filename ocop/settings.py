@@ -188,6 +188,8 @@ STATICFILES_FINDERS = [
     # Leaflet's JS/CSS from the django-leaflet package, for the map page (ocop/maps/finders.py).
     "ocop.maps.finders.LeafletFinder",
 ]
+# The map page loads its base layer as .geojson, which WhiteNoise would send as octet-stream.
+WHITENOISE_MIMETYPES = {".geojson": "application/geo+json"}
 MEDIA_URL = "/media/"  # required by FileSystemStorage; nothing is served there
 MEDIA_ROOT = Path(env("MEDIA_ROOT", default=str(BASE_DIR / "var" / "media")))
 STORAGES = {
