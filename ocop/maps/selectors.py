@@ -169,9 +169,13 @@ def _build_public(today: date) -> dict[str, Any]:
     }
 
 
+def public_cache_key(today: date) -> str:
+    return f"maps:public:{_certificate_fingerprint(today)}"
+
+
 def public_layer(today: date) -> dict[str, Any]:
     """Certified products by commune and province (see the module docstring for the cache)."""
-    key = f"maps:public:{_certificate_fingerprint(today)}"
+    key = public_cache_key(today)
     data = cache.get(key)
     if data is None:
         data = _build_public(today)
