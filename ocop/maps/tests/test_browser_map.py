@@ -78,3 +78,23 @@ def test_an_office_sees_its_producers_and_zones(new_context, live_server, map_wo
     expect(page.get_by_role("heading", name="Chủ thể và vùng nguyên liệu trong địa bàn")
            ).to_be_visible()
     assert problems == [], problems
+
+
+def test_a_nationwide_account_gets_an_areas_zones_when_it_opens_it(new_context, live_server,
+                                                                   map_world):
+    page, problems, _requests = _page(new_context, live_server, map_world.users["central"])
+    page.goto("/ban-do/")
+    root = page.locator("#ocop-map")
+    expect(root).to_have_attribute("data-ready", "1")
+    expect(root).to_have_attribute("data-staff-markers", "3")  # Lục Ngạn, Bắc Giang, Hoàn Kiếm
+    expect(root).to_have_attribute("data-zone-shapes", "0")  # the country's shapes wait
+    # Open Xã Lục Ngạn's producers (the largest blue circle: 3 producers, 2 zones).
+    page.evaluate("""() => { const p = [...document.querySelectorAll('path.ocop-marker-staff')]
+        .sort((a, b) => b.getBBox().width - a.getBBox().width)[0];
+        p.dispatchEvent(new MouseEvent('click', {bubbles: true})); }""")
+    popup = page.locator(".leaflet-popup-content")
+    expect(popup.get_by_role("link", name="HTX Vải thiều Lục Ngạn")).to_have_attribute(
+        "href", f"/chu-the/{map_world.world.producers['own'].pk}/")
+    expect(popup).to_contain_text("VN-24-002")
+    expect(root).to_have_attribute("data-zone-shapes", "1")
+    assert problems == [], problems

@@ -47,31 +47,48 @@ def _expected_public() -> dict[str, set[str]]:
     return by_area
 
 
+def _area_url(name: str, key: str) -> str:
+    return reverse(name, args=[key])
+
+
 def test_public_layer_holds_exactly_the_products_with_a_valid_certificate(map_world):
-    data = _json(Client(), PUBLIC)
-    got = {a["key"]: {i["name"] for i in a["items"]} for a in data["areas"]}
-    assert got == _expected_public()
-    assert got == {
-        "C07582": {"Sản phẩm HTX Vải thiều Lục Ngạn", "Mật ong hoa vải Đồng Cốc"},
-        "C00070": {"Sản phẩm HTX Trà Hoàn Kiếm"},
-    }
-    # A product with two valid certificates counts once, with its highest stars.
-    luc_ngan = next(a for a in data["areas"] if a["key"] == "C07582")
-    assert luc_ngan["count"] == 2 and data["total"] == 3
-    stars = {i["name"]: i["stars"] for i in luc_ngan["items"]}
-    assert stars["Sản phẩm HTX Vải thiều Lục Ngạn"] == 4
+    client = Client()
+    data = _json(client, PUBLIC)
+    expected = _expected_public()
+    # The map's load: counts only, one entry per commune.
+    assert {a["key"]: a["count"] for a in data["areas"]} == {k: len(v) for k, v in expected.items()}
+    assert all("items" not in a for a in data["areas"])
+    # A product with two valid certificates counts once; the legacy commune's product is placed
+    # at the commune it became.
+    assert {a["key"]: a["count"] for a in data["areas"]} == {"C07582": 2, "C00070": 1}
+    assert data["total"] == 3
+    assert {p["key"]: p["count"] for p in data["provinces"]} == {"P24": 2, "P01": 1}
+    # Each area's list (a popup), against the independent query.
+    details = {a["key"]: _json(client, _area_url("maps:public_area", a["key"]))
+               for a in data["areas"]}
+    assert {k: {i["name"] for i in d["items"]} for k, d in details.items()} == expected
+    luc_ngan = details["C07582"]
+    assert [(i["name"], i["stars"], i["url"]) for i in luc_ngan["items"]] == [
+        ("Sản phẩm HTX Vải thiều Lục Ngạn", 4, "/verify/OCOP-24-2025-00001"),  # the higher stars
+        ("Mật ong hoa vải Đồng Cốc", 3, "/verify/OCOP-24-2024-00005"),
+    ]
     # Revoked and expired products appear nowhere, not even by certificate number.
-    text = json.dumps(data, ensure_ascii=False)
+    text = json.dumps([data, details], ensure_ascii=False)
     for key in ("revoked", "expired"):
         certificate = map_world.certificates[key]
         assert certificate.product.name not in text and certificate.number not in text
-    # Links go to the public verification page; points come from the package's data.
-    assert {i["url"] for i in luc_ngan["items"]} == {
-        "/verify/OCOP-24-2025-00001", "/verify/OCOP-24-2024-00005"}
+    assert _json(client, _area_url("maps:public_area", "C07210"))["items"] == []
+    # Points come from the package's data.
+    area = next(a for a in data["areas"] if a["key"] == "C07582")
     place = geodata.commune_place("07582")
-    assert (luc_ngan["lat"], luc_ngan["lon"]) == (place.lat, place.lon)
-    assert luc_ngan["province_key"] == "P24"
-    assert {p["key"]: p["count"] for p in data["provinces"]} == {"P24": 2, "P01": 1}
+    assert (area["lat"], area["lon"]) == (place.lat, place.lon) and area["province_key"] == "P24"
+
+
+@pytest.mark.parametrize("key", ["X1", "C1", "P024", "C07582x", "../P24"])
+def test_an_unknown_area_key_is_not_found(map_world, key):
+    assert Client().get(f"/ban-do/du-lieu/cong-khai/{key}.json").status_code == 404
+    office = login_client(map_world.users["central"])
+    assert office.get(f"/ban-do/du-lieu/dia-ban/{key}.json").status_code == 404
 
 
 def test_public_layer_follows_a_revocation_at_once_despite_the_cache(map_world):
@@ -105,12 +122,14 @@ def test_query_counts_do_not_grow_with_the_rows(map_world):
     units, product_set = map_world.world.units, map_world.world.product_set
     office = login_client(map_world.users["central"])
 
-    def counts() -> tuple[int, int, int]:
+    def counts() -> tuple[int, ...]:
         from django.core.cache import cache
 
         cache.clear()
         result = []
-        for client, url in ((Client(), PUBLIC), (office, STAFF), (office, PAGE)):
+        for client, url in ((Client(), PUBLIC), (Client(), _area_url("maps:public_area", "C07582")),
+                            (office, STAFF), (office, _area_url("maps:staff_area", "C07582")),
+                            (office, PAGE + "?tinh=P24")):
             with CaptureQueriesContext(connection) as queries:
                 assert client.get(url).status_code == 200
             result.append(len(queries))
@@ -140,60 +159,79 @@ STAFF_MATRIX = {
 @pytest.mark.parametrize("role", sorted(STAFF_MATRIX))
 def test_staff_layer_stays_inside_the_jurisdiction(map_world, role):
     producers, zones = STAFF_MATRIX[role]
-    data = _json(login_client(map_world.users[role]), STAFF)
-    names = {i["name"] for a in data["areas"] for i in a["items"]}
-    assert names == producers and data["total"] == len(producers)
+    client = login_client(map_world.users[role])
+    data = _json(client, STAFF)
+    assert data["total"] == len(producers) and data["zone_total"] == len(zones)
     # Independent query: the producers' current communes are the areas with producers.
     expected_areas = set(Producer.objects.filter(name__in=producers)
                          .values_list("commune__current_commune_id", flat=True))
     assert {a["key"] for a in data["areas"] if a["count"]} == expected_areas
-    assert data["zone_total"] == len(zones)
-    assert sum(a["zones"] for a in data["areas"]) == len(zones)
-    shapes = {f["properties"]["code"] for f in data["zones"]["features"]}
-    assert shapes == zones & {"VN-24-001"}  # only zones with a boundary are drawn
-    response = login_client(map_world.users[role]).get(STAFF)
-    assert "private" in response["Cache-Control"]
+    details = [_json(client, _area_url("maps:staff_area", a["key"])) for a in data["areas"]]
+    assert {i["name"] for d in details for i in d["items"]} == producers
+    assert {i["note"] for d in details for i in d["zone_items"]} == zones
+    # Only zones with a boundary are drawn: with the layer for an account bound to an area,
+    # with the area's list for a nation-wide one.
+    layer_shapes = {f["properties"]["code"] for f in data["zones"]["features"]}
+    area_shapes = {f["properties"]["code"] for d in details for f in d["shapes"]["features"]}
+    assert area_shapes == zones & {"VN-24-001"}
+    assert layer_shapes == (set() if role in ("admin", "central") else zones & {"VN-24-001"})
+    # Another area's list holds nothing of another jurisdiction.
+    for key in ("C07582", "C07210", "C00070", "P24"):
+        detail = _json(client, _area_url("maps:staff_area", key))
+        assert {i["name"] for i in detail["items"]} <= producers
+    assert "private" in client.get(STAFF)["Cache-Control"]
 
 
 @pytest.mark.parametrize("role", ["council_member", "producer", None])
 def test_staff_layer_is_refused_to_other_accounts(map_world, role):
     client = login_client(map_world.users[role]) if role else Client()
-    response = client.get(STAFF)
-    assert response.status_code == 403
-    assert "HTX Trà Hoàn Kiếm".encode() not in response.content
-    page = client.get(PAGE)
+    for url in (STAFF, _area_url("maps:staff_area", "C00070")):
+        response = client.get(url)
+        assert response.status_code == 403
+        assert "HTX Trà Hoàn Kiếm".encode() not in response.content
+    page = client.get(PAGE + "?tinh=P24")
     assert page.status_code == 200
     assert "data-staff" not in page.content.decode()
-    assert "Công ty Gốm Bắc Giang" not in page.content.decode()  # not a certified product
+    assert "Công ty Gốm Bắc Giang" not in page.content.decode()  # no certified product
 
 
 def test_zone_shapes_link_to_the_zone_page(map_world):
     data = _json(login_client(map_world.users["commune_officer"]), STAFF)
     (shape,) = data["zones"]["features"]
+    assert shape["properties"]["code"] == "VN-24-001"
     assert shape["geometry"] == map_world.zones["own"].boundary
     assert shape["properties"]["url"] == f"/truy-xuat/vung/{map_world.zones['own'].pk}/"
     assert shape["properties"]["status"] == "Đã cấp mã"
 
 
-def test_page_is_public_and_has_the_table_of_the_same_counts(map_world):
-    html = Client().get(PAGE).content.decode()
+def test_page_is_public_and_has_the_tables_of_the_same_counts(map_world):
+    client = Client()
+    html = client.get(PAGE).content.decode()
     assert "<h1>Bản đồ OCOP</h1>" in html
-    for area in _json(Client(), PUBLIC)["areas"]:
-        for item in area["items"]:
-            assert f'<a href="{item["url"]}">{item["name"]}</a>' in html
-    assert "Sản phẩm HTX Trà Hoàn Kiếm" in html and "Hộ kinh doanh Mật ong Đồng Cốc" not in html
+    # Without a province chosen: the totals by province, each a link to its communes.
+    assert '<a href="?tinh=P24#san-pham-xa">Thành phố Bắc Ninh</a>' in html
+    assert "Chọn một tỉnh, thành phố trong bảng trên" in html
+    html = client.get(PAGE + "?tinh=P24").content.decode()
+    detail = _json(client, _area_url("maps:public_area", "C07582"))
+    for item in detail["items"]:
+        assert f'<a href="{item["url"]}">{item["name"]}</a>' in html
+    assert "Sản phẩm HTX Trà Hoàn Kiếm</a>" not in html  # Hà Nội's, not listed under Bắc Ninh
+    assert "Hộ kinh doanh Mật ong Đồng Cốc" not in html  # its certificate was revoked
+    # A key that is not a province is ignored, not an error.
+    assert client.get(PAGE + "?tinh=<b>").status_code == 200
 
 
-def test_staff_page_lists_producers_with_links(map_world, monkeypatch):
-    monkeypatch.setattr(selectors, "ITEMS_PER_AREA", 2)
+def test_staff_page_lists_producers_and_zones_of_the_home_province(map_world):
     html = login_client(map_world.users["province_office"]).get(PAGE).content.decode()
     own = map_world.world.producers["own"]
     assert f'<a href="/chu-the/{own.pk}/">HTX Vải thiều Lục Ngạn</a>' in html
-    # Xã Lục Ngạn has 3 producers: past the 2 listed, a link to the registry's list of all.
-    assert '<a href="/chu-the/?commune=C07582">Xem tất cả 3 chủ thể</a>' in html
-    assert "/chu-the/?commune=C07210" not in html  # Phường Bắc Giang's one is listed
-    assert "HTX Trà Hoàn Kiếm</a>" in html  # its certified product, in the public table …
-    assert f'href="/chu-the/{map_world.world.producers["other_province"].pk}/"' not in html
+    zone = map_world.zones["other_commune"]
+    assert f'<a href="/truy-xuat/vung/{zone.pk}/">Vùng vải VN-24-003</a> (VN-24-003)' in html
+    other = map_world.world.producers["other_province"]
+    assert f'href="/chu-the/{other.pk}/"' not in html
+    # Asking for another province shows none of its producers.
+    html = login_client(map_world.users["province_office"]).get(PAGE + "?tinh=P01").content
+    assert f'href="/chu-the/{other.pk}/"'.encode() not in html
 
 
 def test_names_are_escaped_in_the_page(map_world):
@@ -204,7 +242,7 @@ def test_names_are_escaped_in_the_page(map_world):
     product = Product.objects.create(producer=producer, name="Mứt <img src=x onerror=alert(1)>",
                                      product_set=map_world.world.product_set)
     certify(product, "OCOP-24-2025-00077")
-    html = login_client(map_world.users["central"]).get(PAGE).content.decode()
+    html = login_client(map_world.users["central"]).get(PAGE + "?tinh=P24").content.decode()
     assert "<img src=x" not in html and "<script>alert" not in html
     assert "Mứt &lt;img src=x onerror=alert(1)&gt;" in html
 
@@ -261,6 +299,6 @@ def test_a_product_without_a_current_commune_is_placed_at_its_province(map_world
                                        tax_code="8100000002")
     certify(make_product(producer, "Vải sấy huyện cũ", map_world.world.product_set),
             "OCOP-24-2025-00088", issued=TODAY - timedelta(days=5))
-    area = next(a for a in selectors.public_layer(TODAY)["areas"]
-                if "Vải sấy huyện cũ" in {i["name"] for i in a["items"]})
-    assert area["key"] == "P24" and area["lat"] == geodata.province_place("24").lat
+    area = next(a for a in selectors.public_layer(TODAY)["areas"] if a["key"] == "P24")
+    assert area["count"] == 1 and area["lat"] == geodata.province_place("24").lat
+    assert [i["name"] for i in selectors.public_area(TODAY, "P24")["items"]] == ["Vải sấy huyện cũ"]

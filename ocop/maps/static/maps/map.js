@@ -56,28 +56,45 @@
     } else {
       box.appendChild(node("div", t("count-producers", { n: area.count, z: area.zones })));
     }
-    var list = node("ul");
-    area.items.forEach(function (item) {
-      var li = node("li");
-      li.appendChild(link(item.url, item.name));
-      if (item.stars) { li.appendChild(document.createTextNode(" (" + t("stars", { n: item.stars }) + ")")); }
-      list.appendChild(li);
-    });
-    if (area.items.length) { box.appendChild(list); }
-    if (kind === "public" && area.more > 0) { box.appendChild(node("div", t("more", { n: area.more }), "muted")); }
-    if (kind === "staff" && area.more > 0 && area.more_url) {
-      box.appendChild(link(area.more_url, t("all-producers", { n: area.count })));
-    }
     return box;
   }
 
-  function circles(areas, kind, style) {
+  function list(items) {
+    var ul = node("ul");
+    (items || []).forEach(function (item) {
+      var li = node("li");
+      li.appendChild(link(item.url, item.name));
+      if (item.stars) { li.appendChild(document.createTextNode(" (" + t("stars", { n: item.stars }) + ")")); }
+      if (item.note) { li.appendChild(document.createTextNode(" (" + item.note + ")")); }
+      ul.appendChild(li);
+    });
+    return ul;
+  }
+
+  // An area's list is read when its popup first opens: the map itself loads only the counts.
+  function circles(areas, kind, style, onDetail) {
     var group = L.featureGroup();
+    var detailUrl = el.getAttribute("data-" + kind + "-area");
     areas.forEach(function (area) {
       if (area.lat === null || area.lon === null) { return; }
       var size = kind === "public" ? area.count : area.count + area.zones;
+      var box = areaPopup(area, kind);
+      var status = node("div", t("loading"), "muted");
+      box.appendChild(status);
+      var loaded = false;
       L.circleMarker([area.lat, area.lon], L.extend({ radius: radius(size), className: "ocop-marker ocop-marker-" + kind }, style))
-        .bindPopup(areaPopup(area, kind), { maxWidth: 280 })
+        .bindPopup(box, { maxWidth: 280 })
+        .on("popupopen", function (event) {
+          if (loaded) { return; }
+          loaded = true;
+          getJSON(detailUrl.replace("KEY.json", encodeURIComponent(area.key) + ".json")).then(function (detail) {
+            box.removeChild(status);
+            box.appendChild(list(detail.items));
+            if (detail.zone_items && detail.zone_items.length) { box.appendChild(list(detail.zone_items)); }
+            if (onDetail) { onDetail(detail); }
+            event.popup.update();
+          }, function () { loaded = false; status.textContent = t("error"); });
+        })
         .addTo(group);
     });
     return group;
@@ -113,22 +130,33 @@
 
   var staffUrl = el.getAttribute("data-staff");
   var staff = !staffUrl ? Promise.resolve() : getJSON(staffUrl).then(function (data) {
-    var producers = circles(data.areas, "staff", { color: "#0b57a4", weight: 2, fillColor: "#9ec5f0", fillOpacity: 0.35 });
-    var zones = L.geoJSON(data.zones, {
+    var drawn = {};
+    var zones = L.geoJSON(null, {
       className: "ocop-zone",  // handed to each polygon when it is made
       style: { color: "#1b7f3b", weight: 2, fillColor: "#7cc48f", fillOpacity: 0.5 },
       onEachFeature: function (feature, layer) { layer.bindPopup(zonePopup(feature), { maxWidth: 280 }); }
     });
+    function addShapes(collection) {
+      (collection && collection.features || []).forEach(function (feature) {
+        if (drawn[feature.properties.code]) { return; }
+        drawn[feature.properties.code] = true;
+        zones.addData(feature);
+      });
+      el.setAttribute("data-zone-shapes", String(zones.getLayers().length));
+    }
+    // A nation-wide account gets an area's zone shapes with its list, when it opens the area.
+    var producers = circles(data.areas, "staff", { color: "#0b57a4", weight: 2, fillColor: "#9ec5f0", fillOpacity: 0.35 },
+      function (detail) { addShapes(detail.shapes); });
+    addShapes(data.zones);
     producers.addTo(map);
     zones.addTo(map);
     control.addOverlay(producers, t("producers"));
     control.addOverlay(zones, t("zones"));
     el.setAttribute("data-staff-markers", String(producers.getLayers().length));
-    el.setAttribute("data-zone-shapes", String(zones.getLayers().length));
     // An office sees its own area first: zoom to what it manages.
     var bounds = producers.getBounds();
     if (zones.getLayers().length) { bounds.extend(zones.getBounds()); }
-    if (bounds.isValid() && data.areas.length) { map.fitBounds(bounds.pad(0.5), { maxZoom: 9 }); }
+    if (bounds.isValid() && data.areas.length && data.provinces.length === 1) { map.fitBounds(bounds.pad(0.5), { maxZoom: 9 }); }
   });
 
   Promise.all([base, pub, staff]).then(
