@@ -10,9 +10,11 @@ programme counts about 17,000 certified products). At each size it times:
 
 - the public layer built from the database (the server cache emptied before each request),
 - the public layer served from the cache,
+- the list of the commune with the most products (a popup),
 - the staff layer for the central office and for the office of the province with the most
-  products (its province is printed),
-- the map page for the central office,
+  products (its province is printed), and the busiest commune's staff list,
+- the map page for the central office (province totals) and for that province's office (its
+  province's communes listed),
 
 printing p50/p95 latency, SQL queries per request and the JSON size. Exit status 1 when a query
 count at the largest size exceeds the one at the smallest.
@@ -119,11 +121,18 @@ def measure(size: int, requests: int) -> list[Row]:
         rows.append(Row(size, what, statistics.median(times),
                         benchdb.percentile(times, 95), queries, size_bytes / 1024))
 
+    busiest = max(selectors.public_layer(timezone.localdate())["areas"], key=lambda a: a["count"])
+    print(f"busiest commune: {busiest['key']} ({busiest['count']} products)")
+    area = reverse("maps:public_area", args=[busiest["key"]])
     timed("public layer, built", Client(), public, cold=True)
     timed("public layer, cached", Client(), public)
+    timed("busiest commune's list", Client(), area)
     timed("staff layer, central", central, staff)
     timed("staff layer, province office", office, staff)
+    timed("staff list, busiest commune", central,
+          reverse("maps:staff_area", args=[busiest["key"]]))
     timed("page, central", central, page)
+    timed("page, province office", office, page)
     return rows
 
 

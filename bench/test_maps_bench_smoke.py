@@ -24,7 +24,7 @@ def test_maps_bench_at_tiny_sizes():
         maps_bench.certify_all(log=lambda _m: None)
         rows += maps_bench.measure(size, requests=2)
     assert Certificate.objects.count() == Product.objects.count() == 80
-    assert len(rows) == 10 and all(r.kib > 0 for r in rows)
+    assert len(rows) == 16 and all(r.kib > 0 for r in rows)
     cached = {r.size: r.queries for r in rows if r.what == "public layer, cached"}
     assert cached == {30: 1, 80: 1}
     assert maps_bench.query_growth(rows) == []

@@ -138,7 +138,10 @@ def _totals(areas: dict[str, Area]) -> list[dict[str, Any]]:
 
 
 def _counts_only(areas: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    return [{k: v for k, v in a.items() if k not in ("items", "zone_items")} for a in areas]
+    """What the map needs on load; the province's name is in ``provinces`` (once, not 3,321
+    times: the national answer stays a few hundred KB)."""
+    dropped = ("items", "zone_items", "province_name")
+    return [{k: v for k, v in a.items() if k not in dropped} for a in areas]
 
 
 # ---------------------------------------------------------------- public layer

@@ -55,6 +55,7 @@ def test_the_public_map_renders_with_a_circle_per_commune(new_context, live_serv
         p.dispatchEvent(new MouseEvent('click', {bubbles: true})); }""")
     popup = page.locator(".leaflet-popup-content")
     expect(popup).to_contain_text("Xã Lục Ngạn")
+    expect(popup).to_contain_text("Thành phố Bắc Ninh")
     expect(popup).to_contain_text("Sản phẩm còn hiệu lực: 3")
     expect(popup.get_by_role("link", name="Mứt <img src=x id=injected>")).to_have_attribute(
         "href", "/verify/OCOP-24-2025-00077")

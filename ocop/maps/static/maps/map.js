@@ -50,7 +50,7 @@
   function areaPopup(area, kind) {
     var box = node("div");
     box.appendChild(node("strong", area.name));
-    if (area.key !== area.province_key) { box.appendChild(node("div", area.province_name, "muted")); }
+    if (area.key !== area.province_key) { box.appendChild(node("div", provinceNames[area.province_key] || "", "muted")); }
     if (kind === "public") {
       box.appendChild(node("div", t("count-products", { n: area.count })));
     } else {
@@ -108,6 +108,8 @@
     return box;
   }
 
+  var provinceNames = {};
+
   var map = L.map(el, { attributionControl: false, zoomSnap: 0.5, minZoom: 4, maxZoom: 13, maxBounds: [[0, 90], [30, 125]] });
   map.fitBounds(VIETNAM);
   var overlays = {};
@@ -122,6 +124,7 @@
 
   var publicLayer = null;
   var pub = getJSON(el.getAttribute("data-public")).then(function (data) {
+    data.provinces.forEach(function (p) { provinceNames[p.key] = p.name; });
     var layer = publicLayer = circles(data.areas, "public", { color: "#b71c1c", weight: 1.5, fillColor: "#f2b705", fillOpacity: 0.85 });
     layer.addTo(map);
     control.addOverlay(layer, t("products"));
@@ -130,6 +133,7 @@
 
   var staffUrl = el.getAttribute("data-staff");
   var staff = !staffUrl ? Promise.resolve() : getJSON(staffUrl).then(function (data) {
+    data.provinces.forEach(function (p) { provinceNames[p.key] = p.name; });
     var drawn = {};
     var zones = L.geoJSON(null, {
       className: "ocop-zone",  // handed to each polygon when it is made
