@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "ocop.news",
     "ocop.training",
     "ocop.reports",
+    "ocop.maps",
     "ocop.demo",
     "ocop.api",
     "ocop.web",
@@ -182,6 +183,14 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "var" / "static"
+STATICFILES_FINDERS = [
+    "django.contrib.staticfiles.finders.FileSystemFinder",
+    "django.contrib.staticfiles.finders.AppDirectoriesFinder",
+    # Leaflet's JS/CSS from the django-leaflet package, for the map page (ocop/maps/finders.py).
+    "ocop.maps.finders.LeafletFinder",
+]
+# The map page loads its base layer as .geojson, which WhiteNoise would send as octet-stream.
+WHITENOISE_MIMETYPES = {".geojson": "application/geo+json"}
 MEDIA_URL = "/media/"  # required by FileSystemStorage; nothing is served there
 MEDIA_ROOT = Path(env("MEDIA_ROOT", default=str(BASE_DIR / "var" / "media")))
 STORAGES = {

@@ -21,6 +21,7 @@ urlpatterns = [
     path("tin-tuc/", include("ocop.news.urls")),
     path("dao-tao/", include("ocop.training.urls")),
     path("bao-cao/", include("ocop.reports.urls")),
+    path("ban-do/", include("ocop.maps.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
     path("healthz", healthz, name="healthz"),
