@@ -18,6 +18,7 @@ from ocop.accounts.models import User
 from ocop.certificates import selectors
 from ocop.certificates.models import Certificate, CertificateStatus, RecognitionDecision
 from ocop.jobs.exports import Column, ListExport, describe_with, register_export
+from ocop.rules.levels import LEVEL_CHOICES
 
 
 def _certificates(user: User, filters: Mapping[str, str]) -> QuerySet[Certificate]:
@@ -48,7 +49,8 @@ CERTIFICATES = register_export(ListExport(
         Column("Tổng điểm", lambda c: c.total_score, "decimal", 10),
         Column("Ngày cấp", lambda c: c.issued_on, "date", 12),
         Column("Có giá trị đến", lambda c: c.valid_until, "date", 13),
-        Column("Tình trạng", lambda c: _STATUS.get(c.status_value, ""), width=16),
+        Column("Tình trạng", lambda c: c.status_value, width=16,
+               choices=CertificateStatus.choices),
         Column("Quyết định công nhận", lambda c: c.decision.number, width=20),
         Column("Ngày quyết định", lambda c: c.decision.date, "date", 13),
         Column("Ngày thu hồi", lambda c: c.revoked_on, "date", 12),
@@ -82,7 +84,7 @@ DECISIONS = register_export(ListExport(
     columns=(
         Column("Số quyết định", lambda d: d.number, width=20),
         Column("Ngày ký", lambda d: d.date, "date", 12),
-        Column("Cấp", lambda d: d.get_level_display(), width=16),
+        Column("Cấp", lambda d: d.level, width=16, choices=LEVEL_CHOICES),
         Column("Đơn vị ban hành", selectors.issuer_name, width=36),
         Column("Người ký", lambda d: d.signer_name, width=24),
         Column("Chức vụ người ký", lambda d: d.signer_title, width=28),

@@ -24,6 +24,7 @@ from ocop.jobs import services as jobs
 from ocop.jobs.exports import Column, ListExport, describe_with, register_export
 from ocop.jobs.kinds import JobKind, Output, Progress, register
 from ocop.jobs.models import Job
+from ocop.rules.levels import LEVEL_CHOICES
 
 
 def _allowed(user: User, params: dict[str, Any]) -> bool:
@@ -58,7 +59,7 @@ COUNCILS = register_export(ListExport(
     columns=(
         Column("Hội đồng", lambda c: c.name, width=40),
         Column("Quyết định thành lập", lambda c: c.decision_number, width=20),
-        Column("Cấp", lambda c: c.get_level_display(), width=16),
+        Column("Cấp", lambda c: c.level, width=16, choices=LEVEL_CHOICES),
         Column("Đợt đánh giá", lambda c: c.round.name, width=30),
         Column("Năm", lambda c: c.round.programme_year.year, width=8),
         Column("Số thành viên", lambda c: c.member_count, "int", 12),

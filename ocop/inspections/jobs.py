@@ -19,7 +19,14 @@ from django.utils.translation import gettext_lazy
 from ocop.accounts.models import User
 from ocop.core.refusals import ALLOWED, Verdict, denied
 from ocop.inspections import permissions, selectors
-from ocop.inspections.models import Complaint, FindingResult, InspectionPlan, Visit
+from ocop.inspections.models import (
+    Complaint,
+    ComplaintState,
+    FindingResult,
+    InspectionPlan,
+    PlanKind,
+    Visit,
+)
 from ocop.jobs.exports import Column, ListExport, register_export
 
 
@@ -67,7 +74,7 @@ PLANS = register_export(ListExport(
     columns=(
         Column("Số kế hoạch", lambda p: p.reference, width=12),
         Column("Tên kế hoạch", lambda p: p.title, width=40),
-        Column("Loại", lambda p: p.get_kind_display(), width=26),
+        Column("Loại", lambda p: p.kind, width=26, choices=PlanKind.choices),
         Column("Tỉnh/thành phố", lambda p: p.province.full_name, width=22),
         Column("Từ ngày", lambda p: p.starts_on, "date", 12),
         Column("Đến ngày", lambda p: p.ends_on, "date", 12),
@@ -118,7 +125,7 @@ COMPLAINTS = register_export(ListExport(
         Column("Số giấy chứng nhận", lambda c: c.certificate.number if c.certificate_id
                else c.certificate_number, width=20),
         Column("Nội dung phản ánh", lambda c: c.text, width=60),
-        Column("Trạng thái", lambda c: c.get_state_display(), width=26),
+        Column("Trạng thái", lambda c: c.state, width=26, choices=ComplaintState.choices),
         Column("Kế hoạch kiểm tra", lambda c: c.plan.reference if c.plan_id else "", width=14),
     ),
     rows=_complaints,

@@ -73,6 +73,10 @@ class Column:
     value: Callable[[Any], Any]
     kind: str = "text"  # text | int | decimal | money | date | datetime
     width: int = 18  # characters
+    # For a stored code: its choices, so the file shows the label. Looked up once per file, not
+    # per row (a model's get_FOO_display rebuilds its dictionary at every call: a fifth of the
+    # time of a 10,000-row export).
+    choices: Iterable[tuple[Any, Any]] | None = None
 
 
 def active(user: User) -> Verdict:
@@ -234,10 +238,16 @@ def write_workbook(export: ListExport, rows: QuerySet | Iterable[Any], *,
         sheet.column_dimensions[get_column_letter(i)].width = column.width
     sheet.freeze_panes = "A2"
     sheet.append([_bold(sheet, c.header) for c in columns])
+    labels = [{code: str(label) for code, label in c.choices} if c.choices is not None
+              else None for c in columns]
     iterator = rows.iterator(chunk_size=2000) if isinstance(rows, QuerySet) else iter(rows)
     written = 0
     for obj in iterator:
-        sheet.append([_cell(sheet, c.value(obj), c.kind) for c in columns])
+        values = [c.value(obj) for c in columns]
+        for i, known in enumerate(labels):
+            if known is not None:
+                values[i] = known.get(values[i], values[i])
+        sheet.append([_cell(sheet, v, c.kind) for v, c in zip(values, columns, strict=True)])
         written += 1
         if progress is not None and written % PROGRESS_EVERY == 0:
             progress(written)

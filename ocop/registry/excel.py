@@ -542,8 +542,9 @@ PRODUCER_EXPORT: tuple[ExportColumn, ...] = (
     ExportColumn("ID", lambda p: p.pk, "int", 8),
     ExportColumn("Mã số thuế", lambda p: p.tax_code, width=16),
     ExportColumn("Tên chủ thể", lambda p: p.name, width=36),
-    ExportColumn("Loại hình", lambda p: p.get_legal_form_display(), width=22),
-    ExportColumn("Trạng thái", lambda p: p.get_status_display(), width=16),
+    ExportColumn("Loại hình", lambda p: p.legal_form, width=22, choices=LegalForm.choices),
+    ExportColumn("Trạng thái", lambda p: p.status, width=16,
+                 choices=Producer.Status.choices),
     # Current communes by their 5-digit code; legacy ones by key ("LC07591"), which the import
     # also reads, so an export imports back unchanged.
     ExportColumn("Mã xã/phường", lambda p: p.commune.code if p.commune.is_current else p.commune.pk,
@@ -579,7 +580,8 @@ PRODUCT_EXPORT: tuple[ExportColumn, ...] = (
             if p.product_set.group_id else "", width=22),
     ExportColumn("Mã GTIN", lambda p: p.gtin or "", width=16),
     ExportColumn("Hạng sao", lambda p: p.stars, "int", 9),
-    ExportColumn("Trạng thái", lambda p: p.get_status_display(), width=22),
+    ExportColumn("Trạng thái", lambda p: p.status, width=22,
+                 choices=Product.Status.choices),
     ExportColumn("Quy cách đóng gói", lambda p: p.packaging, width=18),
     ExportColumn("Hạn sử dụng (ngày)", lambda p: p.shelf_life_days, "int", 11),
     ExportColumn("Xã/phường", lambda p: p.producer.commune.full_name, width=30),

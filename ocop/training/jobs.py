@@ -16,7 +16,7 @@ from ocop.accounts.models import User
 from ocop.jobs.exports import Column, ListExport, describe_with, register_export
 from ocop.registry.selectors import producers_for
 from ocop.training import selectors
-from ocop.training.models import Course, Registration, Support
+from ocop.training.models import Course, Registration, Support, Topic
 
 
 def _courses(user: User, filters: Mapping[str, str]) -> QuerySet[Course]:
@@ -30,8 +30,8 @@ COURSES = register_export(ListExport(
     filename="lop-dao-tao",
     columns=(
         Column("Tên lớp", lambda c: c.title, width=40),
-        Column("Hình thức", lambda c: c.get_kind_display(), width=18),
-        Column("Chủ đề", lambda c: c.get_topic_display(), width=30),
+        Column("Hình thức", lambda c: c.kind, width=18, choices=Course.Kind.choices),
+        Column("Chủ đề", lambda c: c.topic, width=30, choices=Topic.choices),
         Column("Tỉnh/thành phố", lambda c: c.province.full_name, width=22),
         Column("Ngày bắt đầu", lambda c: c.starts_on, "date", 13),
         Column("Ngày kết thúc", lambda c: c.ends_on, "date", 13),
@@ -72,7 +72,8 @@ REGISTRATIONS = register_export(ListExport(
         Column("Mã số thuế", lambda r: r.producer.tax_code, width=15),
         Column("Xã/phường", lambda r: r.producer.commune.full_name, width=28),
         Column("Người tham dự", lambda r: r.attendee, width=24),
-        Column("Trạng thái", lambda r: r.get_status_display(), width=14),
+        Column("Trạng thái", lambda r: r.status, width=14,
+               choices=Registration.Status.choices),
         Column("Ngày đăng ký", lambda r: r.registered_at, "date", 13),
     ),
     rows=_registrations,
@@ -95,7 +96,7 @@ SUPPORTS = register_export(ListExport(
         Column("Mã số thuế", lambda s: s.producer.tax_code, width=15),
         Column("Xã/phường", lambda s: s.producer.commune.full_name, width=28),
         Column("Sản phẩm", lambda s: s.product.name if s.product_id else "", width=28),
-        Column("Hình thức hỗ trợ", lambda s: s.get_kind_display(), width=24),
+        Column("Hình thức hỗ trợ", lambda s: s.kind, width=24, choices=Support.Kind.choices),
         Column("Nội dung hỗ trợ", lambda s: s.description, width=40),
         Column("Nguồn kinh phí", lambda s: s.funding, width=24),
         Column("Số tiền (đồng)", lambda s: s.amount, "money", 16),
