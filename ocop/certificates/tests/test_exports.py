@@ -115,6 +115,8 @@ def test_list_pages_offer_the_export(cw, issued, client):
         in page
     page = client.get(reverse("certificates:decision_list") + "?q=ky").content.decode()
     assert f'action="{reverse("jobs:export", args=["certificates.decisions"])}?q=ky"' in page
+    # The page's own "label" (its search box) does not become the button's text.
+    assert 'type="submit">Xuất Excel</button>' in page
 
 
 def test_only_the_requester_downloads(cw, issued, client, django_capture_on_commit_callbacks):

@@ -5,6 +5,7 @@ score of anyone (blind scoring holds in files too)."""
 from __future__ import annotations
 
 import pytest
+from django.urls import reverse
 
 from ocop.accounts.testing import login_client
 from ocop.dossiers import services as dossier_services
@@ -93,3 +94,11 @@ def test_council_list_export_keeps_the_search(two, client, django_capture_on_com
     none = export_rows(client, django_capture_on_commit_callbacks, "evaluation.councils",
                        "q=khong+co+hoi+dong+nay")
     assert none.rows == []
+
+
+def test_council_list_offers_the_export_with_its_search(two, client):
+    login_client(two.users["province_office"], client)
+    page = client.get(reverse("evaluation:councils") + "?q=luc+ngan").content.decode()
+    action = reverse("jobs:export", args=["evaluation.councils"]) + "?q=luc+ngan"
+    assert f'action="{action}"' in page
+    assert 'type="submit">Xuất Excel</button>' in page
