@@ -51,8 +51,21 @@ SENTENCES: dict[str, Promise] = {
     "registry.document.create": _("%(actor)s đã thêm giấy tờ."),
     "registry.document.update": _("%(actor)s đã sửa giấy tờ."),
     "registry.document.delete": _("%(actor)s đã xoá giấy tờ."),
-    "registry.producer.export": _("%(actor)s đã xuất danh sách chủ thể."),
-    "registry.product.export": _("%(actor)s đã xuất danh sách sản phẩm."),
+    # List exports (ocop/jobs/exports.py): the action is "<list>.export".
+    "registry.producers.export": _("%(actor)s đã xuất danh sách chủ thể."),
+    "registry.products.export": _("%(actor)s đã xuất danh sách sản phẩm."),
+    "dossiers.dossiers.export": _("%(actor)s đã xuất danh sách hồ sơ ra Excel."),
+    "certificates.certificates.export": _(
+        "%(actor)s đã xuất danh sách giấy chứng nhận ra Excel."),
+    "certificates.decisions.export": _(
+        "%(actor)s đã xuất danh sách quyết định công nhận ra Excel."),
+    "evaluation.councils.export": _("%(actor)s đã xuất danh sách hội đồng ra Excel."),
+    "inspections.plans.export": _("%(actor)s đã xuất danh sách kế hoạch kiểm tra ra Excel."),
+    "inspections.visits.export": _("%(actor)s đã xuất danh sách lần kiểm tra ra Excel."),
+    "inspections.complaints.export": _("%(actor)s đã xuất danh sách phản ánh ra Excel."),
+    "training.courses.export": _("%(actor)s đã xuất danh sách lớp đào tạo ra Excel."),
+    "training.registrations.export": _("%(actor)s đã xuất danh sách đăng ký đào tạo ra Excel."),
+    "training.supports.export": _("%(actor)s đã xuất danh sách hỗ trợ chủ thể ra Excel."),
     "registry.classification.load": _("%(actor)s đã nạp danh mục phân loại sản phẩm."),
     # Criteria
     "criteria.import": _("%(actor)s đã nạp bộ tiêu chí."),

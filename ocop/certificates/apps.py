@@ -7,8 +7,9 @@ class CertificatesConfig(AppConfig):
     verbose_name = _("Quyết định công nhận và giấy chứng nhận OCOP")
 
     def ready(self) -> None:
-        # Registers certificates.view_certificate / certificates.revoke_certificate with `rules`.
-        from ocop.certificates import permissions  # noqa: F401
+        # Registers certificates.view_certificate / certificates.revoke_certificate with `rules`,
+        # and the lists' Excel exports (ocop/jobs/exports.py).
+        from ocop.certificates import jobs, permissions  # noqa: F401
         from ocop.certificates.selectors import public_products_q
         from ocop.registry import hooks as registry_hooks
 

@@ -7,5 +7,6 @@ class DossiersConfig(AppConfig):
     verbose_name = _("Hồ sơ đánh giá, phân hạng")
 
     def ready(self) -> None:
-        # Registers the dossier permissions with `rules` and the checklist system check.
-        from ocop.dossiers import checklist, permissions  # noqa: F401
+        # Registers the dossier permissions with `rules`, the checklist system check and the
+        # list's Excel export (ocop/jobs/exports.py).
+        from ocop.dossiers import checklist, jobs, permissions  # noqa: F401

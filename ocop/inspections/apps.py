@@ -10,6 +10,6 @@ class InspectionsConfig(AppConfig):
     def ready(self) -> None:
         # The certificate page (a lower app) asks which inspection visit a revocation came from.
         from ocop.certificates import hooks as certificate_hooks
-        from ocop.inspections import selectors
+        from ocop.inspections import jobs, selectors  # noqa: F401 — jobs: the Excel exports
 
         certificate_hooks.revocation_evidence.provide(selectors.revocation_evidence)

@@ -1,5 +1,5 @@
-"""Long work done in the background (stamp sheets, proposal ZIPs, Excel exports
-and imports).
+"""Long work done in the background (stamp sheets, proposal ZIPs, Excel exports of every list,
+registry imports).
 
 One row per request: who asked, for what (``params`` holds the ids needed to recheck the
 permission at download time), how far it is, and the file it produced. The id is a random UUID
@@ -22,7 +22,7 @@ class Job(models.Model):
     class Kind(models.TextChoices):
         STAMP_SHEET = "stamp_sheet", _("Tờ tem (PDF)")
         PROPOSAL_ZIP = "proposal_zip", _("Hồ sơ đề nghị (ZIP)")
-        REGISTRY_EXPORT = "registry_export", _("Xuất danh sách (Excel)")
+        LIST_EXPORT = "list_export", _("Xuất danh sách (Excel)")
         REGISTRY_IMPORT = "registry_import", _("Nhập từ Excel")
         REPORT = "report", _("Báo cáo định kỳ (Excel và PDF)")
 

@@ -9,11 +9,14 @@ from typing import Any
 from uuid import UUID
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
 
 from ocop.core.files import serve_protected
-from ocop.jobs import selectors
+from ocop.core.refusals import Forbidden, NotFound
+from ocop.jobs import exports, selectors
 from ocop.jobs.kinds import KINDS
 
 POLL_SECONDS = 1
@@ -46,3 +49,18 @@ def download(request: HttpRequest, pk: UUID) -> HttpResponse:
         raise Http404
     # Like every stored file: streamed, or handed to nginx (X-Accel-Redirect) in production.
     return serve_protected(request, job.result, job.result_name, content_type=job.content_type)
+
+
+@login_required
+@require_POST
+def export(request: HttpRequest, name: str) -> HttpResponse:
+    """"Xuất Excel" on a list page: the page's filters travel in the query string (the button
+    sits in the list's results, so it always carries the filters shown); the job selects the
+    rows for the requester when it runs."""
+    try:
+        job = exports.start_export(actor=request.user, name=name, filters=request.GET)
+    except NotFound as exc:
+        raise Http404(exc.message) from None
+    except Forbidden as exc:
+        raise PermissionDenied(exc.message) from None
+    return redirect("jobs:detail", pk=job.pk)

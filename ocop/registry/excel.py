@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import tempfile
 import zipfile
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import IO, Any
@@ -43,8 +43,10 @@ from ocop.core import ooxml
 from ocop.core.refusals import Conflict, Invalid
 from ocop.core.spreadsheets import restore_cell, safe_row
 from ocop.core.text import fold
+from ocop.jobs.exports import Column as ExportColumn
+from ocop.jobs.exports import ListExport, describe_with, write_workbook
 from ocop.registry import selectors, services
-from ocop.registry.models import LegalForm, Producer, Product, ProductSet
+from ocop.registry.models import LegalForm, Producer, Product, ProductGroup, ProductSet
 from ocop.registry.uploads import package_message
 from ocop.units.models import Unit
 
@@ -527,91 +529,112 @@ def outcome(result: ImportResult) -> dict[str, Any]:
 
 
 # --- Export ----------------------------------------------------------------------------------
+# The producer and product lists are two of the list exports every app registers
+# (ocop/jobs/exports.py): the same job, file layout and download rule. Their headers are the
+# import's, so an exported file imports back.
 
 
 def _yes(value: bool) -> str:
     return "Có" if value else "Không"
 
 
-PRODUCER_EXPORT: tuple[tuple[str, Callable[[Producer], Any]], ...] = (
-    ("ID", lambda p: p.pk),
-    ("Mã số thuế", lambda p: p.tax_code),
-    ("Tên chủ thể", lambda p: p.name),
-    ("Loại hình", lambda p: p.get_legal_form_display()),
-    ("Trạng thái", lambda p: p.get_status_display()),
+PRODUCER_EXPORT: tuple[ExportColumn, ...] = (
+    ExportColumn("ID", lambda p: p.pk, "int", 8),
+    ExportColumn("Mã số thuế", lambda p: p.tax_code, width=16),
+    ExportColumn("Tên chủ thể", lambda p: p.name, width=36),
+    ExportColumn("Loại hình", lambda p: p.legal_form, width=22, choices=LegalForm.choices),
+    ExportColumn("Trạng thái", lambda p: p.status, width=16,
+                 choices=Producer.Status.choices),
     # Current communes by their 5-digit code; legacy ones by key ("LC07591"), which the import
     # also reads, so an export imports back unchanged.
-    ("Mã xã/phường", lambda p: p.commune.code if p.commune.is_current else p.commune.pk),
-    ("Xã/phường", lambda p: p.commune.full_name),
-    ("Xã/phường hiện nay", lambda p: p.commune.current_commune.name
-        if p.commune.current_commune_id else ""),
-    ("Tỉnh/thành phố hiện nay", lambda p: p.commune.current_province.name
-        if p.commune.current_province_id else ""),
-    ("Số nhà, thôn/xóm", lambda p: p.street_address),
-    ("Người đại diện", lambda p: p.representative_name),
-    ("Chức vụ", lambda p: p.representative_title),
-    ("Điện thoại", lambda p: p.phone),
-    ("Thư điện tử", lambda p: p.email),
-    ("Trang web", lambda p: p.website),
-    ("Số đăng ký kinh doanh", lambda p: p.business_reg_no),
-    ("Ngày đăng ký", lambda p: p.business_reg_date),
-    ("Số lao động", lambda p: p.employees),
-    ("Lao động địa phương", lambda p: p.local_employees),
-    ("Số thành viên", lambda p: p.members),
-    ("Chủ thể là nữ", lambda p: _yes(p.woman_owner)),
-    ("Chủ thể là người DTTS", lambda p: _yes(p.ethnic_minority_owner)),
+    ExportColumn("Mã xã/phường", lambda p: p.commune.code if p.commune.is_current else p.commune.pk,
+            width=12),
+    ExportColumn("Xã/phường", lambda p: p.commune.full_name, width=30),
+    ExportColumn("Xã/phường hiện nay", lambda p: p.commune.current_commune.name
+            if p.commune.current_commune_id else "", width=22),
+    ExportColumn("Tỉnh/thành phố hiện nay", lambda p: p.commune.current_province.name
+            if p.commune.current_province_id else "", width=22),
+    ExportColumn("Số nhà, thôn/xóm", lambda p: p.street_address, width=24),
+    ExportColumn("Người đại diện", lambda p: p.representative_name, width=24),
+    ExportColumn("Chức vụ", lambda p: p.representative_title, width=16),
+    ExportColumn("Điện thoại", lambda p: p.phone, width=14),
+    ExportColumn("Thư điện tử", lambda p: p.email, width=26),
+    ExportColumn("Trang web", lambda p: p.website, width=24),
+    ExportColumn("Số đăng ký kinh doanh", lambda p: p.business_reg_no, width=18),
+    ExportColumn("Ngày đăng ký", lambda p: p.business_reg_date, "date", 13),
+    ExportColumn("Số lao động", lambda p: p.employees, "int", 11),
+    ExportColumn("Lao động địa phương", lambda p: p.local_employees, "int", 11),
+    ExportColumn("Số thành viên", lambda p: p.members, "int", 11),
+    ExportColumn("Chủ thể là nữ", lambda p: _yes(p.woman_owner), width=10),
+    ExportColumn("Chủ thể là người DTTS", lambda p: _yes(p.ethnic_minority_owner), width=10),
 )
 
-PRODUCT_EXPORT: tuple[tuple[str, Callable[[Product], Any]], ...] = (
-    ("ID", lambda p: p.pk),
-    ("Mã số thuế chủ thể", lambda p: p.producer.tax_code),
-    ("Tên chủ thể", lambda p: p.producer.name),
-    ("Tên sản phẩm", lambda p: p.name),
-    ("Mã bộ sản phẩm", lambda p: p.product_set_id),
-    ("Bộ sản phẩm", lambda p: p.product_set.name_vi),
-    ("Nhóm sản phẩm", lambda p: p.product_set.group.name_vi if p.product_set.group_id else ""),
-    ("Mã GTIN", lambda p: p.gtin or ""),
-    ("Hạng sao", lambda p: p.stars),
-    ("Trạng thái", lambda p: p.get_status_display()),
-    ("Quy cách đóng gói", lambda p: p.packaging),
-    ("Hạn sử dụng (ngày)", lambda p: p.shelf_life_days),
-    ("Xã/phường", lambda p: p.producer.commune.full_name),
-    ("Tỉnh/thành phố hiện nay", lambda p: p.producer.commune.current_province.name
-        if p.producer.commune.current_province_id else ""),
+PRODUCT_EXPORT: tuple[ExportColumn, ...] = (
+    ExportColumn("ID", lambda p: p.pk, "int", 8),
+    ExportColumn("Mã số thuế chủ thể", lambda p: p.producer.tax_code, width=16),
+    ExportColumn("Tên chủ thể", lambda p: p.producer.name, width=32),
+    ExportColumn("Tên sản phẩm", lambda p: p.name, width=36),
+    ExportColumn("Mã bộ sản phẩm", lambda p: p.product_set_id, width=12),
+    ExportColumn("Bộ sản phẩm", lambda p: p.product_set.name_vi, width=30),
+    ExportColumn("Nhóm sản phẩm", lambda p: p.product_set.group.name_vi
+            if p.product_set.group_id else "", width=22),
+    ExportColumn("Mã GTIN", lambda p: p.gtin or "", width=16),
+    ExportColumn("Hạng sao", lambda p: p.stars, "int", 9),
+    ExportColumn("Trạng thái", lambda p: p.status, width=22,
+                 choices=Product.Status.choices),
+    ExportColumn("Quy cách đóng gói", lambda p: p.packaging, width=18),
+    ExportColumn("Hạn sử dụng (ngày)", lambda p: p.shelf_life_days, "int", 11),
+    ExportColumn("Xã/phường", lambda p: p.producer.commune.full_name, width=30),
+    ExportColumn("Tỉnh/thành phố hiện nay", lambda p: p.producer.commune.current_province.name
+            if p.producer.commune.current_province_id else "", width=22),
 )
 
 
-def _rows_of(qs: QuerySet, spec: tuple[tuple[str, Callable[[Any], Any]], ...]) -> Iterator[list]:
-    for obj in qs.iterator(chunk_size=2000):
-        yield [getter(obj) for _header, getter in spec]
+def _unit_name(key: str) -> str | None:
+    unit = Unit.objects.filter(pk=key).first()
+    return unit.full_name if unit else None
 
 
-EXPORT_PROGRESS_EVERY = 500  # rows between two progress reports
+def _yes_no(raw: str) -> str | None:
+    return {"1": "Có", "true": "Có", "0": "Không", "false": "Không"}.get(raw.lower())
 
 
-def export_workbook(qs: QuerySet, kind: str,
-                    progress: Callable[[int], None] | None = None) -> IO[bytes]:
-    """Write ``qs`` to a temporary .xlsx file (write-only mode) and return it rewound.
-    ``progress(rows_written)`` is called every EXPORT_PROGRESS_EVERY rows (background job)."""
-    spec = PRODUCER_EXPORT if kind == "producers" else PRODUCT_EXPORT
+def _describe(status_choices: Iterable[tuple[str, Any]]) -> Callable[..., Any]:
+    return describe_with(
+        ("q", "Tìm kiếm", None),
+        ("province", "Tỉnh/thành phố", _unit_name),
+        ("commune", "Xã/phường", _unit_name),
+        ("legal_form", "Loại hình", dict(LegalForm.choices)),
+        ("status", "Trạng thái", dict(status_choices)),
+        ("product_group", "Nhóm sản phẩm", lambda code: ProductGroup.objects.filter(
+            code=code).values_list("name_vi", flat=True).first()),
+        ("product_set", "Bộ sản phẩm", lambda code: ProductSet.objects.filter(
+            code=code).values_list("name_vi", flat=True).first()),
+        ("stars", "Hạng sao", lambda raw: f"{raw} sao" if raw.isdigit() else None),
+        ("has_gtin", "Có mã GTIN", _yes_no),
+        ("woman_owner", "Chủ thể là nữ", _yes_no),
+        ("ethnic_minority_owner", "Chủ thể là người DTTS", _yes_no),
+    )
+
+
+PRODUCERS = ListExport(
+    name="registry.producers", title=gettext_lazy("Danh sách chủ thể OCOP"), sheet="Chủ thể",
+    filename="chu-the", columns=PRODUCER_EXPORT,
+    rows=lambda user, filters: selectors.producer_list(
+        user, selectors.RegistryFilter.from_params(filters)),
+    describe=_describe(Producer.Status.choices),
+)
+PRODUCTS = ListExport(
+    name="registry.products", title=gettext_lazy("Danh sách sản phẩm"), sheet="Sản phẩm",
+    filename="san-pham", columns=PRODUCT_EXPORT,
+    rows=lambda user, filters: selectors.product_list(
+        user, selectors.RegistryFilter.from_params(filters)),
+    describe=_describe(Product.Status.choices),
+)
+
+
+def export_workbook(qs: QuerySet, kind: str) -> IO[bytes]:
+    """``qs`` as the export's workbook, rewound (the background job goes through
+    ``ocop.jobs.exports.export_file``; this is for tests and scripts)."""
     with translation.override("vi"):  # choice labels are file values: Vietnamese (see top)
-        return _write_export(qs, spec, kind, progress)
-
-
-def _write_export(
-    qs: QuerySet, spec: tuple[tuple[str, Callable[[Any], Any]], ...], kind: str,
-    progress: Callable[[int], None] | None = None,
-) -> IO[bytes]:
-    wb = Workbook(write_only=True)
-    sheet = wb.create_sheet("Chủ thể" if kind == "producers" else "Sản phẩm")
-    sheet.freeze_panes = "A2"
-    sheet.append([header for header, _getter in spec])
-    for written, values in enumerate(_rows_of(qs, spec), start=1):
-        sheet.append(safe_row(values))  # names typed by users: never formulas (OWASP)
-        if progress is not None and written % EXPORT_PROGRESS_EVERY == 0:
-            progress(written)
-    # Returned open to the caller (FileResponse closes it); the OS removes it on close.
-    out = tempfile.TemporaryFile()  # noqa: SIM115
-    wb.save(out)
-    out.seek(0)
-    return out
+        return write_workbook(PRODUCERS if kind == "producers" else PRODUCTS, qs)[0]

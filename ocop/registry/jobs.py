@@ -1,8 +1,9 @@
 """The registry's Excel export and import as background jobs (ocop/jobs/kinds.py).
 
-An export selects the rows for the requester when it runs (the list's rule); an import checks the
-stored upload (``commit`` false) or checks it again and writes every row or none (true). Either
-kind is allowed by the registry's own permissions, asked at the request and at every download.
+The producer and product lists are list exports (ocop/jobs/exports.py): any active account, the
+rows selected for the requester when the job runs (the list's rule). An import checks the stored
+upload (``commit`` false) or checks it again and writes every row or none (true), allowed by the
+registry's own permissions, asked at the request and at every download.
 """
 
 from __future__ import annotations
@@ -11,43 +12,18 @@ from typing import Any
 
 from django.core.files.storage import default_storage
 from django.db import transaction
-from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from ocop.accounts.models import User
-from ocop.audit import services as audit
 from ocop.jobs import services as jobs
-from ocop.jobs.kinds import JobKind, Output, Progress, register
+from ocop.jobs.exports import register_export
+from ocop.jobs.kinds import JobKind, Progress, register
 from ocop.jobs.models import Job
-from ocop.registry import excel, selectors
+from ocop.registry import excel
 from ocop.registry.permissions import can
-
-
-def _export_allowed(user: User, params: dict[str, Any]) -> bool:
-    # Everyone signed in may export the registry rows in their own reach (the list's rule);
-    # the rows themselves are selected for the requester when the job runs.
-    return user.is_active
-
-
-def export_queryset(user: User, params: dict[str, Any]) -> QuerySet:
-    f = selectors.RegistryFilter.from_params(params["filters"])
-    if params["entity"] == "producers":
-        return selectors.producer_list(user, f)
-    return selectors.product_list(user, f)
-
-
-def _export_run(job: Job, progress: Progress) -> Output:
-    qs = export_queryset(job.requested_by, job.params)
-    total = qs.count()
-    progress(0, total)
-    out = excel.export_workbook(qs, job.params["entity"],
-                                progress=lambda done: progress(done, total))
-    prefix = "chu-the" if job.params["entity"] == "producers" else "san-pham"
-    return Output(out, f"{prefix}-{job.created_at:%Y%m%d}.xlsx",
-                  "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
 
 def _import_allowed(user: User, params: dict[str, Any]) -> bool:
@@ -80,20 +56,6 @@ def _import_follow(job: Job) -> tuple[str, str]:
     return f"{page}?ket-qua={job.pk}", _("Xem kết quả kiểm tra")
 
 
-def start_registry_export(*, actor: User, entity: str, filters: dict[str, str]) -> Job:
-    """The registry list as Excel; exports leave the platform, so the audit entry keeps the
-    filters (the same entry the direct download wrote)."""
-    title = (_("Xuất danh sách chủ thể (Excel)") if entity == "producers"
-             else _("Xuất danh sách sản phẩm (Excel)"))
-    with transaction.atomic():
-        job = jobs.enqueue(actor=actor, kind=Job.Kind.REGISTRY_EXPORT,
-                      params={"entity": entity, "filters": filters}, title=title)
-        audit.record(actor=actor, action=f"registry.{entity}.export",
-                     object_type=f"registry.{entity}", object_repr=title,
-                     changes={"filters": filters})
-    return job
-
-
 def start_registry_import(*, actor: User, entity: str, upload: str, name: str,
                           commit: bool = False) -> Job:
     """Check an uploaded workbook (stored at ``upload``) in the background; ``commit`` checks it
@@ -120,5 +82,6 @@ def confirm_registry_import(*, actor: User, check: Job) -> Job:
     return job
 
 
-register(Job.Kind.REGISTRY_EXPORT, JobKind(_export_allowed, _export_run))
+register_export(excel.PRODUCERS)
+register_export(excel.PRODUCTS)
 register(Job.Kind.REGISTRY_IMPORT, JobKind(_import_allowed, _import_run, _import_follow))

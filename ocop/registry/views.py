@@ -25,6 +25,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from ocop.accounts.models import Role
 from ocop.core.files import serve_protected
+from ocop.jobs import exports
 from ocop.jobs.models import Job
 from ocop.jobs.selectors import job_for
 from ocop.registry import excel, forms, hooks, jobs, selectors, services
@@ -406,8 +407,7 @@ def product_import(request: HttpRequest) -> HttpResponse:
 def _export(request: HttpRequest, kind: str) -> HttpResponse:
     """The export runs in the background (large registries take a while); the filters of the
     list page travel in the query string and are kept on the job (and in its audit entry)."""
-    filters = {k: v for k, v in request.GET.items() if v and k != "page"}
-    job = jobs.start_registry_export(actor=request.user, entity=kind, filters=filters)
+    job = exports.start_export(actor=request.user, name=f"registry.{kind}", filters=request.GET)
     return redirect("jobs:detail", pk=job.pk)
 
 

@@ -189,10 +189,11 @@ def test_download_only_for_the_requester_while_permitted(
 
 def test_export_and_proposal_kinds_check_their_records(chain) -> None:
     office = chain.people["province_office"]
-    assert kinds.KINDS["registry_export"].allowed(office, {"entity": "products", "filters": {}})
+    export = {"export": "registry.products", "filters": {}}
+    assert kinds.KINDS["list_export"].allowed(office, export)
+    assert not kinds.KINDS["list_export"].allowed(office, {"export": "nothing", "filters": {}})
     office.is_active = False
-    assert not kinds.KINDS["registry_export"].allowed(office, {"entity": "products",
-                                                               "filters": {}})
+    assert not kinds.KINDS["list_export"].allowed(office, export)
     assert not kinds.KINDS["proposal_zip"].allowed(chain.people["producer"],
                                                    {"dossier": 1, "result": 1})
 
