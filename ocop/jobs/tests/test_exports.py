@@ -154,8 +154,8 @@ def test_every_list_is_registered_once_with_a_valid_sheet():
 
 
 def test_an_old_registry_export_job_keeps_working_after_the_upgrade():
-    """Migration 0003 rewrites registry_export jobs as list exports."""
-    migration = import_module("ocop.jobs.migrations.0003_list_export")
+    """Migration 0004 rewrites registry_export jobs as list exports."""
+    migration = import_module("ocop.jobs.migrations.0004_list_export")
     office = make_user(Role.CENTRAL)
     job = Job.objects.create(kind="registry_export", requested_by=office, title="Xuất",
                              params={"entity": "producers", "filters": {"q": "vai"}})
