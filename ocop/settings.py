@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "ocop.jobs",
     "ocop.news",
     "ocop.training",
+    "ocop.workqueue",
     "ocop.demo",
     "ocop.api",
     "ocop.web",
