@@ -89,7 +89,7 @@ def test_english_interface(cycle: Cycle) -> None:
     client = login_client(cycle.users["commune_officer"])
     client.cookies["django_language"] = "en"
     page = client.get(reverse("web:home"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
-    assert "Work to do" in page and "Dossiers awaiting the commune check" in page
+    assert "To do" in page and "Dossiers awaiting the commune check" in page
 
 
 def test_signed_out_home_has_no_queue(client) -> None:

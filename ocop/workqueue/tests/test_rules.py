@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 from hypothesis import given
 from hypothesis import strategies as st
 
+from ocop.rules.certification import REMINDER_DAYS_BEFORE_EXPIRY
 from ocop.workqueue import rules
 
 HANOI = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -49,8 +50,6 @@ def test_waiting_never_negative(since: date, offset: int) -> None:
 
 
 def test_watch_windows_come_from_the_rulebook() -> None:
-    from ocop.rules.certification import REMINDER_DAYS_BEFORE_EXPIRY
-
     assert rules.EXPIRY_WATCH_DAYS == max(REMINDER_DAYS_BEFORE_EXPIRY) == 90
     today = date(2026, 1, 1)
     assert rules.expiry_watch_until(today) == date(2026, 4, 1)
