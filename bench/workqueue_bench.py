@@ -209,7 +209,7 @@ def seed_work(products: int, *, today: date, dossiers_made: bool, log=print) -> 
             # Issued 33 to 36 months ago: a quarter expire within the 90-day window.
             issued = today - timedelta(days=3 * 365 - (n % 360))
             certificates.append(Certificate(
-                number=f"OCOP-{province[1:]}-{issued.year}-W{serial + n:07d}",
+                number=f"OCOP-{province[1:]}-{issued.year}-W{serial + len(certificates):07d}",
                 product_id=d.product_id, producer_id=d.producer_id,
                 decision=per_province.decisions[province], stars=3,
                 total_score=Decimal("64.50"), issued_on=issued,
