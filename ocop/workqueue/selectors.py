@@ -40,7 +40,13 @@ from django.utils.translation import gettext as _
 from ocop.accounts.models import Role, User
 from ocop.certificates.models import Certificate
 from ocop.certificates.selectors import certificates_for
-from ocop.dossiers.models import AWAITING_REVIEW, CorrectionRequest, Dossier, DossierState
+from ocop.dossiers.models import (
+    AWAITING_REVIEW,
+    CorrectionRequest,
+    Dossier,
+    DossierState,
+    Round,
+)
 from ocop.dossiers.selectors import dossiers_for
 from ocop.evaluation import rules as evaluation_rules
 from ocop.evaluation.models import (
@@ -236,7 +242,7 @@ def _count(qs: QuerySet) -> Coalesce:
 
 
 def short_assignments() -> QuerySet[Assignment]:
-    """Assignments of the dossier's current round, still to be scored, where the members free
+    """Assignments of the dossier's current round under evaluation, where the members free
     to score (scoring roles, not conflicted: ``evaluation.rules.is_conflicted``) cannot make
     the council's quorum (``evaluation.rules.council_config``: ⌈ratio × size⌉, or the fixed
     minimum capped at the size), or where the required chair is conflicted or missing.
@@ -254,7 +260,7 @@ def short_assignments() -> QuerySet[Assignment]:
                                      output_field=DecimalField(max_digits=8, decimal_places=2))
     return (Assignment.objects
             .filter(council__round_id=F("dossier__round_id"),
-                    dossier__state__in=[S.ACCEPTED, S.UNDER_EVALUATION])
+                    dossier__state=S.UNDER_EVALUATION)
             .annotate(size=_count(members), available=_count(free),
                       free_chair=Exists(free.filter(role=MemberRole.CHAIR)))
             .filter(Q(size=0)
@@ -272,7 +278,8 @@ def councils_without_quorum(user: User) -> QuerySet[Council]:
     scoring = Count("members", filter=Q(members__role__in=_SCORING), distinct=True)
     chairs = Count("members", filter=Q(members__role=MemberRole.CHAIR), distinct=True)
     short = short_assignments().filter(council_id=OuterRef("pk"))
-    return (Council.objects.filter(round__in=evaluation_rounds_for(user).filter(status="open"))
+    open_rounds = evaluation_rounds_for(user).filter(status=Round.Status.OPEN)
+    return (Council.objects.filter(round__in=open_rounds)
             .annotate(scoring=scoring, chairs=chairs, short=Exists(short))
             .filter(Q(scoring=0) | Q(chair_required=True, chairs=0) | Q(short=True))
             .select_related("round").order_by("round__evaluation_deadline", "id"))
@@ -311,6 +318,7 @@ def sheets_to_submit(user: User) -> QuerySet[Assignment]:
     qs = (Assignment.objects
           .filter(council__in=memberships.values("council_id"),
                   council__round_id=F("dossier__round_id"),
+                  council__round__status=Round.Status.OPEN,
                   dossier__state=S.UNDER_EVALUATION)
           .filter(~Exists(declared), ~Exists(submitted), ~Exists(closed)))
     if user.producer_id is not None:
