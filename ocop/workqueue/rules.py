@@ -90,7 +90,7 @@ def days_waiting(since: date, today: date) -> int:
 def waiting_text(since: date, today: date) -> str:
     days = days_waiting(since, today)
     if days == 0:
-        return _("từ hôm nay")
+        return _("chờ từ hôm nay")
     return ngettext("chờ %(n)s ngày", "chờ %(n)s ngày", days) % {"n": days}
 
 

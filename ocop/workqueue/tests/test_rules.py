@@ -46,7 +46,7 @@ def test_waiting_never_negative(since: date, offset: int) -> None:
     today = since + timedelta(days=offset)
     assert rules.days_waiting(since, today) == max(0, offset)
     assert rules.waiting_text(since, today) == (
-        "từ hôm nay" if offset <= 0 else f"chờ {offset} ngày")
+        "chờ từ hôm nay" if offset <= 0 else f"chờ {offset} ngày")
 
 
 def test_watch_windows_come_from_the_rulebook() -> None:
