@@ -130,6 +130,17 @@ def _item(key: str, title: str, qs: QuerySet, entry: Callable[[Any], Entry], url
     return Item(key, title, qs.count(), [entry(row) for row in qs[:ENTRIES_SHOWN]], url, action)
 
 
+# What a dossier entry shows: the list reads these columns only (a dossier row carries the form
+# and the self-assessment as JSON, which the sort before the LIMIT would otherwise drag along).
+_DOSSIER_SHOWN = ("id", "state", "state_changed_at", "updated_at", "product__name",
+                  "producer__name", "round__name", "round__recognition_deadline",
+                  "requested_round__name", "requested_round__submission_deadline")
+
+
+def _slim(qs: QuerySet[Dossier]) -> QuerySet[Dossier]:
+    return qs.select_related(None).select_related(*_DOSSIER_RELATED).only(*_DOSSIER_SHOWN)
+
+
 def _dossier_title(d: Dossier) -> str:
     return f"{d.reference} · {d.product.name}"
 
@@ -143,15 +154,15 @@ _NEEDS_COMMUNE_CHECK = Q(procedure=TWO_LEVEL, commune_checked_at__isnull=True)
 
 def awaiting_commune_check(user: User) -> QuerySet[Dossier]:
     """Submitted dossiers the commune must check first (``services.commune_may_check``)."""
-    return (dossiers_for(user).filter(_NEEDS_COMMUNE_CHECK,
-                                      state__in=[S.SUBMITTED, S.RESUBMITTED])
+    return (_slim(dossiers_for(user)).filter(_NEEDS_COMMUNE_CHECK,
+                                             state__in=[S.SUBMITTED, S.RESUBMITTED])
             .order_by("state_changed_at", "id"))
 
 
 def awaiting_review(user: User) -> QuerySet[Dossier]:
     """Dossiers waiting for the standing office's completeness check
     (``services.province_may_review``: AWAITING_REVIEW, past the commune check)."""
-    return (dossiers_for(user).filter(state__in=list(AWAITING_REVIEW))
+    return (_slim(dossiers_for(user)).filter(state__in=list(AWAITING_REVIEW))
             .exclude(_NEEDS_COMMUNE_CHECK).order_by("state_changed_at", "id"))
 
 
@@ -159,7 +170,9 @@ def open_corrections(user: User) -> QuerySet[CorrectionRequest]:
     """Correction requests the producer has not answered yet, oldest first."""
     visible = dossiers_for(user).filter(state=S.CORRECTIONS_REQUESTED).values("pk")
     return (CorrectionRequest.objects.filter(answered_at__isnull=True, dossier__in=visible)
-            .select_related("dossier__product", "dossier__producer").order_by("created_at", "id"))
+            .select_related("dossier__product", "dossier__producer")
+            .only("id", "created_at", "dossier__id", "dossier__product__name",
+                  "dossier__producer__name").order_by("created_at", "id"))
 
 
 def overdue_corrections(user: User, today: date) -> QuerySet[CorrectionRequest]:
@@ -171,19 +184,20 @@ def overdue_corrections(user: User, today: date) -> QuerySet[CorrectionRequest]:
 
 def drafts_to_submit(user: User) -> QuerySet[Dossier]:
     """The producer's drafts, the nearest submission deadline first."""
-    return (dossiers_for(user).filter(state=S.DRAFT)
+    return (_slim(dossiers_for(user)).filter(state=S.DRAFT)
             .order_by(F("requested_round__submission_deadline").asc(nulls_last=True), "id"))
 
 
 def scored_to_decide(user: User) -> QuerySet[Dossier]:
     """Scored dossiers waiting for the recognition decision, by the round's deadline."""
-    return (dossiers_for(user).filter(state=S.SCORED)
+    return (_slim(dossiers_for(user)).filter(state=S.SCORED)
             .order_by(F("round__recognition_deadline").asc(nulls_last=True), "id"))
 
 
 def proposed_up(user: User) -> QuerySet[Dossier]:
     """Dossiers a province proposed to the central level (5★)."""
-    return dossiers_for(user).filter(state=S.PROPOSED_UP).order_by("state_changed_at", "id")
+    return (_slim(dossiers_for(user)).filter(state=S.PROPOSED_UP)
+            .order_by("state_changed_at", "id"))
 
 
 def _waited(d: Dossier, today: date) -> str:
@@ -242,31 +256,35 @@ def _count(qs: QuerySet) -> Coalesce:
 
 
 def short_assignments() -> QuerySet[Assignment]:
-    """Assignments of the dossier's current round under evaluation, where the members free
-    to score (scoring roles, not conflicted: ``evaluation.rules.is_conflicted``) cannot make
-    the council's quorum (``evaluation.rules.council_config``: ⌈ratio × size⌉, or the fixed
-    minimum capped at the size), or where the required chair is conflicted or missing.
+    """Assignments under evaluation in the dossier's current round where the members free to
+    score (scoring roles, not conflicted: ``evaluation.rules.is_conflicted``) cannot make the
+    council's quorum (``evaluation.rules.council_config``: ⌈ratio × size⌉, or the fixed
+    minimum capped at the size), or where the chair is conflicted.
 
-    ``available < ⌈ratio × size⌉`` is written ``available < ratio × size``: the same for a
-    whole number of members, and no rounding in SQL."""
+    Only an assignment with a conflict can fall short (a council without members or chair is
+    caught on the council itself), so the member counts are computed for those alone: a cheap
+    semi-join first, the correlated counts after. ``available < ⌈ratio × size⌉`` is written
+    ``available < ratio × size``: the same for a whole number of members, no rounding in SQL."""
     members = CouncilMember.objects.filter(council_id=OuterRef("council_id"),
                                            role__in=_SCORING)
-    conflicted = Q(user__producer_id=OuterRef("dossier__producer_id")) | Q(
-        Exists(ConflictDeclaration.objects.filter(
-            member_id=OuterRef("pk"), dossier_id=OuterRef(OuterRef("dossier_id")),
-            declared=True)))
+    own_producer = Q(user__producer_id=OuterRef("dossier__producer_id"))
+    declared = ConflictDeclaration.objects.filter(
+        dossier_id=OuterRef("dossier_id"), member__council_id=OuterRef("council_id"),
+        declared=True)
+    conflicted = own_producer | Q(Exists(ConflictDeclaration.objects.filter(
+        member_id=OuterRef("pk"), dossier_id=OuterRef(OuterRef("dossier_id")), declared=True)))
     free = members.exclude(conflicted)
     ratio_needed = ExpressionWrapper(F("council__quorum_ratio") * F("size"),
                                      output_field=DecimalField(max_digits=8, decimal_places=2))
     return (Assignment.objects
             .filter(council__round_id=F("dossier__round_id"),
                     dossier__state=S.UNDER_EVALUATION)
+            .filter(Exists(declared) | Exists(members.filter(own_producer)))
             .annotate(size=_count(members), available=_count(free),
                       free_chair=Exists(free.filter(role=MemberRole.CHAIR)))
-            .filter(Q(size=0)
-                    | Q(council__quorum_min__isnull=False,
-                        available__lt=Least(F("council__quorum_min"), F("size"),
-                                            output_field=IntegerField()))
+            .filter(Q(council__quorum_min__isnull=False,
+                      available__lt=Least(F("council__quorum_min"), F("size"),
+                                          output_field=IntegerField()))
                     | Q(council__quorum_min__isnull=True, available__lt=ratio_needed)
                     | Q(council__chair_required=True, free_chair=False)))
 
