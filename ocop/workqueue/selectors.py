@@ -103,7 +103,7 @@ class Item:
 
     @property
     def late(self) -> bool:
-        """Whether the most urgent entry is past its deadline."""
+        """Whether an entry shown is past its deadline (the entries come most urgent first)."""
         return any(e.due is not None and e.due.days > 0 for e in self.entries)
 
 
