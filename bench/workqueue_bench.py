@@ -11,7 +11,8 @@ accounts through ``ocop.demo.scale.generate`` (given ``dossiers=`` too when that
 it), then with ``bulk_create`` what the queues read — dossiers in every state, correction
 requests (half of them overdue), a province round with two councils per province (one without a
 chair), assignments, certificates (a quarter expiring within 90 days), an inspection plan with
-visits, follow-ups, revocation proposals and complaints, a training course with registrations.
+visits, follow-ups, revocation proposals and complaints (a few naming no product, for the
+central office), a training course with registrations.
 
 It then signs in with Django's test Client as the commune officer, the provincial office and
 an inspector of the province with the most products, a member of its council, a producer of
@@ -50,7 +51,8 @@ BATCH = 5_000
 BENCH = "wq-"  # accounts and records this benchmark creates
 # The state of the i-th dossier: a mix in which every queue has work.
 STATES = ("recognised", "recognised", "recognised", "draft", "submitted", "commune_checked",
-          "corrections_requested", "accepted", "under_evaluation", "scored", "withdrawn")
+          "corrections_requested", "accepted", "under_evaluation", "scored", "withdrawn",
+          "proposed_up")
 
 
 @dataclass(frozen=True)
@@ -235,6 +237,9 @@ def seed_work(products: int, *, today: date, dossiers_made: bool, log=print) -> 
             (Complaint(text="Sản phẩm không đúng nhãn", product_id=c.product_id, certificate=c,
                        certificate_number=c.number, province_id=province_of[c.product_id])
              for c in certificates[::25]), batch_size=BATCH)
+        # Reports naming no known product reach the central office.
+        Complaint.objects.bulk_create(
+            Complaint(text="Tem không quét được") for _ in range(len(certificates) // 100))
         courses = {c.province_id: c for c in Course.objects.filter(title="Tập huấn lập hồ sơ OCOP")}
         registered = set(Registration.objects.values_list("producer_id", flat=True))
         Registration.objects.bulk_create(
