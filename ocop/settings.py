@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "ocop.training",
     "ocop.reports",
     "ocop.maps",
+    "ocop.workqueue",
     "ocop.demo",
     "ocop.api",
     "ocop.web",

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_GET
 
 from ocop.news import selectors as news_selectors
 from ocop.registry import selectors as registry_selectors
+from ocop.workqueue import selectors as workqueue_selectors
 
 logger = logging.getLogger(__name__)
 
@@ -29,6 +30,7 @@ def home(request: HttpRequest) -> HttpResponse:
             context["scope_label"] = _("Toàn quốc")
         else:
             context["scope_label"] = _("Chưa gán địa bàn")
+        context["work"] = workqueue_selectors.work_queue(user)
     return render(request, "web/home.html", context)
 
 
