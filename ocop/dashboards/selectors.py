@@ -19,7 +19,16 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+)
 from django.utils.translation import gettext as _
 
 from ocop.accounts.models import User
@@ -169,6 +178,16 @@ def products_in(scope: Scope, day: date) -> QuerySet[Product]:
     ``ocop_until``); the base of every product figure and drill-down list."""
     return (Product.objects.filter(scope.q("producer__commune"))
             .annotate(stars_on=stars_on(day), ocop_until=ocop_until(day)))
+
+
+def count_where(qs: QuerySet, conditions: dict[str, Q]) -> dict[str, int]:
+    """How many rows of ``qs`` meet each condition, in one query. Each condition becomes a
+    column of the rows first: aggregating over annotated rows wraps them in a subquery, where a
+    condition's own correlated subquery (``Exists``) could no longer see the row."""
+    flags = {f"flag_{name}": ExpressionWrapper(q, output_field=BooleanField())
+             for name, q in conditions.items()}
+    return qs.annotate(**flags).aggregate(
+        **{name: Count("pk", filter=Q(**{f"flag_{name}": True})) for name in conditions})
 
 
 def recognised_q(day: date) -> Q:
