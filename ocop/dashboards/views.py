@@ -11,7 +11,6 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -31,14 +30,15 @@ from ocop.units.models import Unit
 
 
 def refusals_as_http(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """A ``Forbidden`` refusal → the 403 page with its reason."""
+    """A ``Forbidden`` refusal → a 403 page that says why and where to go instead."""
 
     @wraps(view)
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         try:
             return view(request, *args, **kwargs)
         except Forbidden as exc:
-            raise PermissionDenied(exc.message) from None
+            return render(request, "dashboards/refused.html", {"reason": exc.message},
+                          status=403)
 
     return login_required(require_GET(wrapped))
 
