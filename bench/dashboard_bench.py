@@ -86,7 +86,7 @@ def top_up_cycle(products: int) -> None:
     from ocop.units.models import Unit
 
     today = date.today()
-    rng = random.Random(f"dashboard:{products}")  # noqa: S311
+    rng = random.Random(f"dashboard:{products}")
     have = set(Certificate.objects.values_list("product_id", flat=True).distinct())
     rows = list(Product.objects.exclude(pk__in=have).order_by("pk")
                 .values_list("pk", "producer_id", "producer__commune__current_province_id"))
@@ -138,7 +138,7 @@ def top_up_cycle(products: int) -> None:
                           "evaluation_deadline": date(today.year, 3 * number + 1, 1),
                           "recognition_deadline": date(today.year, 3 * number + 2, 1)})
             rounds[province.pk].append(r)
-    states = [s for s in DossierState.values]
+    states = list(DossierState.values)
     everyone = list(Product.objects.order_by("pk")
                     .values_list("pk", "producer_id", "producer__commune__current_province_id"))
     dossiers = []
