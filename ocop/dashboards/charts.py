@@ -21,11 +21,16 @@ def svg(table: Table) -> str:
     if spec.limit is not None and len(rows) > spec.limit:
         first = spec.series[0]
         rows = sorted(rows, key=lambda r: -(_number(r.cells[first].value) or 0))[:spec.limit]
-    labels = [r.label for r in rows]
     if spec.kind == "pie":
         return charts.pie(table.title, {r.label: _number(r.cells[0].value) or 0 for r in rows})
-    series = {table.columns[i]: [_number(r.cells[i].value) for r in rows] for i in spec.series}
     if spec.kind == "line":
-        return charts.line(table.title, labels, series)
-    return charts.bar(table.title, labels, series, horizontal=spec.kind in ("hbar", "stacked"),
+        return charts.line(table.title, [r.label for r in rows], {
+            table.columns[i]: [_number(r.cells[i].value) for r in rows] for i in spec.series})
+    horizontal = spec.kind in ("hbar", "stacked")
+    if horizontal:
+        rows = rows[::-1]  # pygal draws the first label at the bottom; the table reads downwards
+    # An empty bar carries no "0" label.
+    series = {table.columns[i]: [_number(r.cells[i].value) or None for r in rows]
+              for i in spec.series}
+    return charts.bar(table.title, [r.label for r in rows], series, horizontal=horizontal,
                       stacked=spec.kind == "stacked")
