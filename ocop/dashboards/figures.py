@@ -34,6 +34,7 @@ from ocop.dashboards.selectors import (
     REEVALUATION_GRACE_MONTHS,
     Drill,
     Scope,
+    before_end_of,
     count_where,
     district_map,
     expiries,
@@ -351,7 +352,7 @@ _STAGES = (
 
 
 def _dossiers(scope: Scope, on: date):
-    return Dossier.objects.filter(scope.q("producer__commune"), created_at__date__lte=on)
+    return Dossier.objects.filter(scope.q("producer__commune"), created_at__lt=before_end_of(on))
 
 
 def _dossier_href(scope: Scope, **params: Any) -> str:
@@ -421,7 +422,7 @@ def producers_by_type(scope: Scope, on: date) -> Table:
     ocop = Q(Exists(Certificate.objects.valid_on(on).filter(product__producer=OuterRef("pk"))))
     woman, minority = Q(woman_owner=True), Q(ethnic_minority_owner=True)
     counts = {row["legal_form"]: row for row in (
-        Producer.objects.filter(scope.q("commune"), created_at__date__lte=on)
+        Producer.objects.filter(scope.q("commune"), created_at__lt=before_end_of(on))
         .values("legal_form").annotate(
             n=Count("pk"), women=Count("pk", filter=woman),
             minority=Count("pk", filter=minority), ocop=Count("pk", filter=ocop),

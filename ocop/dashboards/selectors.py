@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.db.models import (
     BooleanField,
@@ -29,6 +29,7 @@ from django.db.models import (
     QuerySet,
     Subquery,
 )
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ocop.accounts.models import User
@@ -160,6 +161,15 @@ def district_map(scope: Scope) -> DistrictMap:
 # --- Product sets ----------------------------------------------------------------------------
 
 
+def before_end_of(day: date) -> datetime:
+    """The first moment after ``day`` in the project's time zone: "created on or before the
+    day" is ``created_at < before_end_of(day)``, which the database compares as stored
+    instead of converting every row's timestamp to a local date (a function call per row on
+    SQLite)."""
+    return timezone.make_aware(datetime.combine(day + timedelta(days=1), time.min))
+
+
+
 def stars_on(day: date) -> Subquery:
     """The highest star of the product's certificates valid on ``day`` (NULL: not OCOP)."""
     return Subquery(Certificate.objects.valid_on(day).filter(product=OuterRef("pk"))
@@ -214,7 +224,7 @@ def new_in_year_q(year: int, day: date) -> Q:
 
 def registered_q(day: date) -> Q:
     """Products registered on the platform up to ``day``."""
-    return Q(created_at__date__lte=day)
+    return Q(created_at__lt=before_end_of(day))
 
 
 # The stages of the 5★ pipeline, in order; each is a ``Q`` on ``products_in``.
@@ -238,14 +248,14 @@ def pipeline_q(stage: str, day: date) -> Q:
     if stage == "dossier":
         return Q(Exists(Dossier.objects.filter(
             product=OuterRef("pk"), target_stars=TOP_STARS, state__in=OPEN_STATES,
-            created_at__date__lte=day)))
+            created_at__lt=before_end_of(day))))
     if stage == "province_five":
         return Q(Exists(CouncilResult.objects.filter(
             dossier__product=OuterRef("pk"), final=True, level=PROVINCE, stars__gte=TOP_STARS,
-            finalised_at__date__lte=day)))
+            finalised_at__lt=before_end_of(day))))
     if stage == "central_round":
         return Q(Exists(Dossier.objects.filter(
-            product=OuterRef("pk"), round__level=CENTRAL, accepted_at__date__lte=day,
+            product=OuterRef("pk"), round__level=CENTRAL, accepted_at__lt=before_end_of(day),
             state__in=CENTRAL_EVALUATION_STATES)))
     raise ValueError(stage)
 
