@@ -64,6 +64,7 @@ class Cell:
     value: Value
     drill: Drill | None = None
     href: str = ""
+    url: str = ""  # set by the page: where the number links to
 
 
 @dataclass
@@ -73,6 +74,7 @@ class Row:
     # A current province or commune: the label opens the dashboard of that area.
     area: str = ""
     total: bool = False
+    url: str = ""  # set by the page: the area's own dashboard
 
     def values(self) -> list[Value]:
         return [c.value for c in self.cells]
@@ -100,6 +102,7 @@ class Table:
     # cannot narrow to a province): the page drops those links for a narrowed area.
     hrefs_need_own_scope: bool = False
     extra: dict[str, Any] = field(default_factory=dict)
+    chart_url: str = ""  # set by the page
 
     def body(self) -> list[Row]:
         return [r for r in self.rows if not r.total]

@@ -75,11 +75,9 @@ def _link(table: Table, base: dict[str, str], own_scope: bool) -> None:
     products = reverse("dashboards:products")
     dashboard = reverse("dashboards:home")
     for row in table.rows:
-        row.url = ""
         if row.area:
             row.url = f"{dashboard}?{urlencode({**base, 'area': row.area})}"
         for cell in row.cells:
-            cell.url = ""
             if cell.drill is not None:
                 # The drill-down carries its own day (a year's end for the trend).
                 params = {**base, **cell.drill.params()}
