@@ -47,6 +47,8 @@ import benchdb  # noqa: E402
 PRODUCER_RATIO = 10_000 / 17_000
 DOSSIER_RATIO = 50_000 / 17_000
 SHEET = "1048-rau-cu-qua-hat-tuoi"
+# Statements that only open or close the session write's transaction (see ``time_get``).
+TRANSACTION_CONTROL = ("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE SAVEPOINT")
 BATCH = 2000
 
 
@@ -170,8 +172,8 @@ def seed(products: int, *, log=print) -> None:
 
 def time_get(client, url: str, requests: int, who: str) -> benchdb.Timing:
     """``benchdb.time_get``, counting the queries of the page itself: the session's "last
-    seen" stamp is rewritten once a minute (ocop/accounts/session_limits.py; an UPDATE inside
-    a savepoint), so a slow series of requests would otherwise count that write in some of
+    seen" stamp is rewritten once a minute (ocop/accounts/session_limits.py; an UPDATE in its
+    own transaction), so a slow series of requests would otherwise count that write in some of
     them and a fast one not."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
@@ -189,7 +191,7 @@ def time_get(client, url: str, requests: int, who: str) -> benchdb.Timing:
         if response.status_code != 200:
             raise SystemExit(f"{url} as {who}: HTTP {response.status_code}")
         own = [q for q in ctx.captured_queries if "django_session" not in q["sql"]
-               and not q["sql"].startswith(("SAVEPOINT", "RELEASE SAVEPOINT"))]
+               and not q["sql"].startswith(TRANSACTION_CONTROL)]
         queries = max(queries, len(own))
     return benchdb.Timing(statistics.median(times), benchdb.percentile(times, 95), queries)
 
