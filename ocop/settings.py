@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "ocop.trace",
     "ocop.inspections",
     "ocop.planning",
+    "ocop.dashboards",
     "ocop.worker",
     "ocop.jobs",
     "ocop.news",

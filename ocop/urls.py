@@ -18,6 +18,7 @@ urlpatterns = [
     path("don-vi/", include("ocop.units.urls")),
     path("tac-vu/", include("ocop.jobs.urls")),
     path("ke-hoach/", include("ocop.planning.urls")),
+    path("bang-dieu-khien/", include("ocop.dashboards.urls")),
     path("tin-tuc/", include("ocop.news.urls")),
     path("dao-tao/", include("ocop.training.urls")),
     path("bao-cao/", include("ocop.reports.urls")),

@@ -1,0 +1,40 @@
+"""Each figure draws as an SVG chart carrying its title and its rows' labels, without script;
+long lists are cut to their largest rows."""
+
+from __future__ import annotations
+
+from xml.etree import ElementTree  # our own output, not untrusted input
+
+import pytest
+
+from ocop.dashboards import charts, figures
+from ocop.dashboards.figures import Cell, Chart, Row, Table
+from ocop.dashboards.selectors import Scope
+
+pytestmark = pytest.mark.django_db
+
+
+def _texts(svg: str) -> list[str]:
+    root = ElementTree.fromstring(svg)  # noqa: S314
+    return [t.text or "" for t in root.iter() if t.tag.endswith("text")]
+
+
+def test_every_figure_draws_with_its_labels(world):
+    scope = Scope(world.units.bac_ninh)
+    for figure in figures.figures_for(scope).values():
+        table = figure(scope, world.today)
+        svg = charts.svg(table)
+        assert "<script" not in svg
+        texts = _texts(svg)
+        assert table.title in texts
+        if table.chart.kind != "pie":
+            for row in table.body()[: table.chart.limit]:
+                assert row.label[:40] in " ".join(texts) or len(row.label) > 40
+
+
+def test_long_lists_keep_their_largest_rows():
+    rows = [Row(f"Xã {n:02d}", [Cell(n)]) for n in range(40)]
+    svg = charts.svg(Table("t", "Nhiều xã", ["Sản phẩm"], rows, Chart("hbar", limit=25)))
+    texts = _texts(svg)
+    assert "Xã 39" in texts and "Xã 15" in texts
+    assert "Xã 14" not in texts
