@@ -6,6 +6,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from ocop.dashboards import permissions as dashboard_permissions
 from ocop.news import selectors as news_selectors
 from ocop.registry import selectors as registry_selectors
 from ocop.workqueue import selectors as workqueue_selectors
@@ -31,6 +32,7 @@ def home(request: HttpRequest) -> HttpResponse:
         else:
             context["scope_label"] = _("Chưa gán địa bàn")
         context["work"] = workqueue_selectors.work_queue(user)
+        context["can_open_dashboard"] = bool(dashboard_permissions.can_view(user))
     return render(request, "web/home.html", context)
 
 

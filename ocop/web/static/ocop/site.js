@@ -10,3 +10,19 @@ document.addEventListener("change", (event) => {
   const el = event.target.closest("[data-autosubmit]");
   if (el && el.form && !window.htmx) el.form.submit();
 });
+// One menu group open at a time; a click elsewhere or Escape closes it.
+document.addEventListener("toggle", (event) => {
+  const group = event.target;
+  if (!group.matches || !group.matches(".nav-group") || !group.open) return;
+  document.querySelectorAll(".nav-group[open]").forEach((other) => {
+    if (other !== group) other.open = false;
+  });
+}, true);
+document.addEventListener("click", (event) => {
+  if (event.target.closest(".nav-group")) return;
+  document.querySelectorAll(".nav-group[open]").forEach((group) => { group.open = false; });
+});
+document.addEventListener("keydown", (event) => {
+  if (event.key !== "Escape") return;
+  document.querySelectorAll(".nav-group[open]").forEach((group) => { group.open = false; });
+});
