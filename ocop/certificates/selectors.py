@@ -46,6 +46,15 @@ def recognised_q(day: date, prefix: str = "") -> Q:
     return Q(**{f"{prefix}issued_on__lte": day})
 
 
+def best_valid_stars(day: date) -> Subquery:
+    """The best rating among the certificates of the outer product (``OuterRef("pk")``) valid
+    on ``day``; NULL without one."""
+    return Subquery(
+        Certificate.objects.valid_on(day).filter(product_id=OuterRef("pk")).order_by()
+        .values("product_id").annotate(best=Max("stars")).values("best")[:1]
+    )
+
+
 def _products(certificates: QuerySet[Certificate], stars: int | None) -> QuerySet[Product]:
     best = Subquery(certificates.filter(product_id=OuterRef("pk")).order_by()
                     .values("product_id").annotate(best=Max("stars")).values("best")[:1])

@@ -23,7 +23,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, Max, OuterRef, QuerySet, Subquery
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -38,6 +38,7 @@ from ocop.certificates.models import (
     RecognitionDecision,
     SigningCapacity,
 )
+from ocop.certificates.selectors import best_valid_stars
 from ocop.core.refusals import Verdict
 from ocop.core.validators import plain_text_errors
 from ocop.dossiers import services as dossiers
@@ -75,15 +76,6 @@ def _holders(certificate: Certificate) -> list[User]:
 
 
 # --- Product stars ---------------------------------------------------------------------------
-
-
-def best_valid_stars(day: date) -> Subquery:
-    """The best rating among the certificates of the outer product (``OuterRef("pk")``) valid
-    on ``day``; NULL without one."""
-    return Subquery(
-        Certificate.objects.valid_on(day).filter(product_id=OuterRef("pk")).order_by()
-        .values("product_id").annotate(best=Max("stars")).values("best")[:1]
-    )
 
 
 def refresh_product_stars(products: QuerySet[Product] | Iterable[int], *, today: date,

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from PIL import Image
 
-from ocop.certificates import services
+from ocop.certificates import selectors, services
 from ocop.certificates.models import Certificate, RecognitionDecision
 from ocop.registry.models import Product
 
@@ -113,7 +113,7 @@ def frame_interior(content: bytes, tmp_path: Path) -> Box:
 def stars_mismatches(today: date) -> list[tuple[int, int | None, int | None]]:
     """(product id, ``Product.stars``, best rating valid on ``today``) for every product whose
     stored stars disagree with its certificates: empty when the one truth holds."""
-    rows = Product.objects.annotate(best=services.best_valid_stars(today)).values_list(
+    rows = Product.objects.annotate(best=selectors.best_valid_stars(today)).values_list(
         "pk", "stars", "best")
     return [(pk, stars, best) for pk, stars, best in rows if stars != best]
 

@@ -238,8 +238,9 @@ def products_by_commune(scope: Scope, on: date) -> Table:
     counts = {row["producer__commune__current_commune_id"]: row
               for row in products_in(scope, on).values("producer__commune__current_commune_id")
               .annotate(**_area_aggregates(on))}
+    # "Xã Lục Ngạn", not "Lục Ngạn": a commune and a ward may share a name.
     names = dict(Unit.objects.filter(pk__in=[k for k in counts if k])
-                 .values_list("pk", "name"))
+                 .values_list("pk", "full_name"))
     rows = [Row(names[key], _area_cells(row, on, commune=key), area=key)
             for key, row in sorted(counts.items(), key=lambda kv: names.get(kv[0] or "", ""))
             if key]

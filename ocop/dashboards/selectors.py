@@ -33,6 +33,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ocop.accounts.models import User
+from ocop.certificates import selectors as certificate_selectors
 from ocop.certificates.models import Certificate
 from ocop.core.refusals import Forbidden
 from ocop.dashboards import permissions
@@ -171,9 +172,9 @@ def before_end_of(day: date) -> datetime:
 
 
 def stars_on(day: date) -> Subquery:
-    """The highest star of the product's certificates valid on ``day`` (NULL: not OCOP)."""
-    return Subquery(Certificate.objects.valid_on(day).filter(product=OuterRef("pk"))
-                    .order_by("-stars").values("stars")[:1])
+    """The highest star of the product's certificates valid on ``day`` (NULL: not OCOP): the
+    certificates app's own rule, the one ``Product.stars`` is kept by."""
+    return certificate_selectors.best_valid_stars(day)
 
 
 def ocop_until(day: date) -> Subquery:
@@ -201,7 +202,9 @@ def count_where(qs: QuerySet, conditions: dict[str, Q]) -> dict[str, int]:
 
 
 def recognised_q(day: date) -> Q:
-    return Q(Exists(Certificate.objects.filter(product=OuterRef("pk"), issued_on__lte=day)))
+    """On products: recognised by ``day`` (any certificate issued up to then, valid or not)."""
+    return Q(Exists(Certificate.objects.filter(certificate_selectors.recognised_q(day),
+                                               product=OuterRef("pk"))))
 
 
 def valid_q(stars: int | None = None) -> Q:

@@ -1,8 +1,8 @@
 """The figures of a standard report, as pure functions of (scope, period) over the records.
 
 ``scope`` is a current unit (a province or a commune) or None for the whole nation; a record
-lies in it through the producer's commune, today (``current_province`` / ``current_commune``,
-the same rule as ``ocop.accounts.jurisdiction.unit_q``), so a record registered under a
+lies in it through the producer's commune, today — the dashboards' ``Scope`` rule, so a report
+and the dashboard of the same area count the same records: a record registered under a
 pre-2025 commune is found through the commune that succeeded it.
 
 A product is OCOP on a day while it holds a certificate valid that day
@@ -22,8 +22,10 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django.db.models import F, Max, Q, QuerySet
+from django.utils.translation import gettext as _
 
 from ocop.certificates.models import Certificate
+from ocop.dashboards.selectors import Scope, district_map
 from ocop.planning import selectors as planning
 from ocop.planning.models import AnnualPlan
 from ocop.registry.models import ProductGroup
@@ -34,17 +36,8 @@ from ocop.units.models import Unit
 STARS = tuple(range(MIN_CERTIFIABLE_STARS, TOP_STARS + 1))
 
 
-def scope_q(scope: Unit | None, commune_path: str) -> Q:
-    """Records whose commune (through ``commune_path``) lies in ``scope`` today."""
-    if scope is None:
-        return Q()
-    if scope.level == Unit.Level.PROVINCE:
-        return Q(**{f"{commune_path}__current_province_id": scope.pk})
-    return Q(**{f"{commune_path}__current_commune_id": scope.pk})
-
-
 def certificates_in(scope: Unit | None) -> QuerySet[Certificate]:
-    return Certificate.objects.filter(scope_q(scope, "producer__commune"))
+    return Certificate.objects.filter(Scope(scope).q("producer__commune"))
 
 
 # --- Products on the period's last day -------------------------------------------------------
@@ -86,13 +79,16 @@ class ProductFigures:
 
 def products_on(scope: Unit | None, day: date) -> ProductFigures:
     """OCOP products of ``scope`` on ``day``: by stars, by product group, by current province
-    and commune,
-    and (for products registered under a pre-2025 commune) by the legacy district of that
-    commune; plus the cumulative count of products ever recognised up to ``day``."""
+    and commune, and by legacy (pre-2025) district — the dashboard's rule
+    (``ocop.dashboards.selectors.DistrictMap``), so that report and dashboard give one figure:
+    a product under a legacy commune counts in that commune's district, one under a current
+    commune in the district its predecessors came from; plus the cumulative count of products
+    ever recognised up to ``day``."""
     rows = (certificates_in(scope).valid_on(day)
             .values("product_id", "product__product_set__group_id",
                     "producer__commune__current_province_id",
-                    "producer__commune__current_commune_id", "producer__commune__era",
+                    "producer__commune__current_commune_id", "producer__commune_id",
+                    "producer__commune__era",
                     "producer__commune__parent_id")
             .annotate(top=Max("stars")).order_by())
     # A product counts once, at its highest stars, even if a second row came from an odd
@@ -106,12 +102,16 @@ def products_on(scope: Unit | None, day: date) -> ProductFigures:
     provinces: dict[str, Counter] = defaultdict(Counter)
     communes: dict[str, Counter] = defaultdict(Counter)
     districts: dict[str, Counter] = defaultdict(Counter)
+    of_current = district_map(Scope(scope)).of_current
     for row in best.values():
         groups[row["product__product_set__group_id"] or ""][row["top"]] += 1
         provinces[row["producer__commune__current_province_id"] or ""][row["top"]] += 1
         communes[row["producer__commune__current_commune_id"] or ""][row["top"]] += 1
         if row["producer__commune__era"] == Unit.Era.LEGACY:
-            districts[row["producer__commune__parent_id"] or ""][row["top"]] += 1
+            district = row["producer__commune__parent_id"] or ""
+        else:
+            district = of_current.get(row["producer__commune_id"], "")
+        districts[district][row["top"]] += 1
     cumulative = (certificates_in(scope).filter(issued_on__lte=day)
                   .values("product_id").distinct().count())
     return ProductFigures(
@@ -119,8 +119,10 @@ def products_on(scope: Unit | None, day: date) -> ProductFigures:
         recognised_cumulative=cumulative, by_group=_group_rows(groups),
         by_province=_unit_rows(provinces, with_parent=False),
         by_commune=_unit_rows(communes, with_parent=scope is None or
-                              scope.level == Unit.Level.PROVINCE),
-        by_legacy_district=_unit_rows(districts, with_parent=True))
+                              scope.level == Unit.Level.PROVINCE,
+                              unknown=_("Chưa rõ xã/phường hiện nay")),
+        by_legacy_district=_unit_rows(districts, with_parent=True,
+                                      unknown=_("Xã/phường chưa rõ huyện cũ")))
 
 
 def _group_rows(counts: dict[str, Counter]) -> list[StarRow]:
@@ -130,13 +132,14 @@ def _group_rows(counts: dict[str, Counter]) -> list[StarRow]:
     return sorted(rows, key=lambda r: (r.key == "", r.key))
 
 
-def _unit_rows(counts: dict[str, Counter], *, with_parent: bool) -> list[StarRow]:
+def _unit_rows(counts: dict[str, Counter], *, with_parent: bool,
+               unknown: str = "—") -> list[StarRow]:
     units = Unit.objects.select_related("parent").in_bulk([k for k in counts if k])
     rows = []
     for key, c in counts.items():
         unit = units.get(key)
         parent = unit.parent.full_name if with_parent and unit and unit.parent else ""
-        rows.append(StarRow(key, unit.full_name if unit else "—", parent, c))
+        rows.append(StarRow(key, unit.full_name if unit else unknown, parent, c))
     return sorted(rows, key=lambda r: (r.parent, r.label, r.key))
 
 

@@ -107,7 +107,7 @@ def expected(key: str, m: Model) -> dict[str, list]:
             commune = p.producer.commune
             label = {"provinces": lambda c: c.current_province.name,
                      "districts": _district,
-                     "communes": lambda c: c.current_commune.name}[key](commune)
+                     "communes": lambda c: c.current_commune.full_name}[key](commune)
             by[label].append(p)
         rows = {label: m.area_counts(ps) for label, ps in by.items()}
         if key == "provinces":  # every province is listed, with or without products

@@ -9,6 +9,8 @@ from datetime import date, timedelta
 
 import pytest
 
+from ocop.dashboards import figures as dashboard_figures
+from ocop.dashboards.selectors import Scope
 from ocop.reports import figures, periods
 from ocop.reports.periods import Period
 from ocop.units.models import Unit
@@ -76,11 +78,28 @@ def test_groups_communes_and_legacy_districts(world):
     assert communes["Xã Lục Ngạn"] == [1, 1, 0]
     assert communes["Phường Bắc Giang"] == [0, 1, 0]
     districts = {r.label: (r.parent, r.cells) for r in got.by_legacy_district}
-    assert districts["Huyện Lục Ngạn"] == ("Tỉnh Bắc Giang", [0, 1, 0])
-    assert sum(sum(c) for _p, c in districts.values()) == 2  # A (Đồng Cốc) and E (old Bắc Ninh)
+    # The dashboards' rule: A under legacy Xã Đồng Cốc (huyện Lục Ngạn) and C under today's Xã
+    # Lục Ngạn, whose predecessor communes lay in huyện Lục Ngạn, both count there.
+    assert districts["Huyện Lục Ngạn"] == ("Tỉnh Bắc Giang", [1, 1, 0])
+    assert sum(sum(c) for _p, c in districts.values()) == got.valid_total  # each product once
 
 
-def test_a_commune_scope_counts_its_commune_only(world):
+@pytest.mark.parametrize("day", [date(2024, 12, 31), date(2025, 12, 31)])
+def test_report_and_dashboard_give_one_figure_per_area(world, day):
+    """The report's OCOP products by commune and by legacy district equal the dashboard's
+    "còn hiệu lực" column for the same area and day."""
+    for unit in (None, world.units.bac_ninh, world.units.xa_luc_ngan):
+        report = figures.products_on(unit, day)
+        board = {"districts": dashboard_figures.products_by_legacy_district(Scope(unit), day),
+                 "communes": dashboard_figures.products_by_commune(Scope(unit), day)}
+        valid = dashboard_figures.AREA_SETS.index("valid")
+        for key, rows in (("districts", report.by_legacy_district),
+                          ("communes", report.by_commune)):
+            table = board[key] if key == "communes" else board.pop(key)
+            got = {r.label: r.total for r in rows if r.total}
+            shown = {r.label: r.cells[valid].value for r in table.body() if r.cells[valid].value}
+            assert got == shown, (unit, key)
+
     got = figures.products_on(world.units.xa_luc_ngan, date(2024, 12, 31))
     assert got.valid_total == 2  # A (via Đồng Cốc) and C
     assert [r.label for r in got.by_commune] == ["Xã Lục Ngạn"]
