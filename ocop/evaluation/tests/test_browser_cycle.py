@@ -38,6 +38,7 @@ from ocop.evaluation import services
 from ocop.evaluation.models import Council, CouncilMember, MemberRole
 from ocop.evaluation.tests.conftest import answers_for, total_of
 from ocop.rules.levels import LEVEL_LABELS, TWO_LEVEL, basis
+from ocop.web.testing import menu_link
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -209,7 +210,7 @@ def test_dossier_submitted_corrected_and_accepted(world, as_user, console_errors
     w = world
     producer = as_user(w.users["producer"])
     producer.goto("/")
-    producer.get_by_role("link", name="Hồ sơ", exact=True).click()
+    menu_link(producer, "Hồ sơ").click()
     producer.get_by_role("link", name="Lập hồ sơ").click()
     producer.get_by_label("Sản phẩm").select_option(
         label=f"{w.product.name} — {w.product.producer.name}")

@@ -9,6 +9,7 @@ from playwright.sync_api import Page, expect
 from ocop.accounts.testing import confirmed_device
 from ocop.planning.demo import build_demo_plan
 from ocop.registry.tests.test_browser_registry import sign_in
+from ocop.web.testing import menu_link
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -21,7 +22,7 @@ def test_office_reads_the_2024_targets_with_actuals(page: Page, live_server, wor
     page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
 
     sign_in(page, live_server.url, office)
-    page.get_by_role("link", name="Kế hoạch năm").first.click()
+    menu_link(page, "Kế hoạch năm").click()
     page.get_by_role("link", name=plan.title).click()
     expect(page.get_by_role("heading", name=plan.title)).to_be_visible()
     expect(page.get_by_text("Đã phê duyệt").first).to_be_visible()

@@ -16,6 +16,7 @@ from ocop.accounts.models import Role
 from ocop.accounts.testing import DEFAULT_PASSWORD, confirmed_device, make_user, totp_code
 from ocop.registry.models import LegalForm, Producer, Product
 from ocop.registry.testing import TAX_CODES, make_producer, make_product
+from ocop.web.testing import menu_link
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -71,7 +72,7 @@ def test_office_creates_producer_and_product_then_finds_it(
     make_product(other, "Mật ong hoa nhãn", classification)
 
     sign_in(page, live_server.url, office)
-    page.get_by_role("link", name="Chủ thể").first.click()
+    menu_link(page, "Chủ thể").click()
     page.get_by_role("link", name="Thêm chủ thể").click()
     expect(page.get_by_role("heading", name="Thêm chủ thể")).to_be_visible()
     fill_producer(page, name="HTX Vải thiều Lục Ngạn", tax_code=TAX_CODES[0],

@@ -14,6 +14,7 @@ from ocop.accounts.testing import confirmed_device
 from ocop.jobs import services as jobs
 from ocop.jobs.models import Job
 from ocop.registry.tests.test_browser_registry import sign_in
+from ocop.web.testing import menu_link
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -29,8 +30,7 @@ def test_office_requests_q3_and_downloads_excel_and_pdf(page: Page, live_server,
     sign_in(page, live_server.url, office)
     page.set_viewport_size({"width": 390, "height": 844})
 
-    page.get_by_role("button", name="Menu").click()
-    page.get_by_role("link", name="Báo cáo", exact=True).click()
+    menu_link(page, "Báo cáo").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Báo cáo định kỳ")
     page.get_by_label("Kỳ báo cáo").select_option(label="Quý")
     page.get_by_label(re.compile(r"^Năm")).fill("2024")
