@@ -26,7 +26,6 @@ queue must cost the same number of queries whatever the data size.
 from __future__ import annotations
 
 import argparse
-import inspect
 import os
 import platform
 import sys
@@ -65,25 +64,22 @@ class Row:
     waiting: int  # the total the person's queue counted
 
 
-def _generate(products: int, log) -> bool:
-    """Producers, products and accounts; True when the generator also made the dossiers."""
+def _generate(products: int, log) -> None:
+    """Producers, products and accounts only (``history=False``): the queue records — dossiers
+    in every waiting state, corrections, assignments, expiring certificates, visits — are made
+    by ``seed_work`` so that every role's queue has work at every size, which the generator's
+    life-like history does not promise at small sizes."""
     from django.db import connection
 
     from ocop.demo.scale import generate
 
-    kwargs = {"products": products,
-              "producers": max(1, round(products * registry_bench.PRODUCER_RATIO)),
-              "documents": products}
-    takes_dossiers = "dossiers" in inspect.signature(generate).parameters
-    if takes_dossiers:
-        kwargs["dossiers"] = round(products * DOSSIERS_PER_PRODUCT)
     started = time.perf_counter()
-    generate(**kwargs)
+    generate(products=products,
+             producers=max(1, round(products * registry_bench.PRODUCER_RATIO)),
+             documents=products, history=False)
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
-    log(f"generated {products:,} products{' and dossiers' if takes_dossiers else ''} "
-        f"in {time.perf_counter() - started:.1f} s")
-    return takes_dossiers
+    log(f"generated {products:,} products in {time.perf_counter() - started:.1f} s")
 
 
 class _Provinces:
@@ -147,7 +143,7 @@ class _Provinces:
                           "ends_on": today + timedelta(days=11), "place": "Hội trường tỉnh"})
 
 
-def seed_work(products: int, *, today: date, dossiers_made: bool, log=print) -> int:
+def seed_work(products: int, *, today: date, log=print) -> int:
     """Top the queue records up to ``products`` × 50,000/17,000 dossiers; returns how many
     dossiers were added."""
     from django.db import transaction
@@ -168,7 +164,7 @@ def seed_work(products: int, *, today: date, dossiers_made: bool, log=print) -> 
     criteria = CriteriaSetVersion.objects.get(code="148-rau-cu-qua-hat-tuoi-minh-hoa")
     per_province = _Provinces(today)
     present = Dossier.objects.count()
-    missing = 0 if dossiers_made else max(0, round(products * DOSSIERS_PER_PRODUCT) - present)
+    missing = max(0, round(products * DOSSIERS_PER_PRODUCT) - present)
     items = list(Product.objects.values_list("pk", "producer_id",
                                              "producer__commune__current_province_id")
                  .order_by("pk"))
@@ -256,8 +252,8 @@ def seed_work(products: int, *, today: date, dossiers_made: bool, log=print) -> 
 
 def seed(products: int, *, today: date | None = None, log=print) -> None:
     today = today or date.today()
-    dossiers_made = _generate(products, log)
-    seed_work(products, today=today, dossiers_made=dossiers_made, log=log)
+    _generate(products, log)
+    seed_work(products, today=today, log=log)
 
 
 _CHOSEN: dict[str, int] = {}
