@@ -11,10 +11,9 @@ provincial office of the province with the most products and as the central offi
 the dashboard page, its heaviest chart and a drill-down list N times each, printing p50/p95
 latency and SQL queries per request.
 
-Certificates and dossiers: ``ocop.demo.scale.generate`` is asked for them when it takes a
-``dossiers`` argument (another change extends the generator with dossiers and certificates);
-with a generator that does not make them yet, this script adds its own (``top_up_cycle``), so
-the figures always have certificates, expiries, renewals and dossiers to count.
+Certificates and dossiers come from ``ocop.demo.scale.generate``'s history of the programme
+(rounds, dossiers in every state, decisions, certificates issued, renewed, upgraded, expired and
+revoked), so the figures have expiries, renewals and dossiers to count.
 
 Exit status 1 when any query count at the largest size exceeds the one at the smallest: the
 dashboard must cost the same number of queries whatever the data size.
@@ -23,17 +22,13 @@ dashboard must cost the same number of queries whatever the data size.
 from __future__ import annotations
 
 import argparse
-import inspect
 import os
 import platform
-import random
 import statistics
 import sys
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, timedelta
-from decimal import Decimal
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -49,7 +44,6 @@ DOSSIER_RATIO = 50_000 / 17_000
 SHEET = "1048-rau-cu-qua-hat-tuoi"
 # Statements that only open or close the session write's transaction (see ``time_get``).
 TRANSACTION_CONTROL = ("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE SAVEPOINT")
-BATCH = 2000
 
 
 @dataclass(frozen=True)
@@ -66,97 +60,8 @@ class Row:
 def _generate(products: int) -> None:
     from ocop.demo.scale import generate
 
-    kwargs = {"products": products, "producers": max(1, round(products * PRODUCER_RATIO)),
-              "documents": 0}
-    # Only a generator that knows dossiers is asked for them (see the module docstring).
-    if "dossiers" in inspect.signature(generate).parameters:
-        kwargs["dossiers"] = round(products * DOSSIER_RATIO)
-    generate(**kwargs)
-
-
-def top_up_cycle(products: int) -> None:
-    """Certificates (a first one for about four products in five, renewals and expiries over the
-    last six years) and dossiers (one per product per round, across the states), in bulk, when
-    the generator did not make them."""
-    from django.db import transaction
-
-    from ocop.certificates.models import Certificate, RecognitionDecision
-    from ocop.criteria.models import CriteriaSetVersion
-    from ocop.criteria.services import load_shipped_sets
-    from ocop.dossiers.models import Dossier, DossierState, ProgrammeYear, Round
-    from ocop.registry.models import Product
-    from ocop.rules.certification import certificate_valid_until
-    from ocop.units.models import Unit
-
-    today = date.today()
-    rng = random.Random(f"dashboard:{products}")
-    have = set(Certificate.objects.values_list("product_id", flat=True).distinct())
-    rows = list(Product.objects.exclude(pk__in=have).order_by("pk")
-                .values_list("pk", "producer_id", "producer__commune__current_province_id"))
-    provinces = Unit.objects.filter(era=Unit.Era.CURRENT, level=Unit.Level.PROVINCE)
-    decisions = {}
-    for province in provinces:
-        decisions[province.pk], _ = RecognitionDecision.objects.get_or_create(
-            issuing_unit=province, number="BENCH/QĐ-UBND", defaults={
-                "date": today, "signer_name": "Nguyễn Văn Ký", "signer_title": "Chủ tịch",
-                "level": "province"})
-    serial = Certificate.objects.count()
-    certificates = []
-    for product_id, producer_id, province in rows:
-        if province is None or rng.random() > 0.8:
-            continue
-        issued = today - timedelta(days=rng.randint(0, 6 * 365))
-        stars = rng.choices((3, 4, 5), weights=(72, 27, 1))[0]
-        chain = [issued]
-        # An expired certificate comes back (re-evaluated) about six times in ten.
-        if (issued + timedelta(days=36 * 30)) < today and rng.random() < 0.6:
-            chain.append(issued + timedelta(days=36 * 30 + rng.randint(-60, 200)))
-        for day in chain:
-            if day > today:
-                continue
-            serial += 1
-            certificates.append(Certificate(
-                number=f"OCOP-BENCH-{serial:07d}", product_id=product_id,
-                producer_id=producer_id, decision=decisions[province], stars=stars,
-                total_score=Decimal(50 + 10 * (stars - 2)), issued_on=day,
-                valid_until=certificate_valid_until(day), administered_by_id=province))
-    with transaction.atomic():
-        Certificate.objects.bulk_create(certificates, batch_size=BATCH)
-
-    target = round(products * DOSSIER_RATIO)
-    missing = target - Dossier.objects.count()
-    if missing <= 0:
-        return
-    load_shipped_sets(codes=[SHEET])
-    sheet = CriteriaSetVersion.objects.order_by("pk").first()
-    rounds = {}
-    for province in provinces:
-        year, _ = ProgrammeYear.objects.get_or_create(province=province, year=today.year)
-        rounds[province.pk] = []
-        for number in (1, 2, 3):
-            r, _ = Round.objects.get_or_create(
-                programme_year=year, level="province", number=number, issuing_unit=province,
-                defaults={"name": f"Đợt {number}", "opens_on": date(today.year, 1, 1),
-                          "submission_deadline": date(today.year, 3 * number, 1),
-                          "evaluation_deadline": date(today.year, 3 * number + 1, 1),
-                          "recognition_deadline": date(today.year, 3 * number + 2, 1)})
-            rounds[province.pk].append(r)
-    states = list(DossierState.values)
-    everyone = list(Product.objects.order_by("pk")
-                    .values_list("pk", "producer_id", "producer__commune__current_province_id"))
-    dossiers = []
-    while len(dossiers) < missing:
-        product_id, producer_id, province = rng.choice(everyone)
-        if province is None:
-            continue
-        state = rng.choice(states)
-        the_round = rng.choice(rounds[province])
-        dossiers.append(Dossier(
-            product_id=product_id, producer_id=producer_id, criteria_set=sheet, state=state,
-            requested_round=the_round, target_stars=rng.choices((3, 4, 5), (60, 35, 5))[0],
-            round=the_round if state not in ("draft", "submitted", "withdrawn") else None))
-    with transaction.atomic():
-        Dossier.objects.bulk_create(dossiers, batch_size=BATCH)
+    generate(products=products, producers=max(1, round(products * PRODUCER_RATIO)),
+             documents=0, dossiers=round(products * DOSSIER_RATIO))
 
 
 def seed(products: int, *, log=print) -> None:
@@ -164,7 +69,6 @@ def seed(products: int, *, log=print) -> None:
 
     started = time.perf_counter()
     _generate(products)
-    top_up_cycle(products)
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     log(f"seeded {products:,} products in {time.perf_counter() - started:.1f} s")

@@ -7,24 +7,20 @@ largest province) at national scale.
 Creates a fresh database (an SQLite file under var/bench/ by default, or a throw-away
 PostgreSQL database given postgres://…), loads the whole administrative map and the
 classification, seeds national-scale producers and products with ``ocop.demo.scale.generate``
-(about 17,000 OCOP products, ocop-facts §3.1) and their certificates: through the generator when
-it makes them (its cycle history), otherwise here, one or two per product issued over the last
-four years with a few revoked. Then builds last month's summary report for the
-nation and for the province with the most products exactly as the worker does
+(about 17,000 products, ocop-facts §3.1) with the generator's certificate history. Then
+builds last month's summary report for the nation and for the province with the most products
+exactly as the worker does
 (``services.build``), printing the time of each step (figures, Excel, PDF) and the sizes.
 """
 
 from __future__ import annotations
 
 import argparse
-import inspect
 import os
 import platform
-import random
 import sys
 import time
-from datetime import date, timedelta
-from decimal import Decimal
+from datetime import date
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -39,65 +35,14 @@ PRODUCER_RATIO = 10_000 / 17_000  # producers per product nationally (ocop-facts
 
 
 def seed(products: int, *, today: date, log=print) -> None:
-    """National-scale producers, products and certificates."""
-    from ocop.certificates.models import Certificate
+    """National-scale producers and products with the programme's history up to ``today``
+    (rounds, dossiers, decisions, certificates: ``ocop.demo.scale.generate``)."""
     from ocop.demo import scale
 
     started = time.perf_counter()
-    options = {"products": products, "producers": max(1, round(products * PRODUCER_RATIO)),
-               "documents": 0}
-    accepts = inspect.signature(scale.generate).parameters
-    # Newer generators write the programme's history (rounds, dossiers, decisions and
-    # certificates up to ``today``); an older one only the registry, and the certificates are
-    # issued here instead.
-    if "today" in accepts:
-        options["today"] = today
-    if "certificates" in accepts:
-        options["certificates"] = products
-    scale.generate(**options)
-    if not Certificate.objects.exists():
-        issue_certificates(today)
+    scale.generate(products=products, producers=max(1, round(products * PRODUCER_RATIO)),
+                   documents=0, today=today)
     log(f"seeded {products:,} products in {time.perf_counter() - started:.1f} s")
-
-
-def issue_certificates(today: date, seed: int = 2025) -> int:
-    """Certificates for every product that has none (bench data only): issued over the four
-    years before ``today``, 36 months valid, one in five renewed, one in a hundred revoked."""
-    from ocop.certificates.models import Certificate, RecognitionDecision
-    from ocop.registry.models import Product
-    from ocop.rules.certification import certificate_valid_until
-    from ocop.units.models import Unit
-
-    rng = random.Random(seed)
-    decisions: dict[str, RecognitionDecision] = {}
-    rows = []
-    products = (Product.objects.filter(certificates__isnull=True)
-                .values_list("pk", "producer_id", "producer__commune__current_province_id"))
-    for n, (pk, producer, province) in enumerate(products.iterator(), start=1):
-        if province not in decisions:
-            decisions[province] = RecognitionDecision.objects.create(
-                number=f"BENCH/{province}", date=today - timedelta(days=4 * 365),
-                signer_name="Người ký", signer_title="Chủ tịch", level="province",
-                issuing_unit=Unit.objects.get(pk=province))
-        issued = today - timedelta(days=rng.randrange(4 * 365))
-        stars = rng.choices((3, 4, 5), weights=(70, 28, 2))[0]
-        revoked = issued + timedelta(days=rng.randrange(1, 300)) if rng.random() < 0.01 else None
-        if revoked and revoked >= today:
-            revoked = None
-        rows.append(Certificate(
-            number=f"OCOP-B-{n:06d}", product_id=pk, producer_id=producer,
-            decision=decisions[province], stars=stars, total_score=Decimal(50 + stars * 8),
-            issued_on=issued, valid_until=certificate_valid_until(issued), revoked_on=revoked,
-            administered_by_id=province))
-        if rng.random() < 0.2 and issued < today - timedelta(days=400):
-            again = issued + timedelta(days=rng.randrange(300, 400))
-            rows.append(Certificate(
-                number=f"OCOP-R-{n:06d}", product_id=pk, producer_id=producer,
-                decision=decisions[province], stars=min(5, stars + 1),
-                total_score=Decimal(90), issued_on=again,
-                valid_until=certificate_valid_until(again), administered_by_id=province))
-    Certificate.objects.bulk_create(rows, batch_size=2000)
-    return len(rows)
 
 
 def build(scope, today: date) -> dict[str, float | int]:
