@@ -15,6 +15,7 @@ again.
 
 from __future__ import annotations
 
+import itertools
 import random
 from dataclasses import dataclass, field
 from datetime import date
@@ -24,7 +25,7 @@ from django.db import transaction
 
 from ocop.accounts.models import User
 from ocop.certificates import services as certificates
-from ocop.certificates.models import Certificate
+from ocop.certificates.models import Certificate, RecognitionDecision
 from ocop.criteria import publishing as criteria_publishing
 from ocop.criteria import selectors as criteria_selectors
 from ocop.criteria.engine import answers_reaching
@@ -35,6 +36,7 @@ from ocop.evaluation import rules, services
 from ocop.evaluation.models import Council, MemberRole
 from ocop.rules.certification import is_certifiable
 from ocop.rules.levels import DISTRICT, PROVINCE
+from ocop.units.models import Unit
 from ocop.units.names import official_name
 
 
@@ -78,6 +80,15 @@ def _score(council: Council, dossier: Dossier, members: list[User], targets: lis
         services.save_draft(actor=user, dossier=dossier,
                             answers=answers_reaching(engine_set, target))
         services.submit_sheet(actor=user, dossier=dossier)
+
+
+def _free_number(unit: Unit | None, start: int) -> str:
+    """The first decision number from ``start`` on that ``unit`` has not used: the numbers
+    follow round ids, which on PostgreSQL keep counting across runs, so they may land on a
+    number the paper records (ocop.demo.paper) already gave the same district or province."""
+    taken = set(RecognitionDecision.objects.filter(issuing_unit=unit)
+                .values_list("number", flat=True))
+    return next(f"{n}/QĐ-UBND" for n in itertools.count(start) if f"{n}/QĐ-UBND" not in taken)
 
 
 @transaction.atomic
@@ -140,7 +151,8 @@ def build_results(*, seed: int = 2024, today: date) -> DemoResults:
         if recognise:
             services.recognise(
                 actor=office, round=round_, dossier_ids=recognise,
-                number=f"{200 + round_.pk}/QĐ-UBND", decision_date=date(2024, 12, 10),
+                number=_free_number(round_.issuing_unit, 200 + round_.pk),
+                decision_date=date(2024, 12, 10),
                 signer_name="Nguyễn Văn Hùng", signer_title="Chủ tịch Ủy ban nhân dân",
                 today=date(2024, 12, 10),
             )
@@ -154,9 +166,10 @@ def build_results(*, seed: int = 2024, today: date) -> DemoResults:
                                      today=province_round.evaluation_deadline)
         by_round.setdefault(province_round.pk, []).append(dossier.pk)
     for round_pk, ids in sorted(by_round.items()):
+        province_round = Round.objects.select_related("issuing_unit").get(pk=round_pk)
         services.recognise(
-            actor=office, round=Round.objects.get(pk=round_pk),
-            dossier_ids=ids, number=f"{1500 + round_pk}/QĐ-UBND",
+            actor=office, round=province_round,
+            dossier_ids=ids, number=_free_number(province_round.issuing_unit, 1500 + round_pk),
             decision_date=date(2024, 12, 12), signer_name="Lê Ánh Dương",
             signer_title="Phó Chủ tịch Ủy ban nhân dân tỉnh", today=date(2024, 12, 12),
         )
