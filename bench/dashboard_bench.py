@@ -24,7 +24,6 @@ from __future__ import annotations
 import argparse
 import os
 import platform
-import statistics
 import sys
 import time
 from collections.abc import Iterable
@@ -43,7 +42,6 @@ PRODUCER_RATIO = 10_000 / 17_000
 DOSSIER_RATIO = 50_000 / 17_000
 SHEET = "1048-rau-cu-qua-hat-tuoi"
 # Statements that only open or close the session write's transaction (see ``time_get``).
-TRANSACTION_CONTROL = ("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE SAVEPOINT")
 
 
 @dataclass(frozen=True)
@@ -74,30 +72,6 @@ def seed(products: int, *, log=print) -> None:
     log(f"seeded {products:,} products in {time.perf_counter() - started:.1f} s")
 
 
-def time_get(client, url: str, requests: int, who: str) -> benchdb.Timing:
-    """``benchdb.time_get``, counting the queries of the page itself: the session's "last
-    seen" stamp is rewritten once a minute (ocop/accounts/session_limits.py; an UPDATE in its
-    own transaction), so a slow series of requests would otherwise count that write in some of
-    them and a fast one not."""
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    response = client.get(url)
-    if response.status_code != 200:
-        raise SystemExit(f"{url} as {who}: HTTP {response.status_code}")
-    times: list[float] = []
-    queries = 0
-    for _ in range(requests):
-        with CaptureQueriesContext(connection) as ctx:
-            started = time.perf_counter()
-            response = client.get(url)
-            times.append((time.perf_counter() - started) * 1000)
-        if response.status_code != 200:
-            raise SystemExit(f"{url} as {who}: HTTP {response.status_code}")
-        own = [q for q in ctx.captured_queries if "django_session" not in q["sql"]
-               and not q["sql"].startswith(TRANSACTION_CONTROL)]
-        queries = max(queries, len(own))
-    return benchdb.Timing(statistics.median(times), benchdb.percentile(times, 95), queries)
 
 
 def measure(size: int, requests: int) -> list[Row]:
@@ -129,7 +103,7 @@ def measure(size: int, requests: int) -> list[Row]:
                      (f"chart {chart}", reverse("dashboards:chart", args=[chart])),
                      ("drill valid", reverse("dashboards:products") + "?set=valid")]
         for label, url in endpoints:
-            timing = time_get(client, url, requests, user.username)
+            timing = benchdb.time_get(client, url, requests, user.username)
             rows.append(Row(size, who, label, timing.p50_ms, timing.p95_ms, timing.queries,
                             visible))
     return rows
@@ -146,13 +120,7 @@ def print_table(rows: Iterable[Row], out=sys.stdout) -> None:
 
 
 def query_growth(rows: list[Row]) -> list[str]:
-    sizes = sorted({r.size for r in rows})
-    small = {(r.who, r.endpoint): r.queries for r in rows if r.size == sizes[0]}
-    return [
-        f"{r.who} {r.endpoint}: {small[(r.who, r.endpoint)]} → {r.queries} queries"
-        for r in rows
-        if r.size == sizes[-1] and r.queries > small.get((r.who, r.endpoint), r.queries)
-    ]
+    return benchdb.query_growth(rows, lambda r: f"{r.who} {r.endpoint}")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -114,11 +114,7 @@ def print_table(rows: Iterable[Row], out=sys.stdout) -> None:
 
 
 def query_growth(rows: list[Row]) -> list[str]:
-    sizes = sorted({r.size for r in rows})
-    small = {(r.who, r.export): r.queries for r in rows if r.size == sizes[0]}
-    return [f"{r.who} {r.export}: {small[(r.who, r.export)]} → {r.queries} queries"
-            for r in rows
-            if r.size == sizes[-1] and r.queries > small.get((r.who, r.export), r.queries)]
+    return benchdb.query_growth(rows, lambda r: f"{r.who} {r.export}")
 
 
 def main(argv: list[str] | None = None) -> int:

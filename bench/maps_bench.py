@@ -146,10 +146,7 @@ def print_table(rows: list[Row], out=sys.stdout) -> None:
 
 
 def query_growth(rows: list[Row]) -> list[str]:
-    sizes = sorted({r.size for r in rows})
-    small = {r.what: r.queries for r in rows if r.size == sizes[0]}
-    return [f"{r.what}: {small[r.what]} → {r.queries} queries"
-            for r in rows if r.size == sizes[-1] and r.queries > small.get(r.what, r.queries)]
+    return benchdb.query_growth(rows, lambda r: r.what)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -114,14 +114,7 @@ def print_table(rows: Iterable[Row], out=sys.stdout) -> None:
 
 
 def query_growth(rows: list[Row]) -> list[str]:
-    """(user, endpoint) pairs whose query count at the largest size exceeds the smallest's."""
-    sizes = sorted({r.size for r in rows})
-    small = {(r.who, r.endpoint): r.queries for r in rows if r.size == sizes[0]}
-    return [
-        f"{r.who} {r.endpoint}: {small[(r.who, r.endpoint)]} → {r.queries} queries"
-        for r in rows
-        if r.size == sizes[-1] and r.queries > small.get((r.who, r.endpoint), r.queries)
-    ]
+    return benchdb.query_growth(rows, lambda r: f"{r.who} {r.endpoint}")
 
 
 def main(argv: list[str] | None = None) -> int:

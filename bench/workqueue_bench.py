@@ -326,11 +326,7 @@ def print_table(rows: Iterable[Row], out=sys.stdout) -> None:
 
 
 def query_growth(rows: list[Row]) -> list[str]:
-    """People whose query count at the largest size exceeds the one at the smallest."""
-    sizes = sorted({r.size for r in rows})
-    small = {r.who: r.queries for r in rows if r.size == sizes[0]}
-    return [f"{r.who}: {small[r.who]} → {r.queries} queries" for r in rows
-            if r.size == sizes[-1] and r.queries > small.get(r.who, r.queries)]
+    return benchdb.query_growth(rows, lambda r: r.who)
 
 
 def main(argv: list[str] | None = None) -> int:
