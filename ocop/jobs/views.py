@@ -27,7 +27,9 @@ def _context(request: HttpRequest, pk: UUID) -> dict[str, Any]:
     if job is None:
         raise Http404
     follow = KINDS[job.kind].follow
-    return {"job": job, "poll": POLL_SECONDS,
+    # A kind with ``follow`` keeps no file of its own here (an import's outcome, a report whose
+    # files live with the report), so the job's retention says nothing about it.
+    return {"job": job, "poll": POLL_SECONDS, "keeps_file": follow is None,
             "follow": follow(job) if follow is not None and job.finished else None}
 
 

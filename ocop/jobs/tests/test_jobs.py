@@ -224,6 +224,7 @@ def test_status_fragment_follows_the_job(chain, monkeypatch) -> None:
     assert 'role="alert"' in html and "Không tạo được tệp: Hết giấy." in html
     page = client.get(reverse("jobs:detail", args=[job.pk])).content.decode()
     assert "<h1>Tờ tem lô VS-2025-01, sê-ri 1–30</h1>" in page and 'id="job-status"' in page
+    assert "Tệp được giữ trong thời gian có hạn." in page  # a job that keeps its own file
 
 
 def test_expired_results_are_removed(chain, django_capture_on_commit_callbacks,

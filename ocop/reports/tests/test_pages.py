@@ -32,6 +32,8 @@ def test_office_requests_a_q3_report_and_downloads_both_files(
     report = Report.objects.get()
     status = client.get(f"/tac-vu/{job.pk}/").content.decode()
     assert f"/bao-cao/{report.pk}/" in status and "Xem và tải báo cáo (Excel, PDF)" in status
+    # The report's files live with the report, not for the job's limited time.
+    assert "Tệp được giữ trong thời gian có hạn" not in status
     detail = client.get(f"/bao-cao/{report.pk}/").content.decode()
     assert "Báo cáo OCOP Thành phố Bắc Ninh, Quý III/2024" in detail
     assert "Tải về Excel" in detail and "Tải về PDF" in detail
