@@ -195,8 +195,59 @@ STATICFILES_FINDERS = [
 WHITENOISE_MIMETYPES = {".geojson": "application/geo+json"}
 MEDIA_URL = "/media/"  # required by FileSystemStorage; nothing is served there
 MEDIA_ROOT = Path(env("MEDIA_ROOT", default=str(BASE_DIR / "var" / "media")))
+
+
+def s3_storage(*, endpoint_url: str | None, bucket: str, access_key: str, secret_key: str,
+               region: str) -> dict:
+    """The ``default`` storage on an S3-API bucket (django-storages; docs/file-storage.md).
+
+    The bucket stays private: objects are written with the private ACL, and the app never hands
+    out an object URL: downloads are streamed by ``ocop.core.files.serve_protected`` after the
+    permission check. ``querystring_auth`` stays on (with a one-minute lifetime) so that a stray
+    ``.url`` could only ever give a short-lived signed address, never a public one.
+    """
+    return {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": bucket,
+            "endpoint_url": endpoint_url,
+            "access_key": access_key,
+            "secret_key": secret_key,
+            "region_name": region,
+            "default_acl": "private",
+            "querystring_auth": True,
+            "querystring_expire": 60,
+            "signature_version": "s3v4",
+            # S3-compatible servers on a host name or address of their own take path-style
+            # requests (virtual-host style would need a DNS name per bucket); AWS takes both.
+            "addressing_style": "path" if endpoint_url else None,
+            # Names are random (ocop.core.files.UnguessableUploadTo) and never reused, as on disk.
+            "file_overwrite": False,
+            # A download read through the storage API beyond this size spools to a temporary
+            # file instead of memory.
+            "max_memory_size": 2_621_440,
+        },
+    }
+
+
+# STORAGE_BACKEND: "local" (the embedded default: files under MEDIA_ROOT) or "s3" (an S3-API
+# bucket, the national topology; docs/file-storage.md).
+STORAGE_BACKEND = env("STORAGE_BACKEND", default="local")
+if STORAGE_BACKEND == "local":
+    _default_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+elif STORAGE_BACKEND == "s3":
+    _default_storage = s3_storage(
+        endpoint_url=env("S3_ENDPOINT_URL", default=None) or None,
+        bucket=env("S3_BUCKET"),
+        access_key=env("S3_ACCESS_KEY_ID"),
+        secret_key=env("S3_SECRET_ACCESS_KEY"),
+        region=env("S3_REGION", default="us-east-1"),
+    )
+else:
+    raise ImproperlyConfigured(
+        f"STORAGE_BACKEND must be 'local' or 's3', not {STORAGE_BACKEND!r}")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _default_storage,
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if not DEBUG
@@ -204,7 +255,8 @@ STORAGES = {
     },
 }
 # Stored files are served only by permission-checked views (ocop.core.files); no URL maps
-# MEDIA_ROOT. SENDFILE_BACKEND: "development" streams through Django, "nginx" hands the transfer
+# MEDIA_ROOT (with STORAGE_BACKEND=s3 they are streamed from the bucket). SENDFILE_BACKEND:
+# "development" streams through Django, "nginx" hands the transfer
 # to the front server (X-Accel-Redirect to the internal location SENDFILE_URL), "simple" reads
 # the file into the response; any other value is a django-sendfile2 backend module path.
 _SENDFILE_BACKENDS = {name: f"django_sendfile.backends.{name}"

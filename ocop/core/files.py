@@ -1,10 +1,13 @@
 """Stored files: unguessable names on disk and downloads only through permission-checked views.
 
-No URL serves ``MEDIA_ROOT``. Each app's view first finds the record through its own scoped
-selector (a record outside the user's reach is a 404, like a missing one) and then hands the
-field to :func:`serve_protected`, which streams it through django-sendfile2: through Django by
-default, or with ``SENDFILE_BACKEND=nginx`` as an ``X-Accel-Redirect`` to the front server's
-``internal`` location (docs/accounts-and-security.md, "Stored files").
+No URL serves ``MEDIA_ROOT`` or the bucket. Each app's view first finds the record through its
+own scoped selector (a record outside the user's reach is a 404, like a missing one) and then
+hands the field to :func:`serve_protected`. A file on the local disk goes through
+django-sendfile2: through Django by default, or with ``SENDFILE_BACKEND=nginx`` as an
+``X-Accel-Redirect`` to the front server's ``internal`` location (docs/accounts-and-security.md,
+"Stored files"). A file in object storage (``STORAGE_BACKEND=s3``) has no local path: it is read
+from the private bucket with the app's credentials and streamed in the response, so no object
+address ever leaves the server (docs/file-storage.md says why not a signed-URL redirect).
 
 Stored names are ``<prefix>/<aa>/<32 hex digits><.ext>``: 128 random bits, so a name seen once
 says nothing about any other file. The original name lives in a model field and is given back
@@ -14,12 +17,13 @@ guessed from it.
 
 from __future__ import annotations
 
+import mimetypes
 import re
 import secrets
 from pathlib import PurePosixPath
 
 from django.db.models.fields.files import FieldFile
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext as _
 from django_sendfile import sendfile
@@ -55,19 +59,33 @@ def serve_protected(request: HttpRequest, fieldfile: FieldFile | None, download_
                     content_type: str | None = None) -> HttpResponse:
     """Send a stored file whose record the caller has already checked the user may read.
 
-    An empty field or a file missing on disk is the same Vietnamese 404 as a record out of
-    reach, never a 500. ``public`` only loosens caching (product photos); everything else is
-    ``private, no-store`` so that no shared cache keeps a confidential document.
-    ``content_type`` is guessed from the stored name unless the caller knows it.
+    An empty field or a file missing from the disk or the bucket is the same Vietnamese 404 as
+    a record out of reach, never a 500. ``public`` only loosens caching (product photos);
+    everything else is ``private, no-store`` so that no shared cache keeps a confidential
+    document. ``content_type`` is guessed from the stored name unless the caller knows it.
     """
     if not fieldfile:
         raise Http404(_("Không tìm thấy tệp."))
+    name = download_name or PurePosixPath(fieldfile.name).name
     try:
-        path = fieldfile.path
-        response = sendfile(request, path, attachment=as_attachment,
-                            attachment_filename=download_name or PurePosixPath(path).name,
-                            mimetype=content_type or None)
+        response = _send(request, fieldfile, name, as_attachment=as_attachment,
+                         content_type=content_type)
     except (Http404, FileNotFoundError):
         raise Http404(_("Không tìm thấy tệp.")) from None
     response["Cache-Control"] = "public, max-age=3600" if public else "private, no-store"
     return response
+
+
+def _send(request: HttpRequest, fieldfile: FieldFile, download_name: str, *,
+          as_attachment: bool, content_type: str | None) -> HttpResponse:
+    storage = fieldfile.storage
+    try:
+        path = storage.path(fieldfile.name)
+    except NotImplementedError:
+        # Object storage: opening checks that the object exists (FileNotFoundError if not).
+        stored = storage.open(fieldfile.name, "rb")
+        guessed = mimetypes.guess_type(fieldfile.name)[0] or "application/octet-stream"
+        return FileResponse(stored, as_attachment=as_attachment, filename=download_name,
+                            content_type=content_type or guessed)
+    return sendfile(request, path, attachment=as_attachment, attachment_filename=download_name,
+                    mimetype=content_type or None)

@@ -311,3 +311,31 @@ def test_sendfile_backend_is_chosen_by_environment(value, backend):
         cwd=Path(__file__).resolve().parents[3], capture_output=True, text=True, timeout=60,
         check=True)
     assert result.stdout.split() == [backend, "True"]
+
+
+def _settings_in_subprocess(env: dict[str, str]) -> subprocess.CompletedProcess:
+    clean = {k: v for k, v in os.environ.items()
+             if not k.startswith(("S3_", "STORAGE_BACKEND"))}
+    code = ("from django.conf import settings; s = settings.STORAGES['default']; "
+            "o = s.get('OPTIONS', {}); print(s['BACKEND'], o.get('bucket_name'), "
+            "o.get('default_acl'), o.get('querystring_auth'), o.get('region_name'), "
+            "o.get('addressing_style'))")
+    return subprocess.run(  # noqa: S603 — our own interpreter and settings
+        [sys.executable, "-c", code],
+        env={**clean, **env, "DJANGO_SETTINGS_MODULE": "ocop.settings"},
+        cwd=Path(__file__).resolve().parents[3], capture_output=True, text=True, timeout=60,
+        check=False)
+
+
+def test_storage_backend_is_chosen_by_environment():
+    local = _settings_in_subprocess({})
+    assert local.stdout.split()[0] == "django.core.files.storage.FileSystemStorage"
+    s3 = _settings_in_subprocess({
+        "STORAGE_BACKEND": "s3", "S3_ENDPOINT_URL": "http://127.0.0.1:9000",
+        "S3_BUCKET": "ocop-files", "S3_ACCESS_KEY_ID": "k", "S3_SECRET_ACCESS_KEY": "s"})
+    assert s3.stdout.split() == ["storages.backends.s3.S3Storage", "ocop-files", "private",
+                                 "True", "us-east-1", "path"]
+    missing = _settings_in_subprocess({"STORAGE_BACKEND": "s3"})
+    assert missing.returncode != 0 and "S3_BUCKET" in missing.stderr
+    wrong = _settings_in_subprocess({"STORAGE_BACKEND": "ftp"})
+    assert wrong.returncode != 0 and "STORAGE_BACKEND must be 'local' or 's3'" in wrong.stderr
