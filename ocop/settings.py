@@ -255,10 +255,10 @@ STORAGES = {
     },
 }
 # Stored files are served only by permission-checked views (ocop.core.files); no URL maps
-# MEDIA_ROOT (with STORAGE_BACKEND=s3 they are streamed from the bucket). SENDFILE_BACKEND:
-# "development" streams through Django, "nginx" hands the transfer
-# to the front server (X-Accel-Redirect to the internal location SENDFILE_URL), "simple" reads
-# the file into the response; any other value is a django-sendfile2 backend module path.
+# MEDIA_ROOT (with STORAGE_BACKEND=s3 they are streamed from the bucket). SENDFILE_BACKEND
+# (local disk only): "development" streams through Django, "nginx" hands the transfer to the
+# front server (X-Accel-Redirect to the internal location SENDFILE_URL), "simple" reads the
+# file into the response; any other value is a django-sendfile2 backend module path.
 _SENDFILE_BACKENDS = {name: f"django_sendfile.backends.{name}"
                       for name in ("development", "simple", "nginx", "xsendfile", "mod_wsgi")}
 _sendfile_backend = env("SENDFILE_BACKEND", default="development")
