@@ -32,12 +32,14 @@ from ocop.core.tests.test_files import (
     body,
     clients,
     outcome,
+    png,
     record,
 )
 from ocop.dossiers.testing import PDF, cycle
 from ocop.evaluation.tests.conftest import ev
 from ocop.jobs.models import Job
 from ocop.jobs.testing import export_rows, start_and_download
+from ocop.registry import services as registry_services
 from ocop.registry.models import EvidenceDocument, Producer
 from ocop.registry.tests.conftest import world
 from ocop.registry.tests.test_excel import check, confirm, producer_row, xlsx
@@ -199,3 +201,27 @@ def test_an_upload_through_the_form_lands_in_the_bucket(world, client, s3, setti
     hanoi = login_client(make_user(Role.PROVINCE_OFFICE, unit=world.units.ha_noi))
     refused = hanoi.get(file_url)
     assert refused.status_code == 404 and b"form upload" not in refused.content
+
+
+def test_a_replaced_photo_and_a_deleted_document_leave_the_bucket(
+        world, s3, django_capture_on_commit_callbacks):
+    product = world.products["own"]
+    with django_capture_on_commit_callbacks(execute=True):
+        registry_services.update_product(actor=None, product=product, data={},
+                                         image=SimpleUploadedFile("anh.png", png()))
+    first = type(product).objects.get(pk=product.pk).image.name
+    assert first in s3.object_keys()
+    with django_capture_on_commit_callbacks(execute=True):
+        registry_services.update_product(actor=None, product=product, data={},
+                                         image=SimpleUploadedFile("anh-moi.png", png()))
+    second = type(product).objects.get(pk=product.pk).image.name
+    assert second in s3.object_keys() and first not in s3.object_keys()
+
+    document = registry_services.create_document(
+        actor=None, producer=world.producers["own"], data={"doc_type": "other"},
+        file=SimpleUploadedFile("a.pdf", PDF))
+    key = document.file.name
+    assert key in s3.object_keys()
+    with django_capture_on_commit_callbacks(execute=True):
+        registry_services.delete_document(actor=None, document=document)
+    assert key not in s3.object_keys()
