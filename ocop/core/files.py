@@ -6,7 +6,7 @@ hands the field to :func:`serve_protected`. A file on the local disk goes throug
 django-sendfile2: through Django by default, or with ``SENDFILE_BACKEND=nginx`` as an
 ``X-Accel-Redirect`` to the front server's ``internal`` location (docs/accounts-and-security.md,
 "Stored files"). A file in object storage (``STORAGE_BACKEND=s3``) has no local path: it is read
-from the private bucket with the app's credentials and streamed in the response, so no object
+from the private bucket with the app's credentials and sent in the response, so no object
 address ever leaves the server (docs/file-storage.md says why not a signed-URL redirect).
 
 Stored names are ``<prefix>/<aa>/<32 hex digits><.ext>``: 128 random bits, so a name seen once
