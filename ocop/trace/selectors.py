@@ -8,7 +8,7 @@ from datetime import UTC
 from typing import Any
 
 from django.core import signing
-from django.db.models import Count, F, Max, Q, QuerySet
+from django.db.models import Count, Max, Q, QuerySet
 from django.db.models.functions import TruncDate
 from django.http import QueryDict
 from django.utils import timezone
@@ -302,14 +302,20 @@ def lot_list(user: User, q: str = "") -> QuerySet:
     return search(lots_for(user), q, folded=("product__search_text",), codes=("code",))
 
 
-def lot_journey(lot: Lot) -> QuerySet[LotEvent]:
-    """The lot's own events, oldest first, with their EPCIS event.
+def lot_journey(lot: Lot) -> list[LotEvent]:
+    """The lot's own events, oldest first, each with its EPCIS event loaded.
 
-    ``occurred_at`` is the event's ``event_time`` (services._link), so the join names the
-    partition key: on PostgreSQL each row's event is looked up in its month's partition only.
+    Two queries rather than a join: ``occurred_at`` is the event's ``event_time``
+    (services._link), so the events are fetched by id *and* their times as constants, and on
+    PostgreSQL the planner reads only the partitions of those months (a join would probe
+    every month's partition).
     """
-    return (LotEvent.objects.filter(lot=lot, event__event_time=F("occurred_at"))
-            .select_related("event"))
+    rows = list(LotEvent.objects.filter(lot=lot))
+    events = EpcisEvent.objects.filter(pk__in={r.event_id for r in rows},
+                                       event_time__in={r.occurred_at for r in rows}).in_bulk()
+    for row in rows:
+        row.event = events[row.event_id]
+    return rows
 
 
 def batches_for(user: User) -> QuerySet:
