@@ -31,6 +31,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, models, transaction
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Count
 from django.db.models.functions import TruncDate, TruncMonth
 from django.utils import timezone
@@ -216,7 +217,8 @@ def create_partition(cursor, table: str, key: str, month: date) -> None:
     cursor.execute("SET CONSTRAINTS ALL DEFERRED")
 
 
-def convert_table(table: str, key: str, months: Iterable[date]) -> None:
+def convert_table(table: str, key: str, months: Iterable[date], *,
+                  using: BaseDatabaseWrapper = connection) -> None:
     """Turn the plain ``table`` into one partitioned by month on ``key`` (migration 0006).
 
     Run inside the migration's transaction: a partitioned copy with the same columns, defaults,
@@ -224,11 +226,11 @@ def convert_table(table: str, key: str, months: Iterable[date]) -> None:
     the table dropped (a partitioned table can only be referenced through a key that holds the
     partition key); the old table dropped and the new one renamed; then the primary key becomes
     (id, key), each unique constraint gains ``key``, and the indexes are built again under their
-    own names (Django's migrations keep finding them).
+    own names (Django's migrations keep finding them). ``using``: the migration's connection.
     """
-    quote = connection.ops.quote_name
+    quote = using.ops.quote_name
     new = quote(f"{table}__partitioned")
-    with connection.cursor() as cursor:
+    with using.cursor() as cursor:
         cursor.execute("SELECT indexdef FROM pg_indexes WHERE schemaname = current_schema() AND "
                        "tablename = %s AND indexname NOT IN (SELECT conname FROM pg_constraint "
                        "WHERE conrelid = %s::regclass)", [table, table])
@@ -324,12 +326,17 @@ class MonthResult:
     dropped_partition: bool = False
 
 
-def _pinned_sql(key: str) -> str:
-    """Ids of the month's events the platform's own records point at (kept whatever their age:
-    a stamp on a product is scanned years after packing, and the lot page shows its journey)."""
-    return (f"SELECT id FROM trace_epcisevent WHERE {key} >= %s AND {key} < %s AND ("  # noqa: S608
-            "id IN (SELECT event_id FROM trace_lotevent) OR "
-            "id IN (SELECT event_id FROM trace_stamprange WHERE event_id IS NOT NULL))")
+def _pinned(column: str) -> str:
+    """SQL: the event ``t.<column>`` is one the platform's own records point at. Such events are
+    kept whatever their age: a stamp on a product is scanned years after packing, and the lot
+    page shows its journey. EXISTS, so that the planner uses anti/semi joins on the indexed
+    ``event_id`` columns (``NOT IN (subquery)`` can fall back to a subplan per row)."""
+    return (f"(EXISTS (SELECT 1 FROM trace_lotevent l WHERE l.event_id = t.{column}) OR "  # noqa: S608
+            f"EXISTS (SELECT 1 FROM trace_stamprange r WHERE r.event_id = t.{column}))")
+
+
+# The column of each events-family table that names the event.
+_EVENT_COLUMN = {"trace_epcisevent": "id", "trace_eventepc": "event_id"}
 
 
 def _months_to_remove(family: Family, before: date) -> list[date]:
@@ -348,8 +355,9 @@ def _months_to_remove(family: Family, before: date) -> list[date]:
 
 def _write_archive(model: type[models.Model], key: str, month: date, folder: Path
                    ) -> tuple[Path, int, int]:
-    """The month's rows of ``model`` as gzip JSON lines (one ``.values()`` dict per line, in id
-    order); returns (path, rows, sum of ids). A file of the same name is never overwritten."""
+    """The month's rows of ``model`` as gzip JSON lines (one object per line, in id order) in
+    ``<final name>.partial``; returns (that path, rows, sum of ids). The final name is never
+    one that exists already."""
     start, end = bounds(month)
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{model._meta.db_table}_{month:%Y-%m}.jsonl.gz"
@@ -363,8 +371,7 @@ def _write_archive(model: type[models.Model], key: str, month: date, folder: Pat
             out.write(line + "\n")
             rows += 1
             total += row_id
-    partial.rename(path)
-    return path, rows, total
+    return partial, rows, total
 
 
 def _json_rows(model: type[models.Model], key: str, start: datetime, end: datetime
@@ -417,17 +424,15 @@ def _fold_scans(month: date) -> int:
     return len(counts)
 
 
-def _db_rows(table: str, key: str, month: date, *, except_pinned: str = "") -> tuple[int, int]:
+def _db_rows(table: str, key: str, month: date, *, except_pinned: bool = False
+             ) -> tuple[int, int]:
+    """(rows, sum of ids) of the month in ``table``; without the pinned events if asked."""
     start, end = bounds(month)
-    params: list = [start, end]
-    condition = ""
-    if except_pinned:
-        condition = f" AND {except_pinned} NOT IN ({_pinned_sql(key)})"
-        params += [start, end]
+    condition = f" AND NOT {_pinned(_EVENT_COLUMN[table])}" if except_pinned else ""
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT count(*), COALESCE(SUM(id), 0) FROM "  # noqa: S608
-                       f"{connection.ops.quote_name(table)} WHERE {key} >= %s AND {key} < %s"
-                       f"{condition}", params)
+                       f"{connection.ops.quote_name(table)} t WHERE {key} >= %s AND {key} < %s"
+                       f"{condition}", [start, end])
         count, total = cursor.fetchone()
     return count, int(total)
 
@@ -437,7 +442,6 @@ def _remove(family: Family, month: date, result: MonthResult) -> None:
     quote = connection.ops.quote_name
     start, end = bounds(month)
     key = family.key
-    pinned_column = {"trace_epcisevent": "id", "trace_eventepc": "event_id"}
     with connection.cursor() as cursor:
         partitioned = is_partitioned(family.tables[0]) and month in existing_months(
             family.tables[0])
@@ -446,11 +450,10 @@ def _remove(family: Family, month: date, result: MonthResult) -> None:
             # for the month any more, they land in DEFAULT.
             keep: list[tuple[str, str]] = []
             for table in family.tables:
-                column = pinned_column.get(table)
-                if column:
+                if table in _EVENT_COLUMN:
                     cursor.execute(f"CREATE TEMP TABLE {quote(table + '_keep')} ON COMMIT DROP "  # noqa: S608
-                                   f"AS SELECT * FROM {quote(partition_name(table, month))} "
-                                   f"WHERE {column} IN ({_pinned_sql(key)})", [start, end])
+                                   f"AS SELECT * FROM {quote(partition_name(table, month))} t "
+                                   f"WHERE {_pinned(_EVENT_COLUMN[table])}")
                     keep.append((table, table + "_keep"))
             # Deferred foreign-key checks of rows written earlier in this transaction would
             # forbid the DROP ("pending trigger events"): run them now, then defer again.
@@ -464,14 +467,12 @@ def _remove(family: Family, month: date, result: MonthResult) -> None:
             result.dropped_partition = True
             return
         for table in reversed(family.tables):
-            column = pinned_column.get(table)
-            if column:
-                cursor.execute(f"DELETE FROM {quote(table)} WHERE {key} >= %s AND {key} < %s "  # noqa: S608
-                               f"AND {column} NOT IN ({_pinned_sql(key)})",
-                               [start, end, start, end])
-            else:
-                cursor.execute(f"DELETE FROM {quote(table)} WHERE {key} >= %s AND {key} < %s",  # noqa: S608
-                               [start, end])
+            condition = (f" AND NOT {_pinned(_EVENT_COLUMN[table])}"
+                         if table in _EVENT_COLUMN else "")
+            # SQLite's DELETE takes no alias: "t" is a view of the table in a subquery.
+            cursor.execute(f"DELETE FROM {quote(table)} WHERE id IN (SELECT id FROM "  # noqa: S608
+                           f"{quote(table)} t WHERE {key} >= %s AND {key} < %s{condition})",
+                           [start, end])
 
 
 def remove_months(family_name: str, before: date, *, folder: Path | None = None,
@@ -509,19 +510,22 @@ def _remove_month(family: Family, month: date, folder: Path | None) -> MonthResu
             for table in family.tables:
                 target = partition_name(table, month) if partition_exists else default_name(table)
                 cursor.execute(f"LOCK TABLE {quote(target)} IN SHARE MODE")
-    pinned = "id" if family.name == "events" else ""
-    removable, _sum = _db_rows(family.tables[0], family.key, month, except_pinned=pinned)
+    removable, _sum = _db_rows(family.tables[0], family.key, month,
+                               except_pinned=family.name == "events")
     if not removable and not partition_exists:
         return None
     if folder is not None and removable:
         for model in family.models:
             table = model._meta.db_table
-            path, rows, id_sum = _write_archive(model, family.key, month, folder)
-            if verify_archive(path) != (rows, id_sum) or _db_rows(
+            partial, rows, id_sum = _write_archive(model, family.key, month, folder)
+            if verify_archive(partial) != (rows, id_sum) or _db_rows(
                     table, family.key, month) != (rows, id_sum):
                 raise Invalid(_("Tệp lưu trữ %(path)s không khớp với dữ liệu; không xoá gì "
-                                "(archive does not match the table).") % {"path": path},
+                                "(archive does not match the table).") % {"path": partial},
                               code="trace.partition_archive_mismatch")
+            # Only a verified file gets its final name (and a manifest).
+            path = partial.with_name(partial.name.removesuffix(".partial"))
+            partial.rename(path)
             _write_manifest(path, table=table, month=month, rows=rows, id_sum=id_sum)
             result.files.append(path)
             result.rows[table] = rows

@@ -44,7 +44,8 @@ def partition(apps, schema_editor):
         event_months = _months(cursor, "trace_epcisevent", "event_time", floors["event_time"])
         scan_months = _months(cursor, "trace_scan", "scanned_at", floors["scanned_at"])
     for table, key in TABLES:
-        partitions.convert_table(table, key, scan_months if key == "scanned_at" else event_months)
+        partitions.convert_table(table, key, scan_months if key == "scanned_at" else event_months,
+                                 using=schema_editor.connection)
 
 
 class Migration(migrations.Migration):
