@@ -176,15 +176,16 @@ def seed_events(total: int, admin) -> float:
                            "ObjectEvent", stamp, stamp, "OBSERVE",
                            "https://ref.gs1.org/cbv/BizStep-shipping", "",
                            "https://id.gs1.org/414/8930000000019", "", None, "P24", None, data))
-            epcs.append((next_epc_id + i, pk, "epc", epc, "https://id.gs1.org/01/08930000000026"))
+            epcs.append((next_epc_id + i, pk, "epc", epc, "https://id.gs1.org/01/08930000000026",
+                         stamp))
         with transaction.atomic(), connection.cursor() as cursor:
             if connection.vendor == "postgresql":
                 raw = cursor.cursor  # the psycopg cursor: COPY is the bulk path on PostgreSQL
                 with raw.copy(f"COPY trace_epcisevent ({event_cols}) FROM STDIN") as copy:
                     for row in events:
                         copy.write_row(row)
-                with raw.copy("COPY trace_eventepc (id, event_id, kind, epc, epc_class) "
-                              "FROM STDIN") as copy:
+                with raw.copy("COPY trace_eventepc (id, event_id, kind, epc, epc_class, "
+                              "event_time) FROM STDIN") as copy:
                     for row in epcs:
                         copy.write_row(row)
             else:
@@ -193,7 +194,7 @@ def seed_events(total: int, admin) -> float:
                     f"INSERT INTO trace_epcisevent ({event_cols}) VALUES ({marks})",  # noqa: S608
                     events)
                 cursor.executemany("INSERT INTO trace_eventepc (id, event_id, kind, epc, "
-                                   "epc_class) VALUES (%s, %s, %s, %s, %s)", epcs)
+                                   "epc_class, event_time) VALUES (%s, %s, %s, %s, %s, %s)", epcs)
         done = min(start + CHUNK, total)
         if done % (10 * CHUNK) == 0 or done == total:
             rate = done / (time.perf_counter() - started)

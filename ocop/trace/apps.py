@@ -12,5 +12,10 @@ class TraceConfig(AppConfig):
         # the receiver that fails a capture job whose task failed (worker lost).
         from ocop.trace import (
             jobs,  # noqa: F401
+            partitions,
             tasks,  # noqa: F401
         )
+        from ocop.worker import hooks as worker_hooks
+
+        # Keeps the monthly partitions ahead of the clock while a worker runs (PostgreSQL).
+        worker_hooks.periodic.provide(partitions.periodic_ensure)

@@ -237,7 +237,8 @@ def _store(job: CaptureJob, actor: User, rows: list[EpcisEvent], keep: list[int]
         EpcisEvent.objects.bulk_create(new_rows, batch_size=1000)
         EventEpc.objects.bulk_create(
             (
-                EventEpc(event_id=row.pk, kind=kind, epc=epc, epc_class=normalise.epc_class(epc))
+                EventEpc(event_id=row.pk, kind=kind, epc=epc, epc_class=normalise.epc_class(epc),
+                         event_time=row.event_time)
                 for p, row in zip(keep, new_rows, strict=True)
                 for kind, epc in identifiers[p]
             ),

@@ -64,6 +64,13 @@ class EpcisEvent(models.Model):
 
     ``(event_id, error_declared)`` is unique: one original per eventID and at most one error
     declaration for it (EPCIS §7.4.1.2: the declaration repeats the eventID).
+
+    On PostgreSQL the table is partitioned by month on ``event_time`` (migration 0006,
+    ``ocop/trace/partitions.py``). ``id`` stays the model's primary key (ids come from one
+    sequence, so they are unique), but the database's primary key is ``(id, event_time)``, its
+    unique constraint ``(event_id, error_declared, event_time)``, and the foreign keys that point
+    here (EventEpc, LotEvent, StampRange) are not database constraints there: a partitioned
+    table can only be referenced through a key that contains the partition key.
     """
 
     id = models.BigAutoField(primary_key=True)
@@ -132,6 +139,10 @@ class EventEpc(models.Model):
     epc = models.TextField()
     # GTIN/ITIP class of an instance or lot identifier: a class-level MATCH finds its instances.
     epc_class = models.TextField(blank=True)
+    # The event's event_time, copied: on PostgreSQL both tables are partitioned by month on it, so
+    # an event and its identifier rows live in partitions of the same month and are archived
+    # together, and a MATCH_* query with an eventTime window prunes both (docs/partitions.md).
+    event_time = models.DateTimeField()
 
     class Meta:
         verbose_name = _("mã EPC của sự kiện")
@@ -326,7 +337,11 @@ class StampRange(models.Model):
 
 
 class Scan(models.Model):
-    """One opening of a scan URI. Append-only; written with one INSERT per request."""
+    """One opening of a scan URI. Append-only; written with one INSERT per request.
+
+    On PostgreSQL the table is partitioned by month on ``scanned_at``; its database primary key
+    is ``(id, scanned_at)`` (docs/partitions.md).
+    """
 
     class Result(models.TextChoices):
         OK = "ok", _("Hợp lệ")

@@ -25,6 +25,7 @@ from ocop.trace.models import (
     EpcisEvent,
     EventEpc,
     Lot,
+    LotEvent,
     Scan,
     StampBatch,
     SuspicionClearance,
@@ -164,6 +165,9 @@ def query_events(user: User, params: QueryDict) -> EventPage:
                                          for v in _values(params, "EQ_bizLocation")])
     if "EQ_eventID" in params:
         qs = qs.filter(event_id__in=_values(params, "EQ_eventID"))
+    # eventTime bounds also go into the MATCH_* subqueries: EventEpc carries its event's
+    # event_time, the partition key of both tables on PostgreSQL, so both sides prune.
+    event_window: dict[str, Any] = {}
     for name, lookup in _TIME_FILTERS.items():
         if name in params:
             raw = params[name]
@@ -178,9 +182,12 @@ def query_events(user: User, params: QueryDict) -> EventPage:
                                    "%(value)s") % {"name": name, "value": raw},
                                  code="trace.query_time_zone_missing")
             qs = qs.filter(**{lookup: moment})
+            if lookup.startswith("event_time"):
+                event_window[lookup] = moment
     for name in _EPC_KINDS:
         if name in params:
-            matching = EventEpc.objects.filter(_epc_q(name, _values(params, name)))
+            matching = EventEpc.objects.filter(_epc_q(name, _values(params, name)),
+                                               **event_window)
             qs = qs.filter(pk__in=matching.values("event_id"))
 
     per_page = _per_page(params.get("perPage"))
@@ -293,6 +300,22 @@ def zone_list(user: User, q: str = "") -> QuerySet:
 
 def lot_list(user: User, q: str = "") -> QuerySet:
     return search(lots_for(user), q, folded=("product__search_text",), codes=("code",))
+
+
+def lot_journey(lot: Lot) -> list[LotEvent]:
+    """The lot's own events, oldest first, each with its EPCIS event loaded.
+
+    Two queries rather than a join: ``occurred_at`` is the event's ``event_time``
+    (services._link), so the events are fetched by id *and* their times as constants, and on
+    PostgreSQL the planner reads only the partitions of those months (a join would probe
+    every month's partition).
+    """
+    rows = list(LotEvent.objects.filter(lot=lot))
+    events = EpcisEvent.objects.filter(pk__in={r.event_id for r in rows},
+                                       event_time__in={r.occurred_at for r in rows}).in_bulk()
+    for row in rows:
+        row.event = events[row.event_id]
+    return rows
 
 
 def batches_for(user: User) -> QuerySet:

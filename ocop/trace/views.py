@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 
 from ocop.registry.selectors import producers_for, products_for
 from ocop.trace import charts, forms, geo, jobs, pdf, selectors, services, stamps
-from ocop.trace.models import LotEvent, StampRange
+from ocop.trace.models import StampRange
 from ocop.trace.permissions import (
     can_clear_suspicion_anywhere,
     can_manage_producer,
@@ -132,7 +132,7 @@ def lot_detail(request: HttpRequest, pk: int, bound: dict | None = None,
     return render(request, "trace/lot_detail.html", {
         "lot": lot, "can_manage": can_manage_producer(request.user, lot.product.producer),
         "forms": {**_lot_forms(request, lot), **(bound or {})},
-        "events": LotEvent.objects.filter(lot=lot).select_related("event"),
+        "events": selectors.lot_journey(lot),
         "inputs": lot.inputs.select_related("product"),
         "outputs": lot.outputs.select_related("product"),
         "zones": lot.zones.all(),
