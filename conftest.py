@@ -96,18 +96,36 @@ def _empty_cache():
 
 
 @pytest.fixture(autouse=True)
-def _task_queue():
+def _task_queue(request):
     """OCOP_TASKS_BACKEND=redis|db: every task goes through that real queue, run in-process as
-    soon as it is enqueued (ocop/worker/testing.py); by default the immediate backend."""
+    soon as it is enqueued (ocop/worker/testing.py); by default the immediate backend. Tests of
+    a queue itself (fixture ``redis_queue``) run its worker when they choose."""
     from ocop.worker import testing
 
-    if chosen() == "immediate":
+    if chosen() == "immediate" or "redis_queue" in request.fixturenames:
         yield
         return
     if chosen() == "redis":
         testing.flush_redis()
     with testing.run_on_enqueue():
         yield
+
+
+@pytest.fixture
+def redis_queue(settings):
+    """django.tasks on the test Redis (emptied), its worker run by the test; skipped with the
+    reason when Redis is not reachable (.ci/run starts it)."""
+    from django.tasks import default_task_backend
+
+    from ocop.worker import testing
+
+    if reason := testing.redis_unreachable():
+        pytest.skip(reason)
+    settings.TASKS = testing.tasks_setting("redis")
+    settings.WORKER_LEASE_SECONDS = 30
+    settings.WORKER_MAX_ATTEMPTS = 3
+    testing.flush_redis()
+    return default_task_backend
 
 
 @pytest.fixture(autouse=True)

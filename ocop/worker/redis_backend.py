@@ -120,7 +120,7 @@ class RedisBackend(BaseTaskBackend):
     def get_result(self, result_id: str) -> TaskResult:
         try:
             job = Job.fetch(result_id, connection=self.connection, serializer=JSONSerializer)
-        except NoSuchJobError:
+        except (NoSuchJobError, ValueError):  # ValueError: not even the shape of an RQ id
             raise TaskResultDoesNotExist(result_id) from None
         return task_result(job)
 

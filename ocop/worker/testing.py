@@ -112,3 +112,22 @@ def outcome(result: TaskResult) -> TaskResult:
     if task_backends[result.backend].supports_get_result:
         result.refresh()
     return result
+
+
+def claim(backend: Any, result_id: str, worker_name: str) -> Any:
+    """What a worker does with a task before its first line runs: the execution registered
+    under its lease, the claim counted. Returns the worker; a test that never calls its
+    ``renew_lease`` plays a worker killed at that point."""
+    from rq.job import Job
+    from rq.serializers import JSONSerializer
+
+    from ocop.worker.redis_backend import worker_for
+
+    job = Job.fetch(result_id, connection=backend.connection, serializer=JSONSerializer)
+    worker = worker_for(backend, [job.origin], worker_name)
+    backend.queue(job.origin).remove(job)
+    worker.prepare_execution(job)
+    worker.prepare_job_execution(job)
+    job.meta.setdefault("worker_ids", []).append(worker_name)
+    job.save_meta()
+    return worker

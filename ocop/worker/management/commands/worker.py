@@ -15,6 +15,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from argparse import ArgumentParser
 from collections.abc import Callable
 from typing import Any
 
@@ -33,6 +34,13 @@ logger = logging.getLogger("ocop.worker")
 
 class Command(db_worker.Command):
     help = "Chạy tiến trình nền kèm nhịp tim và phục hồi tác vụ mồ côi."
+
+    def add_arguments(self, parser: ArgumentParser) -> None:
+        super().add_arguments(parser)
+        # db_worker accepts only a database backend for --backend; this command runs Redis too.
+        for action in parser._actions:
+            if action.dest == "backend_name":
+                action.type = queue_backend_name
 
     def handle(self, *args: Any, **options: Any) -> None:
         backend = task_backends[options["backend_name"]]
@@ -110,3 +118,10 @@ class Command(db_worker.Command):
             logger.warning("task %s requeued: its worker stopped", task_id)
         for task_id in report.failed:
             logger.error("task %s failed: its worker stopped on the last attempt", task_id)
+
+
+def queue_backend_name(value: str) -> str:
+    """--backend: the alias of a database or Redis backend in settings.TASKS."""
+    if isinstance(task_backends[value] if value in settings.TASKS else None, RedisBackend):
+        return value
+    return db_worker.valid_backend_name(value)
