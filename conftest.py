@@ -99,10 +99,10 @@ def _empty_cache():
 def _task_queue(request):
     """OCOP_TASKS_BACKEND=redis|db: every task goes through that real queue, run in-process as
     soon as it is enqueued (ocop/worker/testing.py); by default the immediate backend. Tests of
-    a queue itself (fixture ``redis_queue``) run its worker when they choose."""
+    a queue itself (fixtures ``redis_queue``, ``db_queue``) run its worker when they choose."""
     from ocop.worker import testing
 
-    if chosen() == "immediate" or "redis_queue" in request.fixturenames:
+    if chosen() == "immediate" or {"redis_queue", "db_queue"} & set(request.fixturenames):
         yield
         return
     if chosen() == "redis":
@@ -126,6 +126,14 @@ def redis_queue(settings):
     settings.WORKER_MAX_ATTEMPTS = 3
     testing.flush_redis()
     return default_task_backend
+
+
+@pytest.fixture
+def db_queue(settings):
+    """django.tasks on the database queue (django-tasks-db), its worker run by the test."""
+    settings.TASKS = tasks_setting("db")
+    settings.WORKER_LEASE_SECONDS = 30
+    settings.WORKER_MAX_ATTEMPTS = 3
 
 
 @pytest.fixture(autouse=True)

@@ -146,6 +146,11 @@ class LeasedWorker(SimpleWorker):
     def get_heartbeat_ttl(self, job: Job, working_time: float = 0.0) -> int:
         return max(1, round(settings.WORKER_LEASE_SECONDS))
 
+    def subscribe(self) -> None:
+        """No pub/sub command channel (RQ's remote shutdown and stop-job): our workers are
+        stopped by signals from their supervisor, and leaving the channel cost seconds at every
+        exit (a burst run's teardown waited on it)."""
+
     def renew_lease(self) -> None:
         ttl = self.get_heartbeat_ttl(None)  # type: ignore[arg-type]
         with self.connection.pipeline() as pipeline:

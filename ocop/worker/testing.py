@@ -20,6 +20,7 @@ from unittest import mock
 
 from django.tasks import TaskResult, task_backends
 from django.tasks.signals import task_enqueued
+from django.utils.crypto import get_random_string
 
 BACKENDS = ("immediate", "db", "redis")
 REDIS_URL = os.environ.get("TASKS_TEST_REDIS_URL", "redis://127.0.0.1:6379/2")
@@ -69,7 +70,8 @@ def drain(alias: str = "default") -> None:
     from ocop.worker.redis_backend import RedisBackend, worker_for
 
     if isinstance(backend, RedisBackend):
-        worker_for(backend, sorted(backend.queues), "test-worker").work(
+        # A fresh name each time: RQ refuses a name whose worker has not reported its death.
+        worker_for(backend, sorted(backend.queues), f"test-worker-{get_random_string(8)}").work(
             burst=True, logging_level="WARNING")
     elif isinstance(backend, DatabaseBackend):
         from django_tasks_db.management.commands import db_worker

@@ -195,10 +195,7 @@ def test_race_with_a_concurrent_capture_is_409_not_500(api_for, monkeypatch) -> 
 
 
 def test_capture_whose_worker_died_on_the_last_attempt_reports_failure(
-        api_for, settings, django_capture_on_commit_callbacks) -> None:
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend",
-                                  "QUEUES": ["default"]}}
-    settings.WORKER_MAX_ATTEMPTS = 3
+        api_for, settings, db_queue, django_capture_on_commit_callbacks) -> None:
     settings.EPCIS_CAPTURE_SYNC_MAX_EVENTS = 1
     api = api_for("producer")
     with django_capture_on_commit_callbacks(execute=True):
