@@ -115,7 +115,7 @@ def _task_queue(request):
 def redis_queue(settings):
     """django.tasks on the test Redis (emptied), its worker run by the test; skipped with the
     reason when Redis is not reachable (.ci/run starts it)."""
-    from django.tasks import default_task_backend
+    from django.tasks import task_backends
 
     from ocop.worker import testing
 
@@ -125,7 +125,7 @@ def redis_queue(settings):
     settings.WORKER_LEASE_SECONDS = 30
     settings.WORKER_MAX_ATTEMPTS = 3
     testing.flush_redis()
-    return default_task_backend
+    return task_backends["default"]
 
 
 @pytest.fixture

@@ -37,7 +37,7 @@ from django.conf import settings
 from django.db import connections, transaction
 from django.tasks import Task, TaskResult, TaskResultStatus
 from django.tasks.backends.base import BaseTaskBackend
-from django.tasks.base import TaskError
+from django.tasks.base import TaskContext, TaskError
 from django.tasks.exceptions import TaskResultDoesNotExist
 from django.tasks.signals import task_enqueued, task_finished, task_started
 from django.utils.crypto import get_random_string
@@ -175,6 +175,8 @@ def run_task(alias: str, module_path: str, args: list, kwargs: dict) -> Any:
     recycle_connections()
     try:
         task_started.send(type(result.task.get_backend()), task_result=result)
+        if result.task.takes_context:
+            return result.task.call(TaskContext(task_result=result), *args, **kwargs)
         return result.task.call(*args, **kwargs)
     finally:
         recycle_connections()
