@@ -127,13 +127,21 @@ class RedisBackend(BaseTaskBackend):
     def recover(self, now: float | None = None) -> int:
         """Hand every execution past its lease to RQ's cleanup (which calls ``job_failed`` with
         ``AbandonedJobError``); returns how many were abandoned. Safe from any thread and from
-        several workers at once: RQ removes each expired entry once."""
+        several workers at once (one cleans a queue at a time)."""
         found = 0
         for name in self.queues:
-            registry = StartedJobRegistry(queue=self.queue(name),
-                                          death_penalty_class=TimerDeathPenalty)
-            found += len(registry.get_expired_job_ids(now))
-            registry.cleanup(now)
+            queue = self.queue(name)
+            # RQ's own cleaning lock: two cleanups of one registry at once could requeue a job
+            # twice. Held for at most a lease here, so a worker dying meanwhile blocks no one long.
+            if not self.connection.set(queue.registry_cleaning_key, 1, nx=True,
+                                       ex=max(1, round(settings.WORKER_LEASE_SECONDS))):
+                continue  # another worker is cleaning this queue right now
+            try:
+                registry = StartedJobRegistry(queue=queue, death_penalty_class=TimerDeathPenalty)
+                found += len(registry.get_expired_job_ids(now))
+                registry.cleanup(now)
+            finally:
+                queue.release_maintenance_lock()
         return found
 
 

@@ -146,3 +146,15 @@ def test_a_live_workers_lease_is_renewed(redis_queue, settings, tmp_path,
         assert redis_queue.recover() == 0
     assert redis_queue.get_result(result.id).status == TaskResultStatus.RUNNING
     assert redis_queue.recover(time.time() + 3) == 1  # a beat missed past the lease: abandoned
+
+
+def test_one_cleanup_of_a_queue_at_a_time(redis_queue, tmp_path,
+                                          django_capture_on_commit_callbacks):
+    result = enqueued(django_capture_on_commit_callbacks, str(tmp_path / "m"), 0)
+    testing.claim(redis_queue, result.id, "killed")
+    queue = redis_queue.queue("default")
+    assert queue.acquire_maintenance_lock()  # another worker's RQ maintenance is running
+    assert redis_queue.recover(time.time() + 31) == 0
+    queue.release_maintenance_lock()
+    assert redis_queue.recover(time.time() + 31) == 1
+    assert queue.job_ids == [result.id]  # requeued once
