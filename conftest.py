@@ -6,6 +6,8 @@ from pathlib import Path
 import pytest
 from hypothesis import settings as hypothesis_settings
 
+from ocop.worker.testing import chosen, redis_unreachable, tasks_setting
+
 # Property tests check rules, not speed: on a loaded 2-core CI machine Hypothesis' default
 # 200 ms per-example deadline fails tests that are correct. Timing belongs in bench/.
 hypothesis_settings.register_profile("ocop", deadline=None)
@@ -18,6 +20,8 @@ CHROMIUM = "/usr/bin/chromium"
 
 
 def pytest_configure(config):
+    if chosen() == "redis" and (reason := redis_unreachable()):
+        raise pytest.UsageError(f"OCOP_TASKS_BACKEND=redis: {reason}")
     # Raised by a third-party plugin's `base_url` fixture (pytest-base-url, pulled in by
     # pytest-playwright), not by our code; nothing to act on until the plugin is updated.
     config.addinivalue_line(
@@ -92,9 +96,50 @@ def _empty_cache():
 
 
 @pytest.fixture(autouse=True)
+def _task_queue(request):
+    """OCOP_TASKS_BACKEND=redis|db: every task goes through that real queue, run in-process as
+    soon as it is enqueued (ocop/worker/testing.py); by default the immediate backend. Tests of
+    a queue itself (fixtures ``redis_queue``, ``db_queue``) run its worker when they choose."""
+    from ocop.worker import testing
+
+    if chosen() == "immediate" or {"redis_queue", "db_queue"} & set(request.fixturenames):
+        yield
+        return
+    if chosen() == "redis":
+        testing.flush_redis()
+    with testing.run_on_enqueue():
+        yield
+
+
+@pytest.fixture
+def redis_queue(settings):
+    """django.tasks on the test Redis (emptied), its worker run by the test; skipped with the
+    reason when Redis is not reachable (.ci/run starts it)."""
+    from django.tasks import task_backends
+
+    from ocop.worker import testing
+
+    if reason := testing.redis_unreachable():
+        pytest.skip(reason)
+    settings.TASKS = testing.tasks_setting("redis")
+    settings.WORKER_LEASE_SECONDS = 30
+    settings.WORKER_MAX_ATTEMPTS = 3
+    testing.flush_redis()
+    return task_backends["default"]
+
+
+@pytest.fixture
+def db_queue(settings):
+    """django.tasks on the database queue (django-tasks-db), its worker run by the test."""
+    settings.TASKS = tasks_setting("db")
+    settings.WORKER_LEASE_SECONDS = 30
+    settings.WORKER_MAX_ATTEMPTS = 3
+
+
+@pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = settings.SENDFILE_ROOT = tmp_path / "media"
-    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+    settings.TASKS = tasks_setting(chosen())
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -279,6 +279,13 @@ TASKS = {
         "QUEUES": ["default"],
     }
 }
+# The national topology's queue: TASKS_REDIS_URL=redis://host:6379/0 puts django.tasks on Redis
+# through RQ (ocop/worker/redis_backend.py, docs/worker.md); it wins over TASKS_BACKEND. Unset,
+# the database queue stays the embedded default.
+TASKS_REDIS_URL = env("TASKS_REDIS_URL", default="")
+if TASKS_REDIS_URL:
+    TASKS["default"] = {"BACKEND": "ocop.worker.redis_backend.RedisBackend",
+                        "QUEUES": ["default"], "OPTIONS": {"URL": TASKS_REDIS_URL}}
 
 # E-mail (Django 6.1 MAILERS): EMAIL_URL such as smtp+tls://user:password@smtp.example.vn:587
 # sends through SMTP. Without it: the console in development, a local MTA (localhost:25) in

@@ -53,12 +53,15 @@ def enqueue(*, actor: User, kind: str, params: dict[str, Any], title: str,
     return job
 
 
-def mark_running(job: Job) -> bool:
-    """Claim a queued job; False if it was already taken or finished (a task run twice)."""
+def mark_running(job: Job, *, retry: bool = False) -> bool:
+    """Claim a queued job; False if it was already taken or finished (a task run twice). On a
+    ``retry`` (the previous attempt's worker died) the job that attempt left running is claimed
+    again, its progress back to zero: that attempt's writes were never committed."""
     now = timezone.now()
-    claimed = Job.objects.filter(pk=job.pk, status=Job.Status.QUEUED).update(
-        status=Job.Status.RUNNING, started_at=now)
-    job.status, job.started_at = Job.Status.RUNNING, now
+    statuses = [Job.Status.QUEUED, Job.Status.RUNNING] if retry else [Job.Status.QUEUED]
+    claimed = Job.objects.filter(pk=job.pk, status__in=statuses).update(
+        status=Job.Status.RUNNING, started_at=now, done=0)
+    job.status, job.started_at, job.done = Job.Status.RUNNING, now, 0
     return bool(claimed)
 
 
@@ -104,10 +107,21 @@ def fail(job: Job, message: str) -> None:
     job.save(update_fields=["status", "message", "finished_at", "expires_at"])
 
 
-def run(job: Job) -> Job:
+def fail_lost(job_id: str) -> bool:
+    """Fail a job whose task will not run again (its worker died on the last attempt); False if
+    the job had already finished."""
+    now = timezone.now()
+    return bool(Job.objects.filter(
+        pk=job_id, status__in=[Job.Status.QUEUED, Job.Status.RUNNING],
+    ).update(status=Job.Status.FAILED, finished_at=now, expires_at=now + retention(),
+             message=_("Xử lý bị gián đoạn (tiến trình nền dừng đột ngột). Hãy thử lại; nếu vẫn "
+                       "lỗi, báo quản trị viên.")))
+
+
+def run(job: Job, *, retry: bool = False) -> Job:
     """Do the job's work (called by the task). Known refusals keep their own Vietnamese
     message; anything unexpected is logged and shown as a general failure."""
-    if not mark_running(job):
+    if not mark_running(job, retry=retry):
         return job
     try:
         output = KINDS[job.kind].run(job, ProgressWriter(job))

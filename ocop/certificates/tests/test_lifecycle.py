@@ -16,6 +16,7 @@ from ocop.certificates.tasks import certificates_daily
 from ocop.notifications.models import Notification
 from ocop.registry.models import Product
 from ocop.rules.certification import add_months
+from ocop.worker.testing import outcome
 
 pytestmark = pytest.mark.django_db
 
@@ -152,10 +153,12 @@ def test_revocation_rules(cw):
     assert set(exc.value.message_dict) == {"reason", "decision_number", "revoked_on"}
 
 
-def test_command_and_task(cw):
+def test_command_and_task(cw, django_capture_on_commit_callbacks):
     cert = cw.issue()
     out = io.StringIO()
     call_command("certificates_daily", "--date", "2026-11-30", stdout=out)
     assert "1 nhắc 90 ngày" in out.getvalue()
-    result = certificates_daily.enqueue("2027-03-01")  # immediate backend in tests
-    assert result.return_value["expired"] == [cert.number]
+    # Run at once by the test's queue (immediate, or Redis / the database: ocop/worker/testing.py).
+    with django_capture_on_commit_callbacks(execute=True):
+        result = certificates_daily.enqueue("2027-03-01")
+    assert outcome(result).return_value["expired"] == [cert.number]

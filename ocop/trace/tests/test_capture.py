@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from django.tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
@@ -11,6 +13,7 @@ from ocop.trace.models import CaptureJob, EpcisEvent, EventEpc
 from ocop.trace.tasks import process_capture
 from ocop.trace.tests.conftest import document, object_event
 from ocop.worker import services as worker
+from ocop.worker import testing
 from ocop.worker.tests.test_recovery import claimed
 
 pytestmark = pytest.mark.django_db
@@ -192,10 +195,7 @@ def test_race_with_a_concurrent_capture_is_409_not_500(api_for, monkeypatch) -> 
 
 
 def test_capture_whose_worker_died_on_the_last_attempt_reports_failure(
-        api_for, settings, django_capture_on_commit_callbacks) -> None:
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend",
-                                  "QUEUES": ["default"]}}
-    settings.WORKER_MAX_ATTEMPTS = 3
+        api_for, settings, db_queue, django_capture_on_commit_callbacks) -> None:
     settings.EPCIS_CAPTURE_SYNC_MAX_EVENTS = 1
     api = api_for("producer")
     with django_capture_on_commit_callbacks(execute=True):
@@ -217,3 +217,26 @@ def test_capture_whose_worker_died_on_the_last_attempt_reports_failure(
     assert "gián đoạn" in state["errors"][0]["message"]
     job = CaptureJob.objects.get(pk=state["captureID"])
     assert job.document is None and job.finished_at is not None
+
+
+def test_capture_whose_redis_worker_died_on_the_last_attempt_reports_failure(
+        api_for, settings, redis_queue, django_capture_on_commit_callbacks) -> None:
+    """The same promise on the Redis queue: RQ's registry cleanup finds the abandoned task, and
+    after the last attempt the capture's client is told it failed."""
+    settings.EPCIS_CAPTURE_SYNC_MAX_EVENTS = 1
+    api = api_for("producer")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = api.capture(document(object_event(0), object_event(1)))
+    assert response.status_code == 202
+    job_url = response["Location"]
+    (task_id,) = redis_queue.queue("default").job_ids
+    for attempt in range(settings.WORKER_MAX_ATTEMPTS):
+        assert api.get(job_url).json()["status"] == "pending"
+        testing.claim(redis_queue, task_id, f"killed-{attempt}")
+        assert redis_queue.recover(time.time() + settings.WORKER_LEASE_SECONDS + 1) == 1
+
+    assert redis_queue.get_result(task_id).status == TaskResultStatus.FAILED
+    state = api.get(job_url).json()
+    assert state["status"] == "failed" and state["running"] is False
+    assert "gián đoạn" in state["errors"][0]["message"]
+    assert EpcisEvent.objects.count() == 0

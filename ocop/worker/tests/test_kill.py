@@ -2,7 +2,8 @@
 
 Everything runs in separate processes against a database of its own (a SQLite file, or a fresh
 PostgreSQL database when the suite runs on PostgreSQL), as in production: ``manage.py worker``
-processes, a task that sleeps, SIGKILL, a second worker.
+processes, a task that sleeps, SIGKILL, a second worker. Once on each queue: the database queue
+and Redis (the test Redis database; skipped with the reason when Redis is not reachable).
 """
 
 from __future__ import annotations
@@ -20,6 +21,9 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.db import connection
+
+from ocop.worker import testing
+from ocop.worker.redis_backend import RedisBackend
 
 ROOT = Path(__file__).resolve().parents[3]
 TABLE = "django_tasks_database_dbtaskresult"
@@ -49,8 +53,20 @@ def database_url(tmp_path) -> Iterator[str]:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-def manage(url: str, *args: str, **kwargs) -> subprocess.Popen | subprocess.CompletedProcess:
-    env = {**os.environ, **WORKER_ENV, "DATABASE_URL": url}
+@pytest.fixture(params=["db", "redis"])
+def queue(request) -> str:
+    """The queue under test; for Redis, its URL (the test database, emptied)."""
+    if request.param == "db":
+        return ""
+    if reason := testing.redis_unreachable():
+        pytest.skip(reason)
+    testing.flush_redis()
+    return testing.REDIS_URL
+
+
+def manage(url: str, *args: str, redis_url: str = "",
+           **kwargs) -> subprocess.Popen | subprocess.CompletedProcess:
+    env = {**os.environ, **WORKER_ENV, "DATABASE_URL": url, "TASKS_REDIS_URL": redis_url}
     env.pop("DJANGO_SETTINGS_MODULE", None)
     command = [sys.executable, "manage.py", *args]
     if kwargs.pop("background", False):
@@ -60,8 +76,12 @@ def manage(url: str, *args: str, **kwargs) -> subprocess.Popen | subprocess.Comp
                           text=True, timeout=180)
 
 
-def task_row(url: str) -> tuple[str, list[str]]:
-    """(status, worker ids) of the only task, read straight from the database."""
+def task_row(url: str, redis_url: str, task_id: str) -> tuple[str, list[str]]:
+    """(status, worker ids) of the task, read straight from the database or from Redis."""
+    if redis_url:
+        backend = RedisBackend("default", {"OPTIONS": {"URL": redis_url}})
+        result = backend.get_result(task_id)
+        return result.status, result.worker_ids
     if url.startswith("sqlite"):
         with sqlite3.connect(url.removeprefix("sqlite:///")) as conn:
             status, workers = conn.execute(f"SELECT status, worker_ids FROM {TABLE}").fetchone()  # noqa: S608
@@ -85,19 +105,23 @@ def wait_for(predicate, seconds: float) -> bool:
 
 
 @pytest.mark.django_db
-def test_killed_worker_task_is_finished_by_the_next_worker(database_url, tmp_path):
+def test_killed_worker_task_is_finished_by_the_next_worker(database_url, queue, tmp_path):
     manage(database_url, "migrate", "django_tasks_database", "-v0")
     manage(database_url, "migrate", "worker", "-v0")
     marker = tmp_path / "marker"
-    manage(database_url, "shell", "-c",
-           "from ocop.worker.tests.slow_tasks import sleep_then_mark as t; "
-           f"t.enqueue({str(marker)!r}, 3)")
+    task_id = manage(database_url, "shell", "-c",
+                     "from ocop.worker.tests.slow_tasks import sleep_then_mark as t; "
+                     f"print(t.enqueue({str(marker)!r}, 3).id)", redis_url=queue).stdout.split()[-1]
     first = manage(database_url, "worker", "--no-startup-delay", "--interval", "0.2",
-                   background=True)
+                   redis_url=queue, background=True)
     second = None
+
+    def row() -> tuple[str, list[str]]:
+        return task_row(database_url, queue, task_id)
+
     try:
         assert wait_for(lambda: marker.with_suffix(".started").exists(), 60)
-        status, workers = task_row(database_url)
+        status, workers = row()
         assert status == "RUNNING" and len(workers) == 1
         os.kill(first.pid, signal.SIGKILL)
         first.wait(timeout=10)
@@ -105,11 +129,10 @@ def test_killed_worker_task_is_finished_by_the_next_worker(database_url, tmp_pat
 
         started = time.monotonic()
         second = manage(database_url, "worker", "--no-startup-delay", "--interval", "0.2",
-                        background=True)
+                        redis_url=queue, background=True)
         # Lease (4 s) + the task (3 s) + start-up, with room for a loaded machine.
-        assert wait_for(lambda: task_row(database_url)[0] == "SUCCESSFUL", 90), task_row(
-            database_url)
-        status, workers = task_row(database_url)
+        assert wait_for(lambda: row()[0] == "SUCCESSFUL", 90), row()
+        status, workers = row()
         assert marker.read_text() == "done"
         assert len(workers) == 2 and workers[0] != workers[1]  # the second attempt, elsewhere
         assert time.monotonic() - started < 90

@@ -16,14 +16,6 @@ from ocop.worker.tests.slow_tasks import sleep_then_mark
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def db_queue(settings):
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend",
-                                  "QUEUES": ["default"]}}
-    settings.WORKER_LEASE_SECONDS = 30
-    settings.WORKER_MAX_ATTEMPTS = 3
-
-
 def claimed(result_id: str, worker: str, *, seconds_ago: float, attempts: int = 1) -> DBTaskResult:
     row = DBTaskResult.objects.get(pk=result_id)
     row.status = TaskResultStatus.RUNNING
