@@ -30,7 +30,23 @@ def pytest_configure(config):
 def pytest_collection_modifyitems(config, items):
     """Browser tests need Debian's Chromium (never a downloaded browser): `make
     system-deps-test` installs it. On a developer machine without it they are skipped with that
-    hint; under CI they run (and fail) so that a missing browser cannot pass unnoticed."""
+    hint; under CI they run (and fail) so that a missing browser cannot pass unnoticed.
+
+    Replica tests need a streaming standby (DATABASE_REPLICA_URL). Without one they are skipped
+    with that hint; under CI they are left out of the run instead, because .ci/run runs them on
+    their own once it has started the standby (scripts/start-replica.sh)."""
+    from django.conf import settings
+
+    if "replica" not in settings.DATABASES:
+        replica_items = [item for item in items if item.get_closest_marker("replica")]
+        if os.environ.get("CI"):
+            config.hook.pytest_deselected(items=replica_items)
+            items[:] = [item for item in items if not item.get_closest_marker("replica")]
+        else:
+            skip = pytest.mark.skip(reason="no read replica: set DATABASE_REPLICA_URL "
+                                    "(scripts/start-replica.sh starts one on 127.0.0.1:5433)")
+            for item in replica_items:
+                item.add_marker(skip)
     if os.path.exists(CHROMIUM) or os.environ.get("CI"):
         return
     skip = pytest.mark.skip(reason=f"{CHROMIUM} missing: run `make system-deps-test`")
@@ -79,6 +95,19 @@ def _static_root_exists():
     from django.conf import settings
 
     Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
+
+
+@pytest.fixture(autouse=True)
+def _primary_reads_outside_replica_tests(request):
+    """With a replica configured, ordinary tests still read from the primary: they run inside a
+    transaction the standby never sees. Only tests marked ``replica`` exercise the router."""
+    from ocop.core import replica
+
+    if request.node.get_closest_marker("replica") or not replica.configured():
+        yield
+        return
+    with replica.reads_from_primary():
+        yield
 
 
 @pytest.fixture(autouse=True)
