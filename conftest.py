@@ -1,6 +1,7 @@
 """Project-wide test configuration."""
 
 import os
+import time
 from pathlib import Path
 
 import pytest
@@ -97,12 +98,38 @@ def _static_root_exists():
     Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
 
 
+@pytest.fixture(scope="session")
+def _standby_has_test_database(django_db_setup, django_db_blocker):
+    """The standby receives the test database the run just created through replication, which a
+    busy primary may take a while to stream: wait until it has replayed that far, once."""
+    from django.db import DatabaseError, connections
+
+    with django_db_blocker.unblock():
+        with connections["default"].cursor() as cursor:
+            cursor.execute("SELECT pg_current_wal_lsn()::text")
+            lsn = cursor.fetchone()[0]
+        deadline = time.monotonic() + 180
+        while True:
+            try:
+                with connections["replica"].cursor() as cursor:
+                    cursor.execute("SELECT pg_last_wal_replay_lsn() >= %s::pg_lsn", [lsn])
+                    if cursor.fetchone()[0]:
+                        break
+            except DatabaseError:  # the database is not there yet
+                connections["replica"].close()
+            assert time.monotonic() < deadline, "the standby did not receive the test database"
+            time.sleep(0.2)
+        connections["replica"].close()
+
+
 @pytest.fixture(autouse=True)
 def _primary_reads_outside_replica_tests(request):
     """With a replica configured, ordinary tests still read from the primary: they run inside a
     transaction the standby never sees. Only tests marked ``replica`` exercise the router."""
     from ocop.core import replica
 
+    if request.node.get_closest_marker("replica") and replica.configured():
+        request.getfixturevalue("_standby_has_test_database")
     if request.node.get_closest_marker("replica") or not replica.configured():
         yield
         return

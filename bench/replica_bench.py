@@ -22,7 +22,8 @@ Steps:
 
 Client threads rather than wrk: every request needs its own timestamp to be put in its phase and
 every error counted; the rate is not the figure here (bench/trace_bench.py measures rates).
-The standby is left running if it was running before, stopped otherwise.
+The standby is left running if it was running before, stopped otherwise
+(scripts/stop-replica.sh, which also drops its replication slot).
 """
 
 from __future__ import annotations
@@ -377,8 +378,8 @@ def main() -> None:
             os.environ.update(env)
             rows = run(args, url, env)
     finally:
-        if not was_running and replica_running():
-            _pg_ctl("stop")
+        if not was_running:
+            subprocess.run(["bash", str(ROOT / "scripts" / "stop-replica.sh")], check=True)  # noqa: S603, S607
     benchdb.print_measures(rows, value_width=60)
 
 

@@ -39,8 +39,9 @@ def test_phases_and_the_return_to_the_standby_add_up():
 
 
 @pytest.mark.replica
-@pytest.mark.django_db(databases=["default", "replica"])
+@pytest.mark.django_db(transaction=True, databases=["default", "replica"])
 def test_the_standby_counter_counts_reads_on_the_standby():
+    connections["replica"].close()  # a fresh backend: the one an earlier test killed is gone
     name = connections["replica"].settings_dict["NAME"]
     before = replica_bench.replica_transactions(name) or 0
     for _ in range(5):

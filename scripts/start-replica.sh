@@ -5,10 +5,13 @@
 #     for 127.0.0.1 (trust, as its other lines on these machines) and a reload, once;
 #   - a running, streaming replica is left as it is;
 #   - a stopped one is started and must be streaming within REPLICA_WAIT seconds; one that
-#     cannot catch up (the primary recycled the WAL it needs: no replication slot is kept, so a
-#     stopped replica never makes the primary hoard WAL) is removed and made again;
-#   - otherwise the cluster is created and filled by `pg_basebackup -R` (a real standby).
-# Stop it: pg_ctlcluster <version> replica stop -m fast. Remove it: pg_dropcluster --stop <version> replica.
+#     cannot catch up (its WAL is gone from the primary) is removed and made again;
+#   - otherwise the cluster is created and filled by `pg_basebackup -R` (a real standby) with the
+#     physical replication slot "ocop_replica", so that the primary keeps the WAL a briefly
+#     stopped standby needs (a busy primary recycles it within seconds otherwise).
+# Done with it: scripts/stop-replica.sh stops it and drops the slot (a stopped standby holding a
+# slot would make the primary keep all its WAL). A fault test stops it alone:
+# pg_ctlcluster <version> replica stop -m fast.
 set -euo pipefail
 
 ver="${PG_VERSION:-$(ls /etc/postgresql | sort -V | tail -n1)}"
@@ -24,6 +27,7 @@ as_postgres() {
 as_root() {
   if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
 }
+slot=ocop_replica
 primary_sql() { psql -h 127.0.0.1 -p 5432 -U postgres -d postgres -Atqc "$1"; }
 replica_sql() { psql -h 127.0.0.1 -p "$port" -U postgres -d postgres -Atqc "$1" 2>/dev/null; }
 
@@ -66,6 +70,7 @@ if [ -d "/etc/postgresql/$ver/$name" ]; then
   fi
   as_root pg_dropcluster --stop "$ver" "$name"
 fi
+primary_sql "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = '$slot'" >/dev/null
 
 # 3. A new standby: an empty Debian cluster whose data directory is replaced by a base backup.
 # Hot standby refuses to start with lower limits than its primary: copy them.
@@ -78,7 +83,7 @@ as_root pg_createcluster "$ver" "$name" -p "$port" "${opts[@]}" >/dev/null
 as_root cp "$hba" "/etc/postgresql/$ver/$name/pg_hba.conf"
 as_root chown postgres:postgres "/etc/postgresql/$ver/$name/pg_hba.conf"
 as_root find "$data" -mindepth 1 -delete
-as_postgres pg_basebackup -h 127.0.0.1 -p 5432 -U postgres -D "$data" -R -X stream -c fast
+as_postgres pg_basebackup -h 127.0.0.1 -p 5432 -U postgres -D "$data" -R -X stream -c fast -C -S "$slot"
 as_root pg_ctlcluster --skip-systemctl-redirect "$ver" "$name" start
 if ! wait_streaming; then
   echo "start-replica: the new replica did not start streaming in ${wait_s} s" >&2
