@@ -68,6 +68,10 @@ def _pg_ctl(action: str) -> None:
     cmd = [*sudo, "pg_ctlcluster", "--skip-systemctl-redirect", pg_version(), "replica", action]
     if action == "stop":
         cmd += ["-m", "fast"]
+    else:
+        # Do not wait for it to accept connections: after an outage on a busy primary it may
+        # replay a gigabyte of WAL first, and the load and the monitor go on meanwhile.
+        cmd += ["--", "-W"]
     subprocess.run(cmd, check=True, capture_output=True)  # noqa: S603
 
 

@@ -128,15 +128,15 @@ def _record(health: ReplicaHealth) -> ReplicaHealth:
     return health
 
 
-def health(*, fresh: bool = False) -> ReplicaHealth:
+def health() -> ReplicaHealth:
     """The replica's state as last measured by this process, measured again when older than
-    ``REPLICA_CHECK_SECONDS`` (or ``fresh``)."""
+    ``REPLICA_CHECK_SECONDS``."""
     current = _health
-    if not fresh and time.monotonic() - current.checked_at < settings.REPLICA_CHECK_SECONDS:
+    if time.monotonic() - current.checked_at < settings.REPLICA_CHECK_SECONDS:
         return current
     with _health_lock:
         current = _health
-        if not fresh and time.monotonic() - current.checked_at < settings.REPLICA_CHECK_SECONDS:
+        if time.monotonic() - current.checked_at < settings.REPLICA_CHECK_SECONDS:
             return current
         return _record(_measure())
 
