@@ -278,7 +278,7 @@ def run(args: argparse.Namespace, url: str, env: dict) -> list[tuple[str, str]]:
          "--workers", str(args.workers), "--log-level", "warning"],
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     monitor: list[tuple[float, int | None]] = []
-    returns: list[float] = []  # when a worker logged that its reads went back to the standby
+    events: list[tuple[float, str]] = []  # the workers' replica log lines, stamped when seen
     try:
         _wait_http(f"http://127.0.0.1:{port}/healthz")
         # The phases last a third of --duration each, counted from when the stop and the start
@@ -297,8 +297,8 @@ def run(args: argparse.Namespace, url: str, env: dict) -> list[tuple[str, str]]:
             while True:
                 now = time.monotonic() - load_started
                 monitor.append((now, replica_transactions(dbname)))
-                returns += [now for line in reader.read().splitlines()
-                            if "reads return to it" in line]
+                events += [(now, line) for line in reader.read().splitlines()
+                           if "replica " in line]
                 if down_at is None and now >= phase:
                     down_at = now
                     _pg_ctl("stop")
@@ -345,9 +345,11 @@ def run(args: argparse.Namespace, url: str, env: dict) -> list[tuple[str, str]]:
         ("reads back on the standby", "not within the run" if back is None
          else f"{back:.1f} s after it was started again (its transaction rate)"),
         ("workers back on the standby", ", ".join(
-            f"{t - back_at:.1f} s" for t in returns if t >= back_at) + " after the restart"),
+            f"{t - back_at:.1f} s" for t, line in events
+            if t >= back_at and "reads return to it" in line) + " after the restart"),
         ("server errors logged", str(sum("Internal Server Error" in x for x in lines))),
     ]
+    rows += [(f"log at {t:5.1f} s", line[:110]) for t, line in events]
     return rows
 
 

@@ -17,7 +17,7 @@ set -euo pipefail
 ver="${PG_VERSION:-$(ls /etc/postgresql | sort -V | tail -n1)}"
 port="${REPLICA_PORT:-5433}"
 name=replica
-wait_s="${REPLICA_WAIT:-30}"
+wait_s="${REPLICA_WAIT:-60}"
 primary_conf="/etc/postgresql/$ver/main"
 data="/var/lib/postgresql/$ver/$name"
 
