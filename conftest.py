@@ -1,6 +1,7 @@
 """Project-wide test configuration."""
 
 import os
+import time
 from pathlib import Path
 
 import pytest
@@ -34,7 +35,23 @@ def pytest_configure(config):
 def pytest_collection_modifyitems(config, items):
     """Browser tests need Debian's Chromium (never a downloaded browser): `make
     system-deps-test` installs it. On a developer machine without it they are skipped with that
-    hint; under CI they run (and fail) so that a missing browser cannot pass unnoticed."""
+    hint; under CI they run (and fail) so that a missing browser cannot pass unnoticed.
+
+    Replica tests need a streaming standby (DATABASE_REPLICA_URL). Without one they are skipped
+    with that hint; under CI they are left out of the run instead, because .ci/run runs them on
+    their own once it has started the standby (scripts/start-replica.sh)."""
+    from django.conf import settings
+
+    if "replica" not in settings.DATABASES:
+        replica_items = [item for item in items if item.get_closest_marker("replica")]
+        if os.environ.get("CI"):
+            config.hook.pytest_deselected(items=replica_items)
+            items[:] = [item for item in items if not item.get_closest_marker("replica")]
+        else:
+            skip = pytest.mark.skip(reason="no read replica: set DATABASE_REPLICA_URL "
+                                    "(scripts/start-replica.sh starts one on 127.0.0.1:5433)")
+            for item in replica_items:
+                item.add_marker(skip)
     if os.path.exists(CHROMIUM) or os.environ.get("CI"):
         return
     skip = pytest.mark.skip(reason=f"{CHROMIUM} missing: run `make system-deps-test`")
@@ -83,6 +100,45 @@ def _static_root_exists():
     from django.conf import settings
 
     Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
+
+
+@pytest.fixture(scope="session")
+def _standby_has_test_database(django_db_setup, django_db_blocker):
+    """The standby receives the test database the run just created through replication, which a
+    busy primary may take a while to stream: wait until it has replayed that far, once."""
+    from django.db import DatabaseError, connections
+
+    with django_db_blocker.unblock():
+        with connections["default"].cursor() as cursor:
+            cursor.execute("SELECT pg_current_wal_lsn()::text")
+            lsn = cursor.fetchone()[0]
+        deadline = time.monotonic() + 180
+        while True:
+            try:
+                with connections["replica"].cursor() as cursor:
+                    cursor.execute("SELECT pg_last_wal_replay_lsn() >= %s::pg_lsn", [lsn])
+                    if cursor.fetchone()[0]:
+                        break
+            except DatabaseError:  # the database is not there yet
+                connections["replica"].close()
+            assert time.monotonic() < deadline, "the standby did not receive the test database"
+            time.sleep(0.2)
+        connections["replica"].close()
+
+
+@pytest.fixture(autouse=True)
+def _primary_reads_outside_replica_tests(request):
+    """With a replica configured, ordinary tests still read from the primary: they run inside a
+    transaction the standby never sees. Only tests marked ``replica`` exercise the router."""
+    from ocop.core import replica
+
+    if request.node.get_closest_marker("replica") and replica.configured():
+        request.getfixturevalue("_standby_has_test_database")
+    if request.node.get_closest_marker("replica") or not replica.configured():
+        yield
+        return
+    with replica.reads_from_primary():
+        yield
 
 
 @pytest.fixture(autouse=True)

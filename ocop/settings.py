@@ -125,6 +125,38 @@ else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
+# A PostgreSQL streaming read replica (docs/database-replica.md): DATABASE_REPLICA_URL adds the
+# "replica" alias, the router and its middleware; without it everything reads the primary.
+REPLICA_MAX_LAG_SECONDS = env.float("REPLICA_MAX_LAG_SECONDS", default=5)
+# How often each process looks at the replica's health and lag.
+REPLICA_CHECK_SECONDS = env.float("REPLICA_CHECK_SECONDS", default=2)
+# After a POST/PUT/PATCH/DELETE the same browser reads from the primary this long: longer than
+# the worst staleness the replica may have (lag limit + check interval), so a save is seen.
+REPLICA_PIN_SECONDS = env.int("REPLICA_PIN_SECONDS", default=10)
+# Always read from the primary: sign-in, sessions, second factor, lockouts, API tokens and roles
+# (a revocation or a lockout must hold at once), the audit chain, the task queue and the jobs
+# whose progress a user watches.
+REPLICA_PRIMARY_APPS = ["sessions", "auth", "contenttypes", "accounts", "otp_totp", "axes",
+                        "audit", "django_tasks_db", "worker", "jobs"]
+DATABASE_ROUTERS: list[str] = []
+if env("DATABASE_REPLICA_URL", default=""):
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+        raise ImproperlyConfigured(
+            "DATABASE_REPLICA_URL chỉ dùng với PostgreSQL: SQLite không có bản sao đọc.")
+    DATABASES["replica"] = {
+        **env.db("DATABASE_REPLICA_URL"),
+        "CONN_MAX_AGE": DATABASES["default"]["CONN_MAX_AGE"],
+        "CONN_HEALTH_CHECKS": True,
+        # A replica that went away must cost a request at most this long before the fallback.
+        "OPTIONS": {"connect_timeout": env.int("REPLICA_CONNECT_TIMEOUT", default=2)},
+        # The test runner neither creates nor flushes the standby: it uses the primary's test
+        # database name, which the standby receives through streaming replication.
+        "TEST": {"MIRROR": "default"},
+    }
+    DATABASE_ROUTERS = ["ocop.core.replica.ReplicaRouter"]
+    MIDDLEWARE.insert(MIDDLEWARE.index("whitenoise.middleware.WhiteNoiseMiddleware") + 1,
+                      "ocop.core.replica.ReplicaPinningMiddleware")
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 
