@@ -65,9 +65,12 @@ INSTALLED_APPS = [
     "ocop.demo",
     "ocop.api",
     "ocop.web",
+    "ocop.operations",
 ]
 
 MIDDLEWARE = [
+    # Request id, request log line and metrics: first, to see every answer (ocop.operations).
+    "ocop.operations.middleware.RequestContextMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -198,9 +201,6 @@ OTP_REQUIRED_ROLES = [
 PUBLIC_RATE_LIMIT = env("PUBLIC_RATE_LIMIT", default="60/m")
 # Consumer complaints sent through the public form (ocop.inspections): per client address.
 COMPLAINT_RATE_LIMIT = env("COMPLAINT_RATE_LIMIT", default="5/h")
-# The rate-limit counters and the scan caches. With several server processes use a shared cache,
-# e.g. CACHE_URL=dbcache://ocop_cache (then `manage.py createcachetable`) or a memcached URL.
-CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
 # Signed-in sessions end after this much inactivity, and in any case this long after login.
 # Staff (public-office accounts) get short sessions; producers keep longer ones.
 STAFF_SESSION_IDLE_MINUTES = env.int("STAFF_SESSION_IDLE_MINUTES", default=30)
@@ -313,7 +313,7 @@ TASKS = {
 }
 # The national topology's queue: TASKS_REDIS_URL=redis://host:6379/0 puts django.tasks on Redis
 # through RQ (ocop/worker/redis_backend.py, docs/worker.md); it wins over TASKS_BACKEND. Unset,
-# the database queue stays the embedded default.
+# the database queue stays the embedded default. /readyz and the queue-depth metric read it too.
 TASKS_REDIS_URL = env("TASKS_REDIS_URL", default="")
 if TASKS_REDIS_URL:
     TASKS["default"] = {"BACKEND": "ocop.worker.redis_backend.RedisBackend",
@@ -380,14 +380,52 @@ if not DEBUG:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = not LOCAL_DEMO
     SECURE_HSTS_PRELOAD = not LOCAL_DEMO
 
+# --- Operations: several stateless app servers (docs/deployment.md, "National topology") -------
+# The rate-limit counters and the scan caches live in the default cache. One process may keep
+# them in its own memory; several (WEB_WORKERS > 1, or more than one machine) must share one:
+# CACHE_URL=redis://127.0.0.1:6379/1 (Django's RedisCache), or dbcache://ocop_cache after
+# `manage.py createcachetable`. `check --deploy` warns otherwise (ocop.accounts.W010).
+CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    # A Redis that hangs must not hang every public request behind it.
+    CACHES["default"].setdefault("OPTIONS", {}).update(
+        {"socket_connect_timeout": 2, "socket_timeout": 2})
+# gunicorn processes per machine (scripts/serve.sh exports it); read by the check above.
+WEB_WORKERS = env.int("WEB_WORKERS", default=1)
+# Sessions stay in the database, which every app server shares. cached_db would save a query per
+# request but needs a shared cache: a session cached in one process's memory would outlive a
+# logout made through another (the check refuses that combination too).
+SESSION_ENGINE = env("SESSION_ENGINE", default="django.contrib.sessions.backends.db")
+# Load-balancer probes and the metrics scraper talk plain http to each app server on the private
+# network, not through the TLS proxy: no redirect to https for them (docs/deployment.md).
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", r"^metrics$"]
+# /readyz gives every dependency this long in all, then answers 503 "timeout".
+READINESS_TIMEOUT_SECONDS = env.float("READINESS_TIMEOUT_SECONDS", default=2.0)
+# /metrics (and /readyz's error details): a bearer token, optionally only from these networks.
+# Without a token a production server refuses everyone (ocop/operations/access.py).
+METRICS_TOKEN = env("METRICS_TOKEN", default="")
+METRICS_ALLOWED_IPS = env.list("METRICS_ALLOWED_IPS", default=[])
+# Logs: plain text (the default, for `make run` and a terminal) or LOG_FORMAT=json, one object a
+# line with the request id, for a log collector. Every record carries the request id; the request
+# line itself (logger ocop.request) is written in json mode, where it replaces gunicorn's access
+# log; in text mode gunicorn's access log is enough, so ocop.request is kept to warnings.
+LOG_FORMAT = env("LOG_FORMAT", default="text")
+if LOG_FORMAT not in ("text", "json"):
+    raise ImproperlyConfigured(f"LOG_FORMAT={LOG_FORMAT}: chỉ nhận text hoặc json.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "ocop.operations.logs.RequestIdFilter"}},
+    "formatters": {"json": {"()": "ocop.operations.logs.JsonFormatter"}},
+    "handlers": {"console": {
+        "class": "logging.StreamHandler", "filters": ["request_id"],
+        **({"formatter": "json"} if LOG_FORMAT == "json" else {}),
+    }},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     # WeasyPrint logs every layout step at INFO; keep PDF rendering quiet.
     "loggers": {"axes": {"level": "WARNING"}, "weasyprint": {"level": "WARNING"},
-                "fontTools": {"level": "WARNING"}},
+                "fontTools": {"level": "WARNING"},
+                "ocop.request": {"level": "INFO" if LOG_FORMAT == "json" else "WARNING"}},
 }
 
 # Page sizes of lists, shared by pages and API.

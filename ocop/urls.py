@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from ocop.api.urls import api
-from ocop.web.views import healthz
+from ocop.operations import views as operations
 
 urlpatterns = [
     path("", include("ocop.web.urls")),
@@ -25,6 +25,9 @@ urlpatterns = [
     path("ban-do/", include("ocop.maps.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
-    path("healthz", healthz, name="healthz"),
+    # Probes and metrics (docs/deployment.md): at the root, where load balancers look for them.
+    path("healthz", operations.healthz, name="healthz"),
+    path("readyz", operations.readyz, name="readyz"),
+    path("metrics", operations.metrics, name="metrics"),
     path("quan-tri/", admin.site.urls),
 ]

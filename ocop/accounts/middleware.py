@@ -17,7 +17,7 @@ from ocop.accounts.session_limits import session_expired
 
 # /verify/ and the stamp scans are public and need no account at all.
 PUBLIC_PREFIXES = (
-    "/static/", "/healthz", "/i18n/", "/verify/",
+    "/static/", "/healthz", "/readyz", "/metrics", "/i18n/", "/verify/",
     # Public stamp scans: GS1 Digital Link paths and the platform's own stamp URIs.
     "/01/", "/t/",
 )
