@@ -53,11 +53,17 @@ def enqueue(*, actor: User, kind: str, params: dict[str, Any], title: str,
     return job
 
 
-def mark_running(job: Job) -> bool:
-    """Claim a queued job; False if it was already taken or finished (a task run twice)."""
+def mark_running(job: Job, *, attempt: int = 1) -> bool:
+    """Claim a queued job; False if it was already taken or finished (a task run twice).
+
+    A later attempt of the job's task also takes over a job left "running": the task queue
+    delivers a task again only after the worker of the earlier attempt was declared lost
+    (ocop.worker), whose work never committed (each kind writes its records in one
+    transaction, and its file only in ``finish``)."""
     now = timezone.now()
-    claimed = Job.objects.filter(pk=job.pk, status=Job.Status.QUEUED).update(
-        status=Job.Status.RUNNING, started_at=now)
+    claimable = [Job.Status.QUEUED] + ([Job.Status.RUNNING] if attempt > 1 else [])
+    claimed = Job.objects.filter(pk=job.pk, status__in=claimable).update(
+        status=Job.Status.RUNNING, started_at=now, done=0)
     job.status, job.started_at = Job.Status.RUNNING, now
     return bool(claimed)
 
@@ -104,10 +110,20 @@ def fail(job: Job, message: str) -> None:
     job.save(update_fields=["status", "message", "finished_at", "expires_at"])
 
 
-def run(job: Job) -> Job:
-    """Do the job's work (called by the task). Known refusals keep their own Vietnamese
-    message; anything unexpected is logged and shown as a general failure."""
-    if not mark_running(job):
+def fail_unfinished(job_id: str) -> None:
+    """Fail a job still queued or running whose task will not run again (its worker died on
+    the last attempt), with a message its page shows."""
+    job = Job.objects.filter(pk=job_id, status__in=[Job.Status.QUEUED, Job.Status.RUNNING]).first()
+    if job is not None:
+        fail(job, _("Tác vụ bị gián đoạn (tiến trình nền dừng đột ngột nhiều lần). Hãy thử lại; "
+                    "nếu vẫn lỗi, báo quản trị viên."))
+
+
+def run(job: Job, *, attempt: int = 1) -> Job:
+    """Do the job's work (called by the task; ``attempt`` counts the task's deliveries). Known
+    refusals keep their own Vietnamese message; anything unexpected is logged and shown as a
+    general failure."""
+    if not mark_running(job, attempt=attempt):
         return job
     try:
         output = KINDS[job.kind].run(job, ProgressWriter(job))
