@@ -33,7 +33,7 @@ class Command(db_worker.Command):
         stopping = threading.Event()
         started = timezone.now()
         services.beat(worker_id, started_at=started)
-        self._recover()
+        self._recover(worker_id)
         self._periodic()
         thread = threading.Thread(target=self._heartbeat, args=(worker_id, stopping),
                                   name="ocop-heartbeat", daemon=True)
@@ -51,7 +51,7 @@ class Command(db_worker.Command):
             while not stopping.wait(settings.WORKER_HEARTBEAT_SECONDS):
                 try:
                     services.beat(worker_id)
-                    self._recover()
+                    self._recover(worker_id)
                     if time.monotonic() - last_periodic >= settings.WORKER_PERIODIC_SECONDS:
                         last_periodic = time.monotonic()
                         self._periodic()
@@ -67,8 +67,8 @@ class Command(db_worker.Command):
         tried again next time: it must never stop the heartbeat or the worker."""
         hooks.periodic.run_each(timezone.now())
 
-    def _recover(self) -> None:
-        report = services.recover_orphaned_tasks()
+    def _recover(self, worker_id: str) -> None:
+        report = services.recover_orphaned_tasks(me=worker_id)
         for task_id in report.requeued:
             logger.warning("task %s requeued: its worker stopped", task_id)
         for task_id in report.failed:
