@@ -410,7 +410,7 @@ def expiry_counts() -> tuple[int, int, int]:
 
 
 def sheet_files(media: Path) -> int:
-    return len(list((media / "jobs").glob("*.pdf"))) if (media / "jobs").exists() else 0
+    return len(list((media / "jobs").rglob("*.pdf")))
 
 
 class Bench:
@@ -529,11 +529,12 @@ class Bench:
         killed = self.kill_task_worker("process_capture")
         at_kill = fresh_read(event_counts)
         self.restart_worker()
-        return self.capture_end("capture:task", str(result.job.pk), killed,
-                                self.attempts("process_capture"), before, at_kill)
+        return self.capture_end("capture:task", str(result.job.pk), killed, "", before, at_kill,
+                                task="process_capture")
 
     def capture_end(self, scenario: str, job_id: str, killed: str, answer: str,
-                    before: tuple[int, int], at_kill: tuple[int, int]) -> Outcome:
+                    before: tuple[int, int], at_kill: tuple[int, int],
+                    task: str | None = None) -> Outcome:
         from ocop.trace.models import CaptureJob
 
         n = self.args.events
@@ -550,6 +551,8 @@ class Bench:
             outcome = f"failed: “{job.errors[0]['message'][:60]}” (GET /epcis/capture/{{id}})"
         else:
             outcome = f"stuck “{job.status}”"
+        if task:
+            outcome += f" ({self.attempts(task)})"
         return self.outcome(scenario, killed, (answer + "; " if answer else "") + outcome,
                             f"events {before[0]} → {at_kill[0]} at kill → {after[0]}",
                             partial, job.status in ("succeeded", "failed"))
