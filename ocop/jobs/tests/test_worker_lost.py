@@ -5,11 +5,9 @@ page polled "Đang thực hiện" until the retention cleanup."""
 
 from __future__ import annotations
 
-import io
-
 import pytest
-from django.core.management import call_command
 from django.tasks import TaskResultStatus
+from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 
 from ocop.accounts.testing import login_client
@@ -48,7 +46,14 @@ def test_requeued_task_takes_over_the_job_its_dead_worker_left_running(
     job, task = killed_mid_run(chain, django_capture_on_commit_callbacks, attempts=1)
 
     assert worker.recover_orphaned_tasks().requeued == [str(task.pk)]
-    call_command("db_worker", "--batch", "--no-startup-delay", stdout=io.StringIO())
+    # The next worker claims and runs it as django-tasks-db's worker loop does (the loop itself
+    # closes the database connection, which a test inside one transaction cannot have).
+    again = DBTaskResult.objects.ready().get_locked()
+    assert again.pk == task.pk
+    again.claim("next-worker")
+    Worker(queue_names=["default"], interval=0, batch=True, backend_name="default",
+           startup_delay=False, max_tasks=None, worker_id="next-worker",
+           excluded_queue_names=[]).run_task(again)
 
     task.refresh_from_db()
     assert task.status == TaskResultStatus.SUCCESSFUL and len(task.worker_ids) == 2
