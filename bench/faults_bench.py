@@ -10,7 +10,8 @@ gunicorn (2 sync workers, DEBUG off) and ``manage.py worker`` on loopback, and f
 scenario:
 
 - ``<work>:web``: the request that starts the work is sent in full, then the gunicorn worker
-  process holding its connection (found through /proc) gets SIGKILL before it answers. The
+  process holding its connection (found through /proc) gets SIGKILL right after the request's
+  last byte, before it answers. The
   master starts a new worker; the user sends the request again.
 - ``<work>:task``: the work runs in ``manage.py worker``; that process gets SIGKILL
   ``--kill-after`` seconds after it claimed the task, and a new worker is started (what
@@ -255,8 +256,8 @@ class Browser:
 
 def send_and_kill(servers: Servers, method: str, path: str, body: bytes,
                   headers: dict[str, str]) -> tuple[str, str]:
-    """Send the whole request, then SIGKILL the worker holding its connection before it
-    answers. Returns (when the kill landed, what the client saw)."""
+    """Send the request and SIGKILL the worker holding its connection right after its last
+    byte, before it answers. Returns (when the kill landed, what the client saw)."""
     conn = http.client.HTTPConnection("127.0.0.1", servers.port, timeout=120)
     conn.connect()
     client_port = conn.sock.getsockname()[1]
@@ -270,18 +271,24 @@ def send_and_kill(servers: Servers, method: str, path: str, body: bytes,
         except (OSError, http.client.HTTPException) as exc:
             seen["answer"] = f"connection lost ({type(exc).__name__})"
 
+    # All but the last byte first: the worker that accepted the connection waits for it, so it
+    # can be found; the kill follows the last byte at once, while the request is processed.
+    conn.putrequest(method, path, skip_accept_encoding=True)
+    for key, value in {**headers, "Content-Length": str(len(body))}.items():
+        conn.putheader(key, value)
+    conn.endheaders()
+    conn.send(body[:-1])
+    pid = None
+    for _ in range(400):
+        pid = servers.worker_serving(client_port)
+        if pid is not None:
+            break
+        time.sleep(0.005)
     started = time.perf_counter()
-    conn.request(method, path, body=body, headers={**headers,
-                                                    "Content-Length": str(len(body))})
+    conn.send(body[-1:])
     sent = time.perf_counter() - started
     reader = threading.Thread(target=client)
     reader.start()
-    pid = None
-    for _ in range(200):
-        pid = servers.worker_serving(client_port)
-        if pid is not None or "answer" in seen:
-            break
-        time.sleep(0.005)
     answered_first = "answer" in seen
     if pid is not None and not answered_first:
         os.kill(pid, signal.SIGKILL)
@@ -289,8 +296,8 @@ def send_and_kill(servers: Servers, method: str, path: str, body: bytes,
     conn.close()
     if answered_first or pid is None:
         return f"not killed: answered first ({sent:.2f} s to send)", seen.get("answer", "?")
-    return (f"web worker {pid}, {time.perf_counter() - started:.2f} s into the request "
-            f"(body of {len(body) / 1e6:.1f} MB sent)", seen.get("answer", "?"))
+    return (f"web worker {pid}, right after the last byte of the request "
+            f"({len(body) / 1e6:.1f} MB)", seen.get("answer", "?"))
 
 
 # --- Database reads ---------------------------------------------------------------------------

@@ -1,7 +1,7 @@
 """A job whose worker was killed (kill -9) mid-run: the requeued task takes the job over and
-finishes it; on the last attempt the job fails with a message its page shows. Found by
-bench/faults_bench.py: before, the retried task saw the job "running", did nothing, and the
-page polled "Đang thực hiện" until the retention cleanup."""
+finishes it; on the last attempt the job fails with a message its page shows. Found while
+writing bench/faults_bench.py: before, the retried task saw the job "running", did nothing,
+and the page polled "Đang thực hiện" until the retention cleanup."""
 
 from __future__ import annotations
 
