@@ -50,14 +50,18 @@ def stop(worker_id: str) -> None:
     WorkerHeartbeat.objects.filter(worker_id=worker_id).delete()
 
 
-def recover_orphaned_tasks(now: datetime | None = None) -> Recovery:
-    """Requeue or fail the RUNNING tasks whose last worker stopped beating."""
+def recover_orphaned_tasks(now: datetime | None = None, *, me: str | None = None) -> Recovery:
+    """Requeue or fail the RUNNING tasks whose last worker stopped beating.
+
+    ``me`` is the calling worker, alive whatever its row says: its last beat may be stale
+    because the write waited for a lock its own task held (SQLite's busy wait; the beat's time
+    is taken before the wait), and requeueing its own running task would run it twice."""
     now = now or timezone.now()
     lease = timedelta(seconds=settings.WORKER_LEASE_SECONDS)
     alive = set(
         WorkerHeartbeat.objects.filter(last_seen__gte=now - lease)
         .values_list("worker_id", flat=True)
-    )
+    ) | ({me} if me else set())
     report = Recovery()
     # Claimed less than a lease ago: its worker may not have beaten yet.
     running = DBTaskResult.objects.running().filter(started_at__lt=now - lease)

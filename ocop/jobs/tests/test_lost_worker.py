@@ -10,7 +10,7 @@ from django.tasks import task_backends
 from django_tasks_db.models import DBTaskResult
 
 from ocop.accounts.testing import login_client
-from ocop.jobs import kinds
+from ocop.jobs import kinds, services
 from ocop.jobs.models import Job
 from ocop.jobs.tasks import run_job
 from ocop.jobs.tests.test_jobs import fake_kind, queued_sheet
@@ -94,3 +94,12 @@ def test_redis_job_fails_visibly_after_the_last_attempt(
         redis_queue, chain, settings, django_capture_on_commit_callbacks):
     fails_visibly_after_the_last_attempt(redis_queue, chain, django_capture_on_commit_callbacks,
                                          settings)
+
+
+def test_a_first_delivery_does_not_take_over_a_running_job(chain) -> None:
+    """The same task delivered twice while its first run goes on: the second does nothing.
+    Only a retry (the previous attempt's worker was declared lost) takes a running job over."""
+    job = queued_sheet(chain)
+    assert services.mark_running(job)
+    assert not services.mark_running(job)
+    assert services.run(Job.objects.get(pk=job.pk)).status == Job.Status.RUNNING

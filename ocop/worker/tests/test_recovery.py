@@ -59,6 +59,21 @@ def test_stale_heartbeat_counts_as_dead(db_queue, tmp_path):
     assert services.recover_orphaned_tasks().requeued == [str(result.id)]
 
 
+def test_a_worker_never_requeues_its_own_running_task(db_queue, tmp_path):
+    """Found by bench/faults_bench.py on SQLite: a beat that waited for the lock held by the
+    worker's own long capture wrote a stale time, and the same worker's recovery then requeued
+    the capture it was still running (another worker could have run it a second time)."""
+    result = sleep_then_mark.enqueue(str(tmp_path / "m"), 0)
+    claimed(result.id, "busy-me", seconds_ago=120)
+    services.beat("busy-me")
+    WorkerHeartbeat.objects.filter(pk="busy-me").update(
+        last_seen=timezone.now() - timedelta(seconds=45))
+    assert services.recover_orphaned_tasks(me="busy-me").requeued == []
+    assert DBTaskResult.objects.get(pk=result.id).status == TaskResultStatus.RUNNING
+    # Any other worker still sees it as orphaned.
+    assert services.recover_orphaned_tasks(me="other").requeued == [str(result.id)]
+
+
 def test_recovery_is_idempotent(db_queue, tmp_path):
     result = sleep_then_mark.enqueue(str(tmp_path / "m"), 0)
     claimed(result.id, "gone", seconds_ago=60, attempts=3)

@@ -50,11 +50,11 @@ class Command(db_worker.Command):
         worker_id = options["worker_id"]
         options["reload"] = False
         services.beat(worker_id, started_at=timezone.now())
-        self._recover()
+        self._recover(worker_id)
 
         def beat() -> None:
             services.beat(worker_id)
-            self._recover()
+            self._recover(worker_id)
 
         try:
             self._with_heartbeat(beat, lambda: super(Command, self).handle(*args, **options))
@@ -112,8 +112,8 @@ class Command(db_worker.Command):
         tried again next time: it must never stop the heartbeat or the worker."""
         hooks.periodic.run_each(timezone.now())
 
-    def _recover(self) -> None:
-        report = services.recover_orphaned_tasks()
+    def _recover(self, worker_id: str) -> None:
+        report = services.recover_orphaned_tasks(me=worker_id)
         for task_id in report.requeued:
             logger.warning("task %s requeued: its worker stopped", task_id)
         for task_id in report.failed:
