@@ -18,18 +18,6 @@ def units(db) -> TestUnits:
 
 
 @pytest.fixture(autouse=True)
-def _scan_log_stays_in_its_test(settings):
-    """The scan log is buffered per process (ocop/trace/scanlog.py). No timer thread in tests (it
-    would write outside the test's transaction), and a test's unwritten scans are dropped at its
-    end instead of landing in the next test's database."""
-    from ocop.trace import scanlog
-
-    settings.STAMP_SCAN_FLUSH_SECONDS = 0
-    yield
-    scanlog.discard()
-
-
-@pytest.fixture(autouse=True)
 def _vietnamese_at_start() -> None:
     """Each test starts on the Vietnamese interface. The locale middleware activates the
     request's language for the whole thread, and Django's test client never deactivates it,
