@@ -352,7 +352,7 @@ def measure_http(chain: dict, env: dict, duration: int, connections: int,
          "--workers", "2", "--log-level", "warning"], cwd=ROOT, env=env)
     results: dict = {}
     try:
-        _wait(base + "/healthz")
+        _wait(base + "/healthz", timeout=180)  # a loaded machine boots Django slowly
         pages = {"scan": urllib.request.urlopen(base + paths[0]).read(),  # noqa: S310
                  "verify": urllib.request.urlopen(base + verify_path).read()}  # noqa: S310
         assert b"data-result" in pages["scan"], "the scan page did not answer"
