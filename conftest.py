@@ -20,6 +20,18 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 CHROMIUM = "/usr/bin/chromium"
 
 
+@pytest.fixture(autouse=True)
+def _scan_log_stays_in_its_test(settings):
+    """The scan log is buffered per process (ocop/trace/scanlog.py). No timer thread in tests (it
+    would write outside the test's transaction), and a test's unwritten scans are dropped at its
+    end instead of landing in the next test's database."""
+    from ocop.trace import scanlog
+
+    settings.STAMP_SCAN_FLUSH_SECONDS = 0
+    yield
+    scanlog.discard()
+
+
 def pytest_configure(config):
     if chosen() == "redis" and (reason := redis_unreachable()):
         raise pytest.UsageError(f"OCOP_TASKS_BACKEND=redis: {reason}")

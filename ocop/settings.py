@@ -199,6 +199,10 @@ OTP_REQUIRED_ROLES = [
 ]
 # Public scan and verification endpoints: requests per client address (django-ratelimit).
 PUBLIC_RATE_LIMIT = env("PUBLIC_RATE_LIMIT", default="60/m")
+# The scan log is written in batches per server process (ocop/trace/scanlog.py): at this many
+# rows, when the oldest is this many seconds old, and at exit. A killed worker loses at most that.
+STAMP_SCAN_BUFFER = env.int("STAMP_SCAN_BUFFER", default=100)
+STAMP_SCAN_FLUSH_SECONDS = env.float("STAMP_SCAN_FLUSH_SECONDS", default=2.0)
 # Consumer complaints sent through the public form (ocop.inspections): per client address.
 COMPLAINT_RATE_LIMIT = env("COMPLAINT_RATE_LIMIT", default="5/h")
 # Signed-in sessions end after this much inactivity, and in any case this long after login.

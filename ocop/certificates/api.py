@@ -61,7 +61,7 @@ class RevokeIn(Schema):
     summary="Kiểm tra giấy chứng nhận OCOP (công khai)",
 )
 def verify(request: HttpRequest, number: str, response: HttpResponse):
-    data = selectors.public_data(selectors.verification(number), timezone.localdate())
+    data = selectors.public_verification(number, timezone.localdate())
     response["Cache-Control"] = PUBLIC_CACHE
     if data["status"] == "unknown":
         return Status(404, data)

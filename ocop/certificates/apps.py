@@ -9,8 +9,16 @@ class CertificatesConfig(AppConfig):
     def ready(self) -> None:
         # Registers certificates.view_certificate / certificates.revoke_certificate with `rules`,
         # and the lists' Excel exports (ocop/jobs/exports.py).
+        from django.db.models.signals import post_delete, post_save
+
         from ocop.certificates import jobs, permissions  # noqa: F401
-        from ocop.certificates.selectors import public_products_q
+        from ocop.certificates.models import Certificate
+        from ocop.certificates.selectors import forget_verification, public_products_q
         from ocop.registry import hooks as registry_hooks
 
         registry_hooks.public_products_q.provide(public_products_q)
+        # The public verification answers from a cache (selectors.public_verification).
+        post_save.connect(forget_verification, sender=Certificate,
+                          dispatch_uid="certificates.forget_verification")
+        post_delete.connect(forget_verification, sender=Certificate,
+                            dispatch_uid="certificates.forget_verification_deleted")

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
+from django.utils import timezone
 from django.utils.text import capfirst
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from ocop.accounts.jurisdiction import unit_q
@@ -20,6 +25,7 @@ from ocop.certificates.models import (
     RecognitionDecision,
     valid_q,
 )
+from ocop.core.caching import forget
 from ocop.core.search import search, search_q
 from ocop.registry.models import Product
 from ocop.rules.certification import is_certifiable
@@ -190,6 +196,35 @@ def verification(number: str) -> Certificate | None:
 def issuer_name(decision: RecognitionDecision) -> str:
     """The issuer as printed on the certificate, named as on the decision's date."""
     return authority(decision.issuing_unit, decision.date).name
+
+
+# The public page and API answer from a copy kept this long at most. A save of the certificate
+# (revocation, renewal, issue) clears it at once in the process that saved it (forget_verification);
+# other server processes with a per-process cache see it within this time. The copy is kept per
+# day, so an expiry shows exactly on its day.
+VERIFY_CACHE_SECONDS = 60
+
+
+def _verify_cache_key(number: str, today: date, language: str) -> str:
+    digest = hashlib.sha256(number.encode()).hexdigest()[:24]  # any typed text: a safe key
+    return f"certificates:verify:{today.isoformat()}:{language}:{digest}"
+
+
+def public_verification(number: str, today: date) -> dict[str, Any]:
+    """``public_data(verification(number), today)``, cached (VERIFY_CACHE_SECONDS) per number,
+    day and language: the verification page is public and opened from every printed QR code."""
+    key = _verify_cache_key(number, today, get_language() or settings.LANGUAGE_CODE)
+    data = cache.get(key)
+    if data is None:
+        data = public_data(verification(number), today)
+        cache.set(key, data, VERIFY_CACHE_SECONDS)
+    return data
+
+
+def forget_verification(sender: type, instance: Certificate, **kwargs: Any) -> None:
+    """post_save/post_delete of a Certificate: drop today's cached answers for its number."""
+    forget(*(_verify_cache_key(instance.number, timezone.localdate(), code)
+             for code, _name in settings.LANGUAGES))
 
 
 def public_data(certificate: Certificate | None, today: date) -> dict[str, Any]:

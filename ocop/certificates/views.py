@@ -29,7 +29,7 @@ def verify(request: HttpRequest, number: str) -> HttpResponse:
     """Public: anyone who scans the QR code. Reads no session and sets no cookie, so a shared
     cache may keep it for a minute (a revocation shows within that minute)."""
     today = timezone.localdate()
-    data = selectors.public_data(selectors.verification(number), today)
+    data = selectors.public_verification(number, today)
     response = render(request, "certificates/verify.html", {"d": data, "number": number},
                       status=404 if data["status"] == "unknown" else 200)
     response["Cache-Control"] = PUBLIC_CACHE

@@ -6,7 +6,3 @@ class OperationsConfig(AppConfig):
     name = "ocop.operations"
     label = "operations"
     verbose_name = _("Vận hành")
-
-    def ready(self) -> None:
-        # Counts stamp scans for /metrics (ocop.core.metrics.SCANS) as they are logged.
-        from ocop.operations import signals  # noqa: F401

@@ -32,12 +32,12 @@ import hashlib
 import hmac
 import ipaddress
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count
 from django.db.models.functions import TruncDate
 from django.utils import timezone
@@ -45,8 +45,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from ocop.audit.services import record
+from ocop.certificates.models import Certificate, CertificateStatus
+from ocop.core.caching import forget
 from ocop.registry.models import Product
-from ocop.trace import geo, stamps
+from ocop.trace import geo, scanlog, stamps
 from ocop.trace.models import (
     Lot,
     LotEvent,
@@ -58,7 +60,7 @@ from ocop.trace.models import (
     Zone,
 )
 from ocop.trace.selectors import current_certificate_for
-from ocop.trace.services import journey_cache_key
+from ocop.trace.services import journey_cache_key, ranges_cache_key
 
 WARNINGS = {
     Scan.Result.UNKNOWN: gettext_lazy("Tem không tồn tại trong hệ thống: không xác minh được sản "
@@ -79,6 +81,10 @@ CERT_WARNINGS = {
 JOURNEY_DEPTH = 4
 JOURNEY_CACHE_SECONDS = 300
 DIRECTORY_CACHE_SECONDS = 300
+# Stamp ranges and certificate fields: cleared explicitly when they change, and in any case
+# re-read after this long, so a change made around the services still shows within a minute.
+STATUS_CACHE_SECONDS = 60
+MAX_CACHED_RANGES = 500
 SEEN_LIMIT = 500
 
 
@@ -157,8 +163,10 @@ def _directory(parsed: stamps.ParsedStamp) -> dict[str, Any] | None:
         return None
     producer = product.producer
     province = producer.commune.current_province
+    # Plain tuples: the cache unpickles the whole directory on every scan, and a list of
+    # dataclass instances costs several times more to unpickle (a hundred batches: ~1 ms).
     batches = [
-        BatchInfo(pk, first, first + count - 1, lot_id, code, produced_on, expires_on)
+        (pk, first, first + count - 1, lot_id, code, produced_on, expires_on)
         for pk, first, count, lot_id, code, produced_on, expires_on in
         StampBatch.objects.filter(product=product).order_by("first_serial").values_list(
             "pk", "first_serial", "count", "lot_id", "lot__code", "lot__produced_on",
@@ -168,7 +176,7 @@ def _directory(parsed: stamps.ParsedStamp) -> dict[str, Any] | None:
         "product": {"id": product.pk, "name": product.name, "gtin": product.gtin,
                     "producer": producer.name, "commune": producer.commune.full_name,
                     "province": province.full_name if province else ""},
-        "firsts": [b.first for b in batches],
+        "firsts": [b[1] for b in batches],
         "batches": batches,
     }
     cache.set(key, directory, DIRECTORY_CACHE_SECONDS)
@@ -179,30 +187,66 @@ def _batch(directory: dict[str, Any], parsed: stamps.ParsedStamp) -> BatchInfo |
     index = bisect.bisect_right(directory["firsts"], parsed.serial) - 1
     if index < 0:
         return None
-    batch = directory["batches"][index]
+    batch = BatchInfo(*directory["batches"][index])
     if parsed.serial > batch.last or batch.lot_code != parsed.lot:
         return None
     return batch
 
 
+def _ranges(batch_id: int) -> list[tuple[int, int, str]] | None:
+    """The batch's activation and void ranges, cached for STATUS_CACHE_SECONDS (a void or a
+    packing clears the entry at once: services.void_stamps, services.pack_with_stamps).
+    None for a batch with more than MAX_CACHED_RANGES ranges: it is read per scan instead."""
+    key = ranges_cache_key(batch_id)
+    found = cache.get(key)
+    if found is not None:
+        return found or None
+    rows = list(StampRange.objects.filter(batch_id=batch_id)
+                .values_list("first", "last", "state")[:MAX_CACHED_RANGES + 1])
+    cache.set(key, rows if len(rows) <= MAX_CACHED_RANGES else [], STATUS_CACHE_SECONDS)
+    return rows if len(rows) <= MAX_CACHED_RANGES else None
+
+
 def _state(batch: BatchInfo, serial: int) -> str:
-    states = set(StampRange.objects.filter(batch_id=batch.id, first__lte=serial,
-                                           last__gte=serial).values_list("state", flat=True))
+    ranges = _ranges(batch.id)
+    if ranges is None:
+        states = set(StampRange.objects.filter(batch_id=batch.id, first__lte=serial,
+                                               last__gte=serial).values_list("state", flat=True))
+    else:
+        states = {state for first, last, state in ranges if first <= serial <= last}
     if StampRange.State.VOID in states:
         return "void"
     return "ok" if StampRange.State.ACTIVE in states else "not_active"
 
 
+def certificate_cache_key(product_id: int) -> str:
+    return f"trace:certificate:{product_id}"
+
+
+def forget_certificate(sender: type, instance: Any, **kwargs: Any) -> None:
+    """post_save/post_delete of a Certificate: the scan page shows the change at once (an
+    update() that bypasses signals shows within STATUS_CACHE_SECONDS)."""
+    forget(certificate_cache_key(instance.product_id))
+
+
 def _certificate(product_id: int, today: date) -> dict[str, Any]:
-    certificate = current_certificate_for(product_id)
-    if certificate is None:
-        return {"status": "none", "status_label": _("Chưa có giấy chứng nhận"),
-                "stars": None}
-    status = certificate.status_on(today)
-    return {"status": status, "status_label": certificate.status_label_on(today),
+    """The product's current certificate. Its fields are cached for STATUS_CACHE_SECONDS; the
+    status is computed here from them and today's date, so an expiry is exact to the day."""
+    key = certificate_cache_key(product_id)
+    fields = cache.get(key)
+    if fields is None:
+        certificate = current_certificate_for(product_id)
+        fields = {} if certificate is None else {
             "number": certificate.number, "stars": certificate.stars,
             "valid_until": certificate.valid_until, "revoked_on": certificate.revoked_on,
             "revocation_reason": certificate.revocation_reason}
+        cache.set(key, fields, STATUS_CACHE_SECONDS)
+    if not fields:
+        return {"status": "none", "status_label": _("Chưa có giấy chứng nhận"),
+                "stars": None}
+    status = Certificate(valid_until=fields["valid_until"],
+                         revoked_on=fields["revoked_on"]).status_on(today)
+    return {**fields, "status": status, "status_label": CertificateStatus(status).label}
 
 
 def journey(lot_id: int) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
@@ -302,9 +346,10 @@ def _evidence(batch: BatchInfo, serial: int, now: datetime,
     plus the row): enough to decide, and the cost stays flat for a stamp scanned 100,000 times.
     The office's clearances are read only when the evidence would flag the stamp.
     """
-    rows = list(Scan.objects.filter(batch_id=batch.id, serial=serial,
-                                    scanned_at__gte=now - suspicious_window())
-                .order_by("-scanned_at").values_list("scanned_at", "source")[:SEEN_LIMIT])
+    since = now - suspicious_window()
+    rows = _earlier_scans(batch.id, serial, since)
+    # This process's scans not yet written count too (scanlog: other processes' within seconds).
+    rows = sorted(rows + scanlog.pending(batch.id, serial, since), reverse=True)[:SEEN_LIMIT]
     repeat_since = now - dedup_window()
     duplicate = any(s == source and at >= repeat_since for at, s in rows)
     suspicious = _independent(rows, now, source)
@@ -316,18 +361,39 @@ def _evidence(batch: BatchInfo, serial: int, now: datetime,
     return len(rows), duplicate, suspicious
 
 
+def _earlier_scans(batch_id: int, serial: int, since: datetime) -> list[tuple[datetime, str]]:
+    """The stamp's logged scans since ``since``, newest first (at most SEEN_LIMIT).
+
+    Plain SQL: this is the one query every scan runs, and building and compiling the same
+    ORM query cost more than running it (~0.7 ms of a ~1 ms read, profiled in
+    docs/traceability.md). It is the ORM query
+    ``Scan.objects.filter(batch_id=…, serial=…, scanned_at__gte=…).order_by("-scanned_at")``
+    and reads the (batch, serial, scanned_at) index.
+    """
+    sql = (f"SELECT scanned_at, source FROM {Scan._meta.db_table} "  # noqa: S608 — our table name
+           "WHERE batch_id = %s AND serial = %s AND scanned_at >= %s "
+           "ORDER BY scanned_at DESC LIMIT %s")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [batch_id, serial, connection.ops.adapt_datetimefield_value(since),
+                             SEEN_LIMIT])
+        rows = cursor.fetchall()
+    if connection.vendor == "sqlite":  # SQLite hands back naive UTC datetimes
+        return [(at.replace(tzinfo=UTC), source) for at, source in rows]
+    return rows
+
+
 def resolve(parsed: stamps.ParsedStamp, signature: str, *, place: str = "", source: str = "",
             now: datetime | None = None, log: bool = True) -> ScanOutcome:
     now = now or timezone.now()
     today = timezone.localdate(now)
     outcome = _resolve(parsed, signature, source, now, today)
     if log and not outcome.duplicate:
-        Scan.objects.create(
+        scanlog.add(Scan(
             scanned_at=now, batch_id=outcome.batch.id if outcome.batch else None,
             serial=parsed.serial if outcome.batch else None,
             product_id=outcome.product["id"] if outcome.batch else None,
             result=outcome.result, place=place, source=source,
-        )
+        ))
     return outcome
 
 
@@ -416,6 +482,7 @@ def prune_scans(*, now: datetime | None = None) -> tuple[int, int]:
     written with the current time, so no late row can arrive for a folded day).
     """
     now = now or timezone.now()
+    scanlog.flush()  # this process's buffered scans are counted with the rest
     cut = timezone.make_aware(datetime.combine(timezone.localdate(now - retention()),
                                                datetime.min.time()))
     old = Scan.objects.filter(scanned_at__lt=cut)

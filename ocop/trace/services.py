@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 
 from ocop.accounts.models import User
 from ocop.audit.services import record
+from ocop.core.caching import forget
 from ocop.core.refusals import Conflict, Forbidden, Invalid, NotFound, Refusal
 from ocop.registry.models import Producer, Product
 from ocop.trace import geo, stamps, zone_codes
@@ -235,11 +236,26 @@ def _ilmd(lot: Lot) -> dict[str, Any]:
 def _link(lot: Lot, event: EpcisEvent, step: str, place: str = "") -> None:
     LotEvent.objects.create(lot=lot, event=event, step=step, occurred_at=event.event_time,
                             place=place[:200])
-    transaction.on_commit(lambda: cache.delete(journey_cache_key(lot.pk)))
+    forget(journey_cache_key(lot.pk),
+           *(journey_html_cache_key(lot.pk, code) for code, _name in settings.LANGUAGES))
 
 
 def journey_cache_key(lot_id: int) -> str:
     return f"trace:journey:{lot_id}"
+
+
+def journey_html_cache_key(lot_id: int, language: str) -> str:
+    """The scan page's rendered journey and zones of a lot, in one language."""
+    return f"trace:journey:{lot_id}:html:{language}"
+
+
+def ranges_cache_key(batch_id: int) -> str:
+    return f"trace:ranges:{batch_id}"
+
+
+def _forget_ranges(batch: StampBatch) -> None:
+    """The scan page reads a batch's ranges from the cache (scan._ranges)."""
+    forget(ranges_cache_key(batch.pk))
 
 
 def _new_lot(product: Product, code: str, produced_on: date, quantity: Decimal, unit: str,
@@ -442,6 +458,7 @@ def pack_with_stamps(*, actor: User, batch: StampBatch, first: int, last: int,
         })
         StampRange.objects.create(batch=batch, first=first, last=last,
                                   state=StampRange.State.ACTIVE, event=event, created_by=actor)
+        _forget_ranges(batch)
         _link(lot, event, LotEvent.Step.PACK, batch.product.producer.name)
         record(actor=actor, action="trace.pack", obj=batch,
                changes={"first": first, "last": last, "event": event.event_id})
@@ -460,6 +477,7 @@ def void_stamps(*, actor: User, batch: StampBatch, first: int, last: int,
         voided = StampRange.objects.create(batch=batch, first=first, last=last,
                                            state=StampRange.State.VOID, reason=reason.strip(),
                                            created_by=actor)
+        _forget_ranges(batch)
         record(actor=actor, action="trace.stamps_void", obj=batch,
                changes={"first": first, "last": last, "reason": reason})
     return voided

@@ -11,13 +11,18 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
+from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from ocop.accounts.client_ip import client_ip
 from ocop.trace import scan, stamps
+from ocop.trace.services import journey_html_cache_key
 
 LINKSET = "application/linkset+json"
 GS1_VOC = "https://gs1.org/voc/"
@@ -38,7 +43,8 @@ def _bad_uri(request: HttpRequest, message: str, kind: str) -> HttpResponse:
     if kind != "html":
         return JsonResponse({"result": "malformed", "verified": False, "warnings": [message]},
                             status=400)
-    response = render(request, "trace/scan.html", {"malformed": message}, status=400)
+    response = render(request, "trace/scan.html", {"malformed": message, "path": request.path},
+                      status=400)
     response["Cache-Control"] = "no-store"
     return response
 
@@ -89,6 +95,18 @@ def linkset(request: HttpRequest, parsed: stamps.ParsedStamp) -> dict:
     }]}
 
 
+def _lot_html(outcome: scan.ScanOutcome) -> str:
+    """The journey and zones, rendered once per lot and language: they are the same for every
+    stamp of the lot, and rendering them was most of the page's template time. Cleared with the
+    journey when the platform records an event of the lot (services._link)."""
+    key = journey_html_cache_key(outcome.batch.lot_id, get_language())
+    html = cache.get(key)
+    if html is None:
+        html = render_to_string("trace/_scan_lot.html", {"o": outcome})
+        cache.set(key, html, scan.JOURNEY_CACHE_SECONDS)
+    return mark_safe(html)  # our own template's output, escaped when it was rendered
+
+
 def _answer(request: HttpRequest, parsed: stamps.ParsedStamp, kind: str) -> HttpResponse:
     if kind == "linkset":
         response = JsonResponse(linkset(request, parsed), content_type=LINKSET)
@@ -103,8 +121,11 @@ def _answer(request: HttpRequest, parsed: stamps.ParsedStamp, kind: str) -> Http
         response = JsonResponse(scan.as_json(outcome),
                                 json_dumps_params={"ensure_ascii": False})
     else:
-        response = render(request, "trace/scan.html", {
-            "o": outcome, "days": scan.suspicious_window().days})
+        # No context processors: the page shows no user, menu or messages, and skipping them
+        # (and the session they would touch) was a third of its template time.
+        response = HttpResponse(render_to_string("trace/scan.html", {
+            "o": outcome, "days": scan.suspicious_window().days, "path": request.path,
+            "lot_html": _lot_html(outcome) if outcome.genuine_stamp else ""}))
         response["Link"] = f'<{request.build_absolute_uri(request.path)}?linkType=all>; ' \
                            f'rel="linkset"; type="{LINKSET}"'
     # Every opening is counted and the verdict depends on the count: never cache.

@@ -9,7 +9,7 @@ from django.test import Client
 from django.utils import timezone
 
 from ocop.accounts.testing import login_client
-from ocop.trace import scan, selectors
+from ocop.trace import scan, scanlog, selectors
 from ocop.trace.models import Scan
 from ocop.trace.tests.test_stamps_scan import stamp_path
 
@@ -20,6 +20,7 @@ def test_every_scan_is_logged_with_result_place_and_source(chain) -> None:
     client = Client(REMOTE_ADDR="203.0.113.7")
     client.get(stamp_path(chain, 5) + "&lat=21.0278&lon=105.8342")
     client.get(stamp_path(chain, 5)[:-1] + "Q")  # forged
+    scanlog.flush()  # the log is buffered per process (scanlog.py)
     ok, forged = Scan.objects.order_by("id")
     assert (ok.result, ok.serial, ok.product_id, ok.place) == ("ok", 5, chain.dried.pk,
                                                                  "21.0,105.8")
@@ -38,10 +39,12 @@ def test_analytics_by_day_place_and_suspicious(chain, settings) -> None:
     settings.STAMP_SUSPICIOUS_SOURCES = 3
     for n in range(4):  # four networks: the last two scans are suspicious
         if n == 2:
+            scanlog.flush()
             Scan.objects.filter(serial=9).update(scanned_at=timezone.now() - timedelta(days=1))
         Client(REMOTE_ADDR=f"198.51.{n}.7").get(stamp_path(chain, 9) + "&lat=10.77&lon=106.70")
     client = Client()
     client.get(stamp_path(chain, 10))
+    scanlog.flush()
     Scan.objects.filter(serial=10).update(scanned_at=timezone.now() - timedelta(days=2))
     scans = selectors.scans_for(chain.people["producer"])
     since = timezone.now() - timedelta(days=30)
@@ -61,6 +64,7 @@ def test_analytics_by_day_place_and_suspicious(chain, settings) -> None:
     ("far_producer", False), ("hanoi_office", False)])
 def test_analytics_scoped(chain, who, sees) -> None:
     Client().get(stamp_path(chain, 2))
+    scanlog.flush()
     assert selectors.scans_for(chain.people[who]).exists() == sees
 
 

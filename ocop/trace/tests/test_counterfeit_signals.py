@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from ocop.accounts.testing import login_client
 from ocop.audit.models import AuditEntry
-from ocop.trace import scan, services, stamps
+from ocop.trace import scan, scanlog, services, stamps
 from ocop.trace.models import Scan, ScanDay, SuspicionClearance
 from ocop.trace.tests.test_stamps_scan import stamp_path
 
@@ -37,6 +37,7 @@ def test_the_forged_sequence_no_longer_flags_a_genuine_stamp(chain) -> None:
     page = Client(REMOTE_ADDR="198.51.100.4").get(stamp_path(chain, 12)).content.decode()
     assert 'data-result="ok"' in page and "Có dấu hiệu hàng giả" not in page
     # And the attacker's burst left one row, not three.
+    scanlog.flush()  # the log is buffered per process (scanlog.py)
     assert Scan.objects.filter(serial=12, source=scan.source_key("203.0.113.66")).count() == 1
 
 
@@ -53,12 +54,15 @@ def test_repeat_scans_are_logged_again_after_the_window(chain) -> None:
     start = timezone.now()
     for minutes in (0, 5, 9):
         scan.resolve(parsed, signature, source="x", now=start + timedelta(minutes=minutes))
+    scanlog.flush()
     assert Scan.objects.filter(serial=14).count() == 1
     outcome = scan.resolve(parsed, signature, source="x", now=start + timedelta(minutes=11))
     assert not outcome.duplicate and outcome.scan_count == 2
+    scanlog.flush()
     assert Scan.objects.filter(serial=14).count() == 2
     # Another source at the same moment is a scan of its own.
     scan.resolve(parsed, signature, source="y", now=start + timedelta(minutes=11))
+    scanlog.flush()
     assert Scan.objects.filter(serial=14).count() == 3
 
 
@@ -67,7 +71,9 @@ def flag(chain, serial: int, sources: str, *, day: int) -> list[str]:
     parsed = stamps.parse_gs1(stamp_path(chain, serial).split("?")[0])
     signature = stamp_path(chain, serial).split("s=")[1]
     at = timezone.now() - timedelta(days=day)
-    return [scan.resolve(parsed, signature, source=s, now=at).result for s in sources]
+    results = [scan.resolve(parsed, signature, source=s, now=at).result for s in sources]
+    scanlog.flush()  # the office's page reads the written log
+    return results
 
 
 def test_office_clears_a_flag_with_a_reason_and_new_evidence_flags_again(chain, settings):
@@ -129,6 +135,7 @@ def test_old_scans_are_folded_into_daily_counts(chain, settings) -> None:
     Client().get(stamp_path(chain, 17)[:-2] + "ZZ")  # a forged signature: no product
     Client().get(stamp_path(chain, 18))
     old = timezone.now() - timedelta(days=100)
+    scanlog.flush()
     Scan.objects.exclude(serial=18).update(scanned_at=old)
 
     folded, days = scan.prune_scans()
