@@ -209,9 +209,14 @@ def _import_loop(actor_id: int, rows: int, start_at: float,
     while time.time() < start_at:
         time.sleep(0.001)
     started = time.perf_counter()
-    with connection.execute_wrapper(timer):
-        result = excel.import_producers(User.objects.get(pk=actor_id), io.BytesIO(content),
-                                        commit=True)
+    try:
+        with connection.execute_wrapper(timer):
+            result = excel.import_producers(User.objects.get(pk=actor_id), io.BytesIO(content),
+                                            commit=True)
+    except Exception as exc:  # reported to the parent, which would otherwise wait for ever
+        out.put(("import", 0.0, 0.0, False, f"{type(exc).__name__}: {exc}"))
+        connection.close()
+        return
     done = time.perf_counter()
     problems = [e for r in result.rows for e in r.errors][:3]
     out.put(("import", done - started, done - marks.get("got", done), result.committed,
