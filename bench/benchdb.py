@@ -1,14 +1,17 @@
 """What the benchmarks share: the database they run against (a fresh SQLite file under
 var/bench/, or a throw-away PostgreSQL database named in the URL, created first and dropped at
-the end), the timed request loop with its percentiles, and the printing of a measures table."""
+the end), the timed request loop with its percentiles, the printing of a measures table, and
+the port and start-up wait of the servers the benches start on loopback."""
 
 from __future__ import annotations
 
 import io
 import os
+import socket
 import statistics
 import sys
 import time
+import urllib.request
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -168,3 +171,22 @@ def print_measures(rows: Iterable[tuple[str, str]], *, value_width: int,
     out.write(f"{'-' * width}  {'-' * value_width}\n")
     for key, value in rows:
         out.write(f"{key.ljust(width)}  {value}\n")
+
+
+def free_port() -> int:
+    """A free port on loopback for a server the bench starts."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for(url: str, timeout: float = 60) -> None:
+    """Wait until the bench's own server answers ``url`` (a loaded machine boots Django slowly)."""
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        try:
+            urllib.request.urlopen(url, timeout=2).read()  # noqa: S310 — our loopback server
+            return
+        except OSError:
+            time.sleep(0.3)
+    raise RuntimeError(f"the server did not answer on {url}")

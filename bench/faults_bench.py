@@ -54,7 +54,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 import benchdb  # noqa: E402
-from load_bench import collect_static, free_port, server_env, wait_for  # noqa: E402
+from load_bench import collect_static, server_env  # noqa: E402
 
 PASSWORD = "x-Bench-12345"  # trace_bench.setup_chain's bench accounts
 SCENARIOS = ("import:web", "import:task", "capture:web", "capture:task", "certificates:task",
@@ -165,7 +165,7 @@ class Servers:
 
     def __init__(self, env: dict, work: Path, web_workers: int) -> None:
         self.env, self.work, self.web_workers = env, work, web_workers
-        self.port = free_port()
+        self.port = benchdb.free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.web: subprocess.Popen | None = None
         self.worker: subprocess.Popen | None = None
@@ -178,7 +178,7 @@ class Servers:
              "--log-level", "warning", "--timeout", "300"], cwd=ROOT, env=self.env,
             stdout=open(self.work / "gunicorn.log", "ab"), stderr=subprocess.STDOUT)  # noqa: SIM115
         self.start_worker()
-        wait_for(self.base + "/healthz")
+        benchdb.wait_for(self.base + "/healthz")
 
     def start_worker(self) -> None:
         self.worker = subprocess.Popen(
@@ -498,7 +498,7 @@ class Bench:
         jobs_before = fresh_read(lambda: job_ids(Job.Kind.REGISTRY_IMPORT))
         producers_before = fresh_read(producer_count)
         killed, answer = send_and_kill(self.servers, "POST", "/chu-the/nhap-excel/", body, headers)
-        wait_for(self.servers.base + "/healthz")
+        benchdb.wait_for(self.servers.base + "/healthz")
         new = fresh_read(lambda: job_ids(Job.Kind.REGISTRY_IMPORT)) - jobs_before
         partial = not self.job_whole(new)
         # The user sends the file again on the fresh worker; the check job must end.
@@ -574,7 +574,7 @@ class Bench:
         jobs_before = fresh_read(lambda: CaptureJob.objects.count())
         killed, answer = send_and_kill(self.servers, "POST", "/api/v1/epcis/capture", body,
                                        headers)
-        wait_for(self.servers.base + "/healthz")
+        benchdb.wait_for(self.servers.base + "/healthz")
         at_kill = fresh_read(event_counts)
         left = fresh_read(lambda: CaptureJob.objects.count()) - jobs_before
         import requests
@@ -644,7 +644,7 @@ class Bench:
         headers = {**browser.headers(), "Content-Type": "application/x-www-form-urlencoded"}
         jobs_before = fresh_read(lambda: job_ids(Job.Kind.STAMP_SHEET))
         killed, answer = send_and_kill(self.servers, "POST", url, body, headers)
-        wait_for(self.servers.base + "/healthz")
+        benchdb.wait_for(self.servers.base + "/healthz")
         new = fresh_read(lambda: job_ids(Job.Kind.STAMP_SHEET)) - jobs_before
         partial = not self.job_whole(new)
         retry = browser.session.post(self.servers.base + url, data=form)

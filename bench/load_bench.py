@@ -41,12 +41,10 @@ import io
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -152,23 +150,6 @@ def seed() -> dict:
     }
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_for(url: str, timeout: float = 60) -> None:
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        try:
-            urllib.request.urlopen(url, timeout=2).read()  # noqa: S310 — our loopback server
-            return
-        except OSError:
-            time.sleep(0.3)
-    raise RuntimeError(f"the server did not answer on {url}")
-
-
 def collect_static(env: dict) -> None:
     """DEBUG off serves the collected, hashed static files. Collecting takes minutes on a busy
     2-core machine, so it is skipped while the manifest is newer than every static source."""
@@ -182,7 +163,7 @@ def collect_static(env: dict) -> None:
 
 def start_servers(env: dict, workers: int, log_dir: Path) -> tuple[str, list[subprocess.Popen]]:
     collect_static(env)
-    port = free_port()
+    port = benchdb.free_port()
     web = subprocess.Popen(  # noqa: S603
         [str(ROOT / ".venv" / "bin" / "gunicorn"), "ocop.wsgi", "--bind", f"127.0.0.1:{port}",
          "--workers", str(workers), "--log-level", "warning", "--timeout", "120"],
@@ -192,7 +173,7 @@ def start_servers(env: dict, workers: int, log_dir: Path) -> tuple[str, list[sub
         [sys.executable, "manage.py", "worker", "--interval", "0.5"], cwd=ROOT, env=env,
         stdout=open(log_dir / "worker.log", "wb"), stderr=subprocess.STDOUT)  # noqa: SIM115
     base = f"http://127.0.0.1:{port}"
-    wait_for(base + "/healthz")
+    benchdb.wait_for(base + "/healthz")
     return base, [web, worker]
 
 

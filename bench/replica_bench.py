@@ -40,7 +40,6 @@ import sys
 import tempfile
 import threading
 import time
-import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -219,23 +218,6 @@ def return_seconds(monitor: list[tuple[float, int | None]], down_at: float,
     return None
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _wait_http(url: str, timeout: float = 60) -> None:
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        try:
-            urllib.request.urlopen(url, timeout=2).read()  # noqa: S310 — our loopback server
-            return
-        except OSError:
-            time.sleep(0.3)
-    raise RuntimeError(f"gunicorn did not answer on {url}")
-
-
 def _wait_replayed(timeout: float = 60) -> None:
     """Until the standby has replayed everything the primary has written so far."""
     import psycopg
@@ -271,7 +253,7 @@ def run(args: argparse.Namespace, url: str, env: dict) -> list[tuple[str, str]]:
     env = {**env, "DATABASE_REPLICA_URL": f"postgres://postgres@127.0.0.1:{REPLICA_PORT}/{dbname}"}
     subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
                    cwd=ROOT, env=env, check=True)
-    port = _free_port()
+    port = benchdb.free_port()
     log = tempfile.NamedTemporaryFile("w+", suffix=".log", prefix="replica-bench-")  # noqa: SIM115
     server = subprocess.Popen(  # noqa: S603
         [str(ROOT / ".venv" / "bin" / "gunicorn"), "ocop.wsgi", "--bind", f"127.0.0.1:{port}",
@@ -280,7 +262,7 @@ def run(args: argparse.Namespace, url: str, env: dict) -> list[tuple[str, str]]:
     monitor: list[tuple[float, int | None]] = []
     events: list[tuple[float, str]] = []  # the workers' replica log lines, stamped when seen
     try:
-        _wait_http(f"http://127.0.0.1:{port}/healthz")
+        benchdb.wait_for(f"http://127.0.0.1:{port}/healthz")
         # The phases last a third of --duration each, counted from when the stop and the start
         # have completed: a standby's fast shutdown (it writes a restartpoint) takes seconds.
         phase = args.duration / 3

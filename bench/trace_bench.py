@@ -33,7 +33,6 @@ import os
 import random
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -258,23 +257,6 @@ def measure_log_write(n: int = 2_000) -> dict:
     return {"insert_ms": t_insert * 1000, "enqueue_ms": t_enqueue * 1000}
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _wait(url: str, timeout: float = 30) -> None:
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        try:
-            urllib.request.urlopen(url, timeout=2).read()  # noqa: S310 — our loopback server
-            return
-        except OSError:
-            time.sleep(0.3)
-    raise RuntimeError(f"gunicorn did not answer on {url}")
-
-
 def ensure_wrk() -> str:
     """wrk drives every HTTP figure (a Python client saturates first and flatters the ratio):
     installed through scripts/ensure-system-packages.sh when missing."""
@@ -340,7 +322,7 @@ def measure_http(chain: dict, env: dict, duration: int, connections: int,
     # DEBUG off: the manifest storage needs collected static files, as in production.
     subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
                    cwd=ROOT, env=env, check=True)
-    port = _free_port()
+    port = benchdb.free_port()
     base = f"http://127.0.0.1:{port}"
     static_dir = Path(settings.STATIC_ROOT) / "bench"
     static_dir.mkdir(parents=True, exist_ok=True)
@@ -353,14 +335,14 @@ def measure_http(chain: dict, env: dict, duration: int, connections: int,
          "--workers", "2", "--log-level", "warning"], cwd=ROOT, env=env)
     results: dict = {}
     try:
-        _wait(base + "/healthz", timeout=180)  # a loaded machine boots Django slowly
+        benchdb.wait_for(base + "/healthz", timeout=180)  # a loaded machine boots Django slowly
         pages = {"scan": urllib.request.urlopen(base + paths[0]).read(),  # noqa: S310
                  "verify": urllib.request.urlopen(base + verify_path).read()}  # noqa: S310
         assert b"data-result" in pages["scan"], "the scan page did not answer"
         assert "Còn hiệu lực".encode() in pages["verify"], "the verify page did not verify"
         for name, page in pages.items():
             statics[name].write_bytes(b"<!doctype html>" + b" " * (len(page) - 15))
-            _wait(f"{base}/static/bench/{statics[name].name}")
+            benchdb.wait_for(f"{base}/static/bench/{statics[name].name}")
         for p in paths[:50]:  # warm the caches of both workers a little
             urllib.request.urlopen(base + p).read()  # noqa: S310
         targets = {"scan": paths, "verify": [verify_path]}
