@@ -74,6 +74,7 @@ NOT_LISTS = {
     "units:commune_options": "form helper fragment", "planning:create": "form",
     "news:create": "form", "training:course_create": "form",
     "training:support_create": "form", "set_language": "action", "healthz": "probe",
+    "readyz": "probe (its checks open connections of their own)", "metrics": "scrape endpoint",
     "certificates:verify_lookup": "lookup form (the verify page itself is measured)",
     "api-v1:openapi-view": "API documentation page (static)",
     "api-v1:api-root": "API index",

@@ -20,7 +20,9 @@ def test_cycle_bench_at_tiny_scale():
     rows, pdf_ms = cycle_bench.measure(requests=3)
     assert [r.endpoint for r in rows] == ["dossier list", "scoring page", "verify page",
                                           "verify API"]
-    assert all(r.queries > 0 for r in rows)
+    # The verify answer is cached for up to 60 s (docs/traceability.md): a warm request to the
+    # page or the API may ask the database nothing; the staff pages always read.
+    assert all(r.queries > 0 for r in rows if not r.endpoint.startswith("verify"))
     assert max(r.queries for r in rows if r.endpoint.startswith("verify")) <= 3
     assert pdf_ms > 0
     out = io.StringIO()

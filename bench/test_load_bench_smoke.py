@@ -20,7 +20,7 @@ from ocop.accounts.models import Role, User
 from ocop.accounts.services import issue_api_token
 from ocop.certificates.models import Certificate
 from ocop.demo.world import demo_totp_key
-from ocop.trace import stamps
+from ocop.trace import scanlog, stamps
 from ocop.trace.models import EpcisEvent, Scan, StampBatch
 from ocop.units.models import Unit
 
@@ -62,5 +62,6 @@ def test_load_users_against_a_live_server(live_server, settings, tmp_path):
         seen |= {r["Name"] for r in stats}
         assert expected in seen, out.getvalue()
     assert "login 2FA" in seen
+    scanlog.flush()  # the live server's thread buffered its scans in this process
     assert Scan.objects.exists()
     assert EpcisEvent.objects.filter(capture__owner=chain["user"]).exists()
