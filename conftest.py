@@ -51,8 +51,17 @@ def pytest_collection_modifyitems(config, items):
 
     Replica tests need a streaming standby (DATABASE_REPLICA_URL). Without one they are skipped
     with that hint; under CI they are left out of the run instead, because .ci/run runs them on
-    their own once it has started the standby (scripts/start-replica.sh)."""
+    their own once it has started the standby (scripts/start-replica.sh).
+
+    Tests marked ``postgresql`` or ``sqlite`` (table partitions and their SQLite fallback) belong
+    to one engine: the other engine's run leaves them out, and .ci/run runs both engines."""
     from django.conf import settings
+
+    engine = settings.DATABASES["default"]["ENGINE"]
+    other = "sqlite" if "postgresql" in engine else "postgresql"
+    if other_engine := [item for item in items if item.get_closest_marker(other)]:
+        config.hook.pytest_deselected(items=other_engine)
+        items[:] = [item for item in items if not item.get_closest_marker(other)]
 
     if "replica" not in settings.DATABASES:
         replica_items = [item for item in items if item.get_closest_marker("replica")]

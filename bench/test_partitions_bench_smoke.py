@@ -8,13 +8,11 @@ import sys
 import partitions_bench
 import pytest
 import trace_bench
-from django.db import connection
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql",
-                    reason="table partitioning is a PostgreSQL feature")
+@pytest.mark.postgresql  # table partitioning is a PostgreSQL feature
 def test_partitions_bench_seeds_and_reads_plans_at_tiny_sizes():
     from ocop.trace.models import Scan
 
@@ -32,7 +30,7 @@ def test_partitions_bench_seeds_and_reads_plans_at_tiny_sizes():
     assert found["Lot page: the lot's journey (LotEvent → event)"]["partitions"] == 1
 
 
-@pytest.mark.skipif(connection.vendor != "sqlite", reason="the SQLite answer of the bench")
+@pytest.mark.sqlite  # the SQLite answer of the bench
 def test_partitions_bench_says_it_needs_postgresql(monkeypatch, capsys):
     monkeypatch.setattr(sys, "argv", ["partitions_bench.py"])
     partitions_bench.main()
