@@ -33,14 +33,14 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, models, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Count
-from django.db.models.functions import TruncDate, TruncMonth
+from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ocop.audit.services import record
 from ocop.core.refusals import Invalid
-from ocop.trace.models import EpcisEvent, EventEpc, Scan, ScanDay
-from ocop.trace.scan import retention as scan_retention
+from ocop.trace import scan
+from ocop.trace.models import EpcisEvent, EventEpc, Scan
 
 DEFAULT_AHEAD_MONTHS = 3
 DEFAULT_EVENT_RETENTION_MONTHS = 60
@@ -125,7 +125,7 @@ def first_kept_month(family: Family, now: datetime) -> date:
     Events: EPCIS_EVENT_RETENTION_MONTHS (60) whole months before the current one.
     """
     if family.name == "scans":
-        return month_of(now - scan_retention())
+        return month_of(now - scan.retention())
     return add_months(month_of(now), -event_retention_months())
 
 
@@ -413,17 +413,6 @@ def _write_manifest(path: Path, *, table: str, month: date, rows: int, id_sum: i
         json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
 
 
-def _fold_scans(month: date) -> int:
-    """The month's scans as ScanDay counts per local day, product and result (as scans_prune)."""
-    start, end = bounds(month)
-    counts = list(Scan.objects.filter(scanned_at__gte=start, scanned_at__lt=end)
-                  .annotate(day=TruncDate("scanned_at")).values("day", "product_id", "result")
-                  .annotate(n=Count("id")).order_by())
-    ScanDay.objects.bulk_create(ScanDay(day=c["day"], product_id=c["product_id"],
-                                        result=c["result"], scans=c["n"]) for c in counts)
-    return len(counts)
-
-
 def _db_rows(table: str, key: str, month: date, *, except_pinned: bool = False
              ) -> tuple[int, int]:
     """(rows, sum of ids) of the month in ``table``; without the pinned events if asked."""
@@ -533,7 +522,9 @@ def _remove_month(family: Family, month: date, folder: Path | None) -> MonthResu
         for table in family.tables:
             result.rows[table] = _db_rows(table, family.key, month)[0]
     if family.name == "scans":
-        result.folded_days = _fold_scans(month)
+        start, end = bounds(month)
+        result.folded_days = scan.fold_into_days(
+            Scan.objects.filter(scanned_at__gte=start, scanned_at__lt=end))
     result.kept = result.rows.get(family.tables[0], 0) - removable
     _remove(family, month, result)
     record(actor=None, action="trace.partitions_archive" if folder else "trace.partitions_drop",

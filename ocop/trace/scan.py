@@ -38,7 +38,7 @@ from typing import Any
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection, transaction
-from django.db.models import Count
+from django.db.models import Count, QuerySet
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -487,13 +487,19 @@ def prune_scans(*, now: datetime | None = None) -> tuple[int, int]:
                                                datetime.min.time()))
     old = Scan.objects.filter(scanned_at__lt=cut)
     with transaction.atomic():
-        counts = list(old.annotate(day=TruncDate("scanned_at")).values("day", "product_id",
-                                                                        "result")
-                      .annotate(n=Count("id")).order_by())
-        ScanDay.objects.bulk_create(ScanDay(day=c["day"], product_id=c["product_id"],
-                                            result=c["result"], scans=c["n"]) for c in counts)
+        days = fold_into_days(old)
         folded, _deleted = old.delete()
         if folded:
             record(actor=None, action="trace.scans_prune", object_type="trace.scan",
-                   object_repr=f"< {cut:%Y-%m-%d}", changes={"rows": folded, "days": len(counts)})
-    return folded, len(counts)
+                   object_repr=f"< {cut:%Y-%m-%d}", changes={"rows": folded, "days": days})
+    return folded, days
+
+
+def fold_into_days(scans: QuerySet[Scan]) -> int:
+    """Write ``scans`` as ScanDay counts per local day, product and result (before they are
+    deleted or their month dropped); return how many counts were written."""
+    counts = list(scans.annotate(day=TruncDate("scanned_at")).values("day", "product_id", "result")
+                  .annotate(n=Count("id")).order_by())
+    ScanDay.objects.bulk_create(ScanDay(day=c["day"], product_id=c["product_id"],
+                                        result=c["result"], scans=c["n"]) for c in counts)
+    return len(counts)
