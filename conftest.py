@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from hypothesis import settings as hypothesis_settings
 
+from ocop.core.browser_testing import as_phone
 from ocop.worker.testing import chosen, redis_unreachable, tasks_setting
 
 # Property tests check rules, not speed: on a loaded 2-core CI machine Hypothesis' default
@@ -18,6 +19,9 @@ hypothesis_settings.load_profile("ocop")
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 CHROMIUM = "/usr/bin/chromium"
+
+# The ``app`` fixture and ``call``: the WSGI application as gunicorn calls it.
+pytest_plugins = ["ocop.operations.testing"]
 
 
 @pytest.fixture(autouse=True)
@@ -32,7 +36,33 @@ def _scan_log_stays_in_its_test(settings):
     scanlog.discard()
 
 
+def _one_request_at_a_time_on_shared_sqlite() -> None:
+    """On SQLite the test database lives in memory and Django's live server hands that one
+    connection to every request thread. A page that fetches two things at once (the map's two
+    data files, an offline queue's visit and photo) then interleaves two transactions on one
+    sqlite3 connection: "bad parameter or other API misuse", a savepoint rolled back under the
+    other request, a 500 that never happens in production (one connection per thread there).
+    The live server therefore answers one request at a time when it shares a connection; a
+    non-threaded server also closes each HTTP connection, so the browser never waits on an idle
+    keep-alive. PostgreSQL keeps Django's threaded server (one connection per thread)."""
+    from django.core.servers.basehttp import ThreadedWSGIServer, WSGIServer
+    from django.test.testcases import LiveServerThread, QuietWSGIRequestHandler
+
+    class OneRequestAtATime(WSGIServer):
+        # The serving thread already holds the shared connection (LiveServerThread.run).
+        def __init__(self, *args, connections_override=None, **kwargs):
+            super().__init__(*args, **kwargs)
+
+    def create_server(self, connections_override=None):
+        server = OneRequestAtATime if connections_override else ThreadedWSGIServer
+        return server((self.host, self.port), QuietWSGIRequestHandler,
+                      allow_reuse_address=False, connections_override=connections_override)
+
+    LiveServerThread._create_server = create_server
+
+
 def pytest_configure(config):
+    _one_request_at_a_time_on_shared_sqlite()
     if chosen() == "redis" and (reason := redis_unreachable()):
         raise pytest.UsageError(f"OCOP_TASKS_BACKEND=redis: {reason}")
     # Raised by a third-party plugin's `base_url` fixture (pytest-base-url, pulled in by
@@ -49,9 +79,9 @@ def pytest_collection_modifyitems(config, items):
     system-deps-test` installs it. On a developer machine without it they are skipped with that
     hint; under CI they run (and fail) so that a missing browser cannot pass unnoticed.
 
-    Replica tests need a streaming standby (DATABASE_REPLICA_URL). Without one they are skipped
-    with that hint; under CI they are left out of the run instead, because .ci/run runs them on
-    their own once it has started the standby (scripts/start-replica.sh).
+    Replica tests need a streaming standby (DATABASE_REPLICA_URL). Without one they are left out
+    of the run (deselected): .ci/run runs them on their own once it has started the standby
+    (scripts/start-replica.sh), and `DATABASE_REPLICA_URL=… pytest -m replica` runs them by hand.
 
     Tests marked ``postgresql`` or ``sqlite`` (table partitions and their SQLite fallback) belong
     to one engine: the other engine's run leaves them out, and .ci/run runs both engines."""
@@ -64,15 +94,11 @@ def pytest_collection_modifyitems(config, items):
         items[:] = [item for item in items if not item.get_closest_marker(other)]
 
     if "replica" not in settings.DATABASES:
+        # Left out of the run (deselected, not skipped: a skip reads as something missing);
+        # .ci/run runs them once scripts/start-replica.sh has started a standby.
         replica_items = [item for item in items if item.get_closest_marker("replica")]
-        if os.environ.get("CI"):
-            config.hook.pytest_deselected(items=replica_items)
-            items[:] = [item for item in items if not item.get_closest_marker("replica")]
-        else:
-            skip = pytest.mark.skip(reason="no read replica: set DATABASE_REPLICA_URL "
-                                    "(scripts/start-replica.sh starts one on 127.0.0.1:5433)")
-            for item in replica_items:
-                item.add_marker(skip)
+        config.hook.pytest_deselected(items=replica_items)
+        items[:] = [item for item in items if not item.get_closest_marker("replica")]
     if os.path.exists(CHROMIUM) or os.environ.get("CI"):
         return
     skip = pytest.mark.skip(reason=f"{CHROMIUM} missing: run `make system-deps-test`")
@@ -167,9 +193,13 @@ def _empty_cache():
     """Each test starts with an empty cache. Caches are keyed by database ids (the stamp
     directory, journeys, rate-limit counters), and tests roll back and reuse ids: a cached entry
     from an earlier test would describe another test's rows."""
-    from django.core.cache import cache
+    from django.core.cache import caches
 
-    cache.clear()
+    from ocop.trace import stampkeys
+
+    for cache in caches.all(initialized_only=True):  # the fast path's pages too
+        cache.clear()
+    stampkeys.forget()  # the stamp keys each process holds in memory are a cache too
 
 
 @pytest.fixture(autouse=True)
@@ -223,6 +253,14 @@ def _media_root(settings, tmp_path):
     }
     # The public rate limit counts in the process-wide cache, across tests; tests of the limit
     # set their own rate.
-    settings.PUBLIC_RATE_LIMIT = "100000/m"
+    settings.PUBLIC_RATE_LIMIT = settings.BROWSE_RATE_LIMIT = "100000/m"
+    settings.FEED_RATE_LIMIT = "100000/h"
     # PBKDF2 at production strength costs ~0.3 s per hash; tests need thousands of them.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def phone(page):
+    """The test's browser page at a phone's size (390 px), its console errors recorded
+    (``ocop.core.browser_testing``)."""
+    return as_phone(page)

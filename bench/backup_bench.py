@@ -119,6 +119,7 @@ class Instance:
                     "DATABASE_URL": database_url, "MEDIA_ROOT": str(media),
                     "DJANGO_SECRET_KEY": SECRET_KEY, "DJANGO_DEBUG": "true",
                     "PUBLIC_RATE_LIMIT": "1000000000/m",
+                    "BROWSE_RATE_LIMIT": "1000000000/m", "FEED_RATE_LIMIT": "1000000000/h",
                     "TASKS_BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}
 
     def run(self, *args: str) -> tuple[str, float]:

@@ -64,6 +64,20 @@ def _drop_postgres(url: str, name: str) -> None:
         conn.execute(_drop_statement(name))
 
 
+def ensure_database(url: str) -> None:
+    """Create the database of ``url`` when it does not exist yet (kept seeds: nothing dropped)."""
+    if urlsplit(url).scheme.startswith("sqlite"):
+        Path(urlsplit(url).path).parent.mkdir(parents=True, exist_ok=True)
+        return
+    import psycopg
+    from psycopg import sql
+
+    name = urlsplit(url).path.lstrip("/")
+    with psycopg.connect(_admin_conninfo(url), autocommit=True) as conn:
+        if conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone() is None:
+            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+
+
 @contextmanager
 def throwaway_database(url: str | None, *, sqlite_name: str) -> Iterator[str]:
     """The DATABASE_URL of a fresh, empty database (not migrated, Django not booted): for

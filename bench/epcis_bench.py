@@ -31,8 +31,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 import benchdb  # noqa: E402
-
-CONTEXT = "https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld"
+import epcis_docs  # noqa: E402
 
 
 def _epc(i: int, k: int) -> str:
@@ -54,10 +53,7 @@ def build_document(n: int) -> dict:
         }
         for i in range(n)
     ]
-    return {
-        "@context": [CONTEXT], "type": "EPCISDocument", "schemaVersion": "2.0",
-        "creationDate": "2025-07-01T00:00:00Z", "epcisBody": {"eventList": events},
-    }
+    return epcis_docs.document(events)
 
 
 def run(n: int, queries: int) -> list[tuple[str, str]]:

@@ -54,6 +54,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 import benchdb  # noqa: E402
+import epcis_docs  # noqa: E402
 from load_bench import collect_static, server_env  # noqa: E402
 
 PASSWORD = "x-Bench-12345"  # trace_bench.setup_chain's bench accounts
@@ -144,17 +145,9 @@ def import_workbook(rows: int, commune: str, seed: int) -> bytes:
 
 
 def capture_document(n: int, tag: str) -> bytes:
-    events = [{
-        "type": "ObjectEvent", "eventTime": "2025-07-01T08:00:00.000+07:00",
-        "eventTimeZoneOffset": "+07:00",
-        "epcList": [f"https://id.gs1.org/01/08930000000026/21/F{tag}{i}"],
-        "action": "OBSERVE", "bizStep": "shipping", "disposition": "in_transit",
-        "readPoint": {"id": "https://id.gs1.org/414/8930000000019"},
-    } for i in range(n)]
-    return json.dumps({"@context": ["https://ref.gs1.org/standards/epcis/epcis-context.jsonld"],
-                       "type": "EPCISDocument", "schemaVersion": "2.0",
-                       "creationDate": "2025-07-01T00:00:00Z",
-                       "epcisBody": {"eventList": events}}).encode()
+    epcs = (f"https://id.gs1.org/01/08930000000026/21/F{tag}{i}" for i in range(n))
+    events = epcis_docs.shipments(epcs, "2025-07-01T08:00:00.000+07:00")
+    return json.dumps(epcis_docs.document(events)).encode()
 
 
 # --- Processes --------------------------------------------------------------------------------

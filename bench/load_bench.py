@@ -73,6 +73,7 @@ def server_env(database_url: str, media_root: Path) -> dict[str, str]:
         "LOG_LEVEL": env.get("LOG_LEVEL", "WARNING"), "MEDIA_ROOT": str(media_root),
         # One load generator on one address measures the pages, not the per-client limit.
         "PUBLIC_RATE_LIMIT": "100000000/m",
+        "BROWSE_RATE_LIMIT": "100000000/m", "FEED_RATE_LIMIT": "100000000/h",
     })
     return env
 

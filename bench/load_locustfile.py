@@ -19,6 +19,7 @@ import time
 import uuid
 from datetime import UTC, datetime
 
+import epcis_docs
 from locust import HttpUser, between, events, task
 
 PLAN = json.loads(open(os.environ["LOAD_BENCH_PLAN"], encoding="utf-8").read())  # noqa: SIM115
@@ -151,15 +152,8 @@ class EpcisClient(HttpUser):
     def document(self, n: int) -> str:
         now = datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
         tag = uuid.uuid4().hex[:12]
-        events_ = [{
-            "type": "ObjectEvent", "eventTime": now, "eventTimeZoneOffset": "+07:00",
-            "epcList": [f"https://id.gs1.org/01/{PLAN['gtin']}/21/L{tag}{i}"],
-            "action": "OBSERVE", "bizStep": "shipping", "disposition": "in_transit",
-            "readPoint": {"id": "https://id.gs1.org/414/8930000000019"},
-        } for i in range(n)]
-        return json.dumps({"@context": ["https://ref.gs1.org/standards/epcis/epcis-context.jsonld"],
-                           "type": "EPCISDocument", "schemaVersion": "2.0",
-                           "creationDate": now, "epcisBody": {"eventList": events_}})
+        epcs = (f"https://id.gs1.org/01/{PLAN['gtin']}/21/L{tag}{i}" for i in range(n))
+        return json.dumps(epcis_docs.document(epcis_docs.shipments(epcs, now), now))
 
     @task
     def capture(self) -> None:

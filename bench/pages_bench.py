@@ -295,6 +295,8 @@ def measure(size: int, requests: int, *, only: Iterable[str] = ()) -> list[Row]:
             response, seen = _get(client, path)
             if response.status_code != 200:
                 continue  # not this person's page (403/404, or a redirect to sign in)
+            if response.streaming:
+                continue  # a download streamed row by row (the exchange's export), not a page
             visits = [(label, path, seen)]
             last = _last_page(response.content)
             if last:

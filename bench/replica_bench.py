@@ -358,6 +358,7 @@ def main() -> None:
         "LOG_LEVEL": "INFO", "CACHE_URL": "locmemcache://",
         # One load generator on one address measures the fallback, not the per-client limit.
         "PUBLIC_RATE_LIMIT": "100000000/m",
+        "BROWSE_RATE_LIMIT": "100000000/m", "FEED_RATE_LIMIT": "100000000/h",
     })
     env.pop("DATABASE_REPLICA_URL", None)  # the seeding process reads from the primary
     try:

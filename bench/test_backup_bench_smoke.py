@@ -24,7 +24,7 @@ def test_the_bench_asks_every_certificate_and_spreads_scans_over_batches(chain):
     paths = backup_bench.public_paths(max_stamps=10)
     assert paths[0] == f"/verify/{chain.certificate.number}"
     scans = paths[1:]
-    assert 10 <= len(scans) <= 11 and all("?s=" in p for p in scans)
+    assert 10 <= len(scans) <= 11 and all("?k=" in p and "&s=" in p for p in scans)
     answers = backup_bench.public_answers(paths)
     assert {status for status, _ in answers.values()} == {200}
     assert backup_bench.compare(answers, backup_bench.public_answers(paths)) == []

@@ -15,14 +15,22 @@ Steps, on a fresh database:
    ``wrk`` (installed through scripts/ensure-system-packages.sh when missing), scan URIs of
    random stamps, then a static file of the same size through the same server (WhiteNoise),
    then the certificate verify page and a static file of its size — requests/s, p50/p99, the
-   page ÷ static ratio, and each page with one connection (service time without queueing);
+   page ÷ static ratio, and each page with one connection (service time without queueing) —
+   once per server variant, on the same data: ``--baseline-root DIR`` (the code before, e.g. a
+   ``git archive`` of the base commit), this code with ``FASTPATH_ENABLED=false`` (left out with
+   ``--fast-only``) and with the WSGI fast path on; with the fast path on it then revokes the
+   certificate and voids a stamp from the bench process and times how long the running server
+   takes to show each (goal ≤ 60 s; exit 1 otherwise; restored afterwards);
    (b) captures one 10,000-event document through ``capture.capture`` and inserts the same rows
    with a plain bulk insert — the ratio;
    (c) one scan-log INSERT against enqueueing a django.tasks job (database backend) — why the
    scan log is written directly.
 
 The PostgreSQL database named in the URL is created first and dropped at the end
-(``benchdb.throwaway_database``).
+(``benchdb.throwaway_database``). ``--keep-seed`` keeps the seeded database instead (SQLite:
+``var/bench/trace-seed.sqlite3``; PostgreSQL: the database in the URL, not dropped) and a later
+run with the same flag and sizes reuses it, skipping steps 1–3 (the seeding takes minutes); the
+scans logged by earlier runs are deleted first. ``--seed-only`` stops after seeding.
 """
 
 from __future__ import annotations
@@ -37,6 +45,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
 import urllib.request
 import uuid
 from datetime import UTC, date, datetime, timedelta
@@ -293,7 +302,9 @@ def _drive_wrk(base: str, paths: list[str], duration: int, connections: int) -> 
             "non_2xx": int(errors.group(1)) if errors else 0}
 
 
-def _stamp_paths(sample: int) -> list[str]:
+def _stamp_paths(sample: int, *, legacy: bool = False) -> list[str]:
+    """Random stamp paths; ``legacy``: as stamps printed before key ids (HMAC, no ``k``), to
+    compare the scan's cost with the Ed25519 check on the same code (docs/stamps.md)."""
     from ocop.trace import stamps
     from ocop.trace.models import StampBatch
 
@@ -304,47 +315,59 @@ def _stamp_paths(sample: int) -> list[str]:
         b = rng.choice(batches)
         serial = rng.randint(b.first_serial, b.last_serial)
         uri = stamps.stamp_uri(GTIN, b.product_id, b.lot.code, serial)
+        if legacy:
+            ref = stamps.product_ref(GTIN, b.product_id)
+            uri = f"{uri.split('?')[0]}?s={stamps.legacy_sign(ref, b.lot.code, serial)}"
         paths.append("/" + uri.split("://", 1)[1].split("/", 1)[1])
     return paths
 
 
-def measure_http(chain: dict, env: dict, duration: int, connections: int,
-                 sample: int = 5_000) -> dict:
-    """(a) the scan page and the certificate verify page, each against a static file of its own
-    size, all four through the same gunicorn (2 sync workers) in one run, driven by wrk."""
-    from django.conf import settings
+def _start_server(root: Path, env: dict, port: int) -> subprocess.Popen:
+    return subprocess.Popen(  # noqa: S603
+        [str(ROOT / ".venv" / "bin" / "gunicorn"), "ocop.wsgi", "--bind", f"127.0.0.1:{port}",
+         "--workers", "2", "--log-level", "warning"], cwd=root, env=env)
 
+
+def _get(url: str) -> bytes:
+    return urllib.request.urlopen(url).read()  # noqa: S310 — our loopback server
+
+
+def measure_http(chain: dict, env: dict, duration: int, connections: int, *,
+                 root: Path = ROOT, freshness: bool = False, sample: int = 5_000,
+                 legacy: bool = False) -> dict:
+    """(a) the scan page and the certificate verify page, each against a static file of its own
+    size, all four through the same gunicorn (2 sync workers) in one run, driven by wrk; the
+    server runs from ``root`` (this checkout, or a copy of the code before the change).
+    ``freshness``: then revoke the certificate and void a stamp from this process and time how
+    long the running server takes to show each (goal: 60 s at most)."""
     from ocop.certificates.models import Certificate
 
-    paths = _stamp_paths(sample)
+    paths = _stamp_paths(sample, legacy=legacy)
     verify_path = f"/verify/{Certificate.objects.get(product=chain['product']).number}"
     ensure_wrk()
     # DEBUG off: the manifest storage needs collected static files, as in production.
     subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
-                   cwd=ROOT, env=env, check=True)
+                   cwd=root, env=env, check=True)
     port = benchdb.free_port()
     base = f"http://127.0.0.1:{port}"
-    static_dir = Path(settings.STATIC_ROOT) / "bench"
+    static_dir = root / "var" / "static" / "bench"
     static_dir.mkdir(parents=True, exist_ok=True)
     statics = {"scan": static_dir / "scan-same-size.html",
                "verify": static_dir / "verify-same-size.html"}
     for f in statics.values():
         f.write_text("x")  # WhiteNoise indexes files at start-up: create them first
-    server = subprocess.Popen(  # noqa: S603
-        [str(ROOT / ".venv" / "bin" / "gunicorn"), "ocop.wsgi", "--bind", f"127.0.0.1:{port}",
-         "--workers", "2", "--log-level", "warning"], cwd=ROOT, env=env)
+    server = _start_server(root, env, port)
     results: dict = {}
     try:
         benchdb.wait_for(base + "/healthz", timeout=180)  # a loaded machine boots Django slowly
-        pages = {"scan": urllib.request.urlopen(base + paths[0]).read(),  # noqa: S310
-                 "verify": urllib.request.urlopen(base + verify_path).read()}  # noqa: S310
+        pages = {"scan": _get(base + paths[0]), "verify": _get(base + verify_path)}
         assert b"data-result" in pages["scan"], "the scan page did not answer"
         assert "Còn hiệu lực".encode() in pages["verify"], "the verify page did not verify"
         for name, page in pages.items():
             statics[name].write_bytes(b"<!doctype html>" + b" " * (len(page) - 15))
             benchdb.wait_for(f"{base}/static/bench/{statics[name].name}")
         for p in paths[:50]:  # warm the caches of both workers a little
-            urllib.request.urlopen(base + p).read()  # noqa: S310
+            _get(base + p)
         targets = {"scan": paths, "verify": [verify_path]}
         for name, page_paths in targets.items():
             static = [f"/static/bench/{statics[name].name}"]
@@ -353,6 +376,9 @@ def measure_http(chain: dict, env: dict, duration: int, connections: int,
             # Service time without queueing: one connection, one request at a time.
             results[f"{name}_single"] = _drive_wrk(base, page_paths, min(duration, 5), 1)
             results[f"{name}_bytes"] = len(pages[name])
+        results["load"] = os.getloadavg()
+        if freshness:
+            results["freshness"] = measure_freshness(chain, base, verify_path)
     finally:
         server.terminate()  # graceful: each worker writes its buffered scans at exit
         server.wait(timeout=30)
@@ -360,25 +386,115 @@ def measure_http(chain: dict, env: dict, duration: int, connections: int,
     return results
 
 
-def _http_rows(http: dict, args: argparse.Namespace) -> list[tuple[str, str]]:
+FRESHNESS_LIMIT = 60
+
+
+def _seconds_until(url: str, marker: bytes, limit: float) -> float | None:
+    """Seconds until the page at ``url`` contains ``marker`` (polled twice a second)."""
+    started = time.monotonic()
+    while time.monotonic() - started < limit:
+        try:
+            page = _get(url)
+        except urllib.error.HTTPError as exc:
+            page = exc.read()
+        if marker in page:
+            return time.monotonic() - started
+        time.sleep(0.5)
+    return None
+
+
+def measure_freshness(chain: dict, base: str, verify_path: str) -> dict:
+    """Revoke the certificate and void one stamp through the services of this process (not the
+    server's: its workers learn it only through the database and their caches' lifetime), after
+    both workers cached the valid answers; time until the server shows each. Restored after,
+    so that a kept seed stays valid for the next run."""
+    from ocop.certificates import services as certificates
+    from ocop.certificates.models import Certificate
+    from ocop.trace import services, stamps
+    from ocop.trace.models import StampBatch, StampRange
+
+    certificate = Certificate.objects.get(product=chain["product"])
+    batch = StampBatch.objects.select_related("lot", "product__producer").order_by("pk").first()
+    serial = batch.first_serial + 7
+    uri = stamps.stamp_uri(GTIN, batch.product_id, batch.lot.code, serial)
+    stamp_path = "/" + uri.split("://", 1)[1].split("/", 1)[1]
+    for _ in range(20):  # both workers hold the valid answers in their caches
+        assert b'data-result="ok"' in _get(base + stamp_path)
+        assert b"verdict-valid" in _get(base + verify_path)
+    try:
+        certificates.revoke_certificate(actor=None, certificate=certificate,
+                                        reason="Kiểm tra thời gian hiển thị (bench)",
+                                        decision_number="BENCH/QĐ")
+        revoked = _seconds_until(base + verify_path, b"verdict-revoked", FRESHNESS_LIMIT + 15)
+        services.void_stamps(actor=chain["user"], batch=batch, first=serial, last=serial,
+                             reason="bench: freshness")
+        voided = _seconds_until(base + stamp_path, b'data-result="void"', FRESHNESS_LIMIT + 15)
+    finally:
+        Certificate.objects.filter(pk=certificate.pk).update(
+            revoked_on=None, revocation_reason="", revocation_decision_number="")
+        StampRange.objects.filter(batch=batch, reason="bench: freshness").delete()
+    return {"revoked": revoked, "voided": voided}
+
+
+def _http_rows(label: str, http: dict, args: argparse.Namespace) -> list[tuple[str, str]]:
     rows = []
-    for name, label in (("scan", "scan page"), ("verify", "verify page")):
+    for name, page_label in (("scan", "scan page"), ("verify", "verify page")):
         page, static, single = http[name], http[f"{name}_static"], http[f"{name}_single"]
         rows += [
-            (f"(a) {label}", f"{page['rps']:,.0f} req/s, p50 {page['p50_ms']:.1f} ms, "
-                             f"p99 {page['p99_ms']:.1f} ms ({page['non_2xx']} non-2xx; "
-                             f"{http[f'{name}_bytes']:,} bytes)"),
-            ("(a) static file, same size", f"{static['rps']:,.0f} req/s, p50 "
-                                           f"{static['p50_ms']:.1f} ms, p99 "
-                                           f"{static['p99_ms']:.1f} ms"),
-            (f"(a) {label} ÷ static", f"{page['rps'] / static['rps']:.2f} "
-                                      "(goal ≥ 0.5 with p99 ≤ 50 ms)"),
-            (f"(a) {label}, one connection", f"p50 {single['p50_ms']:.1f} ms, "
-                                             f"p99 {single['p99_ms']:.1f} ms"),
+            (f"(a) {label}: {page_label}",
+             f"{page['rps']:,.0f} req/s, p50 {page['p50_ms']:.1f} ms, p99 {page['p99_ms']:.1f} ms "
+             f"({page['non_2xx']} non-2xx; {http[f'{name}_bytes']:,} bytes)"),
+            (f"(a) {label}: static file, same size",
+             f"{static['rps']:,.0f} req/s, p50 {static['p50_ms']:.1f} ms, "
+             f"p99 {static['p99_ms']:.1f} ms"),
+            (f"(a) {label}: {page_label} ÷ static",
+             f"{page['rps'] / static['rps']:.2f} (goal ≥ 0.5 with p99 ≤ 50 ms)"),
+            (f"(a) {label}: {page_label}, one connection",
+             f"p50 {single['p50_ms']:.1f} ms, p99 {single['p99_ms']:.1f} ms"),
         ]
-    rows.append(("(a) load generator", f"wrk, {args.connections} connections, {args.duration} s "
-                                       "each, gunicorn 2 sync workers"))
+    rows.append((f"(a) {label}: load average after", ", ".join(f"{x:.1f}" for x in http["load"])))
+    fresh = http.get("freshness")
+    if fresh:
+        def shown(seconds: float | None) -> str:
+            return "NOT shown" if seconds is None else f"shown after {seconds:.1f} s"
+        rows += [(f"(a) {label}: certificate revoked", f"{shown(fresh['revoked'])} "
+                                                      f"(goal ≤ {FRESHNESS_LIMIT} s)"),
+                 (f"(a) {label}: stamp voided", f"{shown(fresh['voided'])} "
+                                               f"(goal ≤ {FRESHNESS_LIMIT} s)")]
     return rows
+
+
+def _variants(args: argparse.Namespace, env: dict) -> list[tuple[str, Path, dict]]:
+    """The servers measured one after the other on the same data: the code before the change
+    (``--baseline-root``), this code with the WSGI fast path off, and with it on."""
+    variants = []
+    if args.baseline_root:
+        variants.append(("before", Path(args.baseline_root).resolve(), env))
+    if not args.fast_only:
+        variants.append(("fast path off", ROOT, {**env, "FASTPATH_ENABLED": "false"}))
+    variants.append(("fast path on", ROOT, {**env, "FASTPATH_ENABLED": "true"}))
+    return variants
+
+
+def _seeded_chain(args: argparse.Namespace) -> dict | None:
+    """The chain of an earlier ``--keep-seed`` run of the same sizes, or None."""
+    from django.db.utils import DatabaseError
+
+    from ocop.accounts.models import User
+    from ocop.registry.models import Product
+    from ocop.trace.models import EpcisEvent, Lot, StampBatch
+
+    try:
+        batches = list(StampBatch.objects.order_by("first_serial").values_list("count", flat=True))
+        if len(batches) != BATCHES or sum(batches) != args.stamps or \
+                EpcisEvent.objects.count() < args.events:
+            return None
+    except DatabaseError:  # not migrated yet
+        return None
+    product = Product.objects.get(gtin__endswith=GTIN)
+    return {"user": User.objects.get(username="bench-producer"),
+            "admin": User.objects.get(username="bench-admin"), "product": product,
+            "lots": list(Lot.objects.filter(product=product).order_by("code"))}
 
 
 def run(args: argparse.Namespace, env: dict) -> list[tuple[str, str]]:
@@ -390,34 +506,59 @@ def run(args: argparse.Namespace, env: dict) -> list[tuple[str, str]]:
 
     from ocop.trace.models import EpcisEvent, Scan, StampRange
 
-    started = time.perf_counter()
-    call_command("migrate", verbosity=0)
-    _log(f"migrated in {time.perf_counter() - started:.1f} s")
-    chain = setup_chain()
-    _log("supply chain recorded through the services")
-    t_stamps, ranges = seed_stamps(chain, args.stamps)
-    _log(f"stamps: {args.stamps:,} in {BATCHES} batches, {ranges:,} range rows, {t_stamps:.1f} s")
-    t_events = seed_events(args.events, chain["admin"])
-    events_total = EpcisEvent.objects.count()
-    _log(f"events: {events_total:,} in the table, seeding took {t_events:.1f} s")
-    log_write = measure_log_write()
-    capture = measure_capture(chain["admin"])
-    _log(f"capture measured: {capture}")
-    http = measure_http(chain, env, args.duration, args.connections)
+    chain = _seeded_chain(args) if args.keep_seed else None
+    if chain is not None:
+        Scan.objects.all().delete()
+        call_command("migrate", verbosity=0)
+        t_stamps, ranges = 0.0, StampRange.objects.count()
+        t_events = float("nan")
+        events_total = EpcisEvent.objects.count()
+        _log(f"reusing the kept seed: {events_total:,} events, {ranges:,} range rows")
+    else:
+        started = time.perf_counter()
+        call_command("migrate", verbosity=0)
+        _log(f"migrated in {time.perf_counter() - started:.1f} s")
+        chain = setup_chain()
+        _log("supply chain recorded through the services")
+        t_stamps, ranges = seed_stamps(chain, args.stamps)
+        _log(f"stamps: {args.stamps:,} in {BATCHES} batches, {ranges:,} range rows, "
+             f"{t_stamps:.1f} s")
+        t_events = seed_events(args.events, chain["admin"])
+        events_total = EpcisEvent.objects.count()
+        _log(f"events: {events_total:,} in the table, seeding took {t_events:.1f} s")
+    if args.seed_only:
+        return [("seed", f"{args.stamps:,} stamps, {events_total:,} events, kept")]
+    http_rows = []
+    for label, root, variant_env in _variants(args, env):
+        _log(f"HTTP: {label} ({root})")
+        http = measure_http(chain, variant_env, args.duration, args.connections, root=root,
+                            freshness=label == "fast path on" and not args.no_freshness,
+                            legacy=args.legacy_stamps)
+        http_rows += _http_rows(label + (", HMAC stamps" if args.legacy_stamps else ""), http,
+                                args)
     scans_logged = Scan.objects.count()
     load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
-    return [
+    rows = [
         ("database", f"{connection.vendor}"),
         ("machine", f"{os.cpu_count()} CPUs, load average after the run {load}"),
         ("stamps", f"{args.stamps:,} in {BATCHES} batches; {ranges:,} range rows "
                    f"(activation + voids); seeded in {t_stamps:.1f} s"),
-        ("EPCIS events in the table", f"{events_total:,} (+ one EPC row each); "
-                                      f"bulk seeding {t_events:.0f} s "
-                                      f"({args.events / t_events:,.0f} events/s)"),
-        *_http_rows(http, args),
+        ("EPCIS events in the table", f"{events_total:,} (+ one EPC row each); " + (
+            "kept seed reused" if t_events != t_events else  # NaN: not seeded by this run
+            f"bulk seeding {t_events:.0f} s ({args.events / t_events:,.0f} events/s)")),
+        *http_rows,
+        ("(a) load generator", f"wrk, {args.connections} connections, {args.duration} s "
+                               "each, gunicorn 2 sync workers"),
         ("    scans logged during (a)", f"{scans_logged:,} (after the workers' exit flush; "
                                       "repeats of a stamp by one source within 10 min are "
                                       "logged once)"),
+    ]
+    if args.http_only:
+        return rows
+    log_write = measure_log_write()
+    capture = measure_capture(chain["admin"])
+    return [
+        *rows,
         ("(b) capture 10,000 events", f"{capture['capture']:.2f} s "
                                       f"({10_000 / capture['capture']:,.0f} events/s; "
                                       f"schema validation {capture['validate']:.2f} s)"),
@@ -436,7 +577,22 @@ def main() -> None:
     parser.add_argument("--events", type=int, default=5_000_000)
     parser.add_argument("--duration", type=int, default=15, help="seconds per HTTP measure")
     parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--keep-seed", action="store_true",
+                        help="keep the seeded database and reuse it on the next run")
+    parser.add_argument("--seed-only", action="store_true", help="stop after seeding")
+    parser.add_argument("--baseline-root",
+                        help="also measure a server run from this checkout (the code before)")
+    parser.add_argument("--fast-only", action="store_true",
+                        help="measure the fast path on only (not also off)")
+    parser.add_argument("--no-freshness", action="store_true",
+                        help="skip the revocation / voided stamp check (up to 2 minutes)")
+    parser.add_argument("--http-only", action="store_true",
+                        help="measure (a) only, not the capture (b) and the log write (c)")
+    parser.add_argument("--legacy-stamps", action="store_true",
+                        help="scan stamps as printed before key ids (HMAC) instead of Ed25519")
     args = parser.parse_args()
+    if args.seed_only:
+        args.keep_seed = True
 
     env = dict(os.environ)
     env.update({
@@ -446,12 +602,23 @@ def main() -> None:
         "LOG_LEVEL": "WARNING",
         # One load generator on one address measures the scan itself, not the per-client limit.
         "PUBLIC_RATE_LIMIT": "100000000/m",
+        "BROWSE_RATE_LIMIT": "100000000/m", "FEED_RATE_LIMIT": "100000000/h",
     })
-    with benchdb.throwaway_database(args.database_url, sqlite_name="trace.sqlite3") as url:
+    if args.keep_seed:
+        url = args.database_url or f"sqlite:///{ROOT / 'var' / 'bench' / 'trace-seed.sqlite3'}"
+        benchdb.ensure_database(url)
         env["DATABASE_URL"] = url
         os.environ.update(env)
         rows = run(args, env)
+    else:
+        with benchdb.throwaway_database(args.database_url, sqlite_name="trace.sqlite3") as url:
+            env["DATABASE_URL"] = url
+            os.environ.update(env)
+            rows = run(args, env)
     benchdb.print_measures(rows, value_width=40)
+    late = [key for key, value in rows if "NOT shown" in value]
+    if late:
+        raise SystemExit(f"not shown within {FRESHNESS_LIMIT} s: {', '.join(late)}")
 
 if __name__ == "__main__":
     main()

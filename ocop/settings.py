@@ -61,6 +61,14 @@ INSTALLED_APPS = [
     "ocop.training",
     "ocop.reports",
     "ocop.maps",
+    "ocop.tourism",
+    "ocop.market",
+    "ocop.fairs",
+    "ocop.trade",
+    "ocop.catalogue",
+    "ocop.credentials",
+    "ocop.opendata",
+    "ocop.exchange",
     "ocop.workqueue",
     "ocop.demo",
     "ocop.api",
@@ -86,6 +94,7 @@ MIDDLEWARE = [
     "ocop.accounts.throttle.PublicRateLimitMiddleware",
     "ocop.accounts.middleware.SessionLimitsMiddleware",
     "ocop.accounts.middleware.StaffSecondFactorMiddleware",
+    "ocop.accounts.middleware.BuyerBoundaryMiddleware",
     # Axes must be last so that it sees the outcome of authentication.
     "axes.middleware.AxesMiddleware",
 ]
@@ -125,8 +134,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
     }
 else:
-    DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# Connections are kept open between requests on both engines: opening a SQLite connection (and
+# its PRAGMAs) cost more than the scan page's one query.
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=60)
 
 # A PostgreSQL streaming read replica (docs/database-replica.md): DATABASE_REPLICA_URL adds the
 # "replica" alias, the router and its middleware; without it everything reads the primary.
@@ -199,12 +210,19 @@ OTP_REQUIRED_ROLES = [
 ]
 # Public scan and verification endpoints: requests per client address (django-ratelimit).
 PUBLIC_RATE_LIMIT = env("PUBLIC_RATE_LIMIT", default="60/m")
+# Anonymous browsing of the catalogue, tourism, gift sets and fairs (pages and API): several
+# visitors may share one mobile carrier's address. The marketplace feeds each stream every
+# certified product: a shop pulls them a few times a day (ocop/accounts/throttle.py).
+BROWSE_RATE_LIMIT = env("BROWSE_RATE_LIMIT", default="300/m")
+FEED_RATE_LIMIT = env("FEED_RATE_LIMIT", default="30/h")
 # The scan log is written in batches per server process (ocop/trace/scanlog.py): at this many
 # rows, when the oldest is this many seconds old, and at exit. A killed worker loses at most that.
 STAMP_SCAN_BUFFER = env.int("STAMP_SCAN_BUFFER", default=100)
 STAMP_SCAN_FLUSH_SECONDS = env.float("STAMP_SCAN_FLUSH_SECONDS", default=2.0)
 # Consumer complaints sent through the public form (ocop.inspections): per client address.
 COMPLAINT_RATE_LIMIT = env("COMPLAINT_RATE_LIMIT", default="5/h")
+# Public sign-ups (a buyer organisation, ocop.trade) sent per client address.
+SIGNUP_RATE_LIMIT = env("SIGNUP_RATE_LIMIT", default="5/h")
 # Signed-in sessions end after this much inactivity, and in any case this long after login.
 # Staff (public-office accounts) get short sessions; producers keep longer ones.
 STAFF_SESSION_IDLE_MINUTES = env.int("STAFF_SESSION_IDLE_MINUTES", default=30)
@@ -352,6 +370,18 @@ else:
 
 # Public base URL used in QR codes and e-mails.
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
+# The agency named on the public pages' "Cơ quan quản lý, liên hệ" page (ocop.catalogue): the
+# province's OCOP standing office. Unset, the page shows the demo province's office with example
+# contacts, marked as examples.
+OCOP_AGENCY_NAME = env("OCOP_AGENCY_NAME", default="")
+OCOP_AGENCY_ADDRESS = env("OCOP_AGENCY_ADDRESS", default="")
+# The national exchange (docs/exchange.md): this platform's name among its partners (the key id of
+# its signed requests and the prefix of the product codes it mints; unique across platforms), and
+# how far a signed request's timestamp may be from our clock.
+EXCHANGE_PLATFORM_CODE = env("OCOP_EXCHANGE_PLATFORM_CODE", default="ocop")
+EXCHANGE_SIGNATURE_WINDOW_SECONDS = env.int("OCOP_EXCHANGE_SIGNATURE_WINDOW_SECONDS", default=300)
+OCOP_AGENCY_PHONE = env("OCOP_AGENCY_PHONE", default="")
+OCOP_AGENCY_EMAIL = env("OCOP_AGENCY_EMAIL", default="")
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the cookie-less meta tag; keep default.
@@ -370,6 +400,10 @@ SECURE_CSP = {
 # OCOP_LOCAL_DEMO=true: cookies without the Secure flag, no HTTPS redirect, no HSTS. It is refused
 # for any other host name, so it cannot weaken a real deployment by accident.
 LOCAL_DEMO = not DEBUG and env.bool("OCOP_LOCAL_DEMO", default=False)
+
+# Encrypts private signing keys at rest (ocop/core/keywrap.py; docs/deployment.md). Unset, it is
+# derived from SECRET_KEY: set it in production so that rotating SECRET_KEY keeps the keys.
+KEY_ENCRYPTION_KEY = env("OCOP_KEY_ENCRYPTION_KEY", default="")
 if LOCAL_DEMO and not set(ALLOWED_HOSTS) <= {"127.0.0.1", "localhost", "testserver"}:
     raise ImproperlyConfigured(
         "OCOP_LOCAL_DEMO=true chỉ dùng cho bản demo trên 127.0.0.1/localhost; "
@@ -390,10 +424,31 @@ if not DEBUG:
 # CACHE_URL=redis://127.0.0.1:6379/1 (Django's RedisCache), or dbcache://ocop_cache after
 # `manage.py createcachetable`. `check --deploy` warns otherwise (ocop.accounts.W010).
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.locmem.LocMemCache":
+    # Django's default of 300 entries is less than one per stamp batch plus one rate-limit counter
+    # per client: past it, entries are culled at random and the scan caches miss.
+    CACHES["default"].setdefault("OPTIONS", {}).setdefault("MAX_ENTRIES", 20_000)
 if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
     # A Redis that hangs must not hang every public request behind it.
     CACHES["default"].setdefault("OPTIONS", {}).update(
         {"socket_connect_timeout": 2, "socket_timeout": 2})
+# The fast path in front of the middleware (ocop/operations/fastpath.py, docs/deployment.md):
+# anonymous GET/HEAD of pages that declared ``Cache-Control: public, max-age=N`` are replayed for
+# min(N, FASTPATH_MAX_AGE) seconds; views marked sessionless (the scan page) skip the session,
+# authentication and CSRF middleware. Stored pages live in their own cache ("fastpath"): shared
+# when CACHE_URL is Redis, otherwise in each process's memory, bounded in entries so that a crawl
+# of odd query strings cannot evict the scan and rate-limit caches.
+FASTPATH_ENABLED = env.bool("FASTPATH_ENABLED", default=True)
+FASTPATH_MAX_AGE = min(60, env.int("FASTPATH_MAX_AGE", default=60))
+FASTPATH_MAX_BYTES = 256 * 1024
+FASTPATH_REPLAY_GUARDS = ["ocop.accounts.throttle.PublicRateLimitMiddleware"]
+# Compiled when a worker starts (ocop.operations.fastpath.warm), not on a visitor's request.
+FASTPATH_WARM_TEMPLATES = ["trace/scan.html", "trace/_scan_lot.html", "accounts/too_many.html"]
+CACHES["fastpath"] = (
+    {**CACHES["default"], "KEY_PREFIX": "fastpath"}
+    if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "fastpath",
+          "OPTIONS": {"MAX_ENTRIES": 2000}})
 # gunicorn processes per machine (scripts/serve.sh exports it); read by the check above.
 WEB_WORKERS = env.int("WEB_WORKERS", default=1)
 # Sessions stay in the database, which every app server shares. cached_db would save a query per

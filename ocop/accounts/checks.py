@@ -84,3 +84,17 @@ def check_metrics_token(app_configs=None, **kwargs) -> list[CheckMessage]:
                         hint='python3 -c "import secrets; print(secrets.token_urlsafe(32))"',
                         id="ocop.accounts.W012")]
     return []
+
+
+@register(Tags.security, deploy=True)
+def check_key_encryption_key(app_configs=None, **kwargs) -> list[CheckMessage]:
+    """Production sets its own key-encryption key (ocop/core/keywrap.py): derived from the secret
+    key, the stored signing keys would become unreadable the day the secret key is rotated."""
+    if settings.DEBUG or settings.LOCAL_DEMO or settings.KEY_ENCRYPTION_KEY:
+        return []
+    return [Warning(
+        "OCOP_KEY_ENCRYPTION_KEY is not set: the stored signing keys are encrypted under a key "
+        "derived from DJANGO_SECRET_KEY, and rotating that secret would make them unreadable.",
+        hint='python3 -c "import base64,os; print(base64.urlsafe_b64encode(os.urandom(32))'
+             '.decode())"; docs/deployment.md.',
+        id="ocop.accounts.W013")]

@@ -6,12 +6,14 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth import logout
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django_otp import user_has_device
 
+from ocop.accounts.models import Role
 from ocop.accounts.policy import second_factor_required
 from ocop.accounts.session_limits import session_expired
 
@@ -83,3 +85,40 @@ class StaffSecondFactorMiddleware:
                         target += "?" + urlencode({"next": request.get_full_path()})
                     return redirect(target)
         return self.get_response(request)
+
+
+# The office side of the OCOP cycle, by URL namespace: a buyer account (Role.BUYER) has no
+# business there. Those pages are scoped by jurisdiction and a buyer has none, so they would
+# only show empty lists; refusing them outright keeps a buyer from ever seeing the office's
+# pages (and keeps any future list that forgets its scoping closed to buyers).
+BUYER_CLOSED_NAMESPACES = frozenset({
+    "registry", "dossiers", "certificates", "evaluation", "trace", "inspections", "planning",
+    "reports", "dashboards", "jobs", "training",
+})
+# Pages of those namespaces that anyone may open, signed in or not.
+BUYER_OPEN_VIEWS = frozenset({
+    "registry:product_image", "certificates:verify", "certificates:verify_lookup",
+    "trace:scan_gs1", "trace:scan_platform",
+})
+
+
+class BuyerBoundaryMiddleware:
+    """Answer 403 when a buyer account opens an office page of the OCOP cycle."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_view(self, request: HttpRequest, view_func, view_args, view_kwargs) -> None:
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated or user.role != Role.BUYER:
+            return None
+        match = request.resolver_match
+        if match is None or match.view_name in BUYER_OPEN_VIEWS:
+            return None
+        if match.namespaces and match.namespaces[0] in BUYER_CLOSED_NAMESPACES:
+            raise PermissionDenied(_("Trang này dành cho cơ quan quản lý và chủ thể OCOP, "
+                                     "không dành cho tài khoản bên mua."))
+        return None

@@ -22,6 +22,9 @@ class Role(models.TextChoices):
     COUNCIL_MEMBER = "council_member", _("Thành viên hội đồng")
     PRODUCER = "producer", _("Chủ thể OCOP")
     INSPECTOR = "inspector", _("Thanh tra, kiểm tra")
+    # A buyer organisation (distributor, supermarket, exporter, hotel) using the supply–demand
+    # connection (ocop.trade): not an office, bound to no jurisdiction, sees only public data.
+    BUYER = "buyer", _("Bên mua")
 
 
 STAFF_ROLES = frozenset(
@@ -75,6 +78,9 @@ class User(AbstractUser):
             errors["unit"] = _("Cơ quan thường trực tỉnh phải gắn với một tỉnh/thành phố.")
         elif self.role == Role.COMMUNE_OFFICER and (unit is None or unit.level != "commune"):
             errors["unit"] = _("Cán bộ xã phải gắn với một xã/phường.")
+        elif self.role == Role.BUYER and unit is not None:
+            # A unit would widen the buyer's reach through the jurisdiction scoping.
+            errors["unit"] = _("Tài khoản bên mua không gắn với địa bàn quản lý.")
         if self.role == Role.PRODUCER and self.producer_id is None:
             errors["producer"] = _("Tài khoản chủ thể phải gắn với một chủ thể OCOP.")
         elif self.role != Role.PRODUCER and self.producer_id is not None:

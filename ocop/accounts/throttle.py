@@ -1,4 +1,13 @@
-"""Rate limit of the public endpoints (stamp scans, certificate verification), per client.
+"""Rate limits of the public endpoints, per client address.
+
+Three budgets (docs/accounts-and-security.md):
+- scans and certificate checks (``PUBLIC_RATE_LIMIT``): each opening of a scan URI is counted
+  for counterfeit detection, so every client is limited, signed in or not;
+- the public catalogue, tourism, gift-set and fair pages and their API (``BROWSE_RATE_LIMIT``):
+  anonymous visitors only, with room for several people behind one mobile carrier's address;
+  officers manage destinations and fairs under the same addresses and are never limited there;
+- the marketplace feeds (``FEED_RATE_LIMIT``, per hour): each one streams every certified
+  product, which a shop pulls a few times a day, not a visitor a few times a minute.
 
 Counted with django-ratelimit in the default cache: set CACHE_URL to a cache shared by all
 server processes (database, memcached or redis) in production, otherwise each process counts on
@@ -9,6 +18,7 @@ cannot choose through X-Forwarded-For.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -18,8 +28,37 @@ from django_ratelimit.core import is_ratelimited
 
 from ocop.accounts.client_ip import client_ip
 
-# Public, anonymous and countable: each opening of a scan URI writes to the scan log.
-LIMITED_PREFIXES = ("/01/", "/t/", "/verify/", "/api/v1/trace/scan", "/api/v1/certificates/")
+
+@dataclass(frozen=True)
+class Budget:
+    group: str
+    prefixes: tuple[str, ...]
+    setting: str
+    anonymous_only: bool
+
+
+BUDGETS = (
+    # Public and countable: each opening of a scan URI writes to the scan log.
+    Budget("ocop.public", ("/01/", "/t/", "/verify/", "/api/v1/trace/scan",
+                           "/api/v1/certificates/"), "PUBLIC_RATE_LIMIT", False),
+    Budget("ocop.browse", ("/san-pham-ocop/", "/api/v1/catalogue/", "/du-lich/",
+                           "/api/v1/tourism/", "/qua-tang/", "/api/v1/market/", "/hoi-cho/",
+                           "/api/v1/fairs/", "/sitemap",
+                           # What outside verifiers fetch: issuer DID documents, status lists,
+                           # JSON-LD contexts, the stamp keys (#14).
+                           "/.well-known/", "/issuers/", "/jsonld/", "/tem/khoa.json"),
+           "BROWSE_RATE_LIMIT", True),
+    Budget("ocop.feeds", ("/nguon-du-lieu/",), "FEED_RATE_LIMIT", False),
+)
+
+
+def _budget(request: HttpRequest) -> Budget | None:
+    for budget in BUDGETS:
+        if request.path.startswith(budget.prefixes):
+            if budget.anonymous_only and request.user.is_authenticated:
+                return None
+            return budget
+    return None
 
 
 def _client(group: str, request: HttpRequest) -> str:
@@ -31,16 +70,31 @@ class PublicRateLimitMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if request.method == "GET" and request.path.startswith(LIMITED_PREFIXES) and \
-                is_ratelimited(request, group="ocop.public", key=_client,
-                               rate=settings.PUBLIC_RATE_LIMIT, increment=True):
-            return _too_many(request)
+        budget = _budget(request) if request.method == "GET" else None
+        if budget is not None and is_ratelimited(
+                request, group=budget.group, key=_client,
+                rate=getattr(settings, budget.setting), increment=True):
+            return _too_many(request, retry_after=_period(getattr(settings, budget.setting)))
         return self.get_response(request)
 
 
-def _too_many(request: HttpRequest) -> HttpResponse:
-    message = _("Bạn đã gửi quá nhiều yêu cầu trong thời gian ngắn. Vui lòng thử lại sau một "
-                "phút.")
+_PERIOD_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+def _period(rate: str) -> int:
+    """Seconds of a django-ratelimit rate's period ("60/m" → 60, "30/h" → 3600, "5/10m" →
+    600): the Retry-After of a refusal."""
+    period = rate.partition("/")[2].strip().lower()
+    return int(period[:-1] or 1) * _PERIOD_SECONDS[period[-1]]
+
+
+def _too_many(request: HttpRequest, retry_after: int = 60) -> HttpResponse:
+    if retry_after <= 60:
+        message = _("Bạn đã gửi quá nhiều yêu cầu trong thời gian ngắn. Vui lòng thử lại sau một "
+                    "phút.")
+    else:
+        message = _("Bạn đã gửi quá nhiều yêu cầu. Vui lòng thử lại sau %(minutes)d phút.") % {
+            "minutes": -(-retry_after // 60)}
     accept = request.headers.get("Accept", "")
     if request.path.startswith("/api/") or request.GET.get("format") == "json" or (
             "application/json" in accept and "text/html" not in accept):
@@ -51,6 +105,19 @@ def _too_many(request: HttpRequest) -> HttpResponse:
                                               json_dumps_params={"ensure_ascii": False})
     else:
         response = render(request, "accounts/too_many.html", {"message": message}, status=429)
-    response["Retry-After"] = "60"
+    response["Retry-After"] = str(retry_after)
     response["Cache-Control"] = "no-store"
     return response
+
+
+def form_limited(request: HttpRequest, group: str, rate: str | None = None) -> bool:
+    """Count one sending of a public form by this client; True once over ``rate`` (default
+    ``SIGNUP_RATE_LIMIT``: each accepted sign-up creates an account and lands in an office's
+    list, so sending counts on its own, low limit)."""
+    return is_ratelimited(request, group=group, key=_client,
+                          rate=rate or settings.SIGNUP_RATE_LIMIT, increment=True)
+
+
+def too_many(request: HttpRequest) -> HttpResponse:
+    """The refusal of a client over a limit: the API's error shape or the page, 429."""
+    return _too_many(request)

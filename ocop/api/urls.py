@@ -7,14 +7,22 @@ from ninja import NinjaAPI, Schema
 
 from ocop.api.auth import token_or_session
 from ocop.api.errors import ObjectBodyParser, document_framework_responses, install
+from ocop.catalogue.api import router as catalogue_router
 from ocop.certificates.api import router as certificates_router
+from ocop.credentials.api import router as credentials_router
 from ocop.criteria.api import router as criteria_router
 from ocop.dossiers.api import router as dossiers_router
 from ocop.evaluation.api import router as evaluation_router
+from ocop.exchange.api import router as exchange_router
+from ocop.fairs.api import router as fairs_router
+from ocop.market.api import router as market_router
+from ocop.opendata.api import router as opendata_router
 from ocop.planning.api import router as planning_router
 from ocop.registry.api import router as registry_router
+from ocop.tourism.api import router as tourism_router
 from ocop.trace.api import router as trace_router
 from ocop.trace.api_supply import router as trace_supply_router
+from ocop.trade.api import router as trade_router
 from ocop.units.api import router as units_router
 
 
@@ -74,3 +82,11 @@ api.add_router("/", planning_router)
 api.add_router("/units", units_router)
 api.add_router("/epcis", trace_router)
 api.add_router("/trace", trace_supply_router)
+api.add_router("/catalogue", catalogue_router)
+api.add_router("/market", market_router)
+api.add_router("/fairs", fairs_router)
+api.add_router("/trade", trade_router)
+api.add_router("/tourism", tourism_router)
+api.add_router("/", credentials_router)
+api.add_router("/opendata", opendata_router)
+api.add_router("/exchange", exchange_router)

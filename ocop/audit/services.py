@@ -70,6 +70,14 @@ def object_type_of(obj: models.Model) -> str:
     return obj._meta.label_lower
 
 
+def hold_chain() -> None:
+    """Take the chain's lock now, inside the caller's transaction. Every audited transaction
+    takes it at its first ``record``; one that locks another row first (a number sequence) and
+    audits after must take this lock before that row, or it can deadlock on PostgreSQL with a
+    transaction that audited first and wants the same row."""
+    ChainHead.objects.select_for_update().get_or_create(id=1)
+
+
 def record(
     *,
     actor: Any,

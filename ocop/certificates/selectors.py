@@ -25,6 +25,7 @@ from ocop.certificates.models import (
     RecognitionDecision,
     valid_q,
 )
+from ocop.core import publiccache
 from ocop.core.caching import forget
 from ocop.core.search import search, search_q
 from ocop.registry.models import Product
@@ -222,9 +223,11 @@ def public_verification(number: str, today: date) -> dict[str, Any]:
 
 
 def forget_verification(sender: type, instance: Certificate, **kwargs: Any) -> None:
-    """post_save/post_delete of a Certificate: drop today's cached answers for its number."""
+    """post_save/post_delete of a Certificate: drop today's cached answers for its number, and
+    the stored public pages (the verify page, the catalogue) of the WSGI fast path."""
     forget(*(_verify_cache_key(instance.number, timezone.localdate(), code)
              for code, _name in settings.LANGUAGES))
+    publiccache.invalidate()
 
 
 def public_data(certificate: Certificate | None, today: date) -> dict[str, Any]:

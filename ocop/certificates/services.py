@@ -30,7 +30,7 @@ from django.utils.translation import gettext as _
 from ocop.accounts.models import User
 from ocop.accounts.selectors import producer_users, province_office_users
 from ocop.audit import services as audit
-from ocop.certificates import permissions
+from ocop.certificates import hooks, permissions
 from ocop.certificates.models import (
     Certificate,
     CertificateSequence,
@@ -215,7 +215,10 @@ def number_prefix(decision: RecognitionDecision, issued_on: date) -> str:
 def _take_numbers(prefix: str, count: int) -> list[str]:
     """``count`` consecutive certificate numbers of ``prefix``."""
     # The row lock serialises concurrent issuers of one province and year (PostgreSQL); SQLite
-    # serialises all writers anyway (transaction_mode IMMEDIATE).
+    # serialises all writers anyway (transaction_mode IMMEDIATE). The audit chain's lock comes
+    # first, as in a transaction that audited before taking numbers (a decision and its
+    # certificates, an exchange import): one order for both locks, so no deadlock.
+    audit.hold_chain()
     seq, _created = CertificateSequence.objects.select_for_update().get_or_create(prefix=prefix)
     first = seq.last + 1
     seq.last += count
@@ -265,6 +268,7 @@ def issue_certificate(
     audit.record(actor=actor, action="certificates.issue", obj=certificate,
                  changes=audit.snapshot(certificate))
     sync_product_stars(product, today=today, actor=actor)
+    hooks.certificate_issued([certificate], today)
     notify(producer_users(product.producer_id), "certificate.issued",
            {"product": product.name, "stars": stars, "number": number}, certificate)
     return certificate
@@ -316,7 +320,49 @@ def enter_paper_certificates(*, actor: User | None, records: Sequence[PaperCerti
         audit.record(actor=actor, action="certificates.issue", obj=certificate,
                      changes={**audit.snapshot(certificate), "paper_record": True})
     refresh_product_stars({r.product.pk for r in records}, today=today, actor=actor)
+    hooks.certificate_issued(created, today)
     return created
+
+
+@transaction.atomic
+def record_known_certificate(*, actor: User | None, number: str | None,
+                             decision: RecognitionDecision, product: Product, stars: int,
+                             total_score: Decimal, issued_on: date,
+                             today: date | None = None) -> Certificate:
+    """Enter a certificate that already exists elsewhere: received from another platform (the
+    national exchange, ``number`` kept as issued) or from a province's legacy list (``number``
+    None: the next number of its province and year, as for paper records). No notification:
+    the holder has had it for a long time. The sequence of its prefix is moved past a received
+    number, so a certificate issued here later never takes the same number."""
+    today = _today(today)
+    _validate_issue(decision, stars, total_score, issued_on)
+    if actor is not None:
+        _check(permissions.can_issue(actor, _decision_province(decision.issuing_unit)))
+    if number is None:
+        number = _next_number(number_prefix(decision, issued_on))
+    else:
+        if Certificate.objects.filter(number=number).exists():
+            raise ValidationError({"number": _("Số giấy chứng nhận %(number)s đã có.")
+                                             % {"number": number}})
+        prefix, _sep, tail = number.rpartition("-")
+        if prefix and tail.isdigit():
+            seq, _created = CertificateSequence.objects.select_for_update().get_or_create(
+                prefix=prefix)
+            if seq.last < int(tail):
+                seq.last = int(tail)
+                seq.save(update_fields=["last"])
+    valid_until = certificate_valid_until(issued_on)
+    certificate = Certificate.objects.create(
+        number=number, product=product, producer_id=product.producer_id, decision=decision,
+        stars=stars, total_score=Decimal(total_score).quantize(Decimal("0.01")),
+        issued_on=issued_on, valid_until=valid_until,
+        administered_by=administering_province(decision, product),
+        expiry_recorded_on=today if valid_until < today else None,
+    )
+    audit.record(actor=actor, action="certificates.issue", obj=certificate,
+                 changes={**audit.snapshot(certificate), "known_record": True})
+    sync_product_stars(product, today=today, actor=actor)
+    return certificate
 
 
 # --- Revocation ------------------------------------------------------------------------------
@@ -363,6 +409,7 @@ def revoke_certificate(
         "decision_number": locked.revocation_decision_number,
     })
     sync_product_stars(locked.product, today=today, actor=actor)
+    hooks.certificate_lapsed(locked, today)
     notify(_holders(locked), "certificate.revoked",
            {"number": locked.number, "product": locked.product.name,
             "decision": locked.revocation_decision_number}, locked)
@@ -455,6 +502,7 @@ def _record_expiry(certificate: Certificate, today: date) -> bool:
         audit.record(actor=None, action="certificates.expire", obj=certificate,
                      changes={"valid_until": certificate.valid_until, "on": today})
         sync_product_stars(certificate.product, today=today)
+        hooks.certificate_lapsed(certificate, today)
         notify(
             _holders(certificate), "certificate.expired",
             {"number": certificate.number, "product": certificate.product.name,

@@ -17,11 +17,14 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from ocop.certificates import forms, hooks, permissions, selectors, services
 from ocop.certificates.pdf import certificate_pdf
+from ocop.core import publiccache
 from ocop.core.files import serve_protected
 from ocop.dossiers.services import StateError
 from ocop.rules.certification import CERTIFIABLE_STARS, can_upgrade
 
-PUBLIC_CACHE = "public, max-age=60"
+# The public page contract of the WSGI fast path (ocop/core/publiccache.py): replayed to anonymous
+# visitors for up to a minute; a save of a certificate makes the stored copies stale.
+PUBLIC_CACHE = publiccache.PUBLIC_MAX_AGE_60
 
 
 @require_GET
@@ -30,7 +33,9 @@ def verify(request: HttpRequest, number: str) -> HttpResponse:
     cache may keep it for a minute (a revocation shows within that minute)."""
     today = timezone.localdate()
     data = selectors.public_verification(number, today)
-    response = render(request, "certificates/verify.html", {"d": data, "number": number},
+    response = render(request, "certificates/verify.html",
+                      {"d": data, "number": number, "sections": hooks.verify_page_sections(
+                          None if data["status"] == "unknown" else data["number"])},
                       status=404 if data["status"] == "unknown" else 200)
     response["Cache-Control"] = PUBLIC_CACHE
     return response
@@ -42,7 +47,8 @@ def verify_lookup(request: HttpRequest) -> HttpResponse:
     number = request.GET.get("so", "").strip().upper()
     if number:
         return redirect("certificates:verify", number=number)
-    response = render(request, "certificates/verify.html", {"d": None, "number": ""})
+    response = render(request, "certificates/verify.html",
+                      {"d": None, "number": "", "sections": hooks.verify_page_sections(None)})
     response["Cache-Control"] = PUBLIC_CACHE
     return response
 

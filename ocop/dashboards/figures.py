@@ -46,6 +46,7 @@ from ocop.dashboards.selectors import (
     valid_q,
 )
 from ocop.dossiers.models import Dossier, DossierState, Round
+from ocop.fairs.selectors import fair_totals
 from ocop.planning.models import AnnualPlan
 from ocop.planning.selectors import indicator_rows
 from ocop.registry.models import LegalForm, Producer, ProductGroup
@@ -514,6 +515,38 @@ def plan_progress(scope: Scope, on: date) -> Table:
                  note="" if plans else _("Chưa có kế hoạch năm %(year)s.") % {"year": on.year})
 
 
+def fairs_by_year(scope: Scope, on: date) -> Table:
+    """Trade fairs and events of the province (or of every province) opened by the day, per
+    year: events, exhibitors, and what they reported (``ocop.fairs.selectors.fair_totals``).
+    Events are the province's; a commune has none of its own."""
+    columns = [_("Sự kiện"), _("Chủ thể tham gia"), _("Doanh thu (triệu đồng)"),
+               _("Hợp đồng"), _("Giá trị hợp đồng (triệu đồng)"), _("Khách hàng liên hệ")]
+    title = _("Hội chợ, xúc tiến thương mại")
+    if scope.level == Unit.Level.COMMUNE:
+        return Table("fairs", title, columns, [], Chart("bar", (0, 1)),
+                     note=_("Hội chợ, sự kiện do tỉnh/thành phố tổ chức; xem trên bảng điều "
+                            "khiển của tỉnh."))
+    figures = fair_totals(scope.unit.pk if scope.unit else None, until=on)
+    million = Decimal(1_000_000)
+
+    def millions(value: Decimal) -> int:
+        return int((value / million).quantize(Decimal(1), ROUND_HALF_UP))
+
+    def year_href(year: int) -> str:
+        return f"{reverse('fairs:figures')}?nam={year}"
+
+    rows = [Row(str(y.year), [
+        Cell(y.events, href=year_href(y.year)), Cell(y.exhibitors, href=year_href(y.year)),
+        Cell(millions(y.sales)), Cell(y.contracts), Cell(millions(y.contracts_value)),
+        Cell(y.contacts)]) for y in reversed(figures.years)]
+    if rows:
+        rows.append(_total_row(len(columns), rows))
+    return Table("fairs", title, columns, rows, Chart("bar", (0, 1)),
+                 hrefs_need_own_scope=True,
+                 note=_("Theo năm khai mạc; kết quả do chủ thể tham gia báo cáo sau sự kiện.")
+                 if rows else _("Chưa có hội chợ, sự kiện nào."))
+
+
 # --- All -------------------------------------------------------------------------------------
 
 Figure = Callable[[Scope, date], Table]
@@ -533,5 +566,5 @@ def figures_for(scope: Scope) -> dict[str, Figure]:
         "trend": trend_by_year, "plan": plan_progress, "expiring": expiring,
         "reevaluation": reevaluation, "dossier_stages": dossiers_by_stage,
         "dossier_rounds": dossiers_by_round, "producers": producers_by_type,
-        "pipeline": five_star_pipeline,
+        "pipeline": five_star_pipeline, "fairs": fairs_by_year,
     }

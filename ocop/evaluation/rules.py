@@ -13,8 +13,10 @@ app makes with them.
 from __future__ import annotations
 
 import enum
+import hashlib
+import json
 from collections.abc import Iterable, Sequence
-from datetime import date
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.utils import timezone
@@ -254,3 +256,67 @@ def late_recognition_message(round_: Round, decision_date: date) -> str | None:
     return _("Ngày quyết định (%(day)s) sau hạn công nhận của đợt (%(deadline)s): quyết định "
              "vẫn được ban hành và việc trễ hạn được lưu vào nhật ký.") % {
         "day": dmy(decision_date), "deadline": dmy(round_.recognition_deadline)}
+
+
+# --- Submits from a device (offline queue, page form, secretary import; docs/offline.md) -----
+
+# A queued submit older than this (the device's own "pressed submit" time) is not applied: the
+# council has usually met and moved on, and the member's copy goes to the secretary instead.
+# Two weeks covers a field trip without signal and a slow return to the office.
+MAX_QUEUED_AGE = timedelta(days=14)
+# Device clocks drift; a "future" capture time beyond this is the device's clock, not a fact.
+CLOCK_SKEW = timedelta(days=1)
+
+
+def canonical_answers(answers: dict[str, Any]) -> str:
+    """The canonical JSON of a sheet's answers, byte for byte what the page's script builds:
+    keys sorted, no spaces, UTF-8 kept (JSON.stringify of a key-sorted object)."""
+    return json.dumps({str(k): "" if v is None else str(v) for k, v in answers.items()},
+                      sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def answers_hash(answers: dict[str, Any]) -> str:
+    """SHA-256 (hex) of ``canonical_answers``: a copy changed after it was saved on the device
+    no longer matches the hash taken when the member pressed submit."""
+    return hashlib.sha256(canonical_answers(answers).encode()).hexdigest()
+
+
+def canonical_comments(comments: dict[str, Any]) -> dict[str, str]:
+    """Comments as the device hashes them: empty ones left out (the keys are sorted when the
+    whole is dumped)."""
+    return {str(k): str(v) for k, v in comments.items() if v}
+
+
+def sheet_hash(answers: dict[str, Any], comments: dict[str, Any] | None = None,
+               comment: str = "") -> str:
+    """SHA-256 (hex) of a submitted sheet as the device holds it. Without any comment it is
+    ``answers_hash`` byte for byte, so that sheets queued on a device before comments existed
+    still verify; with comments it is the canonical JSON (keys sorted at every level, no
+    spaces, UTF-8) of ``{"answers", "comment", "comments"}`` — ``queue.js`` builds the same."""
+    kept = canonical_comments(comments or {})
+    if not kept and not comment:
+        return answers_hash(answers)
+    whole = {"answers": {str(k): "" if v is None else str(v) for k, v in answers.items()},
+             "comment": comment, "comments": kept}
+    text = json.dumps(whole, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def base_differences(base: dict[str, Any], current: dict[str, int]) -> list[str]:
+    """The base versions a member's copy was scored against that no longer hold, in the order
+    of ``current`` ("criteria_set", "dossier_version", "revision")."""
+    changed = []
+    for key, value in current.items():
+        if key not in base:
+            continue  # only the page's own form may leave one out (services.receive_sheet)
+        try:
+            theirs = int(base.get(key))
+        except (TypeError, ValueError):
+            theirs = None
+        if theirs != value:
+            changed.append(key)
+    return changed
+
+
+def too_old(captured_at: datetime | None, now: datetime) -> bool:
+    return captured_at is not None and now - captured_at > MAX_QUEUED_AGE

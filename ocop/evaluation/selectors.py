@@ -25,12 +25,17 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
+from django.templatetags.static import static
+from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from ocop.accounts.models import Role, User
 from ocop.core.refusals import Verdict
 from ocop.core.search import search_q
+from ocop.criteria import selectors as criteria_selectors
+from ocop.criteria.models import CriteriaSetVersion
 from ocop.dossiers import permissions as dossier_permissions
-from ocop.dossiers.models import Dossier, DossierDocument, DossierState, Round
+from ocop.dossiers.models import Dossier, DossierDocument, DossierState, DossierVersion, Round
 from ocop.evaluation import permissions, rules
 from ocop.evaluation.models import (
     Assignment,
@@ -40,6 +45,7 @@ from ocop.evaluation.models import (
     CouncilResult,
     MemberRole,
     ScoreSheet,
+    SheetSubmission,
 )
 from ocop.evaluation.permissions import NotAssigned, active, require
 from ocop.rules.certification import is_certifiable
@@ -263,6 +269,177 @@ def scoring_page(user: User, dossier_id: int) -> ScoringPage:
     )
 
 
+def dossier_version(dossier: Dossier) -> int:
+    """The number of the dossier's latest submitted version (0 before the first): what a
+    member's copy of the dossier is compared against (``services.receive_sheet``)."""
+    return (DossierVersion.objects.filter(dossier=dossier).order_by("-number")
+            .values_list("number", flat=True).first() or 0)
+
+
+def sheet_base(dossier: Dossier, assignment: Assignment) -> dict[str, int]:
+    """The versions a member's sheet is scored against; the device sends them back with the
+    submit, and a difference is a conflict (409), never a silent overwrite."""
+    return {"criteria_set": dossier.criteria_set_id, "dossier_version": dossier_version(dossier),
+            "revision": assignment.revision}
+
+
+def any_membership(user: User, dossier: Dossier) -> tuple[CouncilMember, Assignment] | None:
+    """The user's membership of a council the dossier was given to (the current round's first),
+    whatever their role or conflicts: a late submit from someone who has since recused or
+    stopped scoring is then a conflict kept for the secretary, while a stranger gets a 404."""
+    if not active(user):
+        return None
+    assignments = list(Assignment.objects.select_related("council__round")
+                       .filter(dossier=dossier, council__members__user=user))
+    assignments.sort(key=lambda a: a.council.round_id != dossier.round_id)
+    for assignment in assignments:
+        member = (CouncilMember.objects.select_related("user", "home_commune")
+                  .filter(council_id=assignment.council_id, user=user).first())
+        if member is not None:
+            return member, assignment
+    return None
+
+
+def submission_by_client_id(client_id: Any) -> SheetSubmission | None:
+    return SheetSubmission.objects.filter(client_id=client_id).first()
+
+
+def held_submissions(council: Council) -> list[SheetSubmission]:
+    """Submits refused with a conflict for the council's dossiers: the secretary's list."""
+    dossier_ids = Assignment.objects.filter(council=council).values("dossier_id")
+    return list(SheetSubmission.objects
+                .select_related("user", "dossier__product", "dossier__criteria_set",
+                                "imported_by")
+                .filter(dossier_id__in=dossier_ids, outcome=SheetSubmission.Outcome.CONFLICT)
+                .order_by("-received_at", "-id"))
+
+
+@dataclass
+class HeldLine:
+    """One criterion of a held sheet: its number and title as printed on the sheet, and the
+    chosen option's label (and comment) in the member's copy and on the server."""
+
+    number: str
+    title: str
+    mine: str
+    server: str
+    mine_note: str
+    server_note: str
+
+    @property
+    def differs(self) -> bool:
+        return (self.mine, self.mine_note) != (self.server, self.server_note)
+
+
+@dataclass
+class HeldRow:
+    submission: SheetSubmission
+    lines: list[HeldLine]
+
+    @property
+    def differences(self) -> int:
+        return sum(line.differs for line in self.lines)
+
+
+def held_rows(council: Council) -> list[HeldRow]:
+    """The secretary's list with each answer in words: the criterion's number and title and
+    the option's label from the criteria set the member scored against (the dossier's current
+    set for what it lacks), never an internal option code."""
+    rows = []
+    sets: dict[int, Any] = {}
+
+    def engine(version_id: Any) -> Any:
+        # The page's form sends its base as text, the device's queue as numbers.
+        pk = int(version_id) if str(version_id or "").isdigit() else 0
+        if pk not in sets:
+            row = CriteriaSetVersion.objects.filter(pk=pk).first() if pk else None
+            sets[pk] = criteria_selectors.engine_set(row) if row else None
+        return sets[pk]
+
+    for submission in held_submissions(council):
+        current = criteria_selectors.engine_set(submission.dossier.criteria_set)
+        theirs = engine(submission.base.get("criteria_set")) or current
+        server = submission.server or {}
+        rows.append(HeldRow(submission, _held_lines(
+            theirs, current, submission.answers, submission.comments,
+            server.get("sheet_answers") or {}, server.get("sheet_comments") or {})))
+    return rows
+
+
+def _held_lines(theirs: Any, current: Any, mine: dict[str, str], mine_notes: dict[str, str],
+                server: dict[str, str], server_notes: dict[str, str]) -> list[HeldLine]:
+    def option_label(engine_set: Any, code: str, option: str | None) -> str:
+        if not option:
+            return ""
+        criterion = engine_set.criterion(code)
+        for choice in criterion.options if criterion else ():
+            if choice.code == option:
+                return choice.label_vi
+        return _("(lựa chọn không còn trong bộ tiêu chí)")
+
+    order = [c.code for c in current.criteria] + [
+        c.code for c in theirs.criteria if current.criterion(c.code) is None]
+    lines = []
+    for code in order:
+        if not any((mine.get(code), server.get(code), mine_notes.get(code),
+                    server_notes.get(code))):
+            continue
+        criterion = current.criterion(code) or theirs.criterion(code)
+        lines.append(HeldLine(
+            number=code, title=criterion.label_vi,
+            mine=option_label(theirs, code, mine.get(code)),
+            server=option_label(current, code, server.get(code)),
+            mine_note=mine_notes.get(code, ""), server_note=server_notes.get(code, "")))
+    return lines
+
+
+def offline_manifest(user: User) -> dict[str, Any]:
+    """What the member's device may keep (docs/offline.md): the list of assigned dossiers, the
+    scoring page and evidence files of each current, non-conflicted one (``my_assignments``
+    already leaves conflicted dossiers out), and the static files those pages need."""
+    rows = [row for row in my_assignments(user) if row.current and row.member.scores]
+    # One query for every kept dossier's evidence (not one per dossier).
+    documents: dict[int, list[tuple[int, int]]] = {}
+    for dossier_id, pk, size in (
+            DossierDocument.objects.filter(dossier__in=[r.dossier for r in rows])
+            .exclude(file="").order_by("pk").values_list("dossier_id", "pk", "size")):
+        documents.setdefault(dossier_id, []).append((pk, size))
+    dossiers = [{
+        "dossier": row.dossier.pk, "reference": row.dossier.reference,
+        "product": row.dossier.product.name,
+        "url": reverse("evaluation:score", args=[row.dossier.pk]),
+        # The size lets the worker keep within the device's storage before fetching a file.
+        "evidence": [{"url": reverse("evaluation:evidence", args=[row.dossier.pk, pk]),
+                      "size": size} for pk, size in documents.get(row.dossier.pk, [])],
+    } for row in rows]
+    return {
+        "user": user.pk, "pages": [reverse("evaluation:assigned")], "dossiers": dossiers,
+        "static": [static(name) for name in OFFLINE_STATIC],
+        "evidence_limit": OFFLINE_EVIDENCE_MAX,
+    }
+
+
+# The evidence files one account keeps on a device, at most (a phone shared with photos and
+# messaging apps; the worker also leaves OFFLINE_RESERVE of the browser's quota free).
+OFFLINE_EVIDENCE_MAX = 300_000_000
+
+
+# The files an offline page needs besides its own HTML (hashed names in production).
+OFFLINE_STATIC = ("ocop/site.css", "ocop/site.js", "ocop/ocop-mark.svg",
+                  "django_htmx/htmx-2.min.js", "evaluation/offline/offline.js",
+                  "evaluation/offline/manifest.webmanifest", "evaluation/offline/icon.svg")
+
+
+def evidence_document(user: User, dossier_id: int, document_id: int) -> DossierDocument:
+    """One evidence file of a dossier for its scoring member (NotAssigned otherwise), served
+    under the scoring page's address so that the offline worker can keep it."""
+    page = scoring_page(user, dossier_id)
+    document = DossierDocument.objects.filter(dossier=page.dossier, pk=document_id).first()
+    if document is None:
+        raise NotAssigned
+    return document
+
+
 def evidence_by_criterion(dossier: Dossier) -> dict[str, list[DossierDocument]]:
     """The dossier's documents under each criterion code they support (the scoring page)."""
     by_code: dict[str, list[DossierDocument]] = {}
@@ -302,6 +479,8 @@ class ChairSummary:
     results: list[CouncilResult]
     names: dict[str, str]  # engine member id → display name (figures of closed revisions)
     current: CouncilResult | None
+    # revision → the members' comments on their submitted sheets, only for closed revisions
+    comments: dict[int, list[MemberComments]] = field(default_factory=dict)
 
     @property
     def submitted(self) -> int:
@@ -315,6 +494,33 @@ class ChairSummary:
     def can_close(self) -> bool:
         """The current revision is still open and the dossier is being scored."""
         return self.current is None and self.dossier.state == DossierState.UNDER_EVALUATION
+
+
+@dataclass
+class MemberComments:
+    member: str
+    comment: str
+    criteria: list[tuple[str, str, str]]  # (number, title, comment) in the sheet's order
+
+
+def _closed_comments(assignment: Assignment, revisions: list[int]) -> dict[int, list[
+        MemberComments]]:
+    """What each member wrote on the sheets of the closed ``revisions`` (rule 2: once a revision
+    is closed its figures are open to the chair; the words that explain them go with them)."""
+    if not revisions:
+        return {}
+    engine_set = criteria_selectors.engine_set(assignment.dossier.criteria_set)
+    found: dict[int, list[MemberComments]] = {}
+    sheets = (ScoreSheet.objects.select_related("member")
+              .filter(dossier_id=assignment.dossier_id, revision__in=revisions,
+                      state=ScoreSheet.State.SUBMITTED)
+              .exclude(comment="", comments={}).order_by("revision", "member_id"))
+    for sheet in sheets:
+        criteria = [(c.code, c.label_vi, sheet.comments[c.code]) for c in engine_set.criteria
+                    if sheet.comments.get(c.code)]
+        found.setdefault(sheet.revision, []).append(
+            MemberComments(str(sheet.member), sheet.comment, criteria))
+    return found
 
 
 def chair_summary(user: User, council_id: int, dossier_id: int) -> ChairSummary:
@@ -340,7 +546,9 @@ def chair_summary(user: User, council_id: int, dossier_id: int) -> ChairSummary:
     results = closed_results(council.pk, dossier_id)
     current = next((r for r in results if r.revision == assignment.revision), None)
     names = {str(m.pk): str(m) for m, _ in members}
-    return ChairSummary(council, assignment, assignment.dossier, progress, results, names, current)
+    comments = _closed_comments(assignment, [r.revision for r in results])
+    return ChairSummary(council, assignment, assignment.dossier, progress, results, names, current,
+                        comments)
 
 
 def council_dossier_ids(council_id: int) -> list[int]:

@@ -18,16 +18,19 @@ answer 404 without revealing the dossier.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Any
+from uuid import UUID
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from ocop.accounts.models import Role, User
@@ -40,6 +43,7 @@ from ocop.accounts.selectors import (
 from ocop.audit import services as audit
 from ocop.certificates import services as certificates
 from ocop.certificates.models import RecognitionDecision
+from ocop.core.refusals import Invalid, NotFound
 from ocop.core.validators import plain_text_errors
 from ocop.criteria import publishing as criteria_publishing
 from ocop.criteria import selectors as criteria_selectors
@@ -59,6 +63,7 @@ from ocop.evaluation.models import (
     CouncilResult,
     MemberRole,
     ScoreSheet,
+    SheetSubmission,
 )
 from ocop.evaluation.pdf import minutes_pdf
 from ocop.evaluation.permissions import NotAssigned, can_decide, can_manage_round, require
@@ -220,14 +225,19 @@ def _check_open(member: CouncilMember, assignment: Assignment, dossier: Dossier)
 
 
 @transaction.atomic
-def save_draft(*, actor: User, dossier: Dossier, answers: Mapping[str, Any]) -> ScoreSheet:
-    """Autosave: merge answer changes into the member's draft ("" or None clears one).
+def save_draft(*, actor: User, dossier: Dossier, answers: Mapping[str, Any],
+               comments: Mapping[str, Any] | None = None,
+               comment: str | None = None) -> ScoreSheet:
+    """Autosave: merge answer changes into the member's draft ("" or None clears one); the
+    comments given replace those of the same criteria ("" clears one), ``comment`` the
+    sheet's general comment (None leaves it).
 
     Drafts are not audited (they change on every click); the submission is."""
     dossier = _fresh(dossier)
     member, assignment = selectors.scoring_member(actor, dossier)
     _check_open(member, assignment, dossier)
     changes = clean_answer_changes(dossier.criteria_set, answers)
+    notes, general = clean_comments(dossier, comments or {}, comment or "", keep_empty=True)
     sheet, _created = ScoreSheet.objects.select_for_update().get_or_create(
         member=member, dossier=dossier, revision=assignment.revision,
         defaults={"criteria_set_id": dossier.criteria_set_id},
@@ -238,8 +248,46 @@ def save_draft(*, actor: User, dossier: Dossier, answers: Mapping[str, Any]) -> 
     for code in (k for k, v in changes.items() if v is None):
         merged.pop(code, None)
     sheet.answers = merged
-    sheet.save(update_fields=["answers", "updated_at"])
+    sheet.comments = {k: v for k, v in {**sheet.comments, **notes}.items() if v}
+    if comment is not None:
+        sheet.comment = general
+    sheet.save(update_fields=["answers", "comments", "comment", "updated_at"])
     return sheet
+
+
+COMMENT_MAX = 2000
+
+
+def clean_comments(dossier: Dossier, comments: Any, comment: Any, *,
+                   keep_empty: bool = False) -> tuple[dict[str, str], str]:
+    """The member's comments, stripped (empty ones left out unless ``keep_empty``, which a
+    draft uses to clear one), or ``Invalid`` naming each criterion whose comment is too long,
+    holds markup or is not of the sheet. Keys are criterion codes of the dossier's set."""
+    if not isinstance(comments, Mapping) or not isinstance(comment, str) or not all(
+            isinstance(k, str) and isinstance(v, str) for k, v in comments.items()):
+        raise Invalid(_("Nhận xét gửi lên không đúng định dạng."),
+                      code="evaluation.comment_format")
+    engine_set = criteria_selectors.engine_set(dossier.criteria_set)
+    known = {c.code: c for c in engine_set.criteria}
+    errors: dict[str, str] = {}
+    cleaned: dict[str, str] = {}
+    for code, text in {**comments, "": comment}.items():
+        text = text.strip()
+        name = (_("Nhận xét tiêu chí %(code)s") % {"code": code}) if code else _("Nhận xét chung")
+        if code and code not in known:
+            errors[code] = _("Tiêu chí “%(code)s” không có trong bộ tiêu chí.") % {"code": code}
+        elif len(text) > COMMENT_MAX:
+            errors[code or "comment"] = _("%(name)s dài quá %(max)d ký tự.") % {
+                "name": name, "max": COMMENT_MAX}
+        elif text or keep_empty:
+            cleaned[code] = text
+        for message in plain_text_errors({"x": (name, text)}).values():
+            errors[code or "comment"] = message
+    if errors:
+        raise Invalid(" ".join(errors.values()), code="evaluation.comment_invalid",
+                      fields=errors)
+    general = cleaned.pop("", "")
+    return cleaned, general
 
 
 @transaction.atomic
@@ -257,6 +305,12 @@ def submit_sheet(*, actor: User, dossier: Dossier) -> ScoreSheet:
     if sheet.state == ScoreSheet.State.SUBMITTED:
         raise StateError(_("Phiếu đã được nộp trước đó; mỗi thành viên chỉ nộp một lần."),
                          code="evaluation.sheet_submitted")
+    return _finish_submit(actor, assignment, dossier, sheet)
+
+
+def _finish_submit(actor: User, assignment: Assignment, dossier: Dossier,
+                   sheet: ScoreSheet) -> ScoreSheet:
+    """Check the (locked, draft) sheet is complete and submit it."""
     engine_set = criteria_selectors.engine_set(dossier.criteria_set)
     try:
         result = evaluate(engine_set, dict(sheet.answers), partial=False)
@@ -268,12 +322,250 @@ def submit_sheet(*, actor: User, dossier: Dossier) -> ScoreSheet:
     sheet.save(update_fields=["state", "submitted_at", "total", "updated_at"])
     audit.record(actor=actor, action="evaluation.sheet.submit", obj=sheet,
                  changes={"dossier": dossier.pk, "revision": sheet.revision,
-                          "total": sheet.total, "answers": sheet.answers})
+                          "total": sheet.total, "answers": sheet.answers,
+                          "comments": sheet.comments, "comment": sheet.comment})
     if _all_submitted(assignment):
         notify(council_members(assignment.council_id, roles=(MemberRole.CHAIR,)),
                "evaluation.all_sheets_submitted",
                _about(dossier, council_id=assignment.council_id), dossier)
     return sheet
+
+
+# --- Submits from a device: idempotent, conflict-aware (docs/offline.md) ---------------------
+
+
+@dataclass
+class Receipt:
+    """What became of one submit: ``replayed`` when the same ``client_id`` had already arrived
+    (the stored outcome is answered again, nothing is written)."""
+
+    submission: SheetSubmission
+    replayed: bool
+
+    @property
+    def accepted(self) -> bool:
+        return self.submission.outcome == SheetSubmission.Outcome.ACCEPTED
+
+
+def _client_uuid(client_id: Any) -> UUID:
+    try:
+        return UUID(str(client_id))
+    except (TypeError, ValueError):
+        raise Invalid(_("Thiếu mã lần nộp hoặc mã không hợp lệ: hãy tải lại trang rồi nộp lại."),
+                      code="evaluation.client_id_invalid") from None
+
+
+def _clean_submitted_answers(answers: Any) -> dict[str, str]:
+    if not isinstance(answers, Mapping) or not all(
+            isinstance(k, str) and isinstance(v, str | None) for k, v in answers.items()):
+        raise Invalid(_("Phiếu gửi lên không đúng định dạng."), code="evaluation.sheet_format")
+    return {k: v for k, v in answers.items() if v}
+
+
+def _submission_conflict(member: CouncilMember, assignment: Assignment, dossier: Dossier,
+                         base: Mapping[str, Any], current: dict[str, int],
+                         captured_at: datetime | None,
+                         sheet: ScoreSheet | None) -> tuple[str, str] | None:
+    """Why a submit can no longer be applied (code, sentence for the member), or None."""
+    keep = _("Bản của bạn đã được giữ lại để thư ký hội đồng xem xét.")
+    if not member.scores:
+        return "no_longer_scoring", _("Bạn không còn là thành viên chấm điểm của hội đồng này: "
+                                      "phiếu không được tính.") + " " + keep
+    if selectors.is_conflicted(member, dossier):
+        return "recused", _("Bạn đã kê khai xung đột lợi ích với hồ sơ này nên phiếu không "
+                            "được tính.") + " " + keep
+    if assignment.council.round_id != dossier.round_id:
+        return "moved", _("Hồ sơ đã chuyển sang đợt đánh giá khác.") + " " + keep
+    if (dossier.state != S.UNDER_EVALUATION
+            or assignment.council.round.status != Round.Status.OPEN):
+        return "not_scoring", _("Hồ sơ %(ref)s không còn trong giai đoạn chấm điểm.") % {
+            "ref": dossier.reference} + " " + keep
+    revisions = {assignment.revision}
+    with contextlib.suppress(TypeError, ValueError):
+        revisions.add(int(base.get("revision")))
+    if CouncilResult.objects.filter(dossier=dossier, council_id=assignment.council_id,
+                                    revision__in=revisions).exists():
+        return "revision_closed", _("Chủ tịch hội đồng đã khoá lượt chấm trước khi phiếu của "
+                                    "bạn tới máy chủ.") + " " + keep
+    changed = rules.base_differences(dict(base), current)
+    if "revision" in changed:
+        return "revision_changed", _("Hội đồng đã mở lượt chấm lại (lượt %(n)d) sau khi bạn "
+                                     "chấm: hãy mở lại trang và chấm lượt mới.") % {
+            "n": current["revision"]} + " " + keep
+    if "criteria_set" in changed:
+        return "criteria_changed", _("Bộ tiêu chí của hồ sơ đã thay đổi sau khi bạn chấm.") \
+            + " " + keep
+    if "dossier_version" in changed:
+        return "dossier_changed", _("Hồ sơ đã có phiên bản mới sau khi bạn chấm: hãy xem lại "
+                                    "hồ sơ rồi chấm lại.") + " " + keep
+    if rules.too_old(captured_at, timezone.now()):
+        return "too_old", _("Phiếu đã chờ gửi quá %(days)d ngày nên không được nộp tự động.") % {
+            "days": rules.MAX_QUEUED_AGE.days} + " " + keep
+    if rules.must_declare(rules.conflict_hints(member, dossier),
+                          selectors.declaration_of(member, dossier)):
+        return "declare_first", _("Có dấu hiệu xung đột lợi ích: hãy kê khai trước khi chấm.") \
+            + " " + keep
+    if sheet is not None and sheet.state == ScoreSheet.State.SUBMITTED:
+        return "already_submitted", _("Bạn đã nộp phiếu cho lượt chấm này từ trước; mỗi thành "
+                                      "viên chỉ nộp một lần.") + " " + keep
+    return None
+
+
+@transaction.atomic
+def receive_sheet(*, actor: User, dossier_id: int, client_id: Any, base: Mapping[str, Any],
+                  answers: Any, content_hash: str | None, captured_at: datetime | None = None,
+                  via: str = SheetSubmission.Via.OFFLINE,
+                  member_user: User | None = None, comments: Any = None,
+                  comment: Any = "") -> Receipt:
+    """Submit a member's whole sheet as their device holds it, exactly once.
+
+    - ``client_id``: the device's id of this submit; the unique constraint on
+      ``SheetSubmission.client_id`` turns a replay (retry, double click, re-import) into the
+      stored outcome of the first arrival — the insert is attempted and its IntegrityError
+      handled, there is no check-then-insert race;
+    - ``content_hash``: SHA-256 of the canonical answers and comments (``rules.sheet_hash``;
+      ``comments`` per criterion code, ``comment`` on the whole sheet), recomputed
+      here; a mismatch is refused (Invalid) and nothing is stored — the device keeps its copy.
+      Only the page's own form, which is not a stored copy, may leave it out (and its base
+      versions: a form rendered before they existed is judged on the other rules);
+    - ``base``: the versions the member scored against (``selectors.sheet_base``). A closed,
+      changed or no longer permitted revision is a conflict: the submission is stored with
+      both versions and the outcome ``conflict`` (the caller answers 409), never applied.
+
+    ``member_user``: the secretary importing a member's exported file acts for that member
+    (``actor`` is the secretary, recorded as ``imported_by``; the caller checked their right).
+    A person with no membership of any council of the dossier gets ``NotAssigned`` (404)."""
+    uuid = _client_uuid(client_id)
+    answers = _clean_submitted_answers(answers)
+    comments = {} if comments is None else comments
+    if not isinstance(comments, Mapping) or not isinstance(comment, str):
+        raise Invalid(_("Nhận xét gửi lên không đúng định dạng."),
+                      code="evaluation.comment_format")
+    expected = rules.sheet_hash(answers, dict(comments), comment)
+    if content_hash is None and via != SheetSubmission.Via.PAGE:
+        content_hash = ""
+    if content_hash is not None and content_hash != expected:
+        raise Invalid(_("Phiếu trên máy đã bị thay đổi sau khi bạn bấm nộp (mã kiểm tra không "
+                        "khớp) nên không được nhận. Hãy mở lại phiếu, kiểm tra các lựa chọn "
+                        "rồi nộp lại."), code="evaluation.hash_mismatch")
+    if via != SheetSubmission.Via.PAGE and not {"criteria_set", "dossier_version",
+                                                 "revision"} <= set(base):
+        raise Invalid(_("Phiếu gửi lên thiếu phiên bản hồ sơ, bộ tiêu chí hoặc lượt chấm."),
+                      code="evaluation.base_missing")
+    user = member_user or actor
+    dossier = Dossier.objects.select_related("criteria_set", "round", "producer__commune") \
+        .filter(pk=dossier_id).first()
+    found = selectors.any_membership(user, dossier) if dossier is not None else None
+    if found is None:
+        raise NotAssigned
+    member, assignment = found
+    comments, comment = clean_comments(dossier, comments, comment)
+    if captured_at is not None and captured_at > timezone.now() + rules.CLOCK_SKEW:
+        captured_at = None  # the device's clock, not a fact; the receipt time stands
+    try:
+        with transaction.atomic():
+            submission = SheetSubmission.objects.create(
+                client_id=uuid, user=user, dossier=dossier, member=member, base=dict(base),
+                answers=answers, comments=comments, comment=comment,
+                content_hash=expected, captured_at=captured_at, via=via,
+                imported_by=actor if member_user is not None else None,
+                outcome=SheetSubmission.Outcome.CONFLICT)
+    except IntegrityError:
+        existing = selectors.submission_by_client_id(uuid)
+        if existing is None:
+            raise
+        if (existing.user_id, existing.dossier_id, existing.content_hash) != (
+                user.pk, dossier.pk, expected):
+            raise Invalid(_("Mã lần nộp này đã được dùng cho một phiếu khác: hãy tải lại trang "
+                            "rồi nộp lại."), code="evaluation.client_id_reused") from None
+        return Receipt(existing, replayed=True)
+    assignment = (Assignment.objects.select_for_update().select_related("council__round")
+                  .get(pk=assignment.pk))
+    current = selectors.sheet_base(dossier, assignment)
+    sheet = (ScoreSheet.objects.select_for_update()
+             .filter(member=member, dossier=dossier, revision=assignment.revision).first())
+    conflict = _submission_conflict(member, assignment, dossier, base, current, captured_at,
+                                    sheet)
+    if conflict is not None:
+        submission.reason_code, submission.message = conflict
+        submission.server = {**current, "sheet_state": sheet.state if sheet else "none",
+                             "sheet_answers": sheet.answers if sheet else {},
+                             "sheet_comments": sheet.comments if sheet else {},
+                             "sheet_comment": sheet.comment if sheet else ""}
+        submission.save(update_fields=["reason_code", "message", "server"])
+        audit.record(actor=actor, action="evaluation.sheet.held", obj=submission, changes={
+            "dossier": dossier.pk, "member": member.pk, "reason": submission.reason_code,
+            "base": submission.base, "server": current, "via": via})
+        return Receipt(submission, replayed=False)
+    changes = clean_answer_changes(dossier.criteria_set, answers)
+    if sheet is None:
+        sheet = ScoreSheet.objects.create(member=member, dossier=dossier,
+                                          revision=assignment.revision,
+                                          criteria_set_id=dossier.criteria_set_id)
+    sheet.answers = {k: v for k, v in changes.items() if v is not None}
+    sheet.comments, sheet.comment = comments, comment
+    sheet.save(update_fields=["answers", "comments", "comment", "updated_at"])
+    sheet = _finish_submit(actor, assignment, dossier, sheet)
+    submission.outcome = SheetSubmission.Outcome.ACCEPTED
+    submission.sheet = sheet
+    submission.save(update_fields=["outcome", "sheet"])
+    return Receipt(submission, replayed=False)
+
+
+EXPORT_KIND = "ocop-phieu-cho-gui"
+
+
+def import_sheets(*, actor: User, council: Council, data: Any) -> list[dict[str, Any]]:
+    """The secretary imports a file of pending sheets a member exported from their device
+    (when the device cannot reach the server). Each item goes through ``receive_sheet`` for
+    that member, with the same rules: a replay is the stored outcome, a conflict is kept with
+    both versions. Items are independent: one refused item does not undo the others.
+    Returns one line per item: reference, outcome, message."""
+    require(can_manage_round(actor, council.round))
+    if not isinstance(data, Mapping) or data.get("kind") != EXPORT_KIND \
+            or not isinstance(data.get("items"), list):
+        raise ValidationError(_("Tệp không phải tệp “phiếu chờ gửi” của trang chấm điểm."))
+    member = (council.members.select_related("user")
+              .filter(user__username=str(data.get("username", ""))).first())
+    if member is None:
+        raise ValidationError(_("Người xuất tệp không phải thành viên của hội đồng này."))
+    assigned = set(council.assignments.values_list("dossier_id", flat=True))
+    report = []
+    for item in data["items"]:
+        item = item if isinstance(item, Mapping) else {}
+        dossier_id = item.get("dossier")
+        line = {"dossier": dossier_id, "client_id": item.get("client_id")}
+        if not isinstance(dossier_id, int) or dossier_id not in assigned:
+            report.append({**line, "outcome": "refused",
+                           "message": _("Hồ sơ không được phân công cho hội đồng này.")})
+            continue
+        try:
+            receipt = receive_sheet(
+                actor=actor, member_user=member.user, dossier_id=dossier_id,
+                client_id=item.get("client_id"),
+                base=item.get("base") if isinstance(item.get("base"), Mapping) else {},
+                answers=item.get("answers"), content_hash=str(item.get("content_hash") or ""),
+                captured_at=_moment_or_none(item.get("captured_at")),
+                via=SheetSubmission.Via.IMPORT, comments=item.get("comments"),
+                comment=item.get("comment", ""))
+        except (StateError, ValidationError, NotFound, Invalid) as exc:
+            message = (" ".join(exc.messages) if isinstance(exc, ValidationError)
+                       else exc.message)
+            report.append({**line, "outcome": "refused", "message": str(message)})
+            continue
+        row = receipt.submission
+        report.append({**line, "outcome": row.outcome, "replayed": receipt.replayed,
+                       "message": _("Đã nộp phiếu chấm.") if receipt.accepted else row.message})
+    return report
+
+
+def _moment_or_none(value: Any) -> datetime | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        return parse_datetime(value)
+    except ValueError:
+        return None
 
 
 def _all_submitted(assignment: Assignment) -> bool:

@@ -95,10 +95,16 @@ class Visit(models.Model):
     concluded_at = models.DateTimeField(_("kết luận lúc"), null=True, blank=True)
     follow_up_by = models.DateField(_("hạn khắc phục"), null=True, blank=True)
     sanctions = models.TextField(_("biện pháp xử lý"), blank=True)
+    # Made by the inspector's device for a visit recorded offline (docs/offline.md): a retry of
+    # the same visit finds this row through the unique constraint instead of recording it twice.
+    client_id = models.UUIDField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["-visited_on", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["client_id"], name="inspection_visit_client_once"),
+        ]
         verbose_name = _("lần kiểm tra")
         verbose_name_plural = _("lần kiểm tra")
 
@@ -144,15 +150,50 @@ class VisitPhoto(models.Model):
                                validators=[PlainText(_("Chú thích"))])
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                     on_delete=models.SET_NULL, related_name="+")
+    # A photo taken offline: when the device took it (its file's time), and the device's id of
+    # the upload (unique: a retried upload is the same photo).
+    captured_at = models.DateTimeField(_("chụp lúc"), null=True, blank=True)
+    client_id = models.UUIDField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["client_id"], name="inspection_photo_client_once"),
+        ]
         verbose_name = _("ảnh kiểm tra")
         verbose_name_plural = _("ảnh kiểm tra")
 
     def __str__(self) -> str:
         return self.caption or self.original_name
+
+
+class HeldVisit(models.Model):
+    """A visit recorded offline that reached the server when it could no longer be recorded
+    (the inspector was taken off the plan, the product's certificate is no longer valid):
+    kept as the device sent it, with the reason, for the standing office — never dropped."""
+
+    client_id = models.UUIDField(_("mã lần gửi"))
+    plan = models.ForeignKey(InspectionPlan, on_delete=models.CASCADE, related_name="held_visits")
+    inspector = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                  related_name="+")
+    data = models.JSONField(_("bản của người kiểm tra"))
+    content_hash = models.CharField(max_length=64)
+    captured_at = models.DateTimeField(null=True, blank=True)
+    reason_code = models.CharField(max_length=60)
+    message = models.TextField(_("lý do"))
+    received_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-received_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["client_id"], name="inspection_held_visit_once"),
+        ]
+        verbose_name = _("lần kiểm tra không được nhận")
+        verbose_name_plural = _("lần kiểm tra không được nhận")
+
+    def __str__(self) -> str:
+        return f"Lần kiểm tra gửi muộn {self.client_id}"
 
 
 class Sample(models.Model):

@@ -94,6 +94,13 @@ def may_be_assigned(user: User, province: Any) -> Verdict:
     return ALLOWED
 
 
+def records_visits(user: User) -> bool:
+    """Whether the account's role records inspection visits at all (under some plan): a visit
+    sent offline by anyone else is not kept for review (services.receive_visit)."""
+    return _active(user) and (user.is_nationwide or user.role == Role.INSPECTOR
+                              or (user.role == Role.PROVINCE_OFFICE and bool(user.unit_id)))
+
+
 def can_record_visit(user: User, plan: Any) -> Verdict:
     """May ``user`` record visits under ``plan`` at all (the product is checked separately)."""
     if not _active(user):

@@ -12,6 +12,7 @@ from datetime import date
 from typing import Any
 
 from django.db.models import Q, QuerySet
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -19,9 +20,13 @@ from ocop.accounts.jurisdiction import unit_q
 from ocop.accounts.models import Role, User
 from ocop.certificates.models import Certificate
 from ocop.core.refusals import NotFound
+from ocop.inspections import permissions
 from ocop.inspections.models import (
+    CHECKLIST,
     Complaint,
     ComplaintState,
+    FindingResult,
+    HeldVisit,
     InspectionPlan,
     ProposalState,
     RevocationProposal,
@@ -181,3 +186,38 @@ def revocation_evidence(certificate: Certificate) -> dict[str, str] | None:
     return {"label": _("Biên bản kiểm tra %(ref)s ngày %(day)s")
             % {"ref": visit.reference, "day": f"{visit.visited_on:%d/%m/%Y}"},
             "url": reverse("inspections:visit_detail", args=[visit.pk])}
+
+
+def offline_manifest(user: User, today: date) -> dict[str, Any]:
+    """What the inspector's device may keep for offline use (docs/offline.md): the inspections
+    home and the visit form of each plan still running that the user may record visits under.
+    Visits of others, complaints and proposals are not kept."""
+    plans = [plan for plan in plans_for(user).filter(ends_on__gte=today).prefetch_related(
+        "inspectors")[:50] if permissions.can_record_visit(user, plan)]
+    return {
+        "user": user.pk, "pages": [reverse("inspections:index")],
+        "dossiers": [{"dossier": plan.pk, "reference": plan.reference, "product": plan.title,
+                      "url": reverse("inspections:visit_create", args=[plan.pk]),
+                      "evidence": []} for plan in plans],
+        "static": [static(name) for name in ("ocop/site.css", "ocop/site.js",
+                                             "ocop/ocop-mark.svg", "django_htmx/htmx-2.min.js",
+                                             "evaluation/offline/queue.js",
+                                             "evaluation/offline/visit.js",
+                                             "evaluation/offline/manifest.webmanifest",
+                                             "evaluation/offline/icon.svg")],
+    }
+
+
+def held_visits(plan: InspectionPlan) -> list[HeldVisit]:
+    """The held visits of the plan, each with ``findings_shown``: (checklist item's title,
+    result's label, note) — the words of the form, not the stored keys."""
+    rows = list(HeldVisit.objects.select_related("inspector").filter(plan=plan))
+    results = dict(FindingResult.choices)
+    for row in rows:
+        findings = row.data.get("findings") if isinstance(row.data.get("findings"), dict) else {}
+        row.findings_shown = [
+            (CHECKLIST.get(item, _("Mục không còn trong danh mục kiểm tra")),
+             results.get(value[0], "") if isinstance(value, list) and value else "",
+             value[1] if isinstance(value, list) and len(value) > 1 else "")
+            for item, value in findings.items()]
+    return rows

@@ -10,14 +10,22 @@ rows already written. ``today`` is injectable for tests and the demo.
 
 from __future__ import annotations
 
+import base64
+import binascii
+import hashlib
+import json
 from collections.abc import Iterable, Mapping
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Any
 from urllib.parse import unquote, urlsplit
+from uuid import UUID
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from ocop.accounts.models import User
@@ -25,7 +33,7 @@ from ocop.accounts.selectors import central_office_users, province_office_users
 from ocop.audit import services as audit
 from ocop.certificates import services as certificate_services
 from ocop.certificates.models import Certificate
-from ocop.core.refusals import Conflict, Forbidden, Invalid
+from ocop.core.refusals import Conflict, Forbidden, Invalid, NotFound, Refusal
 from ocop.core.validators import plain_text_errors
 from ocop.inspections import permissions
 from ocop.inspections.models import (
@@ -34,6 +42,7 @@ from ocop.inspections.models import (
     ComplaintState,
     Finding,
     FindingResult,
+    HeldVisit,
     InspectionPlan,
     PlanKind,
     ProposalState,
@@ -166,7 +175,7 @@ def valid_certificate(product: Product, day: date) -> Certificate | None:
 def record_visit(*, actor: User, plan: InspectionPlan, product: Product, visited_on: date,
                  place: str, findings: Mapping[str, tuple[str, str]], conclusion: str = "",
                  follow_up_by: date | None = None, sanctions: str = "",
-                 today: date | None = None) -> Visit:
+                 today: date | None = None, client_id: UUID | None = None) -> Visit:
     """Record the inspection of one certified product under ``plan`` with the checklist's
     findings (``{item: (result, note)}``, every item of ``CHECKLIST``). A conclusion given
     now concludes the visit (the producer then sees it)."""
@@ -207,7 +216,7 @@ def record_visit(*, actor: User, plan: InspectionPlan, product: Product, visited
         plan=plan, product=product, certificate=certificate, inspector=actor,
         visited_on=visited_on, place=place, conclusion=conclusion.strip(),
         concluded_at=timezone.now() if conclusion.strip() else None,
-        follow_up_by=follow_up_by, sanctions=sanctions.strip())
+        follow_up_by=follow_up_by, sanctions=sanctions.strip(), client_id=client_id)
     Finding.objects.bulk_create(
         Finding(visit=visit, item=item, result=findings[item][0],
                 note=(findings[item][1] or "").strip()) for item in CHECKLIST)
@@ -252,7 +261,8 @@ def conclude_visit(*, actor: User, visit: Visit, conclusion: str,
 
 
 @transaction.atomic
-def add_photo(*, actor: User, visit: Visit, file: Any, caption: str = "") -> VisitPhoto:
+def add_photo(*, actor: User, visit: Visit, file: Any, caption: str = "",
+              captured_at: datetime | None = None, client_id: UUID | None = None) -> VisitPhoto:
     """A photo taken during the visit: checked by content (a real PNG/JPEG/WebP image)."""
     permissions.can_edit_visit(actor, visit).check()
     caption = (caption or "").strip()
@@ -270,10 +280,254 @@ def add_photo(*, actor: User, visit: Visit, file: Any, caption: str = "") -> Vis
         raise Invalid(_("Chưa thêm được ảnh."), code="inspections.photo_invalid",
                       fields={k: " ".join(v) for k, v in exc.message_dict.items()}) from None
     photo = VisitPhoto.objects.create(visit=visit, file=file, original_name=original,
-                                      caption=caption, uploaded_by=actor)
+                                      caption=caption, uploaded_by=actor,
+                                      captured_at=captured_at, client_id=client_id)
     audit.record(actor=actor, action="inspections.visit.photo", obj=visit, changes={
         "photo": photo.pk, "file": photo.file, "name": original, "caption": caption})
     return photo
+
+
+# --- Visits recorded offline (docs/offline.md) -------------------------------------------------
+
+
+def payload_hash(data: Mapping[str, Any]) -> str:
+    """SHA-256 of the canonical JSON of a visit as the device holds it (keys sorted at every
+    level, no spaces, UTF-8): what visit.js computes when the inspector presses save."""
+    text = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+@dataclass
+class VisitReceipt:
+    """The visit recorded (``visit``) or held back with a conflict (``held``)."""
+
+    visit: Visit | None
+    held: HeldVisit | None
+    replayed: bool
+
+
+def _uuid(value: Any) -> UUID:
+    try:
+        return UUID(str(value))
+    except (TypeError, ValueError):
+        raise Invalid(_("Thiếu mã lần gửi hoặc mã không hợp lệ."),
+                      code="inspections.client_id_invalid") from None
+
+
+def _day(value: Any, field: str) -> date | None:
+    if value in (None, ""):
+        return None
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError:
+        raise Invalid(_("Ngày không hợp lệ."), code="inspections.visit_invalid",
+                      fields={field: _("Ngày không hợp lệ.")}) from None
+
+
+def _replayed_visit(actor: User, visit: Visit) -> VisitReceipt:
+    if visit.inspector_id != actor.pk:
+        raise Invalid(_("Mã lần gửi này đã được dùng cho lần kiểm tra khác."),
+                      code="inspections.client_id_reused")
+    return VisitReceipt(visit, None, True)
+
+
+def receive_visit(*, actor: User, plan_id: int, client_id: Any, data: Any, content_hash: str,
+                  captured_at: datetime | None = None, today: date | None = None) -> VisitReceipt:
+    """Record a visit the inspector's device saved offline, exactly once.
+
+    The unique constraint on ``Visit.client_id`` is what makes a retry one visit (a visit whose
+    insert fails on it is answered with the stored one); the look-up first only lets a replay
+    that arrives after the plan or certificate changed find its visit instead of a conflict.
+    A mismatching ``content_hash`` is refused and nothing stored. A visit that can no longer be
+    recorded — the inspector was taken off the plan, the product's certificate is no longer
+    valid on the visit's day — is kept as a ``HeldVisit`` with the reason (the caller answers
+    409); bad input is ``Invalid`` (422) and the device keeps its copy."""
+    uuid = _uuid(client_id)
+    if not isinstance(data, Mapping):
+        raise Invalid(_("Dữ liệu gửi lên không đúng định dạng."), code="inspections.format")
+    if content_hash != payload_hash(data):
+        raise Invalid(_("Biên bản trên máy đã bị thay đổi sau khi lưu (mã kiểm tra không "
+                        "khớp) nên không được nhận. Hãy mở lại biên bản, kiểm tra rồi lưu "
+                        "lại."), code="inspections.hash_mismatch")
+    plan = InspectionPlan.objects.filter(pk=plan_id).first()
+    if plan is None or not permissions.records_visits(actor):
+        raise NotFound(_("Không tìm thấy kế hoạch kiểm tra."))
+    existing = Visit.objects.filter(client_id=uuid).first()
+    if existing is not None:
+        return _replayed_visit(actor, existing)
+    held = HeldVisit.objects.filter(client_id=uuid, inspector=actor).first()
+    if held is not None:
+        return VisitReceipt(None, held, True)
+    product = Product.objects.select_related("producer__commune").filter(
+        pk=data.get("product") if isinstance(data.get("product"), int) else None).first()
+    if product is None:
+        raise Invalid(_("Hãy chọn sản phẩm được kiểm tra."), code="inspections.visit_invalid",
+                      fields={"product": _("Hãy chọn sản phẩm được kiểm tra.")})
+    raw = data.get("findings") if isinstance(data.get("findings"), Mapping) else {}
+    findings = {str(k): (str(v[0]), str(v[1] or "")) for k, v in raw.items()
+                if isinstance(v, list | tuple) and len(v) == 2}
+    try:
+        with transaction.atomic():
+            visit = record_visit(
+                actor=actor, plan=plan, product=product,
+                visited_on=_day(data.get("visited_on"), "visited_on"),
+                place=str(data.get("place") or ""), findings=findings,
+                conclusion=str(data.get("conclusion") or ""),
+                follow_up_by=_day(data.get("follow_up_by"), "follow_up_by"),
+                sanctions=str(data.get("sanctions") or ""), today=today, client_id=uuid)
+    except IntegrityError:
+        return _replayed_visit(actor, Visit.objects.get(client_id=uuid))
+    except (Forbidden, Conflict) as exc:
+        return VisitReceipt(None, _hold_visit(actor, plan, uuid, data, captured_at, exc), False)
+    return VisitReceipt(visit, None, False)
+
+
+def _hold_visit(actor: User, plan: InspectionPlan, uuid: UUID, data: Mapping[str, Any],
+                captured_at: datetime | None, refusal: Forbidden | Conflict) -> HeldVisit:
+    keep = _("Bản của bạn đã được giữ lại để cơ quan thường trực xem xét.")
+    try:
+        with transaction.atomic():
+            held = HeldVisit.objects.create(
+                client_id=uuid, plan=plan, inspector=actor, data=dict(data),
+                content_hash=payload_hash(data), captured_at=captured_at,
+                reason_code=refusal.code, message=f"{refusal.message} {keep}")
+            audit.record(actor=actor, action="inspections.visit.held", obj=plan, changes={
+                "client_id": str(uuid), "reason": refusal.code})
+    except IntegrityError:
+        held = HeldVisit.objects.get(client_id=uuid)
+        if held.inspector_id != actor.pk:
+            raise Invalid(_("Mã lần gửi này đã được dùng cho lần kiểm tra khác."),
+                          code="inspections.client_id_reused") from None
+    return held
+
+
+def receive_photo(*, actor: User, visit_client_id: Any, client_id: Any, file: Any,
+                  caption: str = "", captured_at: datetime | None = None
+                  ) -> tuple[VisitPhoto, bool]:
+    """A photo taken offline, uploaded after its visit: once per ``client_id`` (the unique
+    constraint; a retry answers the stored photo), checked as an image by content, with the
+    time the device took it. Returns (photo, replayed)."""
+    uuid = _uuid(client_id)
+    visit = Visit.objects.select_related("plan").filter(client_id=_uuid(visit_client_id)).first()
+    if visit is None:
+        raise NotFound(_("Lần kiểm tra của ảnh này chưa tới máy chủ."))
+    existing = VisitPhoto.objects.filter(client_id=uuid).first()
+    if existing is not None and existing.visit_id == visit.pk:
+        return existing, True
+    try:
+        with transaction.atomic():
+            photo = add_photo(actor=actor, visit=visit, file=file, caption=caption,
+                              captured_at=captured_at, client_id=uuid)
+    except IntegrityError:
+        photo = VisitPhoto.objects.get(client_id=uuid)
+        if photo.visit_id != visit.pk:
+            raise Invalid(_("Mã lần gửi này đã được dùng cho ảnh khác."),
+                          code="inspections.client_id_reused") from None
+        return photo, True
+    return photo, False
+
+
+# --- The office imports a file of visits an inspector's device could not send ----------------
+
+EXPORT_KIND = "ocop-bien-ban-cho-gui"
+# The photos inside one exported file (visit.js leaves out what does not fit and says so);
+# base64 makes the file a third larger, hence the import's own limit on the file.
+EXPORT_PHOTOS_MAX = 15_000_000
+
+
+@dataclass
+class ImportLine:
+    """What became of one visit of an imported file, and of each of its photos."""
+
+    place: str
+    visited_on: str
+    outcome: str
+    message: str
+    photos: list[tuple[str, str]]
+
+
+def _imported_photo(actor: User, visit_client_id: UUID, photo: Any) -> tuple[str, str]:
+    photo = photo if isinstance(photo, Mapping) else {}
+    name = str(photo.get("name") or _("ảnh"))[:255]
+    try:
+        content = base64.b64decode(str(photo.get("data") or ""), validate=True)
+    except (binascii.Error, ValueError):
+        return name, _("Ảnh trong tệp bị hỏng, không đọc được.")
+    try:
+        _photo, replayed = receive_photo(
+            actor=actor, visit_client_id=visit_client_id, client_id=photo.get("client_id"),
+            file=ContentFile(content, name=name), caption=str(photo.get("caption") or ""),
+            captured_at=_moment_or_none(photo.get("captured_at")))
+    except Refusal as exc:
+        return name, " ".join([exc.message, *map(str, exc.fields.values())])
+    return name, _("Đã có ảnh này từ trước.") if replayed else _("Đã thêm ảnh.")
+
+
+def _shown_day(value: Any) -> str:
+    try:
+        return f"{date.fromisoformat(str(value)):%d/%m/%Y}"
+    except ValueError:
+        return ""
+
+
+def _moment_or_none(value: Any) -> datetime | None:
+    try:
+        return parse_datetime(value) if isinstance(value, str) else None
+    except ValueError:
+        return None
+
+
+def import_visits(*, actor: User, plan: InspectionPlan, data: Any,
+                  today: date | None = None) -> list[ImportLine]:
+    """The standing office of the plan's province imports a file of visits an inspector
+    exported from their device (visit.js) when it could not reach the server. Each visit goes
+    through ``receive_visit`` as the inspector's own (the same constraint on ``client_id``: a
+    visit already sent, or imported twice, is recorded once; a visit that can no longer be
+    recorded is held), then each photo inside the file through ``receive_photo``. Items are
+    independent: one refused does not undo the others. The import itself is audited under the
+    office's name."""
+    permissions.can_create_plan(actor, plan.province).check()
+    if not isinstance(data, Mapping) or data.get("kind") != EXPORT_KIND \
+            or not isinstance(data.get("items"), list):
+        raise Invalid(_("Tệp không phải tệp “biên bản chờ gửi” của trang ghi nhận kiểm tra."),
+                      code="inspections.import_format")
+    inspector = User.objects.filter(username=str(data.get("username") or "")).first()
+    if inspector is None or not permissions.records_visits(inspector):
+        raise Invalid(_("Người xuất tệp không phải người kiểm tra."),
+                      code="inspections.import_inspector")
+    lines = []
+    for item in data["items"]:
+        item = item if isinstance(item, Mapping) else {}
+        visit_data = item.get("data") if isinstance(item.get("data"), Mapping) else {}
+        line = ImportLine(place=str(visit_data.get("place") or ""),
+                          visited_on=_shown_day(visit_data.get("visited_on")),
+                          outcome="refused", message="", photos=[])
+        lines.append(line)
+        if item.get("plan") != plan.pk:
+            line.message = _("Biên bản thuộc kế hoạch kiểm tra khác: hãy nhập ở trang của kế "
+                             "hoạch đó.")
+            continue
+        try:
+            receipt = receive_visit(
+                actor=inspector, plan_id=plan.pk, client_id=item.get("client_id"),
+                data=item.get("data"), content_hash=str(item.get("content_hash") or ""),
+                captured_at=_moment_or_none(item.get("captured_at")), today=today)
+        except Refusal as exc:
+            line.message = " ".join([exc.message, *map(str, exc.fields.values())])
+            continue
+        audit.record(actor=actor, action="inspections.visit.import", obj=plan, changes={
+            "client_id": str(item.get("client_id")), "inspector": inspector.pk,
+            "replayed": receipt.replayed, "held": receipt.held is not None})
+        if receipt.held is not None:
+            line.outcome, line.message = "conflict", receipt.held.message
+            continue
+        line.outcome = "accepted"
+        line.message = (_("Đã có lần kiểm tra này từ trước, không ghi lại.") if receipt.replayed
+                        else _("Đã ghi nhận lần kiểm tra."))
+        photos = item.get("photos") if isinstance(item.get("photos"), list) else []
+        line.photos = [_imported_photo(inspector, receipt.visit.client_id, photo)
+                       for photo in photos]
+    return lines
 
 
 @transaction.atomic

@@ -3,6 +3,7 @@ parse, services decide and write; a refusal is shown beside the form it concerns
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from typing import Any
 
@@ -10,14 +11,18 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_ratelimit.core import is_ratelimited
 
 from ocop.accounts.client_ip import client_ip
+from ocop.core import serviceworkers
 from ocop.core.files import serve_protected
 from ocop.core.refusals import NotFound, Refusal, Verdict
 from ocop.inspections import forms, permissions, selectors, services
@@ -110,10 +115,15 @@ def plan_create(request: HttpRequest) -> HttpResponse:
 @require_GET
 def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     plan = _found(lambda: selectors.plan_detail(request.user, pk))
+    office = permissions.can_create_plan(request.user, plan.province)
     return render(request, "inspections/plan_detail.html", {
         "plan": plan, "visits": selectors.plan_visits(request.user, plan),
         "can_record": permissions.can_record_visit(request.user, plan),
         "complaints": selectors.complaints_for(request.user).filter(plan=plan),
+        # Visits sent from a device after they could no longer be recorded: the standing
+        # office of the plan's province reviews the inspector's copy (docs/offline.md).
+        "held": selectors.held_visits(plan) if office else [],
+        "can_import": bool(office),
     })
 
 
@@ -136,8 +146,156 @@ def visit_create(request: HttpRequest, pk: int) -> HttpResponse:
             _("Đã ghi nhận lần kiểm tra."))
         if visit is not None:
             return redirect("inspections:visit_detail", pk=visit.pk)
-    return render(request, "inspections/visit_form.html", {"form": form, "plan": plan},
-                  status=400 if form.errors else 200)
+    return render(request, "inspections/visit_form.html", {
+        "form": form, "plan": plan,
+        "offline": {"user": user.pk, "plan": plan.pk, "reference": plan.reference,
+                    "title": plan.title,
+                    "send": reverse("inspections:visit_offline", args=[plan.pk]),
+                    "photo": reverse("inspections:photo_offline"),
+                    "export_max": services.EXPORT_PHOTOS_MAX},
+        **_offline_context(request),
+    }, status=400 if form.errors else 200)
+
+
+def _offline_context(request: HttpRequest) -> dict[str, Any]:
+    return {
+        "sw_url": reverse("inspections:service_worker"), "sw_scope": reverse("inspections:index"),
+        "manifest_url": reverse("inspections:offline_manifest"),
+        "offline_text": {
+            "user": request.user.pk, "username": request.user.username,
+            "never": _("chưa đồng bộ"), "cached": _("%(n)s kế hoạch"),
+            "pending": _("Chờ có mạng để gửi"), "sending": _("Đang gửi…"),
+            "retry": _("Gửi chưa được, sẽ thử lại lúc %(time)s"),
+            "sent": _("Đã gửi, máy chủ đã nhận"), "conflict": _("Máy chủ không nhận"),
+            "refused": _("Bị từ chối"),
+            "login": _("Phiên đăng nhập đã hết: hãy đăng nhập lại, biên bản vẫn nằm trên máy"),
+            "queued": _("Đã lưu biên bản trên máy, sẽ gửi khi có mạng."),
+            "dismiss": _("Xoá khỏi máy"), "captured": _("lưu lúc"),
+            "will_send": _("Sẽ tự gửi khi có mạng, kèm ảnh; mỗi biên bản chỉ được ghi một lần."),
+            "photos": _("%(n)s ảnh"),
+            "edit": _("Sửa và gửi lại"),
+            "editing": _("Đang sửa biên bản bị từ chối (lưu lúc %(time)s, %(n)s ảnh). Sửa các "
+                         "mục được đánh dấu rồi bấm “Lưu biên bản kiểm tra”: biên bản được gửi "
+                         "lại kèm ảnh; bản cũ nằm trên máy đến lúc đó."),
+            "nothing": _("Không có biên bản nào chờ gửi."),
+            "exported": _("Đã xuất tệp: chuyển tệp cho cơ quan thường trực của tỉnh để nhập. "
+                          "Biên bản vẫn nằm trên máy và tự gửi khi có mạng; gửi hai lần vẫn "
+                          "chỉ ghi một lần."),
+            "too_big": _("Tệp chỉ chứa được ảnh tới %(mb)s MB: các ảnh sau không có trong tệp và "
+                         "vẫn nằm trên máy, sẽ tự gửi khi có mạng: %%(names)s.") % {
+                "mb": services.EXPORT_PHOTOS_MAX // 1_000_000},
+        },
+    }
+
+
+def _json(data: dict[str, Any], status: int = 200) -> JsonResponse:
+    return JsonResponse(data, status=status, json_dumps_params={"ensure_ascii": False})
+
+
+def _refused(exc: Refusal) -> JsonResponse:
+    return _json({"outcome": "refused", "message": exc.message, "fields": exc.fields},
+                 status=exc.status)
+
+
+def _moment(value: Any) -> Any:
+    try:
+        return parse_datetime(value) if isinstance(value, str) else None
+    except ValueError:
+        return None
+
+
+@login_required
+@require_POST
+def visit_offline(request: HttpRequest, pk: int) -> JsonResponse:
+    """The offline queue's endpoint for a visit (JSON): 200 recorded (also for a replay), 409
+    held with the reason (the inspector's copy kept), 422 bad input or tampered copy, 404."""
+    try:
+        body = json.loads(request.body or b"{}")
+        if not isinstance(body, dict):
+            raise ValueError
+    except ValueError:
+        return _json({"outcome": "refused", "message": _("Dữ liệu gửi lên không đúng định dạng.")},
+                     status=422)
+    try:
+        receipt = services.receive_visit(
+            actor=request.user, plan_id=pk, client_id=body.get("client_id"),
+            data=body.get("data"), content_hash=str(body.get("content_hash") or ""),
+            captured_at=_moment(body.get("captured_at")))
+    except Refusal as exc:
+        return _refused(exc)
+    if receipt.visit is not None:
+        return _json({"outcome": "accepted", "replayed": receipt.replayed,
+                      "message": _("Đã ghi nhận lần kiểm tra."),
+                      "url": reverse("inspections:visit_detail", args=[receipt.visit.pk])})
+    return _json({"outcome": "conflict", "replayed": receipt.replayed,
+                  "message": receipt.held.message, "reason": receipt.held.reason_code},
+                 status=409)
+
+
+@login_required
+@require_POST
+def photo_offline(request: HttpRequest) -> JsonResponse:
+    """A photo taken offline, sent after its visit (multipart): 200 stored (also for a
+    replay), 422 not an image, 404 the visit has not arrived."""
+    try:
+        _photo, replayed = services.receive_photo(
+            actor=request.user, visit_client_id=request.POST.get("visit"),
+            client_id=request.POST.get("client_id"), file=request.FILES.get("photo"),
+            caption=request.POST.get("caption", ""),
+            captured_at=_moment(request.POST.get("captured_at")))
+    except Refusal as exc:
+        return _refused(exc)
+    return _json({"outcome": "accepted", "replayed": replayed, "message": _("Đã thêm ảnh.")})
+
+
+# The file holds up to EXPORT_PHOTOS_MAX of photos, a third larger in base64, plus the text.
+IMPORT_FILE_MAX = services.EXPORT_PHOTOS_MAX * 4 // 3 + 1_000_000
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def visit_import(request: HttpRequest, pk: int) -> HttpResponse:
+    """The province's standing office imports the file of visits (with their photos) that an
+    inspector exported from a device that could not reach the server."""
+    plan = _found(lambda: selectors.plan_detail(request.user, pk))
+    _allowed(permissions.can_create_plan(request.user, plan.province))
+    lines: list[services.ImportLine] = []
+    error = ""
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        try:
+            if upload is None:
+                error = _("Hãy chọn tệp biên bản do người kiểm tra xuất từ máy.")
+            elif upload.size > IMPORT_FILE_MAX:
+                error = _("Tệp lớn quá %(mb)d MB: đây không phải tệp biên bản chờ gửi.") % {
+                    "mb": IMPORT_FILE_MAX // 1_000_000}
+            else:
+                lines = services.import_visits(actor=request.user, plan=plan,
+                                               data=json.loads(upload.read().decode("utf-8")))
+        except (UnicodeDecodeError, ValueError):
+            error = _("Tệp không đọc được: hãy dùng đúng tệp “biên bản chờ gửi” mà người "
+                      "kiểm tra xuất từ trang ghi nhận kiểm tra.")
+        except Refusal as exc:
+            error = exc.message
+        if lines:
+            messages.success(request, _("Đã đọc tệp: %(n)d biên bản.") % {"n": len(lines)})
+    return render(request, "inspections/visit_import.html",
+                  {"plan": plan, "lines": lines, "error": error},
+                  status=400 if error else 200)
+
+
+@login_required
+@require_GET
+@never_cache
+def offline_manifest(request: HttpRequest) -> JsonResponse:
+    return _json(selectors.offline_manifest(request.user, timezone.localdate()))
+
+
+@require_GET
+def service_worker(request: HttpRequest) -> HttpResponse:
+    """The same worker as the council members' (evaluation/offline/sw.js), at an address whose
+    scope covers the inspections pages."""
+    return serviceworkers.script_response("evaluation/offline/sw.js")
 
 
 @login_required

@@ -3,7 +3,8 @@
 The jobs app sits below the apps whose work it runs (docs/architecture.md), so it does not know
 them: each owning app registers its kinds here from its ``jobs.py`` module, imported by its
 ``AppConfig.ready()`` (``ocop/trace/jobs.py``: stamp sheets; ``ocop/evaluation/jobs.py``:
-proposal ZIPs; ``ocop/registry/jobs.py``: Excel export and import).
+proposal ZIPs; ``ocop/registry/jobs.py``: Excel export and import; ``ocop/exchange/jobs.py``:
+the exchange's uploaded imports).
 
 ``allowed(user, params)`` is asked when the job is requested and again at every download, so a
 user who lost the right to the underlying record (moved, deactivated, the batch left their
@@ -38,6 +39,9 @@ class JobKind:
     run: Callable[[Job, Progress], Output | None]
     # For a finished job without a file: where its result is shown, as (url, link text).
     follow: Callable[[Job], tuple[str, str]] | None = None
+    # The work runs in one transaction (an all-or-nothing import): its progress is written
+    # through a second connection so that the status page sees it (services.SideProgressWriter).
+    long_transaction: bool = False
 
 
 KINDS: dict[str, JobKind] = {}

@@ -1,5 +1,5 @@
 """Long work done in the background (stamp sheets, proposal ZIPs, Excel exports of every list,
-registry imports).
+registry imports, exchange imports).
 
 One row per request: who asked, for what (``params`` holds the ids needed to recheck the
 permission at download time), how far it is, and the file it produced. The id is a random UUID
@@ -25,6 +25,7 @@ class Job(models.Model):
         LIST_EXPORT = "list_export", _("Xuất danh sách (Excel)")
         REGISTRY_IMPORT = "registry_import", _("Nhập từ Excel")
         REPORT = "report", _("Báo cáo định kỳ (Excel và PDF)")
+        EXCHANGE_IMPORT = "exchange_import", _("Nhập dữ liệu trao đổi")
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("Đang chờ")

@@ -16,7 +16,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile, File
-from django.db import transaction
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -78,7 +78,60 @@ class ProgressWriter:
             return
         self.last = now
         self.job.done, self.job.total = done, total
+        self.write(done, total)
+
+    def write(self, done: int, total: int) -> None:
         Job.objects.filter(pk=self.job.pk).update(done=done, total=total)
+
+    def close(self) -> None:
+        pass
+
+
+class SideProgressWriter(ProgressWriter):
+    """Progress of work done inside one long transaction (the exchange import, all rows or
+    none): an UPDATE in that transaction would be seen only when it commits, so the progress
+    goes through a second connection of its own, in autocommit, and the status page sees it at
+    once. Outside a transaction it writes as ``ProgressWriter`` does.
+
+    SQLite has one writer per database file, and the work's transaction holds it (IMMEDIATE
+    mode): a second connection would wait for the work it reports on. There the progress made
+    inside the transaction is not written; the page sees the steps before it and the end."""
+
+    LOCK_TIMEOUT_MS = 500
+
+    def __init__(self, job: Job) -> None:
+        super().__init__(job)
+        self.side: Any = None
+        self.broken = False
+
+    def write(self, done: int, total: int) -> None:
+        main = connections[DEFAULT_DB_ALIAS]
+        if not main.in_atomic_block:
+            super().write(done, total)
+            return
+        if self.broken or main.vendor == "sqlite":
+            return
+        try:
+            if self.side is None:
+                self.side = connections.create_connection(DEFAULT_DB_ALIAS)
+                with self.side.cursor() as cursor:
+                    # Never wait on a lock the work itself holds on the job's row.
+                    cursor.execute(f"SET lock_timeout = {self.LOCK_TIMEOUT_MS}")
+            pk = Job._meta.pk.get_db_prep_value(self.job.pk, self.side)
+            with self.side.cursor() as cursor:
+                cursor.execute(f"UPDATE {Job._meta.db_table} SET done = %s, total = %s "  # noqa: S608
+                               "WHERE id = %s", [done, total, pk])
+        except DatabaseError:
+            # Progress is a courtesy: the work goes on without it, and the job's end is written
+            # on the main connection.
+            logger.warning("progress of job %s not written", self.job.pk, exc_info=True)
+            self.broken = True
+            self.close()
+
+    def close(self) -> None:
+        if self.side is not None:
+            self.side.close()
+            self.side = None
 
 
 def finish(job: Job, output: Output | None) -> None:
@@ -123,8 +176,10 @@ def run(job: Job, *, retry: bool = False) -> Job:
     message; anything unexpected is logged and shown as a general failure."""
     if not mark_running(job, retry=retry):
         return job
+    kind = KINDS[job.kind]
+    progress = SideProgressWriter(job) if kind.long_transaction else ProgressWriter(job)
     try:
-        output = KINDS[job.kind].run(job, ProgressWriter(job))
+        output = kind.run(job, progress)
     except Refusal as exc:
         fail(job, exc.message)
     except ValidationError as exc:
@@ -134,6 +189,8 @@ def run(job: Job, *, retry: bool = False) -> Job:
         fail(job, _("Đã có lỗi khi tạo tệp. Hãy thử lại; nếu vẫn lỗi, báo quản trị viên."))
     else:
         finish(job, output)
+    finally:
+        progress.close()
     return job
 
 

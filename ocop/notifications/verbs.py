@@ -129,6 +129,19 @@ VERBS: dict[str, Verb] = {
     "inspection.complaint_unnamed": Verb(
         _("Phản ánh mới của người tiêu dùng (%(ref)s)."),
         "inspections:complaint_detail", ("complaint_id",)),
+    # Trade fairs and events
+    "fairs.applied": Verb(
+        _("%(producer)s đăng ký gian hàng tại “%(event)s”, cần xét duyệt."),
+        "fairs:event", ("event_id",)),
+    "fairs.accepted": Verb(
+        _("Đăng ký gian hàng tại “%(event)s” được nhận: %(booth)s, gian số %(number)s."),
+        "fairs:event", ("event_id",)),
+    "fairs.waitlisted": Verb(
+        _("Đăng ký gian hàng tại “%(event)s” đang trong danh sách chờ."),
+        "fairs:event", ("event_id",)),
+    "fairs.refused": Verb(
+        _("Đăng ký gian hàng tại “%(event)s” không được nhận: %(reason)s"),
+        "fairs:event", ("event_id",)),
 }
 
 # Evaluation levels as they read inside a sentence ("được đề nghị cấp tỉnh đánh giá"), keyed by

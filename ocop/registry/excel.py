@@ -23,7 +23,7 @@ import tempfile
 import zipfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from typing import IO, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -41,7 +41,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 from ocop.accounts.models import User
 from ocop.core import ooxml
 from ocop.core.refusals import Conflict, Invalid
-from ocop.core.spreadsheets import restore_cell, safe_row
+from ocop.core.spreadsheets import cell_date, cell_text, restore_cell, safe_row
 from ocop.core.text import fold
 from ocop.jobs.exports import Column as ExportColumn
 from ocop.jobs.exports import ListExport, describe_with, write_workbook
@@ -186,28 +186,11 @@ class ImportResult:
         return bool(self.rows) and self.error_count == 0
 
 
-def _text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return str(value).strip()
-
-
 def _parse_date(value: Any) -> date | None:
-    if value in (None, ""):
-        return None
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    text = _text(value)
-    for fmt in ("%d/%m/%Y", "%d-%m-%Y", "%Y-%m-%d", "%d.%m.%Y"):
-        try:
-            return datetime.strptime(text, fmt).date()
-        except ValueError:
-            continue
-    raise ValueError(_("không phải ngày hợp lệ (ghi dd/mm/yyyy)"))
+    try:
+        return cell_date(value)
+    except ValueError:
+        raise ValueError(_("không phải ngày hợp lệ (ghi dd/mm/yyyy)")) from None
 
 
 def _parse_int(value: Any) -> int | None:
@@ -219,7 +202,7 @@ def _parse_int(value: Any) -> int | None:
         if float(value).is_integer():
             return int(value)
         raise ValueError(_("phải là số nguyên"))
-    text = _text(value).replace(".", "").replace(",", "")
+    text = cell_text(value).replace(".", "").replace(",", "")
     try:
         return int(text)
     except ValueError:
@@ -231,7 +214,7 @@ def _parse_bool(value: Any) -> bool:
         return False
     if isinstance(value, bool):
         return value
-    text = fold(_text(value))
+    text = fold(cell_text(value))
     if text in {"co", "x", "1", "true", "yes", "dung"}:
         return True
     if text in {"khong", "0", "false", "no", "sai"}:
@@ -240,7 +223,7 @@ def _parse_bool(value: Any) -> bool:
 
 
 def _choice(value: Any, choices: list[tuple[str, Any]]) -> str:
-    text = fold(_text(value))
+    text = fold(cell_text(value))
     with translation.override("vi"):
         vi_labels = [(code, fold(str(label))) for code, label in choices]
     # The label in the interface language is accepted too: harmless, and forgiving to a user
@@ -263,7 +246,7 @@ class _Lookups:
         self._producers: dict[str, Producer | None] = {}
 
     def commune(self, value: Any) -> Unit:
-        text = _text(value).upper()
+        text = cell_text(value).upper()
         if text.isdigit():
             text = "C" + text.zfill(5)
         if text not in self._communes:
@@ -273,11 +256,11 @@ class _Lookups:
             )
         unit = self._communes[text]
         if unit is None:
-            raise ValueError(_("không có xã/phường mã “%(code)s”") % {"code": _text(value)})
+            raise ValueError(_("không có xã/phường mã “%(code)s”") % {"code": cell_text(value)})
         return unit
 
     def product_set(self, value: Any) -> ProductSet:
-        code = _text(value)
+        code = cell_text(value)
         if code not in self._sets:
             self._sets[code] = ProductSet.objects.filter(pk=code).first()
         found = self._sets[code]
@@ -286,7 +269,7 @@ class _Lookups:
         return found
 
     def producer(self, value: Any) -> Producer:
-        tax_code = _text(value)
+        tax_code = cell_text(value)
         if tax_code not in self._producers:
             self._producers[tax_code] = (
                 selectors.producers_for(self.user).select_related("commune")
@@ -320,7 +303,7 @@ def _convert(column: Column, value: Any, lookups: _Lookups) -> Any:
         case "producer":
             return lookups.producer(value)
         case _:
-            return _text(value)
+            return cell_text(value)
 
 
 def read_rows(file: IO[bytes], columns: Iterable[Column]) -> tuple[list[str], list[ImportRow]]:
@@ -348,7 +331,7 @@ def read_rows(file: IO[bytes], columns: Iterable[Column]) -> tuple[list[str], li
         width = max(i for i, h in enumerate(header_row) if h not in (None, "")) + 1
         header_row = header_row[:width]
         rows = sheet.iter_rows(min_row=2, max_col=width, values_only=True)
-        headers = [_text(h) for h in header_row]
+        headers = [cell_text(h) for h in header_row]
         by_fold = {fold(h): i for i, h in enumerate(headers) if h}
         index: dict[str, int] = {}
         missing = []
@@ -396,7 +379,7 @@ def _prepare(row: ImportRow, columns: list[Column], lookups: _Lookups) -> None:
         if c.header not in row.cells:
             continue
         value = row.cells[c.header]
-        if _text(value) == "":
+        if cell_text(value) == "":
             if c.required:
                 row.errors.append(RowError(c.header, _("không được để trống")))
             # An empty optional cell leaves the model's default (0, "", False, active).
@@ -441,7 +424,7 @@ def _run(
         if progress is not None:
             progress(checked, total)  # the job's writer keeps about one write a second
         _prepare(row, cols, lookups)
-        key = _text(row.cells.get(unique_header))
+        key = cell_text(row.cells.get(unique_header))
         if key and unique_field in ("tax_code", "gtin"):
             if key in seen:
                 row.errors.append(

@@ -112,6 +112,11 @@ class Producer(models.Model):
     phone = models.CharField(_("điện thoại"), max_length=20, blank=True)
     email = models.EmailField(_("thư điện tử"), blank=True)
     website = models.URLField("trang web", blank=True)
+    # The producer's own choice (never the office's default): the public catalogue shows the
+    # phone and e-mail above only when it is ticked (docs/catalogue.md, "What is public").
+    publish_contact = models.BooleanField(
+        _("công khai điện thoại và thư điện tử trên trang sản phẩm OCOP"), default=False,
+        help_text=_("Người mua, khách du lịch xem được để liên hệ trực tiếp. Bỏ chọn để ẩn."))
     employees = models.PositiveIntegerField(_("số lao động"), default=0)
     local_employees = models.PositiveIntegerField(_("lao động địa phương"), default=0)
     members = models.PositiveIntegerField(_("số thành viên"), default=0)

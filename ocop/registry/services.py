@@ -26,7 +26,7 @@ from ocop.registry.uploads import validate_document_upload, validate_image_uploa
 PRODUCER_FIELDS = (
     "legal_form", "name", "tax_code", "business_reg_no", "business_reg_date", "commune",
     "street_address", "representative_name", "representative_title", "phone", "email",
-    "website", "employees", "local_employees", "members", "woman_owner",
+    "website", "publish_contact", "employees", "local_employees", "members", "woman_owner",
     "ethnic_minority_owner", "status",
 )  # fmt: skip
 # ``stars`` is not here: the certificates app keeps it in step with the valid certificate.
@@ -61,10 +61,16 @@ def producer_search_text(producer: Producer) -> str:
     return fold(" ".join(p for p in parts if p))
 
 
+# Ends the product's own name in its search text. A query word never holds a line break (the
+# query is folded, which collapses whitespace), so no word matches across it, and the public
+# catalogue can rank products whose own name holds the words above those that only match their
+# producer's name (ocop.catalogue.selectors.catalogue_products).
+NAME_END = "\n"
+
+
 def product_search_text(product: Product) -> str:
-    parts = [product.name, product.producer.name, product.gtin or "",
-             product.product_set.name_vi]
-    return fold(" ".join(p for p in parts if p))
+    parts = [product.producer.name, product.gtin or "", product.product_set.name_vi]
+    return fold(product.name) + NAME_END + fold(" ".join(p for p in parts if p))
 
 
 def _snap(obj: Any) -> dict[str, Any]:

@@ -9,17 +9,14 @@ formula). Counts are whole numbers (``#,##0``), amounts whole đồng (``#,##0``
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from io import BytesIO
 from typing import Any
 
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
+from openpyxl.styles import Font
 
-from ocop.core.spreadsheets import safe_row
+from ocop.core.spreadsheets import add_table, safe_row
 from ocop.planning.models import BudgetContent, BudgetSource
 from ocop.reports import figures
 from ocop.reports.content import Content
@@ -29,25 +26,6 @@ MONEY = "#,##0"
 RATE = "0.0%"
 DATE = "DD/MM/YYYY"
 STAR_HEADERS = [f"{s} sao" for s in figures.STARS]
-
-
-def _table(wb: Workbook, title: str, headers: Sequence[str], rows: Iterable[Sequence[Any]],
-           formats: Sequence[str | None]) -> Worksheet:
-    sheet = wb.create_sheet(title[:31])
-    sheet.append(list(headers))
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
-    sheet.freeze_panes = "A2"
-    for values in rows:
-        sheet.append(safe_row(values))
-        row = sheet.max_row
-        for column, fmt in enumerate(formats, start=1):
-            if fmt:
-                sheet.cell(row, column).number_format = fmt
-    for column, header in enumerate(headers, start=1):
-        sheet.column_dimensions[get_column_letter(column)].width = max(12, min(48, len(header) + 4))
-    return sheet
 
 
 def _rate(part: Decimal | int | None, whole: Decimal | int | None) -> float | None:
@@ -114,19 +92,19 @@ def _products(wb: Workbook, content: Content) -> None:
     p = content.products
     assert p is not None
     star_formats = [COUNT] * (len(figures.STARS) + 1)
-    _table(wb, "Theo hạng sao", ["Hạng sao", "Số sản phẩm"],
+    add_table(wb, "Theo hạng sao", ["Hạng sao", "Số sản phẩm"],
            [*([f"{s} sao", p.by_stars[s]] for s in figures.STARS), ["Tổng", p.valid_total]],
            [None, COUNT])
-    _table(wb, "Theo nhóm sản phẩm", ["Mã nhóm", "Nhóm sản phẩm", *STAR_HEADERS, "Tổng"],
+    add_table(wb, "Theo nhóm sản phẩm", ["Mã nhóm", "Nhóm sản phẩm", *STAR_HEADERS, "Tổng"],
            ([r.key, r.label, *_star_cells(r)] for r in p.by_group), [None, None, *star_formats])
     if content.scope is None:
-        _table(wb, "Theo tỉnh thành phố", ["Tỉnh/thành phố", *STAR_HEADERS, "Tổng"],
+        add_table(wb, "Theo tỉnh thành phố", ["Tỉnh/thành phố", *STAR_HEADERS, "Tổng"],
                ([r.label, *_star_cells(r)] for r in p.by_province), [None, *star_formats])
-    _table(wb, "Theo xã phường", ["Tỉnh/thành phố", "Xã/phường (hiện nay)", *STAR_HEADERS,
+    add_table(wb, "Theo xã phường", ["Tỉnh/thành phố", "Xã/phường (hiện nay)", *STAR_HEADERS,
                                   "Tổng"],
            ([r.parent, r.label, *_star_cells(r)] for r in p.by_commune),
            [None, None, *star_formats])
-    _table(wb, "Theo huyện cũ", ["Tỉnh cũ", "Huyện cũ (trước 01/07/2025)", *STAR_HEADERS,
+    add_table(wb, "Theo huyện cũ", ["Tỉnh cũ", "Huyện cũ (trước 01/07/2025)", *STAR_HEADERS,
                                  "Tổng"],
            ([r.parent, r.label, *_star_cells(r)] for r in p.by_legacy_district),
            [None, None, *star_formats])
@@ -144,11 +122,11 @@ def _certificate_cells(c: dict) -> list[Any]:
 
 
 def _certificates(wb: Workbook, c: figures.CertificateFigures) -> None:
-    _table(wb, "GCN cấp mới", CERTIFICATE_HEADERS, map(_certificate_cells, c.issued),
+    add_table(wb, "GCN cấp mới", CERTIFICATE_HEADERS, map(_certificate_cells, c.issued),
            CERTIFICATE_FORMATS)
-    _table(wb, "GCN hết hiệu lực", CERTIFICATE_HEADERS, map(_certificate_cells, c.expired),
+    add_table(wb, "GCN hết hiệu lực", CERTIFICATE_HEADERS, map(_certificate_cells, c.expired),
            CERTIFICATE_FORMATS)
-    _table(wb, "GCN bị thu hồi",
+    add_table(wb, "GCN bị thu hồi",
            [*CERTIFICATE_HEADERS, "Ngày thu hồi", "Số quyết định thu hồi"],
            ([*_certificate_cells(x), x["revoked_on"], x["revocation_decision_number"]]
             for x in c.revoked), [*CERTIFICATE_FORMATS, DATE, None])
@@ -167,10 +145,10 @@ def _plans(wb: Workbook, plans: list[figures.PlanFigures]) -> None:
                                 str(BudgetSource(line.source).label), line.description,
                                 line.approved, line.committed, line.disbursed,
                                 _rate(line.disbursed, line.approved)])
-    _table(wb, "Kế hoạch năm", ["Kế hoạch", "Chỉ tiêu", "Giá trị đầu kỳ", "Chỉ tiêu kế hoạch",
+    add_table(wb, "Kế hoạch năm", ["Kế hoạch", "Chỉ tiêu", "Giá trị đầu kỳ", "Chỉ tiêu kế hoạch",
                                 "Thực hiện đến cuối kỳ", "Tỷ lệ hoàn thành"],
            indicator_rows, [None, None, COUNT, COUNT, COUNT, RATE])
-    _table(wb, "Kinh phí", ["Kế hoạch", "Nội dung", "Nguồn kinh phí", "Diễn giải",
+    add_table(wb, "Kinh phí", ["Kế hoạch", "Nội dung", "Nguồn kinh phí", "Diễn giải",
                             "Dự toán được duyệt (đồng)", "Đã cam kết (đồng)",
                             "Đã giải ngân (đồng)", "Tỷ lệ giải ngân"],
            budget_rows, [None, None, None, None, MONEY, MONEY, MONEY, RATE])

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from decimal import Decimal
 from typing import Annotated, Any
-from urllib.parse import parse_qs, urlsplit
 
 from django.http import HttpRequest, JsonResponse
 from django.utils.translation import gettext as _
@@ -261,18 +260,12 @@ def zone_detail(request: HttpRequest, zone_id: DbId):
 def scan_uri(request: HttpRequest, uri: str, lat: str | None = None, lon: str | None = None):
     """Kiểm tra một tem theo đường dẫn trong mã QR (không cần đăng nhập; được ghi nhận)."""
     try:
-        parts = urlsplit(uri)
-        segments = parts.path.strip("/").split("/")
-        if segments[:1] == ["t"] and len(segments) == 4:
-            parsed = stamps.parse_platform(*segments[1:])
-        else:
-            parsed = stamps.parse_gs1(parts.path)
-    # StampFormatError is a ValueError; so is what urlsplit and the GS1 parser raise on a string
-    # that is no URL at all (e.g. an unbalanced "[", read as an IPv6 host).
+        parsed, signature, kid = stamps.parse_uri(uri)
+    # StampFormatError is a ValueError; so is what urlsplit raises on a string that is no URL.
     except ValueError as exc:
         message = _("Mã trên tem không đúng định dạng: %(error)s") % {"error": exc}
         raise Invalid(message, fields={"uri": message}) from exc
-    outcome = scan.resolve(parsed, parse_qs(parts.query).get("s", [""])[0],
+    outcome = scan.resolve(parsed, signature, kid=kid,
                            place=scan.coarse_place(lat, lon),
                            source=scan.source_key(client_ip(request)))
     return JsonResponse(scan.as_json(outcome), json_dumps_params={"ensure_ascii": False})

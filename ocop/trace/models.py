@@ -351,6 +351,8 @@ class Scan(models.Model):
         VOID = "void", _("Tem đã huỷ")
         CERT_INVALID = "cert_invalid", _("Giấy chứng nhận hết hiệu lực/thu hồi")
         SUSPICIOUS = "suspicious", _("Có dấu hiệu hàng giả")
+        UNKNOWN_KEY = "unknown_key", _("Khoá ký không xác định")
+        REVOKED_KEY = "revoked_key", _("Khoá ký đã bị thu hồi")
 
     id = models.BigAutoField(primary_key=True)
     scanned_at = models.DateTimeField(db_index=True)
@@ -417,3 +419,38 @@ class ScanDay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day} {self.result} {self.scans}"
+
+
+class StampKey(models.Model):
+    """An Ed25519 key that signs stamps (ocop/trace/stampkeys.py; docs/stamps.md).
+
+    At most one key is ``current`` (it signs new stamps); a rotated-out key is ``retired`` and
+    still verifies the stamps it signed; a ``revoked`` key (compromised) verifies nothing: its
+    stamps are answered with a warning. Keys are never deleted — printed stamps name them.
+    """
+
+    class State(models.TextChoices):
+        CURRENT = "current", _("Đang dùng để ký")
+        RETIRED = "retired", _("Đã thay, vẫn dùng để kiểm tra")
+        REVOKED = "revoked", _("Đã thu hồi")
+
+    kid = models.CharField(_("mã khoá"), max_length=8, unique=True)
+    # Raw 32-byte Ed25519 public key; the private key only wrapped (ocop.core.keywrap, "stamps").
+    public_key = models.BinaryField(_("khoá công khai"))
+    private_key = models.BinaryField(_("khoá bí mật (đã mã hoá)"))
+    state = models.CharField(_("trạng thái"), max_length=8, choices=State.choices)
+    created_at = models.DateTimeField(_("thời điểm tạo"), auto_now_add=True)
+    retired_at = models.DateTimeField(_("thời điểm thay"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("thời điểm thu hồi"), null=True, blank=True)
+    revocation_reason = models.CharField(_("lý do thu hồi"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            # Two processes creating the first key at once: one wins, the other reads it.
+            models.UniqueConstraint(fields=["state"], condition=models.Q(state="current"),
+                                    name="trace_stampkey_one_current"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kid} {self.state}"

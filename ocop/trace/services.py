@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 
 from ocop.accounts.models import User
 from ocop.audit.services import record
+from ocop.core import publiccache
 from ocop.core.caching import forget
 from ocop.core.refusals import Conflict, Forbidden, Invalid, NotFound, Refusal
 from ocop.registry.models import Producer, Product
@@ -254,13 +255,15 @@ def ranges_cache_key(batch_id: int) -> str:
 
 
 def _forget_ranges(batch: StampBatch) -> None:
-    """The scan page reads a batch's ranges from the cache (scan._ranges)."""
+    """The scan page reads a batch's ranges from the cache (scan._ranges); stored public pages
+    of the fast path are made stale too (ocop/core/publiccache.py)."""
     forget(ranges_cache_key(batch.pk))
+    publiccache.invalidate()
 
 
 def _new_lot(product: Product, code: str, produced_on: date, quantity: Decimal, unit: str,
              expires_on: date | None) -> Lot:
-    if not stamps.LOT_CODE.match(code or ""):
+    if not stamps.LOT_CODE.fullmatch(code or ""):
         raise ActionInvalid(
             _("Số lô chỉ gồm chữ, số, dấu chấm, gạch ngang, gạch dưới (tối đa 20)."),
             code="trace.lot_code_invalid", field="code")

@@ -8,6 +8,9 @@ urlpatterns = [
     path("01/<str:gtin>/10/<str:lot>/21/<str:serial>", views_scan.scan_gs1, name="scan_gs1"),
     path("t/<str:product_id>/<str:lot>/<str:serial>", views_scan.scan_platform,
          name="scan_platform"),
+    # The public keys that verify stamps (JWK Set; docs/stamps.md). A stable address: printed
+    # stamps outlive any page layout, and third parties pin it.
+    path("tem/khoa.json", views_scan.stamp_keys, name="stamp_keys"),
     # Management pages (login; role and jurisdiction checked in views/selectors).
     path("truy-xuat/vung/", views.zone_list, name="zone_list"),
     path("truy-xuat/vung/moi/", views.zone_create, name="zone_create"),

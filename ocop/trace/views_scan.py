@@ -9,19 +9,27 @@ No login, no session, no CSRF cookie. Content negotiation on the same URI:
 
 from __future__ import annotations
 
+import hashlib
+import re
+from dataclasses import replace
 from urllib.parse import quote
+from urllib.parse import urlencode as urlencode_query
 
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.template.defaultfilters import urlencode
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.formats import localize
+from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from ocop.accounts.client_ip import client_ip
-from ocop.trace import scan, stamps
+from ocop.core.publiccache import sessionless
+from ocop.trace import scan, stampkeys, stamps
 from ocop.trace.services import journey_html_cache_key
 
 LINKSET = "application/linkset+json"
@@ -49,6 +57,7 @@ def _bad_uri(request: HttpRequest, message: str, kind: str) -> HttpResponse:
     return response
 
 
+@sessionless
 def scan_gs1(request: HttpRequest, gtin: str, lot: str, serial: str) -> HttpResponse:
     kind = _wants(request)
     try:
@@ -59,6 +68,7 @@ def scan_gs1(request: HttpRequest, gtin: str, lot: str, serial: str) -> HttpResp
     return _answer(request, parsed, kind)
 
 
+@sessionless
 def scan_platform(request: HttpRequest, product_id: str, lot: str, serial: str) -> HttpResponse:
     kind = _wants(request)
     try:
@@ -71,8 +81,9 @@ def scan_platform(request: HttpRequest, product_id: str, lot: str, serial: str) 
 
 def _self_uri(request: HttpRequest, parsed: stamps.ParsedStamp) -> str:
     base = request.build_absolute_uri(request.path)
-    signature = request.GET.get("s", "")
-    return f"{base}?s={signature}" if signature else base
+    query = urlencode_query({name: request.GET[name] for name in ("k", "s")
+                             if request.GET.get(name)})
+    return f"{base}?{query}" if query else base
 
 
 def linkset(request: HttpRequest, parsed: stamps.ParsedStamp) -> dict:
@@ -107,13 +118,68 @@ def _lot_html(outcome: scan.ScanOutcome) -> str:
     return mark_safe(html)  # our own template's output, escaped when it was rendered
 
 
+# The page of a genuine stamp is the same for every stamp of its lot that shows the same verdict,
+# certificate and journey, apart from three things: the serial, the stamp's address (in the
+# complaint link) and the scan count. It is rendered once per such group and language with these
+# placeholders, cached, and the three are written in per scan — the scan itself (evidence, count,
+# log) still runs on every request. The key holds everything else the page shows, so the copy can
+# never be staler than the caches the outcome came from.
+_SERIAL, _COUNT, _PATH = 900_000_000_001, 900_000_000_002, "/_ocop_stamp_path_"
+PAGE_CACHE_SECONDS = scan.STATUS_CACHE_SECONDS
+
+
+def _context(path: str, outcome: scan.ScanOutcome) -> dict:
+    # No context processors: the page shows no user, menu or messages, and skipping them
+    # (and the session they would touch) was a third of its template time.
+    return {"o": outcome, "days": scan.suspicious_window().days, "path": path,
+            "lot_html": _lot_html(outcome) if outcome.genuine_stamp else ""}
+
+
+def page(path: str, outcome: scan.ScanOutcome) -> str:
+    """The HTML scan page for ``outcome`` (trace/scan.html), from the per-group copy when there
+    is one. The count's bucket (1 or more) is part of the key: the plural form may differ."""
+    context = _context(path, outcome)
+    if not outcome.genuine_stamp:
+        return render_to_string("trace/scan.html", context)
+    count = outcome.scan_count if outcome.scan_count == 1 else _COUNT
+    shown = repr((get_language(), context["days"], outcome.result, outcome.warnings,
+                  outcome.stamp_state, outcome.batch, outcome.product, outcome.certificate, count,
+                  context["lot_html"]))
+    key = "trace:scanpage:" + hashlib.blake2b(shown.encode(), digest_size=20).hexdigest()
+    template = cache.get(key)
+    if template is None:
+        template = render_to_string("trace/scan.html", {
+            **context, "o": replace(outcome, serial=_SERIAL, scan_count=count), "path": _PATH})
+        if any(template.count(placeholder) != 1 for placeholder in _placeholders(count)):
+            # A product name or lot that happens to contain a placeholder: no copy, no risk.
+            return render_to_string("trace/scan.html", context)
+        cache.set(key, template, PAGE_CACHE_SECONDS)
+    values = {localize(_SERIAL): localize(outcome.serial),
+              localize(_COUNT): localize(outcome.scan_count),
+              _escaped_path(_PATH): _escaped_path(path)}
+    pattern = re.compile("|".join(re.escape(p) for p in values))  # re caches the compiled form
+    return pattern.sub(lambda m: values[m.group(0)], template)
+
+
+def _escaped_path(path: str) -> str:
+    """``path`` as the template writes it (``path|urlencode:''``, auto-escaped)."""
+    return conditional_escape(urlencode(path, ""))
+
+
+def _placeholders(count: int) -> list[str]:
+    return [localize(_SERIAL), _escaped_path(_PATH)] + ([localize(_COUNT)] if count == _COUNT
+                                                        else [])
+
+
 def _answer(request: HttpRequest, parsed: stamps.ParsedStamp, kind: str) -> HttpResponse:
     if kind == "linkset":
         response = JsonResponse(linkset(request, parsed), content_type=LINKSET)
         response["Cache-Control"] = "public, max-age=300"
+        # Negotiated on Accept: a cache must not hand it to a browser asking for the page.
+        response["Vary"] = "Accept"
         return response
     outcome = scan.resolve(
-        parsed, request.GET.get("s", ""),
+        parsed, request.GET.get("s", ""), kid=request.GET.get("k", ""),
         place=scan.coarse_place(request.GET.get("lat"), request.GET.get("lon")),
         source=scan.source_key(client_ip(request)),
     )
@@ -121,14 +187,22 @@ def _answer(request: HttpRequest, parsed: stamps.ParsedStamp, kind: str) -> Http
         response = JsonResponse(scan.as_json(outcome),
                                 json_dumps_params={"ensure_ascii": False})
     else:
-        # No context processors: the page shows no user, menu or messages, and skipping them
-        # (and the session they would touch) was a third of its template time.
-        response = HttpResponse(render_to_string("trace/scan.html", {
-            "o": outcome, "days": scan.suspicious_window().days, "path": request.path,
-            "lot_html": _lot_html(outcome) if outcome.genuine_stamp else ""}))
+        response = HttpResponse(page(request.path, outcome))
         response["Link"] = f'<{request.build_absolute_uri(request.path)}?linkType=all>; ' \
                            f'rel="linkset"; type="{LINKSET}"'
     # Every opening is counted and the verdict depends on the count: never cache.
     response["Cache-Control"] = "no-store"
     response["Vary"] = "Accept"
+    return response
+
+
+def stamp_keys(request: HttpRequest) -> HttpResponse:
+    """The public keys that verify stamps, as a JWK Set (stampkeys.jwks; docs/stamps.md).
+
+    Public and replayed by the fast path; a rotation or revocation makes the stored copy stale
+    (stampkeys._after_change). Any origin may read it: verifiers run in other sites' pages too.
+    """
+    response = JsonResponse(stampkeys.jwks(), content_type="application/jwk-set+json")
+    response["Cache-Control"] = "public, max-age=300"
+    response["Access-Control-Allow-Origin"] = "*"
     return response

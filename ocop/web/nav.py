@@ -22,8 +22,10 @@ from django.utils.translation import pgettext_lazy
 from ocop.accounts.models import Role
 from ocop.dashboards import permissions as dashboards
 from ocop.inspections import permissions as inspections
+from ocop.market import permissions as market
 from ocop.planning import permissions as planning
 from ocop.reports import permissions as reports
+from ocop.trade import permissions as trade
 
 Rule = Callable[[Any], bool]
 
@@ -36,6 +38,12 @@ def _everyone(user: Any) -> bool:
     return True
 
 
+def _programme(user: Any) -> bool:
+    """Signed in with an account of the OCOP programme: a buyer (Role.BUYER) is not one, and
+    the office's pages refuse it (ocop.accounts.middleware.BuyerBoundaryMiddleware)."""
+    return _signed_in(user) and user.role != Role.BUYER
+
+
 def _role(*roles: str) -> Rule:
     return lambda user: _signed_in(user) and user.role in roles
 
@@ -44,7 +52,7 @@ def _role(*roles: str) -> Rule:
 class Entry:
     label: str | Promise
     url_name: str
-    shown: Rule = _signed_in
+    shown: Rule = _programme
 
 
 @dataclass(frozen=True)
@@ -83,6 +91,7 @@ MENU: tuple[Entry | Section, ...] = (
               _role(Role.PROVINCE_OFFICE, Role.CENTRAL, Role.ADMIN)),
         Entry(_("Giấy chứng nhận"), "certificates:list"),
         Entry(_("Truy xuất"), "trace:lot_list"),
+        Entry(_("Kênh bán hàng"), "market:home", lambda u: market.may_sell(u)),
     )),
     Section(_("Điều hành"), (
         Entry(_("Kế hoạch năm"), "planning:list", lambda u: bool(planning.can_use(u))),
@@ -92,10 +101,14 @@ MENU: tuple[Entry | Section, ...] = (
               lambda u: bool(inspections.can_use_inspections(u))),
         Entry(_("Đào tạo"), "training:courses"),
     )),
+    Entry(_("Kết nối cung cầu"), "trade:home", lambda u: bool(trade.can_use(u))),
     Section(_("Thông tin"), (
-        Entry(pgettext_lazy("danh sách", "Bộ tiêu chí"), "criteria:sheet_list", _everyone),
-        Entry(_("Tin tức"), "news:list", _everyone),
+        Entry(_("Sản phẩm OCOP"), "catalogue:list", _everyone),
         Entry(_("Bản đồ"), "maps:map", _everyone),
+        Entry(_("Du lịch"), "tourism:list", _everyone),
+        Entry(_("Hội chợ, sự kiện"), "fairs:calendar", _everyone),
+        Entry(_("Tin tức"), "news:list", _everyone),
+        Entry(pgettext_lazy("danh sách", "Bộ tiêu chí"), "criteria:sheet_list", _everyone),
     )),
 )
 
@@ -106,8 +119,9 @@ def _link(entry: Entry, path: str) -> Link:
     return Link(str(entry.label), url, current=path == url or (path.startswith(url) and url != "/"))
 
 
-# Up to this many links in all (a visitor's criteria, news and map), no groups at all.
-FLAT_UP_TO = 5
+# Up to this many links in all (a visitor's six public pages: catalogue, map, tourism, fairs,
+# news and criteria), no groups at all.
+FLAT_UP_TO = 6
 
 
 def menu_for(user: Any, path: str) -> list[Link | Group]:

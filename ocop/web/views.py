@@ -1,8 +1,9 @@
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from ocop.accounts.models import Role
 from ocop.dashboards import permissions as dashboard_permissions
 from ocop.news import selectors as news_selectors
 from ocop.registry import selectors as registry_selectors
@@ -13,6 +14,9 @@ from ocop.workqueue import selectors as workqueue_selectors
 def home(request: HttpRequest) -> HttpResponse:
     context: dict = {"news": news_selectors.latest(3)}
     user = request.user
+    if user.is_authenticated and user.role == Role.BUYER:
+        # A buyer's work is the supply–demand connection; the office's home has nothing for it.
+        return redirect("trade:home")
     if user.is_authenticated:
         context["counts"] = {
             "producers": registry_selectors.producers_for(user).count(),

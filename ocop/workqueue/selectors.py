@@ -592,6 +592,7 @@ def _next_step(role: str) -> tuple[str, str]:
         Role.ADMIN: ("dossiers:list", _("Xem hồ sơ trên toàn quốc")),
         Role.COUNCIL_MEMBER: ("evaluation:assigned", _("Xem hồ sơ được phân công")),
         Role.INSPECTOR: ("inspections:index", _("Xem kế hoạch kiểm tra")),
+        Role.BUYER: ("trade:home", _("Đăng nhu cầu, xem sản phẩm OCOP phù hợp")),
     }
     name, label = steps.get(role, ("news:list", _("Xem tin tức, hướng dẫn")))
     return reverse(name), str(label)

@@ -10,7 +10,12 @@ from pathlib import Path
 
 from django.test import override_settings
 
-from ocop.accounts.checks import check_metrics_token, check_shared_cache
+from ocop.accounts.checks import (
+    check_key_encryption_key,
+    check_metrics_token,
+    check_shared_cache,
+)
+from ocop.core import keywrap
 
 ROOT = Path(__file__).resolve().parents[3]
 LOCMEM = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
@@ -61,7 +66,8 @@ def _check_deploy(tmp_path: Path, **env_vars: str) -> subprocess.CompletedProces
               if not k.startswith(("DJANGO_", "DATABASE_URL", "OCOP_", "CACHE_URL", "WEB_"))},
            "DATABASE_URL": f"sqlite:///{tmp_path / 'deploy.sqlite3'}", "DJANGO_DEBUG": "false",
            "DJANGO_SECRET_KEY": secrets.token_urlsafe(64),
-           "DJANGO_ALLOWED_HOSTS": "ocop.example.vn", **env_vars}
+           "DJANGO_ALLOWED_HOSTS": "ocop.example.vn",
+           "OCOP_KEY_ENCRYPTION_KEY": keywrap.new_kek(), **env_vars}
     return subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=ROOT, env=env, capture_output=True, text=True, timeout=120, check=False)
@@ -73,3 +79,12 @@ def test_check_deploy_refuses_the_default_cache_and_accepts_redis(tmp_path):
     # CACHE_URL=redis://… is Django's own RedisCache (django-environ's cache_url).
     shared = _check_deploy(tmp_path, WEB_WORKERS="3", CACHE_URL="redis://127.0.0.1:6379/3")
     assert shared.returncode == 0, shared.stdout + shared.stderr
+
+
+def test_production_without_its_own_key_encryption_key_is_warned(settings):
+    settings.DEBUG, settings.LOCAL_DEMO, settings.KEY_ENCRYPTION_KEY = False, False, ""
+    assert _ids(check_key_encryption_key()) == ["ocop.accounts.W013"]
+    settings.KEY_ENCRYPTION_KEY = keywrap.new_kek()
+    assert check_key_encryption_key() == []
+    settings.KEY_ENCRYPTION_KEY, settings.LOCAL_DEMO = "", True  # make run: the demo's own keys
+    assert check_key_encryption_key() == []

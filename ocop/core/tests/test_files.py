@@ -256,7 +256,8 @@ def test_every_stored_file_gets_an_unguessable_name(ev):
         "dossiers.DossierDocument.file", "evaluation.CouncilResult.minutes",
         "certificates.RecognitionDecision.file", "jobs.Job.result",
         "news.Attachment.file", "inspections.VisitPhoto.file", "inspections.Complaint.photo",
-        "planning.AnnualPlan.decision_file", "reports.Report.excel", "reports.Report.pdf"}
+        "planning.AnnualPlan.decision_file", "reports.Report.excel", "reports.Report.pdf",
+        "market.GiftSet.photo", "tourism.Photo.image", "opendata.ReleaseFile.file"}
     assert all(isinstance(f.upload_to, UnguessableUploadTo) for f in fields)
     docs = list(ev.dossier.documents.exclude(file=""))
     names = [d.file.name for d in docs]

@@ -206,6 +206,8 @@ def expected(key: str, m: Model) -> dict[str, list]:
             "Đang đánh giá cấp trung ương": [len(central)],
             "Sản phẩm 5 sao còn hiệu lực": [sum(m.stars(p) == 5 for p in m.products)],
         }
+    if key == "fairs":
+        return {}  # this world holds no fair; ocop/fairs/tests count them (test_dashboard.py)
     raise AssertionError(key)
 
 

@@ -9,7 +9,7 @@ from django.core.management import call_command
 
 from ocop.demo.tests.test_demo_data import SUBSET, _Sink
 from ocop.demo.trace import build_demo_trace
-from ocop.trace.models import EpcisEvent, Zone
+from ocop.trace.models import EpcisEvent, StampKey, Zone
 
 pytestmark = pytest.mark.django_db
 
@@ -34,9 +34,12 @@ def test_demo_trace_builds_a_zone_lot_and_stamps_that_scan(client):
     steps = {s.rsplit("-", 1)[-1] for s in EpcisEvent.objects.values_list("biz_step", flat=True)}
     assert {"commissioning", "packing", "shipping"} <= steps
 
+    # Signed with the platform's Ed25519 stamp key, named in the URI (docs/stamps.md).
+    kid = StampKey.objects.get(state=StampKey.State.CURRENT).kid
+    assert f"?k={kid}&s=" in traced.valid_stamp and f"?k={kid}&s=" in traced.voided_stamp
     voided = client.get(_path(traced.voided_stamp)).content.decode()
     assert "Tem đã bị huỷ" in voided
     valid = client.get(_path(traced.valid_stamp)).content.decode()
     assert "Chữ ký của tem không hợp lệ" not in valid and "Tem đã bị huỷ" not in valid
-    forged = client.get(_path(traced.valid_stamp)[:-2] + "AA").content.decode()
+    forged = client.get(_path(traced.valid_stamp)[:-2] + "ZZ").content.decode()
     assert "Chữ ký của tem không hợp lệ" in forged

@@ -95,6 +95,13 @@ def _backup(dest: Path) -> dict:
 @pytest.mark.django_db(transaction=True)
 def test_a_restored_instance_answers_every_public_check_identically(chain, tmp_path, settings):
     note = default_storage.save("kiem-tra/ghi-chu.txt", ContentFile("Vải thiều".encode()))
+    # The stamps are printed (signed) before the backup, as in life: the first signature makes
+    # the platform's stamp key, which the backup must then carry to the restored instance.
+    batch = chain.batch
+    paths = [f"/verify/{chain.certificate.number}", "/verify/OCOP-99-2099-00001"]
+    for serial in (batch.first_serial, batch.first_serial + 60, batch.first_serial + 99):
+        uri = stamps.stamp_uri(chain.dried.gtin, chain.dried.pk, chain.packed.code, serial)
+        paths.append("/" + uri.split("://", 1)[1].split("/", 1)[1])
     dest = tmp_path / "sao-luu"
     manifest = _backup(dest)
     assert manifest["engine"] == connection.vendor
@@ -105,12 +112,6 @@ def test_a_restored_instance_answers_every_public_check_identically(chain, tmp_p
     assert ["operations", "0001_initial"] not in manifest["migrations"]  # no models of its own
     assert ["certificates", "0001_initial"] in manifest["migrations"]
     assert manifest["audit_head"]["id"] is not None
-
-    batch = chain.batch
-    paths = [f"/verify/{chain.certificate.number}", "/verify/OCOP-99-2099-00001"]
-    for serial in (batch.first_serial, batch.first_serial + 60, batch.first_serial + 99):
-        uri = stamps.stamp_uri(chain.dried.gtin, chain.dried.pk, chain.packed.code, serial)
-        paths.append("/" + uri.split("://", 1)[1].split("/", 1)[1])
 
     second = SecondInstance(tmp_path, settings.SECRET_KEY)
     try:

@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from ocop.accounts.testing import login_client
+from ocop.audit.models import AuditEntry
 from ocop.certificates.testing import certify
 from ocop.registry import services
 from ocop.registry.models import EvidenceDocument, Producer, Product
@@ -48,6 +49,15 @@ def test_producer_edits_own_profile_but_not_locked_fields(world, client):
     # Disabled fields ignore what was posted.
     assert own.name.endswith("(mới)") and own.tax_code == "0100109106"
     assert own.legal_form == "cooperative"
+    assert not own.publish_contact  # nobody's contact is public by default
+
+    # The producer chooses to publish its phone and e-mail for buyers; the change is audited.
+    response = client.post(url, {**data, "publish_contact": "on"})
+    assert response.status_code == 302
+    own.refresh_from_db()
+    assert own.publish_contact
+    assert AuditEntry.objects.filter(action="registry.producer.update", object_id=str(own.pk),
+                                     changes__has_key="publish_contact").exists()
 
 
 def test_htmx_search_returns_only_the_results_partial(world, client):

@@ -11,16 +11,6 @@ from ocop.trace.tests.test_stamps_scan import stamp_path
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture
-def phone(page: Page) -> Page:
-    page.set_viewport_size({"width": 390, "height": 844})
-    errors: list[str] = []
-    # A CSP violation (inline script/style) or a missing static file shows up here.
-    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
-    page.console_errors = errors  # type: ignore[attr-defined]
-    return page
-
-
 def test_valid_voided_and_forged_stamps(phone: Page, live_server, chain) -> None:
     services.void_stamps(actor=chain.people["producer"], batch=chain.batch, first=20, last=29,
                          reason="Cuộn tem bị mất")

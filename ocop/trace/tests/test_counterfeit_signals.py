@@ -50,18 +50,19 @@ def test_a_burst_from_many_networks_in_one_day_is_not_enough(chain, settings) ->
 
 def test_repeat_scans_are_logged_again_after_the_window(chain) -> None:
     parsed = stamps.parse_gs1(stamp_path(chain, 14).split("?")[0])
-    signature = stamp_path(chain, 14).split("s=")[1]
+    _, signature, kid = stamps.parse_uri(stamp_path(chain, 14))
     start = timezone.now()
     for minutes in (0, 5, 9):
-        scan.resolve(parsed, signature, source="x", now=start + timedelta(minutes=minutes))
+        scan.resolve(parsed, signature, kid=kid, source="x", now=start + timedelta(minutes=minutes))
     scanlog.flush()
     assert Scan.objects.filter(serial=14).count() == 1
-    outcome = scan.resolve(parsed, signature, source="x", now=start + timedelta(minutes=11))
+    outcome = scan.resolve(parsed, signature, kid=kid, source="x",
+                           now=start + timedelta(minutes=11))
     assert not outcome.duplicate and outcome.scan_count == 2
     scanlog.flush()
     assert Scan.objects.filter(serial=14).count() == 2
     # Another source at the same moment is a scan of its own.
-    scan.resolve(parsed, signature, source="y", now=start + timedelta(minutes=11))
+    scan.resolve(parsed, signature, kid=kid, source="y", now=start + timedelta(minutes=11))
     scanlog.flush()
     assert Scan.objects.filter(serial=14).count() == 3
 
@@ -69,9 +70,9 @@ def test_repeat_scans_are_logged_again_after_the_window(chain) -> None:
 def flag(chain, serial: int, sources: str, *, day: int) -> list[str]:
     """Scan ``serial`` once from each source, ``day`` days ago; the verdicts."""
     parsed = stamps.parse_gs1(stamp_path(chain, serial).split("?")[0])
-    signature = stamp_path(chain, serial).split("s=")[1]
+    _, signature, kid = stamps.parse_uri(stamp_path(chain, serial))
     at = timezone.now() - timedelta(days=day)
-    results = [scan.resolve(parsed, signature, source=s, now=at).result for s in sources]
+    results = [scan.resolve(parsed, signature, kid=kid, source=s, now=at).result for s in sources]
     scanlog.flush()  # the office's page reads the written log
     return results
 
@@ -145,3 +146,13 @@ def test_old_scans_are_folded_into_daily_counts(chain, settings) -> None:
         (chain.dried.pk, "ok", 3), (None, "bad_signature", 1)}
     assert AuditEntry.objects.filter(action="trace.scans_prune").count() == 1
     assert scan.prune_scans() == (0, 0)
+
+
+def test_the_remembered_source_hash_follows_the_secret_key(settings) -> None:
+    """scan.source_key is remembered per address (lru_cache): the key is part of what is
+    remembered, so a changed SECRET_KEY gives new hashes, never the old key's."""
+    before = scan.source_key("203.0.113.66")
+    assert scan.source_key("203.0.113.9") == before  # same /24: one source
+    settings.SECRET_KEY = "another-secret-key-" + "y" * 40
+    assert scan.source_key("203.0.113.66") != before
+    assert scan.source_key("not an address") == "" and scan.source_key(None) == ""

@@ -101,14 +101,15 @@ def test_the_cached_journey_changes_after_a_new_event(chain) -> None:
 def test_buffered_scans_count_as_evidence_before_they_are_written(chain, settings) -> None:
     settings.STAMP_SUSPICIOUS_SOURCES = 3
     parsed = stamps.parse_gs1(stamp_path(chain, 30).split("?")[0])
-    signature = stamp_path(chain, 30).split("s=")[1]
+    _, signature, kid = stamps.parse_uri(stamp_path(chain, 30))
     now = timezone.now()
-    verdicts = [scan.resolve(parsed, signature, source=s, now=now - timedelta(days=d)).result
+    verdicts = [scan.resolve(parsed, signature, kid=kid, source=s,
+                             now=now - timedelta(days=d)).result
                 for s, d in (("a", 2), ("b", 1), ("c", 0))]
     assert verdicts == ["ok", "ok", "suspicious"]  # the same thresholds as written rows
     assert not Scan.objects.exists()  # …while all three are still in the buffer
     # A repeat by the same source moments later is recognised in the buffer too.
-    again = scan.resolve(parsed, signature, source="c", now=now)
+    again = scan.resolve(parsed, signature, kid=kid, source="c", now=now)
     assert again.duplicate and again.scan_count == 3
     assert scanlog.flush() == 3
     assert Scan.objects.filter(serial=30).count() == 3

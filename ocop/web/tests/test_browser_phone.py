@@ -11,11 +11,11 @@ from playwright.sync_api import Browser
 
 from ocop.accounts.models import User
 from ocop.accounts.testing import login_client
+from ocop.core.browser_testing import PHONE
 from ocop.web.tests.crawl import build_demo, crawl
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-PHONE = {"width": 390, "height": 844}
 # Anonymous visitor, producer, provincial office, commune officer, council member.
 ROLES = [None, "demo-chuthe", "demo-tinh", "demo-xa", "demo-hoidong1"]
 # One address per page shape, at most this many per role: about a minute of browsing on top of

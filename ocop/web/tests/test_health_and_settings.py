@@ -17,6 +17,7 @@ from django.urls import path
 from ocop import urls as site_urls
 from ocop.accounts.models import Role
 from ocop.accounts.testing import login_client, make_user
+from ocop.core import keywrap
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -105,7 +106,9 @@ def test_check_deploy_is_clean_with_production_settings(tmp_path):
                      DJANGO_DEBUG="false", DJANGO_SECRET_KEY=secrets.token_urlsafe(64),
                      DJANGO_ALLOWED_HOSTS="ocop.example.vn",
                      # Several workers share one cache (ocop.accounts.W010), as serve.sh sets.
-                     CACHE_URL="dbcache://ocop_cache")
+                     CACHE_URL="dbcache://ocop_cache",
+                     # The signing keys' own encryption key (ocop.accounts.W013).
+                     OCOP_KEY_ENCRYPTION_KEY=keywrap.new_kek())
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues (0 silenced)." in result.stdout
 

@@ -61,7 +61,8 @@ def test_a_visitor_gets_a_short_flat_menu_of_public_pages():
     items = menu_for(Client().get("/").wsgi_request.user, "/")
     assert all(isinstance(item, Link) for item in items)
     assert [item.url for item in items] == [
-        reverse("criteria:sheet_list"), reverse("news:list"), reverse("maps:map")]
+        reverse("catalogue:list"), reverse("maps:map"), reverse("tourism:list"),
+        reverse("fairs:calendar"), reverse("news:list"), reverse("criteria:sheet_list")]
     for item in items:
         assert Client().get(item.url).status_code == 200
 

@@ -9,11 +9,11 @@ from django.conf import settings
 from playwright.sync_api import Browser, expect
 
 from ocop.accounts.testing import login_client
+from ocop.core.browser_testing import PHONE
 from ocop.dossiers.testing import D2025, Cycle, submitted
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-PHONE = {"width": 390, "height": 844}
 
 
 def test_commune_officer_acts_from_the_queue_on_a_phone(browser: Browser, live_server,

@@ -17,6 +17,8 @@ DEMO_PASSWORD_HINT = "ocop-demo-2026"  # noqa: S105 — the published demo passw
 
 
 def _jurisdiction(user: User) -> str:
+    if user.role == Role.BUYER:
+        return user.get_full_name() or "—"  # a buyer account is named after its organisation
     if user.producer_id:
         return str(user.producer)
     if user.unit_id:

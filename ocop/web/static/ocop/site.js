@@ -26,3 +26,14 @@ document.addEventListener("keydown", (event) => {
   if (event.key !== "Escape") return;
   document.querySelectorAll(".nav-group[open]").forEach((group) => { group.open = false; });
 });
+// Signing out deletes the pages kept for offline use (docs/offline.md); unsent score sheets stay
+// in the device's queue until the server has them.
+document.addEventListener("submit", (event) => {
+  const form = event.target;
+  if (!form.action || !new URL(form.action).pathname.endsWith("/dang-xuat/") || !window.caches) return;
+  if (form.dataset.cleared) return;
+  event.preventDefault();
+  caches.keys()
+    .then((keys) => Promise.all(keys.filter((k) => k.startsWith("ocop-pages-")).map((k) => caches.delete(k))))
+    .finally(() => { form.dataset.cleared = "1"; form.submit(); });
+});

@@ -1,0 +1,123 @@
+"""CPU per request of the public pages, in-process, through the WSGI application gunicorn runs.
+
+    .venv/bin/python bench/scan_cpu_bench.py --database-url sqlite:////…/var/bench/trace-seed.sqlite3
+    .venv/bin/python bench/scan_cpu_bench.py --database-url postgres://postgres@127.0.0.1:5432/…
+
+Needs a seed made by ``bench/trace_bench.py --seed-only`` (1,000,000 stamps). Calls
+``ocop.wsgi.application`` (the fast path in front of Django, as under gunicorn) with WSGI
+environ dicts — no socket, no server — and reports ``time.process_time`` per request, the
+median of ``--rounds`` rounds: a static file through WhiteNoise, ``/healthz``, the verify page
+(replayed), and the scan page of ``--stamps`` random stamps (each a different stamp, so each is
+a first scan, counted and buffered) with the fast path on and off. Caches are warmed first with
+other stamps of the same batches. This is the cost a page adds to what gunicorn and the
+kernel cost every request (the HTTP figures come from ``trace_bench.py``, driven by wrk).
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+
+def _environ(path: str) -> dict:
+    path, _, query = path.partition("?")
+    return {"REQUEST_METHOD": "GET", "PATH_INFO": path, "QUERY_STRING": query,
+            "SERVER_NAME": "127.0.0.1", "SERVER_PORT": "8000", "HTTP_HOST": "127.0.0.1:8000",
+            "SERVER_PROTOCOL": "HTTP/1.1", "REMOTE_ADDR": "127.0.0.1",
+            "HTTP_ACCEPT": "text/html", "wsgi.input": io.BytesIO(), "wsgi.errors": sys.stderr,
+            "wsgi.url_scheme": "http", "wsgi.version": (1, 0), "wsgi.multithread": False,
+            "wsgi.multiprocess": True, "wsgi.run_once": False}
+
+
+def _call(app, path: str) -> tuple[str, bytes]:
+    status: list[str] = []
+    result = app(_environ(path), lambda s, h, e=None: status.append(s))
+    try:
+        body = b"".join(result)
+    finally:
+        if hasattr(result, "close"):
+            result.close()  # request_finished: connection housekeeping, as under gunicorn
+    return status[0], body
+
+
+def _cpu_ms(app, paths: list[str], expect: bytes) -> float:
+    started = time.process_time()
+    for path in paths:
+        status, body = _call(app, path)
+        assert status.startswith("200") and expect in body, (path, status, body[:300])
+    return (time.process_time() - started) * 1000 / len(paths)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--database-url", required=True)
+    parser.add_argument("--stamps", type=int, default=3000)
+    parser.add_argument("--rounds", type=int, default=3)
+    args = parser.parse_args()
+    os.environ.update({
+        "DJANGO_SETTINGS_MODULE": "ocop.settings", "DJANGO_DEBUG": "false",
+        "DJANGO_SECRET_KEY": os.environ.get("DJANGO_SECRET_KEY", "bench-only-" + "x" * 40),
+        "DJANGO_SECURE_SSL_REDIRECT": "false", "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "LOG_LEVEL": "WARNING", "PUBLIC_RATE_LIMIT": "100000000/m",
+        "DATABASE_URL": args.database_url})
+    subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
+                   cwd=ROOT, check=True)
+    import django
+
+    django.setup()
+    import trace_bench
+    from django.conf import settings
+
+    from ocop.certificates.models import Certificate
+    from ocop.trace import scanlog
+    from ocop.trace.models import Scan
+    from ocop.wsgi import application
+
+    Scan.objects.all().delete()
+    paths = trace_bench._stamp_paths(args.stamps * (args.rounds + 1) + 500)
+    warm, rest = paths[:500], paths[500:]
+    verify = f"/verify/{Certificate.objects.order_by('pk').first().number}"
+    manifest = json.loads((Path(settings.STATIC_ROOT) / "staticfiles.json").read_text())
+    static = settings.STATIC_URL + next(v for v in manifest["paths"].values()
+                                        if v.endswith(".css"))
+    for path in warm:
+        _call(application, path)
+    _call(application, verify)
+    figures: dict[str, list[float]] = {}
+
+    def measure(name: str, page_paths: list[str], expect: bytes) -> None:
+        figures.setdefault(name, []).append(_cpu_ms(application, page_paths, expect))
+
+    for r in range(args.rounds):
+        chunk = rest[r * args.stamps:(r + 1) * args.stamps]
+        measure("static file (WhiteNoise)", [static] * 2000, b"")
+        measure("/healthz", ["/healthz"] * 2000, b"")
+        measure("verify page (replayed)", [verify] * 2000, b"verdict-valid")
+        settings.FASTPATH_ENABLED = True
+        measure("scan page, fast path on", chunk[: len(chunk) // 2], b"data-result")
+        settings.FASTPATH_ENABLED = False
+        measure("scan page, fast path off (full stack)", chunk[len(chunk) // 2:],
+                b"data-result")
+        settings.FASTPATH_ENABLED = True
+    scanlog.flush()
+    load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
+    print(f"database {django.db.connection.vendor}; {args.stamps} stamps per round, "
+          f"{args.rounds} rounds; load average after {load}")
+    for name, values in figures.items():
+        print(f"  {name:42} {statistics.median(values):.3f} ms CPU "
+              f"(rounds: {', '.join(f'{v:.3f}' for v in values)})")
+
+
+if __name__ == "__main__":
+    main()

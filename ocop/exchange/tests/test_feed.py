@@ -1,0 +1,106 @@
+"""The change feed: every write of the records it carries appends one entry in the same
+transaction, numbered without gaps in commit order; paging resumes exactly where it stopped."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from django.db import transaction
+
+from ocop.core.refusals import Invalid
+from ocop.exchange import selectors
+from ocop.exchange.models import Change
+from ocop.registry import services as registry
+from ocop.registry.testing import TAX_CODES, make_producer
+
+pytestmark = pytest.mark.django_db
+
+
+def _all(province=None, limit=3):
+    seen, cursor = [], 0
+    for _ in range(100):
+        page = selectors.feed(cursor, province=province, limit=limit)
+        seen += [c.seq for c in page.changes]
+        cursor = page.next_cursor
+        if not page.has_more:
+            break
+    return seen, cursor
+
+
+def test_every_write_is_in_the_feed_in_order(xworld):
+    kinds = list(Change.objects.values_list("entity", flat=True))
+    # 4 producers, 4 products, 2 decisions, 2 certificates.
+    assert sorted(kinds) == sorted(["producer"] * 4 + ["product"] * 4 + ["decision"] * 2
+                                   + ["certificate"] * 2)
+    seqs = list(Change.objects.values_list("seq", flat=True))
+    assert seqs == list(range(1, len(seqs) + 1))
+    assert selectors.head() == len(seqs)
+
+
+def test_revocation_and_update_and_delete_are_changes(xworld):
+    from ocop.certificates import services as certificates
+
+    start = selectors.head()
+    certificates.revoke_certificate(actor=None, certificate=xworld.certificates["own"],
+                                    reason="Vi phạm", decision_number="9/QĐ-UBND",
+                                    revoked_on=date(2025, 3, 1), today=date(2025, 3, 2))
+    registry.update_producer(actor=None, producer=xworld.producers["other_commune"],
+                             data={"street_address": "Số 2"})
+    extra = make_producer("HTX Mới", xworld.units.xa_luc_ngan, TAX_CODES[4])
+    registry.delete_producer(actor=None, producer=extra)
+    new = list(Change.objects.filter(seq__gt=start).values_list("entity", "op", "key"))
+    assert new == [("revocation", "upsert", xworld.certificates["own"].number),
+                   ("producer", "upsert", TAX_CODES[2]),
+                   ("producer", "upsert", TAX_CODES[4]),
+                   ("producer", "delete", TAX_CODES[4])]
+    revoked = Change.objects.get(seq=start + 1).data
+    assert revoked["revoked_on"] == "2025-03-01"
+    assert revoked["revocation_decision_number"] == "9/QĐ-UBND"
+
+
+def test_a_rolled_back_write_leaves_no_entry_and_no_gap(xworld):
+    start = selectors.head()
+    with pytest.raises(RuntimeError), transaction.atomic():
+        registry.update_producer(actor=None, producer=xworld.producers["own"],
+                                 data={"street_address": "Rolled back"})
+        raise RuntimeError
+    registry.update_producer(actor=None, producer=xworld.producers["own"],
+                             data={"street_address": "Kept"})
+    assert list(Change.objects.filter(seq__gt=start).values_list("seq", flat=True)) == [start + 1]
+
+
+def test_paging_under_interleaved_writes_never_skips_or_repeats(xworld):
+    seen, cursor = [], 0
+    for step in range(50):
+        page = selectors.feed(cursor, province=None, limit=2)
+        seen += [c.seq for c in page.changes]
+        cursor = page.next_cursor
+        if step < 5:  # writes land between the reader's pages
+            registry.update_producer(actor=None, producer=xworld.producers["own"],
+                                     data={"street_address": f"Thôn {step}"})
+        elif not page.has_more:
+            break
+    assert seen == list(range(1, selectors.head() + 1))
+    assert cursor == selectors.head()
+
+
+def test_a_province_reads_only_its_changes(xworld):
+    seen, _cursor = _all(province="P01")
+    keys = set(Change.objects.filter(seq__in=seen).values_list("province", flat=True))
+    assert keys == {"P01"}
+    assert len(seen) == 4  # the Hà Nội producer, its product, decision and certificate
+
+
+@pytest.mark.parametrize("cursor", ["abc", "-1", "1.5", "9" * 30])
+def test_a_malformed_cursor_is_refused(xworld, cursor):
+    with pytest.raises(Invalid) as caught:
+        selectors.parse_cursor(cursor)
+    assert "Con trỏ" in caught.value.message
+
+
+def test_a_cursor_from_the_future_is_refused(xworld):
+    with pytest.raises(Invalid) as caught:
+        selectors.parse_cursor(str(selectors.head() + 1))
+    assert caught.value.code == "exchange.future_cursor"
+    assert selectors.parse_cursor(str(selectors.head())) == selectors.head()

@@ -1,0 +1,3 @@
+"""Selling: each product's offers and channel links, the feeds that shops and marketplaces pull
+(Google Merchant XML, Shopify and WooCommerce CSV), and curated gift sets.
+"""

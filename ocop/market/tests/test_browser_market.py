@@ -1,0 +1,79 @@
+"""A producer, on a phone, adds a price with a Shopee link to its certified product in the
+Vietnamese interface; a wrong link is refused first with a message naming the marketplace."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.conf import settings as django_settings
+from playwright.sync_api import expect
+
+from ocop.accounts.testing import login_client
+from ocop.market import services
+from ocop.market.models import Offer
+from ocop.web.testing import menu_link
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_producer_adds_an_offer_with_a_channel_link(new_context, live_server, market):
+    session = login_client(market.users["producer"]).cookies[
+        django_settings.SESSION_COOKIE_NAME].value
+    context = new_context(base_url=live_server.url)
+    context.add_cookies([{"name": django_settings.SESSION_COOKIE_NAME, "value": session,
+                          "url": live_server.url}])
+    page = context.new_page()
+    page.set_viewport_size({"width": 390, "height": 844})
+    errors: list[str] = []
+    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+
+    page.goto("/")
+    menu_link(page, "Kênh bán hàng").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Kênh bán hàng")
+    page.get_by_role("link", name=market.products["own"].name).click()
+    page.get_by_role("link", name="Thêm giá bán").click()
+    page.get_by_label(re.compile(r"^Giá bán \(đồng\)")).fill("120.000")
+    page.get_by_label(re.compile(r"^Đơn vị tính")).fill("túi")
+    page.get_by_label(re.compile(r"^Quy cách đóng gói")).fill("Túi 500 g")
+    page.get_by_label(re.compile(r"^Tình trạng hàng")).select_option(label="Còn hàng")
+    page.get_by_label(re.compile(r"^Kênh bán 1")).select_option(label="Sàn Shopee")
+    page.get_by_label(re.compile(r"^Liên kết 1")).fill("https://tiki.vn/vai-thieu-say")
+    page.get_by_role("button", name="Lưu giá bán").click()
+    expect(page.get_by_text("Liên kết của Sàn Shopee phải là địa chỉ trên shopee.vn.")
+           ).to_be_visible()
+    assert not Offer.objects.exists()
+
+    page.get_by_label(re.compile(r"^Liên kết 1")).fill("https://shopee.vn/vai-thieu-say")
+    page.get_by_role("button", name="Lưu giá bán").click()
+    expect(page.get_by_text("Đã lưu giá bán và kênh bán.")).to_be_visible()
+    expect(page.get_by_role("link", name="Sàn Shopee")).to_have_attribute(
+        "href", "https://shopee.vn/vai-thieu-say")
+    expect(page.get_by_text("120.000 đ/túi")).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert errors == []
+    offer = Offer.objects.get()
+    assert offer.price == 120000 and offer.links.get().channel == "shopee"
+
+
+def test_gift_set_pages_fit_a_phone(new_context, live_server, market):
+    gift_set = services.save_gift_set(
+        actor=market.users["province_office"], province=market.units.bac_ninh,
+        today=market.today, data=services.GiftSetData(
+            name="Quà Bắc Giang: vải thiều sấy, mỳ Chũ, gà đồi Yên Thế", price=560000,
+            published=True, story="Ba đặc sản của đất Bắc Giang trong một hộp quà.",
+            items=[(market.products["own"], 1), (market.products["other_commune"], 2)]))
+    session = login_client(market.users["province_office"]).cookies[
+        django_settings.SESSION_COOKIE_NAME].value
+    context = new_context(base_url=live_server.url)
+    context.add_cookies([{"name": django_settings.SESSION_COOKIE_NAME, "value": session,
+                          "url": live_server.url}])
+    page = context.new_page()
+    page.set_viewport_size({"width": 390, "height": 844})
+    for path in ("/qua-tang/", f"/qua-tang/{gift_set.pk}/", "/ban-hang/qua-tang/",
+                 f"/ban-hang/qua-tang/{gift_set.pk}/sua/", "/nguon-du-lieu/", "/ban-hang/"):
+        page.goto(path)
+        expect(page.get_by_role("heading", level=1)).to_be_visible()
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390, path
+    page.goto(f"/qua-tang/{gift_set.pk}/")
+    expect(page.get_by_text(f"2 × {market.products['other_commune'].name}")).to_be_visible()

@@ -1,0 +1,295 @@
+"""The fast path in front of Django's middleware stack, for anonymous public GET/HEAD requests.
+
+``ocop/wsgi.py`` wraps the Django application in ``FastPath``. Two shortcuts, both only for a
+request that carries no session (no cookie but the language and CSRF cookies, no
+``Authorization`` header), GET or HEAD, outside ``STATIC_URL``:
+
+1. **Replay.** A page that declared itself public (the contract in ``ocop/core/publiccache.py``:
+   ``Cache-Control: public, max-age=N``, no cookie set, ``Vary: Cookie`` only from a request
+   without a CSRF cookie, status 200 or a public 404) is stored in the ``fastpath`` cache under
+   scheme + host + path + query + the language the site picks for the request, and replayed for
+   min(N, 60) s with the headers the middleware stack gave it (CSP, HSTS, X-Frame-Options …), a
+   fresh ``X-Request-ID`` and an ``Age``. The metrics and the request line still count each
+   replay (``observe``). ``publiccache.invalidate`` (a certificate saved or deleted, stamps
+   voided or packed) makes every stored page stale at once in the process that wrote, and in
+   every process with a shared (Redis) cache.
+2. **Light stack.** A view marked ``publiccache.sessionless`` (the scan page: it must count
+   every opening, so it cannot be replayed) runs behind the configured middleware minus the
+   ones that need a session or a user (``SESSION_MIDDLEWARE``): the security, CSP, frame,
+   language, rate-limit and request-context middleware still run, from the same settings.
+
+Everything else — any request with a session, any other method — goes through the full stack
+untouched. ``FASTPATH_ENABLED=false`` turns both shortcuts off.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections.abc import Callable, Iterable
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import MiddlewareNotUsed
+from django.core.handlers.exception import convert_exception_to_response
+from django.core.handlers.wsgi import WSGIHandler, WSGIRequest
+from django.http import HttpRequest, HttpResponse
+from django.http.cookie import parse_cookie
+from django.middleware.locale import LocaleMiddleware
+from django.urls import Resolver404, get_resolver
+from django.utils import timezone
+from django.utils.module_loading import import_string
+
+from ocop.core import publiccache
+from ocop.operations.logs import REQUEST_ID
+from ocop.operations.middleware import ROUTE_ENVIRON_KEY, observe, request_id_for
+
+# Middleware that reads or writes the session, the signed-in user, the CSRF token or messages,
+# or serves static files: not run on the light stack (its requests carry no session).
+SESSION_MIDDLEWARE = frozenset({
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "ocop.accounts.middleware.SessionLimitsMiddleware",
+    "ocop.accounts.middleware.StaffSecondFactorMiddleware",
+    "axes.middleware.AxesMiddleware",
+})
+MATCH_ENVIRON_KEY = "ocop.fastpath.match"
+# Headers of a stored page that belong to one answer, not to the page.
+_PER_ANSWER = frozenset({"x-request-id", "date", "age"})
+
+StartResponse = Callable[..., Any]
+_PASSED = HttpResponse()
+
+
+def _passed(request: HttpRequest) -> HttpResponse:
+    return _PASSED
+
+
+def enabled() -> bool:
+    return bool(getattr(settings, "FASTPATH_ENABLED", True))
+
+
+def max_bytes() -> int:
+    return int(getattr(settings, "FASTPATH_MAX_BYTES", 256 * 1024))
+
+
+def _seconds_to_midnight() -> int:
+    now = timezone.localtime()
+    midnight = (now + timedelta(days=1)).replace(hour=0, minute=0, second=0, microsecond=0)
+    return int((midnight - now).total_seconds())
+
+
+class LightHandler(WSGIHandler):
+    """Django's handler with the configured middleware minus ``SESSION_MIDDLEWARE``."""
+
+    def load_middleware(self, is_async: bool = False) -> None:
+        # BaseHandler.load_middleware for a sync stack, over the filtered list.
+        self._view_middleware: list = []
+        self._template_response_middleware: list = []
+        self._exception_middleware: list = []
+        handler = convert_exception_to_response(self._get_response)
+        for path in reversed(light_middleware()):
+            try:
+                instance = import_string(path)(handler)
+            except MiddlewareNotUsed:
+                continue
+            if hasattr(instance, "process_view"):
+                self._view_middleware.insert(0, instance.process_view)
+            if hasattr(instance, "process_template_response"):
+                self._template_response_middleware.append(instance.process_template_response)
+            if hasattr(instance, "process_exception"):
+                self._exception_middleware.append(instance.process_exception)
+            handler = convert_exception_to_response(instance)
+        self._middleware_chain = handler
+
+    def get_response(self, request: HttpRequest) -> HttpResponse:
+        # What AuthenticationMiddleware gives a request without a session.
+        request.user = AnonymousUser()
+        return super().get_response(request)
+
+    def resolve_request(self, request: HttpRequest):
+        match = request.META.pop(MATCH_ENVIRON_KEY, None)
+        if match is None:
+            return super().resolve_request(request)
+        request.resolver_match = match
+        return match
+
+
+def warm() -> None:
+    """Load at worker start what Django otherwise loads on a worker's first request: the URLconf
+    (every view module), the reverse lookup tables and the public pages' templates, in every
+    language. Measured: 2.2 s of CPU on the first request of each gunicorn worker on the shared
+    2-CPU machine (docs/traceability.md, "The two-worker anomaly"), paid by whichever visitor
+    reached a fresh worker first — with several workers, often in the middle of a load. No query:
+    nothing here needs the database."""
+    from django.template.loader import get_template
+    from django.urls import reverse
+    from django.utils import translation
+
+    get_resolver().url_patterns  # noqa: B018 — imports every view module
+    for language, _name in settings.LANGUAGES:
+        with translation.override(language):
+            reverse("certificates:verify_lookup")  # builds the reverse tables (namespaces)
+    for name in getattr(settings, "FASTPATH_WARM_TEMPLATES", ()):
+        get_template(name)
+
+
+def light_middleware() -> list[str]:
+    return [path for path in settings.MIDDLEWARE if path not in SESSION_MIDDLEWARE]
+
+
+def _locale_middleware() -> LocaleMiddleware | None:
+    """The site's own language middleware (its rule decides the language of the key)."""
+    for path in settings.MIDDLEWARE:
+        cls = import_string(path)
+        if isinstance(cls, type) and issubclass(cls, LocaleMiddleware):
+            return cls(lambda request: HttpResponse())
+    return None
+
+
+class FastPath:
+    def __init__(self, app: WSGIHandler) -> None:
+        self.app = app
+        self.light = LightHandler()
+        self.locale = _locale_middleware()
+        self.allowed_cookies = frozenset({settings.LANGUAGE_COOKIE_NAME,
+                                          settings.CSRF_COOKIE_NAME})
+        # Middleware that may refuse a request on its own (the public rate limit): run before
+        # a replay too; when one refuses, the full stack answers (and gives its refusal).
+        self.guards = [import_string(path)(_passed) for path in
+                       getattr(settings, "FASTPATH_REPLAY_GUARDS", ())
+                       if path in settings.MIDDLEWARE]
+
+    def __call__(self, environ: dict, start_response: StartResponse) -> Iterable[bytes]:
+        if not enabled() or not self._anonymous_read(environ):
+            return self.app(environ, start_response)
+        started = time.perf_counter()
+        request = WSGIRequest(environ)
+        language = self._language(request)
+        key = self._key(request, language)
+        cache = publiccache.page_cache()
+        found = cache.get_many([publiccache.GENERATION_KEY, key])
+        entry = found.get(key)
+        if entry is not None and entry["generation"] == found.get(publiccache.GENERATION_KEY) \
+                and self._guards_pass(request):
+            return self._replay(environ, start_response, entry, started)
+        generation = found.get(publiccache.GENERATION_KEY) or publiccache.generation(cache)
+        handler = self._handler_for(environ, request)
+        captured: dict[str, Any] = {}
+
+        def capture(status: str, headers: list[tuple[str, str]], exc_info: Any = None):
+            captured["status"], captured["headers"] = status, headers
+            return start_response(status, headers, exc_info) if exc_info else \
+                start_response(status, headers)
+
+        result = handler(environ, capture)
+        if environ["REQUEST_METHOD"] == "GET":
+            self._store(cache, key, generation, language, environ, captured, result)
+        return result
+
+    # --- which requests ----------------------------------------------------------------------
+
+    def _anonymous_read(self, environ: dict) -> bool:
+        if environ.get("REQUEST_METHOD") not in ("GET", "HEAD"):
+            return False
+        if environ.get("HTTP_AUTHORIZATION"):
+            return False
+        if environ.get("PATH_INFO", "").startswith(settings.STATIC_URL):
+            return False
+        cookies = environ.get("HTTP_COOKIE")
+        return not cookies or set(parse_cookie(cookies)) <= self.allowed_cookies
+
+    def _guards_pass(self, request: HttpRequest) -> bool:
+        request.user = AnonymousUser()  # a refusal page may draw the menu
+        return all(guard(request) is _PASSED for guard in self.guards)
+
+    def _language(self, request: HttpRequest) -> str:
+        if self.locale is None:
+            return settings.LANGUAGE_CODE
+        self.locale.process_request(request)
+        return request.LANGUAGE_CODE
+
+    @staticmethod
+    def _key(request: HttpRequest, language: str) -> str:
+        environ = request.META
+        raw = "\n".join((request.scheme, environ.get("HTTP_HOST", environ.get("SERVER_NAME", "")),
+                         environ.get("PATH_INFO", ""), environ.get("QUERY_STRING", ""), language))
+        return "fastpath:page:" + hashlib.sha256(raw.encode()).hexdigest()[:40]
+
+    def _handler_for(self, environ: dict, request: HttpRequest) -> Callable:
+        try:
+            match = get_resolver().resolve(request.path_info)
+        except Resolver404:
+            return self.app
+        if getattr(match.func, "sessionless", False):
+            environ[MATCH_ENVIRON_KEY] = match
+            return self.light
+        return self.app
+
+    # --- store and replay --------------------------------------------------------------------
+
+    def _store(self, cache, key: str, generation: str, language: str, environ: dict,
+               captured: dict, result: Any) -> None:
+        if not isinstance(result, HttpResponse) or "status" not in captured:
+            return  # streamed or a file: never stored
+        status = int(captured["status"].split(" ", 1)[0])
+        if status not in (200, 404):
+            return
+        headers = {name.lower(): value for name, value in captured["headers"]}
+        if "set-cookie" in headers or any(
+                name.lower() == "set-cookie" for name, _value in captured["headers"]):
+            return
+        # The key covers the language only: a page negotiated on anything else (Accept: the
+        # stamp resolver answers a link set or the counted scan page on one address) is not
+        # stored. ``Vary: Cookie`` is stored only from a request without a CSRF cookie: such a
+        # request has no session either (``_anonymous_read``), so the only cookie the page can
+        # depend on is the language, which is in the key, and a page that used a CSRF token
+        # would have set the cookie (refused above). The catalogue says ``Vary: Cookie`` for
+        # browsers, whose language switch is that cookie.
+        vary = {v.strip().lower() for v in headers.get("vary", "").split(",")} - {""}
+        if vary - {"accept-language", "cookie"}:
+            return
+        if "cookie" in vary and settings.CSRF_COOKIE_NAME in parse_cookie(
+                environ.get("HTTP_COOKIE", "")):
+            return
+        if headers.get("content-language", language) != language:
+            return
+        csp = headers.get("content-security-policy", "") + \
+            headers.get("content-security-policy-report-only", "")
+        if "nonce-" in csp:
+            return
+        # Never past local midnight: a certificate that expires today is shown expired from
+        # the first second of tomorrow, not up to a minute later.
+        seconds = min(publiccache.public_seconds(headers.get("cache-control", "")),
+                      _seconds_to_midnight())
+        if seconds <= 0 or len(result.content) > max_bytes():
+            return
+        cache.set(key, {
+            "generation": generation, "status": captured["status"],
+            "headers": [(n, v) for n, v in captured["headers"] if n.lower() not in _PER_ANSWER],
+            "body": result.content, "stored": time.time(),
+            "route": environ.get(ROUTE_ENVIRON_KEY, "unmatched"),
+        }, seconds)
+
+    @staticmethod
+    def _replay(environ: dict, start_response: StartResponse, entry: dict,
+                started: float) -> list[bytes]:
+        request_id = request_id_for(environ.get("HTTP_X_REQUEST_ID", ""))
+        age = max(0, int(time.time() - entry["stored"]))
+        start_response(entry["status"], [*entry["headers"], ("Age", str(age)),
+                                         ("X-Request-ID", request_id)])
+        method = environ["REQUEST_METHOD"]
+        token = REQUEST_ID.set(request_id)
+        try:
+            observe(method, entry["route"], int(entry["status"].split(" ", 1)[0]),
+                    time.perf_counter() - started, 0, environ.get("PATH_INFO", ""))
+        finally:
+            REQUEST_ID.reset(token)
+        return [b""] if method == "HEAD" else [entry["body"]]

@@ -1,0 +1,74 @@
+"""A visitor on a phone, not signed in, finds the Liên Chung route from the menu, sees its map
+(Leaflet from the app's own files, the route and its destinations), the products sold at each
+stop, opens núi Dành and its own map — in Vietnamese, with no sideways scroll at 390 px."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from ocop.core.browser_testing import no_sideways_scroll
+from ocop.tourism.demo import ITINERARY_NAME, NUI_DANH
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_a_visitor_follows_the_lien_chung_route(new_context, live_server, tourism_world):
+    context = new_context(base_url=live_server.url)
+    page = context.new_page()
+    page.set_viewport_size({"width": 390, "height": 844})
+    problems: list[str] = []
+    page.on("console",
+            lambda m: problems.append(m.text) if m.type in ("error", "warning") else None)
+    page.on("pageerror", lambda e: problems.append(str(e)))
+    requests: list[str] = []
+    page.on("request", lambda r: requests.append(r.url))
+
+    page.goto("/")
+    page.get_by_role("button", name="Menu").click()
+    page.get_by_role("link", name="Du lịch").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Du lịch cộng đồng gắn với sản phẩm OCOP")
+    no_sideways_scroll(page)
+    page.get_by_role("link", name=ITINERARY_NAME).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(ITINERARY_NAME)
+
+    root = page.locator("#tourism-map")
+    expect(root).to_have_attribute("data-ready", "1")
+    expect(root).to_have_attribute("data-routes", "1")
+    expect(root).to_have_attribute("data-markers", "2")
+    expect(page.locator("path.tourism-marker")).to_have_count(2)
+    expect(page.locator("path.tourism-route")).to_have_count(1)
+    assert page.locator(".leaflet-tile").count() == 0
+
+    stops = page.locator("#tourism-stops > li")
+    expect(stops).to_have_count(3)
+    expect(stops.nth(0)).to_contain_text("Mật ong hoa nhãn núi Dành (4 sao)")
+    expect(stops.nth(2)).to_contain_text("Gạo nếp cái hoa vàng Liên Chung (3 sao)")
+    # Listed at the riverside, but its certificate has expired: not shown.
+    expect(page.get_by_text(tourism_world.demo.expired.name)).to_have_count(0)
+    no_sideways_scroll(page)
+
+    # The route's popup names its stops in order.
+    page.evaluate("""() => document.querySelector('path.tourism-route')
+        .dispatchEvent(new MouseEvent('click', {bubbles: true}))""")
+    popup = page.locator(".leaflet-popup-content")
+    expect(popup.locator("li")).to_have_count(3)
+    expect(popup.get_by_role("link", name=ITINERARY_NAME)).to_be_visible()
+
+    page.get_by_role("link", name=NUI_DANH).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(NUI_DANH)
+    expect(page.locator("#tourism-map")).to_have_attribute("data-ready", "1")
+    expect(page.locator("#tourism-map")).to_have_attribute("data-markers", "1")
+    expect(page.get_by_role("heading", name="Sản phẩm OCOP bán tại đây")).to_be_visible()
+    expect(page.get_by_role("link", name="Kiểm tra giấy chứng nhận").first).to_be_visible()
+    expect(page.get_by_text("Thứ Hai", exact=True)).to_be_visible()
+    no_sideways_scroll(page)
+
+    page.get_by_role("link", name="Xem các điểm khác trên bản đồ").click()
+    expect(page.locator("#tourism-map")).to_have_attribute("data-ready", "1")
+    expect(page.locator("#tourism-map")).to_have_attribute("data-markers", "2")
+    no_sideways_scroll(page)
+
+    assert problems == []
+    assert all(url.startswith(live_server.url) for url in requests), requests

@@ -1,0 +1,249 @@
+"""The WSGI fast path's contract (ocop/operations/fastpath.py, ocop/core/publiccache.py), driven
+through the WSGI application itself, as gunicorn calls it (Django's test client would bypass it):
+only anonymous GET/HEAD of pages that declared themselves public are replayed, never with a cookie
+set or for a signed-in user, per language, with the security headers and a fresh request id; a
+revocation or a void shows at once in this process; every scan through it is counted; a forged
+stamp is refused."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from django.core import signals
+from django.core.cache import caches
+from django.db import close_old_connections, connection
+from django.http import HttpResponse
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from ocop.certificates import services as certificates
+from ocop.core import publiccache
+from ocop.core.metrics import REQUESTS
+from ocop.operations.fastpath import FastPath
+from ocop.operations.testing import call
+from ocop.trace import scanlog, services
+from ocop.trace.tests.test_stamps_scan import stamp_path
+
+pytestmark = pytest.mark.django_db
+
+SECURITY_HEADERS = ("Content-Security-Policy", "X-Frame-Options", "X-Content-Type-Options",
+                    "Referrer-Policy", "Cross-Origin-Opener-Policy")
+
+
+@pytest.fixture(autouse=True)
+def _wsgi_like_the_test_client():
+    """A request must not close the test's connection (``call`` disconnects the closing)."""
+    caches[publiccache.CACHE_ALIAS].clear()
+    yield
+    caches[publiccache.CACHE_ALIAS].clear()
+    scanlog.discard()
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
+class FakeApp:
+    """A WSGI app answering one prepared response (as Django's handler would), counting calls."""
+
+    def __init__(self, **headers: str) -> None:
+        self.headers, self.calls, self.status, self.cookie = headers, 0, 200, False
+
+    def __call__(self, environ, start_response):
+        self.calls += 1
+        response = HttpResponse(f"page {self.calls}", status=self.status)
+        for name, value in self.headers.items():
+            response[name.replace("_", "-")] = value
+        if self.cookie:
+            response.set_cookie("tracking", "1")
+        start_response(f"{response.status_code} {response.reason_phrase}", [
+            *response.items(), *(("Set-Cookie", c.OutputString())
+                                 for c in response.cookies.values())])
+        return response
+
+
+PUBLIC = {"Cache_Control": "public, max-age=60"}
+
+
+def test_a_public_page_is_stored_and_replayed() -> None:
+    fake = FakeApp(**PUBLIC)
+    app = FastPath(fake)
+    first, second = call(app, "/trang-cong-khai/"), call(app, "/trang-cong-khai/")
+    assert fake.calls == 1 and second.body == first.body == "page 1"
+    assert "Age" in second.headers and "Age" not in first.headers
+    assert second.headers["X-Request-ID"] != first.headers.get("X-Request-ID")
+    head = call(app, "/trang-cong-khai/", method="HEAD")
+    assert fake.calls == 1 and head.body == "" and head.status == 200
+    assert call(app, "/trang-cong-khai/?page=2").body == "page 2"  # the query is in the key
+
+
+@pytest.mark.parametrize("headers, status, cookie", [
+    ({}, 200, False),                                                       # not declared
+    ({"Cache_Control": "private, max-age=60"}, 200, False),
+    ({"Cache_Control": "public, max-age=60, no-store"}, 200, False),
+    ({"Cache_Control": "public, max-age=0"}, 200, False),
+    ({**PUBLIC, "Vary": "Accept"}, 200, False),                             # negotiated
+    ({**PUBLIC, "Content_Security_Policy": "script-src 'nonce-abc'"}, 200, False),
+    (PUBLIC, 200, True),                                                    # sets a cookie
+    (PUBLIC, 500, False),                                                   # an error
+    (PUBLIC, 302, False),
+])
+def test_what_is_never_stored(headers, status, cookie) -> None:
+    fake = FakeApp(**headers)
+    fake.status, fake.cookie = status, cookie
+    app = FastPath(fake)
+    call(app, "/trang/"), call(app, "/trang/")
+    assert fake.calls == 2
+
+
+def test_a_page_varying_on_cookie_is_stored_only_from_a_request_without_a_csrf_cookie() -> None:
+    """Without a session or a CSRF cookie the only cookie a page can depend on is the language,
+    which is in the key (the catalogue says ``Vary: Cookie`` for the browsers' sake)."""
+    fake = FakeApp(**PUBLIC, Vary="Accept-Language, Cookie")
+    app = FastPath(fake)
+    token = {"csrftoken": "a" * 32}
+    call(app, "/trang/", cookies=token), call(app, "/trang/", cookies=token)
+    assert fake.calls == 2  # perhaps a page with that visitor's token: never kept
+    first, second = call(app, "/trang/"), call(app, "/trang/", cookies=token)
+    assert fake.calls == 3 and second.body == first.body == "page 3"
+
+
+def test_only_anonymous_reads_take_the_fast_path() -> None:
+    fake = FakeApp(**PUBLIC)
+    app = FastPath(fake)
+    call(app, "/trang/")
+    call(app, "/trang/", cookies={"sessionid": "abc"})   # a signed-in browser
+    call(app, "/trang/", cookies={"messages": "x"})      # any cookie but language and CSRF
+    call(app, "/trang/", Authorization="Token abc")
+    call(app, "/trang/", method="POST")
+    assert fake.calls == 5
+    call(app, "/trang/", cookies={"csrftoken": "x"})
+    assert fake.calls == 5  # the CSRF cookie alone does not make a visitor personal
+
+
+def test_replays_last_at_most_a_minute_whatever_the_page_says() -> None:
+    assert publiccache.public_seconds("public, max-age=3600") == 60
+    assert publiccache.public_seconds("max-age=30, public") == 30
+    assert publiccache.public_seconds("public") == 0
+
+
+def test_verify_page_replayed_with_the_security_headers_and_no_query(app, chain) -> None:
+    path = f"/verify/{chain.certificate.number}"
+    first = call(app, path)
+    with CaptureQueriesContext(connection) as queries:
+        second = call(app, path)
+    assert len(queries) == 0 and "Age" in second.headers
+    assert second.body == first.body and "Còn hiệu lực" in second.body
+    for name in SECURITY_HEADERS:
+        assert second.headers[name] == first.headers[name]
+    assert second.headers["X-Request-ID"] != first.headers["X-Request-ID"]
+
+
+def test_the_language_is_part_of_the_key(app, chain) -> None:
+    path = f"/verify/{chain.certificate.number}"
+    english = call(app, path, cookies={"django_language": "en"})
+    assert "Valid" in english.body and english.headers["Content-Language"] == "en"
+    vietnamese = call(app, path)
+    assert "Còn hiệu lực" in vietnamese.body and "Age" not in vietnamese.headers
+    # Pages ignore Accept-Language (ocop.web.middleware): an English browser gets Vietnamese.
+    browser = call(app, path, Accept_Language="en-US,en")
+    assert "Còn hiệu lực" in browser.body and "Age" in browser.headers
+    assert "Age" in call(app, path, cookies={"django_language": "en"}).headers
+
+
+def test_a_signed_in_user_is_never_served_nor_stored(app, chain) -> None:
+    browser = Client()
+    browser.force_login(chain.people["producer"])
+    session = browser.cookies["sessionid"].value
+    path = f"/verify/{chain.certificate.number}"
+    signed_in = call(app, path, cookies={"sessionid": session})
+    assert signed_in.status == 200 and "Age" not in signed_in.headers
+    assert "Age" not in call(app, path).headers  # nothing was stored for the signed-in user
+    assert "Age" not in call(app, path, cookies={"sessionid": session}).headers
+
+
+def test_a_revocation_shows_at_once_in_this_process(app, chain) -> None:
+    path = f"/verify/{chain.certificate.number}"
+    call(app, path)
+    assert "Age" in call(app, path).headers
+    certificates.revoke_certificate(actor=None, certificate=chain.certificate,
+                                    reason="Vi phạm an toàn thực phẩm",
+                                    decision_number="99/QĐ-UBND", revoked_on=date(2025, 10, 1))
+    after = call(app, path)
+    assert "Đã bị thu hồi" in after.body and "Age" not in after.headers
+
+
+def test_voiding_stamps_makes_stored_pages_stale(app, chain) -> None:
+    before = publiccache.generation()
+    services.void_stamps(actor=chain.people["producer"], batch=chain.batch, first=7, last=7,
+                         reason="Cuộn tem bị mất")
+    assert publiccache.generation() != before
+    page = call(app, stamp_path(chain, 7))
+    assert 'data-result="void"' in page.body
+
+
+def test_every_scan_through_the_fast_path_is_counted(app, chain) -> None:
+    path = stamp_path(chain, 9)
+    scanlog.discard()
+    # Three different networks: three sources (one network's repeats would be logged once).
+    answers = [call(app, path, ip=f"203.0.{i}.10") for i in range(1, 4)]
+    assert scanlog.flush() == 3
+    for n, answer in enumerate(answers, start=1):
+        assert answer.status == 200 and 'data-result="ok"' in answer.body
+        assert f"lượt quét thứ {n} trong" in answer.body
+        assert "Số sê-ri tem</dt><dd>9 " in answer.body
+        assert "Age" not in answer.headers and "Set-Cookie" not in answer.headers
+        assert answer.headers["Cache-Control"] == "no-store"
+        for name in SECURITY_HEADERS:
+            assert name in answer.headers
+    # The light stack serves the same page as the full one (same source again: not counted).
+    full = Client(REMOTE_ADDR="203.0.3.10").get(path).content.decode()
+    assert full == call(app, path, ip="203.0.3.10").body
+    assert f"?tem={path.split('?')[0].replace('/', '%2F')}" in full
+
+
+def test_the_scan_page_keeps_its_stamp_own_serial_and_address(app, chain) -> None:
+    """Two stamps of one lot share the cached rendering; each shows its own serial and link."""
+    seven, eight = call(app, stamp_path(chain, 7)), call(app, stamp_path(chain, 8))
+    assert "Số sê-ri tem</dt><dd>7 " in seven.body and "Số sê-ri tem</dt><dd>8 " in eight.body
+    def link(serial: int) -> str:
+        return "?tem=" + stamp_path(chain, serial).split("?")[0].replace("/", "%2F") + "&amp;"
+
+    assert link(8) in eight.body and link(7) not in eight.body and link(7) in seven.body
+
+
+def test_a_link_set_never_stands_in_for_the_counted_page(app, chain) -> None:
+    path = stamp_path(chain, 9)
+    linkset = call(app, path, Accept="application/linkset+json")
+    assert linkset.headers["Content-Type"] == "application/linkset+json"
+    scanlog.discard()
+    page = call(app, path, Accept="text/html")
+    assert 'data-result="ok"' in page.body and scanlog.flush() == 1
+
+
+def test_a_forged_stamp_is_refused_and_counted(app, chain) -> None:
+    forged = stamp_path(chain, 9)[:-4] + "ZZZZ"
+    scanlog.discard()
+    answer = call(app, forged)
+    assert 'data-result="bad_signature"' in answer.body and "Vải sấy" not in answer.body
+    assert scanlog.flush() == 1
+
+
+def test_the_public_rate_limit_holds_on_the_fast_path(app, chain, settings) -> None:
+    settings.PUBLIC_RATE_LIMIT = "2/m"
+    caches["default"].clear()
+    path = stamp_path(chain, 9)
+    statuses = [call(app, path, ip="192.0.2.50").status for _ in range(3)]
+    assert statuses == [200, 200, 429]
+    verify = f"/verify/{chain.certificate.number}"
+    assert call(app, verify, ip="192.0.2.51").status == 200
+    call(app, verify, ip="192.0.2.51")
+    assert call(app, verify, ip="192.0.2.51").status == 429  # replays are limited too
+
+
+def test_replays_are_counted_in_the_metrics(app, chain) -> None:
+    path = f"/verify/{chain.certificate.number}"
+    call(app, path)
+    counter = REQUESTS.labels("verify/<str:number>", "GET", "2xx")
+    before = counter._value.get()
+    call(app, path)
+    assert counter._value.get() == before + 1
