@@ -4,9 +4,11 @@ the API."""
 from __future__ import annotations
 
 import hashlib
+from datetime import timedelta
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from ocop.accounts.testing import login_client, make_user
 from ocop.opendata import services
@@ -86,6 +88,26 @@ def test_the_stable_url_follows_the_newest_release(anonymous, ow):
     assert second.status_code == 200
     body = b"".join(second.streaming_content) if second.streaming else second.content
     assert ow.certificates["enterprise"].number.encode() in body
+
+
+def test_a_browser_revalidating_after_a_rebuild_gets_the_new_file(anonymous, ow):
+    """A browser revalidates with both validators. The release's ETag decides; the new file's
+    time on disk must not: a rebuild within the same second as the cached copy's Last-Modified
+    looked unchanged to a sender comparing If-Modified-Since with the file's mtime (to the
+    second), and the browser kept the revoked certificate (a CI failure). Here the first
+    release is dated an hour ahead, so its Last-Modified is after the second release's files."""
+    url = "/du-lieu-mo/chung-nhan-hieu-luc.csv"
+    ahead = timezone.now() + timedelta(hours=1)
+    services.build(today=TODAY, now=ahead)
+    first = anonymous.get(url)
+    ow.revoke()
+    services.build(today=TODAY, now=ahead + timedelta(seconds=1))
+    second = anonymous.get(url, HTTP_IF_NONE_MATCH=first["ETag"],
+                           HTTP_IF_MODIFIED_SINCE=first["Last-Modified"])
+    assert second.status_code == 200
+    body = b"".join(second.streaming_content) if second.streaming else second.content
+    assert ow.certificates["enterprise"].number.encode() not in body
+    assert ow.certificates["household"].number.encode() in body
 
 
 @pytest.mark.parametrize(("name", "media_type"), [
