@@ -47,7 +47,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from ocop.audit.services import record
-from ocop.certificates.models import Certificate, CertificateStatus
+from ocop.certificates.models import CertificateStatus
+from ocop.certificates.models import status_on as certificate_status_on
 from ocop.core.caching import forget
 from ocop.registry.models import Product
 from ocop.trace import geo, scanlog, stamps
@@ -138,10 +139,27 @@ class ScanOutcome:
     serial: int | None = None
     lot_code: str = ""
     certificate: dict[str, Any] | None = None
-    journey: list[dict[str, Any]] = field(default_factory=list)
-    zones: list[dict[str, Any]] = field(default_factory=list)
     scan_count: int = 0
     duplicate: bool = False  # the same source scanned this stamp moments ago: not logged again
+    # The lot's journey and zones, read when first asked for (``journey``, cached per lot): the
+    # HTML page shows them from its per-lot rendered copy, so most scans never read them, and
+    # unpickling and labelling them on every scan cost about 5 % of its CPU.
+    _lot: tuple[list[dict[str, Any]], list[dict[str, Any]]] | None = field(
+        default=None, repr=False, compare=False)
+
+    @property
+    def journey(self) -> list[dict[str, Any]]:
+        return self._journey_and_zones()[0]
+
+    @property
+    def zones(self) -> list[dict[str, Any]]:
+        return self._journey_and_zones()[1]
+
+    def _journey_and_zones(self) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+        if self._lot is None:
+            # The module's journey(): a method's body does not see the class's names.
+            self._lot = journey(self.batch.lot_id) if self.batch is not None else ([], [])
+        return self._lot
 
     @property
     def proven(self) -> bool:
@@ -251,8 +269,8 @@ def _certificate(product_id: int, today: date) -> dict[str, Any]:
     if not fields:
         return {"status": "none", "status_label": _("Chưa có giấy chứng nhận"),
                 "stars": None}
-    status = Certificate(valid_until=fields["valid_until"],
-                         revoked_on=fields["revoked_on"]).status_on(today)
+    status = certificate_status_on(today, valid_until=fields["valid_until"],
+                                   revoked_on=fields["revoked_on"])
     return {**fields, "status": status, "status_label": CertificateStatus(status).label}
 
 
@@ -432,7 +450,6 @@ def _resolve(parsed: stamps.ParsedStamp, signature: str, kid: str, source: str, 
     outcome.certificate = _certificate(directory["product"]["id"], today)
     earlier, outcome.duplicate, suspicious = _evidence(batch, parsed.serial, now, source)
     outcome.scan_count = earlier + (0 if outcome.duplicate else 1)
-    outcome.journey, outcome.zones = journey(batch.lot_id)
 
     results: list[str] = []
     if outcome.stamp_state == "void":
