@@ -16,11 +16,13 @@ from django.db import close_old_connections, connection
 from django.http import HttpResponse
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.urls import URLResolver, include, path, re_path
+from django.urls.resolvers import RegexPattern
 
 from ocop.certificates import services as certificates
 from ocop.core import publiccache
 from ocop.core.metrics import REQUESTS
-from ocop.operations.fastpath import FastPath
+from ocop.operations.fastpath import FastPath, sessionless_prefixes
 from ocop.operations.testing import call
 from ocop.trace import scanlog, services
 from ocop.trace.tests.test_stamps_scan import stamp_path
@@ -247,3 +249,41 @@ def test_replays_are_counted_in_the_metrics(app, chain) -> None:
     before = counter._value.get()
     call(app, path)
     assert counter._value.get() == before + 1
+
+
+def test_a_scan_goes_to_the_light_stack_without_touching_the_page_cache(app, chain) -> None:
+    """Its answer is never stored, so the fast path does not look for one: the route's literal
+    start sends it to the light stack before any key or cache read."""
+    page_cache = caches[publiccache.CACHE_ALIAS]
+    page_cache.clear()  # the chain's certificate made a generation
+    answer = call(app, stamp_path(chain, 5), ip="203.0.9.10")
+    assert answer.status == 200 and 'data-result="ok"' in answer.body
+    assert page_cache.get(publiccache.GENERATION_KEY) is None
+    # A path under the same start that is not a scan route takes the usual way (and its
+    # public 404 may be stored: the generation is read).
+    assert call(app, "/01/khong-phai-tem").status == 404
+    assert page_cache.get(publiccache.GENERATION_KEY) is not None
+
+
+def test_the_scan_routes_literal_starts_are_found_in_the_urlconf() -> None:
+    assert sessionless_prefixes() == ("/01/", "/t/")
+
+
+@publiccache.sessionless
+def _scan(request):
+    return HttpResponse()
+
+
+def test_literal_starts_stop_at_a_route_parameter_or_a_regular_expression() -> None:
+    def other(request):
+        return HttpResponse()
+
+    inner = [path("tem/<str:serial>", _scan), path("khac/", other)]
+    urls = URLResolver(RegexPattern(r"^/"), [
+        path("a/", include(inner)),
+        path("b/<int:year>/c/", include(inner)),
+        re_path(r"^d/", include(inner)),
+        path("e/", include([path("khac/", other)])),
+        path("f/<str:code>", _scan),
+    ])
+    assert sessionless_prefixes(urls) == ("/a/tem/", "/b/", "/", "/f/")
