@@ -421,10 +421,11 @@ def resolve(parsed: stamps.ParsedStamp, signature: str, *, kid: str = "", place:
     today = timezone.localdate(now)
     outcome = _resolve(parsed, signature, kid, source, now, today)
     if log and not outcome.duplicate:
-        scanlog.add(Scan(
-            scanned_at=now, batch_id=outcome.batch.id if outcome.batch else None,
-            serial=parsed.serial if outcome.batch else None,
-            product_id=outcome.product["id"] if outcome.batch else None,
+        found = outcome.batch is not None
+        scanlog.add(scanlog.Row(
+            scanned_at=now, batch_id=outcome.batch.id if found else None,
+            serial=parsed.serial if found else None,
+            product_id=outcome.product["id"] if found else None,
             result=outcome.result, place=place, source=source,
         ))
     return outcome

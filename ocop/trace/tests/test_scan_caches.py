@@ -140,7 +140,7 @@ def test_the_buffer_is_written_when_the_process_exits(tmp_path) -> None:
         "from ocop.trace import scanlog\n"
         "from ocop.trace.models import Scan\n"
         "with connection.schema_editor() as editor: editor.create_model(Scan)\n"
-        "for n in range(7): scanlog.add(Scan(scanned_at=timezone.now(), serial=n, result='ok'))\n"
+        "for n in range(7): scanlog.add(scanlog.Row(timezone.now(), None, n, None, 'ok'))\n"
         "assert Scan.objects.count() == 0\n"
     )
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "ocop.settings",
