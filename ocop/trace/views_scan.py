@@ -9,6 +9,7 @@ No login, no session, no CSRF cookie. Content negotiation on the same URI:
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from dataclasses import replace
@@ -21,6 +22,7 @@ from django.shortcuts import render
 from django.template.defaultfilters import urlencode
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import translation
 from django.utils.formats import localize
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
@@ -37,7 +39,7 @@ GS1_VOC = "https://gs1.org/voc/"
 
 
 def _wants(request: HttpRequest) -> str:
-    accept = request.headers.get("Accept", "")
+    accept = request.META.get("HTTP_ACCEPT", "")  # not request.headers: it copies every header
     if request.GET.get("linkType") in ("all", "linkset") or LINKSET in accept:
         return "linkset"
     if request.GET.get("format") == "json" or (
@@ -154,11 +156,19 @@ def page(path: str, outcome: scan.ScanOutcome) -> str:
             # A product name or lot that happens to contain a placeholder: no copy, no risk.
             return render_to_string("trace/scan.html", context)
         cache.set(key, template, PAGE_CACHE_SECONDS)
-    values = {localize(_SERIAL): localize(outcome.serial),
-              localize(_COUNT): localize(outcome.scan_count),
-              _escaped_path(_PATH): _escaped_path(path)}
-    pattern = re.compile("|".join(re.escape(p) for p in values))  # re caches the compiled form
+    serial, count_, path_, pattern = _written(get_language())
+    values = {serial: localize(outcome.serial), count_: localize(outcome.scan_count),
+              path_: _escaped_path(path)}
     return pattern.sub(lambda m: values[m.group(0)], template)
+
+
+@functools.cache
+def _written(language: str) -> tuple[str, str, str, re.Pattern[str]]:
+    """The three placeholders as the page in ``language`` writes them, and a pattern finding
+    them: the same for every scan, so made once per process and language."""
+    with translation.override(language):
+        serial, count, path = localize(_SERIAL), localize(_COUNT), _escaped_path(_PATH)
+    return serial, count, path, re.compile("|".join(map(re.escape, (serial, count, path))))
 
 
 def _escaped_path(path: str) -> str:
@@ -167,8 +177,8 @@ def _escaped_path(path: str) -> str:
 
 
 def _placeholders(count: int) -> list[str]:
-    return [localize(_SERIAL), _escaped_path(_PATH)] + ([localize(_COUNT)] if count == _COUNT
-                                                        else [])
+    serial, count_, path, _pattern = _written(get_language())
+    return [serial, path] + ([count_] if count == _COUNT else [])
 
 
 def _answer(request: HttpRequest, parsed: stamps.ParsedStamp, kind: str) -> HttpResponse:
