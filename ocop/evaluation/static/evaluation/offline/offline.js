@@ -19,13 +19,6 @@
   const draftKey = sheet ? user + ":" + sheet.dossier + ":" + sheet.base.revision : null;
   panel.hidden = false;
 
-  function csrf() {
-    const match = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
-    if (match) return decodeURIComponent(match[1]);
-    const input = document.querySelector("input[name=csrfmiddlewaretoken]");
-    return input ? input.value : "";
-  }
-
   function answers() {
     const out = {};
     if (!form) return out;
@@ -58,9 +51,7 @@
     target.append(badge);
   }
 
-  // --- connection, last sync and what is cached ---------------------------------------------
-  function banner() { $("offline-banner").hidden = navigator.onLine; }
-
+  // --- last sync and what is cached ---------------------------------------------------------
   const megabytes = (bytes) => ((bytes || 0) / 1e6).toLocaleString("vi-VN", { maximumFractionDigits: 1 });
 
   async function showSync() {
@@ -74,14 +65,6 @@
       skipped.hidden = !meta.skipped;
       skipped.textContent = meta.skipped ? fill(text.skipped, { n: meta.skipped }) : "";
     }
-  }
-
-  function worker(message) {
-    return navigator.serviceWorker.ready.then((registration) => new Promise((resolve) => {
-      const channel = new MessageChannel();
-      channel.port1.onmessage = (event) => resolve(event.data);
-      registration.active.postMessage(message, [channel.port2]);
-    }));
   }
 
   // Opened online, the member's assigned dossiers are kept without asking (the worker keeps
@@ -105,7 +88,7 @@
     const button = $("offline-save");
     button.disabled = true;
     try {
-      const result = await worker({ type: "sync", manifest: script.dataset.manifest,
+      const result = await Q.ask({ type: "sync", manifest: script.dataset.manifest,
                                     options: { refresh: !!refresh, first: sheet ? sheet.dossier : null } });
       if (result && result.ok && result.user === user) {
         await Q.put("meta", { key: "sync:" + user, at: result.at, dossiers: result.dossiers, files: result.files,
@@ -170,11 +153,6 @@
     }
   }
 
-  async function flush(force) {
-    if (!navigator.onLine && !force) return;
-    await Q.flush(user, csrf(), render, force);
-  }
-
   // Sent items are shown for a day, then forgotten; conflicts and refusals stay until dismissed.
   async function tidy() {
     const day = 24 * 3600 * 1000;
@@ -236,21 +214,12 @@
       product: sheet.product, send: sheet.send, base: sheet.base, answers: Q.canonical(given),
       comments: Q.canonicalComments(notes()), comment: general(),
       content_hash: await Q.sheetHash(given, notes(), general()), captured_at: new Date().toISOString(), state: "pending",
-      attempts: 0, csrf: csrf(), draft_key: draftKey,
+      attempts: 0, csrf: Q.csrf(), draft_key: draftKey,
     };
     await Q.put("queue", item);
     say(text.queued);
     await render();
-    if (!navigator.onLine) {
-      // Online, the page sends it now; offline, the browser may send it once the network is
-      // back even if the page is closed (one sender at a time: the page's own send is not
-      // raced by the worker's).
-      try {
-        const registration = await navigator.serviceWorker.ready;
-        if (registration.sync) await registration.sync.register("ocop-queue");
-      } catch (error) { /* no background sync: the page sends on load and on "online" */ }
-    }
-    await flush();
+    await offline.queued();
   }
 
   if (form && sheet && !sheet.locked) {
@@ -274,31 +243,13 @@
     });
   }
 
-  $("offline-retry").addEventListener("click", () => flush(true));
-  $("offline-save").addEventListener("click", () => syncCache(true));
-  $("offline-export").addEventListener("click", exportPending);
-  window.addEventListener("online", () => { banner(); flush(true).then(() => syncCache(false)); });
-  window.addEventListener("offline", banner);
-  if ("serviceWorker" in navigator) {
-    navigator.serviceWorker.addEventListener("message", (event) => {
-      if (event.data && event.data.type === "queue") render();
-    });
-  }
-
-  (async () => {
-    banner();
-    await Q.put("meta", { key: "session", user });
-    if (navigator.storage && navigator.storage.persist) navigator.storage.persist().catch(() => undefined);
-    if ("serviceWorker" in navigator) {
-      const url = script.dataset.sw + "?q=" + encodeURIComponent(script.dataset.queue);
-      navigator.serviceWorker.register(url, { scope: script.dataset.scope }).catch(() => undefined);
-    }
-    await tidy();
-    await restoreDraft();
-    await showSync();
-    await render();
-    document.documentElement.dataset.offlineReady = "1";
-    await flush();
-    if (navigator.onLine && "serviceWorker" in navigator) await autoSync();
-  })();
+  const offline = Q.panel({
+    user, script, render, sync: syncCache, autoSync, exportPending,
+    async ready() {
+      await tidy();
+      await restoreDraft();
+      await showSync();
+      await render();
+    },
+  });
 })();

@@ -207,5 +207,78 @@
     }
   }
 
-  root.OcopQueue = { get, put, remove, all, hash, hashValue, sheetHash, canonical, canonicalComments, flush };
+  // --- what the scoring page (offline.js) and the visit page (visit.js) share ---------------
+  // Called from a page only: the service worker has no document.
+
+  // The page's CSRF token: the cookie, else a form's hidden field.
+  function csrf() {
+    const match = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
+    if (match) return decodeURIComponent(match[1]);
+    const input = document.querySelector("input[name=csrfmiddlewaretoken]");
+    return input ? input.value : "";
+  }
+
+  // A question to the active service worker, answered through a message channel.
+  function ask(message) {
+    return navigator.serviceWorker.ready.then((registration) => new Promise((resolve) => {
+      const channel = new MessageChannel();
+      channel.port1.onmessage = (event) => resolve(event.data);
+      registration.active.postMessage(message, [channel.port2]);
+    }));
+  }
+
+  // A page's offline panel: its buttons, the connection banner, the service worker, and the
+  // queue sent now when online, or when the network is back. The page gives its user, its
+  // script element (data-sw, data-scope, data-queue), render() (draw the queue), sync(refresh)
+  // and autoSync() (keep its pages on the device), exportPending() and ready() (its own start,
+  // before the first send). Returns send(force) and queued(), to call once an item is queued.
+  function panel(page) {
+    const $ = (id) => document.getElementById(id);
+    const banner = () => { $("offline-banner").hidden = navigator.onLine; };
+    const send = async (force) => {
+      if (navigator.onLine || force) await flush(page.user, csrf(), page.render, force);
+    };
+
+    async function queued() {
+      if (!navigator.onLine) {
+        // Online, the page sends it now; offline, the browser may send it once the network is
+        // back even if the page is closed (one sender at a time: the page's own send is not
+        // raced by the worker's).
+        try {
+          const registration = await navigator.serviceWorker.ready;
+          if (registration.sync) await registration.sync.register("ocop-queue");
+        } catch (error) { /* no background sync: the page sends on load and on "online" */ }
+      }
+      await send(false);
+    }
+
+    $("offline-retry").addEventListener("click", () => send(true));
+    $("offline-save").addEventListener("click", () => page.sync(true));
+    $("offline-export").addEventListener("click", page.exportPending);
+    window.addEventListener("online", () => { banner(); send(true).then(() => page.sync(false)); });
+    window.addEventListener("offline", banner);
+    if ("serviceWorker" in navigator) {
+      navigator.serviceWorker.addEventListener("message", (event) => {
+        if (event.data && event.data.type === "queue") page.render();
+      });
+    }
+
+    (async () => {
+      banner();
+      await put("meta", { key: "session", user: page.user });
+      if (navigator.storage && navigator.storage.persist) navigator.storage.persist().catch(() => undefined);
+      if ("serviceWorker" in navigator) {
+        const url = page.script.dataset.sw + "?q=" + encodeURIComponent(page.script.dataset.queue);
+        navigator.serviceWorker.register(url, { scope: page.script.dataset.scope }).catch(() => undefined);
+      }
+      await page.ready();
+      document.documentElement.dataset.offlineReady = "1";
+      await send(false);
+      if (navigator.onLine && "serviceWorker" in navigator) await page.autoSync();
+    })();
+    return { send, queued };
+  }
+
+  root.OcopQueue = { get, put, remove, all, hash, hashValue, sheetHash, canonical, canonicalComments, flush,
+                     csrf, ask, panel };
 })(self);

@@ -19,13 +19,6 @@
   $("offline-panel").hidden = false;
   $("offline-photos-field").hidden = false;
 
-  function csrf() {
-    const match = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
-    if (match) return decodeURIComponent(match[1]);
-    const input = form.querySelector("input[name=csrfmiddlewaretoken]");
-    return input ? input.value : "";
-  }
-
   function value(name) {
     const field = form.elements[name];
     return field ? field.value.trim() : "";
@@ -80,8 +73,6 @@
     notice.hidden = false;
     form.scrollIntoView({ behavior: "smooth", block: "start" });
   }
-
-  function banner() { $("offline-banner").hidden = navigator.onLine; }
 
   async function showSync() {
     const meta = await Q.get("meta", "sync-visits:" + user);
@@ -140,11 +131,6 @@
     }
   }
 
-  async function flush(force) {
-    if (!navigator.onLine && !force) return;
-    await Q.flush(user, csrf(), render, force);
-  }
-
   // Opened online, the forms of the inspector's running plans are kept without asking (at
   // most every few minutes, or when this plan is not kept yet); "Làm mới bản lưu" at once.
   async function autoSync() {
@@ -162,12 +148,7 @@
   }
 
   async function keepPages() {
-    const registration = await navigator.serviceWorker.ready;
-    const result = await new Promise((resolve) => {
-      const channel = new MessageChannel();
-      channel.port1.onmessage = (event) => resolve(event.data);
-      registration.active.postMessage({ type: "sync", manifest: script.dataset.manifest }, [channel.port2]);
-    });
+    const result = await Q.ask({ type: "sync", manifest: script.dataset.manifest });
     if (result && result.ok && result.user === user) {
       await Q.put("meta", { key: "sync-visits:" + user, at: result.at, dossiers: result.dossiers,
                             plans: result.plans });
@@ -185,7 +166,7 @@
       kind: "visit", client_id: crypto.randomUUID(), user, plan: config.plan, title: config.title,
       place: data.place, send: config.send, photo: config.photo, data,
       content_hash: await Q.hashValue(data), captured_at: new Date().toISOString(),
-      state: "pending", attempts: 0, csrf: csrf(),
+      state: "pending", attempts: 0, csrf: Q.csrf(),
       photos: files.map((file) => ({ client_id: crypto.randomUUID(), blob: file, name: file.name,
                                      captured_at: new Date(file.lastModified).toISOString(),
                                      caption: "", state: "pending" })).concat(kept),
@@ -200,16 +181,7 @@
     }
     form.reset();
     await render();
-    if (!navigator.onLine) {
-      // Online, the page sends it now; offline, the browser may send it once the network is
-      // back even if the page is closed (one sender at a time: the page's own send is not
-      // raced by the worker's).
-      try {
-        const registration = await navigator.serviceWorker.ready;
-        if (registration.sync) await registration.sync.register("ocop-queue");
-      } catch (error) { /* no background sync: the page sends on load and on "online" */ }
-    }
-    await flush();
+    await offline.queued();
   }
 
   function base64(blob) {
@@ -263,29 +235,11 @@
     event.preventDefault();
     queueVisit();
   });
-  $("offline-retry").addEventListener("click", () => flush(true));
-  $("offline-save").addEventListener("click", syncCache);
-  $("offline-export").addEventListener("click", exportPending);
-  window.addEventListener("online", () => { banner(); flush(true).then(syncCache); });
-  window.addEventListener("offline", banner);
-  if ("serviceWorker" in navigator) {
-    navigator.serviceWorker.addEventListener("message", (event) => {
-      if (event.data && event.data.type === "queue") render();
-    });
-  }
-
-  (async () => {
-    banner();
-    await Q.put("meta", { key: "session", user });
-    if (navigator.storage && navigator.storage.persist) navigator.storage.persist().catch(() => undefined);
-    if ("serviceWorker" in navigator) {
-      const url = script.dataset.sw + "?q=" + encodeURIComponent(script.dataset.queue);
-      navigator.serviceWorker.register(url, { scope: script.dataset.scope }).catch(() => undefined);
-    }
-    await showSync();
-    await render();
-    document.documentElement.dataset.offlineReady = "1";
-    await flush();
-    if (navigator.onLine && "serviceWorker" in navigator) await autoSync();
-  })();
+  const offline = Q.panel({
+    user, script, render, sync: syncCache, autoSync, exportPending,
+    async ready() {
+      await showSync();
+      await render();
+    },
+  });
 })();
