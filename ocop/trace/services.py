@@ -409,7 +409,7 @@ def issue_stamps(*, actor: User, lot: Lot, count: int) -> StampBatch:
         record(actor=actor, action="trace.stamps_issue", obj=batch,
                changes={"lot": lot.code, "first": first, "count": count})
         ref = stamps.product_ref(lot.product.gtin, lot.product_id)
-        transaction.on_commit(lambda: cache.delete(stamps.directory_cache_key(ref)))
+        transaction.on_commit(lambda: cache.delete(stamps.directory_cache_key(ref, lot.code)))
     return batch
 
 

@@ -118,9 +118,9 @@ def check(ref: str, lot: str, serial: int, signature: str, kid: str = "",
     return Check.OK
 
 
-def directory_cache_key(ref: str) -> str:
-    """Cache key of a product's stamp directory (see scan._directory)."""
-    return f"trace:stampdir:{ref}"
+def directory_cache_key(ref: str, lot: str) -> str:
+    """Cache key of one lot's stamp directory of a product (see scan._directory)."""
+    return f"trace:stampdir:{ref}:{hashlib.blake2b(lot.encode(), digest_size=8).hexdigest()}"
 
 
 def resolver_base() -> str:

@@ -98,6 +98,25 @@ def test_the_cached_journey_changes_after_a_new_event(chain) -> None:
     assert 'data-result="ok"' in page(chain, 55, ip="198.51.100.24")  # activated at once
 
 
+def test_a_new_batch_of_the_lot_is_found_at_once(chain, django_capture_on_commit_callbacks) -> None:
+    assert 'data-result="ok"' in page(chain, 7)  # the lot's batches are now cached
+    with django_capture_on_commit_callbacks(execute=True):
+        batch = services.issue_stamps(actor=chain.people["producer"], lot=chain.packed, count=10)
+    assert batch.first_serial == 101
+    html = page(chain, 105, ip="198.51.100.25")
+    assert 'data-result="not_active"' in html  # genuine, not yet packed: not "unknown"
+
+
+def test_a_process_whose_cached_lot_predates_a_batch_still_finds_it(chain) -> None:
+    """Another worker's own memory cache is not cleared by this one's issue: an unknown serial
+    is read past the cache once before the page calls the stamp unknown."""
+    assert 'data-result="ok"' in page(chain, 7)
+    services.issue_stamps(actor=chain.people["producer"], lot=chain.packed, count=10)
+    # No on-commit callback ran: the cached copy still predates the batch, as in another worker.
+    assert 'data-result="not_active"' in page(chain, 105, ip="198.51.100.26")
+    assert 'data-result="unknown"' in page(chain, 111, ip="198.51.100.27")  # never issued
+
+
 def test_buffered_scans_count_as_evidence_before_they_are_written(chain, settings) -> None:
     settings.STAMP_SUSPICIOUS_SOURCES = 3
     parsed = stamps.parse_gs1(stamp_path(chain, 30).split("?")[0])
