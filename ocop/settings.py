@@ -425,6 +425,8 @@ if not DEBUG:
 # `manage.py createcachetable`. `check --deploy` warns otherwise (ocop.accounts.W010).
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
 if CACHES["default"]["BACKEND"] == "django.core.cache.backends.locmem.LocMemCache":
+    # Django's, without its per-character memcached key check (ocop/core/memcache.py).
+    CACHES["default"]["BACKEND"] = "ocop.core.memcache.ProcessMemoryCache"
     # Django's default of 300 entries is less than one per stamp batch plus one rate-limit counter
     # per client: past it, entries are culled at random and the scan caches miss.
     CACHES["default"].setdefault("OPTIONS", {}).setdefault("MAX_ENTRIES", 20_000)
@@ -447,7 +449,7 @@ FASTPATH_WARM_TEMPLATES = ["trace/scan.html", "trace/_scan_lot.html", "accounts/
 CACHES["fastpath"] = (
     {**CACHES["default"], "KEY_PREFIX": "fastpath"}
     if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
-    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "fastpath",
+    else {"BACKEND": "ocop.core.memcache.ProcessMemoryCache", "LOCATION": "fastpath",
           "OPTIONS": {"MAX_ENTRIES": 2000}})
 # gunicorn processes per machine (scripts/serve.sh exports it); read by the check above.
 WEB_WORKERS = env.int("WEB_WORKERS", default=1)

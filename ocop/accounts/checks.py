@@ -44,6 +44,7 @@ def check_account_security(app_configs=None, **kwargs) -> list[CheckMessage]:
 # and keep scan caches of its own.
 PROCESS_LOCAL_CACHES = frozenset({
     "django.core.cache.backends.locmem.LocMemCache",
+    "ocop.core.memcache.ProcessMemoryCache",
     "django.core.cache.backends.dummy.DummyCache",
 })
 

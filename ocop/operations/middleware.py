@@ -47,7 +47,8 @@ class RequestContextMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        request_id = request_id_for(request.headers.get("X-Request-ID", ""))
+        # From META, not request.headers: that copies every header, on every request.
+        request_id = request_id_for(request.META.get("HTTP_X_REQUEST_ID", ""))
         request.request_id = request_id
         token = REQUEST_ID.set(request_id)
         counter = _QueryCounter()
