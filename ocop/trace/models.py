@@ -337,7 +337,8 @@ class StampRange(models.Model):
 
 
 class Scan(models.Model):
-    """One opening of a scan URI. Append-only; written with one INSERT per request.
+    """One opening of a scan URI. Append-only; written in batches from each process's buffer
+    (``ocop/trace/scanlog.py``).
 
     On PostgreSQL the table is partitioned by month on ``scanned_at``; its database primary key
     is ``(id, scanned_at)`` (docs/partitions.md).

@@ -44,7 +44,6 @@ from ocop.trace.models import Scan
 logger = logging.getLogger(__name__)
 
 
-
 class Row(NamedTuple):
     """One scan to write: the columns of ``trace.Scan`` but its id."""
 
