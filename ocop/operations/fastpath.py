@@ -161,8 +161,10 @@ def sessionless_prefixes(resolver: URLResolver | None = None, start: str = "/") 
             complete = literal == route
         if isinstance(entry, URLResolver):
             below = sessionless_prefixes(entry, start + literal)
-            # After a route parameter the literal start ends: one prefix for the whole include.
-            prefixes.extend(below if complete else [start + literal][:len(below)])
+            if below and not complete:
+                # After a route parameter the literal start ends: one prefix for the include.
+                below = (start + literal,)
+            prefixes.extend(below)
         elif getattr(entry.callback, "sessionless", False):
             prefixes.append(start + literal)
     return tuple(dict.fromkeys(prefixes))
