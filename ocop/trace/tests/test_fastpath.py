@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import psycopg
 import pytest
 from django.core import signals
 from django.core.cache import caches
@@ -287,3 +288,49 @@ def test_literal_starts_stop_at_a_route_parameter_or_a_regular_expression() -> N
         path("f/<str:code>", _scan),
     ])
     assert sessionless_prefixes(urls) == ("/a/tem/", "/b/", "/", "/f/")
+
+
+def _terminate_backend(of) -> None:
+    """Cut ``of``'s server process from another connection, as a server restart or a proxy
+    closing an idle connection would."""
+    with psycopg.connect(**of.get_connection_params(), autocommit=True) as other:
+        other.execute("SELECT pg_terminate_backend(%s)", [of.connection.info.backend_pid])
+
+
+@pytest.mark.postgresql
+@pytest.mark.django_db(transaction=True)
+def test_a_scan_skips_the_health_check_and_is_answered_again_on_a_lost_connection(
+        app, chain, monkeypatch) -> None:
+    """The light stack does not open each request with Django's ``SELECT 1``; a connection that
+    died since the last request is found by the scan's first query and the scan is answered
+    again on a new connection: the visitor sees the page, not an error."""
+    path = stamp_path(chain, 9)
+    assert call(app, path, ip="203.0.21.10").status == 200
+    checks: list[bool] = []
+    is_usable = connection.is_usable
+    monkeypatch.setattr(connection, "is_usable", lambda: checks.append(True) or is_usable())
+    close_old_connections()  # request_started: Django would check the connection before use
+    assert connection.settings_dict["CONN_HEALTH_CHECKS"] and not connection.health_check_done
+    answer = call(app, path, ip="203.0.22.10")
+    assert answer.status == 200 and checks == []
+
+    _terminate_backend(connection)
+    close_old_connections()
+    answer = call(app, path, ip="203.0.23.10")
+    assert answer.status == 200 and 'data-result="ok"' in answer.body
+    assert "lượt quét thứ 3 trong" in answer.body
+    assert checks == [True]  # asked once, after the first query failed
+    assert scanlog.flush() == 3
+
+
+@pytest.mark.postgresql
+@pytest.mark.django_db(transaction=True)
+def test_a_staff_page_still_checks_its_connection(app, chain, monkeypatch) -> None:
+    """The full stack keeps Django's health check (its views write)."""
+    checks: list[bool] = []
+    is_usable = connection.is_usable
+    monkeypatch.setattr(connection, "is_usable", lambda: checks.append(True) or is_usable())
+    _terminate_backend(connection)
+    close_old_connections()
+    assert call(app, "/san-pham-ocop/", cookies={"sessionid": "x"}).status == 200
+    assert checks == [True]
