@@ -28,6 +28,11 @@ def test_partitions_bench_seeds_and_reads_plans_at_tiny_sizes():
     # (the item is not among 2,000 events, so the events side may never run).
     assert 1 <= window["partitions"] <= 2 and "Execution Time" in window["plan"]
     assert found["Lot page: the lot's journey (LotEvent → event)"]["partitions"] == 1
+    # The scan page's query names its window's both ends: the months ahead are left out of the
+    # plan (this month and DEFAULT at most), and its planning time is read.
+    evidence = found["Scan: a stamp's scans in the 30-day evidence window (as scan._evidence)"]
+    assert evidence["partitions"] <= 2 and "trace_scan_p" in evidence["plan"]
+    assert evidence["plan_ms"] >= 0
 
 
 @pytest.mark.sqlite  # the SQLite answer of the bench

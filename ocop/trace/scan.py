@@ -384,7 +384,7 @@ def _evidence(batch: BatchInfo, serial: int, now: datetime,
     The office's clearances are read only when the evidence would flag the stamp.
     """
     since = now - suspicious_window()
-    rows = _earlier_scans(batch.id, serial, since)
+    rows = _earlier_scans(batch.id, serial, since, now)
     # This process's scans not yet written count too (scanlog: other processes' within seconds).
     rows = sorted(rows + scanlog.pending(batch.id, serial, since), reverse=True)[:SEEN_LIMIT]
     repeat_since = now - dedup_window()
@@ -398,21 +398,25 @@ def _evidence(batch: BatchInfo, serial: int, now: datetime,
     return len(rows), duplicate, suspicious
 
 
-def _earlier_scans(batch_id: int, serial: int, since: datetime) -> list[tuple[datetime, str]]:
-    """The stamp's logged scans since ``since``, newest first (at most SEEN_LIMIT).
+def _earlier_scans(batch_id: int, serial: int, since: datetime,
+                   now: datetime) -> list[tuple[datetime, str]]:
+    """The stamp's logged scans from ``since`` to ``now``, newest first (at most SEEN_LIMIT).
 
     Plain SQL: this is the one query every scan runs, and building and compiling the same
     ORM query cost more than running it (~0.7 ms of a ~1 ms read, profiled in
     docs/traceability.md). It is the ORM query
-    ``Scan.objects.filter(batch_id=…, serial=…, scanned_at__gte=…).order_by("-scanned_at")``
-    and reads the (batch, serial, scanned_at) index.
+    ``Scan.objects.filter(batch_id=…, serial=…, scanned_at__range=(…, …)).order_by("-scanned_at")``
+    and reads the (batch, serial, scanned_at) index. The upper bound changes no answer (a scan
+    is logged with the time it was made) but lets PostgreSQL leave the months ahead out of the
+    plan: planning, not running, is most of this query's time on the partitioned table
+    (docs/traceability.md, "Fifth pass").
     """
     sql = (f"SELECT scanned_at, source FROM {Scan._meta.db_table} "  # noqa: S608 — our table name
-           "WHERE batch_id = %s AND serial = %s AND scanned_at >= %s "
+           "WHERE batch_id = %s AND serial = %s AND scanned_at >= %s AND scanned_at <= %s "
            "ORDER BY scanned_at DESC LIMIT %s")
+    adapt = connection.ops.adapt_datetimefield_value
     with connection.cursor() as cursor:
-        cursor.execute(sql, [batch_id, serial, connection.ops.adapt_datetimefield_value(since),
-                             SEEN_LIMIT])
+        cursor.execute(sql, [batch_id, serial, adapt(since), adapt(now), SEEN_LIMIT])
         rows = cursor.fetchall()
     if connection.vendor == "sqlite":  # SQLite hands back naive UTC datetimes
         return [(at.replace(tzinfo=UTC), source) for at, source in rows]
