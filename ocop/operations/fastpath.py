@@ -39,6 +39,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
+from django.core.cache.backends.db import BaseDatabaseCache
 from django.core.exceptions import MiddlewareNotUsed
 from django.core.handlers.exception import convert_exception_to_response
 from django.core.handlers.wsgi import WSGIHandler, WSGIRequest, get_path_info
@@ -102,6 +103,9 @@ class LightHandler(WSGIHandler):
     """Django's handler with the configured middleware minus ``SESSION_MIDDLEWARE``."""
 
     def load_middleware(self, is_async: bool = False) -> None:
+        self.cache_in_database = any(
+            issubclass(import_string(cache["BACKEND"]), BaseDatabaseCache)
+            for cache in settings.CACHES.values())
         # BaseHandler.load_middleware for a sync stack, over the filtered list.
         self._view_middleware: list = []
         self._template_response_middleware: list = []
@@ -128,8 +132,10 @@ class LightHandler(WSGIHandler):
         # first query of every request, 18 % of a scan's time on PostgreSQL). A connection lost
         # since the last request fails the view's first query instead, and the view is answered
         # again on a new connection (``answer_again_on_a_new_connection``): no visitor sees it.
-        for connection in connections.all(initialized_only=True):
-            connection.health_check_done = True
+        # Not with a cache in the database: the rate limit's cache query runs before the view.
+        if not self.cache_in_database:
+            for connection in connections.all(initialized_only=True):
+                connection.health_check_done = True
         return super().get_response(request)
 
     def make_view_atomic(self, view: View) -> View:

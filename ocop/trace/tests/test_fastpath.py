@@ -13,6 +13,8 @@ import psycopg
 import pytest
 from django.core import signals
 from django.core.cache import caches
+from django.core.handlers.wsgi import WSGIHandler
+from django.core.management import call_command
 from django.db import close_old_connections, connection
 from django.http import HttpResponse
 from django.test import Client
@@ -334,3 +336,28 @@ def test_a_staff_page_still_checks_its_connection(app, chain, monkeypatch) -> No
     close_old_connections()
     assert call(app, "/san-pham-ocop/", cookies={"sessionid": "x"}).status == 200
     assert checks == [True]
+
+
+@pytest.mark.postgresql
+@pytest.mark.django_db(transaction=True)
+def test_with_a_cache_in_the_database_a_scan_still_checks_its_connection(
+        chain, monkeypatch, settings) -> None:
+    """The public rate limit reads its cache before the view (and the second run) is reached: with
+    the cache in the database the light stack keeps Django's check, and a lost connection is
+    still no error."""
+    settings.CACHES = {**settings.CACHES, "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "ocop_cache"}}
+    call_command("createcachetable", verbosity=0)
+    database_cached = FastPath(WSGIHandler())
+    path = stamp_path(chain, 9)
+    assert call(database_cached, path, ip="203.0.24.10").status == 200
+    checks: list[bool] = []
+    is_usable = connection.is_usable
+    monkeypatch.setattr(connection, "is_usable", lambda: checks.append(True) or is_usable())
+    _terminate_backend(connection)
+    close_old_connections()
+    answer = call(database_cached, path, ip="203.0.25.10")
+    assert answer.status == 200 and 'data-result="ok"' in answer.body
+    assert checks == [True]  # the health check, before the rate limit's first query
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
