@@ -359,5 +359,3 @@ def test_with_a_cache_in_the_database_a_scan_still_checks_its_connection(
     answer = call(database_cached, path, ip="203.0.25.10")
     assert answer.status == 200 and 'data-result="ok"' in answer.body
     assert checks == [True]  # the health check, before the rate limit's first query
-    signals.request_started.connect(close_old_connections)
-    signals.request_finished.connect(close_old_connections)
