@@ -299,18 +299,24 @@ def _terminate_backend(of) -> None:
         other.execute("SELECT pg_terminate_backend(%s)", [of.connection.info.backend_pid])
 
 
+@pytest.fixture
+def checks(monkeypatch) -> list[bool]:
+    """One entry per time Django asks the server whether the connection works (``SELECT 1``)."""
+    asked: list[bool] = []
+    is_usable = connection.is_usable
+    monkeypatch.setattr(connection, "is_usable", lambda: asked.append(True) or is_usable())
+    return asked
+
+
 @pytest.mark.postgresql
 @pytest.mark.django_db(transaction=True)
 def test_a_scan_skips_the_health_check_and_is_answered_again_on_a_lost_connection(
-        app, chain, monkeypatch) -> None:
+        app, chain, checks) -> None:
     """The light stack does not open each request with Django's ``SELECT 1``; a connection that
     died since the last request is found by the scan's first query and the scan is answered
     again on a new connection: the visitor sees the page, not an error."""
     path = stamp_path(chain, 9)
     assert call(app, path, ip="203.0.21.10").status == 200
-    checks: list[bool] = []
-    is_usable = connection.is_usable
-    monkeypatch.setattr(connection, "is_usable", lambda: checks.append(True) or is_usable())
     close_old_connections()  # request_started: Django would check the connection before use
     assert connection.settings_dict["CONN_HEALTH_CHECKS"] and not connection.health_check_done
     answer = call(app, path, ip="203.0.22.10")
@@ -327,11 +333,8 @@ def test_a_scan_skips_the_health_check_and_is_answered_again_on_a_lost_connectio
 
 @pytest.mark.postgresql
 @pytest.mark.django_db(transaction=True)
-def test_a_staff_page_still_checks_its_connection(app, chain, monkeypatch) -> None:
+def test_a_staff_page_still_checks_its_connection(app, chain, checks) -> None:
     """The full stack keeps Django's health check (its views write)."""
-    checks: list[bool] = []
-    is_usable = connection.is_usable
-    monkeypatch.setattr(connection, "is_usable", lambda: checks.append(True) or is_usable())
     _terminate_backend(connection)
     close_old_connections()
     assert call(app, "/san-pham-ocop/", cookies={"sessionid": "x"}).status == 200
@@ -341,7 +344,7 @@ def test_a_staff_page_still_checks_its_connection(app, chain, monkeypatch) -> No
 @pytest.mark.postgresql
 @pytest.mark.django_db(transaction=True)
 def test_with_a_cache_in_the_database_a_scan_still_checks_its_connection(
-        chain, monkeypatch, settings) -> None:
+        chain, checks, settings) -> None:
     """The public rate limit reads its cache before the view (and the second run) is reached: with
     the cache in the database the light stack keeps Django's check, and a lost connection is
     still no error."""
@@ -351,9 +354,7 @@ def test_with_a_cache_in_the_database_a_scan_still_checks_its_connection(
     database_cached = FastPath(WSGIHandler())
     path = stamp_path(chain, 9)
     assert call(database_cached, path, ip="203.0.24.10").status == 200
-    checks: list[bool] = []
-    is_usable = connection.is_usable
-    monkeypatch.setattr(connection, "is_usable", lambda: checks.append(True) or is_usable())
+    checks.clear()  # from here on: after the connection is cut
     _terminate_backend(connection)
     close_old_connections()
     answer = call(database_cached, path, ip="203.0.25.10")
