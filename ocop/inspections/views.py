@@ -150,6 +150,9 @@ def visit_create(request: HttpRequest, pk: int) -> HttpResponse:
         "form": form, "plan": plan,
         "offline": {"user": user.pk, "plan": plan.pk, "reference": plan.reference,
                     "title": plan.title,
+                    # An ended plan's form is not kept on the device (offline_manifest): the
+                    # panel says so instead of counting the plans that are.
+                    "kept": plan.ends_on >= today,
                     "send": reverse("inspections:visit_offline", args=[plan.pk]),
                     "photo": reverse("inspections:photo_offline"),
                     "export_max": services.EXPORT_PHOTOS_MAX},
@@ -164,6 +167,8 @@ def _offline_context(request: HttpRequest) -> dict[str, Any]:
         "offline_text": {
             "user": request.user.pk, "username": request.user.username,
             "never": _("chưa đồng bộ"), "cached": _("%(n)s kế hoạch"),
+            "not_kept": _("%(n)s kế hoạch đang chạy; kế hoạch này đã kết thúc nên mẫu biên bản "
+                          "không được lưu để dùng khi mất mạng (vẫn ghi được khi có mạng)"),
             "pending": _("Chờ có mạng để gửi"), "sending": _("Đang gửi…"),
             "retry": _("Gửi chưa được, sẽ thử lại lúc %(time)s"),
             "sent": _("Đã gửi, máy chủ đã nhận"), "conflict": _("Máy chủ không nhận"),

@@ -154,3 +154,23 @@ def test_held_visits_are_shown_to_the_office_only(iw):
     assert "Xưởng chế biến thôn Đồng" in office and "giữ lại" in office
     other = login_client(iw.users["commune_inspector"]).get(url)
     assert "Xưởng chế biến thôn Đồng" not in other.content.decode()
+
+
+def test_the_form_of_an_ended_plan_says_it_is_not_kept_offline(iw, monkeypatch):
+    """The manifest keeps the forms of running plans only: an ended plan's form, where visits in
+    its window may still be entered online, must not count the plans kept as if it were one."""
+    def offline_config(day):
+        monkeypatch.setattr(timezone, "localdate", lambda *a, **k: day)
+        response = login_client(iw.users["inspector"]).get(
+            reverse("inspections:visit_create", args=[iw.plan.pk]))
+        assert response.status_code == 200
+        kept = [d["url"] for d in login_client(iw.users["inspector"]).get(
+            reverse("inspections:offline_manifest")).json()["dossiers"]]
+        return response.context["offline"], response.context["offline_text"], kept
+
+    form_url = reverse("inspections:visit_create", args=[iw.plan.pk])
+    config, _text, kept = offline_config(iw.plan.ends_on)
+    assert config["kept"] is True and kept == [form_url]
+    config, text, kept = offline_config(iw.plan.ends_on + timedelta(days=1))
+    assert config["kept"] is False and kept == []
+    assert "đã kết thúc" in text["not_kept"]

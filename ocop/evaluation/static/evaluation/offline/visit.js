@@ -78,7 +78,7 @@
     const meta = await Q.get("meta", "sync-visits:" + user);
     if (meta) {
       $("offline-last-sync").textContent = clock(meta.at);
-      $("offline-cached").textContent = fill(text.cached, { n: meta.dossiers });
+      $("offline-cached").textContent = fill(config.kept ? text.cached : text.not_kept, { n: meta.dossiers });
     }
   }
 
@@ -132,11 +132,13 @@
   }
 
   // Opened online, the forms of the inspector's running plans are kept without asking (at
-  // most every few minutes, or when this plan is not kept yet); "Làm mới bản lưu" at once.
+  // most every few minutes, or when this running plan is not kept yet: an ended plan never
+  // is); "Làm mới bản lưu" at once.
   async function autoSync() {
     const meta = await Q.get("meta", "sync-visits:" + user);
     const fresh = meta && Date.now() - Date.parse(meta.at) < 5 * 60 * 1000;
-    if (!fresh || !(meta.plans || []).includes(config.plan)) await syncCache();
+    const missing = config.kept && !(meta && (meta.plans || []).includes(config.plan));
+    if (!fresh || missing) await syncCache();
   }
 
   let syncing = false;
