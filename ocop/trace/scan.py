@@ -170,26 +170,28 @@ class ScanOutcome:
         return self.batch is not None and self.stamp_state in ("ok", "not_active")
 
 
-def _directory(parsed: stamps.ParsedStamp, *, fresh: bool = False) -> dict[str, Any] | None:
+def _directory(parsed: stamps.ParsedStamp, *,
+               fresh: bool = False) -> tuple[dict[str, Any] | None, bool]:
     """The product (public data) and the batches of the stamp's lot sorted by first serial,
     cached per product and lot: a scan unpickles the few batches of one lot, not all of the
     product's (100 batches cost 22 µs a scan, and a product gains a batch a lot for years).
 
     Batches never change once issued; a new batch clears the entry (services.issue_stamps) in
     this process and in a shared cache; ``fresh`` reads past the cache (a per-process cache of
-    another worker that has not seen the batch yet: see _resolve).
+    another worker that has not seen the batch yet: see _resolve). The second value says whether
+    the directory came from the cache.
     """
     key = stamps.directory_cache_key(parsed.ref, parsed.lot)
     found = None if fresh else cache.get(key)
     if found is not None:
-        return found or None
+        return found or None, True
     products = Product.objects.select_related(
         "producer", "producer__commune", "producer__commune__current_province")
     product = (products.filter(gtin__in=stamps.gtin_forms(parsed.gtin)) if parsed.gtin
                else products.filter(pk=parsed.product_id)).first()
     if product is None:
         cache.set(key, {}, DIRECTORY_CACHE_SECONDS)
-        return None
+        return None, False
     producer = product.producer
     province = producer.commune.current_province
     # Plain tuples: the cache unpickles the whole directory on every scan, and a list of
@@ -210,7 +212,7 @@ def _directory(parsed: stamps.ParsedStamp, *, fresh: bool = False) -> dict[str, 
         "batches": batches,
     }
     cache.set(key, directory, DIRECTORY_CACHE_SECONDS)
-    return directory
+    return directory, False
 
 
 def _batch(directory: dict[str, Any], parsed: stamps.ParsedStamp) -> BatchInfo | None:
@@ -448,12 +450,12 @@ def _resolve(parsed: stamps.ParsedStamp, signature: str, kid: str, source: str, 
         # signed anything its thief wanted).
         return ScanOutcome(checked.value, [str(WARNINGS[checked.value])],
                            stamp_state=checked.value, lot_code=parsed.lot)
-    directory = _directory(parsed)
+    directory, cached = _directory(parsed)
     batch = _batch(directory, parsed) if directory else None
-    if batch is None:
+    if batch is None and cached:
         # Rare (a correctly signed serial is normally issued): read past the cache once, in
         # case this process's copy predates the batch.
-        directory = _directory(parsed, fresh=True)
+        directory, _cached = _directory(parsed, fresh=True)
         batch = _batch(directory, parsed) if directory else None
     if batch is None:
         # A correct signature for a serial never issued: the key leaked or data was lost.

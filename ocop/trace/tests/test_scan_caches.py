@@ -15,7 +15,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.cache import caches
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from ocop.certificates import services as certificates
@@ -115,6 +117,15 @@ def test_a_process_whose_cached_lot_predates_a_batch_still_finds_it(chain) -> No
     # No on-commit callback ran: the cached copy still predates the batch, as in another worker.
     assert 'data-result="not_active"' in page(chain, 105, ip="198.51.100.26")
     assert 'data-result="unknown"' in page(chain, 111, ip="198.51.100.27")  # never issued
+
+
+def test_an_unknown_serial_on_a_cold_cache_reads_the_lot_once(chain) -> None:
+    """The second read past the cache is for a cached copy only: a directory just read from the
+    database is already fresh."""
+    with CaptureQueriesContext(connection) as queries:
+        assert 'data-result="unknown"' in page(chain, 111, ip="198.51.100.28")
+    reads = [q["sql"] for q in queries.captured_queries if "trace_stampbatch" in q["sql"]]
+    assert len(reads) == 1, reads
 
 
 def test_buffered_scans_count_as_evidence_before_they_are_written(chain, settings) -> None:
