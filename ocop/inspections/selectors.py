@@ -188,10 +188,15 @@ def revocation_evidence(certificate: Certificate) -> dict[str, str] | None:
             "url": reverse("inspections:visit_detail", args=[visit.pk])}
 
 
+def kept_offline(plan: InspectionPlan, today: date) -> bool:
+    """Whether ``offline_manifest`` keeps the plan's visit form: while the plan runs."""
+    return plan.ends_on >= today
+
+
 def offline_manifest(user: User, today: date) -> dict[str, Any]:
     """What the inspector's device may keep for offline use (docs/offline.md): the inspections
-    home and the visit form of each plan still running that the user may record visits under.
-    Visits of others, complaints and proposals are not kept."""
+    home and the visit form of each plan still running (``kept_offline``) that the user may
+    record visits under. Visits of others, complaints and proposals are not kept."""
     plans = [plan for plan in plans_for(user).filter(ends_on__gte=today).prefetch_related(
         "inspectors")[:50] if permissions.can_record_visit(user, plan)]
     return {

@@ -150,9 +150,9 @@ def visit_create(request: HttpRequest, pk: int) -> HttpResponse:
         "form": form, "plan": plan,
         "offline": {"user": user.pk, "plan": plan.pk, "reference": plan.reference,
                     "title": plan.title,
-                    # An ended plan's form is not kept on the device (offline_manifest): the
-                    # panel says so instead of counting the plans that are.
-                    "kept": plan.ends_on >= today,
+                    # An ended plan's form is not kept on the device: the panel says so
+                    # instead of counting the plans that are.
+                    "kept": selectors.kept_offline(plan, today),
                     "send": reverse("inspections:visit_offline", args=[plan.pk]),
                     "photo": reverse("inspections:photo_offline"),
                     "export_max": services.EXPORT_PHOTOS_MAX},
