@@ -29,13 +29,16 @@ class Op(models.TextChoices):
 class FeedHead(models.Model):
     """The one row whose lock orders the change log: every writer takes it (SELECT … FOR
     UPDATE) before numbering its entry and keeps it until its transaction ends, so sequence
-    numbers are handed out in commit order and without gaps (no autoincrement visibility gap)."""
+    numbers are handed out in commit order and without gaps (no autoincrement visibility gap).
+
+    The row is only locked, never updated: the last number is read from the log itself. An
+    update per entry inside savepoints grows in cost with each entry on PostgreSQL (see the
+    audit chain's head, ocop/audit/migrations/0004)."""
 
     id = models.PositiveSmallIntegerField(primary_key=True, default=1)
-    last_seq = models.PositiveBigIntegerField(default=0)
 
     def __str__(self) -> str:
-        return str(self.last_seq)
+        return f"feed head #{self.pk}"
 
 
 class Change(models.Model):

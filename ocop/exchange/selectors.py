@@ -15,15 +15,16 @@ from django.utils.translation import gettext as _
 
 from ocop.core.refusals import Invalid
 from ocop.exchange import records
-from ocop.exchange.models import Change, Entity, FeedHead, ImportBatch, Partner, SigningKey
+from ocop.exchange.models import Change, Entity, ImportBatch, Partner, SigningKey
 
 MAX_PAGE = 1000
 DEFAULT_PAGE = 200
 
 
 def head() -> int:
-    """The last committed sequence number (0 before the first change)."""
-    return FeedHead.objects.filter(id=1).values_list("last_seq", flat=True).first() or 0
+    """The last committed sequence number (0 before the first change); inside a transaction
+    holding the feed's lock, the last one numbered."""
+    return Change.objects.order_by("-seq").values_list("seq", flat=True).first() or 0
 
 
 def parse_cursor(value: str | None) -> int:

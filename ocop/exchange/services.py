@@ -34,7 +34,7 @@ from ocop.certificates import services as certificates
 from ocop.certificates.models import Certificate, RecognitionDecision
 from ocop.core.refusals import Refusal
 from ocop.core.text import fold
-from ocop.exchange import records, signing
+from ocop.exchange import records, selectors, signing
 from ocop.exchange.models import (
     Change,
     Entity,
@@ -69,13 +69,12 @@ _ACTIONS: dict[str, tuple[str, str, type]] = {
 def record_change(entity: str, op: str, obj: Any) -> Change:
     """Append one feed entry inside the caller's transaction. The lock on the head row is held
     until that transaction ends, so entries are numbered in commit order, without gaps."""
-    head, _created = FeedHead.objects.select_for_update().get_or_create(id=1)
+    FeedHead.objects.select_for_update().get_or_create(id=1)
     if entity == Entity.PRODUCT:
         records.ensure_code(obj)
-    head.last_seq += 1
-    head.save(update_fields=["last_seq"])
+    seq = selectors.head() + 1
     key, province, data = records.describe(entity, obj)
-    return Change.objects.create(seq=head.last_seq, entity=entity, op=op, key=key,
+    return Change.objects.create(seq=seq, entity=entity, op=op, key=key,
                                  province=province or "", data=data, recorded_at=timezone.now())
 
 

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
 import itertools
 from decimal import Decimal
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db import connection
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 
 from ocop.accounts.models import Role
 from ocop.accounts.testing import make_user
@@ -58,12 +60,49 @@ def test_each_entry_links_to_the_previous(entries):
     assert entries[0].prev_hash == audit.GENESIS
     for before, after in itertools.pairwise(entries):
         assert after.prev_hash == before.hash
-    head = ChainHead.objects.get()
-    assert (head.last_hash, head.last_entry_id) == (entries[-1].hash, entries[-1].pk)
     assert entries[1].actor_label == "trung-uong" and entries[0].actor_label == "system"
     # Stored values are JSON-safe and read back exactly as hashed.
     stored = AuditEntry.objects.get(pk=entries[0].pk)
     assert stored.changes == {"name": ["Cũ 0", "Mới 0"], "score": ["66.36", 70]}
+
+
+def _write(n: int) -> AuditEntry:
+    return audit.record(actor=None, action="producer.update", object_type="registry.producer",
+                        object_id=str(n))
+
+
+def _head() -> tuple[str, int | None]:
+    head = ChainHead.objects.get()
+    return head.last_hash, head.last_entry_id
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_head_follows_the_last_committed_entry():
+    # Committed for real: on PostgreSQL the head moves at commit (migration 0004).
+    with transaction.atomic():
+        first = _write(1)
+        with transaction.atomic():
+            second = _write(2)
+        with contextlib.suppress(RuntimeError), transaction.atomic():
+            _write(3)
+            raise RuntimeError("this savepoint is rolled back")
+        third = _write(4)
+    assert (second.prev_hash, third.prev_hash) == (first.hash, second.hash)
+    assert _head() == (third.hash, third.pk)
+    with contextlib.suppress(RuntimeError), transaction.atomic():
+        _write(5)
+        raise RuntimeError("this transaction is rolled back")
+    assert _head() == (third.hash, third.pk)
+    assert _write(6).prev_hash == third.hash
+    assert audit.verify_chain().broken is None
+
+
+def test_recording_locks_the_head_row_and_never_updates_it(entries):
+    # An update per entry inside savepoints grew in cost with each entry on PostgreSQL.
+    with CaptureQueriesContext(connection) as queries:
+        _write(7)
+    sql = [q["sql"] for q in queries.captured_queries if "audit_chainhead" in q["sql"]]
+    assert len(sql) == 1 and "FOR UPDATE" in sql[0] and sql[0].startswith("SELECT")
 
 
 def test_verify_passes_on_an_intact_chain(entries):
@@ -132,6 +171,9 @@ def test_deleted_middle_entry_is_reported_at_the_one_after_it(entries):
     assert f"last intact entry #{entries[1].pk}" in message
 
 
+# Committed before the deletion, as in life: on PostgreSQL the head moves at commit, so
+# entries deleted in the transaction that wrote them never reached it.
+@pytest.mark.django_db(transaction=True)
 def test_deleted_last_entries_are_reported(entries):
     raw_sql("DELETE FROM {table} WHERE id >= %s", [entries[4].pk])
     message = broken_message()
@@ -162,6 +204,7 @@ def test_anchor_pins_history(entries):
         call_command("audit_verify", "--anchor=" + "f" * 64)
 
 
+@pytest.mark.django_db(transaction=True)
 def test_writes_after_a_gap_keep_failing(entries):
     # Deleting entries and then writing more does not heal the chain.
     raw_sql("DELETE FROM {table} WHERE id = %s", [entries[5].pk])
