@@ -382,7 +382,9 @@ def revoke_certificate(
     the product loses the stars in the same transaction."""
     today = _today(today)
     revoked_on = revoked_on or today
-    locked = Certificate.objects.select_for_update().select_related("product").get(
+    # The joined rows are locked too, as PostgreSQL's UPDATE locks (no_key): a foreign-key check
+    # of a row referring to them is not blocked (registry.services._locked says why).
+    locked = Certificate.objects.select_for_update(no_key=True).select_related("product").get(
         pk=certificate.pk
     )
     if actor is not None:

@@ -103,7 +103,9 @@ def report_compromised(*, kid: str, actor: User | None = None) -> CompromiseRepo
     the platform refuses what it signed, and the credentials it signed are signed again with the
     province's active key (rotated first if the compromised key was the active one), keeping
     their status bit. Holders fetch the new copy from the same URL (or a new PDF)."""
-    key = IssuerKey.objects.select_for_update().filter(kid=kid).select_related("province").first()
+    # The province is read beside the key, not locked (registry.services._locked says why).
+    key = (IssuerKey.objects.select_for_update(of=("self",), no_key=True).filter(kid=kid)
+           .select_related("province").first())
     if key is None:
         raise NotFound(_("Không có khóa nào mang mã “%(kid)s”.") % {"kid": kid},
                        code="credentials.key_unknown")

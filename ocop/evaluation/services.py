@@ -479,7 +479,9 @@ def receive_sheet(*, actor: User, dossier_id: int, client_id: Any, base: Mapping
             raise Invalid(_("Mã lần nộp này đã được dùng cho một phiếu khác: hãy tải lại trang "
                             "rồi nộp lại."), code="evaluation.client_id_reused") from None
         return Receipt(existing, replayed=True)
-    assignment = (Assignment.objects.select_for_update().select_related("council__round")
+    # The joined rows are locked too, as PostgreSQL's UPDATE locks (no_key): a foreign-key check
+    # of a row referring to them is not blocked (registry.services._locked says why).
+    assignment = (Assignment.objects.select_for_update(no_key=True).select_related("council__round")
                   .get(pk=assignment.pk))
     current = selectors.sheet_base(dossier, assignment)
     sheet = (ScoreSheet.objects.select_for_update()
@@ -575,7 +577,7 @@ def _all_submitted(assignment: Assignment) -> bool:
 
 
 def _assignment_for(council: Council, dossier: Dossier) -> Assignment:
-    assignment = (Assignment.objects.select_for_update().select_related("council__round")
+    assignment = (Assignment.objects.select_for_update(no_key=True).select_related("council__round")
                   .filter(council=council, dossier=dossier).first())
     if assignment is None:
         raise NotAssigned

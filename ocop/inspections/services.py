@@ -618,7 +618,9 @@ def complete_revocation(*, actor: User, proposal: RevocationProposal, decision_n
     same transaction, so either both happen or neither."""
     today = _today(today)
     permissions.can_complete_revocation(actor, proposal).check()
-    locked = RevocationProposal.objects.select_for_update().select_related(
+    # The joined rows are locked too, as PostgreSQL's UPDATE locks (no_key): a foreign-key check
+    # of a row referring to them is not blocked (registry.services._locked says why).
+    locked = RevocationProposal.objects.select_for_update(no_key=True).select_related(
         "visit", "certificate").get(pk=proposal.pk)
     if locked.state != ProposalState.PROPOSED:
         raise Conflict(_("Đề nghị thu hồi này đã được xử lý."), code="inspections.proposal_closed")

@@ -13,6 +13,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
 from django.db import transaction
+from django.db.models import Model, QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -141,9 +142,21 @@ def create_producer(*, actor: User | None, data: Mapping[str, Any]) -> Producer:
     return save_prepared_producer(actor=actor, producer=prepare_producer(actor=actor, data=data))
 
 
+def _locked[M: Model](rows: QuerySet[M]) -> QuerySet[M]:
+    """Lock the rows edited, not the rows read beside them for the permission check, and lock
+    them as PostgreSQL's own UPDATE does (``FOR NO KEY UPDATE``: the key does not change).
+
+    A transaction that holds the audit chain (an import's writing pass) and inserts a row that
+    refers to a commune, a producer or a product set checks that reference at commit
+    (``FOR KEY SHARE``). A plain ``select_for_update()`` locks every joined row, and ``FOR
+    UPDATE`` blocks that check: the check waited for the edit, the edit for the chain, and
+    PostgreSQL aborted one of them as a deadlock (registry/tests/test_locks.py)."""
+    return rows.select_for_update(of=("self",), no_key=True)
+
+
 @transaction.atomic
 def update_producer(*, actor: User | None, producer: Producer, data: Mapping[str, Any]) -> Producer:
-    current = Producer.objects.select_for_update().select_related("commune").get(pk=producer.pk)
+    current = _locked(Producer.objects.select_related("commune")).get(pk=producer.pk)
     _check(actor, "producer", "change", current)
     data = _only(data, PRODUCER_FIELDS)
     if actor is not None and actor.role == Role.PRODUCER:
@@ -183,7 +196,7 @@ def update_producer(*, actor: User | None, producer: Producer, data: Mapping[str
 
 @transaction.atomic
 def delete_producer(*, actor: User | None, producer: Producer) -> None:
-    current = Producer.objects.select_for_update().select_related("commune").get(pk=producer.pk)
+    current = _locked(Producer.objects.select_related("commune")).get(pk=producer.pk)
     _check(actor, "producer", "delete", current)
     count = current.products.count()
     if count:
@@ -252,8 +265,7 @@ def create_product(*, actor: User | None, producer: Producer, data: Mapping[str,
 def update_product(*, actor: User | None, product: Product, data: Mapping[str, Any],
                    image: File | None = None) -> Product:
     current = (
-        Product.objects.select_for_update()
-        .select_related("producer__commune", "product_set")
+        _locked(Product.objects.select_related("producer__commune", "product_set"))
         .get(pk=product.pk)
     )
     _check(actor, "product", "change", current)
@@ -279,9 +291,7 @@ def update_product(*, actor: User | None, product: Product, data: Mapping[str, A
 
 @transaction.atomic
 def delete_product(*, actor: User | None, product: Product) -> None:
-    current = Product.objects.select_for_update().select_related("producer__commune").get(
-        pk=product.pk
-    )
+    current = _locked(Product.objects.select_related("producer__commune")).get(pk=product.pk)
     _check(actor, "product", "delete", current)
     files = [current.image.name] if current.image else []
     doc_files = [d.file.name for d in current.documents.all() if d.file]
@@ -326,8 +336,7 @@ def create_document(*, actor: User | None, producer: Producer, data: Mapping[str
 def update_document(*, actor: User | None, document: EvidenceDocument, data: Mapping[str, Any],
                     file: File | None = None) -> EvidenceDocument:
     current = (
-        EvidenceDocument.objects.select_for_update()
-        .select_related("producer__commune")
+        _locked(EvidenceDocument.objects.select_related("producer__commune"))
         .get(pk=document.pk)
     )
     _check(actor, "document", "change", current)
@@ -352,8 +361,7 @@ def update_document(*, actor: User | None, document: EvidenceDocument, data: Map
 @transaction.atomic
 def delete_document(*, actor: User | None, document: EvidenceDocument) -> None:
     current = (
-        EvidenceDocument.objects.select_for_update()
-        .select_related("producer__commune")
+        _locked(EvidenceDocument.objects.select_related("producer__commune"))
         .get(pk=document.pk)
     )
     _check(actor, "document", "delete", current)
