@@ -31,9 +31,9 @@ class FeedHead(models.Model):
     UPDATE) before numbering its entry and keeps it until its transaction ends, so sequence
     numbers are handed out in commit order and without gaps (no autoincrement visibility gap).
 
-    The row is only locked, never updated: the last number is read from the log itself. An
-    update per entry inside savepoints grows in cost with each entry on PostgreSQL (see the
-    audit chain's head, ocop/audit/migrations/0004)."""
+    The row is only locked, never updated: the last number is read from the log itself. On
+    PostgreSQL an update of one row per entry, each in its own savepoint, makes every later
+    lock of that row slower (see the audit chain's head, ocop/audit/migrations/0004)."""
 
     id = models.PositiveSmallIntegerField(primary_key=True, default=1)
 
