@@ -70,12 +70,13 @@ def object_type_of(obj: models.Model) -> str:
     return obj._meta.label_lower
 
 
-def hold_chain() -> None:
+def hold_chain() -> tuple[ChainHead, bool]:
     """Take the chain's lock now, inside the caller's transaction. Every audited transaction
     takes it at its first ``record``; one that locks another row first (a number sequence) and
     audits after must take this lock before that row, or it can deadlock on PostgreSQL with a
-    transaction that audited first and wants the same row."""
-    ChainHead.objects.select_for_update().get_or_create(id=1)
+    transaction that audited first and wants the same row. Returns the head row and whether it
+    was created just now."""
+    return ChainHead.objects.select_for_update().get_or_create(id=1)
 
 
 def _link_for_next_entry() -> str:
@@ -87,7 +88,7 @@ def _link_for_next_entry() -> str:
     head; the next entry then still links to the head, so ``audit_verify`` keeps reporting the
     gap however much is written after it.
     """
-    head, created = ChainHead.objects.select_for_update().get_or_create(id=1)
+    head, created = hold_chain()
     tail = AuditEntry.objects.order_by("-id").values_list("id", "hash").first()
     if tail is None or created:
         # A head created over a log that has entries was deleted: linking to the genesis keeps
