@@ -154,3 +154,14 @@ def certificates_in(province: str | None):
     qs = (Certificate.objects.select_related("decision", "product", "producer")
           .order_by("id"))
     return qs.filter(administered_by_id=province) if province else qs
+
+
+def rows(entity: str):
+    """Every record of ``entity``, with what ``describe`` reads joined in."""
+    if entity == Entity.PRODUCER:
+        return producers_in(None)
+    if entity == Entity.PRODUCT:
+        return products_in(None)
+    if entity == Entity.DECISION:
+        return decisions_in(None)
+    return certificates_in(None)

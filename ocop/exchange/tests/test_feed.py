@@ -6,11 +6,14 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 
+from ocop.audit.models import AuditEntry
 from ocop.core.refusals import Invalid
 from ocop.exchange import selectors
 from ocop.exchange.models import Change
+from ocop.exchange.services import on_audit_entry
 from ocop.registry import services as registry
 from ocop.registry.testing import TAX_CODES, make_producer
 
@@ -58,6 +61,26 @@ def test_revocation_and_update_and_delete_are_changes(xworld):
     assert revoked["revoked_on"] == "2025-03-01"
     assert revoked["revocation_decision_number"] == "9/QĐ-UBND"
 
+
+
+@pytest.mark.parametrize(("action", "record"), [
+    ("registry.producer.update", lambda w: w.producers["own"]),
+    ("registry.product.update", lambda w: w.products["own"]),
+    ("certificates.decision.create", lambda w: w.certificates["own"].decision),
+    ("certificates.revoke", lambda w: w.certificates["own"]),
+])
+def test_a_feed_entry_reads_its_record_in_one_query(xworld, action, record):
+    """The record and the rows its entry names (commune, producer, decision, issuing unit) are
+    read together; the product code and the feed's own rows are the entry's other queries."""
+    row = record(xworld)
+    entry = AuditEntry(action=action, object_type="x", object_id=str(row.pk))
+    start = selectors.head()
+    with CaptureQueriesContext(connection) as queries:
+        on_audit_entry(sender=AuditEntry, instance=entry, created=True)
+    record_reads = [q["sql"] for q in queries.captured_queries
+                    if q["sql"].startswith("SELECT") and "exchange_" not in q["sql"]]
+    assert len(record_reads) == 1, record_reads
+    assert selectors.head() == start + 1
 
 def test_a_rolled_back_write_leaves_no_entry_and_no_gap(xworld):
     start = selectors.head()
