@@ -78,7 +78,10 @@ def _flush_only_the_tables_that_hold_rows() -> None:
         if connection.vendor != "postgresql" or reset_sequences:
             return sql_flush(style, connection, reset_sequences=reset_sequences,
                              allow_cascade=allow_cascade)
-        kept = {"django_content_type", "auth_permission"}
+        from django.contrib.auth.models import Permission
+        from django.contrib.contenttypes.models import ContentType
+
+        kept = {ContentType._meta.db_table, Permission._meta.db_table}
         tables = [table for table in connection.introspection.django_table_names(
             only_existing=True, include_views=False) if table not in kept]
         quoted = [connection.ops.quote_name(table) for table in tables]

@@ -62,7 +62,6 @@ def test_revocation_and_update_and_delete_are_changes(xworld):
     assert revoked["revocation_decision_number"] == "9/QĐ-UBND"
 
 
-
 @pytest.mark.parametrize(("action", "record"), [
     ("registry.producer.update", lambda w: w.producers["own"]),
     ("registry.product.update", lambda w: w.products["own"]),
@@ -81,6 +80,7 @@ def test_a_feed_entry_reads_its_record_in_one_query(xworld, action, record):
                     if q["sql"].startswith("SELECT") and "exchange_" not in q["sql"]]
     assert len(record_reads) == 1, record_reads
     assert selectors.head() == start + 1
+
 
 def test_a_rolled_back_write_leaves_no_entry_and_no_gap(xworld):
     start = selectors.head()
