@@ -7,6 +7,7 @@ stamp is refused."""
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import psycopg
@@ -21,10 +22,12 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import URLResolver, include, path, re_path
 from django.urls.resolvers import RegexPattern
+from django.utils.module_loading import import_string
 
 from ocop.certificates import services as certificates
 from ocop.core import publiccache
 from ocop.core.metrics import REQUESTS
+from ocop.operations import fastpath
 from ocop.operations.fastpath import FastPath, sessionless_prefixes
 from ocop.operations.testing import call
 from ocop.trace import scanlog, services
@@ -266,6 +269,49 @@ def test_a_scan_goes_to_the_light_stack_without_touching_the_page_cache(app, cha
     # public 404 may be stored: the generation is read).
     assert call(app, "/01/khong-phai-tem").status == 404
     assert page_cache.get(publiccache.GENERATION_KEY) is not None
+
+
+def test_below_the_request_context_the_light_stack_runs_flat() -> None:
+    """Every light middleware but the first (the request context, which wraps the whole
+    answer) can run as hooks: a middleware added later that cannot leaves the scan page
+    nested again below it, correct but slower (docs/traceability.md, "Sixth pass")."""
+    paths = fastpath.light_middleware()
+    assert paths[0] == "ocop.operations.middleware.RequestContextMiddleware"
+    assert [path for path in paths[1:] if not fastpath.flattenable(
+        import_string(path), path in fastpath.GUARD_MIDDLEWARE)] == []
+
+
+def test_the_flat_light_stack_answers_as_the_nested_one(app, chain, monkeypatch, settings) -> None:
+    """The same requests through the light stack run flat (the site's) and nested (Django's
+    way): the same status, headers and page. Each scan's buffered log is dropped before the
+    next, so both runs see the same stamp as never scanned."""
+    monkeypatch.setattr(fastpath, "flattenable", lambda cls, guard: False)
+    nested = FastPath(WSGIHandler())
+    genuine, forged = stamp_path(chain, 9), stamp_path(chain, 9)[:-4] + "ZZZZ"
+    cases = [
+        (genuine, {}), (genuine, {"Accept": "application/json"}),
+        (genuine, {"Accept": "application/linkset+json"}), (forged, {}),
+        ("/01/12345/10/L1/21/1", {}), (f"/t/{chain.dried.pk}/{chain.packed.code}/abc", {}),
+    ]
+    for method in ("GET", "HEAD"):
+        for address, headers in cases:
+            answers = []
+            for handler in (nested, app):
+                scanlog.discard()
+                answers.append(call(handler, address, method=method, **headers))
+            for answer in answers:
+                assert answer.headers.pop("X-Request-ID")
+            assert answers[0] == answers[1], (method, address, headers)
+    settings.PUBLIC_RATE_LIMIT = "1/m"
+    caches["default"].clear()
+    refused = [[call(handler, genuine, ip=ip) for _ in range(2)][1]
+               for handler, ip in ((nested, "192.0.2.60"), (app, "192.0.2.61"))]
+    for answer in refused:
+        assert answer.status == 429 and answer.headers.pop("X-Request-ID")
+        # The refusal is the site's page, whose forms carry a fresh CSRF token per rendering.
+        answer.body = re.sub(r'(csrfmiddlewaretoken" value="|X-CSRFToken": ")[^"]+', r"\1",
+                             answer.body)
+    assert refused[0] == refused[1]
 
 
 def test_the_scan_routes_literal_starts_are_found_in_the_urlconf() -> None:
