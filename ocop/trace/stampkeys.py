@@ -20,7 +20,7 @@ import base64
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
@@ -28,6 +28,8 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from joserfc.jwk import OKPKey
+from nacl.exceptions import BadSignatureError
+from nacl.signing import VerifyKey
 
 from ocop.audit.services import record
 from ocop.core import keywrap, publiccache
@@ -40,6 +42,7 @@ KID_LENGTH = 4  # characters of the key's RFC 7638 thumbprint: 24 bits, checked 
 RELOAD_SECONDS = 60
 UNKNOWN_RELOAD_SECONDS = 5
 JWKS_PATH = "/tem/khoa.json"
+ED25519_SIGNATURE_BYTES = 64
 
 
 @dataclass(frozen=True)
@@ -48,10 +51,29 @@ class PublicKey:
     key: Ed25519PublicKey | None  # None for a revoked key known only by its id (a key set)
     state: str
     revoked_at: str  # ISO date-time or ""
+    # The same key for libsodium (PyNaCl), which checks a signature in half the time of
+    # cryptography's OpenSSL call: 67 against 132 µs here, on every scan (docs/stamps.md).
+    _sodium: VerifyKey | None = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        sodium = VerifyKey(self.key.public_bytes_raw()) if self.key is not None else None
+        object.__setattr__(self, "_sodium", sodium)
 
     @property
     def revoked(self) -> bool:
         return self.state == StampKey.State.REVOKED
+
+    def verifies(self, signature: bytes, message: bytes) -> bool:
+        """Whether ``signature`` (64 bytes) is this key's Ed25519 signature of ``message``.
+        libsodium is the stricter checker (it refuses non-canonical signatures and small-order
+        points, which OpenSSL may accept): every signature this platform makes passes both."""
+        if self._sodium is None or len(signature) != ED25519_SIGNATURE_BYTES:
+            return False
+        try:
+            self._sodium.verify(message, signature)
+        except BadSignatureError:
+            return False
+        return True
 
 
 class _Memo:

@@ -34,7 +34,6 @@ from urllib.parse import parse_qs, quote, urlsplit
 from biip import ParseError
 from biip.checksums import gs1_standard_check_digit
 from biip.gs1_digital_link_uris import GS1DigitalLinkURI
-from cryptography.exceptions import InvalidSignature
 from django.conf import settings
 from django.utils.translation import gettext as _
 
@@ -109,11 +108,7 @@ def check(ref: str, lot: str, serial: int, signature: str, kid: str = "",
     if key.revoked or key.key is None:
         return Check.REVOKED_KEY
     raw = stampkeys.decode_signature(signature)
-    if raw is None:
-        return Check.BAD_SIGNATURE
-    try:
-        key.key.verify(raw, message(ref, lot, serial))
-    except InvalidSignature:
+    if raw is None or not key.verifies(raw, message(ref, lot, serial)):
         return Check.BAD_SIGNATURE
     return Check.OK
 

@@ -11,6 +11,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
+from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from django.core.management import CommandError, call_command
 from django.test import Client
@@ -46,6 +47,26 @@ def signed(private: Ed25519PrivateKey, ref: str, lot: str, serial: int) -> str:
 
 
 # --- the signature itself (no database) ------------------------------------------------------
+
+@FAST
+@given(message=st.binary(max_size=80), bit=st.integers(min_value=0, max_value=511))
+def test_libsodium_and_openssl_agree_on_a_signature_and_on_any_bit_changed_in_it(
+        message, bit) -> None:
+    """The scan checks with libsodium (PyNaCl); the key is cryptography's (OpenSSL). Both accept
+    what the platform signs and both refuse it with any one of its 512 bits changed."""
+    private = Ed25519PrivateKey.generate()
+    key = stampkeys.PublicKey("Test", private.public_key(), StampKey.State.CURRENT, "")
+    signature = private.sign(message)
+    assert key.verifies(signature, message)
+    forged = bytearray(signature)
+    forged[bit // 8] ^= 1 << (bit % 8)
+    assert not key.verifies(bytes(forged), message)
+    with pytest.raises(InvalidSignature):
+        private.public_key().verify(bytes(forged), message)
+    assert not key.verifies(signature[:-1], message)  # not 64 bytes
+    assert not stampkeys.PublicKey("Test", None, StampKey.State.REVOKED, "").verifies(
+        signature, message)
+
 
 @FAST
 @given(refs, lots, serials)
