@@ -214,7 +214,7 @@ class FlatMiddleware:
     ``process_response``. Here the same instances' hooks run in a loop, in the same order, with
     the same answers to an early response and to an exception (a hook that raises answers with
     Django's error page, which the hooks above it still see). Measured on the scan page: the
-    nesting was 3–4 % of its CPU (docs/traceability.md, "Sixth pass"). A guard
+    nesting was about 3 % of its CPU (docs/traceability.md, "Sixth pass"). A guard
     (``GUARD_MIDDLEWARE``) is called with a stand-in for the layer below: it returns that
     stand-in to let the request on, or its own refusal."""
 
