@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from http.cookies import SimpleCookie
 
 import psycopg
 import pytest
@@ -248,6 +249,25 @@ def test_the_public_rate_limit_holds_on_the_fast_path(app, chain, settings) -> N
     assert call(app, verify, ip="192.0.2.51").status == 429  # replays are limited too
 
 
+def test_a_refused_scan_page_keeps_a_working_language_switch(app, chain, settings) -> None:
+    """The refusal is drawn in the site's layout, whose language switch is a POST form: the
+    light stack (no CSRF middleware) still sets the cookie its token belongs to."""
+    settings.PUBLIC_RATE_LIMIT = "1/m"
+    caches["default"].clear()
+    path = stamp_path(chain, 9)
+    call(app, path, ip="192.0.2.70")
+    refused = call(app, path, ip="192.0.2.70")
+    assert refused.status == 429 and 'action="/i18n/setlang/"' in refused.body
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', refused.body)[1]
+    cookie = SimpleCookie(refused.headers["Set-Cookie"])[settings.CSRF_COOKIE_NAME].value
+    browser = Client(enforce_csrf_checks=True)
+    browser.cookies[settings.CSRF_COOKIE_NAME] = cookie
+    switched = browser.post("/i18n/setlang/", {"language": "en", "next": "/",
+                                               "csrfmiddlewaretoken": token})
+    assert switched.status_code == 302
+    assert switched.cookies[settings.LANGUAGE_COOKIE_NAME].value == "en"
+
+
 def test_replays_are_counted_in_the_metrics(app, chain) -> None:
     path = f"/verify/{chain.certificate.number}"
     call(app, path)
@@ -308,7 +328,9 @@ def test_the_flat_light_stack_answers_as_the_nested_one(app, chain, monkeypatch,
                for handler, ip in ((nested, "192.0.2.60"), (app, "192.0.2.61"))]
     for answer in refused:
         assert answer.status == 429 and answer.headers.pop("X-Request-ID")
-        # The refusal is the site's page, whose forms carry a fresh CSRF token per rendering.
+        # The refusal is the site's page, whose forms carry a fresh CSRF token per rendering
+        # (and the cookie it belongs to).
+        assert answer.headers.pop("Set-Cookie").startswith(settings.CSRF_COOKIE_NAME + "=")
         answer.body = re.sub(r'(csrfmiddlewaretoken" value="|X-CSRFToken": ")[^"]+', r"\1",
                              answer.body)
     assert refused[0] == refused[1]
