@@ -24,14 +24,17 @@ IN = ("pass", "answer", "raise")
 OUT = ("pass", "raise")
 
 
+def _enter(name: str, on_request: str, request: HttpRequest, status: int) -> HttpResponse | None:
+    """A middleware's way in: logged, then let through, answered with ``status``, or raised."""
+    request.log.append(f"{name} in")
+    if on_request == "raise":
+        raise ValueError(name)
+    return HttpResponse(name, status=status) if on_request == "answer" else None
+
+
 def _mixin(name: str, on_request: str, on_response: str) -> type:
     def process_request(self, request):
-        request.log.append(f"{name} in")
-        if on_request == "answer":
-            return HttpResponse(f"{name} answered", status=403)
-        if on_request == "raise":
-            raise ValueError(name)
-        return None
+        return _enter(name, on_request, request, 403)
 
     def process_response(self, request, response):
         request.log.append(f"{name} out {response.status_code}")
@@ -50,12 +53,7 @@ def _guard(name: str, on_request: str) -> type:
             self.get_response = get_response
 
         def __call__(self, request):
-            request.log.append(f"{name} in")
-            if on_request == "answer":
-                return HttpResponse(f"{name} refused", status=429)
-            if on_request == "raise":
-                raise ValueError(name)
-            return self.get_response(request)
+            return _enter(name, on_request, request, 429) or self.get_response(request)
 
     return Guard
 
