@@ -233,7 +233,7 @@ class FlatMiddleware:
         ``inner``: what the lowest one would call (the view's handler)."""
         self.inner = inner
         self.instances: list[Any] = []  # bottom first, as load_middleware meets them
-        layers: list[tuple[Callable | None, Callable | None, bool]] = []
+        layers: list[tuple[Callable | None, Callable | None]] = []  # (way in, way out)
         for cls, guard in reversed(middleware):
             try:
                 instance = cls(_passed)
@@ -241,10 +241,10 @@ class FlatMiddleware:
                 continue
             self.instances.append(instance)
             if guard:
-                layers.insert(0, (self._guard(instance), None, False))
+                layers.insert(0, (self._guard(instance), None))
             else:
                 layers.insert(0, (getattr(instance, "process_request", None),
-                                  getattr(instance, "process_response", None), True))
+                                  getattr(instance, "process_response", None)))
         self.layers = layers
 
     @staticmethod
@@ -257,7 +257,7 @@ class FlatMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response: HttpResponse | None = None
         last = len(self.layers) - 1  # the lowest layer whose process_response runs
-        for index, (enter, _leave, mixin) in enumerate(self.layers):
+        for index, (enter, _leave) in enumerate(self.layers):
             if enter is None:
                 continue
             try:
@@ -266,12 +266,11 @@ class FlatMiddleware:
                 response, last = response_for_exception(request, exc), index - 1
                 break
             if response is not None:
-                # A mixin's own process_response sees its early answer; a guard has none.
-                last = index if mixin else index - 1
+                last = index  # a mixin's own process_response sees its early answer
                 break
         else:
             response = self.inner(request)
-        for _enter, leave, _mixin in reversed(self.layers[:last + 1]):
+        for _enter, leave in reversed(self.layers[:last + 1]):
             if leave is not None:
                 try:
                     response = leave(request, response)
