@@ -48,7 +48,6 @@ from django.core.handlers.wsgi import WSGIHandler, WSGIRequest, get_path_info
 from django.db import DEFAULT_DB_ALIAS, InterfaceError, OperationalError, connections
 from django.http import HttpRequest, HttpResponse
 from django.http.cookie import parse_cookie
-from django.middleware.csrf import CsrfViewMiddleware
 from django.middleware.locale import LocaleMiddleware
 from django.urls import Resolver404, URLResolver, get_resolver
 from django.urls.resolvers import ResolverMatch, RoutePattern
@@ -62,12 +61,13 @@ from ocop.operations.middleware import ROUTE_ENVIRON_KEY, observe, request_id_fo
 
 logger = logging.getLogger(__name__)
 
-# Middleware that reads or writes the session, the signed-in user, the CSRF token or messages,
-# or serves static files: not run on the light stack (its requests carry no session).
+# Middleware that reads or writes the session, the signed-in user or messages, or serves static
+# files: not run on the light stack (its requests carry no session). The CSRF middleware does
+# run there: a page drawn in the site's layout (the rate limit's refusal) carries the language
+# switch, a POST form whose token needs the cookie the CSRF middleware sets.
 SESSION_MIDDLEWARE = frozenset({
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -82,7 +82,6 @@ GUARD_MIDDLEWARE = frozenset({
     "ocop.accounts.throttle.PublicRateLimitMiddleware",
     "ocop.accounts.middleware.BuyerBoundaryMiddleware",
 })
-CSRF_MIDDLEWARE = "django.middleware.csrf.CsrfViewMiddleware"
 MATCH_ENVIRON_KEY = "ocop.fastpath.match"
 # Headers of a stored page that belong to one answer, not to the page.
 _PER_ANSWER = frozenset({"x-request-id", "date", "age"})
@@ -118,7 +117,6 @@ class LightHandler(WSGIHandler):
         self.cache_in_database = any(
             issubclass(import_string(cache["BACKEND"]), BaseDatabaseCache)
             for cache in settings.CACHES.values())
-        self.csrf = CsrfViewMiddleware(_passed) if CSRF_MIDDLEWARE in settings.MIDDLEWARE else None
         # BaseHandler.load_middleware for a sync stack, over the filtered list, except that the
         # longest run of middleware at the bottom that can be run flat is (FlatMiddleware).
         self._view_middleware: list = []
@@ -165,13 +163,7 @@ class LightHandler(WSGIHandler):
         if not self.cache_in_database:
             for connection in connections.all(initialized_only=True):
                 connection.health_check_done = True
-        response = super().get_response(request)
-        # A page drawn in the site's layout here (the rate limit's refusal) carries the language
-        # switch, a POST form with a CSRF token; the CSRF middleware, not run on this stack,
-        # would have set the cookie the token belongs to. Without it the switch answers 403.
-        if self.csrf is not None and request.META.get("CSRF_COOKIE_NEEDS_UPDATE"):
-            response = self.csrf.process_response(request, response)
-        return response
+        return super().get_response(request)
 
     def make_view_atomic(self, view: View) -> View:
         return answer_again_on_a_new_connection(super().make_view_atomic(view))
