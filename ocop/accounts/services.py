@@ -38,7 +38,7 @@ def revoke_api_token(
     """
     with transaction.atomic():
         token = (
-            ApiToken.objects.select_for_update()
+            ApiToken.objects.select_for_update(no_key=True)
             .filter(user=user, pk=token_id, revoked=False)
             .first()
         )

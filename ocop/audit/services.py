@@ -76,7 +76,7 @@ def hold_chain() -> tuple[ChainHead, bool]:
     audits after must take this lock before that row, or it can deadlock on PostgreSQL with a
     transaction that audited first and wants the same row. Returns the head row and whether it
     was created just now."""
-    return ChainHead.objects.select_for_update().get_or_create(id=1)
+    return ChainHead.objects.select_for_update(no_key=True).get_or_create(id=1)
 
 
 def _link_for_next_entry() -> str:

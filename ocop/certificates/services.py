@@ -219,7 +219,8 @@ def _take_numbers(prefix: str, count: int) -> list[str]:
     # first, as in a transaction that audited before taking numbers (a decision and its
     # certificates, an exchange import): one order for both locks, so no deadlock.
     audit.hold_chain()
-    seq, _created = CertificateSequence.objects.select_for_update().get_or_create(prefix=prefix)
+    seq, _created = CertificateSequence.objects.select_for_update(no_key=True).get_or_create(
+        prefix=prefix)
     first = seq.last + 1
     seq.last += count
     seq.save(update_fields=["last"])
@@ -346,8 +347,8 @@ def record_known_certificate(*, actor: User | None, number: str | None,
                                              % {"number": number}})
         prefix, _sep, tail = number.rpartition("-")
         if prefix and tail.isdigit():
-            seq, _created = CertificateSequence.objects.select_for_update().get_or_create(
-                prefix=prefix)
+            seq, _created = (CertificateSequence.objects.select_for_update(no_key=True)
+                             .get_or_create(prefix=prefix))
             if seq.last < int(tail):
                 seq.last = int(tail)
                 seq.save(update_fields=["last"])

@@ -78,7 +78,7 @@ def rotate_key(*, province: Unit, actor: User | None = None) -> IssuerKey:
     """Retire the active key (it stays in the DID document: what it signed still verifies) and
     create a new one, which signs from now on."""
     now = timezone.now()
-    old = IssuerKey.objects.select_for_update().filter(province=province,
+    old = IssuerKey.objects.select_for_update(no_key=True).filter(province=province,
                                                         state=KeyState.ACTIVE).first()
     if old is not None:
         old.state, old.retired_at = KeyState.RETIRED, now
@@ -135,7 +135,7 @@ def report_compromised(*, kid: str, actor: User | None = None) -> CompromiseRepo
 def _open_list(province: Unit) -> StatusList:
     """The province's list that new credentials take bits from, locked; a new list once the
     current one is half full."""
-    current = (StatusList.objects.select_for_update().filter(province=province)
+    current = (StatusList.objects.select_for_update(no_key=True).filter(province=province)
                .order_by("-number").first())
     if current is not None and current.used < STATUS_LIST_FILL:
         return current
@@ -147,7 +147,7 @@ def _open_list(province: Unit) -> StatusList:
             publiccache.invalidate()  # the trust list names the new list
     except IntegrityError:
         pass  # created by a concurrent issue; lock and use it
-    return StatusList.objects.select_for_update().get(province=province, number=number)
+    return StatusList.objects.select_for_update(no_key=True).get(province=province, number=number)
 
 
 def _free_index(status_list: StatusList) -> int:
@@ -161,7 +161,7 @@ def _free_index(status_list: StatusList) -> int:
 
 
 def _set_bit(status_list_id: int, index: int) -> None:
-    locked = StatusList.objects.select_for_update().get(pk=status_list_id)
+    locked = StatusList.objects.select_for_update(no_key=True).get(pk=status_list_id)
     bits = bytes(locked.bits)
     if not documents.bit(bits, index):
         locked.bits = documents.with_bit(bits, index, True)

@@ -108,7 +108,7 @@ def stage(*, actor: User, file: File) -> CriteriaSetVersion:
     criteria_set = read_upload(file)
     _applies_to_known(criteria_set)
     source = criteria_set.source
-    newest = (CriteriaSetVersion.objects.select_for_update()
+    newest = (CriteriaSetVersion.objects.select_for_update(no_key=True)
               .filter(code=criteria_set.code, state=State.ACTIVE).order_by("-version").first())
     if newest is not None and criteria_set.version <= newest.version:
         message = (_("Phiên bản %(version)d của bộ “%(code)s” đã dùng để chấm, không sửa được; "
@@ -146,14 +146,14 @@ def activate(*, actor: User, version: CriteriaSetVersion,
     """Make a staged version apply from ``effective_from`` to the product sets of its file's
     ``applies_to``; the previous version of the same code ends the day before."""
     _check(permissions.can_activate(actor))
-    row = CriteriaSetVersion.objects.select_for_update().get(pk=version.pk)
+    row = CriteriaSetVersion.objects.select_for_update(no_key=True).get(pk=version.pk)
     if row.state != State.STAGED:
         raise ValidationError(_("Phiên bản này đã được kích hoạt."))
     if row.effective_to is not None and row.effective_to < effective_from:
         raise ValidationError({"effective_from": _(
             "Ngày hiệu lực sau ngày hết hiệu lực ghi trong tệp (%(day)s).")
             % {"day": row.effective_to.strftime("%d/%m/%Y")}})
-    previous = (CriteriaSetVersion.objects.select_for_update()
+    previous = (CriteriaSetVersion.objects.select_for_update(no_key=True)
                 .filter(code=row.code, state=State.ACTIVE, version__lt=row.version)
                 .order_by("-version").first())
     if previous is not None and previous.effective_from >= effective_from:

@@ -70,7 +70,7 @@ def import_set(*, criteria_set: CriteriaSet, actor: Any = None) -> tuple[Criteri
     fields = version_fields(criteria_set)
     sha = fields["sha256"]
     existing = (
-        CriteriaSetVersion.objects.select_for_update()
+        CriteriaSetVersion.objects.select_for_update(no_key=True)
         .filter(code=criteria_set.code, version=criteria_set.version)
         .first()
     )

@@ -97,7 +97,7 @@ def _check(actor: User | None, predicate: Any, obj: Any) -> None:
 
 def _locked(dossier: Dossier) -> Dossier:
     """Re-read the row under a lock so that concurrent writes apply one after the other."""
-    return (Dossier.objects.select_for_update(of=("self",))
+    return (Dossier.objects.select_for_update(of=("self",), no_key=True)
             .select_related("producer__commune", "product__product_set__subgroup",
                             "criteria_set", "round", "requested_round")
             .get(pk=dossier.pk))

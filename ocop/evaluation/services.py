@@ -238,7 +238,7 @@ def save_draft(*, actor: User, dossier: Dossier, answers: Mapping[str, Any],
     _check_open(member, assignment, dossier)
     changes = clean_answer_changes(dossier.criteria_set, answers)
     notes, general = clean_comments(dossier, comments or {}, comment or "", keep_empty=True)
-    sheet, _created = ScoreSheet.objects.select_for_update().get_or_create(
+    sheet, _created = ScoreSheet.objects.select_for_update(no_key=True).get_or_create(
         member=member, dossier=dossier, revision=assignment.revision,
         defaults={"criteria_set_id": dossier.criteria_set_id},
     )
@@ -298,7 +298,7 @@ def submit_sheet(*, actor: User, dossier: Dossier) -> ScoreSheet:
     dossier = _fresh(dossier)
     member, assignment = selectors.scoring_member(actor, dossier)
     _check_open(member, assignment, dossier)
-    sheet = (ScoreSheet.objects.select_for_update()
+    sheet = (ScoreSheet.objects.select_for_update(no_key=True)
              .filter(member=member, dossier=dossier, revision=assignment.revision).first())
     if sheet is None:
         raise ValidationError({"answers": _("Phiếu chưa có điểm nào.")})
@@ -484,7 +484,7 @@ def receive_sheet(*, actor: User, dossier_id: int, client_id: Any, base: Mapping
     assignment = (Assignment.objects.select_for_update(no_key=True).select_related("council__round")
                   .get(pk=assignment.pk))
     current = selectors.sheet_base(dossier, assignment)
-    sheet = (ScoreSheet.objects.select_for_update()
+    sheet = (ScoreSheet.objects.select_for_update(no_key=True)
              .filter(member=member, dossier=dossier, revision=assignment.revision).first())
     conflict = _submission_conflict(member, assignment, dossier, base, current, captured_at,
                                     sheet)
@@ -681,7 +681,7 @@ def finalise(*, actor: User | None, council: Council, dossier: Dossier,
     if actor is not None:
         selectors.chair_of(actor, council)
     assignment = _assignment_for(council, dossier)
-    row = CouncilResult.objects.select_for_update().filter(
+    row = CouncilResult.objects.select_for_update(no_key=True).filter(
         dossier=dossier, council=council, revision=assignment.revision).first()
     if row is None:
         raise StateError(_("Hãy khoá lượt chấm trước khi chốt kết quả."),

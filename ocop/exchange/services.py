@@ -69,7 +69,7 @@ _ACTIONS: dict[str, tuple[str, str]] = {
 def record_change(entity: str, op: str, obj: Any) -> Change:
     """Append one feed entry inside the caller's transaction. The lock on the head row is held
     until that transaction ends, so entries are numbered in commit order, without gaps."""
-    FeedHead.objects.select_for_update().get_or_create(id=1)
+    FeedHead.objects.select_for_update(no_key=True).get_or_create(id=1)
     if entity == Entity.PRODUCT:
         records.ensure_code(obj)
     seq = selectors.head() + 1

@@ -125,7 +125,8 @@ def save_booth_class(*, actor: User, event: Event, name: str, capacity: int,
     if booth_class is None:
         booth_class = BoothClass(event=event)
     else:
-        booth_class = BoothClass.objects.select_for_update().get(pk=booth_class.pk, event=event)
+        booth_class = BoothClass.objects.select_for_update(no_key=True).get(
+            pk=booth_class.pk, event=event)
         allocated = booth_class.allocations.filter(status=Application.Status.ACCEPTED).count()
         if capacity < allocated:
             raise _invalid({"capacity": _("Đã xếp %(n)d gian loại này: số gian không được ít "
@@ -197,7 +198,7 @@ def apply(*, actor: User, event: Event, producer: Producer, products: Iterable[P
 def _fresh(application: Application) -> Application:
     """The application as stored, locked, with its event: a caller's copy may be stale (the
     event closed, another officer reviewed it meanwhile)."""
-    return Application.objects.select_for_update(of=("self",)).select_related(
+    return Application.objects.select_for_update(of=("self",), no_key=True).select_related(
         "event", "event__province", "producer").get(pk=application.pk)
 
 
@@ -231,7 +232,7 @@ def accept(*, actor: User, application: Application, booth_class: BoothClass,
         fields["booth_number"] = _("Nhập số gian hàng.")
     if fields:
         raise _invalid(fields, "fairs.allocation_invalid")
-    locked = BoothClass.objects.select_for_update().get(pk=booth_class.pk)
+    locked = BoothClass.objects.select_for_update(no_key=True).get(pk=booth_class.pk)
     taken = locked.allocations.filter(status=Application.Status.ACCEPTED).exclude(
         pk=application.pk).count()
     if taken >= locked.capacity:

@@ -240,7 +240,7 @@ def _conclusion_errors(errors: dict[str, str], conclusion: str, follow_up_by: da
 def conclude_visit(*, actor: User, visit: Visit, conclusion: str,
                    follow_up_by: date | None = None, sanctions: str = "") -> Visit:
     permissions.can_edit_visit(actor, visit).check()
-    locked = Visit.objects.select_for_update().get(pk=visit.pk)
+    locked = Visit.objects.select_for_update(no_key=True).get(pk=visit.pk)
     if locked.concluded:
         raise Conflict(_("Lần kiểm tra này đã có kết luận."), code="inspections.visit_concluded")
     errors: dict[str, str] = {}
@@ -570,7 +570,7 @@ def propose_revocation(*, actor: User, visit: Visit, reason: str,
     if not failing:
         raise Conflict(_("Chỉ đề nghị thu hồi khi có nội dung kiểm tra không đạt."),
                        code="inspections.nothing_failed")
-    certificate = Certificate.objects.select_for_update().get(pk=visit.certificate_id)
+    certificate = Certificate.objects.select_for_update(no_key=True).get(pk=visit.certificate_id)
     if certificate.status_on(today) != "valid":
         raise Conflict(_("Giấy chứng nhận %(number)s không còn hiệu lực; không cần thu hồi.")
                        % {"number": certificate.number}, code="inspections.certificate_not_valid")
@@ -650,7 +650,7 @@ def complete_revocation(*, actor: User, proposal: RevocationProposal, decision_n
 def decline_revocation(*, actor: User, proposal: RevocationProposal,
                        note: str) -> RevocationProposal:
     permissions.can_complete_revocation(actor, proposal).check()
-    locked = RevocationProposal.objects.select_for_update().get(pk=proposal.pk)
+    locked = RevocationProposal.objects.select_for_update(no_key=True).get(pk=proposal.pk)
     if locked.state != ProposalState.PROPOSED:
         raise Conflict(_("Đề nghị thu hồi này đã được xử lý."), code="inspections.proposal_closed")
     errors: dict[str, str] = {}
@@ -755,7 +755,7 @@ def submit_complaint(*, text: str, contact: str = "", stamp: str = "",
 @transaction.atomic
 def close_complaint(*, actor: User, complaint: Complaint) -> Complaint:
     permissions.can_handle_complaint(actor, complaint).check()
-    locked = Complaint.objects.select_for_update().get(pk=complaint.pk)
+    locked = Complaint.objects.select_for_update(no_key=True).get(pk=complaint.pk)
     if locked.state != ComplaintState.NEW:
         raise Conflict(_("Phản ánh này đã được xử lý."), code="inspections.complaint_handled")
     locked.state = ComplaintState.CLOSED

@@ -151,8 +151,8 @@ def create_plan(*, actor: User | None, data: Mapping[str, Any],
 def _locked(plan_pk: int) -> AnnualPlan:
     # ``of=("self",)``: the province is an outer join (a national plan has none), and
     # PostgreSQL refuses to lock the nullable side of an outer join.
-    return (AnnualPlan.objects.select_for_update(of=("self",)).select_related("province")
-            .get(pk=plan_pk))
+    return (AnnualPlan.objects.select_for_update(of=("self",), no_key=True)
+            .select_related("province").get(pk=plan_pk))
 
 
 def _require_draft(plan: AnnualPlan) -> None:

@@ -71,7 +71,7 @@ def start_registry_import(*, actor: User, entity: str, upload: str, name: str,
 @transaction.atomic
 def confirm_registry_import(*, actor: User, check: Job) -> Job:
     """The write job for a check that passed; asked twice (a double click), the same job."""
-    check = Job.objects.select_for_update().get(pk=check.pk)
+    check = Job.objects.select_for_update(no_key=True).get(pk=check.pk)
     if check.outcome.get("confirmed"):
         return Job.objects.get(pk=check.outcome["confirmed"])
     job = start_registry_import(actor=actor, entity=check.params["entity"],

@@ -151,7 +151,7 @@ def save_destination(*, actor: User | None, data: Mapping[str, Any],
     demo loader."""
     creating = destination is None
     if not creating:
-        destination = Destination.objects.select_for_update().get(pk=destination.pk)
+        destination = Destination.objects.select_for_update(no_key=True).get(pk=destination.pk)
         if actor is not None:
             manage_destination(actor, destination.commune).check()
     destination = destination or Destination(created_by=actor)
@@ -329,7 +329,7 @@ def save_itinerary(*, actor: User | None, data: Mapping[str, Any],
     if creating:
         itinerary = Itinerary(created_by=actor, province=province)
     else:
-        itinerary = Itinerary.objects.select_for_update().get(pk=itinerary.pk)
+        itinerary = Itinerary.objects.select_for_update(no_key=True).get(pk=itinerary.pk)
     province = itinerary.province if itinerary.province_id else None
     if actor is not None:
         manage_itinerary(actor, province).check()

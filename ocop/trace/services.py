@@ -397,7 +397,7 @@ def issue_stamps(*, actor: User, lot: Lot, count: int) -> StampBatch:
                             code="trace.stamp_count_invalid", field="count")
     with transaction.atomic():
         # Lock the product row so two batches never share serials (SQLite: IMMEDIATE mode).
-        Product.objects.select_for_update().filter(pk=lot.product_id).first()
+        Product.objects.select_for_update(no_key=True).filter(pk=lot.product_id).first()
         last = StampBatch.objects.filter(product_id=lot.product_id).aggregate(
             m=Max("first_serial"))["m"]
         first = 1

@@ -179,7 +179,7 @@ def _after_change() -> None:
 def rotate(*, reason: str = "rotate") -> StampKey:
     """Make a new current key; the previous one is retired (its stamps keep verifying)."""
     with transaction.atomic():
-        previous = (StampKey.objects.select_for_update()
+        previous = (StampKey.objects.select_for_update(no_key=True)
                     .filter(state=StampKey.State.CURRENT).first())
         if previous is not None:
             previous.state, previous.retired_at = StampKey.State.RETIRED, timezone.now()
@@ -206,7 +206,7 @@ def revoke(kid: str, *, reason: str) -> StampKey:
         raise Invalid(_("Cần ghi lý do thu hồi khoá."), code="trace.stamp_key_reason",
                       fields={"reason": _("Cần ghi lý do thu hồi khoá.")})
     with transaction.atomic():
-        row = StampKey.objects.select_for_update().filter(kid=kid).first()
+        row = StampKey.objects.select_for_update(no_key=True).filter(kid=kid).first()
         if row is None:
             raise NotFound(_("Không có khoá ký tem mã %(kid)s.") % {"kid": kid},
                            code="trace.stamp_key_not_found")

@@ -80,7 +80,7 @@ def register(*, actor: User, course: Course, producer: Producer, attendee: str,
     """Register one attendee of ``producer``; a cancelled registration is taken up again."""
     today = today or timezone.localdate()
     register_producer(actor, course, producer, today).check()
-    course = Course.objects.select_for_update().get(pk=course.pk)  # one seat at a time
+    course = Course.objects.select_for_update(no_key=True).get(pk=course.pk)  # one seat at a time
     taken = course.registrations.exclude(status=Registration.Status.CANCELLED)
     if taken.filter(producer=producer).exists():
         raise Conflict(_("%(producer)s đã đăng ký lớp này.") % {"producer": producer.name},

@@ -76,7 +76,7 @@ def recover_orphaned_tasks(now: datetime | None = None, *, me: str | None = None
                 if claim.update(status=TaskResultStatus.READY):
                     report.requeued.append(str(task.pk))
                 continue
-            locked = claim.select_for_update().first()
+            locked = claim.select_for_update(no_key=True).first()
             if locked is None:
                 continue
             locked.set_failed(WorkerLost(
