@@ -25,7 +25,7 @@ def test_a_visitor_follows_the_lien_chung_route(new_context, live_server, touris
     page.on("request", lambda r: requests.append(r.url))
 
     page.goto("/")
-    page.get_by_role("button", name="Menu").click()
+    page.get_by_role("button", name="Trình đơn").click()
     page.get_by_role("link", name="Du lịch").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(
         "Du lịch cộng đồng gắn với sản phẩm OCOP")

@@ -51,7 +51,7 @@ ENGLISH_LEFTOVERS = (
     "Status", "Date", "Name", "Total", "Score", "Details", "Actions", "Filter",
     "January", "February", "March", "April", "June", "July", "August", "September",
     "October", "November", "December", "Jan.", "Feb.", "Aug.", "Sept.", "Oct.", "Nov.",
-    "Dec.", "a.m.", "p.m.", "ago",
+    "Dec.", "a.m.", "p.m.", "ago", "Menu",
 )
 _ENGLISH_RE = re.compile(
     r"(?<![\w.])(" + "|".join(re.escape(w) for w in ENGLISH_LEFTOVERS) + r")(?![\w])"

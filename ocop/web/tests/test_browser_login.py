@@ -75,7 +75,7 @@ def test_phone_menu_toggle_shows_the_nav(page: Page, live_server, user, console_
     expect(page).to_have_url(f"{live_server.url}/")
 
     nav = page.get_by_role("navigation", name="Điều hướng chính")
-    toggle = page.get_by_role("button", name=re.compile("Menu"))
+    toggle = page.get_by_role("button", name=re.compile("Trình đơn"))
     expect(nav).to_be_hidden()
     expect(toggle).to_have_attribute("aria-expanded", "false")
     toggle.click()
