@@ -93,6 +93,11 @@ DIRECTORY_CACHE_SECONDS = 300
 STATUS_CACHE_SECONDS = 60
 MAX_CACHED_RANGES = 500
 SEEN_LIMIT = 500
+# The evidence read's upper bound is this far past the request's own clock: a scan logged by
+# another app server whose clock runs a little ahead still counts at once (NTP keeps servers
+# within milliseconds; a minute is generous and keeps next month's partition out of the plan
+# for all but the last minute of a month).
+CLOCK_MARGIN = timedelta(minutes=1)
 
 
 def suspicious_sources() -> int:
@@ -408,9 +413,10 @@ def _earlier_scans(batch_id: int, serial: int, since: datetime,
     ORM query cost more than running it (~0.7 ms of a ~1 ms read, profiled in
     docs/traceability.md). It is the ORM query
     ``Scan.objects.filter(batch_id=…, serial=…, scanned_at__range=(…, …)).order_by("-scanned_at")``
-    and reads the (batch, serial, scanned_at) index. The upper bound changes no answer (a scan
-    is logged with the time it was made) but lets PostgreSQL leave the months ahead out of the
-    plan: planning, not running, is most of this query's time on the partitioned table
+    and reads the (batch, serial, scanned_at) index. The upper bound, ``now`` plus
+    CLOCK_MARGIN, changes no answer (a scan is logged with the time it was made, by a server
+    whose clock is within the margin of this one) but lets PostgreSQL leave the months ahead out
+    of the plan: planning, not running, is most of this query's time on the partitioned table
     (docs/traceability.md, "Fifth pass").
     """
     sql = (f"SELECT scanned_at, source FROM {Scan._meta.db_table} "  # noqa: S608 — our table name
@@ -418,7 +424,8 @@ def _earlier_scans(batch_id: int, serial: int, since: datetime,
            "ORDER BY scanned_at DESC LIMIT %s")
     adapt = connection.ops.adapt_datetimefield_value
     with connection.cursor() as cursor:
-        cursor.execute(sql, [batch_id, serial, adapt(since), adapt(now), SEEN_LIMIT])
+        cursor.execute(sql, [batch_id, serial, adapt(since), adapt(now + CLOCK_MARGIN),
+                             SEEN_LIMIT])
         rows = cursor.fetchall()
     if connection.vendor == "sqlite":  # SQLite hands back naive UTC datetimes
         return [(at.replace(tzinfo=UTC), source) for at, source in rows]

@@ -232,6 +232,19 @@ def test_many_networks_on_several_days_is_suspicious(chain, settings) -> None:
     assert "Có dấu hiệu hàng giả" in third
 
 
+def test_a_scan_logged_by_a_server_whose_clock_runs_ahead_counts_at_once(chain) -> None:
+    # Several app servers log scans with their own clocks; one a few seconds ahead of this one
+    # must not hide its scan from the count and the repeat check until this clock catches up.
+    path = stamp_path(chain, 8)
+    Client(REMOTE_ADDR="198.51.100.8").get(path)
+    scanlog.flush()
+    Scan.objects.filter(serial=8).update(scanned_at=timezone.now() + timedelta(seconds=20))
+    again = Client(REMOTE_ADDR="203.0.113.8").get(path, headers={"Accept": "application/json"})
+    assert again.json()["scanCount"] == 2
+    repeat = Client(REMOTE_ADDR="198.51.100.9").get(path, headers={"Accept": "application/json"})
+    assert repeat.json()["scanCount"] == 2  # the first source again: answered, not counted
+
+
 def test_json_for_apps(chain) -> None:
     client = Client()
     data = client.get(stamp_path(chain, 7), headers={"Accept": "application/json"}).json()
