@@ -27,15 +27,20 @@ class Op(models.TextChoices):
 
 
 class FeedHead(models.Model):
-    """The one row whose lock orders the change log: every writer takes it (SELECT … FOR
-    UPDATE) before numbering its entry and keeps it until its transaction ends, so sequence
+    """The one row whose lock orders the change log: every writer takes it (SELECT … FOR NO
+    KEY UPDATE) before numbering its entry and keeps it until its transaction ends, so sequence
     numbers are handed out in commit order and without gaps (no autoincrement visibility gap).
 
     The row is only locked, never updated: the last number is read from the log itself. On
     PostgreSQL an update of one row per entry, each in its own savepoint, makes every later
-    lock of that row slower (see the audit chain's head, ocop/audit/migrations/0004)."""
+    lock of that row slower (see the audit chain's head, ocop/audit/migrations/0004).
+
+    ``floor`` is the one exception, written only when the instance is restored from a backup
+    (``services.skip_past_restore``): numbers up to it are never handed out, so a number the
+    instance gave out after the backup — and lost with it — is never given to another change."""
 
     id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    floor = models.PositiveBigIntegerField(default=0)
 
     def __str__(self) -> str:
         return f"feed head #{self.pk}"

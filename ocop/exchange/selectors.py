@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from ocop.core.refusals import Invalid
 from ocop.exchange import records
-from ocop.exchange.models import Change, Entity, ImportBatch, Partner, SigningKey
+from ocop.exchange.models import Change, Entity, FeedHead, ImportBatch, Partner, SigningKey
 
 MAX_PAGE = 1000
 DEFAULT_PAGE = 200
@@ -23,8 +23,12 @@ DEFAULT_PAGE = 200
 
 def head() -> int:
     """The last committed sequence number (0 before the first change); inside a transaction
-    holding the feed's lock, the last one numbered."""
-    return Change.objects.order_by("-seq").values_list("seq", flat=True).first() or 0
+    holding the feed's lock, the last one numbered. After a restore from a backup, at least the
+    feed's floor (``FeedHead.floor``): a reader whose cursor the lost changes had moved past it
+    is not refused, and reads on from the floor."""
+    last = Change.objects.order_by("-seq").values_list("seq", flat=True).first() or 0
+    floor = FeedHead.objects.filter(id=1).values_list("floor", flat=True).first() or 0
+    return max(last, floor)
 
 
 def parse_cursor(value: str | None) -> int:

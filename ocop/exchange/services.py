@@ -78,6 +78,32 @@ def record_change(entity: str, op: str, obj: Any) -> Change:
                                  province=province or "", data=data, recorded_at=timezone.now())
 
 
+# How far the feed's numbering jumps when the instance is restored from a backup: more than the
+# changes the lost instance can have numbered after the backup was taken (the whole country makes
+# of the order of a hundred thousand a year).
+RESTORE_GAP = 1_000_000_000
+
+
+def skip_past_restore() -> int:
+    """After a restore from a backup: number the next change past every number the instance
+    may have given out after the backup, and return the new floor.
+
+    The restored feed ends at the backup's last change, but the national database (or any
+    partner) may already hold changes the instance numbered after it: their numbers are lost with
+    them, and without this the next changes would be given the same numbers, which a reader past
+    them would never ask for. The floor leaves one gap in the numbering instead; a reader whose
+    cursor is anywhere up to the floor reads on from there (``selectors.head``)."""
+    with transaction.atomic():
+        FeedHead.objects.select_for_update(no_key=True).get_or_create(id=1)
+        before = selectors.head()
+        floor = before + RESTORE_GAP
+        FeedHead.objects.filter(id=1).update(floor=floor)
+        audit.record(actor=None, action="exchange.feed.restored", object_type="exchange.feedhead",
+                     object_repr="Nguồn thay đổi (trao đổi dữ liệu)",
+                     changes={"head": before, "floor": floor})
+    return floor
+
+
 def on_audit_entry(sender: type, instance: AuditEntry, created: bool, raw: bool = False,
                    **kwargs: Any) -> None:
     """``post_save`` of an audit entry: a feed entry for the changes the feed carries."""

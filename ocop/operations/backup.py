@@ -18,7 +18,8 @@ commands work when the storage is an S3 bucket.
 ``manifest.json`` is written last; a folder without it is an interrupted backup. Restore checks
 every checksum and the migration state before it writes anything, refuses a target that is not
 empty unless forced, and afterwards compares the restored row counts, migrations, audit head and
-files with the manifest and verifies the audit chain.
+files with the manifest and verifies the audit chain. Last, it moves the exchange feed's numbering
+past anything the lost instance may have numbered after the backup (an audited entry).
 """
 
 from __future__ import annotations
@@ -45,6 +46,7 @@ from django.db import connection, transaction
 from django.db.migrations.loader import MigrationLoader
 
 from ocop.audit.models import AuditEntry
+from ocop.exchange import services as exchange
 
 FORMAT = 1
 MANIFEST = "manifest.json"
@@ -333,7 +335,12 @@ def restore(src: Path, *, force: bool = False,
     progress("database restored")
     _restore_files(src / FILES, manifest["files"])
     progress(f"files restored: {len(manifest['files'])}")
-    return verify_restored(manifest)
+    report = verify_restored(manifest)
+    # Partners may hold changes numbered after the backup, lost with the instance: the feed's
+    # next numbers must not be those (ocop/exchange/services.py, skip_past_restore).
+    floor = exchange.skip_past_restore()
+    progress(f"exchange feed: the next change is numbered after {floor}")
+    return report
 
 
 def _restore_postgresql(dump: Path) -> None:

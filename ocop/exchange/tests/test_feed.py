@@ -13,7 +13,7 @@ from ocop.audit.models import AuditEntry
 from ocop.core.refusals import Invalid
 from ocop.exchange import selectors
 from ocop.exchange.models import Change
-from ocop.exchange.services import on_audit_entry
+from ocop.exchange.services import RESTORE_GAP, on_audit_entry, skip_past_restore
 from ocop.registry import services as registry
 from ocop.registry.testing import TAX_CODES, make_producer
 
@@ -127,3 +127,29 @@ def test_a_cursor_from_the_future_is_refused(xworld):
         selectors.parse_cursor(str(selectors.head() + 1))
     assert caught.value.code == "exchange.future_cursor"
     assert selectors.parse_cursor(str(selectors.head())) == selectors.head()
+
+
+def test_after_a_restore_no_number_is_given_to_two_changes(xworld):
+    """Restored from a backup, the feed ends at the backup's last change, but a partner may hold
+    changes the instance numbered after it. The next changes must not reuse those numbers: a
+    partner past them would never ask for them again."""
+    own = xworld.producers["own"]
+    at_backup = selectors.head()
+    for street in ("Thôn Một", "Thôn Hai", "Thôn Ba"):  # numbered after the backup …
+        registry.update_producer(actor=None, producer=own, data={"street_address": street})
+    partner = selectors.feed(at_backup, province=None).next_cursor
+    assert partner == at_backup + 3
+    Change.objects.filter(seq__gt=at_backup).delete()  # … and lost with the instance
+
+    floor = skip_past_restore()
+    assert floor == at_backup + RESTORE_GAP
+    assert AuditEntry.objects.filter(action="exchange.feed.restored").count() == 1
+    # The partner's cursor is not refused as one from the future; nothing new yet.
+    page = selectors.feed(selectors.parse_cursor(str(partner)), province=None)
+    assert (page.changes, page.next_cursor) == ([], floor)
+
+    registry.update_producer(actor=None, producer=own, data={"street_address": "Thôn Mới"})
+    for cursor in (at_backup, partner, floor):  # wherever a reader stood, it gets the change
+        page = selectors.feed(cursor, province=None)
+        assert [c.seq for c in page.changes][-1:] == [floor + 1]
+        assert page.changes[-1].data["street_address"] == "Thôn Mới"

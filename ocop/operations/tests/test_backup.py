@@ -27,6 +27,8 @@ from django.db import connection
 from django.test import Client
 from psycopg import sql
 
+from ocop.exchange import selectors
+from ocop.exchange.services import RESTORE_GAP
 from ocop.registry.testing import classification
 from ocop.trace import stamps
 from ocop.trace.tests.conftest import chain, people
@@ -126,6 +128,11 @@ def test_a_restored_instance_answers_every_public_check_identically(chain, tmp_p
         here = _answers(paths)
         assert [status for status, _ in here.values()] == [200, 404, 200, 200, 200]
         assert json.loads(there.stdout) == here
+        # The exchange feed numbers its next change past anything numbered after the backup.
+        feed = second.manage("shell", "--no-imports", "-c",
+                             "from ocop.exchange import selectors; print(selectors.head())")
+        assert int(feed.stdout) == selectors.head() + RESTORE_GAP, feed.stderr
+        assert "the next change is numbered after" in restored.stdout
 
         # Once restored, the target holds data: a second restore needs --force.
         again = second.manage("restore", str(dest))
