@@ -26,9 +26,13 @@ def head() -> int:
     holding the feed's lock, the last one numbered. After a restore from a backup, at least the
     feed's floor (``FeedHead.floor``): a reader whose cursor the lost changes had moved past it
     is not refused, and reads on from the floor."""
-    last = Change.objects.order_by("-seq").values_list("seq", flat=True).first() or 0
     floor = FeedHead.objects.filter(id=1).values_list("floor", flat=True).first() or 0
-    return max(last, floor)
+    return max(last_numbered(), floor)
+
+
+def last_numbered() -> int:
+    """The highest sequence number in the log (0 when it is empty)."""
+    return Change.objects.order_by("-seq").values_list("seq", flat=True).first() or 0
 
 
 def parse_cursor(value: str | None) -> int:

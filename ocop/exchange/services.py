@@ -69,10 +69,10 @@ _ACTIONS: dict[str, tuple[str, str]] = {
 def record_change(entity: str, op: str, obj: Any) -> Change:
     """Append one feed entry inside the caller's transaction. The lock on the head row is held
     until that transaction ends, so entries are numbered in commit order, without gaps."""
-    FeedHead.objects.select_for_update(no_key=True).get_or_create(id=1)
+    feed_head, _created = FeedHead.objects.select_for_update(no_key=True).get_or_create(id=1)
     if entity == Entity.PRODUCT:
         records.ensure_code(obj)
-    seq = selectors.head() + 1
+    seq = max(selectors.last_numbered(), feed_head.floor) + 1
     key, province, data = records.describe(entity, obj)
     return Change.objects.create(seq=seq, entity=entity, op=op, key=key,
                                  province=province or "", data=data, recorded_at=timezone.now())
