@@ -104,7 +104,7 @@ def test_recording_locks_the_head_row_and_never_updates_it(entries):
     sql = [q["sql"] for q in queries.captured_queries if "audit_chainhead" in q["sql"]]
     assert len(sql) == 1 and sql[0].startswith("SELECT")
     # SQLite has no row locks: its write lock, taken by the transaction, serialises writers.
-    assert ("FOR UPDATE" in sql[0]) == connection.features.has_select_for_update
+    assert ("FOR NO KEY UPDATE" in sql[0]) == connection.features.has_select_for_update
 
 
 def test_verify_passes_on_an_intact_chain(entries):
