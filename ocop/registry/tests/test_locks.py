@@ -9,14 +9,12 @@ joined row) and then waited for the chain made a deadlock: PostgreSQL aborted on
 
 from __future__ import annotations
 
-import threading
-import time
 from collections.abc import Callable
 
 import pytest
-from django.db import connection, transaction
 
 from ocop.audit import services as audit
+from ocop.audit.testing import beside_the_chain
 from ocop.registry import services as registry
 from ocop.registry.models import DocumentType, EvidenceDocument
 from ocop.registry.testing import TAX_CODES, World, make_producer, make_product
@@ -44,44 +42,16 @@ EDITS: dict[str, Callable[[World], None]] = {
 }
 
 
-def _waits_for_a_lock(pid: int) -> bool:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT wait_event_type FROM pg_stat_activity WHERE pid = %s", [pid])
-        row = cursor.fetchone()
-    return row is not None and row[0] == "Lock"
-
-
 @pytest.mark.parametrize("edit", list(EDITS))
 def test_an_edit_beside_a_transaction_holding_the_chain_both_commit(world, edit):
-    errors: list[BaseException] = []
-    editor_pid: list[int] = []
-
-    def editor() -> None:
-        try:
-            with transaction.atomic():
-                with connection.cursor() as cursor:
-                    cursor.execute("SELECT pg_backend_pid()")
-                    editor_pid.append(cursor.fetchone()[0])
-                EDITS[edit](world)
-        except BaseException as error:  # reported to the test thread below
-            errors.append(error)
-        finally:
-            connection.close()
-
     registry.create_document(actor=None, producer=world.producers["other_producer"],
                              data={"doc_type": DocumentType.FOOD_SAFETY, "number": "01/GP"})
-    thread = threading.Thread(target=editor)
-    with transaction.atomic():
-        audit.hold_chain()
-        # Rows that refer to the edited rows' commune, producer and product set, checked at commit.
+
+    def refer() -> None:
+        # Rows that refer to the edited rows' commune, producer and product set.
         newcomer = make_producer("HTX Mới Lục Ngạn", world.units.xa_luc_ngan, TAX_CODES[4])
         make_product(newcomer, "Sản phẩm mới", world.product_set)
         make_product(world.producers["other_producer"], "Sản phẩm thứ hai", world.product_set)
-        thread.start()
-        deadline = time.monotonic() + 10
-        while not (editor_pid and _waits_for_a_lock(editor_pid[0])):
-            assert time.monotonic() < deadline, "the edit never reached the chain's lock"
-            time.sleep(0.02)
-    thread.join(10)
-    assert not thread.is_alive() and errors == []
+
+    assert beside_the_chain(refer, lambda: EDITS[edit](world)) == []
     assert audit.verify_chain().broken is None
