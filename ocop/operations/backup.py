@@ -68,6 +68,7 @@ class Report:
     rows: int = 0
     files: int = 0
     bytes: int = 0
+    older_than_code: bool = False  # the backup lacks migrations this release has
     warnings: list[str] = field(default_factory=list)
 
 
@@ -337,9 +338,14 @@ def restore(src: Path, *, force: bool = False,
     progress(f"files restored: {len(manifest['files'])}")
     report = verify_restored(manifest)
     # Partners may hold changes numbered after the backup, lost with the instance: the feed's
-    # next numbers must not be those (ocop/exchange/services.py, skip_past_restore).
-    floor = exchange.skip_past_restore()
-    progress(f"exchange feed: the next change is numbered after {floor}")
+    # next numbers must not be those (ocop/exchange/services.py, skip_past_restore). A backup
+    # older than the code has an older schema: that step waits for `migrate`.
+    if report.older_than_code:
+        report.warnings.append("Bản sao lưu cũ hơn mã nguồn: chạy `manage.py migrate`, rồi "
+                               "`manage.py exchange after-restore`.")
+    else:
+        floor = exchange.skip_past_restore()
+        progress(f"exchange feed: the next change is numbered after {floor}")
     return report
 
 
@@ -403,6 +409,5 @@ def verify_restored(manifest: dict[str, Any]) -> Report:
     report.files = len(restored)
     report.bytes = sum(f["bytes"] for f in manifest["files"].values())
     known = set(MigrationLoader(None, ignore_no_migrations=True).disk_migrations)
-    if {tuple(m) for m in migrations} < known:
-        report.warnings.append("Bản sao lưu cũ hơn mã nguồn: chạy `manage.py migrate`.")
+    report.older_than_code = {tuple(m) for m in migrations} < known
     return report

@@ -3,9 +3,11 @@ transaction, numbered without gaps in commit order; paging resumes exactly where
 
 from __future__ import annotations
 
+import io
 from datetime import date
 
 import pytest
+from django.core.management import call_command
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
@@ -153,3 +155,13 @@ def test_after_a_restore_no_number_is_given_to_two_changes(xworld):
         page = selectors.feed(cursor, province=None)
         assert [c.seq for c in page.changes][-1:] == [floor + 1]
         assert page.changes[-1].data["street_address"] == "Thôn Mới"
+
+
+def test_the_step_by_hand_after_a_database_copied_back(xworld):
+    """`manage.py exchange after-restore`: the same step for a restore made without
+    `manage.py restore`, or from a backup older than the code once `migrate` has run."""
+    out = io.StringIO()
+    at_restore = selectors.head()
+    call_command("exchange", "after-restore", stdout=out)
+    assert selectors.head() == at_restore + RESTORE_GAP
+    assert f"được đánh số sau {at_restore + RESTORE_GAP}" in out.getvalue()

@@ -26,6 +26,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
         sub.add_parser("keygen")
+        sub.add_parser("after-restore")
         sub.add_parser("key")
         add = sub.add_parser("partner-add")
         add.add_argument("code")
@@ -49,6 +50,12 @@ class Command(BaseCommand):
     def _keygen(self, **options: Any) -> None:
         key = services.create_signing_key(actor=None)
         self.stdout.write(key.public_key_pem)
+
+    def _after_restore(self, **options: Any) -> None:
+        # `restore` does this itself; this is for a database copied back another way, or a
+        # backup older than the code, once `migrate` has run (docs/exchange.md).
+        floor = services.skip_past_restore()
+        self.stdout.write(f"Nguồn thay đổi: thay đổi tiếp theo được đánh số sau {floor}.")
 
     def _key(self, **options: Any) -> None:
         key = selectors.own_key()
