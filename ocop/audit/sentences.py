@@ -121,6 +121,8 @@ SENTENCES: dict[str, Promise] = {
     "otp.enable": _("%(actor)s đã bật xác thực hai bước."),
     "units.load": _("%(actor)s đã nạp danh mục đơn vị hành chính."),
     "demo.load": _("%(actor)s đã nạp dữ liệu trình diễn."),
+    "exchange.feed.restored": _("%(actor)s đã khôi phục từ bản sao lưu: các thay đổi gửi "
+                                "trung ương được đánh số tiếp, không trùng số đã gửi."),
     "training.course.create": _("%(actor)s đã tạo một lớp đào tạo."),
     "training.course.update": _("%(actor)s đã sửa thông tin một lớp đào tạo."),
     "training.registration.create": _("%(actor)s đã đăng ký tham dự một lớp đào tạo."),

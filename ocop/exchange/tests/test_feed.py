@@ -12,6 +12,7 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from ocop.audit.models import AuditEntry
+from ocop.audit.sentences import sentence_for
 from ocop.core.refusals import Invalid
 from ocop.exchange import selectors
 from ocop.exchange.models import Change
@@ -146,6 +147,8 @@ def test_after_a_restore_no_number_is_given_to_two_changes(xworld):
     floor = skip_past_restore()
     assert floor == at_backup + RESTORE_GAP
     assert AuditEntry.objects.filter(action="exchange.feed.restored").count() == 1
+    # The history pages tell it in words, not as the fallback naming the table.
+    assert "khôi phục từ bản sao lưu" in sentence_for("exchange.feed.restored", None, "")
     # The partner's cursor is not refused as one from the future; nothing new yet.
     page = selectors.feed(selectors.parse_cursor(str(partner)), province=None)
     assert (page.changes, page.next_cursor) == ([], floor)
