@@ -9,6 +9,7 @@ from django.urls import reverse
 from ocop.accounts.testing import login_client
 from ocop.exchange import excel
 from ocop.exchange.models import ImportBatch, Partner
+from ocop.exchange.services import skip_past_restore
 from ocop.exchange.testing import PartnerKeys, upload_and_run
 from ocop.exchange.tests.test_import import _row
 
@@ -94,3 +95,13 @@ def test_register_a_partner(client, world):
     bad = client.post(reverse("exchange:partner_create"), {
         "code": "x", "name": "X", "public_key_pem": "khong phai khoa"})
     assert "Khoá công khai không đọc được" in bad.content.decode()
+
+
+def test_after_a_restore_the_page_names_the_feed_number_not_a_count(client, world):
+    """The feed's head is a number a partner reads up to, not how many changes there are: after a
+    restore the two differ by the gap."""
+    floor = skip_past_restore()
+    page = login_client(world.users["central"], client).get(reverse("exchange:home"))
+    text = page.content.decode()
+    assert f"đã đọc đến thay đổi số {floor} là đã nhận đủ mọi thay đổi" in text
+    assert "hiện có" not in text
