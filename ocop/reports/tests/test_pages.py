@@ -52,8 +52,10 @@ def test_office_requests_a_q3_report_and_downloads_both_files(
      "Ngày kết thúc kỳ báo cáo (01/07/2024) trước ngày bắt đầu (30/09/2024)"),
     ({"period_type": "tuy-chon", "start": "2010-01-01", "end": "2024-12-31"},
      "Kỳ báo cáo dài hơn 10 năm"),
+    # A month ahead, not tomorrow: TODAY is read when the tests are collected, and a run that
+    # crosses local midnight (00:00 in Việt Nam is 17:00 UTC) made tomorrow today.
     ({"period_type": "tuy-chon", "start": str(TODAY - timedelta(days=10)),
-      "end": str(TODAY + timedelta(days=1))}, "Kỳ báo cáo chưa kết thúc"),
+      "end": str(TODAY + timedelta(days=30))}, "Kỳ báo cáo chưa kết thúc"),
     ({"period_type": "nam", "year": "2099"}, str(TODAY.year)),
     ({"period_type": "thang", "year": "2024"}, "Hãy điền mục này cho kỳ báo cáo đã chọn."),
     ({"period_type": "tuy-chon", "start": "2024-01-01"}, "Hãy điền mục này"),
