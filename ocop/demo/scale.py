@@ -250,7 +250,7 @@ class ScaleGenerator:
         rng = self._rng("documents", present)
         products = list(Product.objects.order_by("pk").values_list("pk", "producer_id"))
         made = 0
-        today = date.today()
+        today = timezone.localdate()
         while made < missing:
             batch = []
             for _ in range(min(BATCH, missing - made)):

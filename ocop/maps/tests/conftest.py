@@ -9,6 +9,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
 from ocop.accounts.models import Role, User
 from ocop.accounts.testing import make_user
@@ -24,7 +25,9 @@ from ocop.registry.testing import (  # noqa: F401
 from ocop.trace.models import Zone
 from ocop.units.models import Unit
 
-TODAY = date.today()
+# The platform's day is Vietnam's (timezone.localdate); the machine's date.today() is UTC here
+# and differs from it between 17:00 and 24:00 UTC.
+TODAY = timezone.localdate()
 SQUARE = {"type": "Polygon", "coordinates": [[[106.55, 21.40], [106.56, 21.40], [106.56, 21.41],
                                              [106.55, 21.41], [106.55, 21.40]]]}
 

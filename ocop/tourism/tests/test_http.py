@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import date
 
 import pytest
 from django.test import Client
@@ -210,7 +209,7 @@ def test_english_page(tourism_world, client):
 def test_demo_is_idempotent(tourism_world):
     from ocop.tourism.demo import build_demo_tourism
 
-    again = build_demo_tourism(date.today())
+    again = build_demo_tourism(timezone.localdate())
     assert again.itinerary == tourism_world.demo.itinerary
     assert Destination.objects.count() == 2
 

@@ -4,10 +4,11 @@ uncertified one, a verified buyer, the producer's account and the province offic
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from django.core.cache import cache
+from django.utils import timezone
 
 from ocop.accounts.models import Role, User
 from ocop.accounts.testing import make_user
@@ -59,7 +60,7 @@ def market(units, classification) -> Market:
                              representative_name="Nguyễn Văn Hải")
     product = make_product(producer, "Vải thiều sấy khô Lục Ngạn", classification)
     uncertified = make_product(producer, "Mật ong hoa vải", classification)
-    today = date.today()
+    today = timezone.localdate()
     certify(product, 4, issued_on=today - timedelta(days=30), today=today)
     hoan_kiem = Unit.objects.get(pk="C00070")
     other = make_producer("HTX Rau Hoàn Kiếm", hoan_kiem, TAX_CODES[3])

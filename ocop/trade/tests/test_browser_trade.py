@@ -4,10 +4,11 @@ inquiry; the producer answers; the buyer reads the answer. In Vietnamese."""
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from django.conf import settings as django_settings
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from ocop.accounts.testing import login_client
@@ -38,7 +39,7 @@ def test_a_buyer_asks_and_the_producer_answers(new_context, live_server, market)
     page.get_by_label("Sản phẩm cần mua").fill("vai thieu say")
     page.get_by_label("Khối lượng").fill("500")
     page.get_by_label("Hạng sao OCOP tối thiểu").select_option("3")
-    today = date.today()
+    today = timezone.localdate()
     page.get_by_label("Cần từ ngày").fill(today.isoformat())
     page.get_by_label("Đến ngày").fill((today + timedelta(days=60)).isoformat())
     page.get_by_label("Tỉnh/thành nhận hàng").select_option(label="Hà Nội")

@@ -3,7 +3,7 @@ the office's response-time figures."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
@@ -22,7 +22,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _need(market, wanted: str, **extra):
-    today = date.today()
+    today = timezone.localdate()
     return services.post_need(
         actor=market.buyer.account, wanted=wanted, volume=Decimal(100), volume_unit="kg",
         period_from=today, period_to=today + timedelta(days=30),
@@ -30,19 +30,19 @@ def _need(market, wanted: str, **extra):
 
 
 def test_suggestions_are_certified_products_matched_without_diacritics(market):
-    found = selectors.suggestions(_need(market, "vai thieu say kho"), date.today())
+    found = selectors.suggestions(_need(market, "vai thieu say kho"), timezone.localdate())
     # "Rau cải sấy" shares one word ("sấy") and comes after the product sharing all four.
     assert [p.pk for p in found] == [market.product.pk, market.other_product.pk]
     assert found[0].best_stars == 4 and found[0].hits == 4 and found[1].hits == 1
-    assert selectors.suggestions(_need(market, "tra shan tuyet"), date.today()) == []
+    assert selectors.suggestions(_need(market, "tra shan tuyet"), timezone.localdate()) == []
     # "Mật ong hoa vải" shares the word "vải" but holds no certificate.
     assert market.uncertified.pk not in [p.pk for p in selectors.suggestions(
-        _need(market, "mật ong vải"), date.today())]
+        _need(market, "mật ong vải"), timezone.localdate())]
 
 
 def test_suggestions_respect_the_minimum_stars_and_rank_by_words_then_stars(market):
-    assert selectors.suggestions(_need(market, "vải", min_stars=5), date.today()) == []
-    today = date.today()
+    assert selectors.suggestions(_need(market, "vải", min_stars=5), timezone.localdate()) == []
+    today = timezone.localdate()
     extra = make_product(market.producer, "Vải thiều tươi", market.product.product_set)
     certify(extra, 5, issued_on=today - timedelta(days=1), today=today)
     ranked = selectors.suggestions(_need(market, "vải thiều sấy"), today)
@@ -54,14 +54,14 @@ def test_suggestions_respect_the_minimum_stars_and_rank_by_words_then_stars(mark
 
 def test_a_product_set_alone_finds_every_certified_product_of_it(market):
     need = _need(market, "hàng nông sản", product_set=market.product.product_set)
-    found = selectors.suggestions(need, date.today())
+    found = selectors.suggestions(need, timezone.localdate())
     # Nothing is named "hàng nông sản", but both certified products are of the set; the one
     # delivered to the buyer's province (Bắc Ninh) comes after the better-starred one.
     assert [p.pk for p in found] == [market.product.pk, market.other_product.pk]
 
 
 def test_suggestions_take_one_query_whatever_their_number(market):
-    today = date.today()
+    today = timezone.localdate()
     for i in range(5):
         product = make_product(market.producer, f"Vải thiều loại {i}", market.product.product_set)
         certify(product, 3, issued_on=today - timedelta(days=1), today=today)

@@ -4,10 +4,11 @@ office marks attendance once the workshop has started. In Vietnamese."""
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from django.conf import settings as django_settings
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from ocop.accounts.models import Role
@@ -36,7 +37,7 @@ def test_a_producer_registers_for_a_training(new_context, live_server, units):
         "tax_code": "0100109106", "commune": units.xa_luc_ngan,
         "representative_name": "Nguyễn Văn Hải"})
     office = make_user(Role.PROVINCE_OFFICE, unit=units.bac_ninh)
-    soon = date.today() + timedelta(days=14)
+    soon = timezone.localdate() + timedelta(days=14)
     course = services.create_course(
         actor=office, province=units.bac_ninh, kind=Course.Kind.WORKSHOP,
         topic=Topic.PACKAGING, title="Thiết kế bao bì sản phẩm OCOP", starts_on=soon,
@@ -57,7 +58,8 @@ def test_a_producer_registers_for_a_training(new_context, live_server, units):
     assert registration.producer == producer and registration.course == course
 
     # The workshop day: the office marks the producer present.
-    Course.objects.filter(pk=course.pk).update(starts_on=date.today(), ends_on=date.today())
+    today = timezone.localdate()
+    Course.objects.filter(pk=course.pk).update(starts_on=today, ends_on=today)
     office_page = _signed_in(new_context, live_server, office)
     office_page.goto(f"/dao-tao/{course.pk}/")
     office_page.get_by_role("button", name="Có mặt").click()

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from ocop.accounts.models import Role
 from ocop.accounts.testing import login_client, make_user
@@ -186,9 +187,10 @@ def test_a_producer_registers_through_the_page(w, settings):
     closed = client.get(reverse("training:course", args=[w.course.pk])).content.decode()
     assert "Lớp đã hết hạn đăng ký." in closed and 'name="attendee"' not in closed
     # The page's "today" is the real one; move the course ahead of it.
+    today = timezone.localdate()
     Course.objects.filter(pk=w.course.pk).update(
-        starts_on=date.today() + timedelta(days=10), ends_on=date.today() + timedelta(days=10),
-        registration_closes_on=date.today() + timedelta(days=5))
+        starts_on=today + timedelta(days=10), ends_on=today + timedelta(days=10),
+        registration_closes_on=today + timedelta(days=5))
     page = client.get(reverse("training:course", args=[w.course.pk])).content.decode()
     # A producer registers only itself: the other producer of the province is not offered.
     assert "Đăng ký tham dự" in page and "HTX Gà đồi Bắc Giang" not in page
@@ -206,7 +208,7 @@ def test_demo_training_goes_through_the_services(w):
     assert selectors.producers_trained(w.units.bac_ninh.pk, 2024) == 1
     assert selectors.support_spent(w.units.bac_ninh.pk, 2024) == Decimal(45_000_000)
     coming = Course.objects.get(kind=Course.Kind.WORKSHOP)
-    assert coming.starts_on > date.today()  # open for registration in the demo
+    assert coming.starts_on > timezone.localdate()  # open for registration in the demo
 
 
 def test_central_creates_a_course_for_a_province_it_chooses(w):
