@@ -70,8 +70,9 @@ class ExchangeFeedQuery(Schema):
             summary="Dòng thay đổi kể từ một con trỏ")
 def changes(request: HttpRequest, query: Query[ExchangeFeedQuery]) -> dict[str, Any]:
     province = _scope(request)
-    page = selectors.feed(selectors.parse_cursor(query.after), province=province,
-                          limit=query.limit)
+    last = selectors.head()  # once: the cursor is checked against the head the page is read to
+    page = selectors.feed(selectors.parse_cursor(query.after, last=last), province=province,
+                          limit=query.limit, last=last)
     return {"changes": [selectors.change_dict(c) for c in page.changes],
             "next_cursor": str(page.next_cursor), "has_more": page.has_more}
 

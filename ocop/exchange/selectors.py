@@ -35,9 +35,10 @@ def last_numbered() -> int:
     return Change.objects.order_by("-seq").values_list("seq", flat=True).first() or 0
 
 
-def parse_cursor(value: str | None) -> int:
+def parse_cursor(value: str | None, *, last: int | None = None) -> int:
     """A cursor is the sequence number of the last change the reader has: digits only, and not
-    beyond the head (a cursor from the future would silently skip what comes next)."""
+    beyond the head (a cursor from the future would silently skip what comes next). ``last``:
+    the head when the caller has read it already (``feed`` is then given the same)."""
     if value in (None, ""):
         return 0
     text = str(value).strip()
@@ -47,7 +48,9 @@ def parse_cursor(value: str | None) -> int:
                       code="exchange.bad_cursor",
                       fields={"after": _("Con trỏ không hợp lệ.")})
     cursor = int(text)
-    if cursor > (last := head()):
+    if last is None:
+        last = head()
+    if cursor > last:
         raise Invalid(_("Con trỏ %(cursor)d vượt quá thay đổi mới nhất (%(head)d): con trỏ này "
                         "không do nền tảng này cấp.") % {"cursor": cursor, "head": last},
                       code="exchange.future_cursor",
@@ -62,12 +65,15 @@ class FeedPage:
     has_more: bool
 
 
-def feed(after: int, *, province: str | None, limit: int = DEFAULT_PAGE) -> FeedPage:
-    """The changes after ``after`` in sequence order. The head is read *before* the changes:
-    every sequence number up to it was committed by then (numbers are taken under a lock held to
-    commit), so when nothing more is found the reader may move its cursor to it."""
+def feed(after: int, *, province: str | None, limit: int = DEFAULT_PAGE,
+         last: int | None = None) -> FeedPage:
+    """The changes after ``after`` in sequence order. The head (``last``, read here when not
+    given) is read *before* the changes: every sequence number up to it was committed by then
+    (numbers are taken under a lock held to commit), so when nothing more is found the reader
+    may move its cursor to it."""
     limit = max(1, min(limit, MAX_PAGE))
-    last = head()
+    if last is None:
+        last = head()
     qs = Change.objects.filter(seq__gt=after, seq__lte=last).order_by("seq")
     if province:
         qs = qs.filter(province=province)

@@ -6,10 +6,12 @@ from __future__ import annotations
 import json
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from ocop.accounts.services import issue_api_token
 from ocop.exchange import selectors
-from ocop.exchange.models import Partner
+from ocop.exchange.models import FeedHead, Partner
 from ocop.exchange.testing import PartnerKeys
 from ocop.registry import services as registry
 from ocop.registry.models import Producer
@@ -157,3 +159,15 @@ def test_a_record_of_the_wrong_shape_is_a_row_problem_not_a_crash(client, partne
                            HTTP_OCOP_SIGNATURE=partner.sign("POST", IMPORT, body))
     assert response.status_code == 422
     assert [p["row"] for p in response.json()["problems"]] == [1, 2]
+
+
+def test_a_page_of_the_feed_reads_the_head_once(client, partner):
+    """The cursor is checked against the same head the page is read up to: one read of the
+    floor and one of the log's end, not two of each."""
+    path = f"{FEED}?after=1&limit=5"
+    with CaptureQueriesContext(connection) as queries:
+        assert _signed_get(client, partner, path).status_code == 200
+    floor_reads = [q["sql"] for q in queries.captured_queries
+                   if FeedHead._meta.db_table in q["sql"] and "floor" in q["sql"]
+                   and q["sql"].lstrip().upper().startswith("SELECT")]
+    assert len(floor_reads) == 1, floor_reads
