@@ -163,3 +163,14 @@ def sentence_for(action: str, actor: User | None, object_name: str) -> str:
     if template is None:
         return str(FALLBACK) % {"actor": actor_label(actor), "object": object_name}
     return str(template) % {"actor": actor_label(actor)}
+
+
+def action_label(action: str) -> str:
+    """The action as a short phrase without its actor, for the administration's filter:
+    "dossier.submit" → "Đã nộp hồ sơ". An action without a sentence keeps its code, in words."""
+    template = SENTENCES.get(action)
+    if template is None:
+        return gettext("Thao tác khác (%(code)s)") % {"code": action}
+    phrase = (str(template) % {"actor": ""}).strip().rstrip(".")
+    return phrase[:1].upper() + phrase[1:]
+

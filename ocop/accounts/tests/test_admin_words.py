@@ -77,3 +77,18 @@ def test_admin_list_chrome_stays_english_in_english(admin_client, units):
     admin_client.cookies["django_language"] = "en"
     html = admin_client.get(reverse("admin:audit_auditentry_changelist")).content.decode()
     assert "Skip to main content" in html and "Chuyển đến nội dung chính" not in html
+
+
+def test_audit_filters_name_actions_and_kinds_in_words(admin_client, units):
+    audit.record(actor=None, action="demo.load", object_type="demo", object_id="1")
+    audit.record(actor=None, action="demo.unheard_of", object_type="demo", object_id="2")
+    url = reverse("admin:audit_auditentry_changelist")
+    html = admin_client.get(url).content.decode()
+    filters = html[html.index('id="changelist-filter"'):]
+    filters = filters[:filters.index("</nav>")]
+    assert "Đã nạp dữ liệu trình diễn" in filters and "Đơn vị hành chính" in filters
+    assert ">demo.load<" not in filters and "units.unit<" not in filters
+    assert "Thao tác khác (demo.unheard_of)" in filters  # no sentence yet: said so, in words
+    chosen = admin_client.get(url, {"action": "demo.load"}).content.decode()
+    assert "Hệ thống đã nạp dữ liệu trình diễn." in chosen
+    assert "demo.unheard_of" not in chosen[chosen.index("result_list"):]
