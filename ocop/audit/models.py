@@ -69,5 +69,9 @@ class ChainHead(models.Model):
     last_hash = models.CharField(max_length=64, default="0" * 64)
     last_entry_id = models.BigIntegerField(null=True)
 
+    class Meta:
+        verbose_name = _("đầu chuỗi nhật ký kiểm toán")
+        verbose_name_plural = _("đầu chuỗi nhật ký kiểm toán")
+
     def __str__(self) -> str:
         return f"head #{self.last_entry_id}: {self.last_hash}"

@@ -223,6 +223,10 @@ class CertificateSequence(models.Model):
     prefix = models.CharField(max_length=16, primary_key=True)  # e.g. "OCOP-24-2024"
     last = models.PositiveIntegerField(default=0)
 
+    class Meta:
+        verbose_name = _("dãy số giấy chứng nhận")
+        verbose_name_plural = _("dãy số giấy chứng nhận")
+
     def __str__(self) -> str:
         return f"{self.prefix}: {self.last}"
 

@@ -42,6 +42,10 @@ class FeedHead(models.Model):
     id = models.PositiveSmallIntegerField(primary_key=True, default=1)
     floor = models.PositiveBigIntegerField(default=0)
 
+    class Meta:
+        verbose_name = _("đầu dòng thay đổi")
+        verbose_name_plural = _("đầu dòng thay đổi")
+
     def __str__(self) -> str:
         return f"feed head #{self.pk}"
 
@@ -77,6 +81,10 @@ class ProductCode(models.Model):
                                    related_name="+")
     code = models.CharField(_("mã sản phẩm"), max_length=60, unique=True)
 
+    class Meta:
+        verbose_name = _("mã sản phẩm liên thông")
+        verbose_name_plural = _("mã sản phẩm liên thông")
+
     def __str__(self) -> str:
         return self.code
 
@@ -92,6 +100,8 @@ class SigningKey(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("khoá ký liên thông")
+        verbose_name_plural = _("khoá ký liên thông")
         ordering = ["-created_at", "-id"]
 
     def __str__(self) -> str:
@@ -134,6 +144,8 @@ class SeenNonce(models.Model):
     seen_at = models.DateTimeField(db_index=True)
 
     class Meta:
+        verbose_name = _("mã chống gửi lại")
+        verbose_name_plural = _("mã chống gửi lại")
         constraints = [models.UniqueConstraint(fields=["partner", "nonce"],
                                                name="exchange_nonce_once")]
 

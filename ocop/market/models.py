@@ -50,6 +50,8 @@ class Offer(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
+        verbose_name = _("cách bán")
+        verbose_name_plural = _("cách bán")
         ordering = ["product_id", "price", "pk"]
         constraints = [
             models.CheckConstraint(
@@ -67,6 +69,8 @@ class ChannelLink(models.Model):
     url = models.URLField(_("địa chỉ liên kết"), max_length=500)
 
     class Meta:
+        verbose_name = _("liên kết kênh bán")
+        verbose_name_plural = _("liên kết kênh bán")
         ordering = ["pk"]
         constraints = [
             models.UniqueConstraint(fields=["offer", "url"], name="market_link_unique_url"),
@@ -94,6 +98,8 @@ class GiftSet(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
+        verbose_name = _("bộ quà tặng")
+        verbose_name_plural = _("bộ quà tặng")
         ordering = ["name", "pk"]
         constraints = [
             models.CheckConstraint(
@@ -112,6 +118,8 @@ class GiftSetItem(models.Model):
     quantity = models.PositiveSmallIntegerField(_("số lượng"), default=1)
 
     class Meta:
+        verbose_name = _("sản phẩm trong bộ quà tặng")
+        verbose_name_plural = _("sản phẩm trong bộ quà tặng")
         ordering = ["pk"]
         constraints = [
             models.UniqueConstraint(fields=["gift_set", "product"],
@@ -134,6 +142,8 @@ class GiftSetAlert(models.Model):
     created_on = models.DateField()
 
     class Meta:
+        verbose_name = _("báo tin bộ quà tặng thiếu sản phẩm")
+        verbose_name_plural = _("báo tin bộ quà tặng thiếu sản phẩm")
         constraints = [
             models.UniqueConstraint(fields=["gift_set", "certificate"],
                                     name="market_giftset_alert_once"),

@@ -37,6 +37,8 @@ class ProductGroup(ClassificationName, models.Model):
     name_en = models.CharField(max_length=200, blank=True)
 
     class Meta:
+        verbose_name = _("nhóm sản phẩm")
+        verbose_name_plural = _("nhóm sản phẩm")
         ordering = ["code"]
 
     def __str__(self) -> str:
@@ -53,6 +55,8 @@ class ProductSubGroup(ClassificationName, models.Model):
     confirmed = models.BooleanField(default=True)
 
     class Meta:
+        verbose_name = _("phân nhóm sản phẩm")
+        verbose_name_plural = _("phân nhóm sản phẩm")
         ordering = ["code"]
 
     def __str__(self) -> str:
@@ -76,6 +80,8 @@ class ProductSet(ClassificationName, models.Model):
     note = models.CharField(max_length=300, blank=True)
 
     class Meta:
+        verbose_name = _("bộ sản phẩm")
+        verbose_name_plural = _("bộ sản phẩm")
         ordering = ["code"]
 
     def __str__(self) -> str:

@@ -125,6 +125,8 @@ class OpeningPeriod(models.Model):
     closes = models.TimeField(_("giờ đóng cửa"))
 
     class Meta:
+        verbose_name = _("khung giờ mở cửa")
+        verbose_name_plural = _("khung giờ mở cửa")
         ordering = ["weekday", "opens"]
         constraints = [models.UniqueConstraint(fields=["destination", "weekday"],
                                                name="tourism_one_period_a_day"),
@@ -143,6 +145,8 @@ class Photo(models.Model):
     uploaded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("ảnh điểm du lịch")
+        verbose_name_plural = _("ảnh điểm du lịch")
         ordering = ["id"]
 
     def __str__(self) -> str:
@@ -158,6 +162,8 @@ class SoldProduct(models.Model):
     product = models.ForeignKey("registry.Product", on_delete=models.CASCADE, related_name="+")
 
     class Meta:
+        verbose_name = _("sản phẩm bán tại điểm du lịch")
+        verbose_name_plural = _("sản phẩm bán tại điểm du lịch")
         constraints = [models.UniqueConstraint(fields=["destination", "product"],
                                                name="tourism_sold_once")]
 
@@ -208,6 +214,8 @@ class Stop(models.Model):
                             validators=[PlainText(_("Ghi chú"))])
 
     class Meta:
+        verbose_name = _("điểm dừng của hành trình")
+        verbose_name_plural = _("điểm dừng của hành trình")
         ordering = ["itinerary", "position"]
         constraints = [
             models.UniqueConstraint(fields=["itinerary", "position"], name="tourism_stop_order"),

@@ -272,6 +272,8 @@ class LotEvent(models.Model):
     place = models.CharField(max_length=200, blank=True)
 
     class Meta:
+        verbose_name = _("sự kiện của lô")
+        verbose_name_plural = _("sự kiện của lô")
         ordering = ["occurred_at", "id"]
         indexes = [models.Index(fields=["lot", "occurred_at"], name="trace_lotevent_lot")]
 
@@ -329,6 +331,8 @@ class StampRange(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("dải số tem")
+        verbose_name_plural = _("dải số tem")
         ordering = ["id"]
         indexes = [models.Index(fields=["batch", "first"], name="trace_range_batch")]
 
@@ -370,6 +374,8 @@ class Scan(models.Model):
     source = models.CharField(max_length=16, blank=True)
 
     class Meta:
+        verbose_name = _("lượt quét tem")
+        verbose_name_plural = _("lượt quét tem")
         ordering = ["-scanned_at"]
         indexes = [
             models.Index(fields=["batch", "serial", "scanned_at"], name="trace_scan_stamp"),
@@ -416,6 +422,8 @@ class ScanDay(models.Model):
     scans = models.PositiveIntegerField(_("số lượt quét"))
 
     class Meta:
+        verbose_name = _("lượt quét tem theo ngày")
+        verbose_name_plural = _("lượt quét tem theo ngày")
         indexes = [models.Index(fields=["product", "day"], name="trace_scanday_product")]
 
     def __str__(self) -> str:
@@ -446,6 +454,8 @@ class StampKey(models.Model):
     revocation_reason = models.CharField(_("lý do thu hồi"), max_length=300, blank=True)
 
     class Meta:
+        verbose_name = _("khoá ký tem")
+        verbose_name_plural = _("khoá ký tem")
         ordering = ["created_at", "id"]
         constraints = [
             # Two processes creating the first key at once: one wins, the other reads it.
