@@ -9,7 +9,7 @@ from ocop.accounts.services import revoke_api_token
 
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
-    list_display = ("username", "get_full_name", "role", "unit", "producer", "is_active")
+    list_display = ("username", "full_name", "role", "unit", "producer", "is_active")
     list_filter = ("role", "is_active", "require_otp", "is_staff", "is_superuser")
     list_select_related = ("unit", "producer")
     search_fields = ("username", "first_name", "last_name", "email", "phone")
@@ -22,6 +22,10 @@ class UserAdmin(BaseUserAdmin):
         *BaseUserAdmin.add_fieldsets,
         (_("Vai trò và địa bàn"), {"fields": ("role", "unit", "producer", "email")}),
     )
+
+    @admin.display(description=_("Họ và tên"), ordering="last_name")
+    def full_name(self, user: User) -> str:
+        return user.get_full_name()
 
 
 @admin.register(ApiToken)

@@ -92,3 +92,11 @@ def test_audit_filters_name_actions_and_kinds_in_words(admin_client, units):
     chosen = admin_client.get(url, {"action": "demo.load"}).content.decode()
     assert "Hệ thống đã nạp dữ liệu trình diễn." in chosen
     assert "demo.unheard_of" not in chosen[chosen.index("result_list"):]
+
+
+def test_the_user_list_names_its_columns_and_filters_in_vietnamese(admin_client, units):
+    make_user(Role.CENTRAL, first_name="Lê Thị Hoa")
+    html = admin_client.get(reverse("admin:accounts_user_changelist")).content.decode()
+    assert "Họ và tên" in html and "quyền quản trị tối cao" in html
+    assert "Get full name" not in html and "superuser" not in html.replace("is_superuser", "")
+
