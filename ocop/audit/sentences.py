@@ -173,4 +173,3 @@ def action_label(action: str) -> str:
         return gettext("Thao tác khác (%(code)s)") % {"code": action}
     phrase = (str(template) % {"actor": ""}).strip().rstrip(".")
     return phrase[:1].upper() + phrase[1:]
-
