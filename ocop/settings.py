@@ -441,6 +441,7 @@ if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
 # when CACHE_URL is Redis, otherwise in each process's memory, bounded in entries so that a crawl
 # of odd query strings cannot evict the scan and rate-limit caches.
 FASTPATH_ENABLED = env.bool("FASTPATH_ENABLED", default=True)
+FASTPATH_DIRECT_LANE = env.bool("FASTPATH_DIRECT_LANE", default=True)
 FASTPATH_MAX_AGE = min(60, env.int("FASTPATH_MAX_AGE", default=60))
 FASTPATH_MAX_BYTES = 256 * 1024
 FASTPATH_REPLAY_GUARDS = ["ocop.accounts.throttle.PublicRateLimitMiddleware"]

@@ -56,6 +56,8 @@ from django.utils.deprecation import MiddlewareMixin
 from django.utils.module_loading import import_string
 
 from ocop.core import publiccache
+from ocop.operations import directlane
+from ocop.operations.directlane import MATCH_ENVIRON_KEY
 from ocop.operations.logs import REQUEST_ID
 from ocop.operations.middleware import ROUTE_ENVIRON_KEY, observe, request_id_for
 
@@ -82,7 +84,6 @@ GUARD_MIDDLEWARE = frozenset({
     "ocop.accounts.throttle.PublicRateLimitMiddleware",
     "ocop.accounts.middleware.BuyerBoundaryMiddleware",
 })
-MATCH_ENVIRON_KEY = "ocop.fastpath.match"
 # Headers of a stored page that belong to one answer, not to the page.
 _PER_ANSWER = frozenset({"x-request-id", "date", "age"})
 
@@ -139,7 +140,10 @@ class LightHandler(WSGIHandler):
                 continue
             self._add_hooks([instance])
             handler = convert_exception_to_response(instance)
-        self._middleware_chain = handler
+        paths = light_middleware()
+        lane = (directlane.DirectLane(paths, self.make_view_atomic)
+                if directlane.lane_middleware(paths) else None)
+        self._middleware_chain = functools.partial(directlane.answer, lane, handler)
 
     def _add_hooks(self, instances: list) -> None:
         """Register the view, template-response and exception hooks of ``instances`` (bottom
