@@ -219,6 +219,9 @@ FEED_RATE_LIMIT = env("FEED_RATE_LIMIT", default="30/h")
 # rows, when the oldest is this many seconds old, and at exit. A killed worker loses at most that.
 STAMP_SCAN_BUFFER = env.int("STAMP_SCAN_BUFFER", default=100)
 STAMP_SCAN_FLUSH_SECONDS = env.float("STAMP_SCAN_FLUSH_SECONDS", default=2.0)
+# The scan's one query is a prepared statement on PostgreSQL (ocop/trace/scan.py); off behind a
+# connection pooler in transaction mode that drops prepared statements (PgBouncer before 1.21).
+TRACE_PREPARED_EVIDENCE = env.bool("TRACE_PREPARED_EVIDENCE", default=True)
 # Consumer complaints sent through the public form (ocop.inspections): per client address.
 COMPLAINT_RATE_LIMIT = env("COMPLAINT_RATE_LIMIT", default="5/h")
 # Public sign-ups (a buyer organisation, ocop.trade) sent per client address.

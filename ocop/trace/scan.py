@@ -37,6 +37,7 @@ from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
 from typing import Any
 
+import psycopg
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection, transaction
@@ -424,12 +425,42 @@ def _earlier_scans(batch_id: int, serial: int, since: datetime,
            "ORDER BY scanned_at DESC LIMIT %s")
     adapt = connection.ops.adapt_datetimefield_value
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql" and prepared_evidence():
+            # Django's wrapper (errors, execute wrappers, the debug log) around a cursor that
+            # binds on the server and prepares: parsing and planning this query on the
+            # partitioned table were over half of its cost (docs/traceability.md, "Ninth look").
+            cursor.cursor = _PreparedCursor(cursor.cursor.connection)
         cursor.execute(sql, [batch_id, serial, adapt(since), adapt(now + CLOCK_MARGIN),
                              SEEN_LIMIT])
         rows = cursor.fetchall()
     if connection.vendor == "sqlite":  # SQLite hands back naive UTC datetimes
         return [(at.replace(tzinfo=UTC), source) for at, source in rows]
     return rows
+
+
+def prepared_evidence() -> bool:
+    """Whether the evidence read is a prepared statement on PostgreSQL (default yes). Turn it off
+    (``TRACE_PREPARED_EVIDENCE=false``) behind a connection pooler in transaction mode that does
+    not keep prepared statements (PgBouncer before 1.21): Django's own queries never prepare."""
+    return bool(getattr(settings, "TRACE_PREPARED_EVIDENCE", True))
+
+
+class _PreparedCursor(psycopg.Cursor):
+    """A psycopg cursor binding parameters on the server and preparing every statement it runs
+    (psycopg keeps the prepared statements per connection, keyed by query and parameter types).
+    Django's own cursors bind on the client and never prepare."""
+
+    def __init__(self, connection: psycopg.Connection, **kwargs: Any) -> None:
+        # Django opens its connections with prepared statements off (prepare_threshold None),
+        # which makes psycopg ignore ``prepare=True``. A threshold no query reaches turns them
+        # back on for the statements that ask, and only those.
+        if connection.prepare_threshold is None:
+            connection.prepare_threshold = 2**31
+        super().__init__(connection, **kwargs)
+
+    def execute(self, query: Any, params: Any = None, *, prepare: bool | None = None,
+                binary: bool | None = None) -> _PreparedCursor:
+        return super().execute(query, params, prepare=True, binary=binary)
 
 
 def resolve(parsed: stamps.ParsedStamp, signature: str, *, kid: str = "", place: str = "",
