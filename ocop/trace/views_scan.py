@@ -144,10 +144,13 @@ def page(path: str, outcome: scan.ScanOutcome) -> str:
     if not outcome.genuine_stamp:
         return render_to_string("trace/scan.html", context)
     count = outcome.scan_count if outcome.scan_count == 1 else _COUNT
-    shown = repr((get_language(), context["days"], outcome.result, outcome.warnings,
-                  outcome.stamp_state, outcome.batch, outcome.product, outcome.certificate, count,
-                  context["lot_html"]))
-    key = "trace:scanpage:" + hashlib.blake2b(shown.encode(), digest_size=20).hexdigest()
+    shown = hashlib.blake2b(repr((
+        get_language(), context["days"], outcome.result, outcome.warnings, outcome.stamp_state,
+        outcome.batch, outcome.product, outcome.certificate, count)).encode(), digest_size=20)
+    # The lot's rendered part as it is, not its repr: a few kilobytes escaped again on every
+    # scan were a fifth of the key's cost.
+    shown.update(context["lot_html"].encode())
+    key = "trace:scanpage:" + shown.hexdigest()
     template = cache.get(key)
     if template is None:
         template = render_to_string("trace/scan.html", {
