@@ -70,13 +70,27 @@ HOOKED = frozenset({
 KNOWN = WRAPPERS | GUARDS | HOOKED
 # Where the fast path leaves the resolved route of a sessionless request (fastpath.FastPath).
 MATCH_ENVIRON_KEY = "ocop.fastpath.match"
+# What a view sets on its response to change the frame rule or the CSP for itself
+# (``xframe_options_exempt``, ``csp_override``): such an answer runs the real hooks.
+_OVERRIDES = frozenset({"xframe_options_exempt", "_csp_config", "_csp_ro_config"})
 # Headers that belong to one answer: never recorded.
 _PER_ANSWER = frozenset({"content-length", "x-request-id", "date", "set-cookie"})
-_PASSED = HttpResponse()
+# What a guard's layer below is while it runs as a hook: a guard that returns it lets the
+# request on (fastpath.FlatMiddleware, the replay's guards and this lane).
+PASSED = HttpResponse()
 
 
-def _passed(request: HttpRequest) -> HttpResponse:
-    return _PASSED
+def passed(request: HttpRequest) -> HttpResponse:
+    return PASSED
+
+
+def as_guard(instance: Callable[[HttpRequest], HttpResponse]) -> Callable:
+    """A guard middleware built on ``passed`` as a request hook: None to let the request on,
+    else its refusal."""
+    def enter(request: HttpRequest) -> HttpResponse | None:
+        response = instance(request)
+        return None if response is PASSED else response
+    return enter
 
 
 class StepAside(Exception):
@@ -102,9 +116,9 @@ class DirectLane:
             if path in WRAPPERS:
                 wrappers.append(cls)
                 continue
-            instance = cls(_passed)
+            instance = cls(passed)
             if path in GUARDS:
-                self.enter.append(_guard(instance))
+                self.enter.append(as_guard(instance))
             elif hasattr(instance, "process_request"):
                 self.enter.append(instance.process_request)
             if hasattr(instance, "process_view"):
@@ -155,7 +169,8 @@ class DirectLane:
                headers.get("Vary"))
         recorded = self.recorded.get(key)
         if (recorded is None or response.status_code != 200 or response.streaming
-                or request.META.get("CSRF_COOKIE_NEEDS_UPDATE")):
+                or request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+                or not _OVERRIDES.isdisjoint(response.__dict__)):
             return self._run_hooks(request, response, key)
         added, vary = recorded
         for name, value in added:
@@ -193,13 +208,6 @@ class DirectLane:
             added.append((name, value))
         # The view's own Vary is part of the key: the merged value is the same for the key.
         self.recorded[key] = (added, response.get("Vary"))
-
-
-def _guard(instance: Callable[[HttpRequest], HttpResponse]) -> Callable:
-    def enter(request: HttpRequest) -> HttpResponse | None:
-        response = instance(request)
-        return None if response is _PASSED else response
-    return enter
 
 
 def answer(lane: DirectLane | None, stack: Callable[[HttpRequest], HttpResponse],

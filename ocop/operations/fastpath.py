@@ -23,7 +23,9 @@ request that carries no session (no cookie but the language and CSRF cookies, no
    here at all. The light stack skips Django's per-request connection health check and runs the
    view once more on a new connection when its first query finds the connection dead. Below the
    request context its middleware run flat, as hooks in a loop (``FlatMiddleware``), not each
-   inside the next.
+   inside the next; a GET is first offered to the direct lane (``ocop/operations/directlane.py``:
+   the same hooks but the response-side ones, whose headers it records), which hands the request
+   back to this stack whenever it cannot answer as the stack would.
 
 Everything else — any request with a session, any other method — goes through the full stack
 untouched. ``FASTPATH_ENABLED=false`` turns both shortcuts off.
@@ -57,7 +59,7 @@ from django.utils.module_loading import import_string
 
 from ocop.core import publiccache
 from ocop.operations import directlane
-from ocop.operations.directlane import MATCH_ENVIRON_KEY
+from ocop.operations.directlane import MATCH_ENVIRON_KEY, PASSED, as_guard, passed
 from ocop.operations.logs import REQUEST_ID
 from ocop.operations.middleware import ROUTE_ENVIRON_KEY, observe, request_id_for
 
@@ -89,11 +91,6 @@ _PER_ANSWER = frozenset({"x-request-id", "date", "age"})
 
 StartResponse = Callable[..., Any]
 View = Callable[..., HttpResponse]
-_PASSED = HttpResponse()
-
-
-def _passed(request: HttpRequest) -> HttpResponse:
-    return _PASSED
 
 
 def enabled() -> bool:
@@ -232,23 +229,16 @@ class FlatMiddleware:
         layers: list[tuple[Callable | None, Callable | None]] = []  # (way in, way out)
         for cls, guard in reversed(middleware):
             try:
-                instance = cls(_passed)
+                instance = cls(passed)
             except MiddlewareNotUsed:
                 continue
             self.instances.append(instance)
             if guard:
-                layers.insert(0, (self._guard(instance), None))
+                layers.insert(0, (as_guard(instance), None))
             else:
                 layers.insert(0, (getattr(instance, "process_request", None),
                                   getattr(instance, "process_response", None)))
         self.layers = layers
-
-    @staticmethod
-    def _guard(instance: Callable[[HttpRequest], HttpResponse]) -> Callable:
-        def enter(request: HttpRequest) -> HttpResponse | None:
-            response = instance(request)
-            return None if response is _PASSED else response
-        return enter
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response: HttpResponse | None = None
@@ -340,7 +330,7 @@ class FastPath:
                                           settings.CSRF_COOKIE_NAME})
         # Middleware that may refuse a request on its own (the public rate limit): run before
         # a replay too; when one refuses, the full stack answers (and gives its refusal).
-        self.guards = [import_string(path)(_passed) for path in
+        self.guards = [import_string(path)(passed) for path in
                        getattr(settings, "FASTPATH_REPLAY_GUARDS", ())
                        if path in settings.MIDDLEWARE]
         self._resolver: URLResolver | None = None
@@ -390,7 +380,7 @@ class FastPath:
 
     def _guards_pass(self, request: HttpRequest) -> bool:
         request.user = AnonymousUser()  # a refusal page may draw the menu
-        return all(guard(request) is _PASSED for guard in self.guards)
+        return all(guard(request) is PASSED for guard in self.guards)
 
     def _language(self, request: HttpRequest) -> str:
         if self.locale is None:
