@@ -8,7 +8,8 @@ Needs a seed made by ``bench/trace_bench.py --seed-only`` (1,000,000 stamps). Ca
 environ dicts — no socket, no server — and reports ``time.process_time`` per request, the
 median of ``--rounds`` rounds: a static file through WhiteNoise, ``/healthz``, the verify page
 (replayed), and the scan page of ``--stamps`` random stamps (each a different stamp, so each is
-a first scan, counted and buffered) with the fast path on and off. Caches are warmed first with
+a first scan, counted and buffered) with the fast path on (the direct lane), on without the
+direct lane (the light stack) and off. Caches are warmed first with
 other stamps of the same batches. This is the cost a page adds to what gunicorn and the
 kernel cost every request (the HTTP figures come from ``trace_bench.py``, driven by wrk).
 """
@@ -104,11 +105,15 @@ def main() -> None:
         measure("static file (WhiteNoise)", [static] * 2000, b"")
         measure("/healthz", ["/healthz"] * 2000, b"")
         measure("verify page (replayed)", [verify] * 2000, b"verdict-valid")
+        third = len(chunk) // 3
         settings.FASTPATH_ENABLED = True
-        measure("scan page, fast path on", chunk[: len(chunk) // 2], b"data-result")
-        settings.FASTPATH_ENABLED = False
-        measure("scan page, fast path off (full stack)", chunk[len(chunk) // 2:],
+        measure("scan page, fast path on (direct lane)", chunk[:third], b"data-result")
+        settings.FASTPATH_DIRECT_LANE = False
+        measure("scan page, direct lane off (light stack)", chunk[third:2 * third],
                 b"data-result")
+        settings.FASTPATH_DIRECT_LANE = True
+        settings.FASTPATH_ENABLED = False
+        measure("scan page, fast path off (full stack)", chunk[2 * third:], b"data-result")
         settings.FASTPATH_ENABLED = True
     scanlog.flush()
     load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
