@@ -429,7 +429,8 @@ def _earlier_scans(batch_id: int, serial: int, since: datetime,
             # Django's wrapper (errors, execute wrappers, the debug log) around a cursor that
             # binds on the server and prepares: parsing and planning this query on the
             # partitioned table were over half of its cost (docs/traceability.md, "Ninth look").
-            cursor.cursor = _PreparedCursor(cursor.cursor.connection)
+            client_side, cursor.cursor = cursor.cursor, _PreparedCursor(cursor.cursor.connection)
+            client_side.close()
         cursor.execute(sql, [batch_id, serial, adapt(since), adapt(now + CLOCK_MARGIN),
                              SEEN_LIMIT])
         rows = cursor.fetchall()

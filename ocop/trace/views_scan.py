@@ -147,8 +147,9 @@ def page(path: str, outcome: scan.ScanOutcome) -> str:
     shown = hashlib.blake2b(repr((
         get_language(), context["days"], outcome.result, outcome.warnings, outcome.stamp_state,
         outcome.batch, outcome.product, outcome.certificate, count)).encode(), digest_size=20)
-    # The lot's rendered part as it is, not its repr: a few kilobytes escaped again on every
-    # scan were a fifth of the key's cost.
+    # The lot's rendered part is hashed as it is, not through repr(), which copied and escaped
+    # its few kilobytes again on every scan only to hash them. A tuple's repr ends at its own
+    # closing bracket, so no other tuple and part can give the same bytes.
     shown.update(context["lot_html"].encode())
     key = "trace:scanpage:" + shown.hexdigest()
     template = cache.get(key)
