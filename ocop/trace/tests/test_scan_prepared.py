@@ -15,10 +15,7 @@ from ocop.trace import scan, scanlog
 from ocop.trace.models import Scan
 from ocop.trace.tests.test_stamps_scan import stamp_path
 
-pytestmark = [
-    pytest.mark.django_db,
-    pytest.mark.skipif("connection.vendor != 'postgresql'", reason="PostgreSQL only"),
-]
+pytestmark = [pytest.mark.django_db, pytest.mark.postgresql]
 
 
 def _prepared() -> list[str]:
