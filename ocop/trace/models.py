@@ -361,11 +361,15 @@ class Scan(models.Model):
 
     id = models.BigAutoField(primary_key=True)
     scanned_at = models.DateTimeField(db_index=True)
+    # No index of their own on batch and product: the stamp and product indexes below start
+    # with them and serve every lookup by either. The log is the most written table (a row a
+    # scan) and each index is written with every row.
     batch = models.ForeignKey(StampBatch, null=True, blank=True, on_delete=models.SET_NULL,
-                              related_name="+", db_constraint=False)
+                              related_name="+", db_constraint=False, db_index=False)
     serial = models.PositiveBigIntegerField(null=True, blank=True)
     product = models.ForeignKey("registry.Product", null=True, blank=True,
-                                on_delete=models.SET_NULL, related_name="+", db_constraint=False)
+                                on_delete=models.SET_NULL, related_name="+", db_constraint=False,
+                                db_index=False)
     result = models.CharField(max_length=14, choices=Result.choices)
     # Coarse place the client sent (lat/lon rounded to 0.1°, ≈ 11 km), or "".
     place = models.CharField(max_length=24, blank=True)
