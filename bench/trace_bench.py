@@ -11,7 +11,10 @@ Steps, on a fresh database:
    each batch activated, plus 1,000 voided ranges — batch + exception rows, no row per stamp;
 3. seeds ``--events`` EPCIS events (default 5,000,000), each with its EPC index row, in bulk
    (SQLite: executemany in one transaction per chunk; PostgreSQL: COPY);
-4. (a) starts gunicorn on 127.0.0.1 (a free port, 2 sync workers, DEBUG off) and drives, with
+4. writes the scan log anew: ``--scan-history`` earlier scans (default 1,000,000) of random
+   stamps from 50,000 sources over the last 29 days, then ANALYZE — a log in service, not an
+   empty one (an empty table misleads PostgreSQL's plans: docs/traceability.md, "Tenth look");
+5. (a) starts gunicorn on 127.0.0.1 (a free port, 2 sync workers, DEBUG off) and drives, with
    ``wrk`` (installed through scripts/ensure-system-packages.sh when missing), scan URIs of
    random stamps, then a static file of the same size through the same server (WhiteNoise),
    then the certificate verify page and a static file of its size — requests/s, p50/p99, the
@@ -29,8 +32,8 @@ Steps, on a fresh database:
 The PostgreSQL database named in the URL is created first and dropped at the end
 (``benchdb.throwaway_database``). ``--keep-seed`` keeps the seeded database instead (SQLite:
 ``var/bench/trace-seed.sqlite3``; PostgreSQL: the database in the URL, not dropped) and a later
-run with the same flag and sizes reuses it, skipping steps 1–3 (the seeding takes minutes); the
-scans logged by earlier runs are deleted first. ``--seed-only`` stops after seeding.
+run with the same flag and sizes reuses it, skipping steps 1–3 (the seeding takes minutes); step 4
+replaces the scans logged by earlier runs. ``--seed-only`` stops after seeding.
 """
 
 from __future__ import annotations
@@ -147,6 +150,58 @@ def seed_stamps(chain: dict, total: int) -> tuple[float, int]:
                                      state=StampRange.State.VOID, created_by=user))
         StampRange.objects.bulk_create(ranges, batch_size=1000)
     return time.perf_counter() - started, StampRange.objects.count()
+
+
+def seed_scan_history(chain: dict, total: int) -> float:
+    """The scan log as a platform in service holds it: ``total`` earlier scans of random stamps
+    from random sources over the evidence window (11 minutes to 29 days ago, so none is a repeat
+    the bench's own scans would be deduplicated against), then ANALYZE.
+
+    Written anew before each measure, dated from now, so every run starts from the same log. An
+    empty log measured the wrong thing on PostgreSQL: the evidence read's cached generic plan,
+    made on an empty table, scans the month's partition row by row as the run fills it
+    (docs/traceability.md, "Tenth look")."""
+    from django.db import connection, transaction
+
+    from ocop.trace import partitions
+    from ocop.trace.models import Scan, StampBatch
+
+    started = time.perf_counter()
+    now = datetime.now(UTC)
+    oldest = now - timedelta(days=29)
+    table = Scan._meta.db_table
+    with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(f"TRUNCATE {table}")
+        else:
+            cursor.execute(f"DELETE FROM {table}")  # noqa: S608 — our table name
+    partitions.ensure(since=oldest.date())  # the months the history reaches back into
+    batches = list(StampBatch.objects.values_list("pk", "first_serial", "count"))
+    product_id = chain["product"].pk
+    rng = random.Random(5)
+    sources = [f"{rng.getrandbits(64):016x}" for _ in range(50_000)]
+    window = (now - oldest - timedelta(minutes=11)).total_seconds()
+    columns = "scanned_at, serial, result, place, source, product_id, batch_id"
+    for start in range(0, total, CHUNK):
+        rows = []
+        for _ in range(start, min(start + CHUNK, total)):
+            pk, first, count = rng.choice(batches)
+            at = oldest + timedelta(seconds=rng.random() * window)
+            stamp = at.isoformat() if connection.vendor != "sqlite" else \
+                at.strftime("%Y-%m-%d %H:%M:%S.%f")
+            rows.append((stamp, first + rng.randrange(count), "ok", "", rng.choice(sources),
+                         product_id, pk))
+        with transaction.atomic(), connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                    for row in rows:
+                        copy.write_row(row)
+            else:
+                cursor.executemany(f"INSERT INTO {table} ({columns}) "  # noqa: S608
+                                   "VALUES (%s, %s, %s, %s, %s, %s, %s)", rows)
+    with connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE {table}")
+    return time.perf_counter() - started
 
 
 def seed_events(total: int, admin) -> float:
@@ -508,12 +563,6 @@ def run(args: argparse.Namespace, env: dict) -> list[tuple[str, str]]:
 
     chain = _seeded_chain(args) if args.keep_seed else None
     if chain is not None:
-        Scan.objects.all().delete()
-        if connection.vendor == "postgresql":
-            # The last run's scans are dead rows until autovacuum comes; the same random stamps
-            # drawn again would find them in the index and slow every scan run after run.
-            with connection.cursor() as cursor:
-                cursor.execute(f"VACUUM ANALYZE {Scan._meta.db_table}")
         call_command("migrate", verbosity=0)
         t_stamps, ranges = 0.0, StampRange.objects.count()
         t_events = float("nan")
@@ -533,6 +582,8 @@ def run(args: argparse.Namespace, env: dict) -> list[tuple[str, str]]:
         _log(f"events: {events_total:,} in the table, seeding took {t_events:.1f} s")
     if args.seed_only:
         return [("seed", f"{args.stamps:,} stamps, {events_total:,} events, kept")]
+    t_history = seed_scan_history(chain, args.scan_history)
+    _log(f"scan log: {args.scan_history:,} earlier scans written in {t_history:.1f} s")
     http_rows = []
     for label, root, variant_env in _variants(args, env):
         _log(f"HTTP: {label} ({root})")
@@ -541,13 +592,15 @@ def run(args: argparse.Namespace, env: dict) -> list[tuple[str, str]]:
                             legacy=args.legacy_stamps)
         http_rows += _http_rows(label + (", HMAC stamps" if args.legacy_stamps else ""), http,
                                 args)
-    scans_logged = Scan.objects.count()
+    scans_logged = Scan.objects.count() - args.scan_history
     load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     rows = [
         ("database", f"{connection.vendor}"),
         ("machine", f"{os.cpu_count()} CPUs, load average after the run {load}"),
         ("stamps", f"{args.stamps:,} in {BATCHES} batches; {ranges:,} range rows "
                    f"(activation + voids); seeded in {t_stamps:.1f} s"),
+        ("scan log before (a)", f"{args.scan_history:,} earlier scans over 29 days, "
+                                f"written in {t_history:.0f} s"),
         ("EPCIS events in the table", f"{events_total:,} (+ one EPC row each); " + (
             "kept seed reused" if t_events != t_events else  # NaN: not seeded by this run
             f"bulk seeding {t_events:.0f} s ({args.events / t_events:,.0f} events/s)")),
@@ -580,6 +633,8 @@ def main() -> None:
     parser.add_argument("--database-url", help="postgres://…/<throwaway db> (created, dropped)")
     parser.add_argument("--stamps", type=int, default=1_000_000)
     parser.add_argument("--events", type=int, default=5_000_000)
+    parser.add_argument("--scan-history", type=int, default=1_000_000,
+                        help="earlier scans in the log before the HTTP measures")
     parser.add_argument("--duration", type=int, default=15, help="seconds per HTTP measure")
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--keep-seed", action="store_true",
