@@ -274,13 +274,14 @@ def convert_table(table: str, key: str, months: Iterable[date], *,
 
 def ensure(*, now: datetime | None = None, ahead: int | None = None,
            since: date | None = None) -> list[str]:
-    """Create the missing partitions from ``since`` (default: the current month) to the current
-    month + ``ahead``; return their names. Idempotent and safe to run from several workers."""
+    """Create the missing partitions from the month of ``since`` (any day of it; default: the
+    current month) to the current month + ``ahead``; return their names. Idempotent and safe to
+    run from several workers."""
     if not supported():
         return []
     now = now or timezone.now()
     current = month_of(now)
-    first = min(since or current, current)
+    first = min(since or current, current).replace(day=1)  # any day of the first month
     last = add_months(current, ahead_months() if ahead is None else ahead)
     wanted = []
     month = first

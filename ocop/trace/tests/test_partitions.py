@@ -118,6 +118,20 @@ def test_ensure_is_idempotent_and_moves_waiting_rows_out_of_default(people) -> N
                                                                                     far)}
 
 
+@postgres_only
+def test_ensure_from_a_day_inside_a_month_starts_with_that_month(people) -> None:
+    # A mid-month ``since`` (e.g. "the last 29 days") once walked the 4th of each month, missed
+    # the partitions named after the 1st and failed creating one that existed.
+    current = partitions.month_of(timezone.now())
+    back = partitions.add_months(current, -2)
+    created = partitions.ensure(ahead=0, since=back.replace(day=17))
+    assert sorted(created) == sorted(partitions.partition_name(table, m)
+                                     for table in ("trace_epcisevent", "trace_eventepc",
+                                                   "trace_scan")
+                                     for m in (back, partitions.add_months(back, 1)))
+    assert partitions.ensure(ahead=0, since=back.replace(day=17)) == []
+
+
 @pytest.fixture
 def past_months(people, chain, settings):
     """Partitions for May–September 2025 with events and scans in June and July 2025; the chain's
