@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 import trace_bench
 from django.test import Client
+from django.utils import timezone
 
 from ocop.trace import stamps
 from ocop.trace.models import EpcisEvent, EventEpc, Scan, StampBatch, StampRange
@@ -27,3 +30,12 @@ def test_trace_bench_seeding_at_tiny_sizes():
     uri = stamps.stamp_uri(trace_bench.GTIN, batch.product_id, batch.lot.code, batch.first_serial)
     page = Client().get("/" + uri.split("://", 1)[1].split("/", 1)[1]).content.decode()
     assert 'data-result="ok"' in page  # the seeded world answers like the real one
+    # The scan log in service: that many earlier scans, all inside the evidence window and none
+    # a repeat the bench's own scans would be deduplicated against; written anew each time.
+    for _ in range(2):
+        trace_bench.seed_scan_history(chain, 2_000)
+    now = timezone.now()
+    assert Scan.objects.count() == 2_000
+    assert not Scan.objects.filter(scanned_at__lt=now - timedelta(days=29)).exists()
+    assert not Scan.objects.filter(scanned_at__gt=now - timedelta(minutes=11)).exists()
+    assert Scan.objects.values("source").distinct().count() > 1_000
