@@ -175,7 +175,7 @@ def seed_scan_history(chain: dict, total: int) -> float:
             cursor.execute(f"TRUNCATE {table}")
         else:
             cursor.execute(f"DELETE FROM {table}")  # noqa: S608 — our table name
-    partitions.ensure(since=oldest.date())  # the months the history reaches back into
+    partitions.ensure(since=partitions.month_of(oldest))  # the months the history reaches into
     batches = list(StampBatch.objects.values_list("pk", "first_serial", "count"))
     product_id = chain["product"].pk
     rng = random.Random(5)
