@@ -14,16 +14,17 @@ Steps, on a fresh database:
 4. writes the scan log anew: ``--scan-history`` earlier scans (default 1,000,000) of random
    stamps from 50,000 sources over the last 29 days, then ANALYZE — a log in service, not an
    empty one (an empty table misleads PostgreSQL's plans: docs/traceability.md, "Tenth look");
-5. (a) starts gunicorn on 127.0.0.1 (a free port, 2 sync workers, DEBUG off) and drives, with
-   ``wrk`` (installed through scripts/ensure-system-packages.sh when missing), scan URIs of
-   random stamps, then a static file of the same size through the same server (WhiteNoise),
-   then the certificate verify page and a static file of its size — requests/s, p50/p99, the
-   page ÷ static ratio, and each page with one connection (service time without queueing) —
-   once per server variant, on the same data: ``--baseline-root DIR`` (the code before, e.g. a
-   ``git archive`` of the base commit), this code with ``FASTPATH_ENABLED=false`` (left out with
-   ``--fast-only``) and with the WSGI fast path on; with the fast path on it then revokes the
-   certificate and voids a stamp from the bench process and times how long the running server
-   takes to show each (goal ≤ 60 s; exit 1 otherwise; restored afterwards);
+5. (a) starts gunicorn on 127.0.0.1 (a free port, ``--workers`` sync workers, default 2, DEBUG
+   off) and drives, with ``wrk`` (installed through scripts/ensure-system-packages.sh when
+   missing), scan URIs of random stamps, then a static file of the same size through the same
+   server (WhiteNoise), then the certificate verify page and a static file of its size —
+   requests/s, p50/p99, the page ÷ static ratio, and each page with one connection (service time
+   without queueing) — once per server variant, on the same data: ``--baseline-root DIR`` (the
+   code before, e.g. a ``git archive`` of the base commit), this code with
+   ``FASTPATH_ENABLED=false`` (left out with ``--fast-only``) and with the WSGI fast path on;
+   with the fast path on it then revokes the certificate and voids a stamp from the bench process
+   and times how long the running server takes to show each (goal ≤ 60 s; exit 1 otherwise;
+   restored afterwards);
    (b) captures one 10,000-event document through ``capture.capture`` and inserts the same rows
    with a plain bulk insert — the ratio;
    (c) one scan-log INSERT against enqueueing a django.tasks job (database backend) — why the
@@ -377,10 +378,10 @@ def _stamp_paths(sample: int, *, legacy: bool = False) -> list[str]:
     return paths
 
 
-def _start_server(root: Path, env: dict, port: int) -> subprocess.Popen:
+def _start_server(root: Path, env: dict, port: int, workers: int = 2) -> subprocess.Popen:
     return subprocess.Popen(  # noqa: S603
         [str(ROOT / ".venv" / "bin" / "gunicorn"), "ocop.wsgi", "--bind", f"127.0.0.1:{port}",
-         "--workers", "2", "--log-level", "warning"], cwd=root, env=env)
+         "--workers", str(workers), "--log-level", "warning"], cwd=root, env=env)
 
 
 def _get(url: str) -> bytes:
@@ -389,10 +390,10 @@ def _get(url: str) -> bytes:
 
 def measure_http(chain: dict, env: dict, duration: int, connections: int, *,
                  root: Path = ROOT, freshness: bool = False, sample: int = 5_000,
-                 legacy: bool = False) -> dict:
+                 legacy: bool = False, workers: int = 2) -> dict:
     """(a) the scan page and the certificate verify page, each against a static file of its own
-    size, all four through the same gunicorn (2 sync workers) in one run, driven by wrk; the
-    server runs from ``root`` (this checkout, or a copy of the code before the change).
+    size, all four through the same gunicorn (``workers`` sync workers) in one run, driven by
+    wrk; the server runs from ``root`` (this checkout, or a copy of the code before the change).
     ``freshness``: then revoke the certificate and void a stamp from this process and time how
     long the running server takes to show each (goal: 60 s at most)."""
     from ocop.certificates.models import Certificate
@@ -411,7 +412,7 @@ def measure_http(chain: dict, env: dict, duration: int, connections: int, *,
                "verify": static_dir / "verify-same-size.html"}
     for f in statics.values():
         f.write_text("x")  # WhiteNoise indexes files at start-up: create them first
-    server = _start_server(root, env, port)
+    server = _start_server(root, env, port, workers)
     results: dict = {}
     try:
         benchdb.wait_for(base + "/healthz", timeout=180)  # a loaded machine boots Django slowly
@@ -589,7 +590,7 @@ def run(args: argparse.Namespace, env: dict) -> list[tuple[str, str]]:
         _log(f"HTTP: {label} ({root})")
         http = measure_http(chain, variant_env, args.duration, args.connections, root=root,
                             freshness=label == "fast path on" and not args.no_freshness,
-                            legacy=args.legacy_stamps)
+                            legacy=args.legacy_stamps, workers=args.workers)
         http_rows += _http_rows(label + (", HMAC stamps" if args.legacy_stamps else ""), http,
                                 args)
     scans_logged = Scan.objects.count() - args.scan_history
@@ -606,7 +607,7 @@ def run(args: argparse.Namespace, env: dict) -> list[tuple[str, str]]:
             f"bulk seeding {t_events:.0f} s ({args.events / t_events:,.0f} events/s)")),
         *http_rows,
         ("(a) load generator", f"wrk, {args.connections} connections, {args.duration} s "
-                               "each, gunicorn 2 sync workers"),
+                               f"each, gunicorn {args.workers} sync workers"),
         ("    scans logged during (a)", f"{scans_logged:,} (after the workers' exit flush; "
                                       "repeats of a stamp by one source within 10 min are "
                                       "logged once)"),
@@ -637,6 +638,9 @@ def main() -> None:
                         help="earlier scans in the log before the HTTP measures")
     parser.add_argument("--duration", type=int, default=15, help="seconds per HTTP measure")
     parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--workers", type=int, default=2,
+                        help="gunicorn sync workers serving every page measured "
+                             "(docs/deployment.md advises about 2 × cores + 1 in production)")
     parser.add_argument("--keep-seed", action="store_true",
                         help="keep the seeded database and reuse it on the next run")
     parser.add_argument("--seed-only", action="store_true", help="stop after seeding")
