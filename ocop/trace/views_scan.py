@@ -22,6 +22,7 @@ from django.template.defaultfilters import urlencode
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
+from django.utils.encoding import escape_uri_path
 from django.utils.formats import localize
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
@@ -143,9 +144,14 @@ def page(path: str, outcome: scan.ScanOutcome) -> str:
     if not outcome.genuine_stamp:
         return render_to_string("trace/scan.html", context)
     count = outcome.scan_count if outcome.scan_count == 1 else _COUNT
+    # The lot's fields, not the batch's: every batch of a lot shows the same page, and a key per
+    # batch rendered the page again for each of them (a lot printed in ten batches, ten renders a
+    # minute per worker). The batch's own id and serial range are on no page.
+    batch = outcome.batch
     shown = hashlib.blake2b(repr((
         get_language(), context["days"], outcome.result, outcome.warnings, outcome.stamp_state,
-        outcome.batch, outcome.product, outcome.certificate, count)).encode(), digest_size=20)
+        (batch.lot_id, batch.lot_code, batch.produced_on, batch.expires_on), outcome.product,
+        outcome.certificate, count)).encode(), digest_size=20)
     # The lot's rendered part is hashed as it is, not through repr(), which copied and escaped
     # its few kilobytes again on every scan only to hash them. A tuple's repr ends at its own
     # closing bracket, so no other tuple and part can give the same bytes.
@@ -211,7 +217,10 @@ def _answer(request: HttpRequest, parsed: stamps.ParsedStamp, kind: str) -> Http
                                 json_dumps_params={"ensure_ascii": False})
     else:
         response = HttpResponse(page(request.path, outcome))
-        response["Link"] = f'<{request.build_absolute_uri(request.path)}?linkType=all>; ' \
+        # A reference relative to the page's own URI (RFC 8288, section 3), as the API's
+        # rel="next" links: making it absolute validated the host again on every scan (3 % of
+        # its CPU, docs/traceability.md, "Twelfth look"). The link set itself stays absolute.
+        response["Link"] = f'<{escape_uri_path(request.path)}?linkType=all>; ' \
                            f'rel="linkset"; type="{LINKSET}"'
     # Every opening is counted and the verdict depends on the count: never cache.
     response["Cache-Control"] = "no-store"

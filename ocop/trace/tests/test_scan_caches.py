@@ -109,6 +109,28 @@ def test_a_new_batch_of_the_lot_is_found_at_once(chain, django_capture_on_commit
     assert 'data-result="not_active"' in html  # genuine, not yet packed: not "unknown"
 
 
+def test_the_batches_of_one_lot_share_one_page_copy(chain, monkeypatch,
+                                                    django_capture_on_commit_callbacks) -> None:
+    """The per-group copy of the page is keyed by the lot, not the batch: a stamp of the lot's
+    second batch is written into the copy the first batch's scan rendered, with its own serial."""
+    from ocop.trace import views_scan
+
+    with django_capture_on_commit_callbacks(execute=True):
+        second = services.issue_stamps(actor=chain.people["producer"], lot=chain.packed, count=10)
+        services.pack_with_stamps(actor=chain.people["producer"], batch=second, first=101,
+                                  last=110, packed_at=chain.packed.created_at)
+    renders = []
+    real = views_scan.render_to_string
+    monkeypatch.setattr(views_scan, "render_to_string",
+                        lambda name, *args, **kwargs: renders.append(name) or real(
+                            name, *args, **kwargs))
+    first_page = page(chain, 7, ip="198.51.100.28")
+    second_page = page(chain, 105, ip="198.51.100.29")
+    assert 'data-result="ok"' in first_page and 'data-result="ok"' in second_page
+    assert "<dd>7 <small" in first_page and "<dd>105 <small" in second_page
+    assert renders.count("trace/scan.html") == 1  # the second batch's page: the same copy
+
+
 def test_a_process_whose_cached_lot_predates_a_batch_still_finds_it(chain) -> None:
     """Another worker's own memory cache is not cleared by this one's issue: an unknown serial
     is read past the cache once before the page calls the stamp unknown."""

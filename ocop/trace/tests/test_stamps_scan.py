@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 from datetime import date, timedelta
+from urllib.parse import urljoin
 
 import pytest
 from django.test import Client
@@ -145,6 +146,15 @@ def test_valid_stamp_page(chain, django_assert_max_num_queries) -> None:
     assert 'rel="linkset"' in response["Link"]
     scanlog.flush()  # the log is buffered per process (scanlog.py)
     assert Scan.objects.get().result == Scan.Result.OK
+    # The Link header's reference, resolved against the page's URI, is the link set of the
+    # same stamp (and opening it is not a scan).
+    target = urljoin("http://testserver" + path, response["Link"].split(">")[0][1:])
+    assert target.startswith("http://testserver/") and "linkType=all" in target
+    linkset = client.get(target)
+    assert linkset["Content-Type"] == "application/linkset+json"
+    assert linkset.json()["linkset"][0]["anchor"].startswith("https://id.gs1.org/01/")
+    scanlog.flush()
+    assert Scan.objects.count() == 1
 
 
 def test_query_count_does_not_grow_with_history(chain, django_assert_max_num_queries) -> None:
