@@ -9,7 +9,8 @@ Three budgets (docs/accounts-and-security.md):
 - the marketplace feeds (``FEED_RATE_LIMIT``, per hour): each one streams every certified
   product, which a shop pulls a few times a day, not a visitor a few times a minute.
 
-Counted with django-ratelimit in the default cache: set CACHE_URL to a cache shared by all
+Counted in django-ratelimit's counters in the default cache (the middleware increments them
+itself, in one cache operation: ``_counted_over``): set CACHE_URL to a cache shared by all
 server processes (database, memcached or redis) in production, otherwise each process counts on
 its own. The client is ``client_ip`` — the same address the login lockout uses, which a client
 cannot choose through X-Forwarded-For.
@@ -17,13 +18,19 @@ cannot choose through X-Forwarded-For.
 
 from __future__ import annotations
 
+import functools
+import hashlib
+import time
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.cache import caches
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+from django_ratelimit import core as ratelimit_core
 from django_ratelimit.core import is_ratelimited
 
 from ocop.accounts.client_ip import client_ip
@@ -71,11 +78,53 @@ class PublicRateLimitMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         budget = _budget(request) if request.method == "GET" else None
-        if budget is not None and is_ratelimited(
-                request, group=budget.group, key=_client,
-                rate=getattr(settings, budget.setting), increment=True):
+        if budget is not None and _counted_over(budget.group, getattr(settings, budget.setting),
+                                                client_ip(request) or ""):
             return _too_many(request, retry_after=_period(getattr(settings, budget.setting)))
         return self.get_response(request)
+
+
+def _counted_over(group: str, rate: str, client: str) -> bool:
+    """Count one request of ``client`` in ``group``; whether it is over ``rate``.
+
+    The counter django-ratelimit's ``is_ratelimited(group=…, key=_client, rate=…,
+    increment=True)`` keeps — the same cache key, window and expiry, so that the complaint
+    form, which counts through django-ratelimit in the public budget, shares it (a test holds
+    the two together) — with one cache operation where the library makes two (``add``, then
+    ``incr``) and parses the rate and reads its settings on every call: it was 4 % of a scan's
+    CPU under load (docs/traceability.md, "Twelfth look"). The project sets none of the
+    library's own settings (``RATELIMIT_*``): its defaults are written here — the default cache,
+    the ``rl:`` prefix, SHA-256."""
+    limit, period = _rate(rate)
+    key = _ratelimit_key(group, limit, period, client, _window(client, period))
+    cache = caches["default"]
+    try:
+        count = cache.incr(key)
+    except ValueError:  # no count yet in this window (or it just expired)
+        count = 1 if cache.add(key, 1, period + ratelimit_core.EXPIRATION_FUDGE) else None
+        if count is None:  # another process counted first
+            count = cache.incr(key)
+    return count > limit
+
+
+@functools.lru_cache(maxsize=16)
+def _rate(rate: str) -> tuple[int, int]:
+    return ratelimit_core._split_rate(rate)
+
+
+def _window(client: str, period: int) -> int:
+    """The end of the client's current window (django-ratelimit's ``_get_window``: windows
+    end at an offset per client, so that not every client's count restarts at once)."""
+    now = int(time.time())
+    if period == 1:
+        return now
+    window = now - (now % period) + (zlib.crc32(client.encode()) % period)
+    return window + period if window < now else window
+
+
+def _ratelimit_key(group: str, limit: int, period: int, client: str, window: int) -> str:
+    """django-ratelimit's cache key for these values (``_make_cache_key`` for all methods)."""
+    return "rl:" + hashlib.sha256(f"{group}{limit}/{period}s{client}{window}".encode()).hexdigest()
 
 
 _PERIOD_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}

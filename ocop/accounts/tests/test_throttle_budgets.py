@@ -2,6 +2,7 @@
 browsing of the market pages, and the marketplace feeds per hour."""
 
 import pytest
+from django.core.cache import cache
 from django.test import Client
 
 from ocop.accounts.models import Role
@@ -56,3 +57,32 @@ def test_scans_keep_their_own_budget(budgets):
                                                 ("1/d", 86400), ("3/s", 1)])
 def test_the_retry_after_is_the_rates_period(rate, seconds):
     assert _period(rate) == seconds
+
+
+@pytest.mark.parametrize("rate", ["3/m", "5/10m", "2/h", "4/s", "7/2s"])
+@pytest.mark.parametrize("client", ["198.51.100.7", "2001:db8::1", ""])
+def test_the_middleware_counts_in_the_same_counter_as_django_ratelimit(rate, client, monkeypatch):
+    """The middleware's own counter (one cache operation) and django-ratelimit's, which the
+    complaint form counts through in the same public budget, are one counter: the same key,
+    window and limit, at any moment of a window."""
+    import time
+
+    from django.test import RequestFactory
+    from django_ratelimit.core import get_usage
+
+    from ocop.accounts import throttle
+
+    request = RequestFactory().get("/01/x")
+    monkeypatch.setattr(throttle, "client_ip", lambda request: client)
+    for moment in (1_700_000_000, 1_700_000_059, 1_700_003_599, 1_700_086_399):
+        monkeypatch.setattr(time, "time", lambda moment=moment: moment + 0.5)
+        limit = int(rate.split("/")[0])
+        for n in range(1, limit + 2):
+            assert throttle._counted_over("ocop.test", rate, client) is (n > limit)
+        usage = get_usage(request, group="ocop.test", key=throttle._client, rate=rate)
+        assert usage["count"] == limit + 1 and usage["should_limit"]
+        get_usage(request, group="ocop.test", key=throttle._client, rate=rate, increment=True)
+        assert throttle._counted_over("ocop.test", rate, client)
+        assert get_usage(request, group="ocop.test", key=throttle._client,
+                         rate=rate)["count"] == limit + 3
+        cache.clear()
