@@ -358,6 +358,40 @@ def _drive_wrk(base: str, paths: list[str], duration: int, connections: int) -> 
             "non_2xx": int(errors.group(1)) if errors else 0}
 
 
+def _process_tree(pid: int) -> list[int]:
+    """``pid`` and its children (gunicorn's master and workers)."""
+    children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    return [pid, *map(int, children)]
+
+
+def _cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU seconds the processes used so far."""
+    total = 0
+    for pid in pids:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def _machine_busy_seconds() -> float:
+    """CPU seconds all CPUs spent not idle (the server, wrk, a database server, anything)."""
+    jiffies = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    return (sum(jiffies[:8]) - jiffies[3] - jiffies[4]) / os.sysconf("SC_CLK_TCK")
+
+
+def _drive_wrk_counting_cpu(base: str, paths: list[str], duration: int, connections: int,
+                            server_pids: list[int]) -> dict:
+    """``_drive_wrk``, plus the CPU time per answer of the server's processes and of the whole
+    machine: what a request costs, which the rate alone mixes with the machine's speed at the
+    moment (it moves between runs on a shared host)."""
+    server, machine = _cpu_seconds(server_pids), _machine_busy_seconds()
+    result = _drive_wrk(base, paths, duration, connections)
+    answers = max(result["requests"], 1)
+    result["server_cpu_ms"] = (_cpu_seconds(server_pids) - server) * 1000 / answers
+    result["machine_cpu_ms"] = (_machine_busy_seconds() - machine) * 1000 / answers
+    return result
+
+
 def _stamp_paths(sample: int, *, legacy: bool = False) -> list[str]:
     """Random stamp paths; ``legacy``: as stamps printed before key ids (HMAC, no ``k``), to
     compare the scan's cost with the Ed25519 check on the same code (docs/stamps.md)."""
@@ -425,10 +459,13 @@ def measure_http(chain: dict, env: dict, duration: int, connections: int, *,
         for p in paths[:50]:  # warm the caches of both workers a little
             _get(base + p)
         targets = {"scan": paths, "verify": [verify_path]}
+        server_pids = _process_tree(server.pid)
         for name, page_paths in targets.items():
             static = [f"/static/bench/{statics[name].name}"]
-            results[name] = _drive_wrk(base, page_paths, duration, connections)
-            results[f"{name}_static"] = _drive_wrk(base, static, duration, connections)
+            results[name] = _drive_wrk_counting_cpu(base, page_paths, duration, connections,
+                                                    server_pids)
+            results[f"{name}_static"] = _drive_wrk_counting_cpu(base, static, duration,
+                                                                connections, server_pids)
             # Service time without queueing: one connection, one request at a time.
             results[f"{name}_single"] = _drive_wrk(base, page_paths, min(duration, 5), 1)
             results[f"{name}_bytes"] = len(pages[name])
@@ -505,6 +542,9 @@ def _http_rows(label: str, http: dict, args: argparse.Namespace) -> list[tuple[s
              f"p99 {static['p99_ms']:.1f} ms"),
             (f"(a) {label}: {page_label} ÷ static",
              f"{page['rps'] / static['rps']:.2f} (goal ≥ 0.5 with p99 ≤ 50 ms)"),
+            (f"(a) {label}: CPU per answer, {page_label} / static",
+             f"gunicorn {page['server_cpu_ms']:.2f} / {static['server_cpu_ms']:.2f} ms, "
+             f"whole machine {page['machine_cpu_ms']:.2f} / {static['machine_cpu_ms']:.2f} ms"),
             (f"(a) {label}: {page_label}, one connection",
              f"p50 {single['p50_ms']:.1f} ms, p99 {single['p99_ms']:.1f} ms"),
         ]
