@@ -16,15 +16,16 @@ Steps, on a fresh database:
    empty one (an empty table misleads PostgreSQL's plans: docs/traceability.md, "Tenth look");
 5. (a) starts gunicorn on 127.0.0.1 (a free port, ``--workers`` sync workers, default 2, DEBUG
    off) and drives, with ``wrk`` (installed through scripts/ensure-system-packages.sh when
-   missing), scan URIs of random stamps, then a static file of the same size through the same
-   server (WhiteNoise), then the certificate verify page and a static file of its size —
-   requests/s, p50/p99, the page ÷ static ratio, and each page with one connection (service time
-   without queueing) — once per server variant, on the same data: ``--baseline-root DIR`` (the
-   code before, e.g. a ``git archive`` of the base commit), this code with
-   ``FASTPATH_ENABLED=false`` (left out with ``--fast-only``) and with the WSGI fast path on;
-   with the fast path on it then revokes the certificate and voids a stamp from the bench process
-   and times how long the running server takes to show each (goal ≤ 60 s; exit 1 otherwise;
-   restored afterwards);
+   missing), scan URIs of random stamps and a static file of the same size through the same
+   server (WhiteNoise), in ``--slices`` alternating slices, then the certificate verify page and a
+   static file of its size — requests/s, p50/p99, the page ÷ static ratio, the CPU time per
+   answer of the server's processes and of the whole machine, and each page with one connection
+   (service time without queueing) — once per server variant, on the same data:
+   ``--baseline-root DIR`` (the code before, e.g. a ``git archive`` of the base commit), this
+   code with ``FASTPATH_ENABLED=false`` (left out with ``--fast-only``) and with the WSGI fast
+   path on; with the fast path on it then revokes the certificate and voids a stamp from the
+   bench process and times how long the running server takes to show each (goal ≤ 60 s; exit 1
+   otherwise; restored afterwards);
    (b) captures one 10,000-event document through ``capture.capture`` and inserts the same rows
    with a plain bulk insert — the ratio;
    (c) one scan-log INSERT against enqueueing a django.tasks job (database backend) — why the
@@ -392,6 +393,20 @@ def _drive_wrk_counting_cpu(base: str, paths: list[str], duration: int, connecti
     return result
 
 
+def _added_up(slices: list[dict]) -> dict:
+    """One measure from equal slices: the rate and the CPU per answer over all of them, the
+    slowest slice's p99 and the middle slice's p50."""
+    answers = sum(s["requests"] for s in slices)
+    return {
+        "rps": sum(s["rps"] for s in slices) / len(slices),
+        "p50_ms": sorted(s["p50_ms"] for s in slices)[len(slices) // 2],
+        "p99_ms": max(s["p99_ms"] for s in slices),
+        "requests": answers, "non_2xx": sum(s["non_2xx"] for s in slices),
+        **{cpu: sum(s[cpu] * s["requests"] for s in slices) / max(answers, 1)
+           for cpu in ("server_cpu_ms", "machine_cpu_ms")},
+    }
+
+
 def _stamp_paths(sample: int, *, legacy: bool = False) -> list[str]:
     """Random stamp paths; ``legacy``: as stamps printed before key ids (HMAC, no ``k``), to
     compare the scan's cost with the Ed25519 check on the same code (docs/stamps.md)."""
@@ -424,7 +439,7 @@ def _get(url: str) -> bytes:
 
 def measure_http(chain: dict, env: dict, duration: int, connections: int, *,
                  root: Path = ROOT, freshness: bool = False, sample: int = 5_000,
-                 legacy: bool = False, workers: int = 2) -> dict:
+                 legacy: bool = False, workers: int = 2, slices: int = 3) -> dict:
     """(a) the scan page and the certificate verify page, each against a static file of its own
     size, all four through the same gunicorn (``workers`` sync workers) in one run, driven by
     wrk; the server runs from ``root`` (this checkout, or a copy of the code before the change).
@@ -462,10 +477,17 @@ def measure_http(chain: dict, env: dict, duration: int, connections: int, *,
         server_pids = _process_tree(server.pid)
         for name, page_paths in targets.items():
             static = [f"/static/bench/{statics[name].name}"]
-            results[name] = _drive_wrk_counting_cpu(base, page_paths, duration, connections,
-                                                    server_pids)
-            results[f"{name}_static"] = _drive_wrk_counting_cpu(base, static, duration,
-                                                                connections, server_pids)
+            # Page and static file in alternating slices, added up: the machine's speed drifts
+            # (20 % between two static measures 30 s apart on a shared host), and a drift
+            # between two long measures would land on one side of the ratio only.
+            page_slices, static_slices = [], []
+            for _ in range(slices):
+                page_slices.append(_drive_wrk_counting_cpu(
+                    base, page_paths, duration // slices, connections, server_pids))
+                static_slices.append(_drive_wrk_counting_cpu(
+                    base, static, duration // slices, connections, server_pids))
+            results[name] = _added_up(page_slices)
+            results[f"{name}_static"] = _added_up(static_slices)
             # Service time without queueing: one connection, one request at a time.
             results[f"{name}_single"] = _drive_wrk(base, page_paths, min(duration, 5), 1)
             results[f"{name}_bytes"] = len(pages[name])
@@ -630,7 +652,8 @@ def run(args: argparse.Namespace, env: dict) -> list[tuple[str, str]]:
         _log(f"HTTP: {label} ({root})")
         http = measure_http(chain, variant_env, args.duration, args.connections, root=root,
                             freshness=label == "fast path on" and not args.no_freshness,
-                            legacy=args.legacy_stamps, workers=args.workers)
+                            legacy=args.legacy_stamps, workers=args.workers,
+                            slices=args.slices)
         http_rows += _http_rows(label + (", HMAC stamps" if args.legacy_stamps else ""), http,
                                 args)
     scans_logged = Scan.objects.count() - args.scan_history
@@ -647,7 +670,8 @@ def run(args: argparse.Namespace, env: dict) -> list[tuple[str, str]]:
             f"bulk seeding {t_events:.0f} s ({args.events / t_events:,.0f} events/s)")),
         *http_rows,
         ("(a) load generator", f"wrk, {args.connections} connections, {args.duration} s "
-                               f"each, gunicorn {args.workers} sync workers"),
+                               f"each in {args.slices} slices alternating with the static file, "
+                               f"gunicorn {args.workers} sync workers"),
         ("    scans logged during (a)", f"{scans_logged:,} (after the workers' exit flush; "
                                       "repeats of a stamp by one source within 10 min are "
                                       "logged once)"),
@@ -677,6 +701,9 @@ def main() -> None:
     parser.add_argument("--scan-history", type=int, default=1_000_000,
                         help="earlier scans in the log before the HTTP measures")
     parser.add_argument("--duration", type=int, default=15, help="seconds per HTTP measure")
+    parser.add_argument("--slices", type=int, default=3,
+                        help="each page and its static file measured in this many alternating "
+                             "slices of --duration ÷ slices seconds, added up")
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--workers", type=int, default=2,
                         help="gunicorn sync workers serving every page measured "
