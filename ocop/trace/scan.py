@@ -41,7 +41,8 @@ from typing import Any
 import psycopg
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connection, transaction
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Count, QuerySet
 from django.db.models.functions import TruncDate
 from django.utils import timezone
@@ -424,17 +425,20 @@ def _earlier_scans(batch_id: int, serial: int, since: datetime,
     of the plan: planning, not running, is most of this query's time on the partitioned table
     (docs/traceability.md, "Fifth pass").
     """
-    adapt = connection.ops.adapt_datetimefield_value
+    # The connection itself, once: each ``connection.…`` goes through Django's per-thread proxy
+    # (about 1.5 µs each; the read used eight).
+    db = connections[DEFAULT_DB_ALIAS]
+    adapt = db.ops.adapt_datetimefield_value
     params = [batch_id, serial, adapt(since), adapt(now + CLOCK_MARGIN), SEEN_LIMIT]
-    if connection.queries_logged:
+    if db.queries_logged:
         # Through Django's cursor, so that the query is in connection.queries (DEBUG, a test
         # counting queries): the same statement, unprepared.
-        with connection.cursor() as cursor:
+        with db.cursor() as cursor:
             cursor.execute(_EVIDENCE_SQL, params)
             rows = cursor.fetchall()
     else:
-        rows = _run_on_driver(_EVIDENCE_SQL, params)
-    if connection.vendor == "sqlite":  # SQLite hands back naive UTC datetimes
+        rows = _run_on_driver(db, _EVIDENCE_SQL, params)
+    if db.vendor == "sqlite":  # SQLite hands back naive UTC datetimes
         return [(at.replace(tzinfo=UTC), source) for at, source in rows]
     return rows
 
@@ -444,33 +448,43 @@ _EVIDENCE_SQL = (f"SELECT scanned_at, source FROM {Scan._meta.db_table} "  # noq
                  "ORDER BY scanned_at DESC LIMIT %s")
 
 
-def _run_on_driver(sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
+_KEPT_CURSOR = "_ocop_evidence_cursor"
+
+
+def _run_on_driver(db: BaseDatabaseWrapper, sql: str,
+                   params: list[Any]) -> list[tuple[Any, ...]]:
     """``sql`` run on the driver's own cursor, not Django's: its layers (the cursor wrapper, the
-    async check, the placeholder rewrite on SQLite) were a fifth of the read on SQLite (32–37 µs
-    against 26–27 µs, docs/traceability.md, "Twelfth look"). What they do that matters is
-    kept: errors are Django's (the fast path's reconnection retry catches them) and the
-    connection's execute wrappers (the request's query counter) still see the query. On
-    PostgreSQL the statement is prepared on the server, once per connection (``prepared_evidence``:
-    parsing and planning it on the partitioned table were over half its cost, "Ninth look")."""
-    connection.ensure_connection()
-    raw = connection.connection
-    if connection.vendor == "postgresql":
-        cursor = _PreparedCursor(raw) if prepared_evidence() else raw.cursor()
+    async check, the placeholder rewrite on SQLite) cost more than SQLite's own work (with the
+    kept cursor below, a read's CPU fell from 38–46 to 16–20 µs on SQLite and from 137–166 to
+    101–120 µs on PostgreSQL: docs/traceability.md, "Twelfth look").
+    What they do that matters is kept: errors are Django's (the fast path's reconnection retry
+    catches them) and the connection's execute wrappers (the request's query counter) still see
+    the query. On PostgreSQL the statement is prepared on the server, once per connection
+    (``prepared_evidence``: parsing and planning it on the partitioned table were over half its
+    cost, "Ninth look")."""
+    db.ensure_connection()
+    raw = db.connection
+    prepared = db.vendor == "postgresql" and prepared_evidence()
+    # One cursor per connection, kept on Django's connection object (one per thread) and made
+    # again when the connection was replaced: making and closing a psycopg cursor on every scan
+    # was about 20 µs of the read on PostgreSQL ("Twelfth look").
+    kept = db.__dict__.get(_KEPT_CURSOR)
+    if kept is not None and kept[0] is raw and kept[1] == prepared:
+        cursor = kept[2]
     else:
-        cursor = raw.cursor()
+        cursor = _PreparedCursor(raw) if prepared else raw.cursor()
+        db.__dict__[_KEPT_CURSOR] = (raw, prepared, cursor)
+    if db.vendor == "sqlite":
         sql = sql.replace("%s", "?")  # what Django's SQLite cursor does to every query
 
     def execute(sql: str, params: Any, many: bool, context: dict[str, Any]) -> Any:
         return cursor.execute(sql, params)
 
-    for wrapper in reversed(connection.execute_wrappers):
+    for wrapper in reversed(db.execute_wrappers):
         execute = functools.partial(wrapper, execute)
-    with connection.wrap_database_errors:
-        try:
-            execute(sql, params, False, {"connection": connection, "cursor": cursor})
-            return cursor.fetchall()
-        finally:
-            cursor.close()
+    with db.wrap_database_errors:
+        execute(sql, params, False, {"connection": db, "cursor": cursor})
+        return cursor.fetchall()
 
 
 def prepared_evidence() -> bool:
