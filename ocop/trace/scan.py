@@ -425,8 +425,8 @@ def _earlier_scans(batch_id: int, serial: int, since: datetime,
     of the plan: planning, not running, is most of this query's time on the partitioned table
     (docs/traceability.md, "Fifth pass").
     """
-    # The connection itself, once: each ``connection.…`` goes through Django's per-thread proxy
-    # (about 1.5 µs each; the read used eight).
+    # The connection itself, once: each ``connection.…`` goes through Django's per-thread proxy,
+    # and the read went through it eight times.
     db = connections[DEFAULT_DB_ALIAS]
     adapt = db.ops.adapt_datetimefield_value
     params = [batch_id, serial, adapt(since), adapt(now + CLOCK_MARGIN), SEEN_LIMIT]
