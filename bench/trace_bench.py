@@ -481,11 +481,12 @@ def measure_http(chain: dict, env: dict, duration: int, connections: int, *,
             # (20 % between two static measures 30 s apart on a shared host), and a drift
             # between two long measures would land on one side of the ratio only.
             page_slices, static_slices = [], []
+            seconds = max(1, duration // slices)  # wrk refuses a slice of 0 s
             for _ in range(slices):
                 page_slices.append(_drive_wrk_counting_cpu(
-                    base, page_paths, duration // slices, connections, server_pids))
+                    base, page_paths, seconds, connections, server_pids))
                 static_slices.append(_drive_wrk_counting_cpu(
-                    base, static, duration // slices, connections, server_pids))
+                    base, static, seconds, connections, server_pids))
             results[name] = _added_up(page_slices)
             results[f"{name}_static"] = _added_up(static_slices)
             # Service time without queueing: one connection, one request at a time.
