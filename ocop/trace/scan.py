@@ -411,6 +411,14 @@ def _evidence(batch: BatchInfo, serial: int, now: datetime,
     return len(rows), duplicate, suspicious
 
 
+_EVIDENCE_SQL = (f"SELECT scanned_at, source FROM {Scan._meta.db_table} "  # noqa: S608 — ours
+                 "WHERE batch_id = %s AND serial = %s AND scanned_at >= %s AND scanned_at <= %s "
+                 "ORDER BY scanned_at DESC LIMIT %s")
+
+# Where _run_on_driver keeps its cursor, on Django's connection object.
+_KEPT_CURSOR = "_ocop_evidence_cursor"
+
+
 def _earlier_scans(batch_id: int, serial: int, since: datetime,
                    now: datetime) -> list[tuple[datetime, str]]:
     """The stamp's logged scans from ``since`` to ``now``, newest first (at most SEEN_LIMIT).
@@ -441,14 +449,6 @@ def _earlier_scans(batch_id: int, serial: int, since: datetime,
     if db.vendor == "sqlite":  # SQLite hands back naive UTC datetimes
         return [(at.replace(tzinfo=UTC), source) for at, source in rows]
     return rows
-
-
-_EVIDENCE_SQL = (f"SELECT scanned_at, source FROM {Scan._meta.db_table} "  # noqa: S608 — ours
-                 "WHERE batch_id = %s AND serial = %s AND scanned_at >= %s AND scanned_at <= %s "
-                 "ORDER BY scanned_at DESC LIMIT %s")
-
-
-_KEPT_CURSOR = "_ocop_evidence_cursor"
 
 
 def _run_on_driver(db: BaseDatabaseWrapper, sql: str,
