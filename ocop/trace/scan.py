@@ -33,6 +33,9 @@ import functools
 import hashlib
 import hmac
 import ipaddress
+import itertools
+import sqlite3
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
@@ -379,13 +382,40 @@ def _source_key(secret: str, ip: str) -> str:
 
 
 def _independent(rows: list[tuple[datetime, str]], now: datetime, source: str) -> bool:
-    """Enough distinct sources on enough distinct days (the current scan included)?"""
-    sources = {s for _, s in rows if s} | ({source} if source else set())
-    if len(sources) < suspicious_sources():
-        # Nearly every scan ends here: the days (a time-zone conversion a row) are not needed.
+    """Enough distinct sources on enough distinct days (the current scan included)?
+
+    Each count stops at its threshold, and a time is turned into a local day only when it lies
+    outside every day already found: a copied code carries up to SEEN_LIMIT earlier scans, and
+    converting each of their times to a local date was 1.1 ms of every scan of it
+    (docs/traceability.md, "Thirteenth look")."""
+    needed = suspicious_sources()
+    sources = {source} if source else set()
+    for _at, row_source in rows:
+        if len(sources) >= needed:
+            break
+        if row_source:
+            sources.add(row_source)
+    if len(sources) < needed:
+        # Nearly every scan ends here: the days are not needed.
         return False
-    days = {timezone.localdate(at) for at, _ in rows} | {timezone.localdate(now)}
-    return len(days) >= suspicious_days()
+    return _spans_days(itertools.chain((now,), (at for at, _ in rows)), suspicious_days())
+
+
+def _spans_days(times: Iterable[datetime], needed: int) -> bool:
+    """Whether ``times`` fall on at least ``needed`` distinct local days."""
+    found: list[tuple[datetime, datetime]] = []  # each local day found: [midnight, next midnight)
+    for at in times:
+        if any(start <= at < end for start, end in found):
+            continue
+        day = timezone.localdate(at)
+        zone = timezone.get_current_timezone()
+        # Aware datetimes compare as instants, whatever their zone. (A zone whose clocks jump
+        # at midnight would shift a boundary by that jump; the platform's zone has no DST.)
+        found.append((datetime.combine(day, datetime.min.time(), zone),
+                      datetime.combine(day + timedelta(days=1), datetime.min.time(), zone)))
+        if len(found) >= needed:
+            return True
+    return False
 
 
 def _evidence(batch: BatchInfo, serial: int, now: datetime,
@@ -399,21 +429,47 @@ def _evidence(batch: BatchInfo, serial: int, now: datetime,
     since = now - suspicious_window()
     rows = _earlier_scans(batch.id, serial, since, now)
     # This process's scans not yet written count too (scanlog: other processes' within seconds).
-    rows = sorted(rows + scanlog.pending(batch.id, serial, since), reverse=True)[:SEEN_LIMIT]
+    if pending := scanlog.pending(batch.id, serial, since):
+        rows = sorted(rows + pending, reverse=True)[:SEEN_LIMIT]
     repeat_since = now - dedup_window()
-    duplicate = any(s == source and at >= repeat_since for at, s in rows)
+    duplicate = False
+    for at, row_source in rows:  # newest first: only the rows of the repeat window are looked at
+        if at < repeat_since:
+            break
+        if row_source == source:
+            duplicate = True
+            break
     suspicious = _independent(rows, now, source)
     if suspicious:
-        cleared = (SuspicionClearance.objects.filter(batch_id=batch.id, serial=serial)
-                   .order_by("-cleared_at").values_list("cleared_at", flat=True).first())
+        cleared = _last_clearance(batch.id, serial)
         if cleared is not None:
             suspicious = _independent([r for r in rows if r[0] > cleared], now, source)
     return len(rows), duplicate, suspicious
 
 
-_EVIDENCE_SQL = (f"SELECT scanned_at, source FROM {Scan._meta.db_table} "  # noqa: S608 — ours
+def _utc(stored: bytes) -> datetime:
+    """A time as Django stores it in SQLite (naive UTC text) → an aware datetime, in one parse.
+    Named in the reads' column aliases below ("[ocop_utc]"; sqlite3's PARSE_COLNAMES, which
+    Django's connections turn on): parsing with Django's converter and then adding the zone was
+    1.3 µs a row, 650 µs for the SEEN_LIMIT rows of a copied code ("Thirteenth look")."""
+    text = stored.decode()
+    try:
+        return datetime.fromisoformat(text + "+00:00")
+    except ValueError:  # already carries an offset
+        return datetime.fromisoformat(text).astimezone(UTC)
+
+
+sqlite3.register_converter("ocop_utc", _utc)
+
+# The aliases name the SQLite converter above; on PostgreSQL they are only names.
+_EVIDENCE_SQL = (f'SELECT scanned_at AS "scanned_at [ocop_utc]", source '  # noqa: S608 — ours
+                 f"FROM {Scan._meta.db_table} "
                  "WHERE batch_id = %s AND serial = %s AND scanned_at >= %s AND scanned_at <= %s "
                  "ORDER BY scanned_at DESC LIMIT %s")
+
+_CLEARANCE_SQL = (f'SELECT cleared_at AS "cleared_at [ocop_utc]" '  # noqa: S608 — ours
+                  f"FROM {SuspicionClearance._meta.db_table} "
+                  "WHERE batch_id = %s AND serial = %s ORDER BY cleared_at DESC LIMIT 1")
 
 # Where _run_on_driver keeps its cursor, on Django's connection object.
 _KEPT_CURSOR = "_ocop_evidence_cursor"
@@ -437,18 +493,29 @@ def _earlier_scans(batch_id: int, serial: int, since: datetime,
     # and the read went through it eight times.
     db = connections[DEFAULT_DB_ALIAS]
     adapt = db.ops.adapt_datetimefield_value
-    params = [batch_id, serial, adapt(since), adapt(now + CLOCK_MARGIN), SEEN_LIMIT]
+    return _read(db, _EVIDENCE_SQL,
+                 [batch_id, serial, adapt(since), adapt(now + CLOCK_MARGIN), SEEN_LIMIT])
+
+
+def _last_clearance(batch_id: int, serial: int) -> datetime | None:
+    """When an office last cleared the stamp's flag (``services.clear_suspicion``), or None.
+
+    Read only when the evidence would flag the stamp — but then on every scan of it, and the
+    stamp of a counterfeit run is scanned by every buyer of the fakes: the ORM query
+    ``SuspicionClearance.objects.filter(batch_id=…, serial=…).order_by("-cleared_at")`` cost
+    more to build than to run, so it is plain SQL too ("Thirteenth look")."""
+    rows = _read(connections[DEFAULT_DB_ALIAS], _CLEARANCE_SQL, [batch_id, serial])
+    return rows[0][0] if rows else None
+
+
+def _read(db: BaseDatabaseWrapper, sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
     if db.queries_logged:
         # Through Django's cursor, so that the query is in connection.queries (DEBUG, a test
         # counting queries): the same statement, unprepared.
         with db.cursor() as cursor:
-            cursor.execute(_EVIDENCE_SQL, params)
-            rows = cursor.fetchall()
-    else:
-        rows = _run_on_driver(db, _EVIDENCE_SQL, params)
-    if db.vendor == "sqlite":  # SQLite hands back naive UTC datetimes
-        return [(at.replace(tzinfo=UTC), source) for at, source in rows]
-    return rows
+            cursor.execute(sql, params)
+            return cursor.fetchall()
+    return _run_on_driver(db, sql, params)
 
 
 def _run_on_driver(db: BaseDatabaseWrapper, sql: str,
@@ -472,13 +539,25 @@ def _run_on_driver(db: BaseDatabaseWrapper, sql: str,
     if kept is not None and kept[0] is raw and kept[1] == prepared:
         cursor = kept[2]
     else:
-        cursor = _PreparedCursor(raw) if prepared else raw.cursor()
+        if db.vendor == "sqlite":
+            cursor = raw.cursor()
+        else:
+            # Not raw.cursor(): Django's connections make client-side-binding cursors, which
+            # cannot read binary rows. A plain psycopg cursor binds on the server (an unnamed
+            # statement, which every pooler passes).
+            cursor = _PreparedCursor(raw) if prepared else psycopg.Cursor(raw)
         db.__dict__[_KEPT_CURSOR] = (raw, prepared, cursor)
     if db.vendor == "sqlite":
         sql = sql.replace("%s", "?")  # what Django's SQLite cursor does to every query
+        run = cursor.execute
+    else:
+        # Rows in PostgreSQL's binary format, read by psycopg's C loaders: Django's loader for
+        # text timestamps adds a Python call a value, and a copied code's SEEN_LIMIT rows took
+        # 650 µs to read that way against 130 µs in binary ("Thirteenth look").
+        run = functools.partial(cursor.execute, binary=True)
 
     def execute(sql: str, params: Any, many: bool, context: dict[str, Any]) -> Any:
-        return cursor.execute(sql, params)
+        return run(sql, params)
 
     for wrapper in reversed(db.execute_wrappers):
         execute = functools.partial(wrapper, execute)

@@ -5,7 +5,7 @@ Django's, and a replaced connection gets a new cursor. On both engines."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.db import DEFAULT_DB_ALIAS, connection, connections
@@ -14,7 +14,7 @@ from django.test import Client
 from django.utils import timezone
 
 from ocop.trace import scan, scanlog
-from ocop.trace.models import Scan
+from ocop.trace.models import Scan, SuspicionClearance
 from ocop.trace.tests.test_stamps_scan import stamp_path
 
 pytestmark = pytest.mark.django_db
@@ -69,3 +69,27 @@ def test_a_replaced_connection_gets_a_new_cursor_and_errors_are_djangos(chain) -
     # catches (last: on PostgreSQL the error ends the test's transaction).
     with pytest.raises(DjangoDatabaseError, match="no_such_table"):
         scan._run_on_driver(db, "SELECT 1 FROM no_such_table", [])
+
+
+def test_the_clearance_read_answers_as_the_orm_query(chain) -> None:
+    batch_id, _orm = _scanned(chain, 11, 1)
+    assert scan._last_clearance(batch_id, 11) is None
+    earlier, office = timezone.now() - timedelta(days=3), chain.people["province_office"]
+    for at in (earlier, earlier + timedelta(days=1), earlier - timedelta(days=1)):
+        SuspicionClearance.objects.create(batch_id=batch_id, serial=11, cleared_at=at,
+                                          cleared_by=office, reason="Quầy thu ngân")
+    SuspicionClearance.objects.create(batch_id=batch_id, serial=12, cleared_at=timezone.now(),
+                                      cleared_by=office, reason="Tem khác")
+    orm = (SuspicionClearance.objects.filter(batch_id=batch_id, serial=11)
+           .order_by("-cleared_at").values_list("cleared_at", flat=True).first())
+    assert scan._last_clearance(batch_id, 11) == orm == earlier + timedelta(days=1)
+    assert scan._last_clearance(batch_id, 11).utcoffset() == timedelta(0)
+
+
+def test_sqlite_times_are_read_as_aware_utc() -> None:
+    # The converter the reads name on SQLite: Django's stored form (naive UTC text), with or
+    # without microseconds, and a time that already carries an offset.
+    assert scan._utc(b"2026-12-04 06:22:18.364237") == datetime(2026, 12, 4, 6, 22, 18, 364237,
+                                                                tzinfo=UTC)
+    assert scan._utc(b"2026-12-04 06:22:18").utcoffset() == timedelta(0)
+    assert scan._utc(b"2026-12-04 13:22:18+07:00") == datetime(2026, 12, 4, 6, 22, 18, tzinfo=UTC)
