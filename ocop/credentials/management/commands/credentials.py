@@ -62,7 +62,10 @@ class Command(BaseCommand):
         sub.add_parser("rotate", help="give a province a new signing key").add_argument(
             "province", help="province code, e.g. 24")
         sub.add_parser("compromise", help="report a key compromised (re-signs what it signed)"
-                       ).add_argument("kid")
+                       ).add_argument(
+            "kid", help="the key id as `credentials keys` lists it; one that begins with '-' "
+                        "goes after '--' (credentials compromise -- -Ab3…), or it is read as an "
+                        "option")
         sub.add_parser("backfill", help="issue the credentials of certificates that have none")
         sub.add_parser("keys", help="list the issuer keys and their states")
 
