@@ -68,6 +68,8 @@ def test_admin_list_chrome_is_vietnamese(admin_client, units):
         assert english not in html, english
     for vietnamese in ("Chuyển đến nội dung chính", "Hiện số lượng", "Lọc theo", "Thanh bên"):
         assert vietnamese in html, vietnamese
+    # The search icon's text, read aloud by screen readers (ocop/web/templates/admin/).
+    assert 'alt="Search"' not in html and 'alt="Tìm kiếm"' in html
     script = admin_client.get(reverse("admin:jsi18n")).content.decode()
     assert "Th\\u1ee9 hai" in script or "Thứ hai" in script  # Monday
     assert '"Monday"' in script  # the msgid, mapped to the Vietnamese above
@@ -77,6 +79,7 @@ def test_admin_list_chrome_stays_english_in_english(admin_client, units):
     admin_client.cookies["django_language"] = "en"
     html = admin_client.get(reverse("admin:audit_auditentry_changelist")).content.decode()
     assert "Skip to main content" in html and "Chuyển đến nội dung chính" not in html
+    assert 'alt="Search"' in html
 
 
 def test_audit_filters_name_actions_and_kinds_in_words(admin_client, units):
