@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.formats import number_format
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
@@ -30,6 +31,8 @@ def scans_chart(rows: list[dict[str, Any]]) -> SafeString:
         bars.append(f'<rect x="{x:.1f}" y="{y:.1f}" width="{max(step - 2, 1):.1f}" '
                     f'height="{h:.1f}" fill="#b71c1c"><title>{label}</title></rect>')
     first, last = rows[0]["day"], rows[-1]["day"]
+    # The height of the tallest bar, in words: the axis has no scale of its own.
+    peak = _("Cao nhất: %(n)s lượt/ngày") % {"n": number_format(top)}  # as the table below
     return mark_safe(  # numbers and escaped labels only
         f'<svg class="chart" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
         f'aria-label="{escape(_("Lượt quét theo ngày"))}">'
@@ -38,5 +41,5 @@ def scans_chart(rows: list[dict[str, Any]]) -> SafeString:
         f'<text x="{PAD}" y="{HEIGHT - 6}" font-size="11">{first:%d/%m/%Y}</text>'
         f'<text x="{WIDTH - PAD}" y="{HEIGHT - 6}" font-size="11" text-anchor="end">'
         f'{last:%d/%m/%Y}</text>'
-        f'<text x="{PAD}" y="{PAD - 8}" font-size="11">max {top}</text></svg>'
+        f'<text x="{PAD}" y="{PAD - 8}" font-size="11">{escape(peak)}</text></svg>'
     )

@@ -71,3 +71,18 @@ def test_analytics_scoped(chain, who, sees) -> None:
 def test_analytics_refused_to_roles_without_it(chain) -> None:
     assert login_client(chain.people["council_member"]).get(
         "/truy-xuat/thong-ke/").status_code == 404
+
+
+def test_the_chart_names_its_peak_in_the_page_language() -> None:
+    from datetime import date
+
+    from django.utils import translation
+
+    from ocop.trace.charts import scans_chart
+
+    rows = [{"day": date(2026, 12, 1), "n": 12}, {"day": date(2026, 12, 2), "n": 1234}]
+    with translation.override("vi"):
+        svg = scans_chart(rows)
+    assert "Cao nhất: 1234 lượt/ngày" in svg and "max" not in svg
+    with translation.override("en"):
+        assert "Peak: 1234 scans a day" in scans_chart(rows)
