@@ -403,12 +403,12 @@ def _independent(rows: list[tuple[datetime, str]], now: datetime, source: str) -
 
 def _spans_days(times: Iterable[datetime], needed: int) -> bool:
     """Whether ``times`` fall on at least ``needed`` distinct local days."""
+    zone = timezone.get_current_timezone()
     found: list[tuple[datetime, datetime]] = []  # each local day found: [midnight, next midnight)
     for at in times:
         if any(start <= at < end for start, end in found):
             continue
-        day = timezone.localdate(at)
-        zone = timezone.get_current_timezone()
+        day = timezone.localdate(at, zone)
         # Aware datetimes compare as instants, whatever their zone. (A zone whose clocks jump
         # at midnight would shift a boundary by that jump; the platform's zone has no DST.)
         found.append((datetime.combine(day, datetime.min.time(), zone),
@@ -509,6 +509,7 @@ def _last_clearance(batch_id: int, serial: int) -> datetime | None:
 
 
 def _read(db: BaseDatabaseWrapper, sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
+    """The rows of one of the scan's plain reads (their times aware, in UTC, on both engines)."""
     if db.queries_logged:
         # Through Django's cursor, so that the query is in connection.queries (DEBUG, a test
         # counting queries): the same statement, unprepared.
