@@ -57,6 +57,9 @@ def test_analytics_by_day_place_and_suspicious(chain, settings) -> None:
     html = page.content.decode()
     assert page.status_code == 200 and "<svg class=\"chart\"" in html
     assert "10.8,106.7" in html and "Vải sấy khô Lục Ngạn" in html
+    # On a phone each row is a card labelled as the desktop column: the suspicious scans, not
+    # all of the stamp's scans.
+    assert 'data-label="Lượt quét bất thường">2<' in html
 
 
 @pytest.mark.parametrize(("who", "sees"), [
