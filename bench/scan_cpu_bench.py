@@ -30,6 +30,7 @@ import statistics
 import subprocess
 import sys
 import time
+from datetime import timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -71,8 +72,6 @@ def copied_code(app, path: str, rounds: int, figures: dict[str, list[float]]) ->
     takes (SEEN_LIMIT), from 200 networks over 20 days, so that it shows as suspicious — the
     stamp of a counterfeit run, scanned by every buyer of the fakes. Its evidence read and its
     scan page, against the figures of ordinary stamps above; the rows are removed afterwards."""
-    from datetime import timedelta
-
     from django.utils import timezone
 
     from ocop.trace import scan, stamps
