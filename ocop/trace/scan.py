@@ -539,26 +539,17 @@ def _run_on_driver(db: BaseDatabaseWrapper, sql: str,
     kept = db.__dict__.get(_KEPT_CURSOR)
     if kept is not None and kept[0] is raw and kept[1] == prepared:
         cursor = kept[2]
+    elif db.vendor == "sqlite":
+        cursor = raw.cursor()
+        db.__dict__[_KEPT_CURSOR] = (raw, prepared, cursor)
     else:
-        if db.vendor == "sqlite":
-            cursor = raw.cursor()
-        else:
-            # Not raw.cursor(): Django's connections make client-side-binding cursors, which
-            # cannot read binary rows. A plain psycopg cursor binds on the server (an unnamed
-            # statement, which every pooler passes).
-            cursor = _PreparedCursor(raw) if prepared else psycopg.Cursor(raw)
+        cursor = _PreparedCursor(raw) if prepared else _BinaryCursor(raw)
         db.__dict__[_KEPT_CURSOR] = (raw, prepared, cursor)
     if db.vendor == "sqlite":
         sql = sql.replace("%s", "?")  # what Django's SQLite cursor does to every query
-        run = cursor.execute
-    else:
-        # Rows in PostgreSQL's binary format, read by psycopg's C loaders: Django's loader for
-        # text timestamps adds a Python call a value, and a copied code's SEEN_LIMIT rows took
-        # 650 µs to read that way against 130 µs in binary ("Thirteenth look").
-        run = functools.partial(cursor.execute, binary=True)
 
     def execute(sql: str, params: Any, many: bool, context: dict[str, Any]) -> Any:
-        return run(sql, params)
+        return cursor.execute(sql, params)
 
     for wrapper in reversed(db.execute_wrappers):
         execute = functools.partial(wrapper, execute)
@@ -574,10 +565,23 @@ def prepared_evidence() -> bool:
     return bool(getattr(settings, "TRACE_PREPARED_EVIDENCE", True))
 
 
-class _PreparedCursor(psycopg.Cursor):
-    """A psycopg cursor binding parameters on the server and preparing every statement it runs
-    (psycopg keeps the prepared statements per connection, keyed by query and parameter types).
-    Django's own cursors bind on the client and never prepare."""
+class _BinaryCursor(psycopg.Cursor):
+    """A psycopg cursor binding parameters on the server and reading rows in PostgreSQL's binary
+    format, through psycopg's C loaders: Django's loader for text timestamps adds a Python call a
+    value, and a copied code's SEEN_LIMIT rows took 650 µs to read that way against 130 µs in
+    binary ("Thirteenth look"). Not ``connection.cursor()``: Django's connections make
+    client-side-binding cursors, which cannot read binary rows. An unnamed server-side statement
+    passes every pooler."""
+
+    def execute(self, query: Any, params: Any = None, *, prepare: bool | None = None,
+                binary: bool | None = None) -> _BinaryCursor:
+        return super().execute(query, params, prepare=prepare, binary=True)
+
+
+class _PreparedCursor(_BinaryCursor):
+    """A binary cursor that also prepares every statement it runs (psycopg keeps the prepared
+    statements per connection, keyed by query and parameter types). Django's own cursors bind on
+    the client and never prepare."""
 
     def __init__(self, connection: psycopg.Connection, **kwargs: Any) -> None:
         # Django opens its connections with prepared statements off (prepare_threshold None),
