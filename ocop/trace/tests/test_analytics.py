@@ -85,7 +85,12 @@ def test_the_chart_names_its_peak_in_the_page_language() -> None:
 
     rows = [{"day": date(2026, 12, 1), "n": 12}, {"day": date(2026, 12, 2), "n": 1234}]
     with translation.override("vi"):
-        svg = scans_chart(rows)
-    assert "Cao nhất: 1234 lượt/ngày" in svg and "max" not in svg
+        html = scans_chart(rows)
+    drawing, caption = html.split("</svg>")
+    # The words are page text below the drawing, at text size on a phone, not SVG text that
+    # shrinks with it.
+    assert "<text" not in drawing and "max" not in html
+    assert "01/12/2026" in caption and "02/12/2026" in caption
+    assert "Cao nhất: 1234 lượt/ngày" in caption
     with translation.override("en"):
-        assert "Peak: 1234 scans a day" in scans_chart(rows)
+        assert "Peak: 1234 scans a day" in scans_chart(rows).split("</svg>")[1]
