@@ -41,11 +41,18 @@ STYLE = Style(
 SVG_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
 
 
-def _config(title: str, **extra: object) -> dict[str, object]:
+# A page's column on a desktop, and on a phone: drawn 800 units wide and shrunk to a 390 px
+# screen, 13-unit labels were about 6 px tall; the phone's own drawing keeps them near 12 px.
+WIDTH = 800
+NARROW_WIDTH = 400
+
+
+def _config(title: str, width: int, **extra: object) -> dict[str, object]:
+    label = 40 if width >= WIDTH else 22  # characters a label keeps before "…"
     return {
         "title": title, "style": STYLE, "js": [], "disable_xml_declaration": True,
-        "width": 800, "height": 420, "print_values": True, "legend_at_bottom": True,
-        "truncate_label": 40, "truncate_legend": 40, "no_data_text": "—",
+        "width": width, "height": 420, "print_values": True, "legend_at_bottom": True,
+        "truncate_label": label, "truncate_legend": label, "no_data_text": "—",
         "value_formatter": _number, **extra,
     }
 
@@ -60,12 +67,13 @@ def _number(value: float | None) -> str:
 
 
 def bar(title: str, labels: Sequence[str], series: dict[str, Sequence[float | None]], *,
-        horizontal: bool = False, stacked: bool = False) -> str:
+        horizontal: bool = False, stacked: bool = False, width: int = WIDTH) -> str:
     """Bars per label, one colour per series (one series: no legend)."""
     kind = {(False, False): pygal.Bar, (True, False): pygal.HorizontalBar,
             (False, True): pygal.StackedBar, (True, True): pygal.HorizontalStackedBar}
     chart = kind[(horizontal, stacked)](**_config(
-        title, show_legend=len(series) > 1, x_label_rotation=0 if horizontal else 20,
+        title, width, show_legend=len(series) > 1,
+        x_label_rotation=0 if horizontal else (20 if width >= WIDTH else 45),
         height=max(420, 34 * len(labels) + 140) if horizontal else 420))
     chart.x_labels = list(labels)
     for name, values in series.items():
@@ -73,18 +81,20 @@ def bar(title: str, labels: Sequence[str], series: dict[str, Sequence[float | No
     return _render(chart)
 
 
-def line(title: str, labels: Sequence[str], series: dict[str, Sequence[float | None]]) -> str:
+def line(title: str, labels: Sequence[str], series: dict[str, Sequence[float | None]], *,
+         width: int = WIDTH) -> str:
     """A trend over periods (years, months)."""
-    chart = pygal.Line(**_config(title, show_legend=len(series) > 1, dots_size=4))
+    chart = pygal.Line(**_config(title, width, show_legend=len(series) > 1, dots_size=4))
     chart.x_labels = list(labels)
     for name, values in series.items():
         chart.add(name, list(values))
     return _render(chart)
 
 
-def pie(title: str, parts: dict[str, float], *, donut: bool = True) -> str:
+def pie(title: str, parts: dict[str, float], *, donut: bool = True, width: int = WIDTH) -> str:
     """Shares of a whole; zero parts are left out (pygal would draw an empty slice label)."""
-    chart = pygal.Pie(**_config(title, inner_radius=0.45 if donut else 0, print_values=True))
+    chart = pygal.Pie(**_config(title, width, inner_radius=0.45 if donut else 0,
+                                print_values=True))
     for name, value in parts.items():
         if value:
             chart.add(name, value)

@@ -104,6 +104,7 @@ class Table:
     hrefs_need_own_scope: bool = False
     extra: dict[str, Any] = field(default_factory=dict)
     chart_url: str = ""  # set by the page
+    narrow_chart_url: str = ""  # the same chart drawn for a phone
 
     def body(self) -> list[Row]:
         return [r for r in self.rows if not r.total]

@@ -95,8 +95,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     query = urlencode(base)
     for table in tables:
         _link(table, base, scope == own)
-        table.chart_url = reverse("dashboards:chart", args=[table.key]) + (
-            f"?{query}" if query else "")
+        chart = reverse("dashboards:chart", args=[table.key])
+        table.chart_url = f"{chart}?{query}" if query else chart
+        table.narrow_chart_url = f"{chart}?{urlencode({**base, 'narrow': '1'})}"
     by_key = {t.key: t for t in tables}
     stars_total = by_key["stars"].rows[-1].cells[0]
     return render(request, "dashboards/dashboard.html", {
@@ -132,7 +133,9 @@ def chart(request: HttpRequest, key: str) -> HttpResponse:
     figure = figures_for(scope).get(key)
     if figure is None:
         raise Http404
-    return core_charts.svg_response(charts.svg(figure(scope, day)))
+    # ``narrow``: the phone's drawing (the page's <picture> asks for it below 600 px).
+    width = core_charts.NARROW_WIDTH if request.GET.get("narrow") == "1" else core_charts.WIDTH
+    return core_charts.svg_response(charts.svg(figure(scope, day), width=width))
 
 
 def _drill(request: HttpRequest, day: date) -> Drill:

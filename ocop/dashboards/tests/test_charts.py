@@ -38,3 +38,14 @@ def test_long_lists_keep_their_largest_rows():
     texts = _texts(svg)
     assert "Xã 39" in texts and "Xã 15" in texts
     assert "Xã 14" not in texts
+
+
+def test_a_phone_chart_is_drawn_narrow_with_the_same_labels(world):
+    """Drawn 400 units wide for a 390 px screen: shrunk from 800, its labels were ~6 px tall."""
+    scope = Scope(world.units.bac_ninh)
+    for figure in figures.figures_for(scope).values():
+        table = figure(scope, world.today)
+        wide, narrow = charts.svg(table), charts.svg(table, width=400)
+        assert ElementTree.fromstring(narrow).get("viewBox").startswith("0 0 400 ")  # noqa: S314
+        assert ElementTree.fromstring(wide).get("viewBox").startswith("0 0 800 ")  # noqa: S314
+        assert table.title in " ".join(_texts(narrow))  # wrapped onto lines when long

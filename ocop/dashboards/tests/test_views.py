@@ -93,6 +93,14 @@ def test_page_shows_each_chart_as_an_image_beside_its_table(world):
         assert response["Content-Type"].startswith("image/svg+xml")
         assert "script-src" not in response["Content-Security-Policy"]
         assert b"<script" not in response.content
+    # A phone gets the same chart drawn for its width, for the same area and day.
+    narrow = re.findall(r'<source media="\(max-width: 600px\)" srcset="([^"]+)"', page)
+    assert len(narrow) == len(charts)
+    for wide, phone in zip(charts, narrow, strict=True):
+        assert phone.replace("&amp;", "&") == wide.replace("&amp;", "&") + (
+            "&narrow=1" if "?" in wide else "?narrow=1")
+        svg = client.get(phone.replace("&amp;", "&")).content.decode()
+        assert 'viewBox="0 0 400 ' in svg.split(">", 1)[0] and "<script" not in svg
     # The legacy district row links to its products.
     assert "district=LD219" in page
     assert "Huyện Lục Ngạn" in page
