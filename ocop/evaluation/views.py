@@ -8,7 +8,6 @@ import json
 import uuid
 from collections.abc import Callable
 from datetime import date, datetime
-from decimal import InvalidOperation
 from functools import wraps
 from typing import Any
 
@@ -503,15 +502,19 @@ _DECISION_FIELDS = ("number", "signer_name", "signer_title")
 
 
 def _decision_form(request: HttpRequest) -> tuple[list[int], dict[str, str], date]:
-    """The chosen dossiers, the decision's number and signer, and its date (ValueError when the
-    date is not one)."""
+    """The chosen dossiers, the decision's number and signer, and its date (a ValidationError
+    naming the date when it is missing or not a date)."""
     ids = [int(i) for i in request.POST.getlist("dossier") if i.isdigit()]
     fields = {k: request.POST.get(k, "").strip() for k in _DECISION_FIELDS}
-    return ids, fields, date.fromisoformat(request.POST.get("date", ""))
-
-
-def _invalid(request: HttpRequest, exc: Exception) -> None:
-    messages.error(request, _("Dữ liệu không hợp lệ: %(error)s") % {"error": exc})
+    raw = request.POST.get("date", "").strip()
+    try:
+        return ids, fields, date.fromisoformat(raw)
+    except ValueError:
+        pass
+    if not raw:
+        raise ValidationError({"date": _("Nhập ngày ký quyết định.")})
+    raise ValidationError({"date": _("Ngày ký quyết định “%(value)s” không phải là một ngày.")
+                           % {"value": raw[:30]}})
 
 
 @login_required
@@ -524,8 +527,6 @@ def recognition_preview(request: HttpRequest, round_id: int) -> HttpResponse:
         ids, fields, decision_date = _decision_form(request)
         plan = services.plan_recognition(round=round_, dossier_ids=ids,
                                          decision_date=decision_date, **fields)
-    except (ValueError, InvalidOperation) as exc:
-        _invalid(request, exc)
     except (StateError, ValidationError) as exc:
         _errors(request, exc)
     else:
@@ -548,8 +549,6 @@ def recognise(request: HttpRequest, round_id: int) -> HttpResponse:
                                          decision_date=decision_date, **fields)
         decision = services.recognise(actor=request.user, round=round_, dossier_ids=ids,
                                       decision_date=decision_date, **fields)
-    except (ValueError, InvalidOperation) as exc:
-        _invalid(request, exc)
     except (StateError, ValidationError) as exc:
         _errors(request, exc)
     else:

@@ -170,3 +170,18 @@ def test_signer_name_with_markup_refused_on_the_decision_form(ev):
                  confirm=True).content.decode()
     assert "Chức vụ người ký chỉ được ghi chữ thường" in html
     assert not Certificate.objects.exists()
+
+
+@pytest.mark.parametrize(("value", "message"), [
+    ("", "Nhập ngày ký quyết định."),
+    ("10/12/2024x", "Ngày ký quyết định “10/12/2024x” không phải là một ngày."),
+])
+def test_a_missing_or_broken_decision_date_is_named(ev, value, message):
+    """The date field is required in the browser, but a form sent without it (a script, an old
+    browser) gets a sentence about the date, not Python's parse error."""
+    _finalise(ev, DEADLINE)
+    client = login_client(ev.users["province_office"])
+    for confirm in (False, True):
+        html = _post(client, ev, date=value, confirm=confirm).content.decode()
+        assert message in html and "isoformat" not in html
+    assert not Certificate.objects.exists()
