@@ -39,3 +39,7 @@ def test_trace_bench_seeding_at_tiny_sizes():
     assert not Scan.objects.filter(scanned_at__lt=now - timedelta(days=29)).exists()
     assert not Scan.objects.filter(scanned_at__gt=now - timedelta(minutes=11)).exists()
     assert Scan.objects.values("source").distinct().count() > 1_000
+    # The each-once measure's stamps: none twice, and each one a genuine stamp.
+    once = trace_bench._stamp_paths(300, distinct=True, seed=5)
+    assert len(set(once)) == 300
+    assert 'data-result="ok"' in Client().get(once[-1]).content.decode()

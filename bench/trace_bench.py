@@ -17,8 +17,10 @@ Steps, on a fresh database:
 5. (a) starts gunicorn on 127.0.0.1 (a free port, ``--workers`` sync workers, default 2, DEBUG
    off) and drives, with ``wrk`` (installed through scripts/ensure-system-packages.sh when
    missing), scan URIs of random stamps and a static file of the same size through the same
-   server (WhiteNoise), in ``--slices`` alternating slices, then the certificate verify page and a
-   static file of its size — requests/s, p50/p99, the page ÷ static ratio, the CPU time per
+   server (WhiteNoise), in ``--slices`` alternating slices; then the scan page with each stamp
+   scanned once (fresh stamps every run, each logged: a national load is mostly first scans,
+   while the 5,000-stamp sample is scanned again within seconds); then the certificate verify
+   page and a static file of its size — requests/s, p50/p99, the page ÷ static ratio, the CPU time per
    answer of the server's processes and of the whole machine, and each page with one connection
    (service time without queueing) — once per server variant, on the same data:
    ``--baseline-root DIR`` (the code before, e.g. a ``git archive`` of the base commit), this
@@ -335,13 +337,24 @@ def ensure_wrk() -> str:
     return wrk
 
 
-def _drive_wrk(base: str, paths: list[str], duration: int, connections: int) -> dict:
-    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
-        script.write("paths = {" + ",".join(json.dumps(p) for p in paths) + "}\n"
-                     "math.randomseed(7)\n"
-                     "request = function()\n"
-                     "  return wrk.format('GET', paths[math.random(#paths)])\nend\n")
+def _drive_wrk(base: str, paths: list[str], duration: int, connections: int, *,
+               each_once: bool = False) -> dict:
+    """``each_once``: the paths in turn, each thread its own share, so that no path is asked
+    twice while there are paths left (``requests`` tells whether they ran out)."""
     threads = min(2, connections)
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
+        script.write("paths = {" + ",".join(json.dumps(p) for p in paths) + "}\n")
+        if each_once:
+            script.write("local made = 0\n"
+                         "function setup(thread) thread:set('at', made); made = made + 1 end\n"
+                         "request = function()\n"
+                         "  local path = paths[at % #paths + 1]\n"
+                         f"  at = at + {threads}\n"
+                         "  return wrk.format('GET', path)\nend\n")
+        else:
+            script.write("math.randomseed(7)\n"
+                         "request = function()\n"
+                         "  return wrk.format('GET', paths[math.random(#paths)])\nend\n")
     out = subprocess.run(  # noqa: S603
         [ensure_wrk(), f"-t{threads}", f"-c{connections}", f"-d{duration}s", "--latency",
          "-s", script.name, base], capture_output=True, text=True, check=True).stdout
@@ -381,12 +394,12 @@ def _machine_busy_seconds() -> float:
 
 
 def _drive_wrk_counting_cpu(base: str, paths: list[str], duration: int, connections: int,
-                            server_pids: list[int]) -> dict:
+                            server_pids: list[int], *, each_once: bool = False) -> dict:
     """``_drive_wrk``, plus the CPU time per answer of the server's processes and of the whole
     machine: what a request costs, which the rate alone mixes with the machine's speed at the
     moment (it moves between runs on a shared host)."""
     server, machine = _cpu_seconds(server_pids), _machine_busy_seconds()
-    result = _drive_wrk(base, paths, duration, connections)
+    result = _drive_wrk(base, paths, duration, connections, each_once=each_once)
     answers = max(result["requests"], 1)
     result["server_cpu_ms"] = (_cpu_seconds(server_pids) - server) * 1000 / answers
     result["machine_cpu_ms"] = (_machine_busy_seconds() - machine) * 1000 / answers
@@ -407,18 +420,25 @@ def _added_up(slices: list[dict]) -> dict:
     }
 
 
-def _stamp_paths(sample: int, *, legacy: bool = False) -> list[str]:
+def _stamp_paths(sample: int, *, legacy: bool = False, distinct: bool = False,
+                 seed: int = 11) -> list[str]:
     """Random stamp paths; ``legacy``: as stamps printed before key ids (HMAC, no ``k``), to
-    compare the scan's cost with the Ed25519 check on the same code (docs/stamps.md)."""
+    compare the scan's cost with the Ed25519 check on the same code (docs/stamps.md);
+    ``distinct``: no stamp twice."""
     from ocop.trace import stamps
     from ocop.trace.models import StampBatch
 
-    rng = random.Random(11)
+    rng = random.Random(seed)
     batches = list(StampBatch.objects.select_related("lot"))
-    paths = []
-    for _ in range(sample):
+    paths: list[str] = []
+    taken: set[tuple[int, int]] = set()
+    while len(paths) < sample:
         b = rng.choice(batches)
         serial = rng.randint(b.first_serial, b.last_serial)
+        if distinct:
+            if (b.pk, serial) in taken:
+                continue
+            taken.add((b.pk, serial))
         uri = stamps.stamp_uri(GTIN, b.product_id, b.lot.code, serial)
         if legacy:
             ref = stamps.product_ref(GTIN, b.product_id)
@@ -473,22 +493,34 @@ def measure_http(chain: dict, env: dict, duration: int, connections: int, *,
             benchdb.wait_for(f"{base}/static/bench/{statics[name].name}")
         for p in paths[:50]:  # warm the caches of both workers a little
             _get(base + p)
-        targets = {"scan": paths, "verify": [verify_path]}
+        # Each stamp scanned once: a national load is mostly stamps scanned for the first time
+        # in weeks, each one logged, where the sample above is scanned again within seconds
+        # (its repeats by one source are answered but not logged). Fresh stamps per run.
+        seconds = max(1, duration // slices)  # wrk refuses a slice of 0 s
+        once = _stamp_paths(FIRST_SCANS_PER_SECOND * seconds * slices, distinct=True,
+                            seed=time.time_ns())
+        targets = {"scan": paths, "scan_once": once, "verify": [verify_path]}
         server_pids = _process_tree(server.pid)
         for name, page_paths in targets.items():
-            static = [f"/static/bench/{statics[name].name}"]
+            static = [f"/static/bench/{statics[name.removesuffix('_once')].name}"]
+            each_once = name == "scan_once"
             # Page and static file in alternating slices, added up: the machine's speed drifts
             # (20 % between two static measures 30 s apart on a shared host), and a drift
             # between two long measures would land on one side of the ratio only.
             page_slices, static_slices = [], []
-            seconds = max(1, duration // slices)  # wrk refuses a slice of 0 s
-            for _ in range(slices):
+            share = len(page_paths) // slices
+            for i in range(slices):
+                own = page_paths[i * share:(i + 1) * share] if each_once else page_paths
                 page_slices.append(_drive_wrk_counting_cpu(
-                    base, page_paths, seconds, connections, server_pids))
+                    base, own, seconds, connections, server_pids, each_once=each_once))
                 static_slices.append(_drive_wrk_counting_cpu(
                     base, static, seconds, connections, server_pids))
             results[name] = _added_up(page_slices)
             results[f"{name}_static"] = _added_up(static_slices)
+            if each_once:
+                results[name]["repeated"] = sum(max(0, s["requests"] - share)
+                                                for s in page_slices)
+                continue
             # Service time without queueing: one connection, one request at a time.
             results[f"{name}_single"] = _drive_wrk(base, page_paths, min(duration, 5), 1)
             results[f"{name}_bytes"] = len(pages[name])
@@ -503,6 +535,9 @@ def measure_http(chain: dict, env: dict, duration: int, connections: int, *,
 
 
 FRESHNESS_LIMIT = 60
+# Stamps made for the each-once measure, per second of it: above the rate any page of this
+# bench has reached (about 2,700 scans/s), so that no stamp is scanned twice.
+FIRST_SCANS_PER_SECOND = 4_000
 
 
 def _seconds_until(url: str, marker: bytes, limit: float) -> float | None:
@@ -571,6 +606,16 @@ def _http_rows(label: str, http: dict, args: argparse.Namespace) -> list[tuple[s
             (f"(a) {label}: {page_label}, one connection",
              f"p50 {single['p50_ms']:.1f} ms, p99 {single['p99_ms']:.1f} ms"),
         ]
+    once, static = http["scan_once"], http["scan_once_static"]
+    rows += [
+        (f"(a) {label}: scan page, each stamp once",
+         f"{once['rps']:,.0f} req/s, p50 {once['p50_ms']:.1f} ms, p99 {once['p99_ms']:.1f} ms "
+         f"({once['non_2xx']} non-2xx; {once['repeated']:,} repeats after the stamps ran out)"),
+        (f"(a) {label}: static file, same size", f"{static['rps']:,.0f} req/s"),
+        (f"(a) {label}: scan page, each stamp once ÷ static",
+         f"{once['rps'] / static['rps']:.2f}; CPU per answer: whole machine "
+         f"{once['machine_cpu_ms']:.2f} / {static['machine_cpu_ms']:.2f} ms"),
+    ]
     rows.append((f"(a) {label}: load average after", ", ".join(f"{x:.1f}" for x in http["load"])))
     fresh = http.get("freshness")
     if fresh:
