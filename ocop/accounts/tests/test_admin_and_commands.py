@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from ocop.accounts.models import ApiToken, Role
 from ocop.accounts.services import issue_api_token
-from ocop.accounts.testing import login_client, make_user
+from ocop.accounts.testing import confirmed_device, login_client, make_user
 from ocop.audit import services as audit
 from ocop.audit.models import AuditEntry
 
@@ -78,7 +78,9 @@ def test_users_with_audit_history_cannot_be_deleted(officer):
 
 def test_demo_logins_lists_demo_accounts_in_role_order(units, producer):
     make_user(Role.PRODUCER, producer=producer, username="demo-chuthe")
-    make_user(Role.COMMUNE_OFFICER, unit=units.xa_luc_ngan, username="demo-xa")
+    commune = make_user(Role.COMMUNE_OFFICER, unit=units.xa_luc_ngan, username="demo-xa")
+    make_user(Role.COMMUNE_OFFICER, unit=units.xa_luc_ngan, username="demo-xa2")
+    confirmed_device(commune)  # not required of the role, but sign-in will ask for it
     make_user(Role.ADMIN, username="demo-admin")
     make_user(Role.PROVINCE_OFFICE, unit=units.bac_ninh, username="demo-tinh", require_otp=True)
     make_user(Role.CENTRAL, username="not-demo")
@@ -86,12 +88,16 @@ def test_demo_logins_lists_demo_accounts_in_role_order(units, producer):
     out = StringIO()
     call_command("demo_logins", stdout=out)
     lines = out.getvalue().splitlines()
-    rows = [line.split()[0] for line in lines[3:]]
-    assert rows == ["demo-admin", "demo-tinh", "demo-xa", "demo-chuthe"]
+    table = lines[3:lines.index("")]  # the secrets follow after a blank line
+    rows = [line.split()[0] for line in table]
+    assert rows == ["demo-admin", "demo-tinh", "demo-xa", "demo-xa2", "demo-chuthe"]
     text = out.getvalue()
     assert "ocop-demo-2026" in text
     assert "Xã Lục Ngạn" in text and "HTX Vải thiều Lục Ngạn" in text and "Toàn quốc" in text
     assert "Cơ quan thường trực tỉnh (2FA)" in text
+    roles = {line.split()[0]: line for line in table}
+    assert "Cán bộ xã (2FA)" in roles["demo-xa"] and "2FA" not in roles["demo-xa2"]
+    assert "2FA" not in roles["demo-chuthe"]
 
 
 def test_demo_logins_on_an_empty_database(db):

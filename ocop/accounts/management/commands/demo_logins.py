@@ -43,11 +43,17 @@ class Command(BaseCommand):
         if not users:
             self.stdout.write("Chưa có tài khoản demo (chạy: manage.py demo_data).")
             return
+        secrets: dict[int, TOTPDevice] = {}
+        for device in TOTPDevice.objects.filter(user__in=users, confirmed=True).order_by("pk"):
+            secrets.setdefault(device.user_id, device)  # the first confirmed device of each
         header = ("Tên đăng nhập", "Vai trò", "Địa bàn / chủ thể", "Mật khẩu")
         rows = [
             (
                 u.username,
-                u.get_role_display() + (" (2FA)" if second_factor_required(u) else ""),
+                # Marked wherever sign-in will ask for the code: required by the role, or a
+                # device the account has (every demo staff account has one).
+                u.get_role_display() + (" (2FA)" if second_factor_required(u) or u.pk in secrets
+                                        else ""),
                 _jurisdiction(u),
                 DEMO_PASSWORD_HINT,
             )
@@ -64,9 +70,6 @@ class Command(BaseCommand):
         for row in rows:
             self.stdout.write(line(row))
 
-        secrets: dict[int, TOTPDevice] = {}
-        for device in TOTPDevice.objects.filter(user__in=users, confirmed=True).order_by("pk"):
-            secrets.setdefault(device.user_id, device)  # the first confirmed device of each
         if secrets:
             self.stdout.write("")
             self.stdout.write(
