@@ -38,7 +38,10 @@ messages: $(VENV)/.base-installed
 # WhiteNoise after collectstatic) on plain http://127.0.0.1, which OCOP_LOCAL_DEMO allows there
 # only. Its secret key is generated once into var/. DJANGO_DEBUG=true make run: developers' mode.
 DJANGO_DEBUG ?= false
-RUN_ENV := DJANGO_DEBUG=$(DJANGO_DEBUG) OCOP_LOCAL_DEMO=true DJANGO_SECRET_KEY="$$(cat var/secret-key)"
+# Its e-mails go to the console of the worker that sends them (var/worker.log), not to a mail
+# server on localhost:25 that a laptop does not run (every notification e-mail failed there).
+RUN_ENV := DJANGO_DEBUG=$(DJANGO_DEBUG) OCOP_LOCAL_DEMO=true DJANGO_SECRET_KEY="$$(cat var/secret-key)" \
+  EMAIL_URL="$${EMAIL_URL:-consolemail://}"
 
 var/secret-key:
 	@mkdir -p var && umask 077 && $(PYTHON) -c "import secrets; print(secrets.token_urlsafe(64))" >$@
