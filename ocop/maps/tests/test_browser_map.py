@@ -60,6 +60,15 @@ def test_the_public_map_renders_with_a_circle_per_commune(new_context, live_serv
     expect(popup.get_by_role("link", name="Mứt <img src=x id=injected>")).to_have_attribute(
         "href", "/verify/OCOP-24-2025-00077")
     assert page.locator("#injected").count() == 0
+    # Leaflet's controls speak the page's language: no "Zoom in", "Layers", "Close popup".
+    expect(page.locator(".leaflet-control-zoom-in")).to_have_attribute("title", "Phóng to")
+    expect(page.locator(".leaflet-control-zoom-out")).to_have_attribute("aria-label", "Thu nhỏ")
+    expect(page.locator(".leaflet-control-layers-toggle")).to_have_attribute(
+        "aria-label", "Lớp hiển thị trên bản đồ")
+    expect(page.locator(".leaflet-popup-close-button")).to_have_attribute("aria-label", "Đóng")
+    words = page.evaluate("""() => [...document.querySelectorAll('#ocop-map [title], #ocop-map [aria-label]')]
+        .map(e => (e.title || '') + ' ' + (e.getAttribute('aria-label') || '')).join(' ')""")
+    assert not {"Zoom", "Layers", "Close"} & set(words.split()), words
 
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     origin = live_server.url

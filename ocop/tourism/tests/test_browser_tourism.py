@@ -55,6 +55,9 @@ def test_a_visitor_follows_the_lien_chung_route(new_context, live_server, touris
     popup = page.locator(".leaflet-popup-content")
     expect(popup.locator("li")).to_have_count(3)
     expect(popup.get_by_role("link", name=ITINERARY_NAME)).to_be_visible()
+    # Leaflet's controls speak the page's language.
+    expect(page.locator(".leaflet-control-zoom-in")).to_have_attribute("title", "Phóng to")
+    expect(page.locator(".leaflet-popup-close-button")).to_have_attribute("aria-label", "Đóng")
 
     page.get_by_role("link", name=NUI_DANH).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(NUI_DANH)

@@ -110,10 +110,18 @@
 
   var provinceNames = {};
 
-  var map = L.map(el, { attributionControl: false, zoomSnap: 0.5, minZoom: 4, maxZoom: 13, maxBounds: [[0, 90], [30, 125]] });
+  var map = L.map(el, { attributionControl: false, zoomControl: false, zoomSnap: 0.5, minZoom: 4, maxZoom: 13, maxBounds: [[0, 90], [30, 125]] });
+  // Leaflet's own control words are English: the page's, instead.
+  L.control.zoom({ zoomInTitle: t("zoom-in"), zoomOutTitle: t("zoom-out") }).addTo(map);
+  map.on("popupopen", function (event) {
+    var close = event.popup.getElement().querySelector(".leaflet-popup-close-button");
+    if (close) { close.setAttribute("aria-label", t("close")); close.title = t("close"); }
+  });
   map.fitBounds(VIETNAM);
   var overlays = {};
   var control = L.control.layers(null, overlays, { collapsed: window.innerWidth < 600 }).addTo(map);
+  var toggle = control.getContainer().querySelector(".leaflet-control-layers-toggle");
+  if (toggle) { toggle.title = t("layers"); toggle.setAttribute("aria-label", t("layers")); }
 
   var base = getJSON(el.getAttribute("data-boundaries")).then(function (data) {
     L.geoJSON(data, {

@@ -43,7 +43,13 @@
     return box;
   }
 
-  var map = L.map(el, { attributionControl: false, zoomSnap: 0.5, minZoom: 4, maxZoom: 16, maxBounds: [[0, 90], [30, 125]] });
+  var map = L.map(el, { attributionControl: false, zoomControl: false, zoomSnap: 0.5, minZoom: 4, maxZoom: 16, maxBounds: [[0, 90], [30, 125]] });
+  // Leaflet's own control words are English: the page's, instead.
+  L.control.zoom({ zoomInTitle: el.getAttribute("data-t-zoom-in"), zoomOutTitle: el.getAttribute("data-t-zoom-out") }).addTo(map);
+  map.on("popupopen", function (event) {
+    var close = event.popup.getElement().querySelector(".leaflet-popup-close-button");
+    if (close) { close.setAttribute("aria-label", el.getAttribute("data-t-close")); close.title = el.getAttribute("data-t-close"); }
+  });
   map.fitBounds(VIETNAM);
 
   var base = getJSON(el.getAttribute("data-boundaries")).then(function (data) {
