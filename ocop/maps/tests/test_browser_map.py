@@ -66,8 +66,9 @@ def test_the_public_map_renders_with_a_circle_per_commune(new_context, live_serv
     expect(page.locator(".leaflet-control-layers-toggle")).to_have_attribute(
         "aria-label", "Lớp hiển thị trên bản đồ")
     expect(page.locator(".leaflet-popup-close-button")).to_have_attribute("aria-label", "Đóng")
-    words = page.evaluate("""() => [...document.querySelectorAll('#ocop-map [title], #ocop-map [aria-label]')]
-        .map(e => (e.title || '') + ' ' + (e.getAttribute('aria-label') || '')).join(' ')""")
+    words = page.evaluate("""() => [...document.querySelectorAll(
+        '#ocop-map [title], #ocop-map [aria-label]')].map(
+        e => (e.title || '') + ' ' + (e.getAttribute('aria-label') || '')).join(' ')""")
     assert not {"Zoom", "Layers", "Close"} & set(words.split()), words
 
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
