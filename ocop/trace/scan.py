@@ -49,6 +49,7 @@ from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Count, QuerySet
 from django.db.models.functions import TruncDate
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -70,6 +71,8 @@ from ocop.trace.models import (
 )
 from ocop.trace.selectors import current_certificate_for
 from ocop.trace.services import journey_cache_key, ranges_cache_key
+from ocop.units.names import full_address
+from ocop.units.selectors import address_related
 
 WARNINGS = {
     Scan.Result.UNKNOWN: gettext_lazy("Tem không tồn tại trong hệ thống: không xác minh được sản "
@@ -197,7 +200,7 @@ def _directory(parsed: stamps.ParsedStamp, *,
     if found is not None:
         return found or None, True
     products = Product.objects.select_related(
-        "producer", "producer__commune", "producer__commune__current_province")
+        "producer", *address_related("producer__commune"))
     product = (products.filter(gtin__in=stamps.gtin_forms(parsed.gtin)) if parsed.gtin
                else products.filter(pk=parsed.product_id)).first()
     if product is None:
@@ -218,7 +221,11 @@ def _directory(parsed: stamps.ParsedStamp, *,
     directory = {
         "product": {"id": product.pk, "name": product.name, "gtin": product.gtin,
                     "producer": producer.name, "commune": producer.commune.full_name,
-                    "province": province.full_name if province else ""},
+                    "province": province.full_name if province else "",
+                    # What the page shows: a commune from before 1 July 2025 with its district
+                    # and province of then and where it is now, never an old commune beside
+                    # today's province ("Thị trấn Phì Điền, Thành phố Bắc Ninh").
+                    "address": capfirst(full_address(producer.commune))},
         "firsts": [b[1] for b in batches],
         "batches": batches,
     }

@@ -11,6 +11,7 @@ from django.test import Client
 from django.utils import timezone
 
 from ocop.certificates import services as certificates
+from ocop.registry.models import Producer
 from ocop.trace import scan, scanlog, services, stamps
 from ocop.trace.models import Scan, StampRange
 from ocop.trace.tests.conftest import GTIN
@@ -136,6 +137,7 @@ def test_valid_stamp_page(chain, django_assert_max_num_queries) -> None:
     html = response.content.decode()
     assert 'data-result="ok"' in html and "Sản phẩm chính hãng" in html
     assert "Vải sấy khô Lục Ngạn" in html and "HTX Vải thiều Lục Ngạn" in html
+    assert "Xã Lục Ngạn, thành phố Bắc Ninh" in html  # the producer's address
     assert "★★★★" in html and "Còn hiệu lực" in html
     assert "lượt quét thứ 1 trong 30 ngày" in html
     for step in ("Thu hoạch", "Chế biến", "Đóng gói, dán tem", "Xuất hàng"):
@@ -155,6 +157,16 @@ def test_valid_stamp_page(chain, django_assert_max_num_queries) -> None:
     assert linkset.json()["linkset"][0]["anchor"].startswith("https://id.gs1.org/01/")
     scanlog.flush()
     assert Scan.objects.count() == 1
+
+
+def test_a_producer_in_a_commune_from_before_2025_is_placed_then_and_now(chain, units) -> None:
+    """Its old commune with the district and province of then, and where that is now; never the
+    old commune beside today's province."""
+    Producer.objects.filter(pk=chain.dried.producer_id).update(commune=units.legacy_dong_coc)
+    html = Client().get(stamp_path(chain, 9)).content.decode()
+    assert ("Xã Đồng Cốc, huyện Lục Ngạn, tỉnh Bắc Giang (nay là xã Lục Ngạn, thành phố Bắc Ninh)"
+            in html)
+    assert "Xã Đồng Cốc, Thành phố Bắc Ninh" not in html
 
 
 def test_query_count_does_not_grow_with_history(chain, django_assert_max_num_queries) -> None:
