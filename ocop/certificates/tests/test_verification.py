@@ -80,6 +80,9 @@ def test_unknown_number(db):
     page = client.get("/verify/OCOP-99-2024-99999")
     assert page.status_code == 404
     assert "verdict-unknown" in page.content.decode()
+    # The standalone page still leads on: to the catalogue and the home page.
+    assert 'href="/san-pham-ocop/"' in page.content.decode()
+    assert 'href="/">Trang chủ</a>' in page.content.decode()
     api = client.get("/api/v1/certificates/OCOP-99-2024-99999")
     assert api.status_code == 404
     assert api.json()["status"] == "unknown"

@@ -138,6 +138,7 @@ def test_valid_stamp_page(chain, django_assert_max_num_queries) -> None:
     assert 'data-result="ok"' in html and "Sản phẩm chính hãng" in html
     assert "Vải sấy khô Lục Ngạn" in html and "HTX Vải thiều Lục Ngạn" in html
     assert "Xã Lục Ngạn, thành phố Bắc Ninh" in html  # the producer's address
+    assert 'href="/san-pham-ocop/">Xem các sản phẩm OCOP khác</a>' in html  # a way on
     assert "★★★★" in html and "Còn hiệu lực" in html
     assert "lượt quét thứ 1 trong 30 ngày" in html
     for step in ("Thu hoạch", "Chế biến", "Đóng gói, dán tem", "Xuất hàng"):
