@@ -77,6 +77,8 @@ class StaffSecondFactorMiddleware:
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
             step = second_factor_step(user)
+            # Read by the page header (ocop.web.context_processors): no staff menu before the code.
+            request.second_factor_pending = step is not None
             if step is not None:
                 allowed = {reverse("accounts:logout"), reverse(f"accounts:otp_{step}")}
                 if request.path not in allowed:

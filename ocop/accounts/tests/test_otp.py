@@ -75,10 +75,18 @@ def test_later_login_asks_for_the_code(client, officer):
 
     bad = client.post(VERIFY, {"token": "12345a", "next": "/tai-khoan/"})
     assert "Mã xác thực chỉ gồm 6 chữ số." in bad.content.decode()
+    # Before the code: the public header (no staff links, name or notifications, which would
+    # only lead back here) and a visible way to sign out instead.
+    page = client.get(VERIFY).content.decode()
+    assert reverse("registry:producer_list") not in page and "nav-user" not in page
+    assert officer.get_full_name() not in page
+    assert page.count(f'action="{reverse("accounts:logout")}"') == 2  # header and code form
 
     good = client.post(VERIFY, {"token": code_for(device), "next": "/tai-khoan/"})
     assert good.status_code == 302 and good["Location"] == "/tai-khoan/"
-    assert client.get(reverse("accounts:profile")).status_code == 200
+    profile = client.get(reverse("accounts:profile"))
+    assert profile.status_code == 200
+    assert reverse("registry:producer_list") in profile.content.decode()  # the staff menu now
 
 
 def test_a_code_is_accepted_once_only(client, officer):
