@@ -156,6 +156,7 @@ class DossierListParams(PageParams):
     state: str = Field("", description="Trạng thái, ví dụ `submitted`")
     round: DbId | None = Field(None, description="Mã đợt (đợt đăng ký hoặc đợt đã tiếp nhận)")
     commune: str = Field("", description="Khoá xã/phường hiện nay, ví dụ `C07582`")
+    province: str = Field("", description="Khoá tỉnh/thành phố hiện nay, ví dụ `P24`")
     product_set: str = Field("", description="Mã bộ sản phẩm, ví dụ `1048-01`")
     kind: str = Field("", description="new, re_recognition, upgrade")
     ordering: str = Field("", description="new, old, product, score (mặc định: mới sửa trước)")
@@ -241,8 +242,8 @@ def _round(user: User, pk: int | None) -> Round | None:
 @router.get("/dossiers", response=DossierPage, summary="Danh sách hồ sơ")
 def list_dossiers(request: HttpRequest, params: Query[DossierListParams]) -> dict[str, Any]:
     f = selectors.DossierFilters(round=params.round, state=params.state, commune=params.commune,
-                                 product_set=params.product_set, kind=params.kind, q=params.q,
-                                 ordering=params.ordering)
+                                 province=params.province, product_set=params.product_set,
+                                 kind=params.kind, q=params.q, ordering=params.ordering)
     return paginate(selectors.dossier_list(_user(request), f), params)
 
 

@@ -31,8 +31,9 @@ from ocop.dossiers.models import (
     ProgrammeYear,
     Round,
 )
-from ocop.registry.models import EvidenceDocument
+from ocop.registry.models import EvidenceDocument, ProductSet
 from ocop.rules.levels import LEVEL_LABELS, levels_in_force
+from ocop.units import selectors as unit_selectors
 from ocop.units.models import Unit
 
 _RELATED = ("product__product_set", "producer__commune", "round", "requested_round",
@@ -50,6 +51,7 @@ class DossierFilters:
     round: int | None = None
     state: str = ""
     commune: str = ""
+    province: str = ""
     product_set: str = ""
     kind: str = ""
     q: str = ""
@@ -62,6 +64,7 @@ class DossierFilters:
             round=int(round_raw) if round_raw.isdigit() else None,
             state=str(params.get("state") or ""),
             commune=str(params.get("commune") or ""),
+            province=str(params.get("province") or ""),
             product_set=str(params.get("product_set") or ""),
             kind=str(params.get("kind") or ""),
             q=str(params.get("q") or "").strip(),
@@ -86,6 +89,8 @@ def dossier_list(user: User, f: DossierFilters) -> QuerySet[Dossier]:
         qs = qs.filter(state=f.state)
     if f.commune:
         qs = qs.filter(producer__commune__current_commune_id=f.commune)
+    if f.province:
+        qs = qs.filter(producer__commune__current_province_id=f.province)
     if f.product_set:
         qs = qs.filter(product__product_set_id=f.product_set)
     if f.kind:
@@ -361,3 +366,18 @@ def version_diff(old: DossierVersion, new: DossierVersion) -> VersionDiff:
         documents_added=[db[k] for k in db if k not in da],
         documents_removed=[da[k] for k in da if k not in db],
     )
+
+
+def filter_choices(user: User) -> dict[str, list[tuple[str, str]]]:
+    """What the list's filters offer ``user``, by name (never a code to type): the product sets,
+    and the areas one level below the user's own — the provinces for a nationwide account, the
+    communes of a province-bound one; none for a commune or a producer, whose list is one area."""
+    choices: dict[str, list[tuple[str, str]]] = {
+        "product_sets": [(ps.code, ps.display_name)
+                         for ps in ProductSet.objects.order_by("code")],
+        "provinces": [], "communes": []}
+    if user.is_nationwide:
+        choices["provinces"] = [(u.pk, u.full_name) for u in unit_selectors.provinces()]
+    elif user.unit is not None and user.unit.level == Unit.Level.PROVINCE:
+        choices["communes"] = [(u.pk, u.full_name) for u in unit_selectors.communes(user.unit.pk)]
+    return choices

@@ -74,6 +74,7 @@ def dossier_list(request: HttpRequest) -> HttpResponse:
         "f": f,
         "states": DossierState.choices,
         "kinds": Dossier.Kind.choices,
+        "choices": selectors.filter_choices(user),
         "rounds": selectors.rounds_for(user).order_by("-opens_on")[:50]
         if user.role != Role.PRODUCER else [],
         "can_create": user.role in (Role.PRODUCER, Role.COMMUNE_OFFICER, Role.ADMIN),

@@ -67,6 +67,8 @@ def test_list_filters_and_pagination(cycle: Cycle) -> None:
     assert data["count"] == 2 and len(data["results"]) == 1
     data = client.get("/api/v1/dossiers", {"commune": "C07210"}).json()
     assert [r["producer_name"] for r in data["results"]] == ["Công ty Gốm Bắc Giang"]
+    assert client.get("/api/v1/dossiers", {"province": "P24"}).json()["count"] == 2
+    assert client.get("/api/v1/dossiers", {"province": "P01"}).json()["count"] == 0
     data = client.get("/api/v1/dossiers", {"q": "vai thieu"}).json()
     assert [r["producer_name"] for r in data["results"]] == ["HTX Vải thiều Lục Ngạn"]
     data = client.get("/api/v1/dossiers", {"state": "draft"}).json()

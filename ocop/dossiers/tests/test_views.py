@@ -125,6 +125,30 @@ def test_list_page_filters_with_htmx(cycle: Cycle) -> None:
     assert "HTX Vải thiều Lục Ngạn" in body and "<html" not in body
 
 
+def test_list_filters_name_areas_and_product_sets(cycle: Cycle) -> None:
+    """Picked by name, never a code to type: the province's communes for its office, the
+    provinces for a nationwide account, the product sets for both; the choice filters."""
+    submitted(cycle, when=D2025)
+    submitted(cycle, when=D2025, position="other_commune")
+    office = login_client(cycle.users["province_office"])
+    page = office.get("/ho-so/").content.decode()
+    assert '<select id="f-commune" name="commune">' in page
+    assert '<option value="C07210">Phường Bắc Giang</option>' in page
+    assert 'id="f-province"' not in page and 'placeholder="C07582"' not in page
+    assert '<option value="1048-01">Rau, củ, quả, hạt tươi</option>' in page
+    page = office.get("/ho-so/", {"commune": "C07210"}).content.decode()
+    assert "Công ty Gốm Bắc Giang" in page and "HTX Vải thiều Lục Ngạn" not in page
+    assert '<option value="C07210" selected>' in page
+
+    central = login_client(cycle.users["central"])
+    page = central.get("/ho-so/").content.decode()
+    assert '<select id="f-province" name="province">' in page and 'id="f-commune"' not in page
+    page = central.get("/ho-so/", {"province": "P01"}).content.decode()
+    assert "Công ty Gốm Bắc Giang" not in page and "HTX Vải thiều Lục Ngạn" not in page
+    page = central.get("/ho-so/", {"province": "P24"}).content.decode()
+    assert "Công ty Gốm Bắc Giang" in page and "HTX Vải thiều Lục Ngạn" in page
+
+
 def test_round_management_pages(cycle: Cycle) -> None:
     client = login_client(cycle.users["province_office"])
     assert "Kế hoạch 14/KH-UBND" in client.get("/dot-danh-gia/").content.decode()
