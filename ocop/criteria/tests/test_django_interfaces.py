@@ -3,6 +3,7 @@ versions are stored, superseded and locked as documented."""
 
 import io
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -171,6 +172,10 @@ def test_page_lists_sets_in_vietnamese(client, shipped):
     assert "Bộ tiêu chí đánh giá, phân hạng sản phẩm OCOP" in page
     assert "Minh họa, không chính thức" in page
     assert client.get("/tieu-chi/khong-co/").status_code == 404
+    # Each option's points in words: "điểm", not "đ" (which reads as đồng, a price).
+    sheet = client.get(f"/tieu-chi/{SET_148}/").content.decode()
+    assert re.search(r'<span class="pts">\d+ điểm</span>', sheet)
+    assert not re.search(r'<span class="pts">[^<]* đ</span>', sheet)
 
 
 def test_shipped_paths_exist():

@@ -193,7 +193,7 @@ def score_on_page(page: Page, dossier: Dossier, answers: dict[str, str]) -> None
     for criterion in engine_set.criteria:
         option = next(o for o in criterion.options if o.code == answers[criterion.code])
         group = page.get_by_role("radiogroup", name=criterion.code, exact=True)
-        # The radio's name is the option's label followed by its points ("… 2 đ"). Playwright
+        # The radio's name is the option's label followed by its points ("… 2 điểm"). Playwright
         # sends the pattern as /…/ source, so a "/" in a label must be escaped as well.
         label = re.escape(option.label_vi).replace("/", r"\/")
         group.get_by_role("radio", name=re.compile(rf"^{label} \d")).check()
