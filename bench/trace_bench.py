@@ -20,8 +20,8 @@ Steps, on a fresh database:
    server (WhiteNoise), in ``--slices`` alternating slices; then the scan page with each stamp
    scanned once (fresh stamps every run, each logged: a national load is mostly first scans,
    while the 5,000-stamp sample is scanned again within seconds); then the certificate verify
-   page and a static file of its size — requests/s, p50/p99, the page ÷ static ratio, the CPU time per
-   answer of the server's processes and of the whole machine, and each page with one connection
+   page and a static file of its size — requests/s, p50/p99, the page ÷ static ratio, the CPU time
+   per answer of the server's processes and of the whole machine, and each page with one connection
    (service time without queueing) — once per server variant, on the same data:
    ``--baseline-root DIR`` (the code before, e.g. a ``git archive`` of the base commit), this
    code with ``FASTPATH_ENABLED=false`` (left out with ``--fast-only``) and with the WSGI fast
