@@ -162,7 +162,7 @@ def test_criteria_pages_in_english_use_the_sets_english_labels(client):
     html = client.get(reverse("criteria:sheet", args=["1048-rau-cu-qua-hat-tuoi"]))
     html = html.content.decode()
     assert "Product and community strength" in html  # a part's label_en
-    assert "Calculate score" in html and " pts</span>" in html
+    assert "Calculate score" in html and " points</span>" in html
 
     vi = Client().get(reverse("criteria:sheet_list")).content.decode()
     assert "Bộ tiêu chí đánh giá, phân hạng sản phẩm OCOP" in vi
@@ -179,7 +179,7 @@ def test_live_score_result_in_english(client):
                for c in criteria_set.criteria}
     html = english(client).post(reverse("criteria:sheet", args=[code]), answers,
                                 HTTP_HX_REQUEST="true").content.decode()
-    assert "How to reach a higher rating" in html and " pts)" in html
+    assert "How to reach a higher rating" in html and " points)" in html
     assert "Not yet eligible for certification (below 3 stars)" in html
     changed = re.findall(r"<li><strong>([^<]+)</strong> ([^<:]*):", html)
     assert changed, html
