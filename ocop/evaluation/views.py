@@ -510,11 +510,9 @@ def _decision_form(request: HttpRequest) -> tuple[list[int], dict[str, str], dat
     try:
         return ids, fields, date.fromisoformat(raw)
     except ValueError:
-        pass
-    if not raw:
-        raise ValidationError({"date": _("Nhập ngày ký quyết định.")})
-    raise ValidationError({"date": _("Ngày ký quyết định “%(value)s” không phải là một ngày.")
-                           % {"value": raw[:30]}})
+        message = (_("Ngày ký quyết định “%(value)s” không phải là một ngày.") % {"value": raw[:30]}
+                   if raw else _("Nhập ngày ký quyết định."))
+        raise ValidationError({"date": message}) from None
 
 
 @login_required
