@@ -546,11 +546,9 @@ def _run_on_driver(db: BaseDatabaseWrapper, sql: str,
     kept = db.__dict__.get(_KEPT_CURSOR)
     if kept is not None and kept[0] is raw and kept[1] == prepared:
         cursor = kept[2]
-    elif db.vendor == "sqlite":
-        cursor = raw.cursor()
-        db.__dict__[_KEPT_CURSOR] = (raw, prepared, cursor)
     else:
-        cursor = _PreparedCursor(raw) if prepared else _BinaryCursor(raw)
+        cursor = (raw.cursor() if db.vendor == "sqlite"
+                  else _PreparedCursor(raw) if prepared else _BinaryCursor(raw))
         db.__dict__[_KEPT_CURSOR] = (raw, prepared, cursor)
     if db.vendor == "sqlite":
         sql = sql.replace("%s", "?")  # what Django's SQLite cursor does to every query
