@@ -46,7 +46,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Max, QuerySet
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.text import capfirst
@@ -446,12 +446,44 @@ def _evidence(batch: BatchInfo, serial: int, now: datetime,
         if row_source == source:
             duplicate = True
             break
-    suspicious = _independent(rows, now, source)
+    suspicious = _suspicious(batch.id, serial, rows, pending, since, now, source)
     if suspicious:
         cleared = _last_clearance(batch.id, serial)
         if cleared is not None:
-            suspicious = _independent([r for r in rows if r[0] > cleared], now, source)
+            suspicious = _suspicious(batch.id, serial, [r for r in rows if r[0] > cleared],
+                                     [r for r in pending if r[0] > cleared], cleared, now, source)
     return len(rows), duplicate, suspicious
+
+
+def _suspicious(batch_id: int, serial: int, rows: list[tuple[datetime, str]],
+                pending: list[tuple[datetime, str]], since: datetime, now: datetime,
+                source: str) -> bool:
+    """The counterfeit rule over the window from ``since``, given its newest rows.
+
+    When the read stopped at SEEN_LIMIT rows, the window holds older rows it did not see. One
+    source scanning the stamp every eleven minutes (just past the repeat window) fills 500 rows
+    in under four days, so the rule would only ever see those days, and a copied code sold to a
+    few buyers a week would never show. Then, and only when the newest rows do not already show
+    it, the rule is decided on one row per source and local day over the whole window: both of
+    its counts (sources, days) are the same over those rows as over all of them.
+    """
+    if _independent(rows, now, source):
+        return True
+    if len(rows) < SEEN_LIMIT:
+        return False  # every row of the window was read
+    return _independent(_sources_by_day(batch_id, serial, since, now) + pending, now, source)
+
+
+def _sources_by_day(batch_id: int, serial: int, since: datetime,
+                    now: datetime) -> list[tuple[datetime, str]]:
+    """The stamp's newest scan per source and local day after ``since`` (at most SEEN_LIMIT
+    of them, newest first). Read only for a stamp whose window holds more than SEEN_LIMIT rows,
+    so an ORM query (local days on both engines, through TruncDate) is cheap enough."""
+    return [(row["at"], row["source"]) for row in (
+        Scan.objects.filter(batch_id=batch_id, serial=serial, scanned_at__gt=since,
+                            scanned_at__lte=now + CLOCK_MARGIN)
+        .annotate(day=TruncDate("scanned_at")).values("source", "day")
+        .annotate(at=Max("scanned_at")).order_by("-at")[:SEEN_LIMIT])]
 
 
 def _utc(stored: bytes) -> datetime:

@@ -103,6 +103,42 @@ def test_office_clears_a_flag_with_a_reason_and_new_evidence_flags_again(chain, 
     assert flag(chain, 15, "f", day=0) == ["suspicious"]
 
 
+def _log(chain, serial: int, rows: list[tuple]) -> None:
+    Scan.objects.bulk_create(
+        Scan(scanned_at=at, batch_id=chain.batch.pk, serial=serial, product_id=chain.dried.pk,
+             result=Scan.Result.OK, source=source) for at, source in rows)
+
+
+def test_one_source_rescanning_cannot_push_the_evidence_out_of_the_read(chain) -> None:
+    # A copied code bought by eight people on two days, ten and twelve days ago, and since then a
+    # script scanning it every eleven minutes from one network (just past the repeat window):
+    # its SEEN_LIMIT newest rows cover under four days and hold one source. The rule still sees
+    # the whole window.
+    now = timezone.now()
+    _log(chain, 16, [(now - timedelta(days=10 + 2 * (n % 2), hours=n), f"buyer-{n}")
+                     for n in range(8)])
+    _log(chain, 16, [(now - timedelta(minutes=11 * n), "script")
+                     for n in range(1, scan.SEEN_LIMIT + 1)])
+    assert flag(chain, 16, "z", day=0) == ["suspicious"]
+    # The same log without the buyers is one source: not suspicious, however many rows it has.
+    _log(chain, 17, [(now - timedelta(minutes=11 * n), "script")
+                     for n in range(1, scan.SEEN_LIMIT + 1)])
+    assert flag(chain, 17, "z", day=0) == ["ok"]
+
+
+def test_a_clearance_bounds_the_whole_window_when_the_read_is_full(chain, settings) -> None:
+    now = timezone.now()
+    _log(chain, 18, [(now - timedelta(days=10 + 2 * (n % 2), hours=n), f"buyer-{n}")
+                     for n in range(8)])
+    _log(chain, 18, [(now - timedelta(minutes=11 * n), "script")
+                     for n in range(1, scan.SEEN_LIMIT + 1)])
+    SuspicionClearance.objects.create(batch=chain.batch, serial=18, reason="Đã kiểm tra.",
+                                      cleared_at=now - timedelta(days=5),
+                                      cleared_by=chain.people["province_office"])
+    # The buyers scanned before the office's clearance: only later evidence counts.
+    assert flag(chain, 18, "z", day=0) == ["ok"]
+
+
 @pytest.mark.parametrize("who", ["producer", "commune_officer", "hanoi_office"])
 def test_only_offices_in_charge_clear_flags(chain, who) -> None:
     client = login_client(chain.people[who])
