@@ -154,6 +154,9 @@ class ScanOutcome:
     lot_code: str = ""
     certificate: dict[str, Any] | None = None
     scan_count: int = 0
+    # False when the stamp has more scans in the window than the evidence read takes
+    # (SEEN_LIMIT): scan_count is then "more than SEEN_LIMIT", not this scan's number.
+    scan_count_complete: bool = True
     duplicate: bool = False  # the same source scanned this stamp moments ago: not logged again
     # The lot's journey and zones, read when first asked for (``journey``, cached per lot): the
     # HTML page shows them from its per-lot rendered copy, so most scans never read them, and
@@ -429,6 +432,12 @@ def _evidence(batch: BatchInfo, serial: int, now: datetime,
               source: str) -> tuple[int, bool, bool]:
     """(earlier scans in the window, is this a repeat of the same source, is it suspicious).
 
+    The earlier scans are counted as the log would hold them with one process: a source's
+    scans less than the repeat window after its last counted one are not counted. Two app
+    servers can both log one double tap (each buffers its scans for up to 2 s, scanlog.py), and
+    the consumer would otherwise read "lượt quét thứ 3" on the next scan of a stamp opened twice.
+    A full read (SEEN_LIMIT rows) is returned as it is: the page then says "more than".
+
     Reads at most SEEN_LIMIT rows (newest first, index-only on (batch, serial, scanned_at)
     plus the row): enough to decide, and the cost stays flat for a stamp scanned 100,000 times.
     The office's clearances are read only when the evidence would flag the stamp.
@@ -438,7 +447,8 @@ def _evidence(batch: BatchInfo, serial: int, now: datetime,
     # This process's scans not yet written count too (scanlog: other processes' within seconds).
     if pending := scanlog.pending(batch.id, serial, since):
         rows = sorted(rows + pending, reverse=True)[:SEEN_LIMIT]
-    repeat_since = now - dedup_window()
+    repeat = dedup_window()
+    repeat_since = now - repeat
     duplicate = False
     for at, row_source in rows:  # newest first: only the rows of the repeat window are looked at
         if at < repeat_since:
@@ -452,7 +462,24 @@ def _evidence(batch: BatchInfo, serial: int, now: datetime,
         if cleared is not None:
             suspicious = _suspicious(batch.id, serial, [r for r in rows if r[0] > cleared],
                                      [r for r in pending if r[0] > cleared], cleared, now, source)
-    return len(rows), duplicate, suspicious
+    earlier = len(rows) if len(rows) >= SEEN_LIMIT else len(rows) - _doubles(rows, repeat)
+    return earlier, duplicate, suspicious
+
+
+def _doubles(rows: list[tuple[datetime, str]], window: timedelta) -> int:
+    """How many of ``rows`` (newest first) came from their source less than ``window`` after
+    that source's last counted row: what one process's repeat check would not have logged."""
+    if len(rows) < 2:
+        return 0
+    counted: dict[str, datetime] = {}
+    doubles = 0
+    for at, row_source in reversed(rows):  # oldest first, as they were logged
+        last = counted.get(row_source)
+        if last is not None and at - last < window:
+            doubles += 1
+        else:
+            counted[row_source] = at
+    return doubles
 
 
 def _suspicious(batch_id: int, serial: int, rows: list[tuple[datetime, str]],
@@ -674,7 +701,10 @@ def _resolve(parsed: stamps.ParsedStamp, signature: str, kid: str, source: str, 
     outcome.stamp_state = _state(batch, parsed.serial)
     outcome.certificate = _certificate(directory["product"]["id"], today)
     earlier, outcome.duplicate, suspicious = _evidence(batch, parsed.serial, now, source)
-    outcome.scan_count = earlier + (0 if outcome.duplicate else 1)
+    if earlier >= SEEN_LIMIT:
+        outcome.scan_count, outcome.scan_count_complete = SEEN_LIMIT, False
+    else:
+        outcome.scan_count = earlier + (0 if outcome.duplicate else 1)
 
     results: list[str] = []
     if outcome.stamp_state == "void":
@@ -707,6 +737,8 @@ def as_json(outcome: ScanOutcome) -> dict[str, Any]:
     data.update({
         "serial": outcome.serial,
         "scanCount": outcome.scan_count,
+        # False: more than scanCount scans in the window (the evidence read stops there).
+        "scanCountComplete": outcome.scan_count_complete,
         "product": {"id": product["id"], "name": product["name"], "gtin": product["gtin"]},
         "producer": {"name": product["producer"], "commune": product["commune"],
                      "province": product["province"]},

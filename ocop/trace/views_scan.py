@@ -151,7 +151,7 @@ def page(path: str, outcome: scan.ScanOutcome) -> str:
     shown = hashlib.blake2b(repr((
         get_language(), context["days"], outcome.result, outcome.warnings, outcome.stamp_state,
         (batch.lot_id, batch.lot_code, batch.produced_on, batch.expires_on), outcome.product,
-        outcome.certificate, count)).encode(), digest_size=20)
+        outcome.certificate, count, outcome.scan_count_complete)).encode(), digest_size=20)
     # The lot's rendered part is hashed as it is, not through repr(), which copied and escaped
     # its few kilobytes again on every scan only to hash them. A tuple's repr ends at its own
     # closing bracket, so no other tuple and part can give the same bytes.

@@ -139,6 +139,35 @@ def test_a_clearance_bounds_the_whole_window_when_the_read_is_full(chain, settin
     assert flag(chain, 18, "z", day=0) == ["ok"]
 
 
+def test_a_double_tap_logged_by_two_servers_counts_once(chain) -> None:
+    # Each app server buffers its scans for up to 2 s, so a phone opening the stamp twice, once
+    # on each server, leaves two rows a second apart: the next buyer is the second, not the third.
+    now = timezone.now()
+    _log(chain, 19, [(now - timedelta(hours=1, seconds=1), "phone"),
+                     (now - timedelta(hours=1), "phone")])
+    answer = Client(REMOTE_ADDR="198.51.100.19").get(
+        stamp_path(chain, 19), headers={"Accept": "application/json"}).json()
+    assert (answer["scanCount"], answer["scanCountComplete"]) == (2, True)
+    # Scans of one source past the repeat window are visits of their own.
+    _log(chain, 20, [(now - timedelta(hours=2), "phone"), (now - timedelta(hours=1), "phone")])
+    answer = Client(REMOTE_ADDR="198.51.100.20").get(
+        stamp_path(chain, 20), headers={"Accept": "application/json"}).json()
+    assert answer["scanCount"] == 3
+
+
+def test_a_stamp_scanned_more_often_than_the_read_takes_says_more_than(chain) -> None:
+    now = timezone.now()
+    _log(chain, 21, [(now - timedelta(minutes=11 * n), "script")
+                     for n in range(1, scan.SEEN_LIMIT + 1)])
+    client = Client(REMOTE_ADDR="198.51.100.21")
+    page = client.get(stamp_path(chain, 21)).content.decode()
+    assert "hơn 500 lượt quét trong 30 ngày" in page and "lượt quét thứ" not in page
+    answer = client.get(stamp_path(chain, 21), headers={"Accept": "application/json"}).json()
+    assert (answer["scanCount"], answer["scanCountComplete"]) == (500, False)
+    # Another stamp of the lot, scanned once, keeps its own wording (the page copies differ).
+    assert "lượt quét thứ 1 trong 30 ngày" in client.get(stamp_path(chain, 22)).content.decode()
+
+
 @pytest.mark.parametrize("who", ["producer", "commune_officer", "hanoi_office"])
 def test_only_offices_in_charge_clear_flags(chain, who) -> None:
     client = login_client(chain.people[who])
