@@ -461,7 +461,8 @@ def _evidence(batch: BatchInfo, serial: int, now: datetime,
         cleared = _last_clearance(batch.id, serial)
         if cleared is not None:
             suspicious = _suspicious(batch.id, serial, [r for r in rows if r[0] > cleared],
-                                     [r for r in pending if r[0] > cleared], cleared, now, source)
+                                     [r for r in pending if r[0] > cleared],
+                                     max(since, cleared), now, source)
     earlier = len(rows) if len(rows) >= SEEN_LIMIT else len(rows) - _doubles(rows, repeat)
     return earlier, duplicate, suspicious
 
