@@ -7,9 +7,11 @@ from __future__ import annotations
 
 import io
 import os
+import platform
 import socket
 import statistics
 import sys
+import sysconfig
 import time
 import urllib.request
 from collections.abc import Callable, Iterable, Iterator
@@ -185,6 +187,18 @@ def print_measures(rows: Iterable[tuple[str, str]], *, value_width: int,
     out.write(f"{'-' * width}  {'-' * value_width}\n")
     for key, value in rows:
         out.write(f"{key.ljust(width)}  {value}\n")
+
+
+def interpreter() -> str:
+    """The Python that runs the bench and its servers (the same venv), and how it was built: a
+    build without profile-guided and link-time optimisation (pyenv's default, as on these
+    machines) runs the same Python code noticeably slower than distribution and container builds,
+    which moves every ratio of a Python page to a static file."""
+    config = sysconfig.get_config_var("CONFIG_ARGS") or ""
+    built = [name for flag, name in (("--enable-optimizations", "PGO"), ("--with-lto", "LTO"))
+             if flag in config]
+    return (f"{platform.python_implementation()} {platform.python_version()}, "
+            + (f"built with {' and '.join(built)}" if built else "built without PGO or LTO"))
 
 
 def free_port() -> int:

@@ -120,6 +120,7 @@ def main() -> None:
     import django
 
     django.setup()
+    import benchdb
     import trace_bench
     from django.conf import settings
     from django.utils import timezone
@@ -177,7 +178,7 @@ def main() -> None:
     copied_code(application, rest[-1], args.rounds, figures)
     load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
     print(f"database {django.db.connection.vendor}; {args.stamps} stamps per round, "
-          f"{args.rounds} rounds; load average after {load}")
+          f"{args.rounds} rounds; load average after {load}; {benchdb.interpreter()}")
     for name, values in figures.items():
         unit = "µs" if name.endswith("(µs)") else "ms"
         print(f"  {name.removesuffix(' (µs)'):42} {statistics.median(values):.3f} {unit} CPU "

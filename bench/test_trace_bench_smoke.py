@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import sysconfig
 from datetime import timedelta
 
+import benchdb
 import pytest
 import trace_bench
 from django.test import Client
@@ -43,3 +45,11 @@ def test_trace_bench_seeding_at_tiny_sizes():
     once = trace_bench._stamp_paths(300, distinct=True, seed=5)
     assert len(set(once)) == 300
     assert 'data-result="ok"' in Client().get(once[-1]).content.decode()
+
+
+def test_the_interpreter_line_names_the_build(monkeypatch) -> None:
+    monkeypatch.setattr(sysconfig, "get_config_var",
+                        lambda name: "'--enable-optimizations' '--with-lto'")
+    assert benchdb.interpreter().endswith("built with PGO and LTO")
+    monkeypatch.setattr(sysconfig, "get_config_var", lambda name: "'--enable-shared'")
+    assert benchdb.interpreter().endswith("built without PGO or LTO")

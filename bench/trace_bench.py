@@ -707,6 +707,7 @@ def run(args: argparse.Namespace, env: dict) -> list[tuple[str, str]]:
     rows = [
         ("database", f"{connection.vendor}"),
         ("machine", f"{os.cpu_count()} CPUs, load average after the run {load}"),
+        ("interpreter", benchdb.interpreter()),
         ("stamps", f"{args.stamps:,} in {BATCHES} batches; {ranges:,} range rows "
                    f"(activation + voids); seeded in {t_stamps:.1f} s"),
         ("scan log before (a)", f"{args.scan_history:,} earlier scans over 29 days, "
