@@ -155,7 +155,7 @@ def test_a_double_tap_logged_by_two_servers_counts_once(chain) -> None:
     assert answer["scanCount"] == 3
 
 
-def test_a_stamp_scanned_more_often_than_the_read_takes_says_more_than(chain) -> None:
+def test_a_stamp_scanned_more_often_than_the_read_takes_says_more_than(chain, settings) -> None:
     now = timezone.now()
     _log(chain, 21, [(now - timedelta(minutes=11 * n), "script")
                      for n in range(1, scan.SEEN_LIMIT + 1)])
@@ -166,6 +166,8 @@ def test_a_stamp_scanned_more_often_than_the_read_takes_says_more_than(chain) ->
     assert (answer["scanCount"], answer["scanCountComplete"]) == (500, False)
     # Another stamp of the lot, scanned once, keeps its own wording (the page copies differ).
     assert "lượt quét thứ 1 trong 30 ngày" in client.get(stamp_path(chain, 22)).content.decode()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    assert "more than 500 scans in 30 days" in client.get(stamp_path(chain, 21)).content.decode()
 
 
 @pytest.mark.parametrize("who", ["producer", "commune_officer", "hanoi_office"])
