@@ -87,7 +87,7 @@ def _check_code(device: TOTPDevice, token: str) -> str | None:
     """
     allowed, _info = device.verify_is_allowed()
     if not allowed:
-        return _("Nhập sai nhiều lần. Vui lòng đợi vài giây rồi thử lại với mã mới.")
+        return _("Vừa có mã nhập sai. Vui lòng đợi vài giây rồi thử lại với mã mới.")
     if device.verify_token(token):
         return None
     return _("Mã không đúng hoặc đã hết hạn. Hãy thử mã mới trên ứng dụng.")

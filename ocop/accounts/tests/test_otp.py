@@ -48,7 +48,7 @@ def test_setup_shows_qr_and_confirms_with_a_valid_code(client, officer):
     assert "Mã không đúng hoặc đã hết hạn" in wrong.content.decode()
     # django-otp throttles the device after a failure: even the right code must wait…
     throttled = client.post(SETUP, {"token": code_for(device)})
-    assert "Vui lòng đợi vài giây" in throttled.content.decode()
+    assert "Vừa có mã nhập sai. Vui lòng đợi vài giây" in throttled.content.decode()
     # …so let the pause pass (move the failure back in time) instead of sleeping.
     device.refresh_from_db()
     device.throttling_failure_timestamp -= timedelta(minutes=1)

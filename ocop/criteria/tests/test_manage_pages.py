@@ -115,6 +115,10 @@ def test_template_download(cycle):
     assert (sheet.code, sheet.version) == (CODE, 2)
     assert login_client(cycle.users["central"]).get(
         "/tieu-chi/quan-ly/mau/9999-99.xlsx").status_code == 404
+    # The page says where in the file the status is written, not a bare internal name.
+    page = login_client(cycle.users["central"]).get("/tieu-chi/quan-ly/").content.decode()
+    assert "ở trang meta của tệp ghi “official” (chính thức) vào dòng status.kind" in page
+    assert "(status.kind)" not in page
 
 
 def test_acceptance_page(cycle):

@@ -66,6 +66,12 @@ def test_pages_are_scoped(chain, who, status) -> None:
     assert ("VS-2025-01" in listing) == (status == 200)
 
 
+def test_the_lot_page_names_its_columns_in_vietnamese(chain) -> None:
+    page = login(chain.people["province_office"]).get(f"/truy-xuat/lo/{chain.packed.pk}/")
+    text = page.content.decode()
+    assert "<th>Mã sự kiện EPCIS</th>" in text and ">eventID<" not in text
+
+
 def test_commune_officer_sees_but_cannot_act(chain) -> None:
     client = login(chain.people["commune_officer"])
     page = client.get(f"/truy-xuat/tem/{chain.batch.pk}/").content.decode()
