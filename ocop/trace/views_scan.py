@@ -5,6 +5,8 @@ No login, no session, no CSRF cookie. Content negotiation on the same URI:
   (RFC 9264 ``application/linkset+json``); not counted as a scan;
 * ``Accept: application/json`` or ``?format=json`` → the scan result as JSON (counted);
 * otherwise the Vietnamese HTML page (counted).
+
+A robot or link preview (robots.py) gets the same answer and is not counted.
 """
 
 from __future__ import annotations
@@ -31,7 +33,7 @@ from django.utils.translation import gettext as _
 
 from ocop.accounts.client_ip import client_ip
 from ocop.core.publiccache import sessionless
-from ocop.trace import scan, stampkeys, stamps
+from ocop.trace import robots, scan, stampkeys, stamps
 from ocop.trace.services import journey_html_cache_key
 
 LINKSET = "application/linkset+json"
@@ -211,6 +213,8 @@ def _answer(request: HttpRequest, parsed: stamps.ParsedStamp, kind: str) -> Http
         parsed, request.GET.get("s", ""), kid=request.GET.get("k", ""),
         place=scan.coarse_place(request.GET.get("lat"), request.GET.get("lon")),
         source=scan.source_key(client_ip(request)),
+        # A link preview or a search engine is answered but not counted (robots.py).
+        log=not robots.is_robot(request.META.get("HTTP_USER_AGENT", "")),
     )
     if kind == "json":
         response = JsonResponse(scan.as_json(outcome),

@@ -31,6 +31,17 @@ def test_password_change(officer):
     assert officer.check_password(NEW_PASSWORD)
 
 
+def test_a_wrong_old_password_is_named_in_a_whole_sentence(officer):
+    client = login_client(officer)
+    response = client.post(reverse("accounts:password_change"), {
+        "old_password": "khong-phai-mat-khau", "new_password1": NEW_PASSWORD,
+        "new_password2": NEW_PASSWORD})
+    assert response.status_code == 200
+    assert "Mật khẩu cũ không đúng. Vui lòng nhập lại." in response.content.decode()
+    officer.refresh_from_db()
+    assert officer.check_password(DEFAULT_PASSWORD)
+
+
 def test_password_change_needs_login(client):
     response = client.get(reverse("accounts:password_change"))
     assert response["Location"].startswith(reverse("accounts:login"))
