@@ -17,7 +17,9 @@ time of loading: it is an append-only chain).
 
 from __future__ import annotations
 
+import functools
 import random
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -25,8 +27,11 @@ from zoneinfo import ZoneInfo
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.db.models import Q
+from django.template.loader import render_to_string
 
 from ocop.accounts.models import Role, User
+from ocop.certificates.pdf import html_to_pdf
+from ocop.core.text import fold
 from ocop.criteria import selectors as criteria_selectors
 from ocop.criteria.models import CriteriaSetVersion
 from ocop.criteria.services import load_shipped_sets
@@ -64,9 +69,21 @@ def _at(day: date, hour: int = 9) -> datetime:
     return datetime.combine(day, time(hour, 0), tzinfo=TZ)
 
 
-def _pdf(name: str, note: str) -> SimpleUploadedFile:
-    body = (f"%PDF-1.4\n% Tai lieu mau (demo): {note}\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
-    return SimpleUploadedFile(name, body.encode("ascii", "replace"), "application/pdf")
+def _document(item_code: str) -> SimpleUploadedFile:
+    """The sample a demo producer attaches for a checklist item: a real one-page PDF that says
+    which document it stands in for and that it is a demo sample, under a file name such as a
+    producer gives ("phieu-ket-qua-kiem-nghiem-san-pham.pdf"), so that an officer trying the
+    demo opens a readable page rather than a broken file."""
+    label = checklist.item(item_code).label_vi
+    title = re.split(r"[(/;]", label)[0]
+    name = "-".join(re.sub(r"[^a-z0-9]+", " ", fold(title)).split()) + ".pdf"
+    return SimpleUploadedFile(name, _sample_pdf(label), "application/pdf")
+
+
+@functools.cache
+def _sample_pdf(label: str) -> bytes:
+    # One render per checklist item (about twenty), not per dossier: the page names no product.
+    return html_to_pdf(render_to_string("dossiers/demo_document.html", {"label": label}))
 
 
 class CycleBuilder:
@@ -150,7 +167,7 @@ class CycleBuilder:
         wanted = [it for it in items if it.is_mandatory(stars)] if full else items[:2]
         for it in wanted:
             services.attach_document(actor=actor, dossier=dossier, checklist_item=it.code,
-                                     file=_pdf(f"{it.code}.pdf", f"{product.name} - {it.code}"))
+                                     file=_document(it.code))
         Dossier.objects.filter(pk=dossier.pk).update(created_at=_at(day, 8))
         dossier.refresh_from_db()
         return dossier
@@ -183,7 +200,7 @@ class CycleBuilder:
     def resubmit(self, dossier: Dossier, day: date) -> None:
         actor = self._producer_actor(dossier.product)
         services.attach_document(actor=actor, dossier=dossier, checklist_item="test_report",
-                                 file=_pdf("phieu-kiem-nghiem.pdf", dossier.product.name))
+                                 file=_document("test_report"))
         services.resubmit(actor=actor, dossier=dossier, today=day, answer={
             "items": {"business_plan": "Đã bổ sung số liệu 2022–2023.",
                       "test_report": "Đã bổ sung phiếu kiểm nghiệm."}})

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shutil
+import subprocess
 from datetime import date
 from io import StringIO
 
@@ -11,7 +13,7 @@ from django.core.management.base import CommandError
 
 from ocop.accounts.models import User
 from ocop.criteria.selectors import product_sets_of
-from ocop.dossiers.models import Dossier, ProgrammeYear, Round
+from ocop.dossiers.models import Dossier, DossierDocument, ProgrammeYear, Round
 
 pytestmark = pytest.mark.django_db
 
@@ -56,6 +58,18 @@ def test_demo_cycle(settings) -> None:
     for dossier in Dossier.objects.select_related("criteria_set", "product__product_set"):
         assert dossier.product.product_set_id in product_sets_of(dossier.criteria_set), dossier
     assert len({d.criteria_set.code for d in Dossier.objects.select_related("criteria_set")}) > 3
+    # The attached samples are real one-page PDFs named as a producer names files, saying what
+    # they stand for and that they are samples.
+    documents = DossierDocument.objects.filter(file__gt="")
+    names = set(documents.values_list("original_name", flat=True))
+    assert "phieu-ket-qua-kiem-nghiem-san-pham.pdf" in names
+    assert not any("_" in name for name in names), names
+    sample = documents.filter(checklist_item="test_report").first()
+    with sample.file.open("rb") as fh:
+        # The system's pdftotext (poppler-utils, installed by the Makefile).
+        text = subprocess.run([shutil.which("pdftotext") or "pdftotext", "-", "-"],  # noqa: S603
+                              input=fh.read(), capture_output=True, check=True).stdout.decode()
+    assert "TÀI LIỆU MẪU" in text and "Phiếu kết quả kiểm nghiệm sản phẩm" in text
     first = _fingerprint()
     with pytest.raises(CommandError, match="already loaded"):
         call_command("demo_cycle", stdout=StringIO())
