@@ -173,9 +173,11 @@ def _producer_name_candidates(rng: random.Random, legal_form: str, activity: str
     if legal_form == LegalForm.ENTERPRISE:
         kind = rng.choice(("Công ty TNHH", "Công ty TNHH", "Công ty Cổ phần"))
         return [f"{kind} {activity} {place}", f"{kind} {activity} Bắc Giang",
-                f"{kind} Nông sản {place}", f"{kind} Thương mại {activity} {place}"]
+                f"{kind} Nông sản {place}", f"{kind} Thương mại {activity} {place}",
+                f"{kind} Thương mại và Dịch vụ {place}"]
     if legal_form == LegalForm.COOPERATIVE_GROUP:
-        return [f"Tổ hợp tác {activity} thôn {village}", f"Tổ hợp tác {activity} {place}"]
+        return [f"Tổ hợp tác {activity} thôn {village}", f"Tổ hợp tác {activity} {place}",
+                f"Tổ hợp tác sản xuất thôn {village}"]
     return [f"Hộ kinh doanh {person}"]
 
 
@@ -225,8 +227,13 @@ def plan_area(rng: random.Random, area: Area, communes: list[Unit], templates: d
         woman = rng.random() < WOMAN_OWNER_SHARE
         minority = rng.random() < area.minority_share
         person = person_name(rng, woman=woman, minority=minority)
-        name = names.take(_producer_name_candidates(rng, legal_form, first.activity,
-                                                    commune.name, person))
+        candidates = _producer_name_candidates(rng, legal_form, first.activity, commune.name,
+                                               person)
+        if len({t.activity for t in chosen}) > 1:
+            # A producer of several kinds of product is named for none of them: "HTX Mật ong
+            # Biển Động" running an eco-tourism spot read as a data error to officers.
+            candidates = [c for c in candidates if first.activity not in c] or candidates
+        name = names.take(candidates)
         product_names = [_product_name(rng, t, area, commune) for t in chosen]
         plans.append(PlannedProducer(
             area, commune, legal_form, name, chosen, product_names, tax_prefix, province_label,
