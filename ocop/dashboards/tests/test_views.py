@@ -120,6 +120,8 @@ def test_drill_down_lists_the_products_of_luc_ngan(world):
     for key in "DJEFK":
         assert f"Sản phẩm {key}<" not in page
     assert "Huyện Lục Ngạn" in page
+    # The filter and the viewer's area read as two things, not one run of names.
+    assert re.search(r'Huyện Lục Ngạn</span> <span class="muted">— Địa bàn: [^<]+</span>', page)
 
 
 def test_drill_down_of_another_province_lists_nothing_of_it(world):
