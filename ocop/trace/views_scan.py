@@ -6,7 +6,7 @@ No login, no session, no CSRF cookie. Content negotiation on the same URI:
 * ``Accept: application/json`` or ``?format=json`` → the scan result as JSON (counted);
 * otherwise the Vietnamese HTML page (counted).
 
-A robot or link preview (robots.py) gets the same answer and is not counted.
+A HEAD request, a robot or a link preview (robots.py) gets the same answer and is not counted.
 """
 
 from __future__ import annotations
@@ -213,8 +213,10 @@ def _answer(request: HttpRequest, parsed: stamps.ParsedStamp, kind: str) -> Http
         parsed, request.GET.get("s", ""), kid=request.GET.get("k", ""),
         place=scan.coarse_place(request.GET.get("lat"), request.GET.get("lon")),
         source=scan.source_key(client_ip(request)),
-        # A link preview or a search engine is answered but not counted (robots.py).
-        log=not robots.is_robot(request.META.get("HTTP_USER_AGENT", "")),
+        # Not counted: a HEAD (no one reads a verdict; chat apps send one before a preview)
+        # and a link preview or a search engine (robots.py).
+        log=request.method == "GET" and not robots.is_robot(request.META.get("HTTP_USER_AGENT",
+                                                                               "")),
     )
     if kind == "json":
         response = JsonResponse(scan.as_json(outcome),

@@ -101,6 +101,17 @@ def test_the_fast_path_does_not_count_robots_either(app, chain) -> None:
     assert scanlog.flush() == 1
 
 
+@pytest.mark.django_db
+def test_a_head_request_is_answered_but_not_counted(app, chain) -> None:
+    # A chat app checks the address with HEAD (with a browser's User-Agent) before its preview.
+    scanlog.discard()
+    path = stamp_path(chain, 34)
+    head = call(app, path, method="HEAD", ip="157.240.1.1", user_agent=PEOPLE[0])
+    assert head.status == 200  # the body is the server's to drop (gunicorn does)
+    assert scanlog.flush() == 0
+    assert "lượt quét thứ 1 trong" in call(app, path, ip="198.51.100.10").body
+
+
 def test_robots_txt_keeps_crawlers_off_stamps_and_names_the_sitemap(client, settings) -> None:
     settings.SITE_URL = "https://ocop.example.gov.vn/"
     response = client.get("/robots.txt")
