@@ -209,14 +209,14 @@ def _answer(request: HttpRequest, parsed: stamps.ParsedStamp, kind: str) -> Http
         # Negotiated on Accept: a cache must not hand it to a browser asking for the page.
         response["Vary"] = "Accept"
         return response
+    # Not counted: a HEAD (no one reads a verdict; chat apps send one before a preview) and a
+    # link preview or a search engine (robots.py).
+    counted = request.method == "GET" and not robots.is_robot(
+        request.META.get("HTTP_USER_AGENT", ""))
     outcome = scan.resolve(
         parsed, request.GET.get("s", ""), kid=request.GET.get("k", ""),
         place=scan.coarse_place(request.GET.get("lat"), request.GET.get("lon")),
-        source=scan.source_key(client_ip(request)),
-        # Not counted: a HEAD (no one reads a verdict; chat apps send one before a preview)
-        # and a link preview or a search engine (robots.py).
-        log=request.method == "GET" and not robots.is_robot(request.META.get("HTTP_USER_AGENT",
-                                                                               "")),
+        source=scan.source_key(client_ip(request)), log=counted,
     )
     if kind == "json":
         response = JsonResponse(scan.as_json(outcome),
