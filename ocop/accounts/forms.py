@@ -22,18 +22,24 @@ class LoginForm(AuthenticationForm):
         self.fields["password"].label = _("Mật khẩu")
 
 
+# One message for every wrong shape ("12ab", "12345", "1234567"): Django's own length message
+# ("Giá trị này phải có ít nhất 6 kí tự (hiện có 4)") counts characters, not digits.
+SIX_DIGITS = _("Mã xác thực gồm đúng 6 chữ số.")
+
+
 class OtpForm(forms.Form):
     token = forms.CharField(
         label=_("Mã xác thực 6 số"),
         max_length=6,
         min_length=6,
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}),
+        error_messages={"min_length": SIX_DIGITS, "max_length": SIX_DIGITS},
     )
 
     def clean_token(self) -> str:
         token = self.cleaned_data["token"].strip()
         if not token.isdigit():
-            raise forms.ValidationError(_("Mã xác thực chỉ gồm 6 chữ số."))
+            raise forms.ValidationError(SIX_DIGITS)
         return token
 
 

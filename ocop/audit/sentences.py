@@ -51,6 +51,14 @@ SENTENCES: dict[str, Promise] = {
     "registry.document.create": _("%(actor)s đã thêm giấy tờ."),
     "registry.document.update": _("%(actor)s đã sửa giấy tờ."),
     "registry.document.delete": _("%(actor)s đã xoá giấy tờ."),
+    # Background jobs (ocop/jobs/services.enqueue): the action is "jobs.<kind>.request", one per
+    # Job.Kind (test_every_action_told checks each kind has its sentence).
+    "jobs.stamp_sheet.request": _("%(actor)s đã yêu cầu in tờ tem."),
+    "jobs.proposal_zip.request": _("%(actor)s đã yêu cầu tải hồ sơ đề nghị (ZIP)."),
+    "jobs.list_export.request": _("%(actor)s đã yêu cầu xuất danh sách ra Excel."),
+    "jobs.registry_import.request": _("%(actor)s đã yêu cầu nhập dữ liệu từ Excel."),
+    "jobs.report.request": _("%(actor)s đã yêu cầu lập báo cáo định kỳ."),
+    "jobs.exchange_import.request": _("%(actor)s đã yêu cầu nhập dữ liệu trao đổi."),
     # List exports (ocop/jobs/exports.py): the action is "<list>.export".
     "registry.producers.export": _("%(actor)s đã xuất danh sách chủ thể."),
     "registry.products.export": _("%(actor)s đã xuất danh sách sản phẩm."),

@@ -13,6 +13,7 @@ from typing import Any
 
 from django.utils import numberformat
 from django.utils.formats import get_format, number_format
+from django.utils.translation import ngettext
 
 
 def format_decimal(value: Any, places: int = 2) -> str:
@@ -55,3 +56,15 @@ def format_money(value: Any) -> str:
     return numberformat.format(number, get_format("DECIMAL_SEPARATOR"), decimal_pos=0,
                                grouping=3, thousand_sep=get_format("THOUSAND_SEPARATOR"),
                                force_grouping=True)
+
+
+def format_minutes(minutes: int) -> str:
+    """A length of time for people: ``45`` → "45 phút", ``120`` → "2 giờ", ``330`` → "5 giờ 30
+    phút" ("5 hours 30 minutes" in English), not "330 phút"."""
+    hours, rest = divmod(int(minutes), 60)
+    parts = []
+    if hours:
+        parts.append(ngettext("%(n)d giờ", "%(n)d giờ", hours) % {"n": hours})
+    if rest or not hours:
+        parts.append(ngettext("%(n)d phút", "%(n)d phút", rest) % {"n": rest})
+    return " ".join(parts)

@@ -149,7 +149,7 @@ def start_import(*, actor: User, file: Any, file_format: str, province: Unit | N
     """Store an upload already passed by ``check_upload`` and queue its import. The stored name
     is random (``imports/<aa>/<32 hex>.<ext>``) and no view serves it: only the job reads it."""
     if not _allowed(actor, {"province": province.pk if province else None}):
-        raise jobs.JobRefused(_("Không tìm thấy (not found)."),
+        raise jobs.JobRefused(_("Không tìm thấy."),
                               code="jobs.exchange_import.not_allowed")
     name = PurePath(getattr(file, "name", "") or "tep").name
     file.seek(0)

@@ -44,7 +44,7 @@ def retention() -> timedelta:
 def enqueue(*, actor: User, kind: str, params: dict[str, Any], title: str,
             total: int = 0) -> Job:
     if not KINDS[kind].allowed(actor, params):
-        raise JobRefused(_("Không tìm thấy (not found)."), code=f"jobs.{kind}.not_allowed")
+        raise JobRefused(_("Không tìm thấy."), code=f"jobs.{kind}.not_allowed")
     job = Job.objects.create(kind=kind, requested_by=actor, params=params, title=title,
                              total=total)
     audit.record(actor=actor, action=f"jobs.{kind}.request", obj=job, object_repr=title,

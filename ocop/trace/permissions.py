@@ -86,7 +86,7 @@ def _office_in_charge(user: User, producer) -> bool:
 def _outside_reach() -> Verdict:
     # "Not found", not "forbidden": a producer outside the user's reach must not be confirmed
     # to exist.
-    return denied(_("Không tìm thấy (not found)."), "trace.not_found")
+    return denied(_("Không tìm thấy."), "trace.not_found")
 
 
 def can_manage_producer(user: User, producer) -> Verdict:

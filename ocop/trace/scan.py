@@ -344,14 +344,16 @@ def _journey_rows(lot_id: int) -> tuple[list[dict[str, Any]], list[dict[str, Any
               "event_id": r.event_id} for r in rows]
     zones = []
     for zone in Zone.objects.filter(lots__id__in=lot_ids).distinct().select_related(
-            "commune", "commune__current_commune"):
+            "commune", "commune__current_commune__parent"):
         today_commune = zone.commune.current_commune
         renamed = today_commune is not None and today_commune.pk != zone.commune_id
         item: dict[str, Any] = {"code": zone.code, "name": zone.name, "crop": zone.crop,
                                 "variety": zone.variety, "standard": zone.standard,
                                 "area_ha": zone.declared_area_ha,
                                 "commune": zone.commune.full_name,
-                                "today_commune": today_commune.full_name if renamed else "",
+                                # "xã Lục Ngạn, thành phố Bắc Ninh", as the producer's
+                                # address on the same page writes today's units.
+                                "today_commune": full_address(today_commune) if renamed else "",
                                 "status": zone.status, "svg_path": ""}
         if zone.boundary:
             item["svg_path"] = geo.svg_path(geo.validate_polygon(zone.boundary))

@@ -73,8 +73,9 @@ def test_later_login_asks_for_the_code(client, officer):
     # Setting up a new device is no way around the existing one.
     assert client.get(SETUP)["Location"].startswith(VERIFY)
 
-    bad = client.post(VERIFY, {"token": "12345a", "next": "/tai-khoan/"})
-    assert "Mã xác thực chỉ gồm 6 chữ số." in bad.content.decode()
+    for wrong in ("12345a", "12ab", "1234567"):
+        bad = client.post(VERIFY, {"token": wrong, "next": "/tai-khoan/"}).content.decode()
+        assert "Mã xác thực gồm đúng 6 chữ số." in bad and "kí tự" not in bad, wrong
     # Before the code: the public header (no staff links, name or notifications, which would
     # only lead back here) and a visible way to sign out instead.
     page = client.get(VERIFY).content.decode()

@@ -8,7 +8,7 @@ import pytest
 from django.template import Context, Template
 from django.utils import translation
 
-from ocop.core.formats import format_decimal, format_points
+from ocop.core.formats import format_decimal, format_minutes, format_points
 
 
 @pytest.mark.parametrize(("language", "whole", "rounded"),
@@ -51,3 +51,17 @@ def test_money_groups_thousands_in_each_language():
     with translation.override("en"):
         assert format_money(45_000_000) == "45,000,000"
     assert format_money(None) is None
+
+
+@pytest.mark.parametrize(("minutes", "vi", "en"), [
+    (0, "0 phút", "0 minutes"), (1, "1 phút", "1 minute"), (45, "45 phút", "45 minutes"),
+    (60, "1 giờ", "1 hour"), (120, "2 giờ", "2 hours"), (61, "1 giờ 1 phút", "1 hour 1 minute"),
+    (330, "5 giờ 30 phút", "5 hours 30 minutes"),
+])
+def test_lengths_of_time_read_in_hours_and_minutes(minutes, vi, en):
+    with translation.override("vi"):
+        assert format_minutes(minutes) == vi
+        assert Template("{% load ocop_format %}{{ m|minutes }}").render(
+            Context({"m": minutes})) == vi
+    with translation.override("en"):
+        assert format_minutes(minutes) == en

@@ -120,7 +120,7 @@ def test_refusals_are_core_refusals_with_code_and_message(chain) -> None:
         queued_sheet(chain, "far_producer")
     assert isinstance(refused.value, services.JobRefused)
     assert refused.value.code == "jobs.stamp_sheet.not_allowed"
-    assert refused.value.message == "Không tìm thấy (not found)."
+    assert refused.value.message == "Không tìm thấy."
     with pytest.raises(Invalid) as out_of_batch:
         queued_sheet(chain, first=90, last=120)
     assert out_of_batch.value.code == "trace.serials_out_of_batch"

@@ -1,3 +1,4 @@
+import re
 from datetime import timedelta
 
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -101,6 +102,7 @@ def test_staff_product_create_picks_producer(world, client):
     url = reverse("registry:product_create")
     page = client.get(url).content.decode()
     assert "HTX Vải thiều Lục Ngạn" in page and "HTX Trà Hoàn Kiếm" not in page
+    assert "<title>Thêm sản phẩm: chọn chủ thể · OCOP</title>" in page
     other = world.producers["other_province"]
     assert client.get(url, {"chu_the": other.pk}).status_code == 404
 
@@ -153,7 +155,9 @@ def test_document_edit_and_delete_pages(world, client):
     doc.refresh_from_db()
     assert doc.doc_type == "trademark"
     delete = reverse("registry:document_delete", args=[producer.pk, doc.pk])
-    assert client.get(delete).status_code == 200
+    page = client.get(delete)
+    assert page.status_code == 200
+    assert re.search(r"<title>Xoá [^<·]+ · OCOP</title>", page.content.decode())
     assert client.post(delete).status_code == 302
     assert not EvidenceDocument.objects.filter(pk=doc.pk).exists()
 

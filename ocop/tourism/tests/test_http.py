@@ -85,6 +85,9 @@ def test_itinerary_page_and_tourist_trip(tourism_world, client):
     stops = list(it.stops.all())
     for stop in stops:
         assert (stop.destination or stop.producer).name in page
+    total = sum(stop.minutes or 0 for stop in stops)
+    hours, rest = divmod(total, 60)
+    assert f"khoảng {hours} giờ {rest} phút tham quan" in page  # not "330 phút"
     data = jsonld(response)
     assert data["@type"] == "TouristTrip" and data["name"] == it.name
     items = data["itinerary"]

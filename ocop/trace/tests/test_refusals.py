@@ -42,7 +42,7 @@ def test_a_producer_outside_reach_is_not_found(chain) -> None:
     with pytest.raises(NotFound) as refused:
         services.issue_stamps(actor=chain.people["far_producer"], lot=chain.packed, count=3)
     assert (refused.value.code, refused.value.message, refused.value.status) == (
-        "trace.not_found", "Không tìm thấy (not found).", 404)
+        "trace.not_found", "Không tìm thấy.", 404)
 
 
 def test_stamp_sheet_range_refusal_carries_its_code(chain) -> None:

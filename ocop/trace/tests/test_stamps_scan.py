@@ -144,7 +144,7 @@ def test_valid_stamp_page(chain, django_assert_max_num_queries) -> None:
     for step in ("Thu hoạch", "Chế biến", "Đóng gói, dán tem", "Xuất hàng"):
         assert step in html  # the journey, from the zone to shipping
     assert "VN-24-219-07591-001-23" in html and "<path d=\"M" in html  # zone + SVG map
-    assert "Xã Đồng Cốc (nay là Xã Lục Ngạn)" in html
+    assert "Xã Đồng Cốc (nay là xã Lục Ngạn, thành phố Bắc Ninh)" in html  # the zone
     assert response["Cache-Control"] == "no-store"
     assert 'rel="linkset"' in response["Link"]
     scanlog.flush()  # the log is buffered per process (scanlog.py)

@@ -2,7 +2,7 @@ from typing import Any
 
 from django import template
 
-from ocop.core.formats import format_decimal, format_money
+from ocop.core.formats import format_decimal, format_minutes, format_money
 
 register = template.Library()
 
@@ -18,3 +18,9 @@ def number(value: Any, places: int = 2) -> str:
 def money(value: Any) -> str:
     """``{{ support.amount|money }}`` → 45.000.000 on Vietnamese pages, 45,000,000 on English."""
     return format_money(value)
+
+
+@register.filter
+def minutes(value: Any) -> str:
+    """``{{ total|minutes }}`` → "5 giờ 30 phút" (vi) / "5 hours 30 minutes" (en)."""
+    return format_minutes(value)
