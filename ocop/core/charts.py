@@ -17,6 +17,7 @@ builder, so a name with ``<`` or ``&`` stays text.
 from __future__ import annotations
 
 import base64
+import math
 from collections.abc import Sequence
 
 import pygal
@@ -66,15 +67,44 @@ def _number(value: float | None) -> str:
     return f"{value:,.1f}".replace(",", " ").replace(".", ",").replace(" ", ".")
 
 
+# The most intervals a count axis is cut into; the step is the smallest 1, 2 or 5 × 10ⁿ that
+# keeps within it (pygal's own scale shows 8 to 16 ticks).
+MAX_INTERVALS = 10
+
+
+def whole_ticks(maximum: float) -> list[int]:
+    """The value axis of a chart of counts: whole numbers from 0, a round step apart (1, 2 or
+    5 × 10ⁿ), up to the first tick at or above ``maximum`` — so the tallest bar stays under the
+    top line. 1 → 0, 1; 3 → 0 … 3; 11 → 0, 2 … 12; 1 234 → 0, 200 … 1 400."""
+    top = max(1, math.ceil(maximum))
+    magnitude = 1
+    while True:
+        for step in (magnitude, 2 * magnitude, 5 * magnitude):
+            intervals = math.ceil(top / step)
+            if intervals <= MAX_INTERVALS:
+                return list(range(0, intervals * step + 1, step))
+        magnitude *= 10
+
+
 def bar(title: str, labels: Sequence[str], series: dict[str, Sequence[float | None]], *,
-        horizontal: bool = False, stacked: bool = False, width: int = WIDTH) -> str:
-    """Bars per label, one colour per series (one series: no legend)."""
+        horizontal: bool = False, stacked: bool = False, width: int = WIDTH,
+        counts: bool = False) -> str:
+    """Bars per label, one colour per series (one series: no legend). ``counts``: the values
+    count whole things (products, certificates), so the axis gets whole ticks
+    (``whole_ticks``) rather than pygal's own scale, which steps by tenths below 10 —
+    "0 · 0,1 · … · 1" certificates."""
     kind = {(False, False): pygal.Bar, (True, False): pygal.HorizontalBar,
             (False, True): pygal.StackedBar, (True, True): pygal.HorizontalStackedBar}
+    extra: dict[str, object] = {}
+    if counts:
+        columns = zip(*series.values(), strict=True)
+        tallest = max((sum(v or 0 for v in column) if stacked else max(v or 0 for v in column)
+                       for column in columns), default=0)
+        extra["y_labels"] = whole_ticks(tallest)
     chart = kind[(horizontal, stacked)](**_config(
         title, width, show_legend=len(series) > 1,
         x_label_rotation=0 if horizontal else (20 if width >= WIDTH else 45),
-        height=max(420, 34 * len(labels) + 140) if horizontal else 420))
+        height=max(420, 34 * len(labels) + 140) if horizontal else 420, **extra))
     chart.x_labels = list(labels)
     for name, values in series.items():
         chart.add(name, list(values))
