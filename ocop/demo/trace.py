@@ -56,7 +56,10 @@ def build_demo_trace(*, today: datetime | None = None) -> DemoTrace:
         products=[product],
     )
     now = today or timezone.now()
-    harvested = now - timedelta(days=20)
+    # At the hours the work is done (picked at dawn, packed in the afternoon, on the road early),
+    # not at whatever minute the demo was loaded.
+    harvested = timezone.localtime(now - timedelta(days=20)).replace(
+        hour=6, minute=30, second=0, microsecond=0)
     lot_code = f"PD{harvested:%y%m%d}"
     lot = services.record_harvest(
         actor=owner, zone=zone, product=product, lot_code=lot_code, harvested_at=harvested,
@@ -64,10 +67,10 @@ def build_demo_trace(*, today: datetime | None = None) -> DemoTrace:
     )
     batch = services.issue_stamps(actor=owner, lot=lot, count=200)
     services.pack_with_stamps(actor=owner, batch=batch, first=1, last=150,
-                              packed_at=harvested + timedelta(days=1))
+                              packed_at=harvested + timedelta(days=1, hours=7, minutes=30))
     services.void_stamps(actor=owner, batch=batch, first=151, last=160,
                          reason="Cuộn tem bị hỏng khi in")
-    services.ship(actor=owner, lot=lot, shipped_at=harvested + timedelta(days=2),
+    services.ship(actor=owner, lot=lot, shipped_at=harvested + timedelta(days=2, hours=1),
                   destination="Chợ đầu mối nông sản Bắc Ninh")
 
     def uri(serial: int) -> str:

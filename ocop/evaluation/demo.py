@@ -18,10 +18,11 @@ from __future__ import annotations
 import itertools
 import random
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.db import transaction
+from django.utils import timezone
 
 from ocop.accounts.models import User
 from ocop.certificates import services as certificates
@@ -38,6 +39,18 @@ from ocop.rules.certification import is_certifiable
 from ocop.rules.levels import DISTRICT, PROVINCE
 from ocop.units.models import Unit
 from ocop.units.names import official_name
+
+ONE_WEEK = timedelta(days=7)
+
+
+def _at(day: date, hour: int = 9) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time(hour)))
+
+
+def _dated(dossier_ids: list[int], **moments: datetime) -> None:
+    """The services stamp a dossier's moves with the real time; the demo's happened in 2024.
+    (The audit entries keep the real time: they are an append-only chain.)"""
+    Dossier.objects.filter(pk__in=dossier_ids).update(**moments)
 
 
 class DemoResultsError(ValueError):
@@ -156,11 +169,14 @@ def build_results(*, seed: int = 2024, today: date) -> DemoResults:
                 signer_name="Nguyễn Văn Hùng", signer_title="Chủ tịch Ủy ban nhân dân",
                 today=date(2024, 12, 10),
             )
+            _dated(recognise, state_changed_at=_at(date(2024, 12, 10)))
             out.decisions += 1
     by_round: dict[int, list[int]] = {}
     for dossier, mean, province_round in upward:
         dossiers.accept(actor=office, dossier=Dossier.objects.get(pk=dossier.pk),
                         round=province_round)
+        # Taken in by the province a week before its council met, not when the demo was loaded.
+        _dated([dossier.pk], accepted_at=_at(province_round.evaluation_deadline - ONE_WEEK))
         services.record_upper_result(actor=office, dossier=dossier, mean=mean + 2, stars=4,
                                      note="Hội đồng cấp tỉnh họp trực tiếp; kết quả nhập lại.",
                                      today=province_round.evaluation_deadline)
@@ -173,6 +189,7 @@ def build_results(*, seed: int = 2024, today: date) -> DemoResults:
             decision_date=date(2024, 12, 12), signer_name="Lê Ánh Dương",
             signer_title="Phó Chủ tịch Ủy ban nhân dân tỉnh", today=date(2024, 12, 12),
         )
+        _dated(ids, state_changed_at=_at(date(2024, 12, 12)))
         out.decisions += 1
     Round.objects.filter(pk__in=touched).update(status=Round.Status.CLOSED)
     certificates.run_daily(today=today)

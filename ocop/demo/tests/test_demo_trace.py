@@ -6,10 +6,11 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
 from ocop.demo.tests.test_demo_data import SUBSET, _Sink
 from ocop.demo.trace import build_demo_trace
-from ocop.trace.models import EpcisEvent, StampKey, Zone
+from ocop.trace.models import EpcisEvent, LotEvent, StampKey, Zone
 
 pytestmark = pytest.mark.django_db
 
@@ -33,6 +34,10 @@ def test_demo_trace_builds_a_zone_lot_and_stamps_that_scan(client):
     # Harvest, packing and shipping were written as EPCIS events.
     steps = {s.rsplit("-", 1)[-1] for s in EpcisEvent.objects.values_list("biz_step", flat=True)}
     assert {"commissioning", "packing", "shipping"} <= steps
+    # At working hours, not at the minute the demo was loaded.
+    hours = sorted(timezone.localtime(e.occurred_at).strftime("%H:%M")
+                   for e in LotEvent.objects.filter(lot__code=traced.lot_code))
+    assert hours == ["06:30", "07:30", "14:00"]
 
     # Signed with the platform's Ed25519 stamp key, named in the URI (docs/stamps.md).
     kid = StampKey.objects.get(state=StampKey.State.CURRENT).kid

@@ -28,6 +28,11 @@ def test_demo_results() -> None:
     states = set(Dossier.objects.filter(round__programme_year__year=2024)
                  .values_list("state", flat=True))
     assert states == {"recognised"}
+    # The 2024 dossiers' own dates are in 2024, not the moment the demo was loaded (the export's
+    # "Tiếp nhận" column and the lists read them).
+    late = Dossier.objects.filter(round__programme_year__year=2024).exclude(
+        accepted_at__year=2024, state_changed_at__year=2024)
+    assert list(late.values_list("id", "accepted_at", "state_changed_at")) == []
     assert CouncilResult.objects.filter(revision=2, final=True).count() == 1  # the re-score
     assert CouncilResult.objects.filter(council__isnull=True, level="province").exists()
     statuses = [c.status_on(TODAY) for c in Certificate.objects.all()]
