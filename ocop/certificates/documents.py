@@ -9,9 +9,10 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from ocop.certificates.models import RecognitionDecision, SigningCapacity
+from ocop.certificates.models import Certificate, RecognitionDecision, SigningCapacity
 from ocop.units.models import Unit
-from ocop.units.names import official_name
+from ocop.units.names import full_address, official_name
+from ocop.units.sources import REFORM_DATE
 
 # The ministry was renamed when MARD and MONRE merged on 1 March 2025.
 _MINISTRY_RENAMED = date(2025, 3, 1)
@@ -66,3 +67,14 @@ def signing_block(decision: RecognitionDecision, issuer: Authority) -> list[str]
     else:
         lines.append((position or issuer.head).upper())
     return lines
+
+
+def producer_address(certificate: Certificate, today: date) -> str:
+    """The producer's address on a certificate and its verification page, types in lower case.
+
+    A certificate issued before the July 2025 reform gives the address as registered and where
+    that is today ("xã Đồng Cốc, huyện Lục Ngạn, tỉnh Bắc Giang (nay là xã Lục Ngạn, …)"); one
+    issued since gives only today's units, since the old ones no longer existed when it was
+    signed, even for a producer still registered under them."""
+    return full_address(certificate.producer.commune, on=today,
+                        legacy=certificate.issued_on < REFORM_DATE)

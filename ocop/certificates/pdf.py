@@ -22,9 +22,8 @@ from django.utils import translation
 from django.utils.safestring import SafeString, mark_safe
 
 from ocop.certificates import hooks
-from ocop.certificates.documents import authority, date_line, signing_block
+from ocop.certificates.documents import authority, date_line, producer_address, signing_block
 from ocop.certificates.models import Certificate
-from ocop.units.names import full_address
 
 
 def html_to_pdf(html: str, attachments: list[tuple[str, bytes, str]] | None = None) -> bytes:
@@ -83,8 +82,7 @@ def certificate_context(certificate: Certificate, today: date) -> dict:
         "issuer": issuer,
         "date_line": date_line(issuer.place, certificate.issued_on),
         "signing": signing_block(decision, issuer),
-        # As registered, and where that is on the day of printing.
-        "address": full_address(certificate.producer.commune, on=today),
+        "address": producer_address(certificate, today),
         "verify_url": url,
         **_qr(certificate, url),
         "mark": ocop_mark_svg(),

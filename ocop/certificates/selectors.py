@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from ocop.accounts.jurisdiction import unit_q
 from ocop.accounts.models import Role, User
-from ocop.certificates.documents import authority
+from ocop.certificates.documents import authority, producer_address
 from ocop.certificates.models import (
     Certificate,
     CertificateStatus,
@@ -30,7 +30,6 @@ from ocop.core.caching import forget
 from ocop.core.search import search, search_q
 from ocop.registry.models import Product
 from ocop.rules.certification import is_certifiable
-from ocop.units.names import full_address
 
 _RELATED = (
     "product", "producer", "producer__commune", "producer__commune__current_commune",
@@ -249,7 +248,7 @@ def public_data(certificate: Certificate | None, today: date) -> dict[str, Any]:
         "commune": current_commune.full_name,
         "province": commune.current_province.full_name if commune.current_province_id else "",
         "registered_commune": commune.full_name if commune.pk != current_commune.pk else None,
-        "address": capfirst(full_address(commune, on=today)),
+        "address": capfirst(producer_address(certificate, today)),
         "stars": certificate.stars,
         "issued_on": certificate.issued_on.isoformat(),
         "valid_until": certificate.valid_until.isoformat(),

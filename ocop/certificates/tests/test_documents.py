@@ -13,7 +13,7 @@ from ocop.accounts.testing import login_client
 from ocop.certificates import services
 from ocop.certificates.documents import authority, date_line, signing_block
 from ocop.certificates.models import SigningCapacity
-from ocop.certificates.pdf import certificate_pdf
+from ocop.certificates.pdf import certificate_context, certificate_pdf
 from ocop.certificates.testing import frame_interior, pdf_pages
 
 pytestmark = pytest.mark.django_db
@@ -107,6 +107,18 @@ def test_certificate_layout(cw, tmp_path, kind):
     assert positions == sorted(positions), texts
     assert page.find("Số: " + cert.number)
     assert not any("Nơi nhận" in t for t in texts)  # a certificate is handed over, not sent
+
+
+def test_a_certificate_signed_since_the_reform_gives_only_todays_address(cw):
+    # The producer is still registered under xã Đồng Cốc, huyện Lục Ngạn (gone since July 2025).
+    cert = cw.issue("legacy", decision=cw.province_decision, issued_on=date(2025, 9, 1),
+                    today=TODAY)
+    page = Client().get(f"/verify/{cert.number}").content.decode()
+    assert "Xã Lục Ngạn, thành phố Bắc Ninh" in page and "huyện Lục Ngạn" not in page
+    assert certificate_context(cert, TODAY)["address"] == "xã Lục Ngạn, thành phố Bắc Ninh"
+    older = cw.issue("legacy", issued_on=date(2024, 2, 29), today=TODAY)
+    assert certificate_context(older, TODAY)["address"].startswith(
+        "xã Đồng Cốc, huyện Lục Ngạn, tỉnh Bắc Giang (nay là xã Lục Ngạn")
 
 
 def test_pages_use_the_same_names_as_the_documents(cw):
