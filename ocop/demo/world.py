@@ -75,6 +75,13 @@ ISSUERS = {
     "trademark": "Cục Sở hữu trí tuệ",
     "business_reg": "Phòng Tài chính – Kế hoạch",
 }
+# The abbreviation closing a document's number, as Vietnamese issuers write them
+# ("349/2021/GCN-ATTP"), by document type.
+NUMBER_SUFFIX = {
+    "food_safety": "GCN-ATTP", "test_report": "PKN", "quality_decl": "TCB", "qms": "CN-VG",
+    "planting_area": "MSVT", "trademark": "GCN-NH", "business_reg": "ĐKKD",
+    "traceability": "TXNG", "environment": "BVMT", "award": "GK",
+}
 # Validity of each document type in years (None: does not expire).
 VALIDITY_YEARS = {"food_safety": 3, "qms": 2, "trademark": 10, "test_report": 1}
 
@@ -400,7 +407,8 @@ class DemoBuilder:
             issuer = ISSUERS.get(doc_type, "").format(province=f"tỉnh {plan.province_label}")
             registry.create_document(actor=None, producer=producer, data={
                 "doc_type": doc_type,
-                "number": f"{self.rng.randint(1, 999)}/{issued.year}/{doc_type.upper()[:4]}",
+                "number": f"{self.rng.randint(1, 999)}/{issued.year}/"
+                          f"{NUMBER_SUFFIX.get(doc_type, 'GT')}",
                 "issuer": issuer,
                 "issued_on": issued,
                 "expires_on": expires,

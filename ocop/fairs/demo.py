@@ -20,6 +20,7 @@ from ocop.fairs import services
 from ocop.fairs.models import Event
 from ocop.registry.models import Producer
 from ocop.units.models import Unit
+from ocop.units.names import official_name
 
 PROVINCE = "P24"
 BOOTHS = [("Gian tiêu chuẩn", 40), ("Gian góc", 8), ("Gian cao cấp", 4)]
@@ -103,11 +104,13 @@ def build_demo_fairs() -> int:
 
     today = timezone.localdate()
     opening = today + timedelta(days=40)
+    # "tỉnh Bắc Ninh" until 19 September 2026, "thành phố Bắc Ninh" since (units/names.py).
+    place = official_name(province, on=today, lowercase_type=True)
     fair = services.create_event(
         actor=office, province=province, kind=Event.Kind.FAIR,
-        name=f"Hội chợ OCOP và nông sản tiêu biểu tỉnh Bắc Ninh năm {opening.year}",
+        name=f"Hội chợ OCOP và nông sản tiêu biểu {place} năm {opening.year}",
         starts_on=opening, ends_on=opening + timedelta(days=4),
-        venue="Quảng trường 3/2, phường Bắc Giang", organiser="Sở Công Thương tỉnh Bắc Ninh",
+        venue="Quảng trường 3/2, phường Bắc Giang", organiser=f"Sở Công Thương {place}",
         open_to=Event.OpenTo.PROVINCE, applications_open_on=today - timedelta(days=5),
         applications_close_on=today + timedelta(days=25),
         description="Gian hàng miễn phí cho chủ thể có sản phẩm OCOP còn hiệu lực; ưu tiên sản "
@@ -121,8 +124,8 @@ def build_demo_fairs() -> int:
                        notes="Xin gian gần lối vào để giới thiệu sản phẩm dùng thử.", today=today)
     services.create_event(
         actor=office, province=province, kind=Event.Kind.HONOURING,
-        name="Lễ công bố, trao giấy chứng nhận sản phẩm OCOP tỉnh Bắc Ninh",
+        name=f"Lễ công bố, trao giấy chứng nhận sản phẩm OCOP {place}",
         starts_on=today + timedelta(days=20), ends_on=today + timedelta(days=20),
-        venue="Trung tâm Hội nghị tỉnh Bắc Ninh", organiser="UBND tỉnh Bắc Ninh",
+        venue=f"Trung tâm Hội nghị {place}", organiser=f"UBND {place}",
         description="Tôn vinh các chủ thể có sản phẩm được công nhận OCOP trong năm.")
     return Event.objects.count()

@@ -173,7 +173,7 @@ def build_demo_tourism(today: date | None = None) -> DemoTourism | None:
                 "summary": "Một ngày ở Liên Chung: lễ chùa núi Dành, thăm hợp tác xã nếp cái "
                            "hoa vàng, chiều đi thuyền trên sông Thương.",
                 "description": "Tuyến mẫu của mô hình thí điểm OCOP gắn với du lịch tại xã Liên "
-                               "Chung, huyện Tân Yên (nay thuộc xã Phúc Hòa, tỉnh Bắc Ninh)."},
+                               "Chung, huyện Tân Yên (nay thuộc xã Phúc Hòa, thành phố Bắc Ninh)."},
             stops=[
                 services.StopInput(destination=nui_danh, minutes=150,
                                    note="Lên núi buổi sáng; ăn trưa chay tại chùa."),

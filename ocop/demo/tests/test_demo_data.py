@@ -118,6 +118,9 @@ def test_world_counts_codes_accounts_and_if_empty():
         assert parsed.prefix is not None and parsed.prefix.value == "893"
     documents = list(EvidenceDocument.objects.all())
     assert any(d.is_expired for d in documents) and any(not d.is_expired for d in documents)
+    # Numbered as Vietnamese issuers number them ("349/2021/GCN-ATTP"), not "…/FOOD".
+    assert {d.number.rsplit("/", 1)[1] for d in documents} <= {
+        "GCN-ATTP", "PKN", "TCB", "CN-VG", "MSVT", "GCN-NH", "ĐKKD", "TXNG", "BVMT", "GK"}
     # The registry services wrote one audit entry per producer and product.
     assert AuditEntry.objects.filter(action="registry.product.create").count() == (
         Product.objects.count()

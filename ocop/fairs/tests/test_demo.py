@@ -26,5 +26,9 @@ def test_the_demo_fairs_are_built_once_with_results_for_the_past_ones(fw):
     assert not accepted.filter(results_reported_at__isnull=True).exists()
     assert Event.objects.filter(applications_open_on__lte=fw.today,
                                 applications_close_on__gte=fw.today).count() == 1
+    # Named as the province is called today ("thành phố" since 20 September 2026).
+    coming = Event.objects.filter(closed_on__isnull=True)
+    assert all("tỉnh Bắc Ninh" not in f"{e.name} {e.venue} {e.organiser}" for e in coming)
+    assert coming.filter(name__contains="thành phố Bắc Ninh").count() == 2
     assert build_demo_fairs() == 0
     assert Event.objects.count() == 5
