@@ -10,6 +10,8 @@ from django.apps import apps
 from django.contrib import admin
 from django.contrib.auth.models import Group
 from django.utils.translation import gettext_lazy as _
+from django_tasks_db.admin import DBTaskResultAdmin
+from django_tasks_db.models import DBTaskResult
 
 admin.site.site_header = _("Quản trị Nền tảng OCOP")
 admin.site.site_title = _("Quản trị Nền tảng OCOP")
@@ -25,3 +27,31 @@ for label, name in {
     "otp_totp": _("Xác thực hai bước"),
 }.items():
     apps.get_app_config(label).verbose_name = name
+
+
+# The task queue's list names each task by its Python function ("run_job", "build_report"): an
+# administrator reads what the work is. Every task of the platform has its name here
+# (ocop/accounts/tests/test_admin_words.py checks); one that has not shows its function's name.
+TASK_LABELS = {
+    "ocop.accounts.tasks.send_password_reset": _("Gửi thư đặt lại mật khẩu"),
+    "ocop.certificates.tasks.certificates_daily": _("Rà soát hiệu lực giấy chứng nhận hằng ngày"),
+    "ocop.jobs.tasks.run_job": _("Việc theo yêu cầu (xuất, nhập Excel, in tem, báo cáo)"),
+    "ocop.notifications.tasks.send_notification_emails": _("Gửi thư thông báo"),
+    "ocop.opendata.tasks.build_open_data": _("Lập bản dữ liệu mở hằng ngày"),
+    "ocop.opendata.tasks.rebuild_open_data": _("Lập lại bản dữ liệu mở"),
+    "ocop.reports.tasks.build_report": _("Lập báo cáo định kỳ"),
+    "ocop.trace.tasks.process_capture": _("Ghi nhận sự kiện truy xuất (EPCIS) gửi lên"),
+}
+
+
+class TaskResultAdmin(DBTaskResultAdmin):
+    list_display = tuple("task_label" if name == "task_name" else name
+                         for name in DBTaskResultAdmin.list_display)
+
+    @admin.display(description=_("Tác vụ"), ordering="task_path")
+    def task_label(self, obj: DBTaskResult) -> str:
+        return str(TASK_LABELS.get(obj.task_path, obj.task_name))
+
+
+admin.site.unregister(DBTaskResult)
+admin.site.register(DBTaskResult, TaskResultAdmin)

@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import importlib
+
 import pytest
+from django.apps import apps
+from django.tasks import Task
 from django.urls import reverse
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from ocop.accounts.models import Role, TwoFactorDevice
 from ocop.accounts.testing import login_client, make_user
@@ -103,3 +109,31 @@ def test_the_user_list_names_its_columns_and_filters_in_vietnamese(admin_client,
     assert "Họ và tên" in html and "quyền quản trị tối cao" in html
     assert "Get full name" not in html and "superuser" not in html.replace("is_superuser", "")
 
+
+
+def test_the_task_queue_names_each_task_in_vietnamese(admin_client, settings):
+    from ocop.reports.tasks import build_report
+    from ocop.web.admin import TASK_LABELS
+
+    # Every task the platform defines has a name for the administration.
+    tasks = [value for config in apps.get_app_configs() if config.name.startswith("ocop.")
+             for module in [_tasks_module(config.name)] if module
+             for value in vars(module).values() if isinstance(value, Task)]
+    assert len(tasks) >= 8
+    assert {t.module_path for t in tasks} <= set(TASK_LABELS)
+    # A row as the database queue writes it (the tests' own backend runs tasks at once).
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    DBTaskResult.objects.create(task_path=build_report.module_path, args_kwargs={},
+                                backend_name="default", run_after=timezone.now(),
+                                exception_class_path="", traceback="")
+    html = admin_client.get(reverse("admin:django_tasks_database_dbtaskresult_changelist")
+                            ).content.decode()
+    assert "Lập báo cáo định kỳ" in html and "build_report" not in html
+    assert "Tác vụ</a>" in html and "task name" not in html.lower()
+
+
+def _tasks_module(app: str):
+    try:
+        return importlib.import_module(f"{app}.tasks")
+    except ModuleNotFoundError:
+        return None
