@@ -49,3 +49,19 @@ def test_a_phone_chart_is_drawn_narrow_with_the_same_labels(world):
         assert ElementTree.fromstring(narrow).get("viewBox").startswith("0 0 400 ")  # noqa: S314
         assert ElementTree.fromstring(wide).get("viewBox").startswith("0 0 800 ")  # noqa: S314
         assert table.title in " ".join(_texts(narrow))  # wrapped onto lines when long
+
+
+def _value_axis(svg: str) -> list[str]:
+    root = ElementTree.fromstring(svg)  # noqa: S314
+    return [t.text or "" for g in root.iter("{http://www.w3.org/2000/svg}g")
+            if "axis y" in g.get("class", "") for t in g.iter("{http://www.w3.org/2000/svg}text")]
+
+
+def test_small_counts_get_whole_ticks_and_amounts_keep_their_scale():
+    # One certified product in a commune: pygal's own axis read "0 · 0,1 · … · 1".
+    counts = Table("t", "Sản phẩm theo xã", ["Sản phẩm"],
+                   [Row("Xã A", [Cell(1)]), Row("Xã B", [Cell(0)])], Chart("bar"))
+    assert [t for t in _value_axis(charts.svg(counts)) if t[:1].isdigit()] == ["0", "1"]
+    amounts = Table("t", "Kinh phí", ["Triệu đồng"],
+                    [Row("Xã A", [Cell(0.5)]), Row("Xã B", [Cell(0.2)])], Chart("bar"))
+    assert any("," in t for t in _value_axis(charts.svg(amounts)))
