@@ -30,7 +30,6 @@ from django.db.models import Q
 from django.template.loader import render_to_string
 
 from ocop.accounts.models import Role, User
-from ocop.certificates.pdf import html_to_pdf
 from ocop.core.text import fold
 from ocop.criteria import selectors as criteria_selectors
 from ocop.criteria.models import CriteriaSetVersion
@@ -83,7 +82,11 @@ def _document(item_code: str) -> SimpleUploadedFile:
 @functools.cache
 def _sample_pdf(label: str) -> bytes:
     # One render per checklist item (about twenty), not per dossier: the page names no product.
-    return html_to_pdf(render_to_string("dossiers/demo_document.html", {"label": label}))
+    # WeasyPrint directly: the shared helper lives in ocop.certificates, above this app.
+    from weasyprint import HTML  # lazily: loading Pango costs ~0.3 s at start-up
+
+    return HTML(string=render_to_string("dossiers/demo_document.html", {"label": label})
+                ).write_pdf()
 
 
 class CycleBuilder:
