@@ -37,7 +37,6 @@ def svg(table: Table, *, width: int = charts.WIDTH) -> str:
               for i in spec.series}
     # Columns of whole numbers count things (products, producers): whole ticks on the axis,
     # not pygal's "0 · 0,1 · … · 1" when the counts are small.
-    counts = all(isinstance(r.cells[i].value, int) and not isinstance(r.cells[i].value, bool)
-                 for r in rows for i in spec.series)
+    counts = all(isinstance(r.cells[i].value, int) for r in rows for i in spec.series)
     return charts.bar(table.title, [r.label for r in rows], series, horizontal=horizontal,
                       stacked=spec.kind == "stacked", width=width, counts=counts)

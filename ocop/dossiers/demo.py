@@ -64,7 +64,8 @@ class DemoCycleResult:
         self.dossiers[state] = self.dossiers.get(state, 0) + 1
 
 
-def _at(day: date, hour: int = 9) -> datetime:
+def at(day: date, hour: int = 9) -> datetime:
+    """A simulated moment of the demo (its stored dates), in the province's time."""
     return datetime.combine(day, time(hour, 0), tzinfo=TZ)
 
 
@@ -171,23 +172,23 @@ class CycleBuilder:
         for it in wanted:
             services.attach_document(actor=actor, dossier=dossier, checklist_item=it.code,
                                      file=_document(it.code))
-        Dossier.objects.filter(pk=dossier.pk).update(created_at=_at(day, 8))
+        Dossier.objects.filter(pk=dossier.pk).update(created_at=at(day, 8))
         dossier.refresh_from_db()
         return dossier
 
     def submit(self, dossier: Dossier, day: date) -> None:
         services.submit(actor=self._producer_actor(dossier.product), dossier=dossier, today=day)
-        Dossier.objects.filter(pk=dossier.pk).update(submitted_at=_at(day),
-                                                     state_changed_at=_at(day))
-        DossierVersion.objects.filter(dossier=dossier).update(created_at=_at(day))
+        Dossier.objects.filter(pk=dossier.pk).update(submitted_at=at(day),
+                                                     state_changed_at=at(day))
+        DossierVersion.objects.filter(dossier=dossier).update(created_at=at(day))
         dossier.refresh_from_db()
 
     def precheck(self, dossier: Dossier, day: date) -> None:
         services.commune_precheck(actor=self._commune_actor(dossier.product), dossier=dossier,
                                   results={"local_raw_materials": OK, "local_labour": OK,
                                            "idea_origin": OK})
-        Dossier.objects.filter(pk=dossier.pk).update(commune_checked_at=_at(day, 14),
-                                                     state_changed_at=_at(day, 14))
+        Dossier.objects.filter(pk=dossier.pk).update(commune_checked_at=at(day, 14),
+                                                     state_changed_at=at(day, 14))
         dossier.refresh_from_db()
 
     def corrections(self, dossier: Dossier, day: date) -> None:
@@ -196,8 +197,8 @@ class CycleBuilder:
              "comment": "Bổ sung số liệu sản lượng, doanh thu hai năm gần nhất."},
             {"code": "test_report", "comment": "Bổ sung phiếu kết quả kiểm nghiệm còn hiệu lực."},
         ])
-        CorrectionRequest.objects.filter(dossier=dossier).update(created_at=_at(day, 10))
-        Dossier.objects.filter(pk=dossier.pk).update(state_changed_at=_at(day, 10))
+        CorrectionRequest.objects.filter(dossier=dossier).update(created_at=at(day, 10))
+        Dossier.objects.filter(pk=dossier.pk).update(state_changed_at=at(day, 10))
         dossier.refresh_from_db()
 
     def resubmit(self, dossier: Dossier, day: date) -> None:
@@ -208,21 +209,21 @@ class CycleBuilder:
             "items": {"business_plan": "Đã bổ sung số liệu 2022–2023.",
                       "test_report": "Đã bổ sung phiếu kiểm nghiệm."}})
         last = dossier.versions.order_by("-number").first()
-        DossierVersion.objects.filter(pk=last.pk).update(created_at=_at(day))
-        CorrectionRequest.objects.filter(dossier=dossier).update(answered_at=_at(day))
-        Dossier.objects.filter(pk=dossier.pk).update(state_changed_at=_at(day))
+        DossierVersion.objects.filter(pk=last.pk).update(created_at=at(day))
+        CorrectionRequest.objects.filter(dossier=dossier).update(answered_at=at(day))
+        Dossier.objects.filter(pk=dossier.pk).update(state_changed_at=at(day))
         dossier.refresh_from_db()
 
     def accept(self, dossier: Dossier, day: date, round_: Round | None = None) -> None:
         services.accept(actor=self._office(), dossier=dossier, round=round_)
-        Dossier.objects.filter(pk=dossier.pk).update(accepted_at=_at(day, 15),
-                                                     state_changed_at=_at(day, 15))
+        Dossier.objects.filter(pk=dossier.pk).update(accepted_at=at(day, 15),
+                                                     state_changed_at=at(day, 15))
         dossier.refresh_from_db()
 
     def withdraw(self, dossier: Dossier, day: date, reason: str) -> None:
         services.withdraw(actor=self._producer_actor(dossier.product), dossier=dossier,
                           reason=reason)
-        Dossier.objects.filter(pk=dossier.pk).update(state_changed_at=_at(day))
+        Dossier.objects.filter(pk=dossier.pk).update(state_changed_at=at(day))
         dossier.refresh_from_db()
 
 
@@ -403,5 +404,5 @@ def build_cycle(*, seed: int = 2024) -> DemoCycleResult:
                                        if d.requested_round and d.requested_round.status
                                        == Round.Status.CLOSED]
     Notification.objects.filter(target_type="dossiers.dossier", target_id__in=past,
-                                read_at__isnull=True).update(read_at=_at(date(2026, 1, 1)))
+                                read_at__isnull=True).update(read_at=at(date(2026, 1, 1)))
     return builder.result

@@ -18,11 +18,10 @@ from __future__ import annotations
 import itertools
 import random
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from django.db import transaction
-from django.utils import timezone
 
 from ocop.accounts.models import User
 from ocop.certificates import services as certificates
@@ -32,6 +31,7 @@ from ocop.criteria import selectors as criteria_selectors
 from ocop.criteria.engine import answers_reaching
 from ocop.criteria.models import CriteriaSetVersion
 from ocop.dossiers import services as dossiers
+from ocop.dossiers.demo import at
 from ocop.dossiers.models import Dossier, DossierState, Round
 from ocop.evaluation import rules, services
 from ocop.evaluation.models import Council, MemberRole
@@ -41,10 +41,6 @@ from ocop.units.models import Unit
 from ocop.units.names import official_name
 
 ONE_WEEK = timedelta(days=7)
-
-
-def _at(day: date, hour: int = 9) -> datetime:
-    return timezone.make_aware(datetime.combine(day, time(hour)))
 
 
 def _dated(dossier_ids: list[int], **moments: datetime) -> None:
@@ -169,14 +165,14 @@ def build_results(*, seed: int = 2024, today: date) -> DemoResults:
                 signer_name="Nguyễn Văn Hùng", signer_title="Chủ tịch Ủy ban nhân dân",
                 today=date(2024, 12, 10),
             )
-            _dated(recognise, state_changed_at=_at(date(2024, 12, 10)))
+            _dated(recognise, state_changed_at=at(date(2024, 12, 10)))
             out.decisions += 1
     by_round: dict[int, list[int]] = {}
     for dossier, mean, province_round in upward:
         dossiers.accept(actor=office, dossier=Dossier.objects.get(pk=dossier.pk),
                         round=province_round)
         # Taken in by the province a week before its council met, not when the demo was loaded.
-        _dated([dossier.pk], accepted_at=_at(province_round.evaluation_deadline - ONE_WEEK))
+        _dated([dossier.pk], accepted_at=at(province_round.evaluation_deadline - ONE_WEEK))
         services.record_upper_result(actor=office, dossier=dossier, mean=mean + 2, stars=4,
                                      note="Hội đồng cấp tỉnh họp trực tiếp; kết quả nhập lại.",
                                      today=province_round.evaluation_deadline)
@@ -189,7 +185,7 @@ def build_results(*, seed: int = 2024, today: date) -> DemoResults:
             decision_date=date(2024, 12, 12), signer_name="Lê Ánh Dương",
             signer_title="Phó Chủ tịch Ủy ban nhân dân tỉnh", today=date(2024, 12, 12),
         )
-        _dated(ids, state_changed_at=_at(date(2024, 12, 12)))
+        _dated(ids, state_changed_at=at(date(2024, 12, 12)))
         out.decisions += 1
     Round.objects.filter(pk__in=touched).update(status=Round.Status.CLOSED)
     certificates.run_daily(today=today)
