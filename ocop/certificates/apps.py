@@ -13,10 +13,16 @@ class CertificatesConfig(AppConfig):
 
         from ocop.certificates import jobs, permissions  # noqa: F401
         from ocop.certificates.models import Certificate
-        from ocop.certificates.selectors import forget_verification, public_products_q
+        from ocop.certificates.selectors import (
+            forget_verification,
+            held_certificate,
+            public_products_q,
+        )
+        from ocop.dossiers import hooks as dossier_hooks
         from ocop.registry import hooks as registry_hooks
 
         registry_hooks.public_products_q.provide(public_products_q)
+        dossier_hooks.latest_certificate.provide(held_certificate)
         # The public verification answers from a cache (selectors.public_verification).
         post_save.connect(forget_verification, sender=Certificate,
                           dispatch_uid="certificates.forget_verification")

@@ -28,6 +28,7 @@ from ocop.certificates.models import (
 from ocop.core import publiccache
 from ocop.core.caching import forget
 from ocop.core.search import search, search_q
+from ocop.dossiers.hooks import HeldCertificate
 from ocop.registry.models import Product
 from ocop.rules.certification import is_certifiable
 
@@ -95,6 +96,17 @@ def public_products_q(today: date) -> Q:
     """Products the public may see (their photo, their name on /verify/): those holding a
     certificate valid ``today``. Answers the registry's ``public_products_q`` hook."""
     return Q(Exists(Certificate.objects.filter(valid_q(today), product=OuterRef("pk"))))
+
+
+def held_certificate(product_id: int, day: date) -> HeldCertificate | None:
+    """The product's latest certificate issued by ``day``, whatever its status. Answers the
+    dossiers app's ``latest_certificate`` hook: a product holding a valid one opens a
+    re-recognition or an upgrade, not a first evaluation."""
+    row = (Certificate.objects.filter(product_id=product_id, issued_on__lte=day)
+           .order_by("-issued_on", "-id")
+           .values_list("number", "stars", "valid_until", "revoked_on", "source_dossier_id")
+           .first())
+    return HeldCertificate(*row) if row else None
 
 
 def certificates_for(user: User) -> QuerySet[Certificate]:

@@ -42,7 +42,7 @@ from ocop.certificates.selectors import best_valid_stars
 from ocop.core.refusals import Verdict
 from ocop.core.validators import plain_text_errors
 from ocop.dossiers import services as dossiers
-from ocop.dossiers.models import Dossier, DossierState
+from ocop.dossiers.models import Dossier
 from ocop.notifications.services import notify
 from ocop.registry.models import Product
 from ocop.rules.certification import (
@@ -537,27 +537,19 @@ def run_daily(*, today: date | None = None) -> DailyReport:
 
 def open_follow_up_dossier(*, actor: User, certificate: Certificate, upgrade: bool = False,
                            today: date | None = None):
-    """Open a re-recognition (same stars) or upgrade (one star more) dossier, pre-filled by the
-    dossiers app from the dossier behind the certificate (form, self-assessment, documents).
+    """Open a re-recognition (same stars) or upgrade (one star more) dossier. The dossiers app
+    pre-fills it from the dossier behind the certificate (form, self-assessment, documents);
+    a certificate entered from paper records has none, so its dossier starts from the product's
+    registry data.
 
-    Raises ValidationError when no digital dossier exists to start from (certificates entered
-    from paper records), and the dossiers app's StateError when the product already has an open
-    dossier."""
+    Raises the dossiers app's StateError when the product already has an open dossier."""
     _check(permissions.can_renew(actor, certificate))
     if certificate.revoked_on is not None:
         raise ValidationError(_("Giấy chứng nhận đã bị thu hồi; hãy lập hồ sơ đánh giá mới."))
-    previous = certificate.source_dossier or (
-        Dossier.objects.filter(product_id=certificate.product_id,
-                               state=DossierState.RECOGNISED).order_by("-id").first()
-    )
-    if previous is None:
-        raise ValidationError(
-            _("Chưa có hồ sơ điện tử của lần công nhận trước; hãy lập hồ sơ mới cho sản phẩm.")
-        )
     if upgrade and not can_upgrade(certificate.stars):
         raise ValidationError(_("Sản phẩm đã đạt 5 sao, không thể nâng hạng."))
     return dossiers.open_dossier(
-        actor=actor, product=certificate.product, previous=previous,
+        actor=actor, product=certificate.product, previous=certificate.source_dossier,
         kind=Dossier.Kind.UPGRADE if upgrade else Dossier.Kind.RE_RECOGNITION,
         target_stars=certificate.stars + 1 if upgrade else certificate.stars, today=today,
     )

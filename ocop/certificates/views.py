@@ -137,7 +137,14 @@ def certificate_renew(request: HttpRequest, number: str) -> HttpResponse:
     except StateError as exc:
         messages.error(request, exc.message)
         return redirect("certificates:detail", number=certificate.number)
-    messages.success(request, _("Đã mở hồ sơ mới từ hồ sơ lần trước; hãy cập nhật và nộp lại."))
+    if dossier.previous_id:
+        messages.success(request,
+                         _("Đã mở hồ sơ mới từ hồ sơ lần trước; hãy cập nhật và nộp lại."))
+    else:
+        # A certificate entered from paper records: nothing digital to copy.
+        messages.success(request, _(
+            "Đã mở hồ sơ mới. Lần công nhận trước chỉ có hồ sơ giấy nên phiếu đăng ký lấy từ "
+            "thông tin sản phẩm; hãy tự đánh giá, đính kèm tài liệu rồi nộp."))
     return redirect("dossiers:detail", pk=dossier.pk)
 
 

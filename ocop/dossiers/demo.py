@@ -151,10 +151,13 @@ class CycleBuilder:
         return answers
 
     def prepare(self, product: Product, round_: Round, day: date, stars: int,
-                kind: str = Dossier.Kind.NEW, full: bool = True) -> Dossier:
+                full: bool = True) -> Dossier:
         actor = self._producer_actor(product)
+        # Many demo products hold a certificate from paper records: theirs is a re-recognition
+        # or an upgrade, as the office would file it.
         dossier = services.open_dossier(
-            actor=actor, product=product, target_stars=stars, kind=kind,
+            actor=actor, product=product, target_stars=stars,
+            kind=services.kind_for(product, stars, day),
             criteria_set=self._criteria_set(product, day), requested_round=round_, today=day,
         )
         answers = self._answers(dossier)

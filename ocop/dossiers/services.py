@@ -36,7 +36,7 @@ from ocop.criteria import selectors as criteria_selectors
 from ocop.criteria.answers import clean_answer_changes
 from ocop.criteria.engine import evaluate
 from ocop.criteria.models import CriteriaSetVersion
-from ocop.dossiers import checklist, permissions
+from ocop.dossiers import checklist, hooks, permissions
 from ocop.dossiers.forms import clean_form_changes, missing_required
 from ocop.dossiers.models import (
     AWAITING_REVIEW,
@@ -189,6 +189,60 @@ def _prefill_form(product: Product) -> dict[str, Any]:
 
 OPEN_STATES = frozenset(TRANSITIONS) - {S.RECOGNISED, S.NOT_RECOGNISED, S.WITHDRAWN}
 
+_KIND_NEW = Dossier.Kind.NEW.label
+_KIND_AGAIN = Dossier.Kind.RE_RECOGNITION.label
+_KIND_UP = Dossier.Kind.UPGRADE.label
+
+
+def kind_for(product: Product, target_stars: int, day: date) -> str:
+    """The kind of dossier the product takes on ``day``: a first evaluation without a
+    certificate (or after a revocation), an upgrade when aiming above the stars it holds, a
+    re-recognition otherwise."""
+    held = hooks.latest_certificate(product.pk, day)
+    if held is None or held.revoked_by(day):
+        return Dossier.Kind.NEW
+    return Dossier.Kind.UPGRADE if target_stars > held.stars else Dossier.Kind.RE_RECOGNITION
+
+
+def _check_first_evaluation(product: Product, day: date) -> None:
+    """A product holding a valid certificate is renewed or upgraded, not evaluated afresh."""
+    held = hooks.latest_certificate(product.pk, day)
+    if held is not None and held.valid_on(day):
+        raise ValidationError({"kind": _(
+            "Sản phẩm đã có giấy chứng nhận OCOP số %(number)s (%(stars)d sao), còn hiệu lực "
+            "đến hết ngày %(until)s. Hãy chọn loại hồ sơ “%(again)s” hoặc “%(up)s”.") % {
+            "number": held.number, "stars": held.stars, "until": _fmt(held.valid_until),
+            "again": _KIND_AGAIN, "up": _KIND_UP}})
+
+
+def _follow_up_previous(product: Product, kind: str, previous: Dossier | None,
+                        target_stars: int, day: date) -> Dossier | None:
+    """Check a re-recognition or upgrade and return the dossier it starts from: the one given,
+    else the dossier behind the product's latest certificate, else its last recognised one.
+    None for a product certified from paper records only: the new dossier then starts from the
+    product's registry data, as a first evaluation does."""
+    held = hooks.latest_certificate(product.pk, day)
+    if held is not None and held.revoked_by(day):
+        raise ValidationError({"kind": _(
+            "Giấy chứng nhận OCOP số %(number)s của sản phẩm đã bị thu hồi; hãy chọn loại hồ sơ "
+            "“%(new)s”.") % {"number": held.number, "new": _KIND_NEW}})
+    if previous is None:
+        recognised = Dossier.objects.filter(product=product, state=S.RECOGNISED)
+        if held is not None and held.source_dossier_id is not None:
+            previous = recognised.filter(pk=held.source_dossier_id).first()
+        previous = previous or recognised.order_by("-accepted_at", "-id").first()
+    elif previous.product_id != product.pk:
+        raise ValidationError({"previous": _("Hồ sơ trước phải của cùng sản phẩm.")})
+    if held is None and previous is None:
+        raise ValidationError({"kind": _(
+            "Sản phẩm chưa được công nhận OCOP nên chưa thể đánh giá lại hay nâng hạng; hãy "
+            "chọn loại hồ sơ “%(new)s”.") % {"new": _KIND_NEW}})
+    current = held.stars if held is not None and held.valid_on(day) else product.stars
+    if kind == Dossier.Kind.UPGRADE and current and target_stars <= current:
+        raise ValidationError({"target_stars": _(
+            "Nâng hạng phải cao hơn hạng hiện tại (%(stars)d sao).") % {"stars": current}})
+    return previous
+
 
 @transaction.atomic
 def open_dossier(
@@ -208,14 +262,9 @@ def open_dossier(
     if kind not in Dossier.Kind.values:
         raise ValidationError({"kind": _("Loại hồ sơ không hợp lệ.")})
     if kind != Dossier.Kind.NEW:
-        if previous is None:
-            raise ValidationError(
-                {"previous": _("Hồ sơ đánh giá lại/nâng hạng cần hồ sơ trước.")})
-        if previous.product_id != product.pk:
-            raise ValidationError({"previous": _("Hồ sơ trước phải của cùng sản phẩm.")})
-    if kind == Dossier.Kind.UPGRADE and product.stars and target_stars <= product.stars:
-        raise ValidationError({"target_stars": _(
-            "Nâng hạng phải cao hơn hạng hiện tại (%(stars)d sao).") % {"stars": product.stars}})
+        previous = _follow_up_previous(product, kind, previous, target_stars, day)
+    else:
+        _check_first_evaluation(product, day)
     busy = Dossier.objects.filter(product=product, state__in=OPEN_STATES).first()
     if busy is not None:
         raise StateError(_("Sản phẩm này đang có hồ sơ %(ref)s chưa kết thúc (“%(state)s”).")

@@ -105,17 +105,12 @@ def dossier_create(request: HttpRequest) -> HttpResponse:
             messages.error(request, _("Chọn sản phẩm."))
         else:
             kind = request.POST.get("kind") or Dossier.Kind.NEW
-            previous = None
-            if kind != Dossier.Kind.NEW:
-                previous = (selectors.dossiers_for(user)
-                            .filter(product=product, state=DossierState.RECOGNISED)
-                            .order_by("-accepted_at", "-id").first())
             stars_raw = request.POST.get("target_stars") or str(MIN_CERTIFIABLE_STARS)
             created: dict[str, Dossier] = {}
 
             def run() -> None:
                 created["d"] = services.open_dossier(
-                    actor=user, product=product, kind=kind, previous=previous,
+                    actor=user, product=product, kind=kind,
                     target_stars=int(stars_raw) if stars_raw.isdigit() else 0,
                 )
 

@@ -12,6 +12,7 @@ from ocop.accounts.testing import make_user
 from ocop.certificates.models import Certificate
 from ocop.criteria.services import load_shipped_sets
 from ocop.dossiers import services as dossier_services
+from ocop.dossiers.models import Dossier
 from ocop.inspections import services
 from ocop.inspections.tests.conftest import InspectionWorld
 from ocop.training import services as training_services
@@ -53,7 +54,8 @@ def test_certificate_leaves_once_a_new_dossier_is_opened(iw: InspectionWorld) ->
     office, c = iw.users["province_office"], iw.certificate
     start = _watch_start(c)
     load_shipped_sets()
-    dossier = dossier_services.open_dossier(actor=None, product=c.product, today=start)
+    dossier = dossier_services.open_dossier(actor=None, product=c.product, today=start,
+                                            kind=Dossier.Kind.RE_RECOGNITION)
     assert item(office, "certificates", start).count == 0
     dossier_services.withdraw(actor=None, dossier=dossier)
     assert item(office, "certificates", start).count == 1
