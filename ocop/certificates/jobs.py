@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from ocop.accounts.models import User
 from ocop.certificates import selectors
 from ocop.certificates.models import Certificate, CertificateStatus, RecognitionDecision
-from ocop.jobs.exports import Column, ListExport, describe_with, register_export
+from ocop.jobs.exports import Column, ListExport, describe_with, list_page, register_export
 from ocop.rules.levels import LEVEL_CHOICES
 
 
@@ -38,6 +38,7 @@ CERTIFICATES = register_export(ListExport(
     title=_("Danh sách giấy chứng nhận OCOP"),
     sheet="Giấy chứng nhận",
     filename="giay-chung-nhan",
+    page=list_page("certificates:list"),
     columns=(
         Column("Số giấy chứng nhận", lambda c: c.number, width=22),
         Column("Sản phẩm", lambda c: c.product.name, width=34),
@@ -81,6 +82,7 @@ DECISIONS = register_export(ListExport(
     title=_("Danh sách quyết định công nhận sản phẩm OCOP"),
     sheet="Quyết định công nhận",
     filename="quyet-dinh-cong-nhan",
+    page=list_page("certificates:decision_list"),
     columns=(
         Column("Số quyết định", lambda d: d.number, width=20),
         Column("Ngày ký", lambda d: d.date, "date", 12),

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from ocop.accounts.models import User
 from ocop.dossiers import selectors
 from ocop.dossiers.models import Dossier, DossierState, Round
-from ocop.jobs.exports import Column, ListExport, describe_with, register_export
+from ocop.jobs.exports import Column, ListExport, describe_with, list_page, register_export
 from ocop.registry.models import ProductSet
 from ocop.units.models import Unit
 
@@ -47,6 +47,7 @@ DOSSIERS = register_export(ListExport(
     title=_("Danh sách hồ sơ đánh giá, phân hạng"),
     sheet="Hồ sơ",
     filename="ho-so",
+    page=list_page("dossiers:list"),
     columns=(
         Column("Số hồ sơ", lambda d: d.reference, width=12),
         Column("Sản phẩm", lambda d: d.product.name, width=34),

@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.db.models import QuerySet
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -21,7 +22,7 @@ from ocop.evaluation.models import Council, CouncilResult
 from ocop.evaluation.pdf import proposal_zip
 from ocop.evaluation.selectors import council_list, may_download_proposal
 from ocop.jobs import services as jobs
-from ocop.jobs.exports import Column, ListExport, describe_with, register_export
+from ocop.jobs.exports import Column, ListExport, describe_with, list_page, register_export
 from ocop.jobs.kinds import JobKind, Output, Progress, register
 from ocop.jobs.models import Job
 from ocop.rules.levels import LEVEL_CHOICES
@@ -43,7 +44,11 @@ def start_proposal_zip(*, actor: User, result: CouncilResult) -> Job:
                         title=_("Hồ sơ đề nghị %(ref)s") % {"ref": result.dossier.reference})
 
 
-register(Job.Kind.PROPOSAL_ZIP, JobKind(_allowed, _run))
+def _back(job: Job) -> tuple[str, str]:
+    return reverse("evaluation:result", args=[job.params["dossier"]]), _("Về kết quả đánh giá")
+
+
+register(Job.Kind.PROPOSAL_ZIP, JobKind(_allowed, _run, back=_back))
 
 
 def _councils(user: User, filters: Mapping[str, str]) -> QuerySet[Council]:
@@ -56,6 +61,7 @@ COUNCILS = register_export(ListExport(
     title=gettext_lazy("Danh sách hội đồng đánh giá, phân hạng"),
     sheet="Hội đồng",
     filename="hoi-dong",
+    page=list_page("evaluation:councils"),
     columns=(
         Column("Hội đồng", lambda c: c.name, width=40),
         Column("Quyết định thành lập", lambda c: c.decision_number, width=20),

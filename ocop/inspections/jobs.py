@@ -27,7 +27,7 @@ from ocop.inspections.models import (
     PlanKind,
     Visit,
 )
-from ocop.jobs.exports import Column, ListExport, register_export
+from ocop.jobs.exports import Column, ListExport, list_page, register_export
 
 
 def _count(qs: QuerySet, field: str) -> Coalesce:
@@ -71,6 +71,7 @@ PLANS = register_export(ListExport(
     title=gettext_lazy("Danh sách kế hoạch kiểm tra sau công nhận"),
     sheet="Kế hoạch kiểm tra",
     filename="ke-hoach-kiem-tra",
+    page=list_page("inspections:index"),
     columns=(
         Column("Số kế hoạch", lambda p: p.reference, width=12),
         Column("Tên kế hoạch", lambda p: p.title, width=40),
@@ -90,6 +91,7 @@ VISITS = register_export(ListExport(
     title=gettext_lazy("Danh sách lần kiểm tra sau công nhận"),
     sheet="Lần kiểm tra",
     filename="lan-kiem-tra",
+    page=list_page("inspections:index"),
     columns=(
         Column("Số biên bản", lambda v: v.reference, width=12),
         Column("Ngày kiểm tra", lambda v: v.visited_on, "date", 13),
@@ -116,6 +118,7 @@ COMPLAINTS = register_export(ListExport(
     title=gettext_lazy("Danh sách phản ánh của người tiêu dùng"),
     sheet="Phản ánh",
     filename="phan-anh",
+    page=list_page("inspections:complaint_list"),
     columns=(
         Column("Số phản ánh", lambda c: c.reference, width=12),
         Column("Nhận lúc", lambda c: c.received_at, "datetime", 17),

@@ -31,9 +31,11 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from typing import IO, TYPE_CHECKING, Any
+from urllib.parse import urlencode
 
 from django.db import transaction
 from django.db.models import QuerySet
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
@@ -103,6 +105,16 @@ class ListExport:
     # The filters in words for the info sheet, e.g. [("Trạng thái", "Đã nộp")]; labels only.
     describe: Callable[[Mapping[str, str]], list[tuple[str, str]]] = field(
         default=lambda filters: [])
+    # The list page showing these filters (``list_page``): the job page's way back to it.
+    page: Callable[[Mapping[str, str]], str] | None = None
+
+
+def list_page(url_name: str) -> Callable[[Mapping[str, str]], str]:
+    """A ``page``: the list at ``url_name`` with the export's filters in its query string."""
+    def page(filters: Mapping[str, str]) -> str:
+        url = reverse(url_name)
+        return f"{url}?{urlencode(filters)}" if filters else url
+    return page
 
 
 EXPORTS: dict[str, ListExport] = {}
@@ -308,4 +320,11 @@ def _run(job: Job, progress: Progress) -> Output:
                   XLSX)
 
 
-register(Job.Kind.LIST_EXPORT, JobKind(_allowed, _run))
+def _back(job: Job) -> tuple[str, str] | None:
+    export = EXPORTS.get(job.params["export"])
+    if export is None or export.page is None:
+        return None
+    return export.page(job.params.get("filters", {})), _("Quay lại danh sách")
+
+
+register(Job.Kind.LIST_EXPORT, JobKind(_allowed, _run, back=_back))

@@ -39,6 +39,9 @@ class JobKind:
     run: Callable[[Job, Progress], Output | None]
     # For a finished job without a file: where its result is shown, as (url, link text).
     follow: Callable[[Job], tuple[str, str]] | None = None
+    # The page the job was requested from, as (url, link text): the status page's way back
+    # for a kind whose ``follow`` does not lead anywhere (a file to download).
+    back: Callable[[Job], tuple[str, str]] | None = None
     # The work runs in one transaction (an all-or-nothing import): its progress is written
     # through a second connection so that the status page sees it (services.SideProgressWriter).
     long_transaction: bool = False

@@ -26,11 +26,13 @@ def _context(request: HttpRequest, pk: UUID) -> dict[str, Any]:
     job = selectors.job_for(request.user, pk)
     if job is None:
         raise Http404
-    follow = KINDS[job.kind].follow
+    kind = KINDS[job.kind]
+    follow = kind.follow
     # A kind with ``follow`` keeps no file of its own here (an import's outcome, a report whose
     # files live with the report), so the job's retention says nothing about it.
     return {"job": job, "poll": POLL_SECONDS, "keeps_file": follow is None,
-            "follow": follow(job) if follow is not None and job.finished else None}
+            "follow": follow(job) if follow is not None and job.finished else None,
+            "back": kind.back(job) if kind.back is not None else None}
 
 
 @login_required

@@ -44,7 +44,7 @@ from ocop.core.refusals import Conflict, Invalid
 from ocop.core.spreadsheets import cell_date, cell_text, restore_cell, safe_row
 from ocop.core.text import fold
 from ocop.jobs.exports import Column as ExportColumn
-from ocop.jobs.exports import ListExport, describe_with, write_workbook
+from ocop.jobs.exports import ListExport, describe_with, list_page, write_workbook
 from ocop.registry import selectors, services
 from ocop.registry.models import LegalForm, Producer, Product, ProductGroup, ProductSet
 from ocop.registry.uploads import package_message
@@ -605,14 +605,14 @@ PRODUCERS = ListExport(
     filename="chu-the", columns=PRODUCER_EXPORT,
     rows=lambda user, filters: selectors.producer_list(
         user, selectors.RegistryFilter.from_params(filters)),
-    describe=_describe(Producer.Status.choices),
+    describe=_describe(Producer.Status.choices), page=list_page("registry:producer_list"),
 )
 PRODUCTS = ListExport(
     name="registry.products", title=gettext_lazy("Danh sách sản phẩm"), sheet="Sản phẩm",
     filename="san-pham", columns=PRODUCT_EXPORT,
     rows=lambda user, filters: selectors.product_list(
         user, selectors.RegistryFilter.from_params(filters)),
-    describe=_describe(Product.Status.choices),
+    describe=_describe(Product.Status.choices), page=list_page("registry:product_list"),
 )
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from ocop.accounts.models import User
@@ -49,4 +50,8 @@ def start_stamp_sheet(*, actor: User, batch: StampBatch, first: int, last: int) 
                         total=sheet_pages(first, last))
 
 
-register(Job.Kind.STAMP_SHEET, JobKind(_allowed, _run))
+def _back(job: Job) -> tuple[str, str]:
+    return reverse("trace:batch_detail", args=[job.params["batch"]]), _("Về lô tem")
+
+
+register(Job.Kind.STAMP_SHEET, JobKind(_allowed, _run, back=_back))

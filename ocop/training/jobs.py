@@ -10,10 +10,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from django.db.models import QuerySet
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from ocop.accounts.models import User
-from ocop.jobs.exports import Column, ListExport, describe_with, register_export
+from ocop.jobs.exports import Column, ListExport, describe_with, list_page, register_export
 from ocop.registry.selectors import producers_for
 from ocop.training import selectors
 from ocop.training.models import Course, Registration, Support, Topic
@@ -28,6 +29,7 @@ COURSES = register_export(ListExport(
     title=_("Danh sách lớp đào tạo, tập huấn"),
     sheet="Lớp đào tạo",
     filename="lop-dao-tao",
+    page=list_page("training:courses"),
     columns=(
         Column("Tên lớp", lambda c: c.title, width=40),
         Column("Hình thức", lambda c: c.kind, width=18, choices=Course.Kind.choices),
@@ -60,6 +62,14 @@ def _course_title(pk: str) -> str | None:
     return Course.objects.filter(pk=pk).values_list("title", flat=True).first()
 
 
+def _registrations_page(filters: Mapping[str, str]) -> str:
+    # One course's registrations are exported from that course's page, all of them from the
+    # course list.
+    course = filters.get("course", "")
+    return reverse("training:course", args=[course]) if course.isdigit() else reverse(
+        "training:courses")
+
+
 REGISTRATIONS = register_export(ListExport(
     name="training.registrations",
     title=_("Danh sách đăng ký tham dự đào tạo"),
@@ -78,6 +88,7 @@ REGISTRATIONS = register_export(ListExport(
     ),
     rows=_registrations,
     describe=describe_with(("course", "Lớp", _course_title)),
+    page=_registrations_page,
 ))
 
 
@@ -90,6 +101,7 @@ SUPPORTS = register_export(ListExport(
     title=_("Danh sách hỗ trợ chủ thể OCOP"),
     sheet="Hỗ trợ",
     filename="ho-tro-chu-the",
+    page=list_page("training:supports"),
     columns=(
         Column("Ngày hỗ trợ", lambda s: s.given_on, "date", 13),
         Column("Chủ thể", lambda s: s.producer.name, width=32),

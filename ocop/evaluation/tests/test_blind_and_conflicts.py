@@ -159,8 +159,11 @@ def test_minutes_are_not_for_the_producer(ev):
     assert producer.get(url).status_code == 404 and producer.post(zip_url).status_code == 404
     assert login_client(ev.users["province_office"]).get(url).status_code == 200
     # The ZIP is built by a background job; starting it redirects to the job's page.
-    started = login_client(ev.users["province_office"]).post(zip_url)
+    office = login_client(ev.users["province_office"])
+    started = office.post(zip_url)
     assert started.status_code == 302 and started["Location"].startswith("/tac-vu/")
+    back = f'<a href="/ket-qua/{ev.dossier.pk}/">← Về kết quả đánh giá</a>'
+    assert back in office.get(started["Location"]).content.decode()
     assert login_client(ev.members["second"].user).get(url).status_code == 200
     assert login_client(ev.users["other_province_office"]).get(url).status_code == 404
 

@@ -153,6 +153,24 @@ def test_every_list_is_registered_once_with_a_valid_sheet():
         exports.register_export(exports.EXPORTS["dossiers.dossiers"])
 
 
+def test_the_job_page_leads_back_to_the_list_with_its_filters(
+        units, client, django_capture_on_commit_callbacks):
+    login_client(make_user(Role.PROVINCE_OFFICE, unit=units.bac_ninh), client)
+    out = export_rows(client, django_capture_on_commit_callbacks, "dossiers.dossiers",
+                      "state=submitted&q=m%E1%BA%ADt+ong&page=3")
+    page = client.get(reverse("jobs:detail", args=[out.job.pk])).content.decode()
+    assert '<a href="/ho-so/?state=submitted&amp;q=m%E1%BA%ADt+ong">← Quay lại danh sách</a>' \
+        in page
+
+
+def test_every_list_leads_back_to_its_page(units, client):
+    """Each registered list names the page it is exported from, and that page opens."""
+    login_client(make_user(Role.CENTRAL), client)
+    for export in exports.EXPORTS.values():
+        assert export.page is not None, export.name
+        assert client.get(export.page({})).status_code == 200, export.name
+
+
 def test_an_old_registry_export_job_keeps_working_after_the_upgrade():
     """Migration 0004 rewrites registry_export jobs as list exports."""
     migration = import_module("ocop.jobs.migrations.0004_list_export")

@@ -49,9 +49,12 @@ def test_batch_page_and_sheet_matrix(chain, everyone, who,
         assert page.status_code == 200
         assert f"s={signature}" in html and "Tạo tờ tem (PDF)" in html
         # The sheet is made by a background job; only its requester downloads it.
-        _job, sheet = start_and_download(client, django_capture_on_commit_callbacks, sheet_url,
-                                         {"from": "1", "to": "2"})
+        job, sheet = start_and_download(client, django_capture_on_commit_callbacks, sheet_url,
+                                        {"from": "1", "to": "2"})
         assert sheet.status_code == 200 and sheet["Content-Type"] == "application/pdf"
+        # The job's page leads back to the batch it was printed from.
+        back = f'<a href="/truy-xuat/tem/{chain.batch.pk}/">← Về lô tem</a>'
+        assert back in client.get(f"/tac-vu/{job.pk}/").content.decode()
     elif who in READERS:
         assert page.status_code == 200
         assert "?k=" not in html and "&amp;s=" not in html and signature not in html
