@@ -8,6 +8,7 @@ class CatalogueConfig(AppConfig):
     verbose_name = _("Danh mục sản phẩm OCOP công khai")
 
     def ready(self) -> None:
+        from ocop.catalogue import checks  # noqa: F401  (registers the deployment check)
         from ocop.catalogue.caching import bump
         from ocop.certificates.models import Certificate
         from ocop.market.models import ChannelLink, GiftSet, GiftSetItem, Offer

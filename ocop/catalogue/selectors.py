@@ -37,6 +37,7 @@ from ocop.tourism import selectors as tourism
 from ocop.trace import geo
 from ocop.trace.models import Lot, Zone
 from ocop.units.models import Unit
+from ocop.units.names import example_agency_name, example_province
 
 PAGE_SIZE = 24
 SORTS = ("name", "stars", "newest")
@@ -438,13 +439,13 @@ def agency() -> dict[str, Any]:
     """The agency responsible for the programme's public information: settings
     ``OCOP_AGENCY_NAME``, ``_ADDRESS``, ``_PHONE``, ``_EMAIL``; without them, the demo
     province's standing office with example contacts, marked as such on the page."""
+    named = settings.OCOP_AGENCY_NAME and settings.OCOP_AGENCY_ADDRESS
+    province = "" if named else example_province()
     return {
         "is_example": not settings.OCOP_AGENCY_NAME,
-        "name": settings.OCOP_AGENCY_NAME
-        or _("Văn phòng Điều phối Chương trình xây dựng nông thôn mới tỉnh Bắc Ninh "
-             "(cơ quan thường trực Chương trình OCOP tỉnh)"),
+        "name": settings.OCOP_AGENCY_NAME or example_agency_name(province),
         "address": settings.OCOP_AGENCY_ADDRESS
-        or _("Phường Kinh Bắc, tỉnh Bắc Ninh"),
+        or _("Phường Kinh Bắc, %(province)s") % {"province": province},
         "phone": settings.OCOP_AGENCY_PHONE or "0222 3000 000",
         "email": settings.OCOP_AGENCY_EMAIL or "ocop@example.org",
     }

@@ -18,12 +18,12 @@ from typing import Any
 from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
-from django.utils.translation import gettext as _
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, XSD
 
 from ocop.opendata import datasets
 from ocop.opendata.datasets import Dataset
+from ocop.units.names import example_agency_name
 
 VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
 EU = "http://publications.europa.eu/resource/authority/"
@@ -62,9 +62,7 @@ def publisher() -> Publisher:
     settings, the demo province's standing office, as the catalogue's agency page names it;
     no example e-mail is published in the data."""
     with translation.override("vi"):
-        name = settings.OCOP_AGENCY_NAME or _(
-            "Văn phòng Điều phối Chương trình xây dựng nông thôn mới tỉnh Bắc Ninh "
-            "(cơ quan thường trực Chương trình OCOP tỉnh)")
+        name = settings.OCOP_AGENCY_NAME or example_agency_name()
     return Publisher(name=name, email=settings.OCOP_AGENCY_EMAIL if settings.OCOP_AGENCY_NAME
                      else "", homepage=base_url() + reverse("catalogue:agency"))
 

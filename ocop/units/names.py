@@ -16,6 +16,7 @@ from __future__ import annotations
 from datetime import date
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from ocop.units.models import Unit
 
@@ -82,3 +83,23 @@ def full_address(unit: Unit | None, *, legacy: bool = True, on: date | None = No
     if not today:
         return _chain(unit, on)
     return f"{_chain(unit, on)} ({'nay là' if commune is not None else 'nay thuộc'} {today})"
+
+
+# The province the platform's examples are about when a deployment has not named its own (the
+# agency page and the open data's publisher before OCOP_AGENCY_NAME is set): Bắc Giang's plan,
+# merged into Bắc Ninh in 2025.
+EXAMPLE_PROVINCE = "P24"
+
+
+def example_province(*, on: date | None = None) -> str:
+    """"thành phố Bắc Ninh" as the example province is called on ``on`` (default today), for the
+    middle of a sentence; its 2025 name if the units are not loaded."""
+    unit = Unit.objects.filter(pk=EXAMPLE_PROVINCE).only("key", "name", "full_name").first()
+    return official_name(unit, on=on, lowercase_type=True) if unit else "tỉnh Bắc Ninh"
+
+
+def example_agency_name(province: str = "") -> str:
+    """The example province's OCOP standing office, named as the example province is today
+    (``province``: ``example_province()`` already read)."""
+    return _("Văn phòng Điều phối Chương trình xây dựng nông thôn mới %(province)s (cơ quan "
+             "thường trực Chương trình OCOP)") % {"province": province or example_province()}

@@ -16,6 +16,7 @@ from ocop.accounts.checks import (
     check_shared_cache,
 )
 from ocop.core import keywrap
+from ocop.web.tests.test_health_and_settings import AGENCY
 
 ROOT = Path(__file__).resolve().parents[3]
 LOCMEM = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
@@ -67,7 +68,7 @@ def _check_deploy(tmp_path: Path, **env_vars: str) -> subprocess.CompletedProces
            "DATABASE_URL": f"sqlite:///{tmp_path / 'deploy.sqlite3'}", "DJANGO_DEBUG": "false",
            "DJANGO_SECRET_KEY": secrets.token_urlsafe(64),
            "DJANGO_ALLOWED_HOSTS": "ocop.example.vn",
-           "OCOP_KEY_ENCRYPTION_KEY": keywrap.new_kek(), **env_vars}
+           "OCOP_KEY_ENCRYPTION_KEY": keywrap.new_kek(), **AGENCY, **env_vars}
     return subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=ROOT, env=env, capture_output=True, text=True, timeout=120, check=False)

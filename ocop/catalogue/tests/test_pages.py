@@ -4,6 +4,8 @@ public fields, publicly cacheable answers without cookies for anonymous visitors
 from __future__ import annotations
 
 import json
+from datetime import date
+from unittest import mock
 
 import pytest
 from django.test import Client
@@ -169,6 +171,20 @@ def test_agency_page_and_footer(catalogue, settings):
     assert "minh hoạ" not in html
     home = Client().get("/").content.decode()
     assert reverse("catalogue:agency") in home
+
+
+def test_the_example_agency_is_named_as_the_example_province_is_called(units, settings):
+    """Without OCOP_AGENCY_*, the demo's example office: Bắc Ninh has been a city since
+    20/09/2026, so the example no longer says "tỉnh" (it did before that day)."""
+    settings.OCOP_AGENCY_NAME = settings.OCOP_AGENCY_ADDRESS = ""
+    with mock.patch("django.utils.timezone.localdate", return_value=date(2026, 12, 1)):
+        html = Client().get(reverse("catalogue:agency")).content.decode()
+    assert ("Văn phòng Điều phối Chương trình xây dựng nông thôn mới thành phố Bắc Ninh "
+            "(cơ quan thường trực Chương trình OCOP)") in html
+    assert "Phường Kinh Bắc, thành phố Bắc Ninh" in html and "minh hoạ" in html
+    with mock.patch("django.utils.timezone.localdate", return_value=date(2026, 9, 19)):
+        html = Client().get(reverse("catalogue:agency")).content.decode()
+    assert "nông thôn mới tỉnh Bắc Ninh" in html and "Phường Kinh Bắc, tỉnh Bắc Ninh" in html
 
 
 def test_home_page_leads_visitors_to_the_catalogue_and_certificate_checking(db):

@@ -101,6 +101,12 @@ def test_the_local_demo_serves_plain_http_on_localhost_only(tmp_path):
     assert real.returncode != 0 and "OCOP_LOCAL_DEMO" in real.stderr
 
 
+# The province's OCOP standing office, named on the public pages (ocop.catalogue.W001).
+AGENCY = {"OCOP_AGENCY_NAME": "Văn phòng Điều phối nông thôn mới tỉnh Mẫu",
+          "OCOP_AGENCY_ADDRESS": "Phường Mẫu, tỉnh Mẫu", "OCOP_AGENCY_PHONE": "0200 000 000",
+          "OCOP_AGENCY_EMAIL": "ocop@tinhmau.example.vn"}
+
+
 def test_check_deploy_is_clean_with_production_settings(tmp_path):
     result = _manage("check", "--deploy", "--fail-level", "WARNING", tmp_path=tmp_path,
                      DJANGO_DEBUG="false", DJANGO_SECRET_KEY=secrets.token_urlsafe(64),
@@ -108,9 +114,20 @@ def test_check_deploy_is_clean_with_production_settings(tmp_path):
                      # Several workers share one cache (ocop.accounts.W010), as serve.sh sets.
                      CACHE_URL="dbcache://ocop_cache",
                      # The signing keys' own encryption key (ocop.accounts.W013).
-                     OCOP_KEY_ENCRYPTION_KEY=keywrap.new_kek())
+                     OCOP_KEY_ENCRYPTION_KEY=keywrap.new_kek(), **AGENCY)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues (0 silenced)." in result.stdout
+
+
+def test_check_deploy_asks_for_the_provinces_own_agency(tmp_path):
+    """Without it the public agency page names the example province with example contacts."""
+    result = _manage("check", "--deploy", "--fail-level", "WARNING", tmp_path=tmp_path,
+                     DJANGO_DEBUG="false", DJANGO_SECRET_KEY=secrets.token_urlsafe(64),
+                     DJANGO_ALLOWED_HOSTS="ocop.example.vn", CACHE_URL="dbcache://ocop_cache",
+                     OCOP_KEY_ENCRYPTION_KEY=keywrap.new_kek(),
+                     **{**AGENCY, "OCOP_AGENCY_EMAIL": ""})
+    assert result.returncode != 0
+    assert "ocop.catalogue.W001" in result.stderr and "OCOP_AGENCY_EMAIL not set" in result.stderr
 
 
 def test_production_refuses_to_start_without_a_secret_key(tmp_path):
