@@ -44,13 +44,52 @@ TASK_LABELS = {
 }
 
 
+# The queue and backend a task went to: the platform has one of each, named "default" in the
+# settings (TASKS), a word the administrator should not have to read.
+QUEUE_LABELS = {"default": _("Hàng đợi chung")}
+
+
+def _queue_label(name: str) -> str:
+    return str(QUEUE_LABELS.get(name, name))
+
+
+class QueueFilter(admin.SimpleListFilter):
+    title = _("hàng đợi")
+    parameter_name = "queue_name"
+
+    def lookups(self, request, model_admin):
+        names = model_admin.get_queryset(request).values_list("queue_name", flat=True)
+        return [(name, _queue_label(name)) for name in sorted(set(names))]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(queue_name=self.value()) if self.value() else queryset
+
+
+# Columns and fields shown in words instead of the stored names.
+_IN_WORDS = {"task_name": "task_label", "queue_name": "queue_label",
+             "backend_name": "backend_label"}
+
+
 class TaskResultAdmin(DBTaskResultAdmin):
-    list_display = tuple("task_label" if name == "task_name" else name
-                         for name in DBTaskResultAdmin.list_display)
+    list_display = tuple(_IN_WORDS.get(name, name) for name in DBTaskResultAdmin.list_display)
+    list_filter = tuple(QueueFilter if name == "queue_name" else name
+                        for name in DBTaskResultAdmin.list_filter)
+
+    def get_readonly_fields(self, request, obj=None) -> list[str]:
+        return [_IN_WORDS.get(name, name)
+                for name in super().get_readonly_fields(request, obj)]
 
     @admin.display(description=_("Tác vụ"), ordering="task_path")
     def task_label(self, obj: DBTaskResult) -> str:
         return str(TASK_LABELS.get(obj.task_path, obj.task_name))
+
+    @admin.display(description=_("hàng đợi"), ordering="queue_name")
+    def queue_label(self, obj: DBTaskResult) -> str:
+        return _queue_label(obj.queue_name)
+
+    @admin.display(description=_("hệ thống hàng đợi"))
+    def backend_label(self, obj: DBTaskResult) -> str:
+        return _queue_label(obj.backend_name)
 
 
 admin.site.unregister(DBTaskResult)

@@ -130,6 +130,12 @@ def test_the_task_queue_names_each_task_in_vietnamese(admin_client, settings):
                             ).content.decode()
     assert "Lập báo cáo định kỳ" in html and "build_report" not in html
     assert "Tác vụ</a>" in html and "task name" not in html.lower()
+    # The one queue is named in words, in the column and in the filter.
+    assert "Hàng đợi chung" in html and ">default<" not in html and "=default" in html
+    row = DBTaskResult.objects.get()
+    detail = admin_client.get(reverse("admin:django_tasks_database_dbtaskresult_change",
+                                      args=[row.pk])).content.decode()
+    assert detail.count("Hàng đợi chung") == 2 and ">default<" not in detail
 
 
 def _tasks_module(app: str):
