@@ -137,7 +137,9 @@ def test_the_certificate_page_renews_a_paper_certificate(cycle):
     assert dossier.kind == Dossier.Kind.UPGRADE and dossier.target_stars == 4
     assert dossier.previous is None
     assert response.redirect_chain[-1][0] == f"/ho-so/{dossier.pk}/"
-    assert "Lần công nhận trước chỉ có hồ sơ giấy" in response.content.decode()
+    page = response.content.decode()
+    assert "Lần công nhận trước chỉ có hồ sơ giấy" in page  # the message
+    assert "Nâng hạng sao (lần công nhận trước chỉ có hồ sơ giấy)" in page  # the dossier's kind
 
 
 def test_the_create_page_names_the_certificate_that_stands_in_the_way(cycle):
