@@ -165,8 +165,11 @@ class DossierListParams(PageParams):
 class DossierIn(Schema):
     product_id: DbId
     target_stars: int = Field(3, ge=3, le=5)
-    kind: str = Field("new", description="new, re_recognition, upgrade")
-    previous_id: DbId | None = Field(None, description="Hồ sơ trước (đánh giá lại/nâng hạng)")
+    kind: str = Field("new", description="new, re_recognition, upgrade: theo giấy chứng nhận "
+                      "sản phẩm đang có (docs/dossiers.md, “Kinds of dossier”)")
+    previous_id: DbId | None = Field(None, description=(
+        "Hồ sơ trước (đánh giá lại/nâng hạng); bỏ trống: hồ sơ của giấy chứng nhận gần nhất, "
+        "không có nếu giấy chứng nhận nhập từ hồ sơ giấy"))
     requested_round_id: DbId | None = None
 
 
