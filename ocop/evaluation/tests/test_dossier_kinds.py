@@ -131,6 +131,9 @@ def test_the_certificate_page_renews_a_paper_certificate(cycle):
     certificate = paper_certificate(cycle)
     client = login_client(cycle.users["producer"])
     with _on(TODAY):
+        page = client.get(f"/giay-chung-nhan/{certificate.number}/").content.decode()
+        assert "Giấy chứng nhận này được nhập từ hồ sơ giấy" in page
+        assert "điền sẵn từ hồ sơ lần trước" not in page
         response = client.post(f"/giay-chung-nhan/{certificate.number}/danh-gia-lai/",
                                {"upgrade": "1"}, follow=True)
     dossier = Dossier.objects.get(product=cycle.products["own"])
