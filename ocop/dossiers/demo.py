@@ -335,11 +335,17 @@ def _bac_ninh_2025_2026(b: CycleBuilder) -> list[Dossier]:
          "Rượu vải Phì Điền"), b.demo_producers,
     )
     flag = products[:4]
-    others = [p for p in products[4:] if p.producer_id not in b.demo_producers
-              and not (p.producer.commune.era == "legacy"
-                      and p.producer.commune.parent
-                      and p.producer.commune.parent.parent_id == "LP24")][:12]
-    if len(flag) < 4 or len(others) < 12:
+    eligible = [p for p in products[4:] if p.producer_id not in b.demo_producers
+                and not (p.producer.commune.era == "legacy"
+                         and p.producer.commune.parent
+                         and p.producer.commune.parent.parent_id == "LP24")]
+    # This year's open round has first evaluations too: products registered since the reform
+    # that never held a certificate (most demo products hold one from the paper records).
+    newcomers = [p for p in eligible
+                 if services.kind_for(p, 3, r26b.opens_on) == Dossier.Kind.NEW][:3]
+    rest = [p for p in eligible if p not in newcomers]
+    others = rest[:8] + newcomers + rest[8:9]  # 8–10: submitted twice, and a draft
+    if len(flag) < 4 or len(newcomers) < 3 or len(others) < 12:
         raise DemoError("Not enough Bắc Ninh products without a dossier for the 2025–2026 demo.")
     dossiers = []
 

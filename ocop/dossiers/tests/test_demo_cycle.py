@@ -48,6 +48,16 @@ def test_demo_cycle(settings) -> None:
                  .values_list("state", flat=True))
     assert states == {"draft", "submitted", "commune_checked", "corrections_requested",
                       "resubmitted"}
+    # Its kinds follow the certificates held (most demo products hold one from the paper
+    # records), and products never certified come in for their first evaluation.
+    kinds = {kind: {state for k, state in Dossier.objects.filter(requested_round=open_round)
+                    .values_list("kind", "state") if k == kind} for kind in Dossier.Kind.values}
+    assert kinds["new"] == {"draft", "submitted"}
+    assert kinds["re_recognition"] and kinds["upgrade"]
+    for dossier in Dossier.objects.filter(kind="new").select_related("product"):
+        assert not dossier.product.certificates.filter(
+            issued_on__lte=dossier.created_at.date(), valid_until__gte=dossier.created_at.date()
+        ).exists(), dossier
     # The demo accounts have work waiting for them.
     xa, tinh, chuthe = (User.objects.get(username=u)
                         for u in ("demo-xa", "demo-tinh", "demo-chuthe"))
