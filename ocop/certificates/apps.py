@@ -22,7 +22,7 @@ class CertificatesConfig(AppConfig):
         from ocop.registry import hooks as registry_hooks
 
         registry_hooks.public_products_q.provide(public_products_q)
-        dossier_hooks.latest_certificate.provide(held_certificate)
+        dossier_hooks.held_certificate.provide(held_certificate)
         # The public verification answers from a cache (selectors.public_verification).
         post_save.connect(forget_verification, sender=Certificate,
                           dispatch_uid="certificates.forget_verification")

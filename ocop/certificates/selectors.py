@@ -99,13 +99,15 @@ def public_products_q(today: date) -> Q:
 
 
 def held_certificate(product_id: int, day: date) -> HeldCertificate | None:
-    """The product's latest certificate issued by ``day``, whatever its status. Answers the
-    dossiers app's ``latest_certificate`` hook: a product holding a valid one opens a
-    re-recognition or an upgrade, not a first evaluation."""
-    row = (Certificate.objects.filter(product_id=product_id, issued_on__lte=day)
-           .order_by("-issued_on", "-id")
-           .values_list("number", "stars", "valid_until", "revoked_on", "source_dossier_id")
-           .first())
+    """The certificate the product holds on ``day``: its best valid one (most stars, then the
+    latest), else its latest one issued by then, expired or revoked. Answers the dossiers app's
+    ``held_certificate`` hook: a product holding a valid one opens a re-recognition or an
+    upgrade above those stars, not a first evaluation."""
+    fields = ("number", "stars", "valid_until", "revoked_on", "source_dossier_id")
+    issued = Certificate.objects.filter(product_id=product_id, issued_on__lte=day)
+    row = (issued.filter(valid_q(day)).order_by("-stars", "-issued_on", "-id")
+           .values_list(*fields).first()
+           or issued.order_by("-issued_on", "-id").values_list(*fields).first())
     return HeldCertificate(*row) if row else None
 
 

@@ -19,7 +19,8 @@ from ocop.certificates import forms, hooks, permissions, selectors, services
 from ocop.certificates.pdf import certificate_pdf
 from ocop.core import publiccache
 from ocop.core.files import serve_protected
-from ocop.dossiers.services import StateError
+from ocop.dossiers.services import ProductBusy, StateError, follow_up_source
+from ocop.dossiers.views import busy_dossier
 from ocop.rules.certification import CERTIFIABLE_STARS, can_upgrade
 
 # The public page contract of the WSGI fast path (ocop/core/publiccache.py): replayed to anonymous
@@ -70,6 +71,7 @@ def certificate_detail(request: HttpRequest, number: str) -> HttpResponse:
     certificate = selectors.certificate_detail(request.user, number)
     today = timezone.localdate()
     user = request.user
+    can_renew = permissions.can_renew(user, certificate) and certificate.revoked_on is None
     return render(request, "certificates/detail.html", {
         "c": certificate,
         "status": certificate.status_on(today),
@@ -78,8 +80,12 @@ def certificate_detail(request: HttpRequest, number: str) -> HttpResponse:
         "reminders": certificate.reminders.all(),
         "can_revoke": permissions.can_revoke(user, certificate)
         and certificate.revoked_on is None,
-        "can_renew": permissions.can_renew(user, certificate) and certificate.revoked_on is None,
+        "can_renew": can_renew,
         "can_upgrade": can_upgrade(certificate.stars),
+        # What a follow-up dossier of a certificate entered from paper starts from: the
+        # product's latest digital dossier, if it has one (services.open_follow_up_dossier).
+        "follows_from": follow_up_source(certificate.product, today)
+        if can_renew and not certificate.source_dossier_id else None,
         "verify_path": f"/verify/{certificate.number}",
         "revocation_evidence": hooks.evidence_for(certificate),
     })
@@ -134,6 +140,9 @@ def certificate_renew(request: HttpRequest, number: str) -> HttpResponse:
         for message in exc.messages:
             messages.error(request, message)
         return redirect("certificates:detail", number=certificate.number)
+    except ProductBusy as exc:
+        return busy_dossier(request, exc) or redirect("certificates:detail",
+                                                      number=certificate.number)
     except StateError as exc:
         messages.error(request, exc.message)
         return redirect("certificates:detail", number=certificate.number)

@@ -3,9 +3,10 @@
 - ``council_dossier_ids(user)``: the ids of the dossiers assigned to a council member without a
   conflict of interest. The evaluation app answers it (``EvaluationConfig.ready``); until an app
   does, a council member sees no dossier.
-- ``latest_certificate(product_id, day)``: the product's latest certificate issued by ``day``,
-  which decides the kinds of dossier it may open (``services.open_dossier``). The certificates
-  app answers it; until an app does, no product holds a certificate.
+- ``held_certificate(product_id, day)``: the certificate the product holds on ``day`` (its
+  best valid one, else its latest), which decides the kinds of dossier it may open
+  (``services.open_dossier``). The certificates app answers it; until an app does, no product
+  holds a certificate.
 """
 
 from __future__ import annotations
@@ -51,5 +52,5 @@ def _no_certificate(product_id: int, day: date) -> HeldCertificate | None:
     return None
 
 
-latest_certificate: Hook[Callable[[int, date], HeldCertificate | None]] = Hook(
-    "dossiers.latest_certificate", default=_no_certificate)
+held_certificate: Hook[Callable[[int, date], HeldCertificate | None]] = Hook(
+    "dossiers.held_certificate", default=_no_certificate)

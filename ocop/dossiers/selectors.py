@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import F, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -77,7 +77,8 @@ ORDERINGS = {
     "new": ("-created_at", "-id"),
     "old": ("created_at", "id"),
     "product": ("product__name", "id"),
-    "score": ("-self_score", "id"),
+    # Dossiers not yet self-assessed last on both engines (PostgreSQL sorts NULL first).
+    "score": (F("self_score").desc(nulls_last=True), "id"),
 }
 
 

@@ -69,6 +69,19 @@ class StateError(Conflict):
     default_code = "dossiers.state"
 
 
+class ProductBusy(StateError):
+    """The product already has a dossier under way (``dossier``): the pages lead to it."""
+
+    default_code = "dossiers.product_busy"
+
+    def __init__(self, dossier: Dossier) -> None:
+        super().__init__(_(
+            "Sản phẩm này đang có hồ sơ %(ref)s chưa kết thúc (“%(state)s”); mỗi sản phẩm chỉ "
+            "có một hồ sơ đang xử lý. Hãy tiếp tục hồ sơ đó, hoặc rút hồ sơ đó trước khi lập hồ "
+            "sơ mới.") % {"ref": dossier.reference, "state": _state_label(dossier.state)})
+        self.dossier = dossier
+
+
 # --- helpers ---------------------------------------------------------------------------------
 
 
@@ -164,6 +177,10 @@ def _evaluate_partial(dossier: Dossier) -> Any:
 
 
 def _refresh_self_score(dossier: Dossier) -> None:
+    if not dossier.self_assessment:
+        # Nothing answered yet: no score, rather than "0 points, 1 star" on the pages.
+        dossier.self_score = dossier.self_stars = None
+        return
     result = _evaluate_partial(dossier)
     dossier.self_score = Decimal(result.total)
     dossier.self_stars = result.stars
@@ -198,15 +215,27 @@ def kind_for(product: Product, target_stars: int, day: date) -> str:
     """The kind of dossier the product takes on ``day``: a first evaluation without a
     certificate (or after a revocation), an upgrade when aiming above the stars it holds, a
     re-recognition otherwise."""
-    held = hooks.latest_certificate(product.pk, day)
+    held = hooks.held_certificate(product.pk, day)
     if held is None or held.revoked_by(day):
         return Dossier.Kind.NEW
     return Dossier.Kind.UPGRADE if target_stars > held.stars else Dossier.Kind.RE_RECOGNITION
 
 
+def follow_up_source(product: Product, day: date) -> Dossier | None:
+    """The dossier a re-recognition or upgrade of the product starts from when none is named:
+    the one behind the certificate it holds, else its last recognised dossier; None when it
+    was only ever certified from paper records."""
+    held = hooks.held_certificate(product.pk, day)
+    recognised = Dossier.objects.filter(product=product, state=S.RECOGNISED)
+    source = None
+    if held is not None and held.source_dossier_id is not None:
+        source = recognised.filter(pk=held.source_dossier_id).first()
+    return source or recognised.order_by("-accepted_at", "-id").first()
+
+
 def _check_first_evaluation(product: Product, day: date) -> None:
     """A product holding a valid certificate is renewed or upgraded, not evaluated afresh."""
-    held = hooks.latest_certificate(product.pk, day)
+    held = hooks.held_certificate(product.pk, day)
     if held is not None and held.valid_on(day):
         raise ValidationError({"kind": _(
             "Sản phẩm đã có giấy chứng nhận OCOP số %(number)s (%(stars)d sao), còn hiệu lực "
@@ -221,16 +250,13 @@ def _follow_up_previous(product: Product, kind: str, previous: Dossier | None,
     else the dossier behind the product's latest certificate, else its last recognised one.
     None for a product certified from paper records only: the new dossier then starts from the
     product's registry data, as a first evaluation does."""
-    held = hooks.latest_certificate(product.pk, day)
+    held = hooks.held_certificate(product.pk, day)
     if held is not None and held.revoked_by(day):
         raise ValidationError({"kind": _(
             "Giấy chứng nhận OCOP số %(number)s của sản phẩm đã bị thu hồi; hãy chọn loại hồ sơ "
             "“%(new)s”.") % {"number": held.number, "new": _KIND_NEW}})
     if previous is None:
-        recognised = Dossier.objects.filter(product=product, state=S.RECOGNISED)
-        if held is not None and held.source_dossier_id is not None:
-            previous = recognised.filter(pk=held.source_dossier_id).first()
-        previous = previous or recognised.order_by("-accepted_at", "-id").first()
+        previous = follow_up_source(product, day)
     elif previous.product_id != product.pk:
         raise ValidationError({"previous": _("Hồ sơ trước phải của cùng sản phẩm.")})
     if held is None and previous is None:
@@ -261,15 +287,14 @@ def open_dossier(
         raise ValidationError({"target_stars": _("Hạng sao đăng ký phải là 3, 4 hoặc 5.")})
     if kind not in Dossier.Kind.values:
         raise ValidationError({"kind": _("Loại hồ sơ không hợp lệ.")})
+    # First: whatever the kind, a product with a dossier under way gets no second one.
+    busy = Dossier.objects.filter(product=product, state__in=OPEN_STATES).first()
+    if busy is not None:
+        raise ProductBusy(busy)
     if kind != Dossier.Kind.NEW:
         previous = _follow_up_previous(product, kind, previous, target_stars, day)
     else:
         _check_first_evaluation(product, day)
-    busy = Dossier.objects.filter(product=product, state__in=OPEN_STATES).first()
-    if busy is not None:
-        raise StateError(_("Sản phẩm này đang có hồ sơ %(ref)s chưa kết thúc (“%(state)s”).")
-                         % {"ref": busy.reference, "state": _state_label(busy.state)},
-                         code="dossiers.product_busy")
     if criteria_set is None:
         criteria_set = default_criteria_set(product, day)
     dossier = Dossier(

@@ -99,27 +99,41 @@ def dossier_create(request: HttpRequest) -> HttpResponse:
     if user.role not in (Role.PRODUCER, Role.COMMUNE_OFFICER, Role.ADMIN):
         raise PermissionDenied
     products = _products_for(user)
+    # What was chosen, shown again after a refusal so that only the wrong part is changed.
+    chosen = {"product": request.POST.get("product", ""), "kind": request.POST.get("kind", ""),
+              "target_stars": request.POST.get("target_stars", "")}
     if request.method == "POST":
-        product = products.filter(pk=request.POST.get("product") or 0).first()
+        product = products.filter(pk=chosen["product"] or 0).first()
         if product is None:
             messages.error(request, _("Chọn sản phẩm."))
         else:
-            kind = request.POST.get("kind") or Dossier.Kind.NEW
-            stars_raw = request.POST.get("target_stars") or str(MIN_CERTIFIABLE_STARS)
-            created: dict[str, Dossier] = {}
-
-            def run() -> None:
-                created["d"] = services.open_dossier(
-                    actor=user, product=product, kind=kind,
+            stars_raw = chosen["target_stars"] or str(MIN_CERTIFIABLE_STARS)
+            try:
+                dossier = services.open_dossier(
+                    actor=user, product=product, kind=chosen["kind"] or Dossier.Kind.NEW,
                     target_stars=int(stars_raw) if stars_raw.isdigit() else 0,
                 )
-
-            if _attempt(request, run, _("Đã lập hồ sơ nháp.")):
-                return redirect("dossiers:edit", created["d"].pk)
+            except services.ProductBusy as exc:
+                return busy_dossier(request, exc) or redirect("dossiers:create")
+            except (services.StateError, ValidationError) as exc:
+                for msg in _errors(exc):
+                    messages.error(request, msg)
+            else:
+                messages.success(request, _("Đã lập hồ sơ nháp."))
+                return redirect("dossiers:edit", dossier.pk)
     return render(request, "dossiers/dossier_create.html", {
         "products": products.order_by("name")[:500], "kinds": Dossier.Kind.choices,
-        "star_choices": CERTIFIABLE_STARS,
+        "star_choices": CERTIFIABLE_STARS, "chosen": chosen,
     })
+
+
+def busy_dossier(request: HttpRequest, refusal: services.ProductBusy) -> HttpResponse | None:
+    """The refusal of a second dossier for a product, shown on the dossier under way when the
+    person may open it (their next step is there); None when they may not."""
+    messages.error(request, refusal.message)
+    if selectors.dossiers_for(request.user).filter(pk=refusal.dossier.pk).exists():
+        return redirect("dossiers:detail", refusal.dossier.pk)
+    return None
 
 
 def _criteria_context(dossier: Dossier) -> dict[str, Any]:

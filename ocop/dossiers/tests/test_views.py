@@ -47,6 +47,23 @@ def test_autosave_over_htmx_shows_the_time_and_the_score(cycle: Cycle) -> None:
     assert "Chưa lưu" in r.content.decode()
 
 
+def test_a_dossier_not_yet_self_assessed_has_no_score(cycle: Cycle) -> None:
+    """No answer yet: no "0 points (1★)" on the page, and last when sorted by score (on
+    PostgreSQL too, which sorts NULL first)."""
+    empty = services.open_dossier(actor=None, product=cycle.products["own"], today=D2025)
+    assert empty.self_score is None and empty.self_stars is None
+    scored = services.open_dossier(actor=None, product=cycle.products["other_producer"],
+                                   today=D2025)
+    services.autosave(actor=None, dossier=scored, self_assessment={"A1": "a"})
+    scored.refresh_from_db()
+    assert scored.self_score is not None
+    office = login_client(cycle.users["province_office"])
+    assert "tự chấm" not in office.get(f"/ho-so/{empty.pk}/").content.decode()
+    assert "tự chấm" in office.get(f"/ho-so/{scored.pk}/").content.decode()
+    listed = office.get("/ho-so/", {"ordering": "score"}).content.decode()
+    assert listed.index(scored.reference) < listed.index(empty.reference)
+
+
 def test_upload_and_reuse_pickers(cycle: Cycle) -> None:
     from ocop.registry.models import EvidenceDocument
 

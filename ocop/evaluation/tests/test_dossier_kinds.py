@@ -175,3 +175,66 @@ def test_the_api_opens_a_re_recognition_without_a_previous_dossier(cycle):
             content_type="application/json")
     assert response.status_code == 201, response.content
     assert response.json()["kind"] == "re_recognition" and response.json()["previous"] is None
+
+
+def test_the_best_valid_certificate_is_the_one_held(cycle):
+    """A later 4★ certificate beside an earlier 5★ one, both valid: the product holds 5★."""
+    five = paper_certificate(cycle, stars=5, issued_on=date(2024, 2, 29))
+    paper_certificate(cycle, stars=4, issued_on=date(2024, 12, 12))
+    with pytest.raises(ValidationError) as refused:
+        _open(cycle, Dossier.Kind.NEW)
+    assert five.number in refused.value.message_dict["kind"][0]
+    assert "(5 sao)" in refused.value.message_dict["kind"][0]
+    assert services.kind_for(cycle.products["own"], 5, TODAY) == Dossier.Kind.RE_RECOGNITION
+    with pytest.raises(ValidationError):
+        _open(cycle, Dossier.Kind.UPGRADE, stars=5)
+
+
+def test_a_dossier_under_way_is_named_before_the_kind(cycle):
+    paper_certificate(cycle)
+    busy = _open(cycle, Dossier.Kind.RE_RECOGNITION)
+    for kind in Dossier.Kind.values:  # the first refusal a person meets is the real one
+        with pytest.raises(services.ProductBusy) as refused:
+            _open(cycle, kind, stars=4)
+        assert refused.value.dossier == busy and busy.reference in refused.value.message
+
+
+def test_the_pages_lead_to_the_dossier_under_way(cycle):
+    certificate = paper_certificate(cycle)
+    busy = _open(cycle, Dossier.Kind.RE_RECOGNITION)
+    client = login_client(cycle.users["producer"])
+    with _on(TODAY):
+        page = client.post("/ho-so/tao/", {"product": cycle.products["own"].pk, "kind": "new",
+                                           "target_stars": "3"}, follow=True)
+        assert page.redirect_chain == [(f"/ho-so/{busy.pk}/", 302)]
+        assert f"đang có hồ sơ {busy.reference} chưa kết thúc" in page.content.decode()
+        page = client.post(f"/giay-chung-nhan/{certificate.number}/danh-gia-lai/",
+                           {"upgrade": "0"}, follow=True)
+        assert page.redirect_chain == [(f"/ho-so/{busy.pk}/", 302)]
+    assert Dossier.objects.count() == 1
+
+
+def test_the_create_page_keeps_what_was_chosen_after_a_refusal(cycle):
+    paper_certificate(cycle)
+    client = login_client(cycle.users["producer"])
+    product = cycle.products["own"]
+    with _on(TODAY):
+        page = client.post("/ho-so/tao/", {"product": product.pk, "kind": "new",
+                                           "target_stars": "4"}).content.decode()
+    assert f'<option value="{product.pk}" selected>' in page
+    assert '<option value="new" selected>' in page and '<option value="4" selected>' in page
+
+
+def test_a_paper_certificate_beside_a_digital_dossier_says_what_it_starts_from(cycle):
+    """The certificate page names the dossier a follow-up of a paper certificate copies."""
+    from ocop.dossiers.testing import submitted
+
+    first = submitted(cycle)
+    services.accept(actor=None, dossier=first)
+    for to in ("under_evaluation", "scored", "recognised"):
+        services.advance(actor=None, dossier=first, to=to)
+    certificate = paper_certificate(cycle, stars=5)
+    client = login_client(cycle.users["producer"])
+    with _on(TODAY):
+        page = client.get(f"/giay-chung-nhan/{certificate.number}/").content.decode()
+    assert f"hồ sơ mới điền sẵn từ hồ sơ {first.reference}" in page
