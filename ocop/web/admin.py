@@ -9,6 +9,8 @@ translated by the Vietnamese catalogue ``ocop/locale/vi`` (docs/translation.md).
 from django.apps import apps
 from django.contrib import admin
 from django.contrib.auth.models import Group
+from django.utils.formats import date_format
+from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 from django_tasks_db.admin import DBTaskResultAdmin
 from django_tasks_db.models import DBTaskResult
@@ -65,9 +67,11 @@ class QueueFilter(admin.SimpleListFilter):
         return queryset.filter(queue_name=self.value()) if self.value() else queryset
 
 
-# Columns and fields shown in words instead of the stored names.
-_IN_WORDS = {"task_name": "task_label", "queue_name": "queue_label",
-             "backend_name": "backend_label"}
+# Columns and fields shown in words instead of the stored names (the package's own two
+# display fields are redefined below with Vietnamese labels).
+_IN_WORDS = {"task_name": "task_label", "task_path": "task_label", "queue_name": "queue_label",
+             "backend_name": "backend_label", "formatted_traceback": "traceback_text",
+             "display_run_after": "run_after_text"}
 
 
 class TaskResultAdmin(DBTaskResultAdmin):
@@ -78,6 +82,23 @@ class TaskResultAdmin(DBTaskResultAdmin):
     def get_readonly_fields(self, request, obj=None) -> list[str]:
         return [_IN_WORDS.get(name, name)
                 for name in super().get_readonly_fields(request, obj)]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        # The page's heading is the row's str(): "DBTaskResult object (…)". Name the task.
+        row = self.get_object(request, object_id)
+        if row is not None:
+            extra_context = {**(extra_context or {}), "subtitle": _("%(task)s, xếp hàng lúc "
+                             "%(at)s") % {"task": self.task_label(row), "at": date_format(
+                                 localtime(row.enqueued_at), "H:i d/m/Y")}}
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    @admin.display(description=_("chi tiết lỗi"))
+    def traceback_text(self, obj: DBTaskResult) -> str:
+        return self.formatted_traceback(obj)
+
+    @admin.display(description=_("chạy sau"))
+    def run_after_text(self, obj: DBTaskResult):
+        return self.display_run_after(obj)
 
     @admin.display(description=_("Tác vụ"), ordering="task_path")
     def task_label(self, obj: DBTaskResult) -> str:

@@ -136,6 +136,11 @@ def test_the_task_queue_names_each_task_in_vietnamese(admin_client, settings):
     detail = admin_client.get(reverse("admin:django_tasks_database_dbtaskresult_change",
                                       args=[row.pk])).content.decode()
     assert detail.count("Hàng đợi chung") == 2 and ">default<" not in detail
+    # The heading names the task, every label is Vietnamese, the history link is not a "memo".
+    assert "DBTaskResult object" not in detail and "<h2>Lập báo cáo định kỳ, xếp hàng lúc" in detail
+    assert "Run after" not in detail and "Traceback" not in detail
+    assert "ocop.reports.tasks.build_report" not in detail
+    assert "Lịch sử thay đổi" in detail and "Bản ghi nhớ" not in detail
 
 
 def _tasks_module(app: str):
