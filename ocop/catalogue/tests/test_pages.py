@@ -100,6 +100,16 @@ def test_product_page_shows_certificate_story_zone_map_and_share_links(catalogue
     assert "zalo" in html and 'class="copy-link"' in html
 
 
+def test_places_are_written_as_in_a_sentence(catalogue):
+    """Decree 30 style: only the line's first word is capitalised ("Xã Lục Ngạn, thành phố
+    Bắc Ninh — đăng ký tại xã Đồng Cốc")."""
+    html = Client().get(reverse("catalogue:product", args=[catalogue.legacy.pk])).content.decode()
+    assert "Xã Lục Ngạn, thành phố Bắc Ninh — đăng ký tại xã Đồng Cốc" in html
+    listing = Client().get(reverse("catalogue:list")).content.decode()
+    assert "Xã Lục Ngạn, thành phố Bắc Ninh" in listing
+    assert ", Thành phố Bắc Ninh" not in listing + html
+
+
 def test_producer_page_publishes_no_personal_data(catalogue):
     producer = catalogue.producers["own"]
     producer.phone, producer.email = "0912345678", "nguoi.dai.dien@example.org"

@@ -23,3 +23,10 @@ def address(unit: Unit | None, street: str = "") -> str:
 def in_sentence(unit: Unit | None) -> str:
     """The unit's name inside a sentence: "xã Lục Ngạn"."""
     return official_name(unit, lowercase_type=True) if unit is not None else ""
+
+
+@register.filter
+def name_in_sentence(full_name: str) -> str:
+    """A unit's full name already read as text (the catalogue's rows: "Thành phố Bắc Ninh")
+    inside a sentence: "thành phố Bắc Ninh". A full name starts with its type word."""
+    return full_name[:1].lower() + full_name[1:]
