@@ -60,8 +60,9 @@ class QueueFilter(admin.SimpleListFilter):
     parameter_name = "queue_name"
 
     def lookups(self, request, model_admin):
-        names = model_admin.get_queryset(request).values_list("queue_name", flat=True)
-        return [(name, _queue_label(name)) for name in sorted(set(names))]
+        names = (model_admin.get_queryset(request).order_by("queue_name")
+                 .values_list("queue_name", flat=True).distinct())
+        return [(name, _queue_label(name)) for name in names]
 
     def queryset(self, request, queryset):
         return queryset.filter(queue_name=self.value()) if self.value() else queryset
