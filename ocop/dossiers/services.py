@@ -225,7 +225,10 @@ def follow_up_source(product: Product, day: date) -> Dossier | None:
     """The dossier a re-recognition or upgrade of the product starts from when none is named:
     the one behind the certificate it holds, else its last recognised dossier; None when it
     was only ever certified from paper records."""
-    held = hooks.held_certificate(product.pk, day)
+    return _source_for(product, hooks.held_certificate(product.pk, day))
+
+
+def _source_for(product: Product, held: hooks.HeldCertificate | None) -> Dossier | None:
     recognised = Dossier.objects.filter(product=product, state=S.RECOGNISED)
     source = None
     if held is not None and held.source_dossier_id is not None:
@@ -247,7 +250,7 @@ def _check_first_evaluation(product: Product, day: date) -> None:
 def _follow_up_previous(product: Product, kind: str, previous: Dossier | None,
                         target_stars: int, day: date) -> Dossier | None:
     """Check a re-recognition or upgrade and return the dossier it starts from: the one given,
-    else the dossier behind the product's latest certificate, else its last recognised one.
+    else the dossier behind the certificate the product holds, else its last recognised one.
     None for a product certified from paper records only: the new dossier then starts from the
     product's registry data, as a first evaluation does."""
     held = hooks.held_certificate(product.pk, day)
@@ -256,7 +259,7 @@ def _follow_up_previous(product: Product, kind: str, previous: Dossier | None,
             "Giấy chứng nhận OCOP số %(number)s của sản phẩm đã bị thu hồi; hãy chọn loại hồ sơ "
             "“%(new)s”.") % {"number": held.number, "new": _KIND_NEW}})
     if previous is None:
-        previous = follow_up_source(product, day)
+        previous = _source_for(product, held)
     elif previous.product_id != product.pk:
         raise ValidationError({"previous": _("Hồ sơ trước phải của cùng sản phẩm.")})
     if held is None and previous is None:
