@@ -303,7 +303,7 @@ def lot_list(user: User, q: str = "") -> QuerySet:
 
 
 def lot_journey(lot: Lot) -> list[LotEvent]:
-    """The lot's own events, oldest first, each with its EPCIS event loaded.
+    """The lot's own events, oldest first, each with its EPCIS event and who recorded it loaded.
 
     Two queries rather than a join: ``occurred_at`` is the event's ``event_time``
     (services._link), so the events are fetched by id *and* their times as constants, and on
@@ -311,8 +311,8 @@ def lot_journey(lot: Lot) -> list[LotEvent]:
     every month's partition).
     """
     rows = list(LotEvent.objects.filter(lot=lot))
-    events = EpcisEvent.objects.filter(pk__in={r.event_id for r in rows},
-                                       event_time__in={r.occurred_at for r in rows}).in_bulk()
+    events = EpcisEvent.objects.select_related("capture__owner").filter(
+        pk__in={r.event_id for r in rows}, event_time__in={r.occurred_at for r in rows}).in_bulk()
     for row in rows:
         row.event = events[row.event_id]
     return rows

@@ -69,7 +69,11 @@ def test_pages_are_scoped(chain, who, status) -> None:
 def test_the_lot_page_names_its_columns_in_vietnamese(chain) -> None:
     page = login(chain.people["province_office"]).get(f"/truy-xuat/lo/{chain.packed.pk}/")
     text = page.content.decode()
-    assert "<th>Mã sự kiện EPCIS</th>" in text and ">eventID<" not in text
+    assert "<th>Người ghi nhận</th>" in text and ">eventID<" not in text
+    # Who recorded each step is named; the EPCIS event ids stay in the API.
+    assert "urn:uuid:" not in text
+    owner = chain.packed.lot_events.first().event.capture.owner
+    assert (owner.get_full_name() or owner.username) in text
 
 
 def test_commune_officer_sees_but_cannot_act(chain) -> None:
