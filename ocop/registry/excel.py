@@ -49,6 +49,7 @@ from ocop.registry import selectors, services
 from ocop.registry.models import LegalForm, Producer, Product, ProductGroup, ProductSet
 from ocop.registry.uploads import package_message
 from ocop.units.models import Unit
+from ocop.units.names import official_name
 
 MAX_IMPORT_ROWS = 20_000
 MAX_IMPORT_COLUMNS = 100
@@ -517,6 +518,12 @@ def outcome(result: ImportResult) -> dict[str, Any]:
 # import's, so an exported file imports back.
 
 
+def _today_name(unit: Unit | None) -> str:
+    """"Xã Lục Ngạn", "Tỉnh Bắc Ninh": the type word tells a ward from a commune of the same
+    name, as an official writes it at the start of a cell."""
+    return official_name(unit) if unit is not None else ""
+
+
 def _yes(value: bool) -> str:
     return "Có" if value else "Không"
 
@@ -533,10 +540,9 @@ PRODUCER_EXPORT: tuple[ExportColumn, ...] = (
     ExportColumn("Mã xã/phường", lambda p: p.commune.code if p.commune.is_current else p.commune.pk,
             width=12),
     ExportColumn("Xã/phường", lambda p: p.commune.full_name, width=30),
-    ExportColumn("Xã/phường hiện nay", lambda p: p.commune.current_commune.name
-            if p.commune.current_commune_id else "", width=22),
-    ExportColumn("Tỉnh/thành phố hiện nay", lambda p: p.commune.current_province.name
-            if p.commune.current_province_id else "", width=22),
+    ExportColumn("Xã/phường hiện nay", lambda p: _today_name(p.commune.current_commune), width=22),
+    ExportColumn("Tỉnh/thành phố hiện nay", lambda p: _today_name(p.commune.current_province),
+                 width=22),
     ExportColumn("Số nhà, thôn/xóm", lambda p: p.street_address, width=24),
     ExportColumn("Người đại diện", lambda p: p.representative_name, width=24),
     ExportColumn("Chức vụ", lambda p: p.representative_title, width=16),
@@ -568,8 +574,8 @@ PRODUCT_EXPORT: tuple[ExportColumn, ...] = (
     ExportColumn("Quy cách đóng gói", lambda p: p.packaging, width=18),
     ExportColumn("Hạn sử dụng (ngày)", lambda p: p.shelf_life_days, "int", 11),
     ExportColumn("Xã/phường", lambda p: p.producer.commune.full_name, width=30),
-    ExportColumn("Tỉnh/thành phố hiện nay", lambda p: p.producer.commune.current_province.name
-            if p.producer.commune.current_province_id else "", width=22),
+    ExportColumn("Tỉnh/thành phố hiện nay",
+                 lambda p: _today_name(p.producer.commune.current_province), width=22),
 )
 
 

@@ -310,6 +310,23 @@ def test_exported_producers_can_be_reimported(world):
     assert errors == [("Mã số thuế", "Mã số thuế 0100109106 đã được đăng ký trong hệ thống.")]
 
 
+def test_exported_places_carry_their_type_word(world):
+    """Today's commune and province are written as an official writes them ("Xã …", "Tỉnh …"):
+    a ward and a commune of the same name stay apart."""
+    from ocop.units.names import official_name
+
+    producer = Producer.objects.select_related(
+        "commune__current_commune", "commune__current_province").get(pk=world.producers["own"].pk)
+    qs = Producer.objects.filter(pk=producer.pk).select_related(
+        "commune__current_commune", "commune__current_province")
+    sheet = load_workbook(excel.export_workbook(qs, "producers")).worksheets[0]
+    header, row = ([c.value for c in r] for r in sheet.iter_rows(max_row=2))
+    cells = dict(zip(header, row, strict=True))
+    commune, province = producer.commune.current_commune, producer.commune.current_province
+    assert cells["Xã/phường hiện nay"] == official_name(commune) != commune.name
+    assert cells["Tỉnh/thành phố hiện nay"] == official_name(province) != province.name
+
+
 def test_export_product_whose_set_has_no_subgroup(world):
     """A set without a 148 sub-group still exports its group."""
     from ocop.registry.models import ProductSet
