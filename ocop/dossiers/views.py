@@ -23,6 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from ocop.accounts.models import Role
 from ocop.core.files import serve_protected
+from ocop.core.search import search
 from ocop.criteria import requests as criteria_requests
 from ocop.criteria import selectors as criteria_selectors
 from ocop.criteria.engine import EvaluationError
@@ -88,6 +89,11 @@ def dossier_list(request: HttpRequest) -> HttpResponse:
 # --- create / edit -------------------------------------------------------------------------------
 
 
+# Products offered in the create page's list; beyond that the person searches (a nationwide
+# account reaches every product of the country).
+PRODUCT_CHOICES = 200
+
+
 def _products_for(user) -> Any:
     return registry_selectors.products_for(user).select_related("producer", "product_set")
 
@@ -121,9 +127,19 @@ def dossier_create(request: HttpRequest) -> HttpResponse:
             else:
                 messages.success(request, _("Đã lập hồ sơ nháp."))
                 return redirect("dossiers:edit", dossier.pk)
+    q = request.GET.get("q", "").strip()[:200]
+    listed = list(search(products, q, folded=("search_text",))
+                  .order_by("name", "pk")[:PRODUCT_CHOICES + 1])
+    more = len(listed) > PRODUCT_CHOICES
+    listed = listed[:PRODUCT_CHOICES]
+    chosen["product"] = chosen["product"] or request.GET.get("product", "")
+    # The product chosen (a refusal shown again, or a link that names it) stays in the list
+    # whatever the search shows.
+    if chosen["product"].isdigit() and all(str(p.pk) != chosen["product"] for p in listed):
+        listed[:0] = products.filter(pk=chosen["product"])
     return render(request, "dossiers/dossier_create.html", {
-        "products": products.order_by("name")[:500], "kinds": Dossier.Kind.choices,
-        "star_choices": CERTIFIABLE_STARS, "chosen": chosen,
+        "products": listed, "more": more, "q": q, "limit": PRODUCT_CHOICES,
+        "kinds": Dossier.Kind.choices, "star_choices": CERTIFIABLE_STARS, "chosen": chosen,
     })
 
 

@@ -33,6 +33,35 @@ def test_create_and_edit_pages(cycle: Cycle) -> None:
     assert "Thiếu tài liệu bắt buộc" in page
 
 
+def test_create_page_searches_when_the_reach_is_wide(cycle: Cycle, monkeypatch) -> None:
+    """A nationwide account reaches every product of the country: the list shows the first ones
+    by name and a search narrows it; a product named in the link stays chosen."""
+    from ocop.accounts.models import Role
+    from ocop.accounts.testing import make_user
+    from ocop.dossiers import views
+
+    monkeypatch.setattr(views, "PRODUCT_CHOICES", 1)
+    client = login_client(make_user(Role.ADMIN))
+
+    def offered(page: str) -> list[str]:
+        select = re.search(r'<select id="product".*?</select>', page, re.S).group(0)
+        return re.findall(r'<option value="(\d+)"', select)
+
+    page = client.get("/ho-so/tao/").content.decode()
+    assert 'name="q"' in page and "chỉ hiện 1 sản phẩm đầu theo tên" in page
+    assert len(offered(page)) == 1
+    own, other = cycle.products["own"], cycle.products["other_producer"]
+    page = client.get("/ho-so/tao/", {"q": other.name.lower()}).content.decode()
+    assert offered(page) == [str(other.pk)] and "Bỏ tìm" in page
+    page = client.get("/ho-so/tao/", {"q": "khong co san pham nay"}).content.decode()
+    assert "Không có sản phẩm nào khớp" in page and not offered(page)
+    page = client.get("/ho-so/tao/", {"q": other.name, "product": own.pk}).content.decode()
+    assert f'<option value="{own.pk}" selected>' in page
+    # A producer's own few products: no search box.
+    page = login_client(cycle.users["producer"]).get("/ho-so/tao/").content.decode()
+    assert 'name="q"' not in page
+
+
 def test_autosave_over_htmx_shows_the_time_and_the_score(cycle: Cycle) -> None:
     dossier = services.open_dossier(actor=None, product=cycle.products["own"], today=D2025)
     client = login_client(cycle.users["producer"])
