@@ -9,36 +9,9 @@
   "use strict";
 
   var el = document.getElementById("ocop-map");
-  if (!el || !window.L) { return; }
-  var L = window.L;
-  var VIETNAM = [[8.2, 102.1], [23.5, 114.6]];
-
-  function t(name, values) {
-    var text = el.getAttribute("data-t-" + name) || "";
-    Object.keys(values || {}).forEach(function (key) {
-      text = text.split("{" + key + "}").join(String(values[key]));
-    });
-    return text;
-  }
-
-  function node(tag, text, className) {
-    var n = document.createElement(tag);
-    if (text !== undefined && text !== null) { n.textContent = text; }
-    if (className) { n.className = className; }
-    return n;
-  }
-
-  function link(url, text) {
-    var a = node("a", text);
-    // Only the app's own paths: the data never carries another site's address.
-    if (typeof url === "string" && url.charAt(0) === "/" && url.charAt(1) !== "/") { a.href = url; }
-    return a;
-  }
-
-  function getJSON(url) {
-    return fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
-      .then(function (r) { if (!r.ok) { throw new Error(r.status); } return r.json(); });
-  }
+  if (!el || !window.L || !window.OcopMap) { return; }
+  var L = window.L, M = window.OcopMap;
+  var t = M.texts(el), node = M.node, link = M.link, getJSON = M.getJSON;
 
   function showError() {
     if (el.querySelector(".map-error")) { return; }
@@ -110,25 +83,11 @@
 
   var provinceNames = {};
 
-  var map = L.map(el, { attributionControl: false, zoomControl: false, zoomSnap: 0.5, minZoom: 4, maxZoom: 13, maxBounds: [[0, 90], [30, 125]] });
-  // Leaflet's own control words are English: the page's, instead.
-  L.control.zoom({ zoomInTitle: t("zoom-in"), zoomOutTitle: t("zoom-out") }).addTo(map);
-  map.on("popupopen", function (event) {
-    var close = event.popup.getElement().querySelector(".leaflet-popup-close-button");
-    if (close) { close.setAttribute("aria-label", t("close")); close.title = t("close"); }
-  });
-  map.fitBounds(VIETNAM);
+  var created = M.create(el, 13), map = created.map, base = created.base;
   var overlays = {};
   var control = L.control.layers(null, overlays, { collapsed: window.innerWidth < 600 }).addTo(map);
   var toggle = control.getContainer().querySelector(".leaflet-control-layers-toggle");
   if (toggle) { toggle.title = t("layers"); toggle.setAttribute("aria-label", t("layers")); }
-
-  var base = getJSON(el.getAttribute("data-boundaries")).then(function (data) {
-    L.geoJSON(data, {
-      style: { color: "#8a6d3b", weight: 1, fillColor: "#fbf7ec", fillOpacity: 1 },
-      interactive: false
-    }).addTo(map);
-  });
 
   var publicLayer = null;
   var pub = getJSON(el.getAttribute("data-public")).then(function (data) {

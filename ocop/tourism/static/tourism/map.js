@@ -1,6 +1,6 @@
 /* Tourism maps (ocop/tourism): destinations as points and itineraries as lines, drawn with
  * Leaflet from django-leaflet's static files (served by ocop/maps/finders.py) over the maps app's
- * schematic province layer. No tiles, no CDN: the same approach as ocop/maps/static/maps/map.js.
+ * schematic province layer, set up by ocop/maps/static/maps/base.js as every map of the platform.
  *
  * Texts come from the data or from the page (data-t-*), always put in with textContent; links
  * are only the app's own paths. data-only="<id>" shows one destination (its own page).
@@ -9,27 +9,9 @@
   "use strict";
 
   var el = document.getElementById("tourism-map");
-  if (!el || !window.L) { return; }
-  var L = window.L;
-  var VIETNAM = [[8.2, 102.1], [23.5, 114.6]];
-
-  function node(tag, text, className) {
-    var n = document.createElement(tag);
-    if (text !== undefined && text !== null) { n.textContent = text; }
-    if (className) { n.className = className; }
-    return n;
-  }
-
-  function link(url, text) {
-    var a = node("a", text);
-    if (typeof url === "string" && url.charAt(0) === "/" && url.charAt(1) !== "/") { a.href = url; }
-    return a;
-  }
-
-  function getJSON(url) {
-    return fetch(url, { credentials: "same-origin", headers: { Accept: "application/geo+json, application/json" } })
-      .then(function (r) { if (!r.ok) { throw new Error(r.status); } return r.json(); });
-  }
+  if (!el || !window.L || !window.OcopMap) { return; }
+  var L = window.L, M = window.OcopMap;
+  var node = M.node, link = M.link, getJSON = M.getJSON;
 
   function popup(p) {
     var box = node("div");
@@ -43,21 +25,7 @@
     return box;
   }
 
-  var map = L.map(el, { attributionControl: false, zoomControl: false, zoomSnap: 0.5, minZoom: 4, maxZoom: 16, maxBounds: [[0, 90], [30, 125]] });
-  // Leaflet's own control words are English: the page's, instead.
-  L.control.zoom({ zoomInTitle: el.getAttribute("data-t-zoom-in"), zoomOutTitle: el.getAttribute("data-t-zoom-out") }).addTo(map);
-  map.on("popupopen", function (event) {
-    var close = event.popup.getElement().querySelector(".leaflet-popup-close-button");
-    if (close) { close.setAttribute("aria-label", el.getAttribute("data-t-close")); close.title = el.getAttribute("data-t-close"); }
-  });
-  map.fitBounds(VIETNAM);
-
-  var base = getJSON(el.getAttribute("data-boundaries")).then(function (data) {
-    L.geoJSON(data, {
-      style: { color: "#8a6d3b", weight: 1, fillColor: "#fbf7ec", fillOpacity: 1 },
-      interactive: false
-    }).addTo(map);
-  });
+  var created = M.create(el, 16), map = created.map, base = created.base;
 
   var only = el.getAttribute("data-only");
   var layers = getJSON(el.getAttribute("data-geojson")).then(function (data) {
@@ -91,7 +59,7 @@
   Promise.all([base, layers]).then(
     function () { el.setAttribute("data-ready", "1"); },
     function () {
-      el.appendChild(node("p", el.getAttribute("data-t-error"), "map-error"));
+      el.appendChild(node("p", M.texts(el)("error"), "map-error"));
       el.setAttribute("data-ready", "error");
     }
   );
