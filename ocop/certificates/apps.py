@@ -16,6 +16,7 @@ class CertificatesConfig(AppConfig):
         from ocop.certificates.selectors import (
             forget_verification,
             held_certificate,
+            product_section,
             public_products_q,
         )
         from ocop.dossiers import hooks as dossier_hooks
@@ -23,6 +24,8 @@ class CertificatesConfig(AppConfig):
 
         registry_hooks.public_products_q.provide(public_products_q)
         dossier_hooks.held_certificate.provide(held_certificate)
+        # The certificate the product holds, on the registry's product page.
+        registry_hooks.product_sections.provide(product_section)
         # The public verification answers from a cache (selectors.public_verification).
         post_save.connect(forget_verification, sender=Certificate,
                           dispatch_uid="certificates.forget_verification")

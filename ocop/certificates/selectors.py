@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import get_language
@@ -29,6 +30,7 @@ from ocop.core import publiccache
 from ocop.core.caching import forget
 from ocop.core.search import search, search_q
 from ocop.dossiers.hooks import HeldCertificate
+from ocop.registry.hooks import Section
 from ocop.registry.models import Product
 from ocop.rules.certification import is_certifiable
 
@@ -109,6 +111,31 @@ def held_certificate(product_id: int, day: date) -> HeldCertificate | None:
            .values_list(*fields).first()
            or issued.order_by("-issued_on", "-id").values_list(*fields).first())
     return HeldCertificate(*row) if row else None
+
+
+def product_section(user: User, product: Product) -> Section | None:
+    """The certificate the product holds (``held_certificate``) on its registry page, for those
+    who may open the certificate's page."""
+    today = timezone.localdate()
+    held = held_certificate(product.pk, today)
+    if held is None:
+        return None
+    certificate = certificates_for(user).filter(number=held.number).first()
+    if certificate is None:
+        return None
+    status = certificate.status_on(today)
+    if status == CertificateStatus.VALID:
+        state = _("còn hiệu lực đến hết ngày %(day)s") % {
+            "day": certificate.valid_until.strftime("%d/%m/%Y")}
+    elif status == CertificateStatus.REVOKED:
+        state = _("đã bị thu hồi từ ngày %(day)s") % {
+            "day": certificate.revoked_on.strftime("%d/%m/%Y")}
+    else:
+        state = _("đã hết hiệu lực sau ngày %(day)s") % {
+            "day": certificate.valid_until.strftime("%d/%m/%Y")}
+    return Section(_("Giấy chứng nhận OCOP"), _("Số %(number)s, %(stars)d sao, %(state)s.") % {
+        "number": certificate.number, "stars": certificate.stars, "state": state},
+        reverse("certificates:detail", args=[certificate.number]))
 
 
 def certificates_for(user: User) -> QuerySet[Certificate]:

@@ -37,7 +37,7 @@ from ocop.certificates import selectors as certificate_selectors
 from ocop.certificates.models import Certificate
 from ocop.core.refusals import Forbidden
 from ocop.dashboards import permissions
-from ocop.dossiers.models import Dossier, DossierState
+from ocop.dossiers.models import OPEN_STATES, Dossier, DossierState
 from ocop.evaluation.models import CouncilResult
 from ocop.registry.models import Product
 from ocop.rules.certification import TOP_STARS, add_months
@@ -49,9 +49,6 @@ from ocop.units.models import Succession, Unit
 REEVALUATION_GRACE_MONTHS = 6
 # Windows of the "certificates expiring" figure, in days after the day of the dashboard.
 EXPIRY_WINDOWS = (30, 90, 180)
-# Dossier states that are still on their way (the 5★ pipeline's "dossier in progress").
-OPEN_STATES = frozenset(DossierState.values) - {
-    DossierState.RECOGNISED, DossierState.NOT_RECOGNISED, DossierState.WITHDRAWN}
 CENTRAL_EVALUATION_STATES = frozenset(
     {DossierState.ACCEPTED, DossierState.UNDER_EVALUATION, DossierState.SCORED})
 

@@ -131,6 +131,8 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     S.NOT_RECOGNISED: frozenset(),
     S.WITHDRAWN: frozenset(),
 }
+# A dossier under way: a product has at most one (services.open_dossier).
+OPEN_STATES = frozenset(TRANSITIONS) - {S.RECOGNISED, S.NOT_RECOGNISED, S.WITHDRAWN}
 # States in which the producer side may edit the form, the self-assessment and the documents.
 EDITABLE_STATES = frozenset({S.DRAFT, S.CORRECTIONS_REQUESTED})
 # States the evaluation app moves a dossier into with ``services.advance``.

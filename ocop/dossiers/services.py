@@ -41,6 +41,7 @@ from ocop.dossiers.forms import clean_form_changes, missing_required
 from ocop.dossiers.models import (
     AWAITING_REVIEW,
     EVALUATION_STATES,
+    OPEN_STATES,
     TRANSITIONS,
     CorrectionRequest,
     Dossier,
@@ -203,8 +204,6 @@ def _prefill_form(product: Product) -> dict[str, Any]:
         "contact_email": producer.email,
     }
 
-
-OPEN_STATES = frozenset(TRANSITIONS) - {S.RECOGNISED, S.NOT_RECOGNISED, S.WITHDRAWN}
 
 _KIND_NEW = Dossier.Kind.NEW.label
 _KIND_AGAIN = Dossier.Kind.RE_RECOGNITION.label

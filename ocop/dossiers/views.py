@@ -132,7 +132,9 @@ def dossier_create(request: HttpRequest) -> HttpResponse:
                   .order_by("name", "pk")[:PRODUCT_CHOICES + 1])
     more = len(listed) > PRODUCT_CHOICES
     listed = listed[:PRODUCT_CHOICES]
-    chosen["product"] = chosen["product"] or request.GET.get("product", "")
+    # A link may name the product and kind (the product page's "Lập hồ sơ đánh giá").
+    for key in ("product", "kind"):
+        chosen[key] = chosen[key] or request.GET.get(key, "")
     # The product chosen (a refusal shown again, or a link that names it) stays in the list
     # whatever the search shows.
     if chosen["product"].isdigit() and all(str(p.pk) != chosen["product"] for p in listed):

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from ocop.market.models import Offer
 from ocop.market.permissions import can_manage_offers
 from ocop.notifications.verbs import VERBS, Verb
-from ocop.registry.hooks import ProducerSection
+from ocop.registry.hooks import Section
 from ocop.registry.models import Product
 
 # The notifications app keeps one table of verbs; an app above it adds its own verbs to it
@@ -25,7 +25,7 @@ VERBS.setdefault("market.gift_set_broken", Verb(
     "market:gift_set_edit", ("gift_set_id",)))
 
 
-def producer_section(user: Any, producer: Any) -> ProducerSection | None:
+def producer_section(user: Any, producer: Any) -> Section | None:
     """A link to the producer's sales channels for those who keep its offers."""
     product = Product.objects.filter(producer=producer).select_related(
         "producer__commune").first()
@@ -33,5 +33,5 @@ def producer_section(user: Any, producer: Any) -> ProducerSection | None:
         return None
     count = Offer.objects.filter(product__producer=producer).count()
     summary = ngettext("%(n)d giá bán đang lưu.", "%(n)d giá bán đang lưu.", count) % {"n": count}
-    return ProducerSection(_("Kênh bán hàng"), summary,
+    return Section(_("Kênh bán hàng"), summary,
                            f"{reverse('market:home')}?chu-the={producer.pk}")

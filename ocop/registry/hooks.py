@@ -3,9 +3,12 @@
 - ``public_products_q(today)``: a ``Q`` on ``Product`` for the products whose photo and name the
   public may see (a product holding a certificate valid today). The certificates app answers it
   (``CertificatesConfig.ready``); until an app does, no product is public.
-- ``producer_sections(user, producer)``: links that apps above the registry add to a producer's
-  page, each a ``ProducerSection`` (title, summary, url) or None when the app has nothing to show
-  that user. The training app adds "Đào tạo, hỗ trợ đã nhận".
+- ``producer_sections(user, producer)``: panels that apps above the registry add to a producer's
+  page, each a ``Section`` (title, summary, url) or None when the app has nothing to show that
+  user. The training app adds "Đào tạo, hỗ trợ đã nhận", the market app "Kênh bán hàng".
+- ``product_sections(user, product)``: the same on a product's page. The dossiers app adds the
+  dossier under way or the next step ("Lập hồ sơ đánh giá"), the certificates app the
+  certificate the product holds.
 """
 
 from __future__ import annotations
@@ -28,10 +31,12 @@ public_products_q: Hook[Callable[[date], Q]] = Hook("registry.public_products_q"
 
 
 @dataclass(frozen=True)
-class ProducerSection:
+class Section:
     title: str
     summary: str
     url: str
+    link_text: str = ""  # the link's words; "Xem chi tiết" when empty
 
 
 producer_sections: HookList = HookList("registry.producer_sections")
+product_sections: HookList = HookList("registry.product_sections")

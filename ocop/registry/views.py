@@ -198,6 +198,7 @@ def product_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "documents": selectors.document_list(user, product.producer).filter(product=product),
         "can_change": can(user, "product", "change", product),
         "can_delete": can(user, "product", "delete", product),
+        "sections": [s for s in hooks.product_sections(user, product) if s is not None],
     })
 
 

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from ocop.accounts.models import Role, User
 from ocop.core.formats import format_money
-from ocop.registry.hooks import ProducerSection
+from ocop.registry.hooks import Section
 from ocop.registry.models import Producer
 from ocop.registry.selectors import producers_for
 from ocop.training.models import Course, Registration, Support
@@ -91,7 +91,7 @@ def support_spent(province_id: str | None, year: int) -> Decimal:
     return qs.aggregate(total=Sum("amount"))["total"] or Decimal(0)
 
 
-def producer_section(user: User, producer: Producer) -> ProducerSection | None:
+def producer_section(user: User, producer: Producer) -> Section | None:
     """The training app's panel on a producer's page (registry hook ``producer_sections``)."""
     courses = Registration.objects.filter(producer=producer,
                                           status=Registration.Status.ATTENDED).count()
@@ -99,7 +99,7 @@ def producer_section(user: User, producer: Producer) -> ProducerSection | None:
                                                                    total=Sum("amount"))
     if not courses and not supports["n"]:
         return None
-    return ProducerSection(
+    return Section(
         title=_("Đào tạo, hỗ trợ đã nhận"),
         summary=_("Đã tham dự %(courses)d lớp; nhận %(supports)d lần hỗ trợ, trị giá "
                   "%(amount)s đồng.") % {"courses": courses, "supports": supports["n"],
