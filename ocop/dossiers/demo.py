@@ -259,8 +259,6 @@ def _bac_giang_2024(b: CycleBuilder) -> list[Dossier]:
     year = services.create_programme_year(
         actor=None, province=province, year=2024, plan_reference="Kế hoạch 14/KH-UBND",
         plan_date=date(2024, 2, 6),
-        targets={"san_pham_3_sao_tro_len_luy_ke": 350, "san_pham_du_dieu_kien_5_sao": 2,
-                 "nang_hang_sao_toi_thieu": 5},
     )
     b.result.programme_years += 1
     products = _flagship_first(
@@ -320,8 +318,7 @@ def _bac_ninh_2025_2026(b: CycleBuilder) -> list[Dossier]:
         plan_reference="Kế hoạch OCOP năm 2025 của tỉnh Bắc Ninh (sau hợp nhất) — dữ liệu mẫu")
     y26 = services.create_programme_year(
         actor=None, province=province, year=2026,
-        plan_reference="Kế hoạch OCOP năm 2026 của tỉnh Bắc Ninh — dữ liệu mẫu",
-        targets={"san_pham_moi_3_sao_tro_len": 60})
+        plan_reference="Kế hoạch OCOP năm 2026 của tỉnh Bắc Ninh — dữ liệu mẫu")
     b.result.programme_years += 2
     r25 = b.round(y25, "province", 1, "Đợt 1 cấp tỉnh năm 2025", province,
                   (date(2025, 8, 1), date(2025, 10, 31), date(2025, 11, 28), date(2025, 12, 31)))

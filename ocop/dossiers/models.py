@@ -32,8 +32,7 @@ class ProgrammeYear(models.Model):
     year = models.PositiveSmallIntegerField(_("năm"))
     plan_reference = models.CharField(_("kế hoạch"), max_length=120, blank=True)
     plan_date = models.DateField(_("ngày ban hành kế hoạch"), null=True, blank=True)
-    # e.g. {"products_3_star_plus_cumulative": 350, "five_star_candidates": 2}
-    targets = models.JSONField(_("chỉ tiêu"), default=dict, blank=True)
+    # The year's targets live in the planning app's annual plan (indicators against actuals).
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

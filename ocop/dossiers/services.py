@@ -811,9 +811,9 @@ def advance(*, actor: User | None, dossier: Dossier, to: str, note: str = "",
 @transaction.atomic
 def create_programme_year(*, actor: User | None, province: Unit, year: int,
                           plan_reference: str = "", plan_date: date | None = None,
-                          targets: Mapping[str, Any] | None = None) -> ProgrammeYear:
+                          ) -> ProgrammeYear:
     py = ProgrammeYear(province=province, year=year, plan_reference=plan_reference,
-                       plan_date=plan_date, targets=dict(targets or {}))
+                       plan_date=plan_date)
     _check(actor, permissions.can_manage_rounds, py)
     if province.level != Unit.Level.PROVINCE:
         raise ValidationError({"province": _("Năm chương trình phải gắn với một tỉnh.")})
