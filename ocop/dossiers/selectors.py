@@ -399,8 +399,8 @@ def product_section(user: User, product: Product) -> Section | None:
     visible = Dossier.objects.filter(permissions.visible_q(user), product=product)
     under_way = visible.filter(state__in=OPEN_STATES).order_by("-created_at", "-id").first()
     if under_way is not None:
-        return Section(title, _("Hồ sơ %(ref)s (%(kind)s, đăng ký %(stars)d sao) đang ở bước "
-                                "“%(state)s”.") % {
+        return Section(title, _("Hồ sơ %(ref)s, loại “%(kind)s”, đăng ký %(stars)d sao, đang "
+                                "ở bước “%(state)s”.") % {
             "ref": under_way.reference, "kind": under_way.get_kind_display(),
             "stars": under_way.target_stars, "state": under_way.get_state_display()},
             reverse("dossiers:detail", args=[under_way.pk]), _("Mở hồ sơ"))

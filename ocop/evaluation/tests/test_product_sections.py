@@ -82,7 +82,7 @@ def test_the_dossier_under_way_is_shown_to_whoever_may_see_it(cycle):
     certificate(cycle)
     dossier = services.open_dossier(actor=cycle.users["producer"], product=cycle.products["own"],
                                     kind=Dossier.Kind.UPGRADE, target_stars=5)
-    expected = (f"Hồ sơ {dossier.reference} (Nâng hạng sao, đăng ký 5 sao) đang ở bước "
+    expected = (f"Hồ sơ {dossier.reference}, loại “Nâng hạng sao”, đăng ký 5 sao, đang ở bước "
                 "“Đang soạn”.")
     for who in ("producer", "commune_officer", "province_office"):
         dossier_panel = panel(page(cycle, who), "Hồ sơ đánh giá, phân hạng")
