@@ -97,10 +97,20 @@ BUYER_CLOSED_NAMESPACES = frozenset({
     "registry", "dossiers", "certificates", "evaluation", "trace", "inspections", "planning",
     "reports", "dashboards", "jobs", "training",
 })
-# Pages of those namespaces that anyone may open, signed in or not.
+# Pages of those namespaces that anyone may open, signed in or not: a supermarket's buyer
+# verifies a certificate, scans a stamp and reports a suspected fake like any consumer. A test
+# (ocop/trade/tests/test_pages.py) keeps this list whole: every view of those namespaces without
+# login_required is here or in BUYER_CLOSED_PUBLIC_VIEWS.
 BUYER_OPEN_VIEWS = frozenset({
     "registry:product_image", "certificates:verify", "certificates:verify_lookup",
-    "trace:scan_gs1", "trace:scan_platform",
+    "trace:scan_gs1", "trace:scan_platform", "trace:stamp_keys",
+    "inspections:complaint_public",
+})
+# Views of those namespaces without login_required that stay closed to buyers all the same:
+# the offline scripts of the council's and inspectors' pages, and the export jobs (a buyer
+# starts none; the views check the job's owner themselves).
+BUYER_CLOSED_PUBLIC_VIEWS = frozenset({
+    "evaluation:service_worker", "inspections:service_worker", "jobs:status", "jobs:download",
 })
 
 

@@ -103,6 +103,49 @@ def test_a_buyer_never_sees_the_office_pages(market):
     assert "Kết nối cung cầu" in html and reverse("registry:producer_list") not in html
 
 
+def test_a_buyer_reports_a_fake_like_any_consumer(market):
+    """The public pages of the office namespaces stay open to a buyer account."""
+    client = login_client(market.buyer.account)
+    number = market.product.certificates.get().number
+    page = client.get(reverse("inspections:complaint_public") + f"?so={number}")
+    assert page.status_code == 200 and number in page.content.decode()
+    assert client.get(reverse("trace:stamp_keys")).status_code == 200
+
+
+def _login_guarded(view: object) -> bool:
+    while view is not None:
+        code = getattr(view, "__code__", None)
+        if code is not None and "user_passes_test" in code.co_qualname:
+            return True
+        view = getattr(view, "__wrapped__", None)
+    return False
+
+
+def test_every_public_view_of_the_office_namespaces_is_placed_for_buyers():
+    """A view without login_required in a namespace closed to buyers is public: it must be
+    listed as open to buyers or as closed on purpose, or a buyer meets "Không có quyền" where
+    an anonymous visitor gets the page (the complaint form did)."""
+    from django.urls import URLResolver, get_resolver
+
+    from ocop.accounts.middleware import (
+        BUYER_CLOSED_NAMESPACES,
+        BUYER_CLOSED_PUBLIC_VIEWS,
+        BUYER_OPEN_VIEWS,
+    )
+
+    def walk(patterns, namespaces=()):
+        for p in patterns:
+            if isinstance(p, URLResolver):
+                yield from walk(p.url_patterns,
+                                namespaces + ((p.namespace,) if p.namespace else ()))
+            elif namespaces and namespaces[0] in BUYER_CLOSED_NAMESPACES:
+                yield ":".join((*namespaces, p.name or "")), p.callback
+
+    public = {name for name, view in walk(get_resolver().url_patterns)
+              if not _login_guarded(view)}
+    assert public == BUYER_OPEN_VIEWS | BUYER_CLOSED_PUBLIC_VIEWS
+
+
 def _signup(client: Client, **extra) -> object:
     data = {"name": "Công ty CP Siêu thị Sông Thương", "kind": "supermarket", "tax_code": "",
             "province": "P24", "contact_person": "Trần Thị Lan", "phone": "0911222333",
