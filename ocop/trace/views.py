@@ -120,9 +120,12 @@ def lot_list(request: HttpRequest) -> HttpResponse:
 
 def _lot_forms(request: HttpRequest, lot, data=None) -> dict[str, Any]:
     products = _products_of(request.user, [lot.product.producer_id])
-    return {"transform": forms.TransformForm(data, products=products),
-            "stamps": forms.StampsForm(data), "ship": forms.ShipForm(data),
-            "receive": forms.ShipForm(data)}
+    # The four forms share one page and some field names: ids per form keep each label on its
+    # own field (the posted names stay plain, each form posts to its own address).
+    return {"transform": forms.TransformForm(data, products=products, auto_id="transform-%s"),
+            "stamps": forms.StampsForm(data, auto_id="stamps-%s"),
+            "ship": forms.ShipForm(data, auto_id="ship-%s"),
+            "receive": forms.ShipForm(data, auto_id="receive-%s")}
 
 
 @login_required

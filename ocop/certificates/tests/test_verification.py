@@ -87,6 +87,9 @@ def test_unknown_number(db):
     assert api.status_code == 404
     assert api.json()["status"] == "unknown"
     assert client.get("/verify/?so=ocop-1").url == "/verify/OCOP-1"
+    # The page says what it is (one heading) with or without a number found.
+    for html in (page.content.decode(), client.get("/verify/").content.decode()):
+        assert html.count("<h1>") == 1 and "<h1>Kiểm tra giấy chứng nhận OCOP</h1>" in html
 
 
 def test_no_personal_data_in_public_outputs(certs):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -74,6 +75,10 @@ def test_the_lot_page_names_its_columns_in_vietnamese(chain) -> None:
     assert "urn:uuid:" not in text
     owner = chain.packed.lot_events.first().event.capture.owner
     assert (owner.get_full_name() or owner.username) in text
+    # Four forms on one page: each label points at its own form's field.
+    ids = re.findall(r'\sid="([^"]+)"', text)
+    assert len(ids) == len(set(ids)) and 'for="ship-id_place"' not in text
+    assert 'for="ship-place"' in text and 'for="receive-place"' in text
 
 
 def test_commune_officer_sees_but_cannot_act(chain) -> None:
