@@ -89,7 +89,9 @@ PRODUCER_COLUMNS = (
     Column("Loại hình", "legal_form", "legal_form", required=True,
            help=_vi_labels(LegalForm.choices), example="Hợp tác xã"),
     Column("Mã xã/phường", "commune", "commune", required=True,
-           help=gettext_lazy("Mã 5 chữ số của xã/phường hiện nay (từ 01/07/2025)"),
+           help=gettext_lazy("Mã 5 chữ số của xã/phường hiện nay (từ 01/07/2025). Chủ thể đăng "
+                             "ký trước ngày đó theo xã cũ được xuất ra với mã LC và 5 chữ số "
+                             "của xã cũ (ví dụ LC07591); giữ nguyên mã này khi nhập lại."),
            example="07582"),
     Column("Số nhà, thôn/xóm", "street_address", example="Thôn Hạ"),
     Column("Người đại diện", "representative_name", required=True, example="Nguyễn Văn A"),

@@ -310,6 +310,25 @@ def test_exported_producers_can_be_reimported(world):
     assert errors == [("Mã số thuế", "Mã số thuế 0100109106 đã được đăng ký trong hệ thống.")]
 
 
+def test_a_producer_of_a_former_commune_exports_its_key_and_imports_back(world):
+    """Registered under a pre-2025 commune: the export writes that commune's key (LC + its
+    code, as the template's guide says), and the import reads it back as the same commune."""
+    from ocop.registry.testing import TAX_CODES, make_producer
+
+    legacy = make_producer("HTX Mật ong Đồng Cốc", world.units.legacy_dong_coc, TAX_CODES[4])
+    qs = Producer.objects.filter(pk=legacy.pk).select_related(
+        "commune__current_commune", "commune__current_province")
+    sheet = load_workbook(excel.export_workbook(qs, "producers")).worksheets[0]
+    header, row = ([c.value for c in r] for r in sheet.iter_rows(max_row=2))
+    assert dict(zip(header, row, strict=True))["Mã xã/phường"] == "LC07591"
+    result = excel.import_producers(world.users["admin"], excel.export_workbook(qs, "producers"),
+                                    commit=False)
+    assert [e.column for e in result.rows[0].errors] == ["Mã số thuế"]  # only: already taken
+    assert result.rows[0].values["commune"] == world.units.legacy_dong_coc
+    guide = excel.template_workbook(excel.PRODUCER_COLUMNS, "Chủ thể")
+    assert "LC07591" in str([c.value for c in load_workbook(io.BytesIO(guide))["Hướng dẫn"]["C"]])
+
+
 def test_exported_places_carry_their_type_word(world):
     """Today's commune and province are written as an official writes them ("Xã …", "Tỉnh …"):
     a ward and a commune of the same name stay apart."""
