@@ -17,10 +17,11 @@ with it every menu entry (``ocop.web.nav.MENU``), minus the forms, actions, down
 steps listed in ``NOT_LISTS`` with the reason; plus the public pages that take a key (certificate
 verification, a criteria sheet, a news article, the public map of a province) and the staff
 pages that list what hangs on one record (a council, an inspection plan, a programme year, a
-producer, a course, a lot), the same record at both sizes. Each person — admin, central office,
-provincial office, commune officer, council member, inspector, producer — and an anonymous
-visitor requests each page once; those that answer 200 are that person's pages, and are timed
-N times (``benchdb.time_get``), page 1 and, where the page links to further pages, its last page.
+producer, a product, a course, a lot), the same record at both sizes. Each person — admin,
+central office, provincial office, commune officer, council member, inspector, producer — and an
+anonymous visitor requests each page once; those that answer 200 are that person's pages, and are
+timed N times (``benchdb.time_get``), page 1 and, where the page links to further pages, its last
+page.
 
 Printed: for each person and page, queries at each size and p50 ms at the smallest and the
 largest. Each page's first request runs under django-zeal, which names any related row loaded one
@@ -138,7 +139,7 @@ def keyed_pages() -> list[tuple[str, str]]:
     from ocop.evaluation.models import Council
     from ocop.inspections.models import InspectionPlan
     from ocop.news.models import Article
-    from ocop.registry.models import Producer
+    from ocop.registry.models import Producer, Product
     from ocop.trace.models import Lot, Zone
     from ocop.training.models import Course
 
@@ -159,6 +160,10 @@ def keyed_pages() -> list[tuple[str, str]]:
             "dossiers:programme_year": ProgrammeYear.objects.filter(province_id=big)
             .order_by("-year").first().pk,
             "registry:producer_detail": producer.pk,
+            # Its panels (the certificate held, the dossier under way) come from two apps above.
+            "registry:product_detail": Product.objects.filter(
+                producer__commune__current_province_id=big)
+            .annotate(n=Count("certificates")).order_by("-n", "pk").first().pk,
             "training:course": Course.objects.filter(province_id=big).order_by("pk").first().pk,
             "trace:lot_detail": Lot.objects.order_by("pk").first().pk,
             "trace:zone_detail": Zone.objects.order_by("pk").first().pk,
