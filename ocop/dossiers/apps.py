@@ -10,7 +10,7 @@ class DossiersConfig(AppConfig):
         # Registers the dossier permissions with `rules`, the checklist system check and the
         # list's Excel export (ocop/jobs/exports.py).
         from ocop.dossiers import checklist, jobs, permissions  # noqa: F401
-        from ocop.dossiers.selectors import product_section
+        from ocop.dossiers.panels import product_section
         from ocop.registry import hooks as registry_hooks
 
         # The dossier under way, or the next step, on the registry's product page.

@@ -32,6 +32,9 @@ from ocop.dossiers import hooks
 from ocop.dossiers.models import Dossier, ProgrammeYear
 from ocop.units.models import Unit
 
+# The roles that open dossiers (the create page); ``can_edit`` then decides for each product.
+OPENING_ROLES = (Role.PRODUCER, Role.COMMUNE_OFFICER, Role.ADMIN)
+
 
 def visible_q(user: User) -> Q:
     """Q on Dossier: the rows ``user`` may see."""

@@ -9,25 +9,21 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
-from urllib.parse import urlencode
 
 from django.db.models import F, Prefetch, Q, QuerySet
 from django.http import Http404
-from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from ocop.accounts.models import Role, User
+from ocop.accounts.models import User
 from ocop.audit.selectors import history_for
 from ocop.core.formats import format_decimal
 from ocop.core.search import fold, search, search_q
 from ocop.criteria import selectors as criteria_selectors
 from ocop.criteria.templatetags.criteria_tags import localized
-from ocop.dossiers import checklist, hooks, permissions
+from ocop.dossiers import checklist, permissions
 from ocop.dossiers.forms import FIELDS_BY_KEY
 from ocop.dossiers.models import (
-    OPEN_STATES,
     CorrectionRequest,
     Dossier,
     DossierDocument,
@@ -35,8 +31,7 @@ from ocop.dossiers.models import (
     ProgrammeYear,
     Round,
 )
-from ocop.registry.hooks import Section
-from ocop.registry.models import EvidenceDocument, Product, ProductSet
+from ocop.registry.models import EvidenceDocument, ProductSet
 from ocop.rules.levels import LEVEL_LABELS, levels_in_force
 from ocop.units import selectors as unit_selectors
 from ocop.units.models import Unit
@@ -387,40 +382,3 @@ def filter_choices(user: User) -> dict[str, list[tuple[str, str]]]:
     elif user.unit is not None and user.unit.level == Unit.Level.PROVINCE:
         choices["communes"] = [(u.pk, u.full_name) for u in unit_selectors.communes(user.unit.pk)]
     return choices
-
-
-# --- the product page's panel (registry hook ``product_sections``) ------------------------------
-
-
-def product_section(user: User, product: Product) -> Section | None:
-    """The dossier under way for the product, else the next step for those who may open one
-    (with the kind the certificate held calls for), else the latest dossier the user may see."""
-    title = _("Hồ sơ đánh giá, phân hạng")
-    visible = Dossier.objects.filter(permissions.visible_q(user), product=product)
-    under_way = visible.filter(state__in=OPEN_STATES).order_by("-created_at", "-id").first()
-    if under_way is not None:
-        return Section(title, _("Hồ sơ %(ref)s, loại “%(kind)s”, đăng ký %(stars)d sao, đang "
-                                "ở bước “%(state)s”.") % {
-            "ref": under_way.reference, "kind": under_way.get_kind_display(),
-            "stars": under_way.target_stars, "state": under_way.get_state_display()},
-            reverse("dossiers:detail", args=[under_way.pk]), _("Mở hồ sơ"))
-    probe = Dossier(producer=product.producer, product=product)
-    if (user.role in (Role.PRODUCER, Role.COMMUNE_OFFICER, Role.ADMIN)
-            and permissions.can_edit(user, probe)
-            and not Dossier.objects.filter(product=product, state__in=OPEN_STATES).exists()):
-        held = hooks.held_certificate(product.pk, timezone.localdate())
-        if held is not None and held.valid_on(timezone.localdate()):
-            kind, summary = Dossier.Kind.RE_RECOGNITION, _(
-                "Chưa có hồ sơ đang xử lý. Sản phẩm đang có giấy chứng nhận còn hiệu lực: hồ sơ "
-                "tiếp theo là đánh giá lại khi gần hết hạn, hoặc nâng hạng sao.")
-        else:
-            kind, summary = Dossier.Kind.NEW, _("Chưa có hồ sơ đang xử lý.")
-        return Section(title, summary, f"{reverse('dossiers:create')}?"
-                       f"{urlencode({'product': product.pk, 'kind': kind})}",
-                       _("Lập hồ sơ đánh giá"))
-    latest = visible.order_by("-created_at", "-id").first()
-    if latest is None:
-        return None
-    return Section(title, _("Hồ sơ gần nhất %(ref)s: “%(state)s”.") % {
-        "ref": latest.reference, "state": latest.get_state_display()},
-        reverse("dossiers:detail", args=[latest.pk]))

@@ -78,7 +78,7 @@ def dossier_list(request: HttpRequest) -> HttpResponse:
         "choices": selectors.filter_choices(user),
         "rounds": selectors.rounds_for(user).order_by("-opens_on")[:50]
         if user.role != Role.PRODUCER else [],
-        "can_create": user.role in (Role.PRODUCER, Role.COMMUNE_OFFICER, Role.ADMIN),
+        "can_create": user.role in permissions.OPENING_ROLES,
         "is_office": user.role in (Role.PROVINCE_OFFICE, Role.CENTRAL, Role.ADMIN),
     }
     if request.htmx and request.htmx.target == "results":
@@ -102,7 +102,7 @@ def _products_for(user) -> Any:
 @require_http_methods(["GET", "POST"])
 def dossier_create(request: HttpRequest) -> HttpResponse:
     user = request.user
-    if user.role not in (Role.PRODUCER, Role.COMMUNE_OFFICER, Role.ADMIN):
+    if user.role not in permissions.OPENING_ROLES:
         raise PermissionDenied
     products = _products_for(user)
     # What was chosen, shown again after a refusal so that only the wrong part is changed.

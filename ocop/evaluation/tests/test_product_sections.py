@@ -23,9 +23,9 @@ from ocop.dossiers.testing import Cycle
 pytestmark = pytest.mark.django_db
 
 
-def certificate(cycle: Cycle, stars: int = 4) -> Certificate:
-    """A certificate issued a month ago (from paper records: no dossier behind it)."""
-    issued = timezone.localdate() - timedelta(days=30)
+def certificate(cycle: Cycle, stars: int = 4, days_ago: int = 30) -> Certificate:
+    """A certificate issued ``days_ago`` (from paper records: no dossier behind it)."""
+    issued = timezone.localdate() - timedelta(days=days_ago)
     decision = certificate_services.create_decision(
         actor=None, number="12/QĐ-UBND", date=issued, signer_name="Trần Văn Ký",
         signer_title="Chủ tịch", level="province", issuing_unit=cycle.units.bac_ninh)
@@ -76,6 +76,17 @@ def test_a_certified_product_shows_its_certificate_and_the_follow_up_kind(cycle)
     text = page(cycle, "commune_officer")
     assert "đã bị thu hồi từ ngày" in panel(text, "Giấy chứng nhận OCOP")
     assert "kind=new" in panel(text, "Hồ sơ đánh giá, phân hạng")
+
+
+def test_an_expired_certificate_leads_to_a_re_evaluation(cycle):
+    """The kind follows the dossiers' own rule (services.kind_for): after expiry, re-evaluation."""
+    held = certificate(cycle, days_ago=40 * 31)
+    text = page(cycle, "producer")
+    assert "đã hết hiệu lực sau ngày" in panel(text, "Giấy chứng nhận OCOP")
+    dossier_panel = panel(text, "Hồ sơ đánh giá, phân hạng")
+    assert "Giấy chứng nhận của sản phẩm đã hết hạn" in dossier_panel
+    assert "kind=re_recognition" in dossier_panel
+    assert held.valid_until < timezone.localdate()
 
 
 def test_the_dossier_under_way_is_shown_to_whoever_may_see_it(cycle):
