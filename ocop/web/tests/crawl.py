@@ -113,11 +113,16 @@ class _PageParser(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.links: list[str] = []
         self.text: list[str] = []
+        self.ids: Counter[str] = Counter()  # a label or an aria reference finds the first only
+        self.headings = 0  # <h1>: one per page says what the page is
         self._skip_tag: str | None = None  # the element whose content is left out, and
         self._skip_depth = 0  # how many of its kind are open (other tags may stay unclosed)
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         values = dict(attrs)
+        if values.get("id"):
+            self.ids[values["id"] or ""] += 1
+        self.headings += tag == "h1"
         if tag == "a" and values.get("href"):
             self.links.append(values["href"] or "")
         if self._skip_tag is not None:
@@ -165,10 +170,14 @@ class CrawlResult:
 
 
 def inspect_html(html: str, *, vietnamese: bool) -> tuple[list[str], list[str]]:
-    """Links on the page and its problems: unresolved variables, English UI words."""
+    """Links on the page and its problems: unresolved variables, English UI words, an id used
+    twice, not exactly one <h1>."""
     parser = _PageParser()
     parser.feed(html)
     problems = [f"biến mẫu không có giá trị: {name}" for name in UNRESOLVED_RE.findall(html)]
+    problems += [f"id lặp lại: {key!r}" for key, n in sorted(parser.ids.items()) if n > 1]
+    if parser.headings != 1:
+        problems.append(f"{parser.headings} thẻ h1 (cần đúng một)")
     if vietnamese:
         text = " ".join(" ".join(parser.text).split())
         for word in sorted(set(_ENGLISH_RE.findall(text))):

@@ -1,5 +1,6 @@
-"""No server error, no unresolved template variable and no English UI word on any page that an
-account of the demo reaches by following links from the home page (issue 8).
+"""No server error, no unresolved template variable, no English UI word, no id used twice and
+exactly one <h1> on any page that an account of the demo reaches by following links from the
+home page (issue 8).
 
 The demo (``manage.py demo`` on its own provinces) is built once for the module inside a
 transaction that is rolled back at the end, so the other tests never see it.
@@ -89,10 +90,15 @@ def test_the_admin_site_has_no_server_error(demo) -> None:
 
 
 def test_the_checks_catch_what_they_look_for() -> None:
-    page = ('<html lang="vi"><body><a href="/a/">Trang chủ</a><p>Number: 3 days</p>'
-            '<button lang="en">English</button><td class="changes">True</td>'
-            '<p>⟦unresolved:d.missing⟧ Hộp số</p></body></html>')
+    page = ('<html lang="vi"><body><h1>Trang</h1><a href="/a/">Trang chủ</a>'
+            '<p>Number: 3 days</p><button lang="en">English</button>'
+            '<td class="changes">True</td><p>⟦unresolved:d.missing⟧ Hộp số</p>'
+            '<input id="place"><input id="place"></body></html>')
     links, problems = inspect_html(page, vietnamese=True)
     assert links == ["/a/"]
     assert [p.split(":")[0] for p in problems] == [
-        "biến mẫu không có giá trị", "từ tiếng Anh 'Number'", "từ tiếng Anh 'days'"]
+        "biến mẫu không có giá trị", "id lặp lại", "từ tiếng Anh 'Number'",
+        "từ tiếng Anh 'days'"]
+    _links, problems = inspect_html('<html lang="vi"><p>Không tiêu đề</p></html>',
+                                    vietnamese=True)
+    assert problems == ["0 thẻ h1 (cần đúng một)"]
