@@ -124,15 +124,11 @@ def product_section(user: User, product: Product) -> Section | None:
     if certificate is None:
         return None
     status = certificate.status_on(today)
-    if status == CertificateStatus.VALID:
-        state = _("còn hiệu lực đến hết ngày %(day)s") % {
-            "day": certificate.valid_until.strftime("%d/%m/%Y")}
-    elif status == CertificateStatus.REVOKED:
-        state = _("đã bị thu hồi từ ngày %(day)s") % {
-            "day": certificate.revoked_on.strftime("%d/%m/%Y")}
-    else:
-        state = _("đã hết hiệu lực sau ngày %(day)s") % {
-            "day": certificate.valid_until.strftime("%d/%m/%Y")}
+    revoked = status == CertificateStatus.REVOKED
+    state = (_("đã bị thu hồi từ ngày %(day)s") if revoked
+             else _("còn hiệu lực đến hết ngày %(day)s") if status == CertificateStatus.VALID
+             else _("đã hết hiệu lực sau ngày %(day)s")) % {
+        "day": f"{certificate.revoked_on if revoked else certificate.valid_until:%d/%m/%Y}"}
     return Section(_("Giấy chứng nhận OCOP"), _("Số %(number)s, %(stars)d sao, %(state)s.") % {
         "number": certificate.number, "stars": certificate.stars, "state": state},
         reverse("certificates:detail", args=[certificate.number]))

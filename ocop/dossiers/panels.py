@@ -1,5 +1,5 @@
 """The dossiers app's panel on the registry's product page (registry hook ``product_sections``,
-provided in ``DossiersConfig.ready``): reads, with the kind of dossier from the service's rule."""
+provided in ``DossiersConfig.ready``): reads, with the kind of dossier from the services' rule."""
 
 from __future__ import annotations
 
@@ -32,8 +32,8 @@ def product_section(user: User, product: Product) -> Section | None:
     if (user.role in permissions.OPENING_ROLES and permissions.can_edit(user, probe)
             and not Dossier.objects.filter(product=product, state__in=OPEN_STATES).exists()):
         today = timezone.localdate()
-        kind = services.kind_for(product, 0, today)  # 0: not an upgrade
         held = hooks.held_certificate(product.pk, today)
+        kind = services.kind_given(held, 0, today)  # 0: not an upgrade
         if kind == Dossier.Kind.NEW:
             summary = _("Chưa có hồ sơ đang xử lý.")
         elif held is not None and held.valid_on(today):

@@ -214,7 +214,11 @@ def kind_for(product: Product, target_stars: int, day: date) -> str:
     """The kind of dossier the product takes on ``day``: a first evaluation without a
     certificate (or after a revocation), an upgrade when aiming above the stars it holds, a
     re-recognition otherwise."""
-    held = hooks.held_certificate(product.pk, day)
+    return kind_given(hooks.held_certificate(product.pk, day), target_stars, day)
+
+
+def kind_given(held: hooks.HeldCertificate | None, target_stars: int, day: date) -> str:
+    """``kind_for``'s rule, for a caller that has already read the certificate held."""
     if held is None or held.revoked_by(day):
         return Dossier.Kind.NEW
     return Dossier.Kind.UPGRADE if target_stars > held.stars else Dossier.Kind.RE_RECOGNITION
