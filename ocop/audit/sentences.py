@@ -96,9 +96,9 @@ SENTENCES: dict[str, Promise] = {
     "certificates.remind": _("%(actor)s đã gửi nhắc hạn giấy chứng nhận."),
     "certificates.expire": _("%(actor)s đã ghi nhận giấy chứng nhận hết hiệu lực."),
     # Verifiable credentials (issuer keys; a credential itself is a copy of the audited issue)
-    "credentials.key.create": _("%(actor)s đã tạo khóa ký chứng nhận số."),
-    "credentials.key.rotate": _("%(actor)s đã thay khóa ký chứng nhận số."),
-    "credentials.key.compromised": _("%(actor)s đã báo lộ khóa ký chứng nhận số."),
+    "credentials.key.create": _("%(actor)s đã tạo khoá ký chứng nhận số."),
+    "credentials.key.rotate": _("%(actor)s đã thay khoá ký chứng nhận số."),
+    "credentials.key.compromised": _("%(actor)s đã báo lộ khoá ký chứng nhận số."),
     # Traceability
     "trace.zone_create": _("%(actor)s đã thêm vùng trồng."),
     "trace.zone_status": _("%(actor)s đã đổi trạng thái vùng trồng."),

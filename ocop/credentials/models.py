@@ -31,8 +31,8 @@ class IssuerKey(models.Model):
 
     province = models.ForeignKey("units.Unit", verbose_name=_("tỉnh/thành phố"),
                                  on_delete=models.PROTECT, related_name="+")
-    kid = models.CharField(_("mã khóa"), max_length=64, unique=True)
-    public_jwk = models.JSONField(_("khóa công khai (JWK)"))
+    kid = models.CharField(_("mã khoá"), max_length=64, unique=True)
+    public_jwk = models.JSONField(_("khoá công khai (JWK)"))
     # PKCS#8 DER of the private key, AES-GCM wrapped under the key-encryption key (keywrap).
     wrapped_private_key = models.BinaryField()
     state = models.CharField(_("trạng thái"), max_length=12, choices=KeyState.choices,
@@ -47,8 +47,8 @@ class IssuerKey(models.Model):
             models.UniqueConstraint(fields=["province"], condition=Q(state="active"),
                                     name="one_active_issuer_key_per_province"),
         ]
-        verbose_name = _("khóa ký chứng nhận số")
-        verbose_name_plural = _("khóa ký chứng nhận số")
+        verbose_name = _("khoá ký chứng nhận số")
+        verbose_name_plural = _("khoá ký chứng nhận số")
 
     def __str__(self) -> str:
         return f"{self.province_id} {self.kid} ({self.state})"

@@ -107,10 +107,10 @@ def report_compromised(*, kid: str, actor: User | None = None) -> CompromiseRepo
     key = (IssuerKey.objects.select_for_update(of=("self",), no_key=True).filter(kid=kid)
            .select_related("province").first())
     if key is None:
-        raise NotFound(_("Không có khóa nào mang mã “%(kid)s”.") % {"kid": kid},
+        raise NotFound(_("Không có khoá nào mang mã “%(kid)s”.") % {"kid": kid},
                        code="credentials.key_unknown")
     if key.state == KeyState.COMPROMISED:
-        raise Conflict(_("Khóa này đã được báo lộ trước đó."), code="credentials.key_compromised")
+        raise Conflict(_("Khoá này đã được báo lộ trước đó."), code="credentials.key_compromised")
     was_active = key.state == KeyState.ACTIVE
     key.state, key.compromised_at = KeyState.COMPROMISED, timezone.now()
     key.save(update_fields=["state", "compromised_at"])

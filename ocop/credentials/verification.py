@@ -92,15 +92,15 @@ def check_signature(token: str, trust: dict[str, Any], *, expected_type: str
                         "của nền tảng OCOP.") % {"issuer": issuer_id or "?"})
     kid = str(header.get("kid", ""))
     if not kid.startswith(entry["id"] + "#"):
-        raise Refused(_("Khóa ký “%(kid)s” không thuộc %(issuer)s.")
+        raise Refused(_("Khoá ký “%(kid)s” không thuộc %(issuer)s.")
                       % {"kid": kid, "issuer": entry["name"]})
     key = next((k for k in entry["keys"] if k["kid"] == kid.split("#", 1)[1]), None)
     if key is None:
-        raise Refused(_("Khóa ký không có trong danh sách khóa của %(issuer)s: chứng nhận số "
+        raise Refused(_("Khoá ký không có trong danh sách khoá của %(issuer)s: chứng nhận số "
                         "không do cơ quan này cấp.") % {"issuer": entry["name"]})
     if key["state"] == "compromised":
-        raise Refused(_("Khóa ký của %(issuer)s đã bị báo lộ ngày %(day)s: chứng nhận số ký "
-                        "bằng khóa này không còn đáng tin; hãy tải bản mới.")
+        raise Refused(_("Khoá ký của %(issuer)s đã bị báo lộ ngày %(day)s: chứng nhận số ký "
+                        "bằng khoá này không còn đáng tin; hãy tải bản mới.")
                       % {"issuer": entry["name"],
                          "day": _day(key["compromised_at"])})
     if len(signature) != 64:

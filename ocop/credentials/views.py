@@ -111,10 +111,10 @@ def _browser_messages() -> dict[str, str]:
         "not_credential": _("Tệp không phải là chứng nhận số của giấy chứng nhận OCOP."),
         "unknown_issuer": _("Cơ quan cấp “{issuer}” không có trong danh sách cơ quan cấp tin cậy "
                             "của nền tảng OCOP."),
-        "unknown_key": _("Khóa ký không có trong danh sách khóa của {issuer}: chứng nhận số "
+        "unknown_key": _("Khoá ký không có trong danh sách khoá của {issuer}: chứng nhận số "
                          "không do cơ quan này cấp."),
-        "compromised": _("Khóa ký của {issuer} đã bị báo lộ ngày {day}: chứng nhận số ký bằng "
-                         "khóa này không còn đáng tin; hãy tải bản mới."),
+        "compromised": _("Khoá ký của {issuer} đã bị báo lộ ngày {day}: chứng nhận số ký bằng "
+                         "khoá này không còn đáng tin; hãy tải bản mới."),
         "signature": _("Chữ ký không hợp lệ: nội dung đã bị sửa hoặc không do {issuer} ký."),
         "not_yet": _("Chứng nhận số chưa có hiệu lực: hiệu lực từ ngày {day}."),
         "expired": _("Giấy chứng nhận đã hết hiệu lực: chỉ có giá trị đến hết ngày {day}."),
@@ -122,7 +122,7 @@ def _browser_messages() -> dict[str, str]:
         "no_status": _("Chưa kiểm tra được việc thu hồi: máy này chưa lưu danh sách trạng thái "
                        "thu hồi. Hãy kết nối mạng và mở lại trang."),
         "bad_status": _("Danh sách trạng thái thu hồi đã lưu không tin cậy được."),
-        "no_trust": _("Máy này chưa lưu danh sách khóa của các cơ quan cấp. Hãy kết nối mạng và "
+        "no_trust": _("Máy này chưa lưu danh sách khoá của các cơ quan cấp. Hãy kết nối mạng và "
                       "mở lại trang."),
         "qr_unreadable": _("Mã QR không chứa chứng nhận số đọc được."),
         "valid": _("Chứng nhận số hợp lệ"),
@@ -131,7 +131,7 @@ def _browser_messages() -> dict[str, str]:
         "refused": _("Không chấp nhận"),
         "as_of": _("Tình trạng tính đến {day} (đang không có mạng: dùng danh sách đã lưu)."),
         "checked_now": _("Tình trạng thu hồi vừa kiểm tra với máy chủ."),
-        "keys_saved": _("Đã lưu khóa của {count} cơ quan cấp trên máy này để kiểm tra khi mất "
+        "keys_saved": _("Đã lưu khoá của {count} cơ quan cấp trên máy này để kiểm tra khi mất "
                         "mạng (cập nhật {day})."),
         "empty": _("Hãy dán chứng nhận số hoặc chọn tệp trước."),
         "no_crypto": _("Trình duyệt này không hỗ trợ kiểm tra chữ ký (WebCrypto). Hãy dùng trình "
@@ -142,6 +142,6 @@ def _browser_messages() -> dict[str, str]:
                        "Chữ ký và tình trạng thu hồi vẫn được kiểm tra."),
         "page_kept": _("Trang này đã được lưu trên máy: khi mất mạng vẫn mở lại được để kiểm "
                        "tra chứng nhận số."),
-        "offline_copy": _("Không kết nối được máy chủ: trang, khóa và danh sách trạng thái thu "
+        "offline_copy": _("Không kết nối được máy chủ: trang, khoá và danh sách trạng thái thu "
                           "hồi đang dùng là bản đã lưu trên máy này."),
     }

@@ -24,7 +24,7 @@ def test_paste_valid_tampered_offline_and_revoked(phone, cw) -> None:
 
     page.goto("/verify/")
     expect(page.locator("#vc-verify[data-ready='1']")).to_have_count(1)
-    expect(page.locator("#vc-trust-state")).to_contain_text("Đã lưu khóa của 1 cơ quan cấp")
+    expect(page.locator("#vc-trust-state")).to_contain_text("Đã lưu khoá của 1 cơ quan cấp")
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
 
     result = page.locator("#vc-result")

@@ -81,7 +81,7 @@ def test_open_and_verify_with_the_network_cut(phone, cw) -> None:
     expect(page.locator("#vc-verify[data-ready='1']")).to_have_count(1)
     expect(page.locator("#vc-offline-state")).to_contain_text("Không kết nối được máy chủ")
     expect(page.locator("#vc-trust-state")).to_contain_text(
-        f"Đã lưu khóa của 1 cơ quan cấp trên máy này để kiểm tra khi mất mạng (cập nhật {kept_on})")
+        f"Đã lưu khoá của 1 cơ quan cấp trên máy này để kiểm tra khi mất mạng (cập nhật {kept_on})")
     _styled(page)
 
     result = page.locator("#vc-result")

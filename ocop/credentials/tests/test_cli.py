@@ -97,7 +97,7 @@ def test_rotate_compromise_backfill_keys(cw, tmp_path):
     certificate = cw.issue()
     out = StringIO()
     call_command("credentials", "rotate", "24", stdout=out)
-    assert "Thành phố Bắc Ninh: khóa mới" in out.getvalue()
+    assert "Thành phố Bắc Ninh: khoá mới" in out.getvalue()
     assert IssuerKey.objects.filter(province_id="P24").count() == 2
     with pytest.raises(CommandError, match="Không có tỉnh/thành phố hiện hành nào mang mã “99”"):
         call_command("credentials", "rotate", "99")
@@ -109,7 +109,7 @@ def test_rotate_compromise_backfill_keys(cw, tmp_path):
     call_command("credentials", "compromise", "--", old_kid, stdout=out)
     assert "đã ký lại 1 chứng nhận số" in out.getvalue()
     assert IssuerKey.objects.get(kid=old_kid).state == KeyState.COMPROMISED
-    with pytest.raises(CommandError, match="Không có khóa nào mang mã “khong-co”"):
+    with pytest.raises(CommandError, match="Không có khoá nào mang mã “khong-co”"):
         call_command("credentials", "compromise", "khong-co")
 
     Credential.objects.all().delete()

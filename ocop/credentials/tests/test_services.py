@@ -196,7 +196,7 @@ def test_compromised_key_is_refused_and_its_credentials_resigned(cw, units):
     assert report.resigned == 1 and report.replacement.kid != kid
     problems = check(before, now=NOW).problems
     assert len(problems) == 1
-    assert problems[0].startswith("Khóa ký của Ủy ban nhân dân thành phố Bắc Ninh đã bị báo lộ "
+    assert problems[0].startswith("Khoá ký của Ủy ban nhân dân thành phố Bắc Ninh đã bị báo lộ "
                                   f"ngày {timezone.localdate():%d/%m/%Y}")
     after = Credential.objects.get(certificate=certificate)
     assert after.jwt != before and after.key == report.replacement
@@ -234,7 +234,7 @@ def test_refusals_name_the_problem(cw):
     forged = documents.sign(body(token), private_key=stranger,
                             kid=f"{documents.issuer_did('24')}#{stranger.thumbprint()}")
     assert check(forged, now=NOW).problems == [
-        "Khóa ký không có trong danh sách khóa của Ủy ban nhân dân thành phố Bắc Ninh: chứng "
+        "Khoá ký không có trong danh sách khoá của Ủy ban nhân dân thành phố Bắc Ninh: chứng "
         "nhận số không do cơ quan này cấp."]
 
 

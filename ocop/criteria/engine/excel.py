@@ -89,7 +89,7 @@ _FALSE = {"false", "no", "không", "khong", "0", "sai", ""}
 
 _INSTRUCTIONS = (
     "HƯỚNG DẪN NHẬP BỘ TIÊU CHÍ OCOP (Excel template for OCOP criteria sets)",
-    "Sheet 'meta': mỗi dòng một khóa (key) và giá trị (value). Ngày ghi dạng ngày hoặc YYYY-MM-DD.",
+    "Sheet 'meta': mỗi dòng một khoá (key) và giá trị (value). Ngày ghi dạng ngày hoặc YYYY-MM-DD.",
     "Sheet 'parts': các phần A/B/C và điểm tối đa; tổng điểm tối đa các phần phải bằng 100.",
     "Sheet 'groups': các nhóm tiêu chí trong từng phần.",
     "Sheet 'criteria': mỗi dòng là MỘT LỰA CHỌN của một tiêu chí. Các cột của tiêu chí (part, "

@@ -108,12 +108,12 @@ class Command(BaseCommand):
         if unit is None:
             raise CommandError(f"Không có tỉnh/thành phố hiện hành nào mang mã “{province}”.")
         key = services.rotate_key(province=unit)
-        self.stdout.write(f"{unit.full_name}: khóa mới {key.kid}; các khóa cũ vẫn dùng để "
+        self.stdout.write(f"{unit.full_name}: khoá mới {key.kid}; các khoá cũ vẫn dùng để "
                           "kiểm chứng.")
 
     def do_compromise(self, kid: str, **_: Any) -> None:
         report = services.report_compromised(kid=kid)
-        self.stdout.write(f"Khóa {report.key.kid} đã bị báo lộ; khóa đang dùng: "
+        self.stdout.write(f"Khoá {report.key.kid} đã bị báo lộ; khoá đang dùng: "
                           f"{report.replacement.kid}; đã ký lại {report.resigned} chứng nhận số.")
 
     def do_backfill(self, **_: Any) -> None:
