@@ -131,7 +131,7 @@ def product_section(user: User, product: Product) -> Section | None:
         "day": f"{certificate.revoked_on if revoked else certificate.valid_until:%d/%m/%Y}"}
     return Section(_("Giấy chứng nhận OCOP"), _("Số %(number)s, %(stars)d sao, %(state)s.") % {
         "number": certificate.number, "stars": certificate.stars, "state": state},
-        reverse("certificates:detail", args=[certificate.number]))
+        reverse("certificates:detail", args=[certificate.number]), order=10)
 
 
 def certificates_for(user: User) -> QuerySet[Certificate]:

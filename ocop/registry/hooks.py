@@ -36,7 +36,15 @@ class Section:
     summary: str
     url: str
     link_text: str = ""  # the link's words; "Xem chi tiết" when empty
+    # Lower first; equal ones keep the apps' order. What the product or producer holds comes
+    # before what may be done next: a certificate reads before the dossier that would renew it.
+    order: int = 50
 
 
 producer_sections: HookList = HookList("registry.producer_sections")
 product_sections: HookList = HookList("registry.product_sections")
+
+
+def sections(hook: HookList, *args: object) -> list[Section]:
+    """The panels a page shows: every app's answer but None, by ``order``."""
+    return sorted((s for s in hook(*args) if s is not None), key=lambda s: s.order)

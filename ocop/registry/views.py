@@ -143,7 +143,7 @@ def producer_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_change_document": can(user, "document", "change", producer),
         "can_delete_document": can(user, "document", "delete", producer),
         # What the apps above the registry add (training and support received, …).
-        "sections": [s for s in hooks.producer_sections(user, producer) if s is not None],
+        "sections": hooks.sections(hooks.producer_sections, user, producer),
     })
 
 
@@ -198,7 +198,7 @@ def product_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "documents": selectors.document_list(user, product.producer).filter(product=product),
         "can_change": can(user, "product", "change", product),
         "can_delete": can(user, "product", "delete", product),
-        "sections": [s for s in hooks.product_sections(user, product) if s is not None],
+        "sections": hooks.sections(hooks.product_sections, user, product),
     })
 
 

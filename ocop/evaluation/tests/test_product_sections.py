@@ -69,6 +69,8 @@ def test_a_certified_product_shows_its_certificate_and_the_follow_up_kind(cycle)
     dossier_panel = panel(text, "Hồ sơ đánh giá, phân hạng")
     assert "đánh giá lại khi gần hết hạn, hoặc nâng hạng sao" in dossier_panel
     assert "kind=re_recognition" in dossier_panel
+    # What the product holds reads before what may be done next.
+    assert text.index("Giấy chứng nhận OCOP</h2>") < text.index("Hồ sơ đánh giá, phân hạng</h2>")
     certificate_services.revoke_certificate(
         actor=None, certificate=held, reason="Không duy trì chất lượng.",
         decision_number="99/QĐ-UBND", revoked_on=timezone.localdate(),
