@@ -37,3 +37,26 @@ document.addEventListener("submit", (event) => {
     .then((keys) => Promise.all(keys.filter((k) => k.startsWith("ocop-pages-")).map((k) => caches.delete(k))))
     .finally(() => { form.dataset.cleared = "1"; form.submit(); });
 });
+// A date box shows its date the browser's way: a computer set to English shows 03/04/2026 for
+// the 4th of March, which a Vietnamese reader takes for the 3rd of April. The line under each
+// date box writes the chosen day in the page's language, day first ("Thứ Tư, 04/03/2026").
+const dayWords = new Intl.DateTimeFormat(document.documentElement.lang === "en" ? "en-GB" : "vi", {
+  weekday: "long", day: "2-digit", month: "2-digit", year: "numeric", timeZone: "UTC",
+});
+function sayDate(input) {
+  let said = input.nextElementSibling;
+  if (!said || !said.classList.contains("date-said")) {
+    said = document.createElement("span");
+    said.className = "date-said muted";
+    said.setAttribute("aria-live", "polite");
+    input.after(said);
+  }
+  const day = new Date(`${input.value}T00:00:00Z`);  // Invalid Date while the box is empty
+  said.textContent = Number.isNaN(day.getTime()) ? "" : dayWords.format(day);
+}
+const dateBoxes = (root) => root.querySelectorAll('input[type="date"]').forEach(sayDate);
+dateBoxes(document);
+document.addEventListener("input", (event) => {
+  if (event.target.matches('input[type="date"]')) sayDate(event.target);
+});
+document.addEventListener("htmx:afterSettle", (event) => dateBoxes(event.target));
