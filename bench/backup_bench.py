@@ -118,8 +118,7 @@ class Instance:
                        if not k.startswith(("DJANGO_", "OCOP_", "DATABASE_URL", "MEDIA_ROOT"))},
                     "DATABASE_URL": database_url, "MEDIA_ROOT": str(media),
                     "DJANGO_SECRET_KEY": SECRET_KEY, "DJANGO_DEBUG": "true",
-                    "PUBLIC_RATE_LIMIT": "1000000000/m",
-                    "BROWSE_RATE_LIMIT": "1000000000/m", "FEED_RATE_LIMIT": "1000000000/h",
+                    **benchdb.NO_RATE_LIMITS,
                     "TASKS_BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}
 
     def run(self, *args: str) -> tuple[str, float]:

@@ -298,8 +298,7 @@ def main() -> None:
         "DJANGO_SETTINGS_MODULE": "ocop.settings", "DJANGO_DEBUG": "false",
         "DJANGO_SECRET_KEY": env.get("DJANGO_SECRET_KEY", "bench-only-" + "x" * 40),
         "DJANGO_SECURE_SSL_REDIRECT": "false", "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
-        "LOG_LEVEL": "WARNING", "PUBLIC_RATE_LIMIT": "100000000/m",
-        "BROWSE_RATE_LIMIT": "100000000/m", "FEED_RATE_LIMIT": "100000000/h",
+        "LOG_LEVEL": "WARNING", **benchdb.NO_RATE_LIMITS,
     })
     os.environ.update(env)
     with benchdb.bench_database(args.database_url, sqlite_name="catalogue.sqlite3"):

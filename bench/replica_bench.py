@@ -356,9 +356,7 @@ def main() -> None:
         "DJANGO_SECRET_KEY": env.get("DJANGO_SECRET_KEY", "bench-only-" + "x" * 40),
         "OCOP_LOCAL_DEMO": "true", "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
         "LOG_LEVEL": "INFO", "CACHE_URL": "locmemcache://",
-        # One load generator on one address measures the fallback, not the per-client limit.
-        "PUBLIC_RATE_LIMIT": "100000000/m",
-        "BROWSE_RATE_LIMIT": "100000000/m", "FEED_RATE_LIMIT": "100000000/h",
+        **benchdb.NO_RATE_LIMITS,
     })
     env.pop("DATABASE_REPLICA_URL", None)  # the seeding process reads from the primary
     try:

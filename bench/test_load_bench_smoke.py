@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import json
 
+import benchdb
 import load_bench
 import pytest
 import trace_bench
@@ -29,7 +30,8 @@ LOCUST = load_bench.ROOT / ".venv" / "bin" / "locust"
 
 @pytest.mark.skipif(not LOCUST.exists(), reason="locust is not installed (requirements/test.txt)")
 def test_load_users_against_a_live_server(live_server, settings, tmp_path):
-    settings.PUBLIC_RATE_LIMIT = "100000/m"
+    for name, value in benchdb.NO_RATE_LIMITS.items():
+        setattr(settings, name, value)
     chain = trace_bench.setup_chain()
     trace_bench.seed_stamps(chain, 10_000)
     office = User.objects.create_user(username="bench-tinh", password="x-Bench-12345",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 
+import benchdb
 import pages_bench
 import pytest
 import workqueue_bench
@@ -14,7 +15,8 @@ pytestmark = pytest.mark.django_db
 
 
 def test_pages_bench_at_tiny_sizes(monkeypatch):
-    monkeypatch.setattr(settings, "PUBLIC_RATE_LIMIT", "1000000/m")
+    for name, value in benchdb.NO_RATE_LIMITS.items():
+        monkeypatch.setattr(settings, name, value)
     call_command("load_units", provinces="01,24", stdout=io.StringIO())
     call_command("load_classification", stdout=io.StringIO())
     workqueue_bench._CHOSEN.clear()

@@ -778,9 +778,7 @@ def main() -> None:
         "DJANGO_SECRET_KEY": env.get("DJANGO_SECRET_KEY", "bench-only-" + "x" * 40),
         "DJANGO_SECURE_SSL_REDIRECT": "false", "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
         "LOG_LEVEL": "WARNING",
-        # One load generator on one address measures the scan itself, not the per-client limit.
-        "PUBLIC_RATE_LIMIT": "100000000/m",
-        "BROWSE_RATE_LIMIT": "100000000/m", "FEED_RATE_LIMIT": "100000000/h",
+        **benchdb.NO_RATE_LIMITS,
     })
     if args.keep_seed:
         url = args.database_url or f"sqlite:///{ROOT / 'var' / 'bench' / 'trace-seed.sqlite3'}"
