@@ -80,8 +80,10 @@ NOT_LISTS = {
     "api-v1:openapi-view": "API documentation page (static)",
     "api-v1:api-root": "API index",
 }
-# Pages that need a query string to list anything (without it they answer 404).
-QUERY = {"dashboards:products": "?set=valid"}
+# Pages that need a query string to list anything (without it they answer 404), and create
+# forms where a nation-wide account picks the province first (the others ignore ?tinh=).
+QUERY = {"dashboards:products": "?set=valid", "market:gift_set_create": "?tinh=P01",
+         "tourism:destination_create": "?tinh=P01", "tourism:itinerary_create": "?tinh=P01"}
 PAGE_LINK = re.compile(rb"[?&]page=(\d+)")
 
 

@@ -95,12 +95,8 @@ class ItineraryForm(forms.ModelForm):
         fields = ["name", "summary", "description"]
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
 
-    def __init__(self, *args: Any, destinations: Any, producers: Any,
-                 provinces: Any = None, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, destinations: Any, producers: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        if provinces is not None:
-            self.fields["province"] = forms.ModelChoiceField(
-                label=_("Tỉnh/thành phố"), queryset=provinces)
         stops = list(self.instance.stops.all()) if self.instance.pk else []
         for n in range(1, STOP_ROWS + 1):
             stop = stops[n - 1] if n <= len(stops) else None
@@ -135,21 +131,18 @@ class ItineraryForm(forms.ModelForm):
                 for n in range(1, STOP_ROWS + 1)]
 
 
-def commune_queryset(user: Any) -> Any:
-    """Communes (current, and legacy ones for old records) the user may place a destination in."""
+def commune_queryset(area: Unit) -> Any:
+    """Communes (current, and legacy ones for old records) of ``area``, a province or a current
+    commune: where a destination may be placed."""
     qs = (Unit.objects.filter(level=Unit.Level.COMMUNE).select_related("parent")
           .order_by("era", "search_name"))
-    if user.is_nationwide:
-        return qs
-    if user.unit.level == Unit.Level.PROVINCE:
-        return qs.filter(current_province_id=user.unit_id)
-    return qs.filter(current_commune_id=user.unit_id)
+    if area.level == Unit.Level.PROVINCE:
+        return qs.filter(current_province_id=area.pk)
+    return qs.filter(current_commune_id=area.pk)
 
 
-def producer_queryset(user: Any) -> Any:
+def producer_queryset(area: Unit) -> Any:
     qs = Producer.objects.filter(status=Producer.Status.ACTIVE).order_by("name", "id")
-    if user.is_nationwide:
-        return qs
-    if user.unit.level == Unit.Level.PROVINCE:
-        return qs.filter(commune__current_province_id=user.unit_id)
-    return qs.filter(commune__current_commune_id=user.unit_id)
+    if area.level == Unit.Level.PROVINCE:
+        return qs.filter(commune__current_province_id=area.pk)
+    return qs.filter(commune__current_commune_id=area.pk)

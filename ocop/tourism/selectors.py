@@ -265,7 +265,7 @@ def managed_itinerary(user: User, pk: int) -> Itinerary:
     return found
 
 
-def stop_choices(user: User, province: Unit) -> tuple[QuerySet[Destination], QuerySet[Producer]]:
+def stop_choices(province: Unit) -> tuple[QuerySet[Destination], QuerySet[Producer]]:
     """What an itinerary of ``province`` may stop at: destinations and active producers there."""
     area = Q(commune__current_province=province)
     return (Destination.objects.filter(area).order_by("name", "id"),
@@ -281,9 +281,9 @@ def product_choices(destination: Destination, today: date) -> QuerySet[Product]:
             .exclude(pk__in=listed).select_related("producer").order_by("name", "id"))
 
 
-def tourism_service_choices(commune: Unit | None, today: date) -> QuerySet[Product]:
-    """Certified group-6 products of the province, for a destination's service product."""
-    qs = Product.objects.filter(product_set__group_id=TOURISM_GROUP).select_related("producer")
-    if commune is not None and commune.current_province_id:
-        qs = qs.filter(producer__commune__current_province_id=commune.current_province_id)
-    return qs.order_by("name", "id")
+def tourism_service_choices(area: Unit, today: date) -> QuerySet[Product]:
+    """Certified group-6 products of the province of ``area`` (a province or a commune), for a
+    destination's service product."""
+    return (Product.objects.filter(product_set__group_id=TOURISM_GROUP,
+                                   producer__commune__current_province_id=area.current_province_id)
+            .select_related("producer").order_by("name", "id"))

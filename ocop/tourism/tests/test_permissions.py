@@ -7,7 +7,7 @@ import pytest
 from django.test import Client
 
 from ocop.accounts.testing import login_client
-from ocop.tourism.models import Destination
+from ocop.tourism.models import Destination, Itinerary
 
 pytestmark = pytest.mark.django_db
 
@@ -51,13 +51,45 @@ def test_management_pages(tourism_world, role):
     it = tourism_world.demo.itinerary
     office = may_list
     assert client.get("/du-lich/quan-ly/").status_code in _status(may_list, role)
-    assert client.get("/du-lich/quan-ly/diem/moi/").status_code in _status(may_list, role)
+    # A nation-wide account picks the province first (?tinh=); the others work in their own.
+    province = tourism_world.demo.destinations[0].commune.current_province_id
+    assert client.get(f"/du-lich/quan-ly/diem/moi/?tinh={province}").status_code in _status(
+        may_list, role)
     assert client.get(f"/du-lich/quan-ly/diem/{d.pk}/").status_code in _status(
         may_destination, role, hidden=office)
-    assert client.get("/du-lich/quan-ly/tuyen/moi/").status_code in _status(may_create_route,
-                                                                             role)
+    assert client.get(f"/du-lich/quan-ly/tuyen/moi/?tinh={province}").status_code in _status(
+        may_create_route, role)
     assert client.get(f"/du-lich/quan-ly/tuyen/{it.pk}/").status_code in _status(
         may_route, role, hidden=may_create_route)
+
+
+def test_a_nationwide_account_picks_the_province_first(tourism_world, units):
+    """The country's every commune and producer on one form made a page of tens of thousands
+    of choices: a central office picks the province, and the form offers that province's."""
+    client = login_client(tourism_world.users["central"])
+    assert 'name="tinh"' in client.get("/du-lich/quan-ly/").content.decode()
+    for path in ("/du-lich/quan-ly/diem/moi/", "/du-lich/quan-ly/tuyen/moi/"):
+        response = client.get(path, follow=True)
+        assert response.redirect_chain[-1][0] == "/du-lich/quan-ly/"
+        assert "Hãy chọn tỉnh/thành phố trước." in response.content.decode()
+    nui_danh = tourism_world.demo.destinations[0]
+    bac_ninh, ha_noi = nui_danh.commune.current_province_id, units.ha_noi.pk
+
+    def page(path: str, province: str) -> str:
+        return client.get(f"/du-lich/quan-ly/{path}/moi/?tinh={province}").content.decode()
+
+    assert 'value="LC07357"' in page("diem", bac_ninh)  # Xã Liên Chung, Bắc Ninh
+    assert 'value="LC07357"' not in page("diem", ha_noi)
+    assert nui_danh.name in page("tuyen", bac_ninh)
+    assert nui_danh.name not in page("tuyen", ha_noi)
+    response = client.post(f"/du-lich/quan-ly/tuyen/moi/?tinh={bac_ninh}", {
+        "name": "Một ngày Bắc Ninh", "summary": "Ngắn.", "stop_1_destination": nui_danh.pk})
+    assert response.status_code == 302
+    assert Itinerary.objects.get(name="Một ngày Bắc Ninh").province_id == bac_ninh
+    # A stop of another province is not among the choices: refused, nothing saved.
+    page = client.post(f"/du-lich/quan-ly/tuyen/moi/?tinh={ha_noi}", {
+        "name": "Sai tỉnh", "summary": "Ngắn.", "stop_1_destination": nui_danh.pk})
+    assert page.status_code == 200 and not Itinerary.objects.filter(name="Sai tỉnh").exists()
 
 
 @pytest.mark.parametrize("role", ROLES)
