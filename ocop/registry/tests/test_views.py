@@ -129,6 +129,18 @@ def test_documents_on_detail_page_with_expired_badge_and_file(world, client):
     assert client.get(file_url).status_code == 200
 
 
+def test_the_product_page_does_not_repeat_the_products_name_on_each_document(world, client):
+    product = world.products["own"]
+    services.create_document(actor=None, producer=product.producer,
+                             data={"doc_type": "other", "number": "12/KN", "product": product})
+    login_client(world.users["producer"], client)
+    mark = f'<small class="muted">{product.name}</small>'
+    page = client.get(reverse("registry:product_detail", args=[product.pk])).content.decode()
+    assert "12/KN" in page and mark not in page
+    page = client.get(reverse("registry:producer_detail", args=[product.producer_id]))
+    assert mark in page.content.decode()  # the producer's page lists every product's papers
+
+
 def test_document_file_not_served_outside_reach(world, client):
     producer = world.producers["own"]
     doc = services.create_document(actor=None, producer=producer, data={"doc_type": "other"},
