@@ -242,19 +242,21 @@ def destination_create(request: HttpRequest) -> HttpResponse:
         messages.success(request, _("Đã lưu điểm du lịch (chưa công khai). Thêm ảnh, sản phẩm "
                                     "bán tại điểm rồi công khai."))
         return redirect("tourism:destination_edit", pk=saved.pk)
-    return render(request, "tourism/destination_edit.html", {"form": form, "d": None})
+    return render(request, "tourism/destination_edit.html", {"form": form, "d": None,
+                                                            "area": area})
 
 
 @login_required
 def destination_edit(request: HttpRequest, pk: int) -> HttpResponse:
     destination = _found(selectors.managed_destination, request.user, pk)
-    form = _destination_form(request, destination, _area(request, destination))
+    area = _area(request, destination)
+    form = _destination_form(request, destination, area)
     if request.method == "POST" and _save_destination(request, form, destination):
         messages.success(request, _("Đã lưu điểm du lịch."))
         return redirect("tourism:destination_edit", pk=pk)
     today = timezone.localdate()
     return render(request, "tourism/destination_edit.html", {
-        "form": form, "d": destination, "photo_form": PhotoForm(),
+        "form": form, "d": destination, "area": area, "photo_form": PhotoForm(),
         "product_form": SoldProductForm(products=selectors.product_choices(destination, today)),
         "sold": destination.sold.select_related("product").order_by("product__name"),
         "certified": set(selectors.products_sold(destination, today).values_list("pk",
@@ -373,7 +375,8 @@ def itinerary_create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and (saved := _save_itinerary(request, form, None, province)):
         messages.success(request, _("Đã lưu tuyến tham quan (chưa công khai)."))
         return redirect("tourism:itinerary_edit", pk=saved.pk)
-    return render(request, "tourism/itinerary_edit.html", {"form": form, "it": None})
+    return render(request, "tourism/itinerary_edit.html", {"form": form, "it": None,
+                                                           "area": province})
 
 
 @login_required
@@ -384,7 +387,8 @@ def itinerary_edit(request: HttpRequest, pk: int) -> HttpResponse:
                                                     itinerary.province):
         messages.success(request, _("Đã lưu tuyến tham quan."))
         return redirect("tourism:itinerary_edit", pk=pk)
-    return render(request, "tourism/itinerary_edit.html", {"form": form, "it": itinerary})
+    return render(request, "tourism/itinerary_edit.html", {"form": form, "it": itinerary,
+                                                           "area": itinerary.province})
 
 
 @login_required

@@ -81,6 +81,7 @@ def test_a_nationwide_account_picks_the_province_first(tourism_world, units):
     assert 'value="LC07357"' in page("diem", bac_ninh)  # Xã Liên Chung, Bắc Ninh
     assert 'value="LC07357"' not in page("diem", ha_noi)
     assert nui_danh.name in page("tuyen", bac_ninh)
+    assert f'<p class="muted">{units.ha_noi.full_name}</p>' in page("tuyen", ha_noi)  # where
     assert nui_danh.name not in page("tuyen", ha_noi)
     response = client.post(f"/du-lich/quan-ly/tuyen/moi/?tinh={bac_ninh}", {
         "name": "Một ngày Bắc Ninh", "summary": "Ngắn.", "stop_1_destination": nui_danh.pk})
