@@ -147,9 +147,15 @@ def test_product_list_is_cards_on_a_phone(
     row = page.locator("table.list tbody tr").first
     expect(row).to_have_css("display", "block")
     cell = row.locator("td[data-label='Chủ thể']")
-    expect(cell).to_have_css("display", "flex")
     expect(cell).to_contain_text("HTX Vải thiều Lục Ngạn")
     label = cell.evaluate("td => getComputedStyle(td, '::before').content")
     assert label == '"Chủ thể"'
+    # The content stands right of its name, and a cell's second line (the GTIN) under its
+    # first, not beside it as a third column.
+    product = row.locator("td[data-label='Sản phẩm']")
+    name, gtin = product.get_by_role("link").bounding_box(), product.locator("small").bounding_box()
+    cell_box = product.bounding_box()
+    assert name["x"] >= cell_box["x"] + 0.4 * cell_box["width"]
+    assert abs(gtin["x"] - name["x"]) < 1 and gtin["y"] >= name["y"] + name["height"] - 1
     # The card fits the screen: nothing scrolls sideways.
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
