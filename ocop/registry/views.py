@@ -105,9 +105,14 @@ def _list(request: HttpRequest, entity: str) -> HttpResponse:
     else:
         qs = selectors.product_list(request.user, f)
         template = "registry/product_list.html"
+    page = _page(request, qs)
     context = {
-        "page": _page(request, qs),
+        "page": page,
         "f": f,
+        # A producer's own few records need no search and filter panel (on a phone it filled
+        # the first screen): hidden for a producer whose list fits one page, unless in use.
+        "show_filters": request.user.role != Role.PRODUCER or page.paginator.num_pages > 1
+        or any(value for key, value in request.GET.items() if key != "page"),
         "can_create": can(request.user, entity, "create"),
         "choices": forms.filter_choices(request.user),
         "orderings": selectors.PRODUCT_ORDERINGS if entity == "product"

@@ -73,6 +73,18 @@ def test_htmx_search_returns_only_the_results_partial(world, client):
     assert "<html" in full and 'hx-get="/chu-the/"' in full
 
 
+def test_a_producer_with_a_few_products_gets_no_filter_panel(world, client):
+    login_client(world.users["producer"], client)
+    for name in ("registry:product_list", "registry:producer_list"):
+        page = client.get(reverse(name)).content.decode()
+        assert 'role="search"' not in page and 'id="results"' in page
+    # A filter in use (a link from another page) keeps the panel, to change or clear it.
+    page = client.get(reverse("registry:product_list"), {"status": "active"}).content.decode()
+    assert 'role="search"' in page
+    login_client(world.users["commune_officer"], client)
+    assert 'role="search"' in client.get(reverse("registry:product_list")).content.decode()
+
+
 def test_product_list_shows_stars(world, client):
     certify(world.products["own"], 4, issued_on=timezone.localdate())
     login_client(world.users["admin"], client)
