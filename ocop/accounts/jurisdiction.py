@@ -51,3 +51,12 @@ def can_see_unit(user: User, commune) -> bool:
     if user.unit.level == user.unit.Level.PROVINCE:
         return commune.current_province_id == user.unit_id
     return commune.current_commune_id == user.unit_id
+
+
+def list_filters_shown(user: User, page, params) -> bool:
+    """Whether a list page shows its search and filter panel. A producer's reach is its own few
+    records: above three rows on a phone the panel filled the first screen. So it is hidden for
+    a producer whose list fits one page and who has no filter in use (a link may carry one);
+    every office keeps it."""
+    return (user.role != Role.PRODUCER or page.paginator.num_pages > 1
+            or any(value for key, value in params.items() if key != "page"))

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from ocop.accounts.jurisdiction import list_filters_shown
 from ocop.certificates import forms, hooks, permissions, selectors, services
 from ocop.certificates.pdf import certificate_pdf
 from ocop.core import publiccache
@@ -60,7 +61,8 @@ def certificate_list(request: HttpRequest) -> HttpResponse:
     f = selectors.CertificateFilter.from_params(request.GET)
     page = Paginator(selectors.certificate_list(request.user, f, today),
                      settings.PAGE_SIZE).get_page(request.GET.get("page"))
-    context = {"page": page, "f": f, "today": today, "star_choices": CERTIFIABLE_STARS}
+    context = {"page": page, "f": f, "today": today, "star_choices": CERTIFIABLE_STARS,
+               "show_filters": list_filters_shown(request.user, page, request.GET)}
     if request.htmx and request.htmx.target == "results":
         return render(request, "certificates/list.html#results", context)
     return render(request, "certificates/list.html", context)

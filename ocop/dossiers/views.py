@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from ocop.accounts.jurisdiction import list_filters_shown
 from ocop.accounts.models import Role
 from ocop.core.files import serve_protected
 from ocop.core.search import search
@@ -80,6 +81,7 @@ def dossier_list(request: HttpRequest) -> HttpResponse:
         if user.role != Role.PRODUCER else [],
         "can_create": user.role in permissions.OPENING_ROLES,
         "is_office": user.role in (Role.PROVINCE_OFFICE, Role.CENTRAL, Role.ADMIN),
+        "show_filters": list_filters_shown(user, page, request.GET),
     }
     if request.htmx and request.htmx.target == "results":
         return render(request, "dossiers/dossier_list.html#results", context)

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from ocop.accounts.jurisdiction import list_filters_shown
 from ocop.accounts.models import Role
 from ocop.core.files import serve_protected
 from ocop.jobs import exports
@@ -109,10 +110,7 @@ def _list(request: HttpRequest, entity: str) -> HttpResponse:
     context = {
         "page": page,
         "f": f,
-        # A producer's own few records need no search and filter panel (on a phone it filled
-        # the first screen): hidden for a producer whose list fits one page, unless in use.
-        "show_filters": request.user.role != Role.PRODUCER or page.paginator.num_pages > 1
-        or any(value for key, value in request.GET.items() if key != "page"),
+        "show_filters": list_filters_shown(request.user, page, request.GET),
         "can_create": can(request.user, entity, "create"),
         "choices": forms.filter_choices(request.user),
         "orderings": selectors.PRODUCT_ORDERINGS if entity == "product"

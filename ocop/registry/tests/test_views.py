@@ -75,7 +75,8 @@ def test_htmx_search_returns_only_the_results_partial(world, client):
 
 def test_a_producer_with_a_few_products_gets_no_filter_panel(world, client):
     login_client(world.users["producer"], client)
-    for name in ("registry:product_list", "registry:producer_list"):
+    for name in ("registry:product_list", "registry:producer_list", "dossiers:list",
+                 "certificates:list"):
         page = client.get(reverse(name)).content.decode()
         assert 'role="search"' not in page and 'id="results"' in page
     # A filter in use (a link from another page) keeps the panel, to change or clear it.
