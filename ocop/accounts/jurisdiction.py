@@ -10,6 +10,9 @@ and units are sibling apps and do not import each other.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
+from django.core.paginator import Page
 from django.db.models import Q, QuerySet
 
 from ocop.accounts.models import Role, User
@@ -53,7 +56,7 @@ def can_see_unit(user: User, commune) -> bool:
     return commune.current_commune_id == user.unit_id
 
 
-def list_filters_shown(user: User, page, params) -> bool:
+def list_filters_shown(user: User, page: Page, params: Mapping[str, str]) -> bool:
     """Whether a list page shows its search and filter panel. A producer's reach is its own few
     records: above three rows on a phone the panel filled the first screen. So it is hidden for
     a producer whose list fits one page and who has no filter in use (a link may carry one);

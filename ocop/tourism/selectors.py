@@ -281,9 +281,9 @@ def product_choices(destination: Destination, today: date) -> QuerySet[Product]:
             .exclude(pk__in=listed).select_related("producer").order_by("name", "id"))
 
 
-def tourism_service_choices(area: Unit, today: date) -> QuerySet[Product]:
-    """Certified group-6 products of the province of ``area`` (a province or a commune), for a
-    destination's service product."""
+def tourism_service_choices(area: Unit) -> QuerySet[Product]:
+    """Group-6 (tourism service) products of the province of ``area`` (a province or a
+    commune), for a destination's service product; its page shows it only while certified."""
     return (Product.objects.filter(product_set__group_id=TOURISM_GROUP,
                                    producer__commune__current_province_id=area.current_province_id)
             .select_related("producer").order_by("name", "id"))

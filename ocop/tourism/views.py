@@ -211,7 +211,7 @@ def _destination_form(request: HttpRequest, instance: Destination | None,
     return DestinationForm(
         request.POST or None, instance=instance, communes=commune_queryset(area),
         producers=producer_queryset(area),
-        service_products=selectors.tourism_service_choices(area, timezone.localdate()))
+        service_products=selectors.tourism_service_choices(area))
 
 
 def _save_destination(request: HttpRequest, form: DestinationForm,
