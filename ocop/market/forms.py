@@ -7,8 +7,10 @@ import re
 from typing import Any
 
 from django import forms
+from django.forms import BoundField
 from django.utils.translation import gettext_lazy as _
 
+from ocop.core.formrows import Row, rows_to_show
 from ocop.core.refusals import Invalid
 from ocop.market.models import Channel, GiftSet, Offer, StockStatus
 from ocop.registry.models import Product
@@ -110,6 +112,19 @@ class GiftSetForm(forms.Form):
             self.fields[f"quantity_{row}"] = forms.IntegerField(
                 label=_("Số lượng %(n)d") % {"n": row + 1}, required=False, min_value=1,
                 max_value=99, initial=1)
+
+    max_rows = COMPONENT_ROWS
+
+    def component_rows(self) -> list[Row]:
+        return rows_to_show(self, range(COMPONENT_ROWS),
+                            fields=lambda row: (f"product_{row}", f"quantity_{row}"),
+                            significant=lambda row: (f"product_{row}",),
+                            number=lambda row: row + 1)
+
+    def head_fields(self) -> list[BoundField]:
+        """The set's own fields, before its component rows."""
+        return [field for field in self.visible_fields()
+                if not field.name.startswith(("product_", "quantity_"))]
 
     def _filled_rows(self) -> list[int]:
         return [row for row in range(COMPONENT_ROWS) if self.cleaned_data.get(f"product_{row}")]

@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from ocop.core.formrows import Row, rows_to_show
 from ocop.registry.models import Producer, Product
 from ocop.tourism.models import Destination, Itinerary, Service, Weekday
 from ocop.units.models import Unit
@@ -126,9 +127,13 @@ class ItineraryForm(forms.ModelForm):
                 rows.append(row)
         return rows
 
-    def stop_rows(self) -> list[list[Any]]:
-        return [[self[f"stop_{n}_{k}"] for k in ("destination", "producer", "minutes", "note")]
-                for n in range(1, STOP_ROWS + 1)]
+    max_rows = STOP_ROWS
+
+    def stop_rows(self) -> list[Row]:
+        def names(n: int) -> list[str]:
+            return [f"stop_{n}_{k}" for k in ("destination", "producer", "minutes", "note")]
+        return rows_to_show(self, range(1, STOP_ROWS + 1), fields=names, significant=names,
+                            number=lambda n: n)
 
 
 def commune_queryset(area: Unit) -> Any:

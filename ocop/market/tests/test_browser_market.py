@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 
 from ocop.accounts.testing import login_client
 from ocop.market import services
-from ocop.market.models import Offer
+from ocop.market.models import GiftSet, Offer
 from ocop.web.testing import menu_link
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -77,3 +77,44 @@ def test_gift_set_pages_fit_a_phone(new_context, live_server, market):
         assert page.evaluate("document.documentElement.scrollWidth") <= 390, path
     page.goto(f"/qua-tang/{gift_set.pk}/")
     expect(page.get_by_text(f"2 × {market.products['other_commune'].name}")).to_be_visible()
+
+
+def test_curator_adds_product_rows_as_needed(new_context, live_server, market):
+    """A new gift set opens with three product rows; 'Thêm sản phẩm' adds a fourth, numbered on,
+    empty, up to six, and what is chosen in an added row is saved."""
+    session = login_client(market.users["province_office"]).cookies[
+        django_settings.SESSION_COOKIE_NAME].value
+    context = new_context(base_url=live_server.url)
+    context.add_cookies([{"name": django_settings.SESSION_COOKIE_NAME, "value": session,
+                          "url": live_server.url}])
+    page = context.new_page()
+    page.set_viewport_size({"width": 390, "height": 844})
+    errors: list[str] = []
+    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    page.goto("/ban-hang/qua-tang/them/")
+    own, other = market.products["own"], market.products["other_commune"]
+    rows = page.locator("[data-row]")
+    expect(rows).to_have_count(3)
+    page.get_by_label(re.compile(r"^Sản phẩm 2\b")).select_option(str(other.pk))
+    add = page.get_by_role("button", name="Thêm sản phẩm")
+    add.click()
+    expect(rows).to_have_count(4)
+    fourth = page.get_by_label(re.compile(r"^Sản phẩm 4\b"))
+    expect(fourth).to_be_focused()
+    expect(fourth).to_have_value("")  # a copy of the empty row, not of the row chosen above
+    expect(page.get_by_label(re.compile(r"^Số lượng 4\b"))).to_have_value("1")
+    fourth.select_option(str(own.pk))
+    page.get_by_label(re.compile(r"^Số lượng 4\b")).fill("2")
+    add.click()
+    add.click()
+    expect(rows).to_have_count(6)
+    expect(add).to_have_count(0)  # the form takes six rows
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.get_by_label(re.compile(r"^Tên bộ quà")).fill("Quà hai món")
+    page.get_by_label(re.compile(r"^Giá bộ quà")).fill("250.000")
+    page.get_by_role("button", name="Lưu bộ quà").click()
+    expect(page.get_by_text("Đã lưu bộ quà tặng.")).to_be_visible()
+    gift_set = GiftSet.objects.get()
+    assert [(i.product_id, i.quantity) for i in gift_set.items.order_by("pk")] == [
+        (other.pk, 1), (own.pk, 2)]
+    assert errors == []

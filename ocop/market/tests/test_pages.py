@@ -3,6 +3,8 @@ offer through the form, refusals shown in Vietnamese, public gift-set pages and 
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
@@ -191,3 +193,30 @@ def test_administrator_chooses_the_province_of_a_new_set(market):
         "quantity_0": "1"})
     assert response.status_code == 302
     assert GiftSet.objects.get().province == market.units.bac_ninh
+
+
+def test_gift_set_page_sends_the_rows_in_use_and_one_more(market):
+    """Each row's select lists the province's certified products: the page sends three rows to a
+    new set, the set's rows and one more to an edit, and a row added in the page (name
+    product_5) is still taken."""
+    client = login_client(market.users["province_office"])
+    page = client.get("/ban-hang/qua-tang/them/").content.decode()
+    assert re.findall(r'name="product_(\d)"', page) == ["0", "1", "2"]
+    assert 'data-rows-max="6"' in page and "Thêm sản phẩm" in page
+    own, other, third = (market.products[k] for k in ("own", "other_producer", "other_commune"))
+    response = client.post("/ban-hang/qua-tang/them/", {
+        "name": "Quà ba món", "price": "300.000", "product_0": own.pk, "quantity_0": "1",
+        "product_2": other.pk, "quantity_2": "1", "product_5": third.pk, "quantity_5": "3"})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    gift_set = GiftSet.objects.get()
+    assert [(i.product_id, i.quantity) for i in gift_set.items.order_by("pk")] == [
+        (own.pk, 1), (other.pk, 1), (third.pk, 3)]
+    page = client.get(f"/ban-hang/qua-tang/{gift_set.pk}/sua/").content.decode()
+    assert re.findall(r'name="product_(\d)"', page) == ["0", "1", "2", "3"]
+    # A refused save shows every row that was typed, the last one included.
+    page = client.post(f"/ban-hang/qua-tang/{gift_set.pk}/sua/", {
+        "name": "Quà ba món", "price": "300.000", "product_0": own.pk,
+        "product_4": own.pk}).content.decode()
+    assert re.findall(r'name="product_(\d)"', page) == ["0", "1", "2", "3", "4", "5"]
+    assert "đã có trong bộ quà." in page
+    assert gift_set.items.count() == 3

@@ -5,9 +5,12 @@ stop, opens núi Dành and its own map — in Vietnamese, with no sideways scrol
 from __future__ import annotations
 
 import pytest
+from django.conf import settings as django_settings
 from playwright.sync_api import expect
 
+from ocop.accounts.testing import login_client
 from ocop.core.browser_testing import no_sideways_scroll
+from ocop.registry.models import Producer
 from ocop.tourism.demo import ITINERARY_NAME, NUI_DANH
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -75,3 +78,34 @@ def test_a_visitor_follows_the_lien_chung_route(new_context, live_server, touris
 
     assert problems == []
     assert all(url.startswith(live_server.url) for url in requests), requests
+
+
+def test_the_office_adds_a_stop_row_to_a_route(new_context, live_server, tourism_world):
+    """The route's edit page sends its three stops and one empty row; 'Thêm điểm dừng' adds
+    the fifth, labelled as such; the producer chosen there is saved after the three stops (the
+    empty fourth row is skipped)."""
+    session = login_client(tourism_world.users["province_office"]).cookies[
+        django_settings.SESSION_COOKIE_NAME].value
+    context = new_context(base_url=live_server.url)
+    context.add_cookies([{"name": django_settings.SESSION_COOKIE_NAME, "value": session,
+                          "url": live_server.url}])
+    page = context.new_page()
+    page.set_viewport_size({"width": 390, "height": 844})
+    it = tourism_world.demo.itinerary
+    page.goto(f"/du-lich/quan-ly/tuyen/{it.pk}/")
+    expect(page.locator("[data-row]")).to_have_count(4)
+    page.get_by_role("button", name="Thêm điểm dừng").click()
+    fifth = page.locator('[data-row="5"]')
+    expect(fifth.get_by_label("Điểm dừng 5: điểm du lịch")).to_be_focused()
+    producer = Producer.objects.exclude(
+        pk__in=it.stops.filter(producer__isnull=False).values("producer")).filter(
+        commune__current_province_id=tourism_world.lien_chung.current_province_id,
+        status=Producer.Status.ACTIVE).first()
+    fifth.get_by_label("hoặc chủ thể OCOP").select_option(str(producer.pk))
+    fifth.get_by_label("Thời gian gợi ý (phút)").fill("45")
+    no_sideways_scroll(page)
+    page.get_by_role("button", name="Lưu tuyến tham quan").click()
+    expect(page.get_by_text("Đã lưu tuyến tham quan.")).to_be_visible()
+    last = it.stops.order_by("position").last()
+    assert (it.stops.count(), last.producer_id, last.minutes) == (4, producer.pk, 45)
+    expect(page.locator("[data-row]")).to_have_count(5)

@@ -237,3 +237,27 @@ def test_office_adds_a_photo_and_a_product_through_the_pages(tourism_world):
                            {"product": tourism_world.demo.expired.pk}, follow=True)
     assert "Hãy chọn một sản phẩm OCOP còn hiệu lực" in response.content.decode()
     assert not nui_danh.sold.filter(product=tourism_world.demo.expired).exists()
+
+
+def test_route_page_sends_the_stops_in_use_and_one_more(tourism_world):
+    """Each stop row lists the province's destinations and active producers: a new route gets
+    three rows, an edit its stops and one more; a stop typed in a row the page added is kept."""
+    client = login_client(tourism_world.users["province_office"])
+    page = client.get("/du-lich/quan-ly/tuyen/moi/").content.decode()
+    assert re.findall(r'name="stop_(\d)_destination"', page) == ["1", "2", "3"]
+    assert 'data-rows-max="8"' in page and "Thêm điểm dừng" in page
+    nui_danh, river = tourism_world.demo.destinations
+    response = client.post("/du-lich/quan-ly/tuyen/moi/", {
+        "name": "Hai điểm", "summary": "Ngắn.", "stop_1_destination": nui_danh.pk,
+        "stop_7_destination": river.pk, "stop_7_note": "Đi thuyền"})
+    assert response.status_code == 302
+    pk = int(response["Location"].rstrip("/").rsplit("/", 1)[1])
+    assert list(Stop.objects.filter(itinerary_id=pk).values_list("destination", "note")) == [
+        (nui_danh.pk, ""), (river.pk, "Đi thuyền")]
+    page = client.get(f"/du-lich/quan-ly/tuyen/{pk}/").content.decode()
+    assert re.findall(r'name="stop_(\d)_destination"', page) == ["1", "2", "3"]
+    page = client.post(f"/du-lich/quan-ly/tuyen/{pk}/", {
+        "name": "Hai điểm", "summary": "Ngắn.", "stop_5_destination": river.pk,
+        "stop_6_destination": river.pk}).content.decode()
+    assert "trùng với điểm dừng ngay trước" in page
+    assert re.findall(r'name="stop_(\d)_destination"', page) == [str(n) for n in range(1, 8)]

@@ -60,3 +60,48 @@ document.addEventListener("input", (event) => {
   if (event.target.matches('input[type="date"]')) sayDate(event.target);
 });
 document.addEventListener("htmx:afterSettle", (event) => dateBoxes(event.target));
+// A form's repeated rows (a gift set's products, a route's stops) come as far as they are used,
+// with one empty row after them (ocop/core/formrows.py): each row's select holds a province's
+// thousand products or producers. "Thêm …" copies that empty row, numbered on, up to the form's
+// limit; without JavaScript the rows shown are enough to save and the next edit shows another.
+function renumberRow(row, index, number) {
+  const from = new RegExp(`_${row.dataset.row}(?=_|$)`);
+  const shown = new RegExp(`\\b${row.dataset.rowNumber}\\b`);
+  row.querySelectorAll("[name], [id], [for], [aria-describedby]").forEach((el) => {
+    for (const attr of ["name", "id", "for", "aria-describedby"]) {
+      const value = el.getAttribute(attr);
+      if (value) el.setAttribute(attr, value.replace(from, `_${index}`));
+    }
+  });
+  row.querySelectorAll("label, legend").forEach((label) => {
+    label.childNodes.forEach((node) => {
+      if (node.nodeType === Node.TEXT_NODE) node.nodeValue = node.nodeValue.replace(shown, String(number));
+    });
+  });
+  row.querySelectorAll(".errorlist").forEach((list) => list.remove());
+  row.querySelectorAll(".has-error").forEach((field) => field.classList.remove("has-error"));
+  row.dataset.row = String(index);
+  row.dataset.rowNumber = String(number);
+  return row;
+}
+document.querySelectorAll("[data-rows]").forEach((group) => {
+  const rows = group.querySelectorAll(":scope > [data-row]");
+  const limit = Number(group.dataset.rowsMax);
+  if (!rows.length || rows.length >= limit) return;
+  const blank = rows[rows.length - 1].cloneNode(true);  // the empty row, before anyone types in it
+  blank.querySelectorAll("option[selected]").forEach((option) => option.removeAttribute("selected"));
+  const button = document.createElement("button");
+  button.type = "button";
+  button.className = "btn btn-ghost";
+  button.textContent = group.dataset.rowsAdd;
+  group.after(button);
+  button.addEventListener("click", () => {
+    const shown = group.querySelectorAll(":scope > [data-row]");
+    const last = shown[shown.length - 1];
+    const row = renumberRow(blank.cloneNode(true), Number(last.dataset.row) + 1,
+                            Number(last.dataset.rowNumber) + 1);
+    group.append(row);
+    row.querySelector("select, input, textarea").focus();
+    if (shown.length + 1 >= limit) button.remove();
+  });
+});
