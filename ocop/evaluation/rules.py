@@ -39,6 +39,10 @@ from ocop.rules.levels import basis, levels_in_force
 # Dossier states in which the evaluation has started (the round's results page lists these).
 EVALUATED_STATES = (DossierState.UNDER_EVALUATION, DossierState.SCORED, DossierState.RECOGNISED,
                     DossierState.NOT_RECOGNISED, DossierState.PROPOSED_UP)
+# The round's recognition page: the dossiers a decision may still take (being scored, scored),
+# and those the round has closed one way or another.
+AWAITING_DECISION_STATES = (DossierState.UNDER_EVALUATION, DossierState.SCORED)
+DECIDED_STATES = (DossierState.RECOGNISED, DossierState.NOT_RECOGNISED, DossierState.PROPOSED_UP)
 
 
 # --- Conflicts of interest -------------------------------------------------------------------

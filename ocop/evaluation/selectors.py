@@ -20,7 +20,7 @@ a predicate says no. Nothing here writes; ``services.py`` uses these reads, neve
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -747,17 +747,27 @@ class RoundRow:
         return self.escalation is not None and self.dossier.state == DossierState.SCORED
 
 
-def round_results(round_: Round) -> list[RoundRow]:
-    """Dossiers of the round in evaluation or after, with their final result; constant number
-    of queries."""
-    dossiers = list(
-        Dossier.objects.filter(round=round_, state__in=rules.EVALUATED_STATES)
-        .select_related("product", "producer__commune").defer("criteria_set__data")
-        .order_by("id")
-    )
-    ids = [d.pk for d in dossiers]
+def round_dossiers(round_: Round, states: Iterable[str]) -> QuerySet[Dossier]:
+    """Dossiers of the round in ``states``, in the order they were filed."""
+    return (Dossier.objects.filter(round=round_, state__in=list(states))
+            .select_related("product", "producer__commune").defer("criteria_set__data")
+            .order_by("id"))
+
+
+def round_state_counts(round_: Round, states: Sequence[str]) -> list[tuple[str, int]]:
+    """(state's name, number of the round's dossiers in it) for each of ``states`` that has
+    any, in the order given; one query."""
+    counts = dict(Dossier.objects.filter(round=round_, state__in=list(states))
+                  .values_list("state").annotate(n=Count("id")).order_by())
+    return [(DossierState(state).label, counts[state]) for state in states if state in counts]
+
+
+def round_results(round_: Round, dossiers: Iterable[Dossier]) -> list[RoundRow]:
+    """``dossiers`` of the round with their final result at the round's level; one query for
+    the results whatever their number."""
+    dossiers = list(dossiers)
     finals: dict[int, CouncilResult] = {}
-    for r in CouncilResult.objects.filter(dossier_id__in=ids, final=True,
+    for r in CouncilResult.objects.filter(dossier_id__in=[d.pk for d in dossiers], final=True,
                                           level=round_.level).order_by("finalised_at", "id"):
         finals[r.dossier_id] = r
     rows = []

@@ -11,9 +11,11 @@ from datetime import date, datetime
 from functools import wraps
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -494,8 +496,16 @@ def assign(request: HttpRequest, council_id: int) -> HttpResponse:
 def recognition(request: HttpRequest, round_id: int) -> HttpResponse:
     """The standing office's page: final results of a round → recognition decision."""
     round_ = selectors.managed_round(request.user, round_id)
-    return render(request, "evaluation/recognition.html",
-                  {"round": round_, "rows": selectors.round_results(round_)})
+    awaiting = selectors.round_dossiers(round_, rules.AWAITING_DECISION_STATES)
+    # Dossiers already decided are read-only history: paged, so a round that has issued its
+    # decisions does not bring every one of them back with the form.
+    decided = Paginator(selectors.round_dossiers(round_, rules.DECIDED_STATES),
+                        settings.PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "evaluation/recognition.html", {
+        "round": round_, "rows": selectors.round_results(round_, awaiting),
+        "page": decided, "decided": selectors.round_results(round_, decided.object_list),
+        "decided_counts": selectors.round_state_counts(round_, rules.DECIDED_STATES),
+    })
 
 
 _DECISION_FIELDS = ("number", "signer_name", "signer_title")
