@@ -10,6 +10,7 @@ from django.conf import settings as django_settings
 from playwright.sync_api import expect
 
 from ocop.accounts.testing import login_client
+from ocop.core.browser_testing import no_sideways_scroll, signed_in_phone
 from ocop.market import services
 from ocop.market.models import GiftSet, Offer
 from ocop.web.testing import menu_link
@@ -82,15 +83,7 @@ def test_gift_set_pages_fit_a_phone(new_context, live_server, market):
 def test_curator_adds_product_rows_as_needed(new_context, live_server, market):
     """A new gift set opens with three product rows; 'Thêm sản phẩm' adds a fourth, numbered on,
     empty, up to six, and what is chosen in an added row is saved."""
-    session = login_client(market.users["province_office"]).cookies[
-        django_settings.SESSION_COOKIE_NAME].value
-    context = new_context(base_url=live_server.url)
-    context.add_cookies([{"name": django_settings.SESSION_COOKIE_NAME, "value": session,
-                          "url": live_server.url}])
-    page = context.new_page()
-    page.set_viewport_size({"width": 390, "height": 844})
-    errors: list[str] = []
-    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    page = signed_in_phone(new_context, live_server, market.users["province_office"])
     page.goto("/ban-hang/qua-tang/them/")
     own, other = market.products["own"], market.products["other_commune"]
     rows = page.locator("[data-row]")
@@ -109,7 +102,7 @@ def test_curator_adds_product_rows_as_needed(new_context, live_server, market):
     add.click()
     expect(rows).to_have_count(6)
     expect(add).to_have_count(0)  # the form takes six rows
-    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    no_sideways_scroll(page)
     page.get_by_label(re.compile(r"^Tên bộ quà")).fill("Quà hai món")
     page.get_by_label(re.compile(r"^Giá bộ quà")).fill("250.000")
     page.get_by_role("button", name="Lưu bộ quà").click()
@@ -117,4 +110,4 @@ def test_curator_adds_product_rows_as_needed(new_context, live_server, market):
     gift_set = GiftSet.objects.get()
     assert [(i.product_id, i.quantity) for i in gift_set.items.order_by("pk")] == [
         (other.pk, 1), (own.pk, 2)]
-    assert errors == []
+    assert page.console_errors == []

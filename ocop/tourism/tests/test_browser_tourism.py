@@ -5,11 +5,9 @@ stop, opens núi Dành and its own map — in Vietnamese, with no sideways scrol
 from __future__ import annotations
 
 import pytest
-from django.conf import settings as django_settings
 from playwright.sync_api import expect
 
-from ocop.accounts.testing import login_client
-from ocop.core.browser_testing import no_sideways_scroll
+from ocop.core.browser_testing import no_sideways_scroll, signed_in_phone
 from ocop.registry.models import Producer
 from ocop.tourism.demo import ITINERARY_NAME, NUI_DANH
 
@@ -84,13 +82,7 @@ def test_the_office_adds_a_stop_row_to_a_route(new_context, live_server, tourism
     """The route's edit page sends its three stops and one empty row; 'Thêm điểm dừng' adds
     the fifth, labelled as such; the producer chosen there is saved after the three stops (the
     empty fourth row is skipped)."""
-    session = login_client(tourism_world.users["province_office"]).cookies[
-        django_settings.SESSION_COOKIE_NAME].value
-    context = new_context(base_url=live_server.url)
-    context.add_cookies([{"name": django_settings.SESSION_COOKIE_NAME, "value": session,
-                          "url": live_server.url}])
-    page = context.new_page()
-    page.set_viewport_size({"width": 390, "height": 844})
+    page = signed_in_phone(new_context, live_server, tourism_world.users["province_office"])
     it = tourism_world.demo.itinerary
     page.goto(f"/du-lich/quan-ly/tuyen/{it.pk}/")
     expect(page.locator("[data-row]")).to_have_count(4)
@@ -109,3 +101,4 @@ def test_the_office_adds_a_stop_row_to_a_route(new_context, live_server, tourism
     last = it.stops.order_by("position").last()
     assert (it.stops.count(), last.producer_id, last.minutes) == (4, producer.pk, 45)
     expect(page.locator("[data-row]")).to_have_count(5)
+    assert page.console_errors == []
