@@ -12,7 +12,9 @@ authenticator app would show, for tests that go through the sign-in pages themse
 from __future__ import annotations
 
 import itertools
+from typing import Any
 
+from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 from django_otp import DEVICE_ID_SESSION_KEY
@@ -21,6 +23,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from ocop.accounts.models import Role, User
 from ocop.accounts.policy import second_factor_required
+from ocop.core.browser_testing import as_phone
 
 DEFAULT_PASSWORD = "Ocop@2026!"  # noqa: S105 — test accounts only
 _serial = itertools.count(1)
@@ -96,3 +99,13 @@ def client_for(role: Role | str, **make_user_kwargs) -> tuple[Client, User]:
     """A new user of ``role`` (see ``make_user``) and a client signed in as that user."""
     user = make_user(role, **make_user_kwargs)
     return login_client(user), user
+
+
+def signed_in_phone(new_context: Any, live_server: Any, user: User) -> Any:
+    """A fresh browser at the phone's size (``ocop.core.browser_testing``), signed in as
+    ``user`` through a session made server-side (the login page has its own browser tests)."""
+    session = login_client(user).cookies[settings.SESSION_COOKIE_NAME].value
+    context = new_context(base_url=live_server.url)
+    context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": session,
+                          "url": live_server.url}])
+    return as_phone(context.new_page())

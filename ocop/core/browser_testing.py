@@ -25,16 +25,3 @@ def no_sideways_scroll(page: Any) -> None:
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= PHONE["width"], f"{page.url} is {width} px wide"
 
-
-def signed_in_phone(new_context: Any, live_server: Any, user: Any) -> Any:
-    """A fresh browser at the phone's size, signed in as ``user`` through a session made
-    server-side (the login page has its own browser tests), console errors kept as above."""
-    from django.conf import settings
-
-    from ocop.accounts.testing import login_client
-
-    session = login_client(user).cookies[settings.SESSION_COOKIE_NAME].value
-    context = new_context(base_url=live_server.url)
-    context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": session,
-                          "url": live_server.url}])
-    return as_phone(context.new_page())

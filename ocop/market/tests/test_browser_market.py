@@ -9,8 +9,8 @@ import pytest
 from django.conf import settings as django_settings
 from playwright.sync_api import expect
 
-from ocop.accounts.testing import login_client
-from ocop.core.browser_testing import no_sideways_scroll, signed_in_phone
+from ocop.accounts.testing import login_client, signed_in_phone
+from ocop.core.browser_testing import no_sideways_scroll
 from ocop.market import services
 from ocop.market.models import GiftSet, Offer
 from ocop.web.testing import menu_link

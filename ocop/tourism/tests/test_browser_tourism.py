@@ -7,7 +7,8 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from ocop.core.browser_testing import no_sideways_scroll, signed_in_phone
+from ocop.accounts.testing import signed_in_phone
+from ocop.core.browser_testing import no_sideways_scroll
 from ocop.registry.models import Producer
 from ocop.tourism.demo import ITINERARY_NAME, NUI_DANH
 
