@@ -17,15 +17,9 @@ from unittest import mock
 from urllib.parse import parse_qsl, urldefrag, urlencode, urljoin, urlsplit
 
 from django.conf import settings
-from django.core.management import call_command
 from django.test import Client, override_settings
 
-from ocop.demo.inspections import build_demo_inspections
-from ocop.demo.news import build_demo_news
-from ocop.demo.trace import build_demo_trace
-from ocop.demo.training import build_demo_training
-from ocop.planning.demo import build_demo_plan
-from ocop.reports.demo import build_demo_report
+from ocop.demo.whole import build_whole_demo
 
 # Marker for TEMPLATES OPTIONS string_if_invalid in the crawl: it lands in the HTML wherever a
 # template variable does not resolve, naming the variable.
@@ -69,21 +63,12 @@ PLACEHOLDER_PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
 def build_demo() -> None:
-    """What ``manage.py demo`` builds, on the demo's provinces only, with cheap password hashes
-    and placeholder minutes."""
+    """What ``manage.py demo`` builds (the same function), on the demo's provinces only, with
+    cheap password hashes and placeholder minutes."""
     fast_hash = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     with (override_settings(PASSWORD_HASHERS=fast_hash), open(os.devnull, "w") as quiet,
           mock.patch("ocop.evaluation.services.minutes_pdf", return_value=PLACEHOLDER_PDF)):
-        call_command("demo_data", units_subset=DEMO_UNITS, stdout=quiet)
-        call_command("criteria", "load-shipped", stdout=quiet)
-        call_command("demo_cycle", stdout=quiet)
-        call_command("demo_results", stdout=quiet)
-        build_demo_trace()
-        build_demo_inspections()
-        build_demo_plan()
-        build_demo_news()
-        build_demo_training()
-        build_demo_report()
+        build_whole_demo(quiet, units_subset=DEMO_UNITS)
 
 
 def strict_templates() -> override_settings:

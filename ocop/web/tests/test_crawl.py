@@ -25,7 +25,8 @@ IMMEDIATE = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBa
 # Every account that `make run` prints (demo_logins); test_every_demo_account_is_crawled keeps
 # this list in step with the demo.
 ACCOUNTS = ["demo-admin", "demo-trunguong", "demo-tinh", "demo-hanoi", "demo-xa", "demo-hoidong1",
-            "demo-hoidong2", "demo-hoidong3", "demo-thanhtra", "demo-chuthe", "demo-chuthe2"]
+            "demo-hoidong2", "demo-hoidong3", "demo-thanhtra", "demo-chuthe", "demo-chuthe2",
+            "demo-benmua"]
 
 
 @pytest.fixture(scope="module")
