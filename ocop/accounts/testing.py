@@ -101,11 +101,20 @@ def client_for(role: Role | str, **make_user_kwargs) -> tuple[Client, User]:
     return login_client(user), user
 
 
-def signed_in_phone(new_context: Any, live_server: Any, user: User) -> Any:
-    """A fresh browser at the phone's size (``ocop.core.browser_testing``), signed in as
-    ``user`` through a session made server-side (the login page has its own browser tests)."""
+
+def signed_in_context(new_context: Any, live_server: Any, user: User, **options: Any) -> Any:
+    """A fresh browser context (pytest-playwright's ``new_context``; ``options`` such as
+    ``viewport`` or ``accept_downloads`` go to it) signed in as ``user`` through a session made
+    server-side: the login page has its own browser tests, and a sign-in per actor would double
+    the browser tests' time."""
     session = login_client(user).cookies[settings.SESSION_COOKIE_NAME].value
-    context = new_context(base_url=live_server.url)
+    context = new_context(base_url=live_server.url, **options)
     context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": session,
                           "url": live_server.url}])
-    return as_phone(context.new_page())
+    return context
+
+
+def signed_in_phone(new_context: Any, live_server: Any, user: User) -> Any:
+    """A page of a fresh browser at the phone's size (``ocop.core.browser_testing``), signed
+    in as ``user`` (``signed_in_context``)."""
+    return as_phone(signed_in_context(new_context, live_server, user).new_page())

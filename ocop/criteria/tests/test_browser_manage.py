@@ -8,12 +8,11 @@ from __future__ import annotations
 import re
 
 import pytest
-from django.conf import settings
 from django.utils import timezone
 from playwright.sync_api import BrowserContext, Page, expect
 
 from ocop.accounts.models import User
-from ocop.accounts.testing import login_client
+from ocop.accounts.testing import signed_in_context
 from ocop.criteria import selectors
 from ocop.criteria.tests import workbooks as wb
 from ocop.dossiers.models import Dossier
@@ -36,10 +35,8 @@ def as_user(new_context, live_server, console_errors):
     own browser tests)."""
 
     def sign_in(user: User) -> Page:
-        session = login_client(user).cookies[settings.SESSION_COOKIE_NAME].value
-        context: BrowserContext = new_context(base_url=live_server.url, accept_downloads=True)
-        context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": session,
-                              "url": live_server.url}])
+        context: BrowserContext = signed_in_context(new_context, live_server, user,
+                                                    accept_downloads=True)
         page = context.new_page()
         page.on("console", lambda msg: console_errors.append(msg.text)
                 if msg.type == "error" else None)

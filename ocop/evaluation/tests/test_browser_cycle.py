@@ -21,12 +21,11 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from django.conf import settings
 from django.utils import timezone
 from playwright.sync_api import BrowserContext, Page, expect
 
 from ocop.accounts.models import Role, User
-from ocop.accounts.testing import login_client, make_user
+from ocop.accounts.testing import make_user, signed_in_context
 from ocop.certificates.models import Certificate
 from ocop.criteria import publishing as criteria_publishing
 from ocop.criteria import selectors as criteria_selectors
@@ -109,10 +108,7 @@ def as_user(new_context, live_server, console_errors):
     these tests' time."""
 
     def sign_in(user: User) -> Page:
-        session = login_client(user).cookies[settings.SESSION_COOKIE_NAME].value
-        context: BrowserContext = new_context(base_url=live_server.url)
-        context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": session,
-                              "url": live_server.url}])
+        context: BrowserContext = signed_in_context(new_context, live_server, user)
         return _watched(context.new_page(), console_errors)
 
     return sign_in

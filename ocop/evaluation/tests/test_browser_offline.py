@@ -11,10 +11,10 @@ import json
 from pathlib import Path
 
 import pytest
-from django.conf import settings
 from playwright.sync_api import BrowserContext, Page, expect
 
-from ocop.accounts.testing import login_client
+from ocop.accounts.testing import login_client, signed_in_context
+from ocop.core.browser_testing import PHONE
 from ocop.criteria import selectors as criteria_selectors
 from ocop.evaluation import selectors, services
 from ocop.evaluation.models import ScoreSheet, SheetSubmission
@@ -26,10 +26,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 @pytest.fixture
 def member_browser(new_context, live_server):
     def open_as(user) -> tuple[BrowserContext, Page]:
-        session = login_client(user).cookies[settings.SESSION_COOKIE_NAME].value
-        context = new_context(base_url=live_server.url, viewport={"width": 390, "height": 844})
-        context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": session,
-                              "url": live_server.url}])
+        context = signed_in_context(new_context, live_server, user, viewport=PHONE)
         return context, context.new_page()
 
     return open_as

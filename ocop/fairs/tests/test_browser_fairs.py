@@ -6,20 +6,16 @@ from __future__ import annotations
 import re
 
 import pytest
-from django.conf import settings as django_settings
 from playwright.sync_api import expect
 
-from ocop.accounts.testing import login_client
+from ocop.accounts.testing import signed_in_context
 from ocop.fairs.models import Application
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def _signed_in(new_context, live_server, user):
-    session = login_client(user).cookies[django_settings.SESSION_COOKIE_NAME].value
-    context = new_context(base_url=live_server.url)
-    context.add_cookies([{"name": django_settings.SESSION_COOKIE_NAME, "value": session,
-                          "url": live_server.url}])
+    context = signed_in_context(new_context, live_server, user)
     page = context.new_page()
     page.set_viewport_size({"width": 390, "height": 844})
     return page

@@ -7,13 +7,13 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from django.conf import settings
 from django.utils import timezone
 from playwright.sync_api import BrowserContext, Page, expect
 
 from ocop.accounts.models import User
-from ocop.accounts.testing import login_client
+from ocop.accounts.testing import signed_in_context
 from ocop.certificates.models import Certificate
+from ocop.core.browser_testing import PHONE
 from ocop.inspections.models import ProposalState, RevocationProposal, Visit
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -29,11 +29,8 @@ def console_errors() -> list[str]:
 @pytest.fixture
 def as_user(new_context, live_server, console_errors):
     def sign_in(user: User) -> Page:
-        session = login_client(user).cookies[settings.SESSION_COOKIE_NAME].value
-        context: BrowserContext = new_context(base_url=live_server.url,
-                                              viewport={"width": 390, "height": 844})
-        context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": session,
-                              "url": live_server.url}])
+        context: BrowserContext = signed_in_context(new_context, live_server, user,
+                                                    viewport=PHONE)
         page = context.new_page()
         page.on("console", lambda msg: console_errors.append(msg.text)
                 if msg.type == "error" else None)

@@ -12,11 +12,11 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from ocop.accounts.testing import login_client
+from ocop.accounts.testing import signed_in_context
+from ocop.core.browser_testing import PHONE
 from ocop.inspections.models import HeldVisit, Visit, VisitPhoto
 from ocop.inspections.tests.conftest import png_bytes
 
@@ -28,10 +28,8 @@ def test_a_visit_with_photos_recorded_offline_arrives_after_reconnecting(iw, new
     today = timezone.localdate()
     iw.plan.starts_on, iw.plan.ends_on = today - timedelta(days=30), today + timedelta(days=30)
     iw.plan.save()
-    session = login_client(iw.users["inspector"]).cookies[settings.SESSION_COOKIE_NAME].value
-    context = new_context(base_url=live_server.url, viewport={"width": 390, "height": 844})
-    context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": session,
-                          "url": live_server.url}])
+    context = signed_in_context(new_context, live_server, iw.users["inspector"],
+                                viewport=PHONE)
     page = context.new_page()
     page.goto(f"/kiem-tra/ke-hoach/{iw.plan.pk}/ghi-nhan/")
     expect(page.locator("html[data-offline-ready='1']")).to_have_count(1)
@@ -66,10 +64,7 @@ def _inspector_page(iw, new_context, live_server, user="inspector"):
     today = timezone.localdate()
     iw.plan.starts_on, iw.plan.ends_on = today - timedelta(days=30), today + timedelta(days=30)
     iw.plan.save()
-    session = login_client(iw.users[user]).cookies[settings.SESSION_COOKIE_NAME].value
-    context = new_context(base_url=live_server.url, viewport={"width": 390, "height": 844})
-    context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": session,
-                          "url": live_server.url}])
+    context = signed_in_context(new_context, live_server, iw.users[user], viewport=PHONE)
     page = context.new_page()
     page.goto(f"/kiem-tra/ke-hoach/{iw.plan.pk}/ghi-nhan/")
     expect(page.locator("html[data-offline-ready='1']")).to_have_count(1)

@@ -4,10 +4,9 @@ appears (htmx polling the status fragment; no inline script, so the CSP stays st
 from __future__ import annotations
 
 import pytest
-from django.conf import settings as django_settings
 from playwright.sync_api import BrowserContext, expect
 
-from ocop.accounts.testing import login_client
+from ocop.accounts.testing import signed_in_context
 from ocop.core.browser_testing import no_sideways_scroll
 from ocop.jobs import services
 from ocop.jobs.models import Job
@@ -18,11 +17,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def test_stamp_sheet_progress_then_download(new_context, live_server, chain, settings) -> None:
     # The queue keeps the job (no worker) so that the test decides when it moves on.
     settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
-    session = login_client(chain.people["producer"]).cookies[
-        django_settings.SESSION_COOKIE_NAME].value
-    context: BrowserContext = new_context(base_url=live_server.url, accept_downloads=True)
-    context.add_cookies([{"name": django_settings.SESSION_COOKIE_NAME, "value": session,
-                          "url": live_server.url}])
+    context: BrowserContext = signed_in_context(new_context, live_server, chain.people["producer"],
+                                                accept_downloads=True)
     page = context.new_page()
     page.set_viewport_size({"width": 390, "height": 844})
     errors: list[str] = []

@@ -4,10 +4,9 @@ static files, the app-served base layer, one circle per commune, popups with esc
 from __future__ import annotations
 
 import pytest
-from django.conf import settings as django_settings
 from playwright.sync_api import expect
 
-from ocop.accounts.testing import login_client
+from ocop.accounts.testing import signed_in_context
 from ocop.maps.tests.conftest import certify
 from ocop.registry.models import Product
 
@@ -15,11 +14,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def _page(new_context, live_server, user=None):
-    context = new_context(base_url=live_server.url)
-    if user is not None:
-        session = login_client(user).cookies[django_settings.SESSION_COOKIE_NAME].value
-        context.add_cookies([{"name": django_settings.SESSION_COOKIE_NAME, "value": session,
-                              "url": live_server.url}])
+    context = (new_context(base_url=live_server.url) if user is None
+               else signed_in_context(new_context, live_server, user))
     page = context.new_page()
     page.set_viewport_size({"width": 390, "height": 844})
     problems: list[str] = []

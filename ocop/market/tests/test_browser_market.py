@@ -6,10 +6,9 @@ from __future__ import annotations
 import re
 
 import pytest
-from django.conf import settings as django_settings
 from playwright.sync_api import expect
 
-from ocop.accounts.testing import login_client, signed_in_phone
+from ocop.accounts.testing import signed_in_context, signed_in_phone
 from ocop.core.browser_testing import no_sideways_scroll
 from ocop.market import services
 from ocop.market.models import GiftSet, Offer
@@ -19,11 +18,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_producer_adds_an_offer_with_a_channel_link(new_context, live_server, market):
-    session = login_client(market.users["producer"]).cookies[
-        django_settings.SESSION_COOKIE_NAME].value
-    context = new_context(base_url=live_server.url)
-    context.add_cookies([{"name": django_settings.SESSION_COOKIE_NAME, "value": session,
-                          "url": live_server.url}])
+    context = signed_in_context(new_context, live_server, market.users["producer"])
     page = context.new_page()
     page.set_viewport_size({"width": 390, "height": 844})
     errors: list[str] = []
@@ -64,11 +59,7 @@ def test_gift_set_pages_fit_a_phone(new_context, live_server, market):
             name="Quà Bắc Giang: vải thiều sấy, mỳ Chũ, gà đồi Yên Thế", price=560000,
             published=True, story="Ba đặc sản của đất Bắc Giang trong một hộp quà.",
             items=[(market.products["own"], 1), (market.products["other_commune"], 2)]))
-    session = login_client(market.users["province_office"]).cookies[
-        django_settings.SESSION_COOKIE_NAME].value
-    context = new_context(base_url=live_server.url)
-    context.add_cookies([{"name": django_settings.SESSION_COOKIE_NAME, "value": session,
-                          "url": live_server.url}])
+    context = signed_in_context(new_context, live_server, market.users["province_office"])
     page = context.new_page()
     page.set_viewport_size({"width": 390, "height": 844})
     for path in ("/qua-tang/", f"/qua-tang/{gift_set.pk}/", "/ban-hang/qua-tang/",

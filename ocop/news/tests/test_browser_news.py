@@ -6,11 +6,10 @@ from __future__ import annotations
 import re
 
 import pytest
-from django.conf import settings as django_settings
 from playwright.sync_api import expect
 
 from ocop.accounts.models import Role
-from ocop.accounts.testing import login_client, make_user
+from ocop.accounts.testing import make_user, signed_in_context
 from ocop.news.models import Article
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -20,10 +19,7 @@ PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 def test_office_publishes_and_a_visitor_reads(new_context, live_server, units, tmp_path):
     office = make_user(Role.PROVINCE_OFFICE, unit=units.bac_ninh)
-    session = login_client(office).cookies[django_settings.SESSION_COOKIE_NAME].value
-    context = new_context(base_url=live_server.url)
-    context.add_cookies([{"name": django_settings.SESSION_COOKIE_NAME, "value": session,
-                          "url": live_server.url}])
+    context = signed_in_context(new_context, live_server, office)
     page = context.new_page()
     page.set_viewport_size({"width": 390, "height": 844})
     errors: list[str] = []

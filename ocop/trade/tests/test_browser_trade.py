@@ -7,11 +7,10 @@ import re
 from datetime import timedelta
 
 import pytest
-from django.conf import settings as django_settings
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from ocop.accounts.testing import login_client
+from ocop.accounts.testing import signed_in_context
 
 from .conftest import PASSWORD
 
@@ -54,11 +53,7 @@ def test_a_buyer_asks_and_the_producer_answers(new_context, live_server, market)
     expect(page.get_by_text("Chờ bên bán trả lời")).to_be_visible()
     conversation_url = page.url
 
-    session = login_client(market.producer_user).cookies[
-        django_settings.SESSION_COOKIE_NAME].value
-    producer_context = new_context(base_url=live_server.url)
-    producer_context.add_cookies([{"name": django_settings.SESSION_COOKIE_NAME,
-                                   "value": session, "url": live_server.url}])
+    producer_context = signed_in_context(new_context, live_server, market.producer_user)
     producer = _phone(producer_context)
     producer.goto("/ket-noi/")
     producer.get_by_role("link", name="Vải thiều sấy khô Lục Ngạn").click()
