@@ -16,8 +16,10 @@ from ocop.web.tests.crawl import build_demo, crawl
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-# Anonymous visitor, producer, provincial office, commune officer, council member.
-ROLES = [None, "demo-chuthe", "demo-tinh", "demo-xa", "demo-hoidong1"]
+# Anonymous visitor, producer, provincial office, commune officer, council member, inspector,
+# buyer.
+ROLES = [None, "demo-chuthe", "demo-tinh", "demo-xa", "demo-hoidong1", "demo-thanhtra",
+         "demo-benmua"]
 # One address per page shape, at most this many per role: about a minute of browsing on top of
 # the demo build (the crawl tests open every shape of every role without a browser).
 PAGES_PER_ROLE = 20
