@@ -11,6 +11,7 @@ from ocop.dashboards import permissions as dashboard_permissions
 from ocop.news import selectors as news_selectors
 from ocop.registry import selectors as registry_selectors
 from ocop.workqueue import selectors as workqueue_selectors
+from ocop.workqueue.first_steps import first_steps
 
 
 @require_GET
@@ -33,6 +34,7 @@ def home(request: HttpRequest) -> HttpResponse:
             context["scope_label"] = _("Toàn quốc")
         else:
             context["scope_label"] = _("Chưa gán địa bàn")
+        context["first_steps"] = first_steps(user)
         context["work"] = workqueue_selectors.work_queue(user)
         context["can_open_dashboard"] = bool(dashboard_permissions.can_view(user))
     return render(request, "web/home.html", context)
