@@ -17,9 +17,9 @@ from ocop.web.tests.crawl import build_demo, crawl
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 # Anonymous visitor, producer, provincial office, commune officer, council member, inspector,
-# buyer.
+# buyer, and Hà Nội's office (no records yet: its home shows the first steps).
 ROLES = [None, "demo-chuthe", "demo-tinh", "demo-xa", "demo-hoidong1", "demo-thanhtra",
-         "demo-benmua"]
+         "demo-benmua", "demo-hanoi"]
 # One address per page shape, at most this many per role: about a minute of browsing on top of
 # the demo build (the crawl tests open every shape of every role without a browser).
 PAGES_PER_ROLE = 20
