@@ -101,7 +101,6 @@ def client_for(role: Role | str, **make_user_kwargs) -> tuple[Client, User]:
     return login_client(user), user
 
 
-
 def signed_in_context(new_context: Any, live_server: Any, user: User, **options: Any) -> Any:
     """A fresh browser context (pytest-playwright's ``new_context``; ``options`` such as
     ``viewport`` or ``accept_downloads`` go to it) signed in as ``user`` through a session made
