@@ -45,6 +45,8 @@ def test_a_new_province_is_shown_its_first_steps_in_order(units) -> None:
     steps = first_steps(office)
     assert steps is not None and steps.next is steps.steps[0]
     assert [s.url for s in steps.steps] == [reverse(name) for name in STEP_URLS]
+    # The empty queue does not offer another next step beside them.
+    assert "Không có việc nào cần làm." in page and "Xem các đợt đánh giá" not in page
     # Only the next step is the main button; the others are plain.
     assert page.count('class="btn btn-small"') == 1
     assert page.count('class="btn btn-ghost btn-small"') == 3
@@ -74,7 +76,8 @@ def test_each_step_is_done_by_its_own_records_and_the_list_goes_at_the_end(units
         "recognition_deadline": date(2026, 9, 30), "status": "open",
         "issuing_unit": units.bac_ninh})
     assert first_steps(office) is None
-    assert TITLE not in _home(office)
+    page = _home(office)
+    assert TITLE not in page and "Xem các đợt đánh giá" in page
 
 
 def test_records_of_another_province_or_of_the_nation_do_not_count(units) -> None:
