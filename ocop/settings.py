@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "ocop.jobs",
     "ocop.news",
     "ocop.training",
+    "ocop.people",
     "ocop.reports",
     "ocop.maps",
     "ocop.tourism",

@@ -25,6 +25,7 @@ urlpatterns = [
     path("bang-dieu-khien/", include("ocop.dashboards.urls")),
     path("tin-tuc/", include("ocop.news.urls")),
     path("dao-tao/", include("ocop.training.urls")),
+    path("tai-khoan-dia-ban/", include("ocop.people.urls")),
     path("bao-cao/", include("ocop.reports.urls")),
     path("ban-do/", include("ocop.maps.urls")),
     path("", include("ocop.catalogue.urls")),

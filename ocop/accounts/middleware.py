@@ -95,7 +95,7 @@ class StaffSecondFactorMiddleware:
 # pages (and keeps any future list that forgets its scoping closed to buyers).
 BUYER_CLOSED_NAMESPACES = frozenset({
     "registry", "dossiers", "certificates", "evaluation", "trace", "inspections", "planning",
-    "reports", "dashboards", "jobs", "training",
+    "reports", "dashboards", "jobs", "training", "people",
 })
 # Pages of those namespaces that anyone may open, signed in or not: a supermarket's buyer
 # verifies a certificate, scans a stamp and reports a suspected fake like any consumer. A test

@@ -143,6 +143,10 @@ SENTENCES: dict[str, Promise] = {
     "news.article.withdraw": _("%(actor)s đã gỡ một bài viết khỏi trang công khai."),
     "news.attachment.add": _("%(actor)s đã đính kèm một tệp vào bài viết."),
     "news.attachment.delete": _("%(actor)s đã xoá một tệp đính kèm của bài viết."),
+    # Accounts a province's standing office gives (ocop.people)
+    "people.account.create": _("%(actor)s đã cấp một tài khoản."),
+    "people.account.lock": _("%(actor)s đã khoá một tài khoản."),
+    "people.account.unlock": _("%(actor)s đã mở khoá một tài khoản."),
     # Annual plans
     "planning.plan.create": _("%(actor)s đã lập kế hoạch năm."),
     "planning.plan.update": _("%(actor)s đã sửa kế hoạch năm."),

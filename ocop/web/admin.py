@@ -36,6 +36,7 @@ for label, name in {
 # (ocop/accounts/tests/test_admin_words.py checks); one that has not shows its function's name.
 TASK_LABELS = {
     "ocop.accounts.tasks.send_password_reset": _("Gửi thư đặt lại mật khẩu"),
+    "ocop.people.tasks.send_invitation": _("Gửi thư đặt mật khẩu cho tài khoản mới"),
     "ocop.certificates.tasks.certificates_daily": _("Rà soát hiệu lực giấy chứng nhận hằng ngày"),
     "ocop.jobs.tasks.run_job": _("Việc theo yêu cầu (xuất, nhập Excel, in tem, báo cáo)"),
     "ocop.notifications.tasks.send_notification_emails": _("Gửi thư thông báo"),

@@ -23,6 +23,7 @@ from ocop.accounts.models import Role
 from ocop.dashboards import permissions as dashboards
 from ocop.inspections import permissions as inspections
 from ocop.market import permissions as market
+from ocop.people import services as people
 from ocop.planning import permissions as planning
 from ocop.reports import permissions as reports
 from ocop.trade import permissions as trade
@@ -100,6 +101,8 @@ MENU: tuple[Entry | Section, ...] = (
         Entry(_("Kiểm tra sau công nhận"), "inspections:index",
               lambda u: bool(inspections.can_use_inspections(u))),
         Entry(_("Đào tạo"), "training:courses"),
+        Entry(_("Tài khoản trong địa bàn"), "people:list",
+              lambda u: bool(people.can_manage_people(u))),
     )),
     Entry(_("Kết nối cung cầu"), "trade:home", lambda u: bool(trade.can_use(u))),
     Section(_("Thông tin"), (

@@ -4,8 +4,9 @@ first days on the platform, before any work can wait for it.
 A province that has just been given its accounts sees an empty work queue and zeros; these steps
 say what to do first, in the order that makes the next one possible: the certified products of
 earlier years (the legacy Excel list: producers, products and certificates at once), the
-producers not yet certified, the year's OCOP plan, then a programme year with its rounds, which
-is what lets producers submit dossiers. A step is done when its records exist in the office's
+producers not yet certified, the accounts of the commune officers and producers (ocop.people),
+the year's OCOP plan, then a programme year with its rounds, which is what lets producers submit
+dossiers. A step is done when its records exist in the office's
 province (read with each app's own scoping); the list disappears when every step is done.
 A step the person may not take (its own app's permission) is not offered.
 
@@ -24,6 +25,8 @@ from ocop.certificates.selectors import certificates_for
 from ocop.dossiers import permissions as dossier_permissions
 from ocop.evaluation.selectors import rounds_for
 from ocop.exchange import permissions as exchange_permissions
+from ocop.people import services as people_services
+from ocop.people.selectors import people_for
 from ocop.planning import permissions as planning_permissions
 from ocop.planning.selectors import plans_for
 from ocop.registry import permissions as registry_permissions
@@ -75,6 +78,13 @@ def first_steps(user: User) -> FirstSteps | None:
               "có sản phẩm OCOP, từ tệp Excel theo mẫu."),
             reverse("registry:producer_import"), _("Nhập từ Excel"),
             producers_for(user).exists()))
+    if people_services.can_manage_people(user):
+        steps.append(Step(
+            _("Cấp tài khoản cho cán bộ xã và chủ thể"),
+            _("Mỗi người nhận thư để tự đặt mật khẩu; thành viên hội đồng và thanh tra cũng được "
+              "cấp ở đây."),
+            reverse("people:create"), _("Cấp tài khoản"),
+            people_for(user).exists()))
     if planning_permissions.may_create_any(user):
         steps.append(Step(
             _("Lập kế hoạch OCOP của năm"),

@@ -21,7 +21,7 @@ from ocop.workqueue.first_steps import first_steps
 pytestmark = pytest.mark.django_db
 
 TITLE = "Bắt đầu sử dụng nền tảng"
-STEP_URLS = ["exchange:home", "registry:producer_import", "planning:create",
+STEP_URLS = ["exchange:home", "registry:producer_import", "people:create", "planning:create",
              "dossiers:programme_year_create"]
 
 
@@ -39,7 +39,7 @@ def _done(user) -> list[bool]:
 def test_a_new_province_is_shown_its_first_steps_in_order(units) -> None:
     office = make_user(Role.PROVINCE_OFFICE, unit=units.bac_ninh)
     page = _home(office)
-    assert TITLE in page and "Đã xong 0/4 bước." in page
+    assert TITLE in page and "Đã xong 0/5 bước." in page
     positions = [page.index(f'href="{reverse(name)}"') for name in STEP_URLS]
     assert positions == sorted(positions)
     steps = first_steps(office)
@@ -49,7 +49,7 @@ def test_a_new_province_is_shown_its_first_steps_in_order(units) -> None:
     assert "Không có việc nào cần làm." in page and "Xem các đợt đánh giá" not in page
     # Only the next step is the main button; the others are plain.
     assert page.count('class="btn btn-small"') == 1
-    assert page.count('class="btn btn-ghost btn-small"') == 3
+    assert page.count('class="btn btn-ghost btn-small"') == 4
 
 
 def test_each_step_is_done_by_its_own_records_and_the_list_goes_at_the_end(units) -> None:
@@ -57,17 +57,20 @@ def test_each_step_is_done_by_its_own_records_and_the_list_goes_at_the_end(units
     product_set = make_vegetable_set()
 
     producer = make_producer("HTX Rau sạch Lục Ngạn", units.xa_luc_ngan, TAX_CODES[0])
-    assert _done(office) == [False, True, False, False]
+    assert _done(office) == [False, True, False, False, False]
     assert first_steps(office).next.url == reverse("exchange:home")
 
     certify(make_product(producer, "Rau cải ngọt", product_set), 3, issued_on=date(2024, 6, 1))
-    assert _done(office) == [True, True, False, False]
+    assert _done(office) == [True, True, False, False, False]
     page = _home(office)
-    assert "Đã xong 2/4 bước." in page and "Đã xong</span>" in page
+    assert "Đã xong 2/5 bước." in page and "Đã xong</span>" in page
     assert f'href="{reverse("exchange:home")}"' not in page  # a done step has no button
 
+    make_user(Role.COMMUNE_OFFICER, unit=units.xa_luc_ngan)
+    assert _done(office) == [True, True, True, False, False]
+
     AnnualPlan.objects.create(province=units.bac_ninh, year=2026, title="Kế hoạch OCOP 2026")
-    assert _done(office) == [True, True, True, False]
+    assert _done(office) == [True, True, True, True, False]
 
     year = dossier_services.create_programme_year(actor=None, province=units.bac_ninh, year=2026)
     dossier_services.save_round(actor=None, programme_year=year, data={
@@ -87,7 +90,8 @@ def test_records_of_another_province_or_of_the_nation_do_not_count(units) -> Non
     # A national plan (no province) is visible to every province, and is not this one's plan.
     AnnualPlan.objects.create(province=None, year=2026, title="Kế hoạch trung ương 2026")
     dossier_services.create_programme_year(actor=None, province=units.ha_noi, year=2026)
-    assert _done(office) == [False, False, False, False]
+    make_user(Role.COUNCIL_MEMBER, unit=units.ha_noi)
+    assert _done(office) == [False, False, False, False, False]
 
 
 @pytest.mark.parametrize("role", [Role.COMMUNE_OFFICER, Role.PRODUCER, Role.CENTRAL,
