@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
 
 from ocop.accounts.models import Role, User
+from ocop.core.refusals import NotFound
 from ocop.people import rules
 from ocop.registry.models import Producer
 from ocop.units.models import Unit
@@ -34,6 +36,15 @@ def people_for(user: User) -> QuerySet[User]:
     return (User.objects.filter(in_province(province))
             .select_related("unit", "producer").order_by("role", "first_name", "last_name",
                                                          "username"))
+
+
+def person_for(actor: User, pk: int) -> User:
+    """One account the actor manages; anything else is not found (the same answer for an
+    account outside the province and one that does not exist)."""
+    person = people_for(actor).filter(pk=pk).first()
+    if person is None:
+        raise NotFound(_("Không tìm thấy tài khoản."), code="people.not_found")
+    return person
 
 
 def communes_of(province_id: str) -> QuerySet[Unit]:

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from ocop.accounts.models import Role, User
 from ocop.audit import services as audit
-from ocop.core.refusals import ALLOWED, Invalid, NotFound, Verdict, denied
+from ocop.core.refusals import ALLOWED, Invalid, Verdict, denied
 from ocop.people import rules, selectors
 
 
@@ -79,20 +79,11 @@ def create_person(*, actor: User, data: Mapping[str, Any]) -> User:
     return person
 
 
-def person_for(actor: User, pk: int) -> User:
-    """One account the actor manages; anything else is not found (the same answer for an
-    account outside the province and one that does not exist)."""
-    person = selectors.people_for(actor).filter(pk=pk).first()
-    if person is None:
-        raise NotFound(_("Không tìm thấy tài khoản."), code="people.not_found")
-    return person
-
-
 def set_active(*, actor: User, person: User, active: bool) -> User:
     """Lock (``active=False``) or unlock an account the actor manages. A locked account cannot
     sign in, and its API tokens stop working with it (``ocop.api.auth`` reads ``is_active``)."""
     can_manage_people(actor).check()
-    person = person_for(actor, person.pk)
+    person = selectors.person_for(actor, person.pk)
     if person.is_active == active:
         return person
     with transaction.atomic():

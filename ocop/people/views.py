@@ -14,6 +14,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from ocop.accounts.models import User
 from ocop.core.refusals import Invalid, NotFound, show_on_form
 from ocop.people import selectors, services, tasks
 from ocop.people.forms import PersonForm
@@ -62,10 +63,10 @@ def person_create(request: HttpRequest) -> HttpResponse:
     return render(request, "people/form.html", {"form": form})
 
 
-def _person(request: HttpRequest, pk: int):
+def _person(request: HttpRequest, pk: int) -> User:
     _office(request)
     try:
-        return services.person_for(request.user, pk)
+        return selectors.person_for(request.user, pk)
     except NotFound as exc:
         raise Http404(exc.message) from exc
 
